@@ -1,0 +1,48 @@
+# The verbs people type. Everything installs itself into ./.venv on first use.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: install demo test lint ui bench sample-data clean
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "channel-mdm needs Python 3.11 or newer")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## demo: generate sample data if absent, run every asset into ./.data, print the summary
+demo: $(STAMP)
+	@mkdir -p $(DAGSTER_HOME)
+	@test -f $(DAGSTER_HOME)/dagster.yaml || cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/channel-mdm demo
+
+## test: lint, then the whole test suite (database tests skip without a server)
+test: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## ui: the Dagster UI with the assets, checks, schedule and sensor
+ui: $(STAMP)
+	@mkdir -p $(DAGSTER_HOME)
+	@test -f $(DAGSTER_HOME)/dagster.yaml || cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	$(BIN)/dagster dev -m pipelines.definitions
+
+## bench: the benchmarks behind BENCHMARKS.md
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks.run_all
+
+sample-data: $(STAMP)
+	$(BIN)/channel-mdm generate --out sample_data/sources --seed 20261126
+
+clean:
+	rm -rf .data .dagster_home

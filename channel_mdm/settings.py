@@ -1,0 +1,56 @@
+"""Where things live: the data folder, the store URL, the sample sources.
+
+Everything comes from the environment (never from a file that could be committed), with
+defaults that make a fresh checkout work with nothing configured.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    """Working folder for the store, reports, steward workbooks and the drop folder."""
+    store_url: str
+    """SQLAlchemy URL of the target channel store. Never logged: may hold a password."""
+    sources_dir: Path
+    """Folder holding the source files (one sub-folder per source system)."""
+    mappings_dir: Path
+    """Folder of source-mapping YAML files."""
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
+
+    @property
+    def quarantine_dir(self) -> Path:
+        return self.data_dir / "quarantine"
+
+    @property
+    def drop_dir(self) -> Path:
+        return self.data_dir / "drop"
+
+
+def load_settings() -> Settings:
+    """Read settings from ``CHANNEL_MDM_*`` environment variables, falling back to local defaults."""
+    data_dir = Path(os.environ.get("CHANNEL_MDM_DATA_DIR", PROJECT_ROOT / ".data")).resolve()
+    store_url = os.environ.get("CHANNEL_MDM_STORE_URL") or f"sqlite:///{data_dir / 'channel_store.sqlite'}"
+    sources_dir = Path(os.environ.get("CHANNEL_MDM_SOURCES_DIR", PROJECT_ROOT / "sample_data" / "sources"))
+    mappings_dir = Path(os.environ.get("CHANNEL_MDM_MAPPINGS_DIR", PROJECT_ROOT / "sample_data" / "mappings"))
+    return Settings(data_dir=data_dir, store_url=store_url, sources_dir=sources_dir, mappings_dir=mappings_dir)
+
+
+def redact_url(url: str) -> str:
+    """Return ``url`` with any password replaced by ``***`` so it can be logged or shown."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparseable store URL>"
