@@ -1,0 +1,98 @@
+"""Golden records: one trusted record per real-world partner or customer.
+
+Takes matched source records (each with its cluster), applies survivorship field by field,
+gives every cluster a stable golden id and writes the crosswalk from every source record to
+its golden record, plus the lineage of every golden value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from mdm.crosswalk import assign_golden_ids, build_crosswalk
+from mdm.survivorship import SurvivorshipRules, choose_survivors, load_survivorship_rules
+
+
+@dataclass(frozen=True)
+class GoldenRecords:
+    entity: str
+    golden: pd.DataFrame
+    """One row per golden record: golden_id, the surviving fields, source_count, primary source."""
+    crosswalk: pd.DataFrame
+    """One row per source record: entity, source_system, source_record_id, golden_id, match_score, match_decision."""
+    lineage: pd.DataFrame
+    """golden_id, field, source_system, source_record_id: where each golden value came from."""
+    retired: pd.DataFrame
+    """Golden ids that were merged into another by this run."""
+    new_count: int
+    kept_count: int
+
+
+def build_golden_records(
+    entity: str,
+    candidates: pd.DataFrame,
+    existing_crosswalk: pd.DataFrame | None = None,
+    rules: SurvivorshipRules | None = None,
+) -> GoldenRecords:
+    """Build golden records for ``entity`` from matched candidate records.
+
+    ``candidates`` holds one row per source record with ``source_system``, ``source_record_id``,
+    ``record_id``, ``cluster_id``, ``trust_rank``, optional ``match_score`` and the fields named
+    in the survivorship rules (already standardised).
+    """
+    rules = rules or load_survivorship_rules(entity)
+    candidates = candidates.reset_index(drop=True)
+    values, lineage = choose_survivors(candidates, rules)
+    assignment = assign_golden_ids(entity, candidates, existing_crosswalk)
+    golden_of_cluster = assignment.cluster_to_golden
+
+    sizes = candidates.groupby("cluster_id").size()
+    primary = _primary_records(candidates)
+    golden = values.copy()
+    golden.insert(0, "golden_id", golden_of_cluster.reindex(golden["cluster_id"]).to_numpy())
+    golden["source_count"] = sizes.reindex(golden["cluster_id"]).to_numpy()
+    golden["primary_source_system"] = primary["source_system"].reindex(golden["cluster_id"]).to_numpy()
+    golden["primary_source_record_id"] = primary["source_record_id"].reindex(golden["cluster_id"]).to_numpy()
+    golden = golden.sort_values("golden_id", kind="mergesort").reset_index(drop=True)
+
+    crosswalk = build_crosswalk(entity, candidates, golden_of_cluster)
+    by_record = candidates.set_index("record_id")[["source_system", "source_record_id"]]
+    lineage = lineage.assign(
+        golden_id=golden_of_cluster.reindex(lineage["cluster_id"]).to_numpy(),
+        source_system=by_record["source_system"].reindex(lineage["record_id"]).to_numpy(),
+        source_record_id=by_record["source_record_id"].reindex(lineage["record_id"]).to_numpy(),
+    )[["golden_id", "field", "source_system", "source_record_id"]]
+    return GoldenRecords(
+        entity,
+        golden.drop(columns=["cluster_id"]),
+        crosswalk,
+        lineage,
+        assignment.retired,
+        assignment.new_count,
+        assignment.kept_count,
+    )
+
+
+def _primary_records(candidates: pd.DataFrame) -> pd.DataFrame:
+    """The most trusted record of each cluster: the one the golden record is mainly built from."""
+    ordered = candidates.sort_values(["cluster_id", "trust_rank", "source_system", "source_record_id"], kind="mergesort")
+    return ordered.drop_duplicates("cluster_id").set_index("cluster_id")[["source_system", "source_record_id"]]
+
+
+def resolve_parent_golden_ids(
+    candidates: pd.DataFrame, crosswalk: pd.DataFrame, parent_column: str = "parent_record_id"
+) -> pd.Series:
+    """Translate each record's parent source code into the parent's golden id (via the crosswalk).
+
+    Returns a Series indexed by cluster_id: the most trusted record's resolved parent.
+    """
+    if parent_column not in candidates.columns:
+        return pd.Series(dtype="string")
+    lookup = crosswalk.set_index(["source_system", "source_record_id"])["golden_id"]
+    keys = pd.MultiIndex.from_arrays([candidates["source_system"], candidates[parent_column]])
+    parent = pd.Series(lookup.reindex(keys).to_numpy(), index=candidates.index)
+    frame = candidates.assign(_parent=parent).dropna(subset=["_parent"])
+    frame = frame.sort_values(["cluster_id", "trust_rank", "source_record_id"], kind="mergesort")
+    return frame.drop_duplicates("cluster_id").set_index("cluster_id")["_parent"]

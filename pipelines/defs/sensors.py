@@ -1,0 +1,31 @@
+"""A sensor on the drop folder: a new export starts a sync run."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from channel_mdm.settings import load_settings
+from cleansing.landing import drop_fingerprint, list_dropped_files
+from pipelines.defs.schedules import master_data_sync_job
+
+
+@dg.sensor(
+    name="drop_folder_sensor",
+    job=master_data_sync_job,
+    minimum_interval_seconds=60,
+    description="Starts a master-data sync when files appear under the drop folder (drop/<source_system>/<file>).",
+    default_status=dg.DefaultSensorStatus.STOPPED,
+)
+def drop_folder_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
+    drop_dir = load_settings().drop_dir
+    files = list_dropped_files(drop_dir)
+    if not files:
+        return dg.SkipReason(f"no files waiting in {drop_dir}")
+    fingerprint = drop_fingerprint(files)
+    if fingerprint == context.cursor:
+        return dg.SkipReason(f"{len(files)} file(s) in {drop_dir} already requested a run")
+    names = ", ".join(str(f.relative) for f in files[:5]) + (" …" if len(files) > 5 else "")
+    return dg.SensorResult(
+        run_requests=[dg.RunRequest(run_key=fingerprint, tags={"channel_mdm/dropped_files": names})],
+        cursor=fingerprint,
+    )
