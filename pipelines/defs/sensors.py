@@ -1,6 +1,5 @@
 """A sensor on the drop folder: a new export starts a sync run."""
 
-from __future__ import annotations
 
 import dagster as dg
 

@@ -1,0 +1,117 @@
+"""How long the product and price suites take through Great Expectations on synthetic frames.
+
+Run: ``.venv/bin/python -m benchmarks.bench_expectations --rows 1000000``
+Frames are all text, as ingested, with about 1% of rows carrying a defect each rule targets
+(so the COMPLETE result format has real unexpected lists to return). ``--docs`` adds Data Docs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from cleansing.gtin import gtin_check_digit
+from expectations.runner import validate_prices, validate_products
+
+_SPECS = np.array(["500ml×12瓶/箱", "250g*20袋/箱", "2斤/袋", "1.5L*6", "5L/桶", "见包装"])
+_UNITS = np.array(["箱", "袋", "瓶", "件", "桶", "CTN"])
+_REGIONS = np.array(["华东", "华南", "华北", "西南"])
+
+
+def _gtins(rng: np.random.Generator, n: int) -> np.ndarray:
+    bodies = np.char.add("69234", np.char.zfill(rng.integers(0, 10**7, n).astype(str), 7))
+    lookup = {b: gtin_check_digit(b) for b in np.unique(bodies)}
+    return np.array([b + str(lookup[b]) for b in bodies])
+
+
+def synthetic_products(rows: int, seed: int = 20261126) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    codes = np.char.add("10", np.char.zfill(np.arange(rows).astype(str), 8))
+    duplicate = rng.random(rows) < 0.005
+    codes[duplicate] = codes[np.maximum(np.flatnonzero(duplicate) - 1, 0)]
+    gtins = _gtins(rng, rows)
+    broken = rng.random(rows) < 0.01
+    gtins[broken] = [g[:12] + str((int(g[12]) + 1) % 10) for g in gtins[broken]]  # wrong check digit
+    return pd.DataFrame(
+        {
+            "sku_code": codes,
+            "gtin": gtins,
+            "product_name": np.where(rng.random(rows) < 0.005, "", "清泉谷天然矿泉水"),
+            "spec": _SPECS[rng.choice(len(_SPECS), rows, p=[0.4, 0.3, 0.1, 0.1, 0.09, 0.01])],
+            "sales_unit": _UNITS[rng.choice(len(_UNITS), rows, p=[0.5, 0.2, 0.1, 0.1, 0.09, 0.01])],
+            "tax_rate": np.where(rng.random(rows) < 0.005, "0.10", "0.13"),
+            "source_system": "erp",
+            "source_file": "erp/products.xlsx",
+            "source_row": (np.arange(rows) + 3).astype(str),
+        },
+        dtype="str",
+    )
+
+
+def synthetic_prices(rows: int, seed: int = 20261126) -> pd.DataFrame:
+    """Eight prices per SKU: national factory and retail, tier-1 and tier-2 in three regions."""
+    rng = np.random.default_rng(seed)
+    skus = rows // 8
+    sku = np.repeat(np.char.add("10", np.char.zfill(np.arange(skus).astype(str), 8)), 8)
+    tier = np.tile(np.array(["出厂价", "零售价", "一批价", "二批价", "一批价", "二批价", "一批价", "二批价"]), skus)
+    region = np.tile(np.array(["全国", "全国", *np.repeat(_REGIONS[:3], 2)]), skus)
+    factory = np.repeat(rng.uniform(20, 200, skus), 8)
+    step = np.tile(np.array([1.0, 1.6, 1.1, 1.2, 1.1, 1.2, 1.1, 1.2]), skus)
+    price = factory * step
+    inverted = rng.random(len(price)) < 0.01
+    price[inverted] *= 1.5
+    price_text = np.char.mod("%.2f", price)
+    price_text[rng.random(len(price)) < 0.005] = ""
+    effective_to = np.where(rng.random(len(price)) < 0.01, "2025-12-31", "")
+    return pd.DataFrame(
+        {
+            "sku_code": sku,
+            "price_tier": tier,
+            "sales_region": region,
+            "price": price_text,
+            "currency": "CNY",
+            "effective_from": "2026-01-01",
+            "effective_to": effective_to,
+            "source_system": "dms",
+            "source_file": "dms/price_list.csv",
+            "source_row": (np.arange(len(sku)) + 2).astype(str),
+        },
+        dtype="str",
+    )
+
+
+def _time(label: str, fn):
+    start = time.perf_counter()
+    result = fn()
+    elapsed = time.perf_counter() - start
+    print(f"{label:<40} {elapsed:8.2f} s")
+    return result, elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--docs", action="store_true", help="also write Data Docs")
+    args = parser.parse_args()
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    products = synthetic_products(args.rows)
+    prices = synthetic_prices(args.rows)
+    docs = Path(tempfile.mkdtemp(prefix="bench_docs_")) if args.docs else None
+    print(f"{len(products):,} product rows, {len(prices):,} price rows, Data Docs: {docs or 'off'}")
+    product_outcome, _ = _time("validate_products", lambda: validate_products(products, docs))
+    price_outcome, _ = _time("validate_prices (with unknown_sku)", lambda: validate_prices(prices, product_outcome, docs))
+    for outcome in (product_outcome, price_outcome):
+        counts = outcome.rule_counts()
+        failing = counts[counts["unexpected_count"] > 0]
+        print(f"{outcome.suite_name}: {len(outcome.passed):,} passed, {len(outcome.quarantined):,} quarantine rows")
+        print("  " + ", ".join(f"{r.rule}={r.unexpected_count:,}" for r in failing.itertuples()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""``channel-mdm dedupe``: find the records of one partner or customer file that are the same entity.
+
+Usage::
+
+    channel-mdm dedupe partners.xlsx --spec mdm/examples/partners_zh.yaml --out clusters.csv \\
+        [--pairs pairs.csv] [--sheet 客户] [--model model.json] [--save-model model.json]
+
+The spec (YAML) names the record id column and which columns hold the company name, person name,
+USCC, phones, address, e-mail, birth date and postcode; see ``mdm/examples/`` for a Chinese partner
+list, a person (customer) list and an English company list. Every column is read as text, so
+codes and phone numbers are never turned into numbers. The input is standardised, blocked on
+several keys (USCC, phone, e-mail, name tokens, pinyin, address, person name + birth date),
+scored with a Fellegi–Sunter model trained on the file itself (EM, no labels needed) and
+clustered without chaining across hard negatives (two valid USCCs, a branch and its head office,
+``深圳X商贸`` and ``上海X商贸``).
+
+``OUT`` holds ``record_id, cluster_id, match_score`` and then the input columns; records with
+the same ``cluster_id`` are one entity (``cluster_id`` is the smallest record id in it).
+``--pairs`` writes every candidate pair scoring at least 0.5, with ``match_class``
+(``auto_merge`` / ``needs_review`` / ``no_match``) and per field the two values, the comparison
+level and its weight, for stewards to review.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from channel_mdm.errors import UserError
+
+log = logging.getLogger(__name__)
+
+ENCODINGS = ("utf-8-sig", "gb18030")
+"""UTF-8 (with or without BOM) first, then GBK's superset, the usual encodings of Chinese CSV exports."""
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "dedupe",
+        help="find duplicate partners or customers in one CSV/xlsx file",
+        description=(
+            "Standardise, block, score and cluster the records of INPUT; write each record's cluster_id "
+            "and match_score. Column roles come from a YAML spec (see mdm/examples/)."
+        ),
+    )
+    parser.add_argument("input", metavar="INPUT", type=Path, help="CSV (UTF-8 or GBK) or xlsx file")
+    parser.add_argument("--spec", required=True, type=Path, help="dedupe spec YAML naming the columns")
+    parser.add_argument(
+        "--out", required=True, type=Path, help="output CSV: record_id, cluster_id, match_score + input"
+    )
+    parser.add_argument("--pairs", type=Path, help="also write scored pairs with explanations to this CSV")
+    parser.add_argument("--sheet", help="xlsx sheet name (default: the first sheet)")
+    parser.add_argument(
+        "--model", type=Path, help="reuse model parameters (JSON) instead of training from scratch"
+    )
+    parser.add_argument("--save-model", type=Path, help="write the trained model parameters (JSON) here")
+    parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    parser.set_defaults(func=run)
+
+
+def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
+    """Read a CSV or xlsx with every column as text; blank cells stay empty strings."""
+    if not path.is_file():
+        raise UserError(f"{path}: input file not found")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        try:
+            frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, na_filter=False, engine="openpyxl")
+        except ValueError as exc:
+            if sheet and "not found" in str(exc):
+                from openpyxl import load_workbook
+
+                names = load_workbook(path, read_only=True).sheetnames
+                raise UserError(
+                    f"{path}: no sheet named '{sheet}'; the workbook has: {', '.join(names)}"
+                ) from None
+            raise UserError(f"{path}: cannot read the workbook ({exc})") from None
+        except Exception as exc:  # openpyxl raises many kinds for corrupt files
+            raise UserError(f"{path}: cannot read the workbook ({type(exc).__name__}: {exc})") from None
+    elif suffix in (".csv", ".txt", ".tsv"):
+        if sheet:
+            raise UserError(f"{path}: --sheet only applies to xlsx files")
+        for encoding in ENCODINGS:
+            try:
+                frame = pd.read_csv(
+                    path, dtype=str, na_filter=False, encoding=encoding, sep="\t" if suffix == ".tsv" else ","
+                )
+                break
+            except UnicodeDecodeError:
+                continue
+            except pd.errors.ParserError as exc:
+                raise UserError(f"{path}: not a well-formed CSV ({exc})") from None
+        else:
+            raise UserError(f"{path}: cannot decode the file as UTF-8 or GBK; save it as UTF-8 CSV")
+    else:
+        raise UserError(f"{path}: unsupported file type '{path.suffix}'; use .csv or .xlsx")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return frame
+
+
+def _check_record_ids(frame: pd.DataFrame, column: str, path: Path) -> None:
+    ids = frame[column].str.strip()
+    blank = ids == ""
+    if blank.any():
+        row = int(blank.to_numpy().argmax()) + 2  # 1-based, after the header row
+        raise UserError(f"{path}: row {row}: column '{column}' is empty; every record needs its own id")
+    duplicated = ids.duplicated(keep="first")
+    if duplicated.any():
+        row = int(duplicated.to_numpy().argmax()) + 2
+        raise UserError(
+            f"{path}: row {row}: record id '{ids[duplicated].iloc[0]}' in column '{column}' appears more than "
+            "once; record ids must be unique"
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    from mdm.dedupe import deduplicate
+    from mdm.model import ModelParameters
+    from mdm.spec import load_spec
+
+    spec = load_spec(args.spec)
+    frame = read_table(args.input, args.sheet)
+    log.info("read %s rows and %s columns from %s", f"{len(frame):,}", len(frame.columns), args.input)
+    if frame.empty:
+        raise UserError(f"{args.input}: no data rows below the header")
+    spec.validate_columns(frame.columns, str(args.input))
+    _check_record_ids(frame, spec.record_id, args.input)
+    params = None
+    if args.model:
+        try:
+            params = ModelParameters.load(args.model)
+        except (OSError, ValueError, TypeError) as exc:
+            raise UserError(f"{args.model}: cannot read model parameters ({exc})") from None
+    result = deduplicate(frame, spec, progress=not args.no_progress, params=params, train=params is None)
+
+    out = result.clusters.copy()
+    out["record_id"] = frame[spec.record_id].to_numpy()
+    extra = frame.rename(columns={c: f"input_{c}" for c in frame.columns if c in out.columns})
+    out = pd.concat([out.reset_index(drop=True), extra.reset_index(drop=True)], axis=1)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(args.out, index=False, encoding="utf-8-sig")
+    n_clusters = out["cluster_id"].nunique()
+    log.info(
+        "wrote %s records in %s clusters (%s duplicates found) to %s",
+        f"{len(out):,}",
+        f"{n_clusters:,}",
+        f"{len(out) - n_clusters:,}",
+        args.out,
+    )
+    if args.pairs:
+        args.pairs.parent.mkdir(parents=True, exist_ok=True)
+        result.pairs.to_csv(args.pairs, index=False, encoding="utf-8-sig")
+        log.info("wrote %s scored pairs to %s", f"{len(result.pairs):,}", args.pairs)
+    if args.save_model:
+        result.model_params.save(args.save_model)
+        log.info("saved model parameters to %s", args.save_model)
+    log.info("timings (s): %s", ", ".join(f"{k} {v:.1f}" for k, v in result.timings.items()))
+    return 0

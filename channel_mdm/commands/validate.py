@@ -1,0 +1,112 @@
+"""``channel-mdm validate``: check products and price lists against the master-data standards.
+
+Reads canonical product / price files (CSV or xlsx, every cell as text), runs the GX suites,
+prints how many rows each rule failed, writes the quarantine list and tells where Data Docs are.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from pathlib import Path
+
+import pandas as pd
+
+from channel_mdm.errors import UserError
+
+log = logging.getLogger(__name__)
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "validate",
+        help="check products and price lists against the SKU and price standards (Great Expectations)",
+        description=(
+            "Validate canonical product and price files (CSV or xlsx with canonical column names, "
+            "read as text) against the product and price-list standards. Prints failing rows per rule, "
+            "writes Data Docs for stewards and a quarantine CSV. Exit code 1 when an error-level rule fails."
+        ),
+    )
+    parser.add_argument(
+        "--products", type=Path, help="canonical product file (sku_code, gtin, product_name, …)"
+    )
+    parser.add_argument(
+        "--prices", type=Path, help="canonical price-list file (sku_code, price_tier, sales_region, …)"
+    )
+    parser.add_argument(
+        "--docs", type=Path, help="folder for Data Docs (default: <data dir>/reports/data_docs)"
+    )
+    parser.add_argument("--quarantine", type=Path, help="write every failing row × rule to this CSV")
+    parser.set_defaults(func=run)
+
+
+def read_canonical_file(path: Path) -> pd.DataFrame:
+    """Read a CSV (UTF-8 or GBK) or the first sheet of an xlsx with every cell as text."""
+    if not path.is_file():
+        raise UserError(f"{path}: file not found")
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        return pd.read_excel(path, dtype=str, keep_default_na=False, na_values=[""])
+    if suffix in (".csv", ".txt"):
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding=encoding)
+            except UnicodeDecodeError:
+                continue
+        raise UserError(f"{path}: neither UTF-8 nor GBK text; save the file as UTF-8 CSV")
+    raise UserError(f"{path}: unsupported file type {suffix or '(none)'}; use .csv or .xlsx")
+
+
+def _print_counts(title: str, outcome) -> None:
+    counts = outcome.rule_counts()
+    print(
+        f"\n{title}: {outcome.expectations[0].element_count if outcome.expectations else 0:,} rows, "
+        f"{len(outcome.passed):,} passed"
+    )
+    width = max(len(r) for r in counts["rule"]) if len(counts) else 4
+    for row in counts.itertuples():
+        mark = "ok" if row.success else ("FAIL" if row.severity == "error" else "warn")
+        print(
+            f"  {row.rule:<{width}}  {row.severity:<7}  {mark:<4}  {row.unexpected_count:>9,} of {row.element_count:,}"
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.products and not args.prices:
+        raise UserError("give --products FILE and/or --prices FILE")
+    # GX logs its own start-up at INFO; stewards need our counts, not that.
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    from channel_mdm.settings import load_settings
+    from expectations.runner import validate_prices, validate_products
+
+    docs = args.docs or load_settings().reports_dir / "data_docs"
+    outcomes = []
+    products_outcome = None
+    if args.products:
+        products = read_canonical_file(args.products)
+        log.info("read %s product rows from %s", f"{len(products):,}", args.products)
+        try:
+            products_outcome = validate_products(products, docs)
+        except UserError as exc:
+            raise UserError(f"{args.products}: {exc}") from None
+        _print_counts("products", products_outcome)
+        outcomes.append(products_outcome)
+    if args.prices:
+        prices = read_canonical_file(args.prices)
+        log.info("read %s price rows from %s", f"{len(prices):,}", args.prices)
+        try:
+            prices_outcome = validate_prices(prices, products_outcome, docs)
+        except UserError as exc:
+            raise UserError(f"{args.prices}: {exc}") from None
+        _print_counts("prices", prices_outcome)
+        outcomes.append(prices_outcome)
+
+    if args.quarantine:
+        parts = [o.quarantined.assign(suite=o.suite_name) for o in outcomes]
+        quarantine = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+        quarantine = quarantine[["suite", *[c for c in quarantine.columns if c != "suite"]]]
+        args.quarantine.parent.mkdir(parents=True, exist_ok=True)
+        quarantine.to_csv(args.quarantine, index=False, encoding="utf-8-sig")
+        log.info("wrote %s quarantine rows to %s", f"{len(quarantine):,}", args.quarantine)
+    print(f"\nData Docs: {Path(docs).resolve() / 'index.html'}")
+    return 0 if all(o.success for o in outcomes) else 1

@@ -1,0 +1,230 @@
+"""Chinese addresses: recognise province, city and district, give the division code and the street part.
+
+Addresses omit the province (深圳市南山区…), abbreviate the city (深圳南山区…), or leave the city to another
+column (南山区… with city 深圳). District names repeat across cities (南山区 is in 深圳 and in 鹤岗), so the
+city or province — from the address itself or from the record's own columns — decides. A district name
+that stays ambiguous is kept, with no code: a guessed code would be worse than none.
+
+Short names (深圳, 广东) are only trusted when a further division follows them or the record's columns
+agree, because they also begin street names (中山路). District short names (南山) are never trusted alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cleansing.divisions import Division, DivisionTable, load_divisions
+from cleansing.text import chinese_numerals_to_arabic, map_distinct_tuples, normalise_brackets, normalise_text
+
+__all__ = ["AddressParts", "parse_address", "parse_addresses"]
+
+_LEADING_PUNCTUATION = re.compile(r"^[\s,，.。:：;；\-_/]+")
+
+
+@dataclass(frozen=True)
+class AddressParts:
+    """Full standard names, the most specific known 6-digit code and the remaining street part."""
+
+    province: str | None
+    city: str | None
+    district: str | None
+    division_code: str | None
+    detail: str | None
+
+
+@dataclass
+class _Found:
+    """Divisions recognised so far; ``district_name`` may be set without a code when ambiguous."""
+
+    province: Division | None = None
+    city: Division | None = None
+    district: Division | None = None
+    district_name: str | None = None
+
+    @property
+    def deepest(self) -> Division | None:
+        return self.district or self.city or self.province
+
+
+def _compact(value: object) -> str | None:
+    text = normalise_text(value)
+    return None if text is None else re.sub(r"\s+", "", normalise_brackets(text))
+
+
+def _prefer(candidates: list[Division], context: Division | None) -> list[Division]:
+    """Keep the candidates inside ``context`` if any are; then the current ones if any are."""
+    if context is not None:
+        inside = [d for d in candidates if context.contains(d)]
+        candidates = inside or candidates
+    current = [d for d in candidates if d.is_current]
+    return current or candidates
+
+
+def _resolve_column(
+    table: DivisionTable, value: object, level: str, within: Division | None
+) -> Division | None:
+    """A province/city/district column's value as a division, if it names exactly one in context."""
+    text = _compact(value)
+    if text is None:
+        return None
+    candidates = [d for d in table.lookup(text) if d.level == level]
+    if within is not None:
+        candidates = [d for d in candidates if within.contains(d)]
+    candidates = _prefer(candidates, None)
+    return candidates[0] if len(candidates) == 1 or (candidates and level == "province") else None
+
+
+def _context(table: DivisionTable, province: object, city: object, district: object) -> Division | None:
+    """The most specific division the record's own columns name consistently."""
+    found_province = _resolve_column(table, province, "province", None)
+    found_city = _resolve_column(table, city, "city", found_province)
+    found_district = _resolve_column(table, district, "district", found_city or found_province)
+    return found_district or found_city or found_province
+
+
+def _followed_by_division(
+    table: DivisionTable, text: str, end: int, parent: Division, depth: int = 1
+) -> bool:
+    """True if a division inside ``parent`` is named at ``text[end:]`` (full name, or a short city name one level down)."""
+    for stop, division, is_short in table.prefixes(text, end):
+        if division.rank <= parent.rank or not parent.contains(division):
+            continue
+        if not is_short:
+            return True
+        if (
+            depth > 0
+            and division.level == "city"
+            and _followed_by_division(table, text, stop, division, depth - 1)
+        ):
+            return True
+    return False
+
+
+def _next_division(
+    table: DivisionTable, text: str, start: int, found: _Found, context: Division | None
+) -> tuple[int, list[Division]] | None:
+    """The longest acceptable division name at ``text[start:]`` below what has been found so far."""
+    deepest = found.deepest
+    for stop, division, is_short in table.prefixes(text, start):
+        if deepest is not None and (division.rank <= deepest.rank or not deepest.contains(division)):
+            continue
+        if is_short:
+            agrees = context is not None and (division.contains(context) or context.contains(division))
+            if division.level == "district" or not (
+                agrees or _followed_by_division(table, text, stop, division)
+            ):
+                continue
+        same_length = [
+            d
+            for s, d, _ in table.prefixes(text, start)
+            if s == stop and (deepest is None or (d.rank > deepest.rank and deepest.contains(d)))
+        ]
+        return stop, list(dict.fromkeys(same_length)) or [division]
+    return None
+
+
+def _assign(
+    table: DivisionTable, found: _Found, candidates: list[Division], context: Division | None
+) -> bool:
+    """Record the chosen division; False when a district name stays ambiguous."""
+    candidates = _prefer(candidates, context)
+    best_rank = min(d.rank for d in candidates)
+    candidates = [d for d in candidates if d.rank == best_rank]
+    if len(candidates) > 1 and best_rank == 2:
+        found.district_name = candidates[0].name
+        return False
+    chosen = candidates[0]
+    if chosen.level == "province":
+        found.province = chosen
+    elif chosen.level == "city":
+        found.city = chosen
+        found.province = table.ancestor(chosen, "province")
+    else:
+        found.district = chosen
+        city = table.ancestor(chosen, "city")
+        found.city = city if city is not None and not city.is_placeholder else None
+        found.province = table.ancestor(chosen, "province")
+    return True
+
+
+def _fill_from_context(table: DivisionTable, found: _Found, context: Division | None) -> None:
+    if context is None:
+        return
+    deepest = found.deepest
+    if deepest is not None and not (deepest.contains(context) or context.contains(deepest)):
+        return  # the address names another place than the columns: the address wins
+    if deepest is None or context.rank > deepest.rank:
+        if found.district_name is not None and context.level != "district":
+            matches = [d for d in table.lookup(found.district_name, short=False) if context.contains(d)]
+            if len(_prefer(matches, None)) >= 1:
+                context = _prefer(matches, None)[0]
+                found.district_name = None
+        _assign(table, found, [context], None)
+
+
+def parse_address(
+    address: object,
+    province: object = None,
+    city: object = None,
+    district: object = None,
+    divisions: DivisionTable | None = None,
+) -> AddressParts:
+    """Split one address into divisions and detail, using the record's province/city/district columns as context."""
+    table = divisions or load_divisions()
+    context = _context(table, province, city, district)
+    text = _compact(address) or ""
+    found = _Found()
+    position = 0
+    while found.district is None and found.district_name is None:
+        step = _next_division(table, text, position, found, context)
+        if step is None:
+            break
+        position, candidates = step
+        if not _assign(table, found, candidates, context):
+            break
+    _fill_from_context(table, found, context)
+    detail = _LEADING_PUNCTUATION.sub("", text[position:])
+    detail = chinese_numerals_to_arabic(detail) or None
+    deepest = found.deepest
+    return AddressParts(
+        province=found.province.name if found.province else None,
+        city=found.city.name if found.city else None,
+        district=found.district.name if found.district else found.district_name,
+        division_code=deepest.code if deepest else None,
+        detail=detail,
+    )
+
+
+def parse_addresses(
+    address: pd.Series,
+    province: pd.Series | None = None,
+    city: pd.Series | None = None,
+    district: pd.Series | None = None,
+) -> pd.DataFrame:
+    """Vectorised :func:`parse_address`: one parse per distinct (address, province, city, district)."""
+    blank = pd.Series([None] * len(address), index=address.index, dtype=object)
+    columns = [
+        address,
+        province if province is not None else blank,
+        city if city is not None else blank,
+        district if district is not None else blank,
+    ]
+    table = load_divisions()
+    parts = map_distinct_tuples(columns, lambda a, p, c, d: parse_address(a, p, c, d, table))
+    frame = pd.DataFrame(
+        {
+            name: pd.array([getattr(p, field) for p in parts], dtype="string")
+            for name, field in (
+                ("province", "province"),
+                ("city", "city"),
+                ("district", "district"),
+                ("division_code", "division_code"),
+                ("address_detail", "detail"),
+            )
+        },
+        index=address.index,
+    )
+    return frame

@@ -1,0 +1,268 @@
+"""Split a Chinese company name into its parts: region, trade name, industry, legal form and branch.
+
+A registered name reads 行政区划 + 字号 + 行业 + 组织形式 (深圳市 | 华强 | 商贸 | 有限公司), optionally followed by a
+branch (杭州分公司). Keeping every part as its own field lets matching compare the trade name fuzzily while
+treating a different region or a branch as evidence of a *different* legal entity.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from pypinyin import Style, lazy_pinyin
+
+from channel_mdm.errors import UserError
+from cleansing.divisions import Division, DivisionTable, load_divisions
+from cleansing.text import is_blank, map_distinct, normalise_brackets, normalise_text
+
+__all__ = [
+    "CompanyNameParts",
+    "CompanyNameVocabulary",
+    "load_company_name_vocabulary",
+    "normalise_company_name",
+    "parse_company_name",
+    "parse_company_names",
+    "pinyin_key",
+]
+
+VOCAB_DIR = Path(__file__).parent / "vocab"
+_CJK = r"\u3400-\u9fff"
+_SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}()])\s+|\s+(?=[{_CJK}()])")
+_BRACKET_GROUP = re.compile(r"\(([^()]*)\)")
+# Bracketed regions that are not GB/T 2260 divisions but mark the same kind of thing.
+_EXTRA_BRACKET_REGIONS = frozenset({"中国", "中国大陆"})
+
+
+@dataclass(frozen=True)
+class CompanyNameParts:
+    """The parts of one company name; None where a part is absent. ``core`` = trade name + industry."""
+
+    region: str | None
+    trade_name: str | None
+    industry: str | None
+    legal_form: str | None
+    branch: str | None
+    branch_region: str | None
+    is_branch: bool
+    core: str | None
+
+
+@dataclass(frozen=True)
+class CompanyNameVocabulary:
+    """Suffix word lists, each sorted longest first."""
+
+    legal_forms: tuple[str, ...]
+    industries: tuple[str, ...]
+    branch_types: tuple[str, ...]
+
+
+def _read_word_list(path: Path, key: str) -> tuple[str, ...]:
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserError(f"{path}: vocabulary file not found") from None
+    except yaml.YAMLError as error:
+        raise UserError(f"{path}: not valid YAML ({error}); fix the file and run again") from None
+    words = loaded.get(key) if isinstance(loaded, dict) else None
+    if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
+        raise UserError(f"{path}: expected a key '{key}' holding a list of non-empty words")
+    normalised = {normalise_company_name(w) for w in words}
+    return tuple(sorted((w for w in normalised if w), key=len, reverse=True))
+
+
+@lru_cache(maxsize=8)
+def load_company_name_vocabulary(directory: Path = VOCAB_DIR) -> CompanyNameVocabulary:
+    """Read ``legal_forms.yaml``, ``industries.yaml`` and ``branch_types.yaml`` from ``directory``."""
+    directory = Path(directory)
+    return CompanyNameVocabulary(
+        legal_forms=_read_word_list(directory / "legal_forms.yaml", "legal_forms"),
+        industries=_read_word_list(directory / "industries.yaml", "industries"),
+        branch_types=_read_word_list(directory / "branch_types.yaml", "branch_types"),
+    )
+
+
+def normalise_company_name(name: object) -> str | None:
+    """NFKC, t2s, ASCII brackets, Latin upper-case; spaces kept only between Latin words."""
+    text = normalise_text(name)
+    if text is None:
+        return None
+    text = normalise_brackets(text).upper()
+    # NFKC again: removing a space can bring a combining mark next to the letter it composes with
+    text = unicodedata.normalize("NFKC", _SPACE_NEXT_TO_CJK.sub("", text)).strip()
+    return text or None
+
+
+@lru_cache(maxsize=32)
+def _by_length(words: tuple[str, ...]) -> tuple[tuple[int, frozenset[str]], ...]:
+    """Words grouped by length, longest first, so a suffix test is one set lookup per length."""
+    lengths = sorted({len(w) for w in words}, reverse=True)
+    return tuple((n, frozenset(w for w in words if len(w) == n)) for n in lengths)
+
+
+def _strip_suffix(text: str, words: tuple[str, ...]) -> tuple[str, str | None]:
+    for length, group in _by_length(words):
+        if len(text) > length and text[-length:] in group:
+            return text[:-length].rstrip(" ,.-"), text[-length:]
+    return text, None
+
+
+def _strip_suffixes(text: str, words: tuple[str, ...], limit: int) -> tuple[str, str | None]:
+    """Strip up to ``limit`` stacked suffixes (合伙企业 + (有限合伙)); returns them in reading order."""
+    stripped: list[str] = []
+    for _ in range(limit):
+        text, word = _strip_suffix(text, words)
+        if word is None:
+            break
+        stripped.insert(0, word)
+    return text, ("".join(stripped) if stripped else None)
+
+
+def _region_name(table: DivisionTable, division: Division) -> str:
+    """The short name at city level where known (深圳市南山区 → 深圳), else the division's own short name."""
+    chosen = table.city_or_self(division)
+    return chosen.short_name or chosen.name
+
+
+def _leading_region(text: str, table: DivisionTable) -> tuple[Division | None, int]:
+    """The most specific division named by a chain at the start of ``text`` (广东省深圳市南山区) and its length."""
+    found: Division | None = None
+    end = 0
+    while True:
+        step = None
+        for stop, division, is_short in table.prefixes(text, end):
+            if is_short and division.level == "district":
+                continue  # 南山, 朝阳 … are too often trade names themselves
+            if found is not None and (division.rank <= found.rank or not found.contains(division)):
+                continue
+            step = (stop, division)
+            break
+        if step is None:
+            return found, end
+        end, found = step
+
+
+def _branch(
+    text: str, vocabulary: CompanyNameVocabulary, table: DivisionTable
+) -> tuple[str, str | None, str | None]:
+    """Split ``X有限公司杭州分公司`` into (``X有限公司``, ``分公司``, ``杭州``)."""
+    head, branch = _strip_suffix(text, vocabulary.branch_types)
+    if branch is None:
+        return text, None, None
+    middle = ""
+    for form in vocabulary.legal_forms:
+        position = head.rfind(form)
+        if position > 0 and len(form) >= 2:
+            middle = head[position + len(form) :]
+            head = head[: position + len(form)]
+            break
+    else:
+        division, length = _leading_region_at_end(head, table)
+        if division is not None:
+            middle, head = head[-length:], head[:-length]
+    middle = middle.strip("() ")
+    region = None
+    if middle:
+        division, length = _leading_region(middle, table)
+        region = _region_name(table, division) if division is not None and length == len(middle) else middle
+    return head, branch, region
+
+
+def _leading_region_at_end(text: str, table: DivisionTable) -> tuple[Division | None, int]:
+    for start in range(max(1, len(text) - table.max_name_length), len(text) - 1):
+        division, length = _leading_region(text[start:], table)
+        if division is not None and start + length == len(text):
+            return division, length
+    return None, 0
+
+
+def _bracketed_region(text: str, table: DivisionTable) -> tuple[str, str | None]:
+    """Remove a bracketed region such as 华为技术(深圳) → (华为技术, 深圳)."""
+    for match in _BRACKET_GROUP.finditer(text):
+        inner = match.group(1).strip()
+        if inner in _EXTRA_BRACKET_REGIONS:
+            return text[: match.start()] + text[match.end() :], inner
+        division, length = _leading_region(inner, table)
+        if division is not None and length == len(inner):
+            return text[: match.start()] + text[match.end() :], _region_name(table, division)
+    return text, None
+
+
+def parse_company_name(
+    name: object,
+    vocabulary: CompanyNameVocabulary | None = None,
+    divisions: DivisionTable | None = None,
+) -> CompanyNameParts | None:
+    """Parse one name into :class:`CompanyNameParts`; blank input gives None.
+
+    Names that do not parse (a person's name, an English name without a legal form) keep the normalised
+    name as ``core``, so they can still be compared.
+    """
+    normalised = normalise_company_name(name)
+    if normalised is None:
+        return None
+    vocabulary = vocabulary or load_company_name_vocabulary()
+    table = divisions or load_divisions()
+    head, branch, branch_region = _branch(normalised, vocabulary, table)
+    body, legal_form = _strip_suffixes(head, vocabulary.legal_forms, limit=2)
+    body, region = _bracketed_region(body, table)
+    division, length = _leading_region(body, table)
+    trade, industry = _strip_suffixes(body[length:], vocabulary.industries, limit=3)
+    written_in_full = division is not None and body[:length].endswith(division.name)
+    has_trade_name = bool(trade.strip(" ()")) and trade not in vocabulary.industries
+    if division is not None and (has_trade_name or written_in_full):
+        region = region or _region_name(table, division)
+    else:
+        # 朝阳食品, 中山商贸: a short division name with nothing after it but an industry is the trade name
+        trade, industry = _strip_suffixes(body, vocabulary.industries, limit=3)
+    trade_name = trade.strip(" ()") or None
+    if trade_name is None and industry is not None:
+        # 商贸有限公司 alone: the industry word is all there is to call it
+        trade_name, industry = industry, None
+    core = "".join(p for p in (trade_name, industry) if p) or normalised
+    return CompanyNameParts(
+        region=region,
+        trade_name=trade_name,
+        industry=industry,
+        legal_form=legal_form,
+        branch=branch,
+        branch_region=branch_region,
+        is_branch=branch is not None,
+        core=core,
+    )
+
+
+@lru_cache(maxsize=200_000)
+def pinyin_key(text: str | None) -> str | None:
+    """Toneless full pinyin of ``text`` (华为 → huawei) for blocking on names that sound alike; Latin kept."""
+    if text is None or is_blank(text):
+        return None
+    key = "".join(lazy_pinyin(text, style=Style.NORMAL, errors="default")).lower()
+    key = re.sub(r"[^0-9a-z]", "", key)
+    return key or None
+
+
+_FIELDS = ("region", "trade_name", "industry", "legal_form", "branch", "branch_region", "is_branch", "core")
+
+
+def parse_company_names(names: pd.Series) -> pd.DataFrame:
+    """Vectorised :func:`parse_company_name`: one column per part plus ``name_normalised`` and ``pinyin_key``.
+
+    Each distinct name is parsed once. Blank names give NA in every column (``is_branch`` too).
+    """
+    vocabulary = load_company_name_vocabulary()
+    table = load_divisions()
+    normalised = map_distinct(names, normalise_company_name)
+    parts = map_distinct(pd.Series(normalised), lambda n: parse_company_name(n, vocabulary, table))
+    columns: dict[str, object] = {"name_normalised": pd.array(normalised, dtype="string")}
+    for field_name in _FIELDS:
+        values = [None if p is None else getattr(p, field_name) for p in parts]
+        columns[field_name] = pd.array(values, dtype="boolean" if field_name == "is_branch" else "string")
+    trade = pd.Series(columns["trade_name"], dtype="string")
+    columns["pinyin_key"] = pd.array(map_distinct(trade, pinyin_key), dtype="string")
+    return pd.DataFrame(columns, index=names.index)

@@ -1,0 +1,62 @@
+"""People's names: Chinese names without spaces or honorifics; Latin names as sorted upper-case tokens.
+
+A surname with only a title (王经理, 张总) is treated as unknown: it would otherwise agree with every other
+王经理 in the data.
+
+张 三, 张三先生 and 張三 are one name; so are ``John Smith`` and ``SMITH, John``. Sorting Latin tokens removes the
+given-name/family-name order question, which sources answer differently.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+from cleansing.text import map_distinct, normalise_brackets, normalise_text
+
+__all__ = ["normalise_person_name", "normalise_person_names"]
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_ANNOTATION = re.compile(r"\([^()]*\)")
+_HONORIFIC = re.compile(r"(先生|女士|小姐|老板|经理|总经理|董事长|老师|总)+$")
+_MIDDLE_DOT = re.compile(r"\s*[·•‧・∙⋅.]\s*")
+_LATIN_SEPARATORS = re.compile(r"[^A-Z0-9'\-]+")
+_PLACEHOLDERS = frozenset({"无", "未知", "暂无", "NULL", "NONE", "N/A", "NA", "-", "/", "?"})
+
+
+def normalise_person_name(value: object) -> str | None:
+    """One canonical spelling of a person's name; blank or placeholder → None."""
+    text = normalise_text(value)
+    if text is None:
+        return None
+    text = normalise_brackets(text)
+    while _ANNOTATION.search(text):  # 张三(采购), nested ones too
+        text = _ANNOTATION.sub("", text)
+    text = text.replace("(", " ").replace(")", " ").strip()
+    if text.upper() in _PLACEHOLDERS or not text:
+        return None
+    if _CJK.search(text):
+        # minority names: 买买提·艾力 keeps one middle dot whatever the source typed
+        # NFKC again: a removed space may let a combining mark compose with its letter
+        text = unicodedata.normalize("NFKC", re.sub(r"\s+", "", text))
+        text = _MIDDLE_DOT.sub("·", text).strip("·")
+        stripped = text
+        while (shorter := _HONORIFIC.sub("", stripped).strip("·")) != stripped:  # 张总·经理
+            stripped = shorter
+        if stripped != text and len(stripped) <= 1:
+            return None  # 王经理, 先生: a surname or a title alone identifies nobody
+        if _CJK.search(stripped):
+            return None if stripped in _PLACEHOLDERS else stripped
+        text = stripped  # Smith先生: what is left is a Latin name
+    tokens = [t.strip("'-") for t in _LATIN_SEPARATORS.split(text.upper())]
+    name = " ".join(sorted(t for t in tokens if t))
+    return None if not name or name in _PLACEHOLDERS else name
+
+
+def normalise_person_names(series: pd.Series) -> pd.Series:
+    """Vectorised :func:`normalise_person_name` as a nullable string Series."""
+    return pd.Series(
+        pd.array(map_distinct(series, normalise_person_name), dtype="string"), index=series.index
+    )

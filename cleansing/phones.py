@@ -1,0 +1,162 @@
+"""Chinese phone numbers to E.164: mobiles, landlines with area codes, 400/800 numbers and extensions.
+
+The extension is split off *before* separators are stripped: ``0755-26881234-8001`` is a landline with
+extension 8001, while ``075526881234 8001`` stripped naively would be an invalid 16-digit number.
+Chinese numbers are checked against the numbering plan's shape (area code, length, first digit) rather than
+``phonenumbers``' per-area number ranges, which reject local numbers in ranges its metadata does not list;
+``phonenumbers`` handles numbers from other countries. A cell holding several numbers
+(``13812345678/0755-26881234``) yields the first as the phone; all of them come from :func:`split_phone_numbers`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import pandas as pd
+import phonenumbers
+
+from cleansing.text import is_blank, map_distinct
+
+__all__ = ["PhoneKind", "PhoneParts", "parse_phone", "parse_phones", "split_phone_numbers"]
+
+PhoneKind = Literal["mobile", "landline", "toll_free", "invalid", "missing"]
+
+_CELL_SEPARATORS = re.compile(r"[/;,、|\n\r]+|或|和|及")
+_EXTENSION_WORD = re.compile(r"\s*(?:转|分机|EXT\.?|X|#|\*)\s*(\d{1,6})\s*$", re.IGNORECASE)
+# 0755-26881234-8001: a trailing group after a *complete* landline (area code + 7–8 digits) is an extension
+_TRAILING_EXTENSION = re.compile(r"^(\(?0\d{2,3}\)?[\s\-]*\d{3,4}[\s\-]?\d{4})[\s\-]+(\d{1,6})$")
+_NON_DIGITS = re.compile(r"[^\d+]")
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_TOLL_FREE = re.compile(r"^(400|800)\d{7}$")
+# 010 and 02x take 8-digit local numbers, 0xxx take 7 or 8; local numbers never start with 0 or 1
+_LANDLINE = re.compile(r"^0(?:(?:10|2\d)[2-9]\d{7}|[3-9]\d{2}[2-9]\d{6,7})$")
+_LOCAL = re.compile(r"^[2-9]\d{6,7}$")
+_PLACEHOLDERS = frozenset(
+    {"无", "暂无", "没有", "NULL", "NONE", "NAN", "N/A", "NA", "-", "--", "#N/A", "待补充"}
+)
+
+
+@dataclass(frozen=True)
+class PhoneParts:
+    """``e164`` is None unless the number is complete and valid (a local number without area code has none)."""
+
+    e164: str | None
+    kind: PhoneKind
+    extension: str | None = None
+
+
+_MISSING = PhoneParts(None, "missing")
+
+
+def split_phone_numbers(value: object) -> list[str]:
+    """The separate numbers written in one cell, in order, NFKC-normalised and stripped."""
+    if is_blank(value):
+        return []
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a number column read as float: 13812345678.0
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    pieces: list[str] = []
+    for piece in _CELL_SEPARATORS.split(text):
+        piece = piece.strip(" :：")
+        if not piece:
+            continue
+        tokens = piece.split()
+        # 13812345678 13987654321: whitespace separates numbers only when every token is a whole number
+        if len(tokens) > 1 and all(len(re.sub(r"\D", "", t)) >= 11 for t in tokens):
+            pieces.extend(tokens)
+        else:
+            pieces.append(piece)
+    return pieces
+
+
+def _split_extension(number: str) -> tuple[str, str | None]:
+    match = _EXTENSION_WORD.search(number)
+    if match and len(re.sub(r"\D", "", number[: match.start()])) >= 7:
+        return number[: match.start()], match.group(1)
+    match = _TRAILING_EXTENSION.match(number.strip())
+    if match:
+        return match.group(1), match.group(2)
+    return number, None
+
+
+def _national_digits(number: str) -> str:
+    """Digits without the +86 / 0086 / 86 country code (callers route other countries elsewhere)."""
+    digits = _NON_DIGITS.sub("", number).replace("+", "")
+    had_country_code = True
+    if number.lstrip().startswith("+"):
+        digits = digits[2:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and (len(digits) == 13 and digits[2] == "1" or digits[2:3] == "0"):
+        digits = digits[2:]
+    else:
+        had_country_code = False
+    if (
+        had_country_code
+        and not digits.startswith("0")
+        and not (_MOBILE.match(digits) or _TOLL_FREE.match(digits))
+    ):
+        digits = "0" + digits  # +86 755 26881234: the trunk 0 is dropped after the country code
+    return digits
+
+
+def _foreign(number: str, extension: str | None) -> PhoneParts:
+    try:
+        parsed = phonenumbers.parse(_NON_DIGITS.sub("", number), None)
+    except phonenumbers.NumberParseException:
+        return PhoneParts(None, "invalid", extension)
+    if not phonenumbers.is_valid_number(parsed):
+        return PhoneParts(None, "invalid", extension)
+    kind_of = phonenumbers.number_type(parsed)
+    kind: PhoneKind = "mobile" if kind_of == phonenumbers.PhoneNumberType.MOBILE else "landline"
+    return PhoneParts(
+        phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), kind, extension
+    )
+
+
+@lru_cache(maxsize=200_000)
+def _parse_single(number: str) -> PhoneParts:
+    number, extension = _split_extension(number)
+    if number.strip().startswith("+") and not re.sub(r"[^\d+]", "", number).startswith("+86"):
+        return _foreign(number, extension)
+    digits = _national_digits(number)
+    if not digits:
+        return PhoneParts(None, "invalid", extension)
+    if len(set(digits)) == 1:
+        return PhoneParts(None, "invalid", extension)  # 00000000, 11111111111: placeholders
+    if _MOBILE.match(digits):
+        return PhoneParts("+86" + digits, "mobile", extension)
+    if _TOLL_FREE.match(digits):
+        return PhoneParts("+86" + digits, "toll_free", extension)
+    if _LANDLINE.match(digits):
+        return PhoneParts("+86" + digits[1:], "landline", extension)
+    if _LOCAL.match(digits):
+        return PhoneParts(None, "landline", extension)  # a local number: the area code is unknown
+    return PhoneParts(None, "invalid", extension)
+
+
+def parse_phone(value: object) -> PhoneParts:
+    """The first number in ``value`` as E.164 with its kind and extension; blank → kind ``missing``."""
+    if not is_blank(value) and unicodedata.normalize("NFKC", str(value)).strip().upper() in _PLACEHOLDERS:
+        return _MISSING
+    numbers = split_phone_numbers(value)
+    if not numbers or numbers[0].upper() in _PLACEHOLDERS:
+        return _MISSING
+    return _parse_single(numbers[0])
+
+
+def parse_phones(series: pd.Series) -> pd.DataFrame:
+    """Vectorised :func:`parse_phone`: ``phone_e164``, ``phone_kind``, ``phone_extension``."""
+    parts = map_distinct(series, parse_phone, na_value=_MISSING)
+    return pd.DataFrame(
+        {
+            "phone_e164": pd.array([p.e164 for p in parts], dtype="string"),
+            "phone_kind": pd.array([p.kind for p in parts], dtype="string"),
+            "phone_extension": pd.array([p.extension for p in parts], dtype="string"),
+        },
+        index=series.index,
+    )

@@ -1,0 +1,144 @@
+"""JSON lines and JSON arrays from CRM-style exports, nested objects flattened to dotted paths.
+
+``{"address": {"city": "深圳"}}`` becomes a column ``address.city``. A line that is not JSON,
+or JSON that is not an object, is rejected with its line number instead of stopping the file.
+Numbers become text the way :func:`number_to_text` writes them and are flagged ``numeric``,
+so an ID exported as a JSON number can be checked for damage like an Excel one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from pydantic import BaseModel, ConfigDict
+
+from channel_mdm.errors import UserError
+from cleansing.readers.base import RawTable, RejectedRow, SourceReader, make_table, number_to_text
+from cleansing.readers.checks import FileLimits, check_size, describe_magic
+from cleansing.readers.encoding import decode_text
+
+
+class JsonOptions(BaseModel):
+    """Reader options for ``format: jsonl`` / ``format: json``."""
+
+    model_config = ConfigDict(extra="forbid")
+    encoding: str | None = None
+    layout: Literal["auto", "lines", "array"] = "auto"
+    """``auto`` reads ``format: json`` or a file starting with ``[`` as one JSON array, else JSON lines."""
+
+
+class JsonLinesReader(SourceReader):
+    format_names = ("jsonl", "json", "ndjson")
+
+    def validate_options(self, options: Mapping[str, Any]) -> dict[str, Any]:
+        return JsonOptions(**options).model_dump()
+
+    def read(self, path: Path, options: Mapping[str, Any]) -> RawTable:
+        opts = JsonOptions(**{k: v for k, v in options.items() if k in JsonOptions.model_fields})
+        check_size(path, options.get("limits") or FileLimits())
+        data = path.read_bytes()
+        kind = describe_magic(data[:16])
+        if kind:
+            raise UserError(f"{path}: is {kind}, not a JSON export")
+        text = decode_text(data, path, opts.encoding or "utf-8").text
+        if not text.strip():
+            raise UserError(f"{path}: file has no text (only whitespace); re-export it from the source system")
+        layout = opts.layout
+        if layout == "auto":
+            whole = text.lstrip().startswith("[") or options.get("format") == "json"
+            layout = "array" if whole else "lines"
+        records, numbers, rejected = _parse_array(path, text) if layout == "array" else _parse_lines(text)
+        return _to_table(records, numbers, rejected)
+
+
+def _parse_lines(text: str) -> tuple[list[dict[str, Any]], list[int], list[RejectedRow]]:
+    records: list[dict[str, Any]] = []
+    numbers: list[int] = []
+    rejected: list[RejectedRow] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            rejected.append(RejectedRow(number, "not_json", f"line {number} is not valid JSON ({exc.msg} at column {exc.colno})", line))
+            continue
+        if not isinstance(value, dict):
+            rejected.append(RejectedRow(number, "not_an_object", f"line {number} is a JSON {_json_kind(value)}, not an object", line))
+            continue
+        records.append(value)
+        numbers.append(number)
+    return records, numbers, rejected
+
+
+def _parse_array(path: Path, text: str) -> tuple[list[dict[str, Any]], list[int], list[RejectedRow]]:
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{path}: is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    if not isinstance(value, list):
+        kind = _json_kind(value)
+        article = "an" if kind[0] in "aeio" else "a"
+        raise UserError(f"{path}: top-level JSON is {article} {kind}; expected an array of objects or JSON lines")
+    records: list[dict[str, Any]] = []
+    numbers: list[int] = []
+    rejected: list[RejectedRow] = []
+    for number, item in enumerate(value, start=1):
+        if isinstance(item, dict):
+            records.append(item)
+            numbers.append(number)
+        else:
+            original = json.dumps(item, ensure_ascii=False)
+            rejected.append(RejectedRow(number, "not_an_object", f"array element {number} is a JSON {_json_kind(item)}, not an object", original))
+    return records, numbers, rejected
+
+
+def _json_kind(value: Any) -> str:
+    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(value), "number")
+
+
+def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Flatten nested objects to dotted keys; lists stay as JSON text."""
+    flat: dict[str, Any] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, f"{name}."))
+        else:
+            flat[name] = value
+    return flat
+
+
+def _to_table(records: list[dict[str, Any]], numbers: list[int], rejected: list[RejectedRow]) -> RawTable:
+    flat = [flatten(r) for r in records]
+    names = list(dict.fromkeys(k for r in flat for k in r))
+    columns: dict[str, list[Any]] = {}
+    numeric_flags: dict[str, np.ndarray] = {}
+    for name in names:
+        raw = [r.get(name) for r in flat]
+        mask = np.fromiter((isinstance(v, int | float) and not isinstance(v, bool) for v in raw), dtype=bool, count=len(raw))
+        columns[name] = [_to_text(v) for v in raw]
+        if mask.any():
+            numeric_flags[name] = mask
+    table = make_table(pd.DataFrame(columns, dtype=object) if columns else pd.DataFrame(index=range(len(flat))), numbers)
+    table.rejected = rejected
+    if numeric_flags:
+        table.cell_flags["numeric"] = numeric_flags
+    return table
+
+
+def _to_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return number_to_text(value)
+    return json.dumps(value, ensure_ascii=False)

@@ -1,0 +1,326 @@
+"""Run a product or price suite through Great Expectations and sort rows into passed and quarantined.
+
+One ephemeral GX context per validation: pandas data source → whole-dataframe batch → suite →
+validation definition → checkpoint (writing Data Docs when a folder is given). Results come back
+keyed by each expectation's rule name, not in suite order. Failing rows are found through a
+row-position column GX returns with the business key, because a business key may itself be
+duplicated (that is one of the defects).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import great_expectations as gx
+import numpy as np
+import pandas as pd
+from great_expectations.data_context.types.base import ProgressBarsConfig
+
+from channel_mdm.errors import UserError
+from expectations.suites import (
+    Rule,
+    Severity,
+    SuiteDefinition,
+    build_price_suite,
+    build_product_suite,
+    get_suite,
+)
+
+log = logging.getLogger(__name__)
+
+ROW_POSITION = "_row_position"
+PROVENANCE_IN_QUARANTINE: tuple[str, ...] = ("source_system", "source_file", "source_sheet", "source_row")
+PRODUCT_KEY: list[str] = ["sku_code"]
+PRICE_KEY: list[str] = ["sku_code", "price_tier", "sales_region", "effective_from"]
+DOCS_SITE = "channel_mdm_data_docs"
+
+
+@dataclass(frozen=True)
+class ExpectationOutcome:
+    """How one rule fared: counts and the business keys of the rows it failed."""
+
+    name: str
+    expectation_type: str
+    column: str
+    success: bool
+    unexpected_count: int
+    element_count: int
+    unexpected_keys: list[dict[str, object]]
+    severity: Severity = "error"
+
+
+@dataclass(frozen=True)
+class ValidationOutcome:
+    """The result of validating one frame against one suite.
+
+    ``success`` is True when no error-level rule failed (warnings never fail a run). ``passed`` holds
+    the input rows with no error; ``quarantined`` lists one row per failing row × rule, warnings
+    included (``severity`` tells them apart), with the business key, provenance, ``rule``,
+    ``severity``, ``column``, ``value`` and a ``reason`` sentence.
+    """
+
+    suite_name: str
+    success: bool
+    expectations: list[ExpectationOutcome]
+    passed: pd.DataFrame
+    quarantined: pd.DataFrame
+    data_docs_index: Path | None
+
+    def expectation(self, name: str) -> ExpectationOutcome:
+        for outcome in self.expectations:
+            if outcome.name == name:
+                return outcome
+        raise KeyError(f"no rule {name!r} in suite {self.suite_name!r}")
+
+    def rule_counts(self) -> pd.DataFrame:
+        """One row per rule: severity, column, failing and checked row counts (what a steward reads first)."""
+        return pd.DataFrame(
+            [
+                {
+                    "rule": o.name,
+                    "severity": o.severity,
+                    "column": o.column,
+                    "unexpected_count": o.unexpected_count,
+                    "element_count": o.element_count,
+                    "success": o.success,
+                }
+                for o in self.expectations
+            ],
+            columns=["rule", "severity", "column", "unexpected_count", "element_count", "success"],
+        )
+
+
+def _blanks_to_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Empty or whitespace-only cells are unknown values, never a value that passes or fails a rule."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if not (pd.api.types.is_string_dtype(values) or values.dtype == object):
+            continue
+        codes, distinct = pd.factorize(values, use_na_sentinel=True)
+        blank_distinct = np.array([isinstance(v, str) and not v.strip() for v in distinct] + [False], dtype=bool)
+        blank = blank_distinct[codes]
+        if blank.any():
+            out[column] = values.mask(blank)
+    return out
+
+
+def _check_columns(frame: pd.DataFrame, definition: SuiteDefinition, business_key: list[str]) -> None:
+    missing = [
+        c for c in dict.fromkeys([*definition.required_columns, *business_key]) if c not in frame.columns
+    ]
+    if missing:
+        raise UserError(
+            f"{definition.name}: missing column(s) {', '.join(missing)}; map the source onto the canonical "
+            f"names in cleansing/canonical.py (found: {', '.join(map(str, frame.columns)) or 'no columns'})"
+        )
+
+
+def _ephemeral_context(data_docs_dir: Path | None) -> gx.data_context.AbstractDataContext:
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    for site in list(context.list_data_docs_sites()):
+        context.delete_data_docs_site(site)  # the default site writes to a throw-away temp folder
+    if data_docs_dir is not None:
+        context.add_data_docs_site(
+            DOCS_SITE,
+            {
+                "class_name": "SiteBuilder",
+                "show_how_to_buttons": False,
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(data_docs_dir),
+                },
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            },
+        )
+    return context
+
+
+def _run_checkpoint(
+    prepared: pd.DataFrame, definition: SuiteDefinition, business_key: list[str], data_docs_dir: Path | None
+):
+    context = _ephemeral_context(data_docs_dir)
+    batch_definition = (
+        context.data_sources.add_pandas(f"{definition.name}_source")
+        .add_dataframe_asset(definition.name)
+        .add_batch_definition_whole_dataframe(f"{definition.name}_whole_frame")
+    )
+    suite = context.suites.add(definition.build_expectation_suite())
+    validation = context.validation_definitions.add(
+        gx.ValidationDefinition(name=f"{definition.name}_standard", data=batch_definition, suite=suite)
+    )
+    actions = (
+        [gx.checkpoint.UpdateDataDocsAction(name="update_data_docs", site_names=[DOCS_SITE])]
+        if data_docs_dir
+        else []
+    )
+    checkpoint = context.checkpoints.add(
+        gx.Checkpoint(
+            name=f"{definition.name}_checkpoint",
+            validation_definitions=[validation],
+            actions=actions,
+            result_format={
+                "result_format": "COMPLETE",
+                "unexpected_index_column_names": [*business_key, ROW_POSITION],
+            },
+        )
+    )
+    result = checkpoint.run(batch_parameters={"dataframe": prepared})
+    return [r for run in result.run_results.values() for r in run.results]
+
+
+def _quarantine_rows(
+    frame: pd.DataFrame, prepared: pd.DataFrame, rule: Rule, positions: np.ndarray, business_key: list[str]
+) -> pd.DataFrame:
+    provenance = [c for c in PROVENANCE_IN_QUARANTINE if c in frame.columns and c not in business_key]
+    rows = frame.iloc[positions][[*business_key, *provenance]].reset_index(drop=True)
+    reported = frame[rule.column].iloc[positions].reset_index(drop=True)
+    checked = prepared[rule.checked_columns[0]].iloc[positions].reset_index(drop=True)
+    return rows.assign(
+        rule=rule.name,
+        severity=rule.severity,
+        column=rule.column,
+        value=reported.astype("string"),
+        reason=rule.explain(reported, checked).to_numpy(),
+        **{ROW_POSITION: positions},
+    )
+
+
+def validate_frame(
+    frame: pd.DataFrame,
+    suite_name: str | SuiteDefinition,
+    business_key: list[str],
+    data_docs_dir: Path | None = None,
+) -> ValidationOutcome:
+    """Validate ``frame`` against a standard suite and split it into passed and quarantined rows.
+
+    ``suite_name`` is ``products``/``prices`` or a :class:`SuiteDefinition`; ``business_key`` names the
+    columns that identify a row to a steward; with ``data_docs_dir`` GX writes Data Docs there.
+    """
+    definition = get_suite(suite_name) if isinstance(suite_name, str) else suite_name
+    _check_columns(frame, definition, business_key)
+    prepared = definition.prepare(_blanks_to_missing(frame)).reset_index(drop=True)
+    prepared[ROW_POSITION] = np.arange(len(prepared))
+    suite_docs_dir = None
+    if data_docs_dir is not None:
+        # GX rebuilds a site from the context's own stores and drops pages it does not know, so each
+        # suite gets its own site folder; a small index above them links the suites together.
+        suite_docs_dir = Path(data_docs_dir).resolve() / definition.name
+        suite_docs_dir.mkdir(parents=True, exist_ok=True)
+
+    outcomes: list[ExpectationOutcome] = []
+    quarantine_parts: list[pd.DataFrame] = []
+    error_positions: list[np.ndarray] = []
+    results = {
+        r.expectation_config.meta["rule"]: r
+        for r in _run_checkpoint(prepared, definition, business_key, suite_docs_dir)
+    }
+    for rule in definition.rules:
+        result = results[rule.name]
+        if result.exception_info and result.exception_info.get("raised_exception"):
+            raise RuntimeError(
+                f"rule {rule.name} could not run: {result.exception_info.get('exception_message')}"
+            )
+        index_list = result.result.get("unexpected_index_list") or []
+        positions = np.array([entry[ROW_POSITION] for entry in index_list], dtype=np.int64)
+        keys = [{k: entry.get(k) for k in business_key} for entry in index_list]
+        outcomes.append(
+            ExpectationOutcome(
+                name=rule.name,
+                expectation_type=result.expectation_config.type,
+                column=rule.column,
+                success=bool(result.success),
+                unexpected_count=int(result.result.get("unexpected_count") or 0),
+                element_count=int(result.result.get("element_count") or len(frame)),
+                unexpected_keys=keys,
+                severity=rule.severity,
+            )
+        )
+        if len(positions):
+            quarantine_parts.append(_quarantine_rows(frame, prepared, rule, positions, business_key))
+            if rule.severity == "error":
+                error_positions.append(positions)
+
+    failing = np.unique(np.concatenate(error_positions)) if error_positions else np.zeros(0, dtype=np.int64)
+    keep = np.ones(len(frame), dtype=bool)
+    keep[failing] = False
+    quarantined = _assemble_quarantine(quarantine_parts, frame, business_key)
+    docs_index = suite_docs_dir / "index.html" if suite_docs_dir is not None else None
+    if docs_index is not None and docs_index.exists():
+        write_docs_overview(Path(data_docs_dir).resolve())
+    outcome = ValidationOutcome(
+        suite_name=definition.name,
+        success=not any(not o.success and o.severity == "error" for o in outcomes),
+        expectations=outcomes,
+        passed=frame[keep],
+        quarantined=quarantined,
+        data_docs_index=docs_index if docs_index is not None and docs_index.exists() else None,
+    )
+    log.info(
+        "validated %s rows against %s: %s passed, %s quarantined, %s warnings",
+        f"{len(frame):,}",
+        definition.name,
+        f"{int(keep.sum()):,}",
+        f"{len(failing):,}",
+        f"{int((quarantined['severity'] == 'warning').sum()):,}",
+    )
+    return outcome
+
+
+def write_docs_overview(data_docs_dir: Path) -> Path:
+    """Write ``index.html`` in ``data_docs_dir`` linking each suite's Data Docs site below it."""
+    suites = sorted(p.parent.name for p in data_docs_dir.glob("*/index.html"))
+    items = "\n".join(
+        f'<li><a href="{html.escape(name)}/index.html">{html.escape(name)}</a></li>' for name in suites
+    )
+    page = (
+        '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>channel-mdm Data Docs</title></head>\n'
+        f"<body><h1>channel-mdm master-data standards</h1>\n<p>Latest validation per suite:</p>\n<ul>\n{items}\n</ul>"
+        "</body></html>\n"
+    )
+    index = data_docs_dir / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return index
+
+
+def _assemble_quarantine(
+    parts: list[pd.DataFrame], frame: pd.DataFrame, business_key: list[str]
+) -> pd.DataFrame:
+    provenance = [c for c in PROVENANCE_IN_QUARANTINE if c in frame.columns and c not in business_key]
+    columns = [*business_key, *provenance, "rule", "severity", "column", "value", "reason"]
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    quarantined = pd.concat(parts, ignore_index=True).sort_values(ROW_POSITION, kind="stable")
+    return quarantined[columns].reset_index(drop=True)
+
+
+def validate_products(frame: pd.DataFrame, data_docs_dir: Path | None = None) -> ValidationOutcome:
+    """Validate a canonical product frame against the product standard (business key ``sku_code``)."""
+    return validate_frame(frame, build_product_suite(), PRODUCT_KEY, data_docs_dir)
+
+
+def validate_prices(
+    frame: pd.DataFrame,
+    products: pd.DataFrame | ValidationOutcome | None = None,
+    data_docs_dir: Path | None = None,
+) -> ValidationOutcome:
+    """Validate a canonical price frame against the price standard.
+
+    ``products`` are the valid products: a :class:`ValidationOutcome` of the product suite (its
+    ``passed`` rows are used) or a frame of products already accepted. When given, a price whose SKU
+    is not among them fails ``unknown_sku``.
+    """
+    valid_skus = None
+    if isinstance(products, ValidationOutcome):
+        valid_skus = products.passed["sku_code"]
+    elif products is not None:
+        if "sku_code" not in products.columns:
+            raise UserError(
+                "products: missing column sku_code; pass the valid products (e.g. validate_products(...).passed)"
+            )
+        valid_skus = products["sku_code"]
+    return validate_frame(frame, build_price_suite(valid_skus=valid_skus), PRICE_KEY, data_docs_dir)

@@ -1,0 +1,312 @@
+"""The product (SKU) and price-list standards as Great Expectations suites.
+
+A suite here is a list of :class:`Rule`: a GX expectation plus what a steward needs to act on a
+failure (the rule's name, its severity, the column to look at and a reason sentence). Error rules
+quarantine the row; warning rules only list it. Cross-row price facts are computed first by
+:mod:`expectations.price_checks` and then expected like any other column, so every rule reports
+through GX and appears in Data Docs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import great_expectations as gx
+import great_expectations.expectations as gxe
+import pandas as pd
+
+from cleansing.gtin import classify_gtin
+from cleansing.product_specs import UnitVocabulary, load_unit_vocabulary
+from expectations import price_checks
+from expectations.custom import (
+    ExpectColumnValuesToBeCalendarDate,
+    ExpectColumnValuesToBeGloballyUniqueGtin,
+    ExpectColumnValuesToBeParseableSpec,
+    ExpectColumnValuesToBePositiveAmount,
+    ExpectColumnValuesToBeTaxRateInSet,
+    ExpectColumnValuesToBeValidGtin,
+)
+from expectations.standards import PriceTierOrder, load_price_tiers, load_tax_rates
+
+Severity = Literal["error", "warning"]
+ReasonFn = Callable[[pd.Series, pd.Series], pd.Series]
+"""(reported values, checked values) → one reason sentence per failing row."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One product or price standard: a GX expectation and how to explain its failures."""
+
+    name: str
+    column: str
+    """The column a steward should look at (its value is reported in the quarantine)."""
+    severity: Severity
+    reason: str | ReasonFn
+    """A template using ``{value}`` (the reported value) and ``{check}`` (the value GX judged), or a function."""
+    expectation: gxe.Expectation
+    checked_columns: tuple[str, ...] = ()
+    """Columns GX reads, when they differ from ``column`` (helper columns of cross-row checks)."""
+
+    def explain(self, reported: pd.Series, checked: pd.Series) -> pd.Series:
+        """Return the reason sentence for each failing row."""
+        if callable(self.reason):
+            return self.reason(reported, checked)
+        pairs = pd.DataFrame({"value": reported.astype("string"), "check": checked.astype("string")}).fillna(
+            "(empty)"
+        )
+        unique = pairs.drop_duplicates()
+        template = self.reason
+        texts = [
+            template.format(value=v, check=c) for v, c in zip(unique["value"], unique["check"], strict=True)
+        ]
+        lookup = unique.assign(reason=texts)
+        return pairs.merge(lookup, on=["value", "check"], how="left")["reason"].set_axis(reported.index)
+
+
+@dataclass(frozen=True)
+class SuiteDefinition:
+    """A named suite, the frame preparation it needs and its rules."""
+
+    name: str
+    rules: tuple[Rule, ...]
+    required_columns: tuple[str, ...]
+    prepare: Callable[[pd.DataFrame], pd.DataFrame] = field(default=lambda frame: frame)
+
+    def rule(self, name: str) -> Rule:
+        for rule in self.rules:
+            if rule.name == name:
+                return rule
+        raise KeyError(name)
+
+    def build_expectation_suite(self) -> gx.ExpectationSuite:
+        """A fresh GX suite (expectations are stateful once added, so build one per validation)."""
+        suite = gx.ExpectationSuite(name=self.name)
+        for rule in self.rules:
+            expectation = rule.expectation.copy(deep=True)
+            expectation.meta = {**(expectation.meta or {}), "rule": rule.name, "severity": rule.severity}
+            suite.add_expectation(expectation)
+        return suite
+
+
+def _gx_severity(severity: Severity) -> str:
+    return "critical" if severity == "error" else "warning"
+
+
+def _rule(
+    name: str,
+    column: str,
+    severity: Severity,
+    reason: str | ReasonFn,
+    expectation_cls: type,
+    *,
+    check_column: str | None = None,
+    **kwargs: object,
+) -> Rule:
+    """Build a rule; GX judges ``check_column`` (or the pair in ``column_A``/``column_B``) when given."""
+    if "column_A" not in kwargs:
+        kwargs["column"] = check_column or column
+    checked = tuple(kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs)
+    expectation = expectation_cls(severity=_gx_severity(severity), **kwargs)
+    return Rule(name, column, severity, reason, expectation, checked)
+
+
+def _gtin_reason(reported: pd.Series, checked: pd.Series) -> pd.Series:
+    status = classify_gtin(reported)
+    wrong_digit = "GTIN " + reported.astype("string") + " has a wrong check digit"
+    malformed = "GTIN " + reported.astype("string") + " is not 8, 12, 13 or 14 digits"
+    return wrong_digit.where(status == "invalid_check_digit", malformed)
+
+
+def build_product_suite(
+    vocabulary: UnitVocabulary | None = None, tax_rates: tuple[float, ...] | None = None
+) -> SuiteDefinition:
+    """The product standard: identity, names, GTIN, sales unit, VAT rate and spec."""
+    vocabulary = vocabulary or load_unit_vocabulary()
+    tax_rates = tax_rates or load_tax_rates()
+    units = ", ".join(vocabulary.allowed_sales_units)
+    rates = ", ".join(f"{r:g}" for r in tax_rates)
+    rules = (
+        _rule(
+            "sku_code_present", "sku_code", "error", "SKU code is missing", gxe.ExpectColumnValuesToNotBeNull
+        ),
+        _rule(
+            "sku_code_unique",
+            "sku_code",
+            "error",
+            "SKU code {value} appears on more than one row",
+            gxe.ExpectColumnValuesToBeUnique,
+        ),
+        _rule(
+            "product_name_present",
+            "product_name",
+            "error",
+            "product name is missing",
+            gxe.ExpectColumnValuesToNotBeNull,
+        ),
+        _rule("gtin_valid", "gtin", "error", _gtin_reason, ExpectColumnValuesToBeValidGtin),
+        _rule(
+            "gtin_globally_unique",
+            "gtin",
+            "warning",
+            "GTIN {value} is an in-store / variable-weight code (prefix 200–299), not globally unique",
+            ExpectColumnValuesToBeGloballyUniqueGtin,
+        ),
+        _rule(
+            "sales_unit_standard",
+            "sales_unit",
+            "error",
+            "sales unit '{value}' is not in the unit vocabulary (" + units + ")",
+            gxe.ExpectColumnValuesToBeInSet,
+            value_set=vocabulary.allowed_sales_units,
+        ),
+        _rule(
+            "tax_rate_allowed",
+            "tax_rate",
+            "error",
+            "tax rate {value} is not one of " + rates,
+            ExpectColumnValuesToBeTaxRateInSet,
+            value_set=list(tax_rates),
+        ),
+        _rule(
+            "spec_parseable",
+            "spec",
+            "warning",
+            "spec '{value}' does not read as net content and pack (e.g. 500ml×12瓶/箱)",
+            ExpectColumnValuesToBeParseableSpec,
+        ),
+    )
+    return SuiteDefinition(
+        "products", rules, ("sku_code", "gtin", "product_name", "sales_unit", "tax_rate", "spec")
+    )
+
+
+def build_price_suite(
+    tiers: PriceTierOrder | None = None, valid_skus: pd.Series | None = None
+) -> SuiteDefinition:
+    """The price-list standard; with ``valid_skus``, prices of SKUs outside it fail ``unknown_sku``."""
+    tiers = tiers or load_price_tiers()
+    accepted = tiers.accepted_values
+    rules = [
+        _rule(
+            "price_sku_code_present",
+            "sku_code",
+            "error",
+            "SKU code is missing",
+            gxe.ExpectColumnValuesToNotBeNull,
+        ),
+        _rule(
+            "price_tier_present",
+            "price_tier",
+            "error",
+            "price tier is missing",
+            gxe.ExpectColumnValuesToNotBeNull,
+        ),
+        _rule(
+            "price_tier_known",
+            "price_tier",
+            "error",
+            "price tier '{value}' is not one of " + ", ".join(accepted),
+            gxe.ExpectColumnValuesToBeInSet,
+            value_set=accepted,
+        ),
+        _rule(
+            "sales_region_present",
+            "sales_region",
+            "error",
+            "sales region is missing",
+            gxe.ExpectColumnValuesToNotBeNull,
+        ),
+        _rule("price_present", "price", "error", "price is missing", gxe.ExpectColumnValuesToNotBeNull),
+        _rule(
+            "price_positive",
+            "price",
+            "error",
+            "price {value} is not a number greater than 0",
+            ExpectColumnValuesToBePositiveAmount,
+        ),
+        _rule(
+            "effective_from_present",
+            "effective_from",
+            "error",
+            "effective_from is missing",
+            gxe.ExpectColumnValuesToNotBeNull,
+        ),
+        _rule(
+            "effective_from_date",
+            "effective_from",
+            "error",
+            "effective_from '{value}' is not a date written YYYY-MM-DD",
+            ExpectColumnValuesToBeCalendarDate,
+        ),
+        _rule(
+            "effective_to_date",
+            "effective_to",
+            "error",
+            "effective_to '{value}' is not a date written YYYY-MM-DD",
+            ExpectColumnValuesToBeCalendarDate,
+        ),
+        _rule(
+            "effective_period_order",
+            "effective_to",
+            "error",
+            "effective_to {value} is before effective_from",
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB,
+            column_A=price_checks.EFFECTIVE_TO_DATE,
+            column_B=price_checks.EFFECTIVE_FROM_DATE,
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+        ),
+        _rule(
+            "no_tier_inversion",
+            "price",
+            "error",
+            "{check}",
+            gxe.ExpectColumnValuesToBeNull,
+            check_column=price_checks.TIER_INVERSION,
+        ),
+        _rule(
+            "no_period_overlap",
+            "effective_from",
+            "error",
+            "{check}",
+            gxe.ExpectColumnValuesToBeNull,
+            check_column=price_checks.PERIOD_OVERLAP,
+        ),
+    ]
+    if valid_skus is not None:
+        rules.append(
+            _rule(
+                "unknown_sku",
+                "sku_code",
+                "error",
+                "{check}",
+                gxe.ExpectColumnValuesToBeNull,
+                check_column=price_checks.UNKNOWN_SKU,
+            )
+        )
+
+    def prepare(frame: pd.DataFrame) -> pd.DataFrame:
+        return price_checks.add_price_checks(frame, tiers, valid_skus)
+
+    return SuiteDefinition(
+        "prices",
+        tuple(rules),
+        ("sku_code", "price_tier", "sales_region", "price", "effective_from", "effective_to"),
+        prepare,
+    )
+
+
+SUITE_BUILDERS: dict[str, Callable[[], SuiteDefinition]] = {
+    "products": build_product_suite,
+    "prices": build_price_suite,
+}
+
+
+def get_suite(name: str) -> SuiteDefinition:
+    """Return the standard suite called ``name`` (``products`` or ``prices``) with the default config."""
+    try:
+        return SUITE_BUILDERS[name]()
+    except KeyError:
+        raise KeyError(f"unknown suite {name!r}; expected one of {', '.join(SUITE_BUILDERS)}") from None

@@ -1,0 +1,129 @@
+"""Clustering that resists chaining: merge auto-merge edges best first, refusing a merge that
+would put two records into one cluster that must stay apart (cannot-link constraints).
+
+A cluster may hold at most one valid USCC, one name region (``深圳`` vs ``上海``), one
+branch identity (a head office, or one particular branch) and one party kind (person or
+organisation); unknown values never conflict.
+Because every accepted cluster satisfies that, a cluster's state is one value per
+constraint, and each merge is checked in constant time. Components that are conflict-free
+as a whole (the vast majority) are accepted in one vectorised step; only the rest are
+merged edge by edge in descending score order (Kruskal).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+from mdm.comparators import FrameColumns, _strip_division_suffix, trusted_name_region
+
+
+@dataclass
+class ClusterResult:
+    cluster_index: np.ndarray
+    """Per record (positional) the cluster number (0..k-1)."""
+    refused_merges: int
+    """Auto-merge edges not applied because they would break a cannot-link constraint."""
+
+
+def cannot_link_codes(frame: pd.DataFrame) -> np.ndarray:
+    """Per record an int code for each constraint (-1 = unknown): valid USCC, name region, branch
+    identity, party kind (a person is never a company)."""
+    cols = FrameColumns(frame)
+    n = len(frame)
+    uscc = np.where(cols.values("uscc_status") == "valid", cols.values("uscc"), None)
+    region = trusted_name_region(cols)
+    is_branch = pd.array(cols.values("name_is_branch"), dtype="boolean")
+    branch_region = _strip_division_suffix(cols.values("name_branch_region"))
+    branch_word = cols.values("name_branch")
+    identity = np.full(n, None, dtype=object)
+    known_branch = ~is_branch.isna() & cols.known("name_normalised")
+    known_branch = np.asarray(known_branch, dtype=bool)
+    flag = is_branch.fillna(False).to_numpy(dtype=bool)
+    identity[known_branch & ~flag] = "head_office"
+    for i in np.flatnonzero(known_branch & flag):
+        identity[i] = f"branch:{branch_region[i] or ''}:{branch_word[i] or ''}"
+    party_kind = cols.values("party_kind")
+    out = np.empty((n, 4), dtype=np.int64)
+    for j, values in enumerate((uscc, region, identity, party_kind)):
+        codes, _ = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+        out[:, j] = codes
+    return out
+
+
+def _find(parent: np.ndarray, x: int) -> int:
+    root = x
+    while parent[root] != root:
+        root = parent[root]
+    while parent[x] != root:
+        parent[x], x = root, parent[x]
+    return root
+
+
+def cluster_records(
+    n_records: int, left: np.ndarray, right: np.ndarray, score: np.ndarray, constraints: np.ndarray
+) -> ClusterResult:
+    """Cluster ``n_records`` over the given (auto-merge) edges under ``constraints`` (n × k codes)."""
+    if len(left) == 0:
+        return ClusterResult(np.arange(n_records), 0)
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n_records, n_records))
+    _, component = connected_components(graph, directed=False)
+    # A component is conflict-free if no constraint has two different known values in it.
+    conflicted = np.zeros(component.max() + 1, dtype=bool)
+    for j in range(constraints.shape[1]):
+        codes = constraints[:, j]
+        known = codes >= 0
+        distinct = pd.DataFrame({"c": component[known], "v": codes[known]}).groupby("c")["v"].nunique()
+        conflicted[distinct.index[distinct.to_numpy() > 1]] = True
+    cluster = component.copy()
+    edge_conflicted = conflicted[component[left]]
+    refused = 0
+    if edge_conflicted.any():
+        rows = np.flatnonzero(conflicted[component])
+        parent = np.arange(n_records)
+        state = constraints.copy()
+        order = np.flatnonzero(edge_conflicted)
+        order = order[np.argsort(-score[order], kind="stable")]
+        for e in order:
+            a, b = _find(parent, int(left[e])), _find(parent, int(right[e]))
+            if a == b:
+                continue
+            sa, sb = state[a], state[b]
+            if np.any((sa >= 0) & (sb >= 0) & (sa != sb)):
+                refused += 1
+                continue
+            parent[b] = a
+            state[a] = np.where(sa >= 0, sa, sb)
+        roots = np.array([_find(parent, int(r)) for r in rows])
+        # Give the split pieces new cluster numbers beyond the component numbers.
+        cluster[rows] = component.max() + 1 + roots
+    _, dense = np.unique(cluster, return_inverse=True)
+    return ClusterResult(dense.astype(np.int64), refused)
+
+
+def assign_cluster_ids(
+    record_id: pd.Series, cluster_index: np.ndarray, left: np.ndarray, right: np.ndarray, probability: np.ndarray
+) -> pd.DataFrame:
+    """``record_id, cluster_id, match_score``: cluster id = smallest record id in the cluster (stable
+    across runs as long as that record stays); match score = best probability of the record's pairs
+    inside its cluster, 1.0 for a record alone."""
+    ids = record_id.astype(str).to_numpy()
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    frame = pd.DataFrame({"record_id": ids, "cluster": cluster_index})
+    smallest = frame.groupby("cluster")["record_id"].min()
+    frame["cluster_id"] = smallest.reindex(cluster_index).to_numpy()
+    same = cluster_index[left] == cluster_index[right]
+    ends = np.r_[left[same], right[same]]
+    probs = np.r_[probability[same], probability[same]]
+    best = pd.Series(probs).groupby(ends).max()
+    score = np.ones(len(ids))
+    score[best.index.to_numpy()] = best.to_numpy()
+    frame["match_score"] = np.round(score, 6)
+    return frame[["record_id", "cluster_id", "match_score"]]

@@ -1,0 +1,477 @@
+"""Vectorised field comparisons on candidate pairs, each giving a discrete comparison level.
+
+Level 0 of every comparison is ``unknown``: one side (or both) is missing, so the field says
+nothing and carries no weight. Higher levels run from the strongest agreement down to
+disagreement, with extra levels for the hard negatives of channel data (two different valid
+USCCs, a branch against its head office, ``深圳X商贸`` against ``上海X商贸``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+UNKNOWN = 0
+"""Level code shared by all comparisons: either value missing; weight 0, never agreement."""
+
+_USABLE_USCC = ("valid", "invalid_checksum", "legacy_registration_number", "legacy_organisation_code")
+
+
+class FrameColumns:
+    """Column values of a standardised frame as object arrays (``None`` for missing), cached."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._cache: dict[str, np.ndarray] = {}
+
+    def __contains__(self, column: str) -> bool:
+        return column in self.frame.columns
+
+    def values(self, column: str) -> np.ndarray:
+        if column not in self._cache:
+            if column not in self.frame.columns:
+                self._cache[column] = np.full(len(self.frame), None, dtype=object)
+            else:
+                s = self.frame[column]
+                arr = s.to_numpy(dtype=object, na_value=None)
+                if s.dtype == object or pd.api.types.is_string_dtype(s):
+                    arr = arr.copy()
+                    arr[np.array([v == "" for v in arr], dtype=bool)] = None
+                self._cache[column] = arr
+        return self._cache[column]
+
+    def derived(self, name: str, compute: Callable[[FrameColumns], np.ndarray]) -> np.ndarray:
+        """A per-record array computed once from the columns (e.g. regions without their suffix)."""
+        if name not in self._cache:
+            self._cache[name] = compute(self)
+        return self._cache[name]
+
+    def known(self, column: str) -> np.ndarray:
+        return np.not_equal(self.values(column), None)
+
+
+@dataclass(frozen=True)
+class ComparisonLevel:
+    """One outcome of a comparison with the default m/u used before (or without) training."""
+
+    label: str
+    m: float
+    u: float
+    fixed: bool = False
+    """Keep m and u at their defaults: a hard negative must stay strongly negative whatever EM finds."""
+    sign: int = 0
+    """+1: agreement, never counted against a match; -1: disagreement, never counted for one."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A field comparison: ``compute(columns, left, right)`` returns int8 levels (0 = unknown)."""
+
+    name: str
+    columns: tuple[str, ...]
+    levels: tuple[ComparisonLevel, ...]
+    compute: Callable[[FrameColumns, np.ndarray, np.ndarray], np.ndarray] = field(repr=False)
+    display_column: str = ""
+    """The column an explanation shows for each side (default: the first of ``columns``)."""
+
+    @property
+    def labels(self) -> list[str]:
+        return ["unknown", *(lv.label for lv in self.levels)]
+
+    def level_code(self, label: str) -> int:
+        return self.labels.index(label)
+
+
+def _pair(cols: FrameColumns, column: str, left: np.ndarray, right: np.ndarray):
+    v = cols.values(column)
+    a, b = v[left], v[right]
+    known = np.not_equal(a, None) & np.not_equal(b, None)
+    return a, b, known
+
+
+def _scores(a: np.ndarray, b: np.ndarray, known: np.ndarray, scorer) -> np.ndarray:
+    """Score only the known pairs; others get 0."""
+    out = np.zeros(len(a), dtype=np.float32)
+    if known.any():
+        out[known] = process.cpdist(list(a[known]), list(b[known]), scorer=scorer, workers=-1)
+    return out
+
+
+def _assign(known: np.ndarray, conditions: list[np.ndarray]) -> np.ndarray:
+    """Level = 1 + index of the first true condition, restricted to known pairs; last level otherwise."""
+    levels = np.full(len(known), len(conditions) + 1, dtype=np.int8)
+    for code in range(len(conditions), 0, -1):
+        levels[conditions[code - 1]] = code
+    levels[~known] = UNKNOWN
+    return levels
+
+
+_DIVISION_SUFFIX = re.compile(r"(特别行政区|自治区|自治州|省|市|区|县)$")
+
+
+def _strip_division_suffix(values: np.ndarray) -> np.ndarray:
+    """``深圳市`` → ``深圳`` so a name region compares with or without its suffix (once per distinct value)."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    stripped = np.array([_DIVISION_SUFFIX.sub("", str(u)) for u in uniques] + [None], dtype=object)
+    return stripped[codes]
+
+
+# --- the comparisons -------------------------------------------------------------------------
+
+
+def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    full_a, full_b, _ = _pair(cols, "name_normalised", left, right)
+    a, b, known = _pair(cols, "name_core", left, right)
+    ta, tb, tknown = _pair(cols, "name_trade", left, right)
+    jw = _scores(a, b, known, JaroWinkler.normalized_similarity)
+    token_set = _scores(a, b, known, fuzz.token_set_ratio)
+    ratio = _scores(a, b, known, fuzz.ratio)
+    exact = known & (full_a == full_b)
+    core_exact = known & (a == b)
+    close = known & ((jw >= 0.92) | (token_set >= 95))
+    # Same trade name, another industry word: a rewording (商贸/贸易) or a sister company.
+    trade_only = known & tknown & (ta == tb)
+    somewhat = known & ((jw >= 0.8) | (ratio >= 70) | (token_set >= 85))
+    return _assign(known, [exact, core_exact, close, trade_only, somewhat])
+
+
+NAME = Comparison(
+    "company_name",
+    ("name_normalised", "name_core"),
+    (
+        ComparisonLevel("exact", 0.55, 0.0005),
+        ComparisonLevel("core_exact", 0.25, 0.001),
+        ComparisonLevel("close", 0.12, 0.003),
+        ComparisonLevel("trade_name_only", 0.03, 0.001, sign=1),
+        ComparisonLevel("somewhat", 0.03, 0.03),
+        ComparisonLevel("different", 0.02, 0.9655),
+    ),
+    compare_company_name,
+    "name_normalised",
+)
+
+
+def trusted_name_region(cols: FrameColumns) -> np.ndarray:
+    """The name's region where nothing contradicts it, else ``None``.
+
+    A region the record's own province, city and district all contradict is more likely a trade
+    name that looks like a place (``山东便利店`` in 宁波) than a second registration, so it is
+    not used as evidence. Unknown divisions contradict nothing.
+    """
+    region = _strip_division_suffix(cols.values("name_region"))
+    agrees = np.zeros(len(region), dtype=bool)
+    any_division = np.zeros(len(region), dtype=bool)
+    for column in ("province", "city", "district"):
+        division = _strip_division_suffix(cols.values(column))
+        known = np.not_equal(division, None)
+        any_division |= known
+        agrees |= known & (division == region)
+    keep = np.not_equal(region, None) & (agrees | ~any_division)
+    return np.where(keep, region, None)
+
+
+def compare_name_region(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    region = cols.derived("trusted_name_region", trusted_name_region)
+    a, b = region[left], region[right]
+    known = np.not_equal(a, None) & np.not_equal(b, None)
+    return _assign(known, [known & (a == b)])
+
+
+NAME_REGION = Comparison(
+    "name_region",
+    ("name_region",),
+    # Agreement is weak (the location comparison already counts the city); disagreement is a
+    # hard negative: 深圳X商贸 and 上海X商贸 are different legal entities.
+    (ComparisonLevel("same", 0.99, 0.5, fixed=True), ComparisonLevel("different", 0.005, 0.5, fixed=True)),
+    compare_name_region,
+)
+
+
+def compare_branch(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Head office vs head office, same branch, branch vs head office, two different branches."""
+    is_branch = cols.values("name_is_branch")
+    known_name = cols.known("name_normalised")
+    ba = pd.array(is_branch[left], dtype="boolean")
+    bb = pd.array(is_branch[right], dtype="boolean")
+    known = known_name[left] & known_name[right] & ~(ba.isna() | bb.isna()).astype(bool)
+    ba = ba.fillna(False).to_numpy(dtype=bool)
+    bb = bb.fillna(False).to_numpy(dtype=bool)
+    branch_region = cols.derived(
+        "branch_region_stripped", lambda c: _strip_division_suffix(c.values("name_branch_region"))
+    )
+    ra, rb = branch_region[left], branch_region[right]
+    both_heads = ~ba & ~bb
+    both_branches = ba & bb
+    same_region = np.equal(ra, rb) | np.equal(ra, None) | np.equal(rb, None)
+    return _assign(known, [both_heads, both_branches & same_region, ba != bb])
+
+
+BRANCH = Comparison(
+    "branch",
+    ("name_is_branch", "name_branch_region"),
+    (
+        ComparisonLevel("both_head_office", 0.95, 0.9),
+        ComparisonLevel("same_branch", 0.05, 0.01),
+        ComparisonLevel("branch_vs_head_office", 0.001, 0.08, fixed=True),
+        ComparisonLevel("different_branches", 0.001, 0.01, fixed=True),
+    ),
+    compare_branch,
+)
+
+
+def compare_uscc(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Equal valid codes; equal unverified codes; one-character typos; two different valid codes."""
+    code = cols.values("uscc")
+    status = cols.values("uscc_status")
+    usable = np.isin(status.astype(str), _USABLE_USCC) & np.not_equal(code, None)
+    valid = status == "valid"
+    a, b = code[left], code[right]
+    known = usable[left] & usable[right]
+    # A legacy 9-character organisation code is positions 9–17 of the USCC that replaced it.
+    key = cols.derived(
+        "organisation_code",
+        lambda c: np.array([v[8:17] if isinstance(v, str) and len(v) == 18 else v for v in code], dtype=object),
+    )
+    org_a, org_b = key[left], key[right]
+    legacy = (status == "legacy_organisation_code")
+    via_org = known & (legacy[left] | legacy[right]) & (org_a == org_b)
+    equal = known & (a == b)
+    both_valid = valid[left] & valid[right]
+    dist = np.full(len(a), 99, dtype=np.int32)
+    if known.any():
+        dist[known] = process.cpdist(list(a[known]), list(b[known]), scorer=Levenshtein.distance, workers=-1)
+    return _assign(
+        known,
+        [equal & both_valid, equal | via_org, known & ~both_valid & (dist <= 1), known & both_valid],
+    )
+
+
+USCC = Comparison(
+    "uscc",
+    ("uscc", "uscc_status"),
+    (
+        ComparisonLevel("exact_valid", 0.8, 0.00001),
+        ComparisonLevel("exact_unverified", 0.1, 0.00005),
+        ComparisonLevel("one_character_apart", 0.08, 0.0001),
+        ComparisonLevel("different_valid", 0.0005, 0.95, fixed=True),
+        ComparisonLevel("different", 0.003, 0.04984, fixed=True),
+    ),
+    compare_uscc,
+)
+
+
+def compare_contact(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Phone and e-mail as one comparison: a parent and its subsidiary often share both, so
+    counting them as independent evidence would add their weights twice."""
+    phone = cols.values("phone_e164")
+    kind = cols.values("phone_kind").astype(str)
+    usable = np.isin(kind, ("mobile", "landline", "toll_free")) & np.not_equal(phone, None)
+    pa, pb = phone[left], phone[right]
+    phone_known = usable[left] & usable[right]
+    phone_equal = phone_known & (pa == pb)
+    toll_free = kind[left] == "toll_free"
+    ea, eb, email_known = _pair(cols, "email_normalised", left, right)
+    email_equal = email_known & (ea == eb)
+    known = phone_known | email_known
+    return _assign(
+        known,
+        [
+            phone_equal & ~toll_free & email_equal,
+            phone_equal & ~toll_free,
+            email_equal,
+            phone_equal,
+        ],
+    )
+
+
+CONTACT = Comparison(
+    "contact",
+    ("phone_e164", "email_normalised"),
+    (
+        ComparisonLevel("phone_and_email_exact", 0.45, 0.00002),
+        ComparisonLevel("phone_exact", 0.3, 0.0002),
+        ComparisonLevel("email_exact", 0.1, 0.0001),
+        ComparisonLevel("toll_free_exact", 0.02, 0.0005),
+        ComparisonLevel("different", 0.13, 0.99928),
+    ),
+    compare_contact,
+)
+
+
+def compare_address(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    a, b, known = _pair(cols, "address_detail", left, right)
+    da, db, dknown = _pair(cols, "district", left, right)
+    other_district = dknown & (da != db)
+    ratio = _scores(a, b, known, fuzz.ratio)
+    exact = known & (a == b) & ~other_district
+    close = known & (ratio >= 90) & ~other_district
+    somewhat = known & (ratio >= 75) & ~other_district
+    return _assign(known, [exact, close, somewhat])
+
+
+ADDRESS = Comparison(
+    "address",
+    ("district", "address_detail"),
+    (
+        ComparisonLevel("exact", 0.6, 0.0005),
+        ComparisonLevel("close", 0.2, 0.001),
+        ComparisonLevel("somewhat", 0.1, 0.01),
+        ComparisonLevel("different", 0.1, 0.9885),
+    ),
+    compare_address,
+    "address_detail",
+)
+
+
+def compare_location(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """One comparison for where a record is, so city, district and postcode are not counted thrice."""
+    ca, cb, city_known = _pair(cols, "city", left, right)
+    da, db, district_known = _pair(cols, "district", left, right)
+    pa, pb, postcode_known = _pair(cols, "postcode", left, right)
+    same_city = city_known & (ca == cb)
+    same_district = same_city & district_known & (da == db)
+    same_postcode = ~city_known & postcode_known & (pa == pb)
+    known = city_known | postcode_known
+    return _assign(known, [same_district, same_city | same_postcode, city_known & (ca != cb)])
+
+
+LOCATION = Comparison(
+    "location",
+    ("city", "district", "postcode"),
+    (
+        ComparisonLevel("same_district", 0.85, 0.01),
+        ComparisonLevel("same_city", 0.12, 0.05),
+        ComparisonLevel("different_city", 0.02, 0.9),
+        ComparisonLevel("different_postcode", 0.01, 0.04),
+    ),
+    compare_location,
+    "city",
+)
+
+
+def compare_person_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    a, b, known = _pair(cols, "person_name", left, right)
+    jw = _scores(a, b, known, JaroWinkler.normalized_similarity)
+    token_set = _scores(a, b, known, fuzz.token_set_ratio)
+    dist = np.full(len(a), 99, dtype=np.int32)
+    if known.any():
+        dist[known] = process.cpdist(list(a[known]), list(b[known]), scorer=Levenshtein.distance, workers=-1)
+    lengths = np.array([len(x) if x is not None else 0 for x in a], dtype=np.int32)
+    exact = known & (a == b)
+    close = known & ((jw >= 0.94) | (token_set >= 100) | ((dist <= 1) & (lengths >= 3)))
+    somewhat = known & ((jw >= 0.85) | (dist <= 1))
+    return _assign(known, [exact, close, somewhat])
+
+
+PERSON_NAME = Comparison(
+    "person_name",
+    ("person_name",),
+    (
+        ComparisonLevel("exact", 0.85, 0.0005),
+        ComparisonLevel("close", 0.08, 0.002),
+        ComparisonLevel("somewhat", 0.04, 0.02),
+        ComparisonLevel("different", 0.03, 0.9775),
+    ),
+    compare_person_name,
+)
+
+
+def compare_birth_date(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    a, b, known = _pair(cols, "birth_date", left, right)
+    near = np.zeros(len(a), dtype=bool)
+    if known.any():
+        sa = pd.Series(a[known], dtype=object).astype(str)
+        sb = pd.Series(b[known], dtype=object).astype(str)
+        ya, ma, da = sa.str[:4].to_numpy(), sa.str[5:7].to_numpy(), sa.str[8:10].to_numpy()
+        yb, mb, db = sb.str[:4].to_numpy(), sb.str[5:7].to_numpy(), sb.str[8:10].to_numpy()
+        agree = (ya == yb).astype(int) + (ma == mb) + (da == db)
+        swapped = (ya == yb) & (ma == db) & (da == mb)
+        near[known] = (agree == 2) | swapped
+    return _assign(known, [known & (a == b), near])
+
+
+BIRTH_DATE = Comparison(
+    "birth_date",
+    ("birth_date",),
+    (
+        ComparisonLevel("exact", 0.9, 0.0001),
+        ComparisonLevel("one_part_apart", 0.07, 0.003),
+        ComparisonLevel("different", 0.03, 0.9969),
+    ),
+    compare_birth_date,
+)
+
+
+def compare_party_kind(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    a, b, known = _pair(cols, "party_kind", left, right)
+    return _assign(known, [known & (a == b)])
+
+
+PARTY_KIND = Comparison(
+    "party_kind",
+    ("party_kind",),
+    (ComparisonLevel("same", 0.999, 0.6), ComparisonLevel("person_vs_organisation", 0.005, 0.4, fixed=True)),
+    compare_party_kind,
+)
+
+
+def exact_comparison(column: str) -> Comparison:
+    """A user column that must agree exactly (e.g. a tax number the spec lists under ``exact``)."""
+
+    def compute(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        a, b, known = _pair(cols, column, left, right)
+        return _assign(known, [known & (a == b)])
+
+    return Comparison(
+        f"exact:{column}",
+        (column,),
+        (ComparisonLevel("exact", 0.9, 0.01), ComparisonLevel("different", 0.1, 0.99)),
+        compute,
+    )
+
+
+def free_text_comparison(column: str) -> Comparison:
+    """A user column compared fuzzily word by word (e.g. a remarks or shop-sign column)."""
+
+    def compute(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        a, b, known = _pair(cols, column, left, right)
+        score = _scores(a, b, known, fuzz.token_set_ratio)
+        return _assign(known, [known & (a == b), known & (score >= 85)])
+
+    return Comparison(
+        f"free_text:{column}",
+        (column,),
+        (
+            ComparisonLevel("exact", 0.6, 0.01),
+            ComparisonLevel("close", 0.25, 0.05),
+            ComparisonLevel("different", 0.15, 0.94),
+        ),
+        compute,
+    )
+
+
+DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
+    NAME, NAME_REGION, BRANCH, USCC, CONTACT, ADDRESS, LOCATION, PERSON_NAME, BIRTH_DATE, PARTY_KIND,
+)
+
+
+def compare_pairs(
+    frame: pd.DataFrame | FrameColumns,
+    left: np.ndarray,
+    right: np.ndarray,
+    comparisons: tuple[Comparison, ...] = DEFAULT_COMPARISONS,
+) -> np.ndarray:
+    """Return an ``(n_pairs, n_comparisons)`` int8 matrix of comparison levels."""
+    cols = frame if isinstance(frame, FrameColumns) else FrameColumns(frame)
+    left = np.asarray(left, dtype=np.int64)
+    right = np.asarray(right, dtype=np.int64)
+    out = np.zeros((len(left), len(comparisons)), dtype=np.int8)
+    for j, comparison in enumerate(comparisons):
+        out[:, j] = comparison.compute(cols, left, right)
+    return out

@@ -1,0 +1,238 @@
+"""Deduplicate partners and customers: standardise, block, compare, train, score, cluster.
+
+``deduplicate(frame, spec)`` is the public face; the steps live in their own modules
+(:mod:`mdm.blocking`, :mod:`mdm.comparators`, :mod:`mdm.model`, :mod:`mdm.clustering`,
+:mod:`mdm.explain`) for anyone who needs one of them alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from mdm.blocking import block
+from mdm.clustering import assign_cluster_ids, cannot_link_codes, cluster_records
+from mdm.comparators import (
+    DEFAULT_COMPARISONS,
+    Comparison,
+    FrameColumns,
+    compare_pairs,
+    exact_comparison,
+    free_text_comparison,
+)
+from mdm.explain import explanation_columns
+from mdm.model import (
+    ModelParameters,
+    classify,
+    default_parameters,
+    estimate_m_by_em,
+    estimate_u_from_random_pairs,
+    refine_with_labels,
+    score_levels,
+)
+from mdm.party_kind import mark_person_names
+from mdm.spec import DedupeSpec
+
+log = logging.getLogger(__name__)
+
+STANDARDISED_MARKER = "name_core"
+"""A frame with this column is taken as already standardised."""
+EXTRA_PREFIX = "input:"
+ADDRESS_COLUMN = "__address_joined"
+ROLE_FOR_STANDARDISER = (
+    "company_name", "person_name", "uscc", "province", "city", "district", "email", "birth_date", "postcode",
+)
+_CHUNK = 1_000_000
+
+
+@dataclass
+class DedupeResult:
+    clusters: pd.DataFrame
+    """``record_id, cluster_id, match_score`` in input order."""
+    pairs: pd.DataFrame
+    """Scored candidate pairs (``match_probability`` ≥ ``pairs_min_probability``) with explanation columns."""
+    blocking_report: pd.DataFrame
+    model_params: ModelParameters
+    timings: dict[str, float] = field(default_factory=dict)
+    refused_merges: int = 0
+    candidate_pairs: int = 0
+
+
+@contextmanager
+def _timed(timings: dict[str, float], step: str):
+    start = time.perf_counter()
+    yield
+    timings[step] = round(time.perf_counter() - start, 3)
+
+
+def _joined_text(frame: pd.DataFrame, columns: list[str], sep: str) -> pd.Series:
+    parts = [frame[c].astype("string").str.strip().replace("", pd.NA) for c in columns]
+    out = parts[0]
+    for part in parts[1:]:
+        out = _cat(out, part, sep)
+    return out
+
+
+def _cat(a: pd.Series, b: pd.Series, sep: str) -> pd.Series:
+    both = a.notna() & b.notna()
+    out = a.fillna(b)
+    out[both] = a[both] + sep + b[both]
+    return out
+
+
+def standardise_for_spec(frame: pd.DataFrame, spec: DedupeSpec) -> pd.DataFrame:
+    """Map the spec's roles onto ``cleansing.standardise.standardise_parties`` and carry the
+    ``free_text``/``exact`` columns along as ``input:<column>``."""
+    from cleansing.standardise import standardise_parties
+
+    work = frame.copy(deep=False)
+    roles: dict[str, str | list[str]] = {"record_id": spec.record_id}
+    for role in ROLE_FOR_STANDARDISER:
+        if role in spec.columns:
+            roles[role] = spec.columns[role][0]
+    if "phone" in spec.columns:
+        roles["phone"] = list(spec.columns["phone"])
+    if "address" in spec.columns:
+        # Address parts (line 1, line 2 …) are read as one address.
+        work[ADDRESS_COLUMN] = _joined_text(frame, spec.columns["address"], " ")
+        roles["address"] = ADDRESS_COLUMN
+    standardised = standardise_parties(work, roles)
+    for role in ("free_text", "exact"):
+        for column in spec.columns.get(role, []):
+            standardised[EXTRA_PREFIX + column] = frame[column].astype("string").str.strip().replace("", pd.NA)
+    return standardised
+
+
+def comparisons_for(spec: DedupeSpec | None) -> tuple[Comparison, ...]:
+    extras: list[Comparison] = []
+    if spec is not None:
+        extras += [free_text_comparison(EXTRA_PREFIX + c) for c in spec.columns.get("free_text", [])]
+        extras += [exact_comparison(EXTRA_PREFIX + c) for c in spec.columns.get("exact", [])]
+    return DEFAULT_COMPARISONS + tuple(extras)
+
+
+def _compare_in_chunks(
+    cols: FrameColumns, left: np.ndarray, right: np.ndarray, comparisons: tuple[Comparison, ...], progress: bool
+) -> np.ndarray:
+    out = np.zeros((len(left), len(comparisons)), dtype=np.int8)
+    starts = range(0, len(left), _CHUNK)
+    for start in tqdm(starts, desc="comparing pairs", unit="M pairs", disable=not progress or len(starts) < 2):
+        stop = start + _CHUNK
+        out[start:stop] = compare_pairs(cols, left[start:stop], right[start:stop], comparisons)
+    return out
+
+
+def _label_positions(labels: pd.DataFrame, record_id: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Steward labels (``left_record_id, right_record_id, is_match``) → positions of known records."""
+    position = pd.Series(np.arange(len(record_id)), index=record_id.astype(str).to_numpy())
+    position = position[~position.index.duplicated()]
+    left = position.reindex(labels["left_record_id"].astype(str)).to_numpy()
+    right = position.reindex(labels["right_record_id"].astype(str)).to_numpy()
+    keep = ~(np.isnan(left) | np.isnan(right))
+    match = labels["is_match"].astype(str).str.lower().isin(["true", "1", "yes", "match", "y"]).to_numpy()
+    return left[keep].astype(np.int64), right[keep].astype(np.int64), match[keep]
+
+
+def deduplicate(
+    frame: pd.DataFrame,
+    spec: DedupeSpec,
+    progress: bool = True,
+    params: ModelParameters | None = None,
+    train: bool = True,
+    labels: pd.DataFrame | None = None,
+    pairs_min_probability: float = 0.5,
+) -> DedupeResult:
+    """Find the records of ``frame`` that describe the same partner or customer.
+
+    ``frame`` is either the raw input described by ``spec`` or a frame already returned by
+    ``standardise_parties`` (recognised by its ``name_core`` column). ``params`` reuses a trained
+    model (set ``train=False`` to score with it unchanged); ``labels`` are steward decisions
+    (``left_record_id, right_record_id, is_match``) folded into the model.
+    """
+    timings: dict[str, float] = {}
+    if STANDARDISED_MARKER in frame.columns:
+        std = frame.reset_index(drop=True)
+    else:
+        with _timed(timings, "standardise"):
+            std = standardise_for_spec(frame, spec).reset_index(drop=True)
+        log.info("standardised %s records in %.1f s", f"{len(std):,}", timings["standardise"])
+    std = mark_person_names(std, spec.entity)
+    n = len(std)
+    comparisons = comparisons_for(spec)
+
+    with _timed(timings, "block"):
+        candidates = block(std, max_block_size=spec.max_block_size)
+    left, right = candidates.left, candidates.right
+    report = candidates.report_frame()
+    log.info(
+        "blocking found %s candidate pairs among %s records (%s oversize blocks skipped) in %.1f s",
+        f"{len(left):,}", f"{n:,}", f"{int(report['skipped_blocks'].sum()) if len(report) else 0:,}",
+        timings["block"],
+    )
+
+    cols = FrameColumns(std)
+    with _timed(timings, "compare"):
+        levels = _compare_in_chunks(cols, left, right, comparisons, progress)
+
+    with _timed(timings, "train"):
+        if params is None:
+            params = default_parameters(comparisons, spec.thresholds)
+        else:
+            params.thresholds = spec.thresholds
+        if train:
+            params = estimate_u_from_random_pairs(cols, params, comparisons)
+            params = estimate_m_by_em(levels, params, comparisons, total_pairs=n * (n - 1) // 2)
+        if labels is not None and len(labels):
+            ll, lr, is_match = _label_positions(labels, std["record_id"])
+            if len(ll):
+                params = refine_with_labels(compare_pairs(cols, ll, lr, comparisons), is_match, params, comparisons)
+                log.info("folded in %s steward labels", f"{len(ll):,}")
+
+    with _timed(timings, "score"):
+        weight, probability = score_levels(levels, params)
+        match_class = classify(probability, params.thresholds)
+
+    with _timed(timings, "cluster"):
+        auto = match_class == "auto_merge"
+        constraints = cannot_link_codes(std)
+        result = cluster_records(n, left[auto], right[auto], probability[auto], constraints)
+        clusters = assign_cluster_ids(std["record_id"], result.cluster_index, left, right, probability)
+        # An auto-merge pair the constraints kept apart goes to a steward instead.
+        split = auto & (result.cluster_index[left] != result.cluster_index[right])
+        match_class[split] = "needs_review"
+    log.info(
+        "%s pairs auto-merged, %s for review; %s records in %s clusters (%s merges refused by constraints)",
+        f"{int((match_class == 'auto_merge').sum()):,}", f"{int((match_class == 'needs_review').sum()):,}",
+        f"{n:,}", f"{clusters['cluster_id'].nunique():,}", f"{result.refused_merges:,}",
+    )
+
+    with _timed(timings, "explain"):
+        keep = probability >= pairs_min_probability
+        ids = std["record_id"].astype(str).to_numpy()
+        pairs = pd.DataFrame(
+            {
+                "left_record_id": ids[left[keep]],
+                "right_record_id": ids[right[keep]],
+                "match_weight": np.round(weight[keep], 3),
+                "match_probability": np.round(probability[keep], 6),
+                "match_class": match_class[keep],
+                "same_cluster": result.cluster_index[left[keep]] == result.cluster_index[right[keep]],
+            }
+        )
+        explained = explanation_columns(cols, left[keep], right[keep], levels[keep], params, comparisons)
+        pairs = pd.concat([pairs, explained], axis=1).sort_values("match_probability", ascending=False)
+    return DedupeResult(
+        clusters=clusters,
+        pairs=pairs.reset_index(drop=True),
+        blocking_report=report,
+        model_params=params,
+        timings=timings,
+        refused_merges=result.refused_merges,
+        candidate_pairs=len(left),
+    )

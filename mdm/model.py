@@ -1,0 +1,239 @@
+"""Fellegi–Sunter match model: u from random pairs, m by EM on blocked pairs, optional steward labels.
+
+A pair's match weight is ``log2`` of the prior odds plus, per field, ``log2(m/u)`` of its
+comparison level (``unknown`` adds nothing). Probabilities above ``auto_merge`` merge without
+review, those above ``review`` go to a data steward, the rest are not matches. Parameters are
+plain JSON so a model trained on one load can score the next.
+
+Defaults for m and u come with every comparison level and act as a Dirichlet prior, so a model
+trained on a small or odd file stays sensible, and an untrained one already works.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from mdm.comparators import DEFAULT_COMPARISONS, Comparison, ComparisonLevel, FrameColumns, compare_pairs
+
+
+@dataclass
+class Thresholds:
+    auto_merge: float = 0.95
+    review: float = 0.7
+
+
+@dataclass
+class ModelParameters:
+    """Everything needed to score pairs again: per comparison level m and u, the prior and thresholds."""
+
+    comparisons: list[str]
+    levels: dict[str, list[str]]
+    m: dict[str, list[float]]
+    u: dict[str, list[float]]
+    signs: dict[str, list[int]] = field(default_factory=dict)
+    """Per level +1 (agreement: weight never below 0), -1 (disagreement: never above 0) or 0."""
+    prior_match_probability: float = 1e-5
+    """Probability that two records drawn at random are the same entity."""
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    trained_on: dict[str, int] = field(default_factory=dict)
+
+    def weight_tables(self) -> list[np.ndarray]:
+        """Per comparison an array of log2(m/u) indexed by level code (0 = unknown → 0)."""
+        tables = []
+        for name in self.comparisons:
+            m = np.asarray(self.m[name], dtype=float)
+            u = np.asarray(self.u[name], dtype=float)
+            weight = np.log2(m / u)
+            sign = np.asarray(self.signs.get(name, [0] * len(m)))
+            weight = np.where(sign > 0, np.maximum(weight, 0), np.where(sign < 0, np.minimum(weight, 0), weight))
+            tables.append(np.r_[0.0, weight])
+        return tables
+
+    @property
+    def prior_weight(self) -> float:
+        p = self.prior_match_probability
+        return float(np.log2(p / (1 - p)))
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), ensure_ascii=False, indent=2)
+
+    @classmethod
+    def from_json(cls, text: str) -> ModelParameters:
+        data = json.loads(text)
+        data["thresholds"] = Thresholds(**data.get("thresholds", {}))
+        return cls(**data)
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(self.to_json(), encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> ModelParameters:
+        return cls.from_json(Path(path).read_text(encoding="utf-8"))
+
+
+def level_sign(level: ComparisonLevel) -> int:
+    """Agreement levels may only add evidence for a match, disagreement levels only against it:
+    whatever EM makes of an odd file, two different USCCs never argue *for* a merge."""
+    if level.sign:
+        return level.sign
+    if level.label.startswith(("different", "branch_vs", "person_vs")):
+        return -1
+    if level.label.startswith(("exact", "same", "core_exact", "close", "one_")):
+        return 1
+    return 0
+
+
+def default_parameters(
+    comparisons: tuple[Comparison, ...] = DEFAULT_COMPARISONS, thresholds: Thresholds | None = None
+) -> ModelParameters:
+    return ModelParameters(
+        comparisons=[c.name for c in comparisons],
+        levels={c.name: [lv.label for lv in c.levels] for c in comparisons},
+        m={c.name: [lv.m for lv in c.levels] for c in comparisons},
+        u={c.name: [lv.u for lv in c.levels] for c in comparisons},
+        signs={c.name: [level_sign(lv) for lv in c.levels] for c in comparisons},
+        thresholds=thresholds or Thresholds(),
+    )
+
+
+def _level_counts(levels: np.ndarray, n_levels: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """Weighted count of each level 1..n_levels (unknown ignored)."""
+    counts = np.bincount(levels.astype(np.int64), weights=weights, minlength=n_levels + 1)
+    return counts[1:]
+
+
+def _posterior(counts_shape_levels: np.ndarray, params: ModelParameters, lam: float) -> np.ndarray:
+    tables = params.weight_tables()
+    weight = np.zeros(len(counts_shape_levels))
+    for j, table in enumerate(tables):
+        weight += table[counts_shape_levels[:, j]]
+    log_odds = np.log2(lam / (1 - lam)) + weight
+    return 1.0 / (1.0 + np.exp2(-np.clip(log_odds, -60, 60)))
+
+
+def estimate_u_from_random_pairs(
+    frame: pd.DataFrame | FrameColumns,
+    params: ModelParameters,
+    comparisons: tuple[Comparison, ...] = DEFAULT_COMPARISONS,
+    n_pairs: int = 300_000,
+    prior_strength: float = 2_000.0,
+    seed: int = 0,
+) -> ModelParameters:
+    """u = how often two random records land on each level; almost all random pairs are non-matches."""
+    cols = frame if isinstance(frame, FrameColumns) else FrameColumns(frame)
+    n = len(cols.frame)
+    if n < 2:
+        return params
+    rng = np.random.default_rng(seed)
+    total = n * (n - 1) // 2
+    if total <= n_pairs:
+        left, right = np.triu_indices(n, k=1)
+    else:
+        left = rng.integers(0, n, n_pairs)
+        right = rng.integers(0, n, n_pairs)
+        keep = left != right
+        left, right = left[keep], right[keep]
+    levels = compare_pairs(cols, left, right, comparisons)
+    for j, c in enumerate(comparisons):
+        if any(lv.fixed for lv in c.levels) and all(lv.fixed for lv in c.levels):
+            continue
+        counts = _level_counts(levels[:, j], len(c.levels))
+        prior = np.array([lv.u for lv in c.levels])
+        u = (counts + prior_strength * prior) / (counts.sum() + prior_strength)
+        params.u[c.name] = [float(x) for x in u]
+    params.trained_on["random_pairs"] = len(left)
+    return params
+
+
+def estimate_m_by_em(
+    levels: np.ndarray,
+    params: ModelParameters,
+    comparisons: tuple[Comparison, ...] = DEFAULT_COMPARISONS,
+    total_pairs: int | None = None,
+    prior_strength: float = 200.0,
+    max_iterations: int = 25,
+    tolerance: float = 1e-4,
+) -> ModelParameters:
+    """EM over the blocked pairs' comparison vectors (grouped into distinct patterns for speed).
+
+    u stays as estimated from random pairs; m is re-estimated from the posterior match
+    probabilities, shrunk towards the defaults by ``prior_strength`` pseudo-pairs. Levels
+    marked ``fixed`` (the hard negatives) keep their defaults. ``total_pairs`` (all possible
+    pairs) turns the blocked-pair match share into the random-pair prior used for scoring.
+    """
+    if len(levels) == 0:
+        return params
+    patterns, counts = np.unique(levels, axis=0, return_counts=True)
+    lam = 0.1
+    for _ in range(max_iterations):
+        post = _posterior(patterns, params, lam)
+        w = post * counts
+        new_lam = float(np.clip(w.sum() / counts.sum(), 1e-6, 0.999))
+        shift = abs(new_lam - lam)
+        lam = new_lam
+        for j, c in enumerate(comparisons):
+            matched = _level_counts(patterns[:, j], len(c.levels), w)
+            defaults = np.array([lv.m for lv in c.levels])
+            m = (matched + prior_strength * defaults) / (matched.sum() + prior_strength)
+            fixed = np.array([lv.fixed for lv in c.levels])
+            m = np.where(fixed, defaults, m)
+            m = np.clip(m, 1e-6, None)
+            # Keep fixed levels at their default share; rescale the rest to fill the remainder.
+            free = ~fixed
+            if free.any():
+                m[free] *= (1 - m[fixed].sum()) / m[free].sum()
+            shift = max(shift, float(np.abs(m - np.asarray(params.m[c.name])).max()))
+            params.m[c.name] = [float(x) for x in m]
+        if shift < tolerance:
+            break
+    expected_matches = lam * counts.sum()
+    if total_pairs:
+        params.prior_match_probability = float(np.clip(expected_matches / total_pairs, 1e-12, 0.5))
+    params.trained_on["blocked_pairs"] = int(counts.sum())
+    params.trained_on["expected_matches"] = int(round(expected_matches))
+    return params
+
+
+def refine_with_labels(
+    levels: np.ndarray,
+    is_match: np.ndarray,
+    params: ModelParameters,
+    comparisons: tuple[Comparison, ...] = DEFAULT_COMPARISONS,
+    label_weight: float = 5.0,
+) -> ModelParameters:
+    """Fold steward decisions in: each labelled pair counts ``label_weight`` times towards m or u."""
+    is_match = np.asarray(is_match, dtype=bool)
+    for j, c in enumerate(comparisons):
+        fixed = np.array([lv.fixed for lv in c.levels])
+        for probs, mask, key in ((params.m, is_match, "m"), (params.u, ~is_match, "u")):
+            counts = _level_counts(levels[mask, j], len(c.levels)) * label_weight
+            if counts.sum() == 0:
+                continue
+            current = np.asarray(probs[c.name])
+            strength = 100.0 if key == "m" else 10_000.0
+            updated = (counts + strength * current) / (counts.sum() + strength)
+            probs[c.name] = [float(x) for x in np.where(fixed, current, updated)]
+    params.trained_on["labelled_pairs"] = int(len(is_match))
+    return params
+
+
+def score_levels(levels: np.ndarray, params: ModelParameters) -> tuple[np.ndarray, np.ndarray]:
+    """Return (match_weight, match_probability) per pair."""
+    weight = np.full(len(levels), params.prior_weight)
+    for j, table in enumerate(params.weight_tables()):
+        weight += table[levels[:, j]]
+    probability = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
+    return weight, probability
+
+
+def classify(probability: np.ndarray, thresholds: Thresholds) -> np.ndarray:
+    """``auto_merge`` / ``needs_review`` / ``no_match`` per pair."""
+    out = np.full(len(probability), "no_match", dtype=object)
+    out[probability >= thresholds.review] = "needs_review"
+    out[probability >= thresholds.auto_merge] = "auto_merge"
+    return out

@@ -1,0 +1,152 @@
+"""Match canonical partner or customer records across sources and build their golden records.
+
+This is the MDM step of the main pipeline, in one call: standardise the ingested records,
+deduplicate them with the matching engine, then apply survivorship and the crosswalk.
+Customers are matched per kind (businesses by company, persons by person), since a person
+and a company never describe the same customer.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from mdm.dedupe import DedupeResult, deduplicate, standardise_for_spec
+from mdm.golden import GoldenRecords, build_golden_records, resolve_parent_golden_ids
+from mdm.spec import DedupeSpec, load_spec
+
+log = logging.getLogger(__name__)
+CONFIG_DIR = Path(__file__).parent / "config"
+
+# golden field ← column of the standardised frame (prefixed ``std_``) or of the canonical record
+GOLDEN_FIELD_SOURCES: dict[str, dict[str, str]] = {
+    "partner": {
+        "partner_name": "std_name_normalised",
+        "uscc": "std_uscc",
+        "uscc_status": "std_uscc_status",
+        "phone": "std_phone_e164",
+        "province": "std_province",
+        "city": "std_city",
+        "district": "std_district",
+        "division_code": "std_division_code",
+        "email": "std_email_normalised",
+    },
+    "customer": {
+        "uscc": "std_uscc",
+        "uscc_status": "std_uscc_status",
+        "phone": "std_phone_e164",
+        "province": "std_province",
+        "city": "std_city",
+        "district": "std_district",
+        "division_code": "std_division_code",
+        "email": "std_email_normalised",
+        "birth_date": "std_birth_date",
+        "postcode": "std_postcode",
+    },
+}
+
+
+@dataclass(frozen=True)
+class PartyMatchResult:
+    entity: str
+    golden: GoldenRecords
+    clusters: pd.DataFrame
+    """record_id, source_system, source_record_id, cluster_id, match_score."""
+    pairs: pd.DataFrame
+    """Scored candidate pairs with explanations (auto-merge and needs-review)."""
+    standardised: pd.DataFrame
+    records_in: int
+
+    @property
+    def merged_away(self) -> int:
+        return self.records_in - len(self.golden.golden)
+
+
+def record_ids(records: pd.DataFrame) -> pd.Series:
+    return records["source_system"].astype(str) + ":" + records["source_record_id"].astype(str)
+
+
+def specs_for(entity: str) -> dict[str, DedupeSpec]:
+    """The match specs for ``entity``, keyed by the customer kind they apply to (``*`` = all)."""
+    if entity == "partner":
+        return {"*": load_spec(CONFIG_DIR / "partner_spec.yaml")}
+    return {
+        "business": load_spec(CONFIG_DIR / "customer_business_spec.yaml"),
+        "person": load_spec(CONFIG_DIR / "customer_person_spec.yaml"),
+    }
+
+
+def match_parties(
+    entity: str,
+    records: pd.DataFrame,
+    trust_ranks: dict[str, int],
+    existing_crosswalk: pd.DataFrame | None = None,
+    progress: bool = False,
+) -> PartyMatchResult:
+    """Deduplicate ``records`` (canonical partner or customer rows from every source) into golden records."""
+    records = records.reset_index(drop=True).copy()
+    records["record_id"] = record_ids(records)
+    records["trust_rank"] = records["source_system"].map(trust_ranks).fillna(99).astype(int)
+
+    std_parts, cluster_parts, pair_parts = [], [], []
+    for kind, spec in specs_for(entity).items():
+        subset = records if kind == "*" else _customers_of_kind(records, kind)
+        if subset.empty:
+            continue
+        std = standardise_for_spec(subset, spec)
+        result: DedupeResult = deduplicate(std, spec, progress=progress)
+        clusters = result.clusters.copy()
+        clusters["cluster_id"] = f"{kind}:" + clusters["cluster_id"].astype(str)
+        std_parts.append(std.set_index(subset.index))
+        cluster_parts.append(clusters)
+        pair_parts.append(result.pairs.assign(match_spec=kind))
+        log.info(
+            "%s %s: %s records → %s clusters (%s candidate pairs)",
+            entity, kind, f"{len(subset):,}", f"{clusters['cluster_id'].nunique():,}", f"{result.candidate_pairs:,}",
+        )
+    standardised = pd.concat(std_parts).sort_index()
+    clusters = pd.concat(cluster_parts, ignore_index=True)
+    candidates = _golden_candidates(entity, records, standardised, clusters)
+    golden = build_golden_records(entity, candidates, existing_crosswalk)
+    if entity == "partner":
+        parents = resolve_parent_golden_ids(candidates, golden.crosswalk)
+        golden.golden["parent_golden_id"] = _parent_by_golden(golden, candidates, parents)
+    cluster_out = candidates[["record_id", "source_system", "source_record_id", "cluster_id", "match_score"]]
+    return PartyMatchResult(
+        entity, golden, cluster_out, pd.concat(pair_parts, ignore_index=True), standardised, len(records)
+    )
+
+
+def _customers_of_kind(records: pd.DataFrame, kind: str) -> pd.DataFrame:
+    kinds = records.get("customer_kind", pd.Series(index=records.index, dtype=object)).fillna("business")
+    return records[kinds == kind]
+
+
+def _golden_candidates(
+    entity: str, records: pd.DataFrame, standardised: pd.DataFrame, clusters: pd.DataFrame
+) -> pd.DataFrame:
+    std = standardised.drop(columns=["record_id"]).add_prefix("std_")
+    candidates = records.join(std)
+    candidates = candidates.merge(clusters, on="record_id", how="left", validate="one_to_one")
+    for field, column in GOLDEN_FIELD_SOURCES[entity].items():
+        if column in candidates.columns:
+            candidates[field] = candidates[column]
+    if entity == "customer":
+        person = candidates.get("customer_kind") == "person"
+        names = candidates["std_name_normalised"].where(~person, candidates["std_person_name"])
+        candidates["customer_name"] = names.fillna(candidates["customer_name"])
+    return candidates
+
+
+def _parent_by_golden(golden: GoldenRecords, candidates: pd.DataFrame, parents: pd.Series) -> pd.Series:
+    cluster_of_golden = (
+        golden.crosswalk.merge(candidates[["source_system", "source_record_id", "cluster_id"]])
+        .drop_duplicates("golden_id")
+        .set_index("golden_id")["cluster_id"]
+    )
+    resolved = parents.reindex(cluster_of_golden.reindex(golden.golden["golden_id"]).to_numpy())
+    parent = pd.Series(resolved.to_numpy(), index=golden.golden.index)
+    return parent.where(parent != golden.golden["golden_id"])

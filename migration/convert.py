@@ -1,0 +1,220 @@
+"""Turn frame columns (text as ingested, or already typed) into the store's column types.
+
+Strings come in, typed values go out: ``Decimal`` for money and quantities (never float, so
+totals reconcile to the cent), ``date`` for dates, ``int`` for counts. A value that cannot be
+converted raises :class:`ValueError` with the problem in words; the loader adds the table,
+business key and column. The same typed values feed :func:`record_hashes`, which is what lets
+a re-load tell an updated row from an unchanged one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, Numeric, String, Text
+
+Converter = Callable[[Any], Any]
+
+_TRUE = {"true", "t", "yes", "y", "1", "是", "有效"}
+_FALSE = {"false", "f", "no", "n", "0", "否", "无效"}
+_NULL_TEXT = {"", "nan", "none", "null", "nat", "<na>"}
+
+
+def is_blank(value: Any) -> bool:
+    """True for None, NaN, NaT, pd.NA and empty or whitespace-only text: an unknown value."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip().lower() in _NULL_TEXT
+
+
+def to_text(value: Any, length: int | None) -> str:
+    if isinstance(value, float) and value.is_integer():
+        # an ID that travelled through a float column; 12.0 means "12", never "12.0"
+        value = int(value)
+    text = value.strip() if isinstance(value, str) else str(value)
+    if length is not None and len(text) > length:
+        raise ValueError(f"is {len(text)} characters long; the store allows at most {length}")
+    return text
+
+
+def to_decimal(value: Any, precision: int | None, scale: int | None) -> Decimal:
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, bool):
+        raise ValueError("is a yes/no value, not a number")
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    else:
+        text = str(value).strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValueError("is not a number") from None
+    if not number.is_finite():
+        raise ValueError("is not a finite number")
+    if scale is not None:
+        quantized = number.quantize(Decimal(1).scaleb(-scale))
+        if quantized != number:
+            raise ValueError(f"has more than {scale} decimal places; round it in the source or the mapping")
+        number = quantized
+    if precision is not None and scale is not None and abs(number) >= Decimal(10) ** (precision - scale):
+        raise ValueError(f"is too large for the store (at most {precision - scale} digits before the point)")
+    return number
+
+
+def to_int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise ValueError("is a yes/no value, not a whole number")
+    if isinstance(value, int):
+        return value
+    number = to_decimal(value, None, None)
+    if number != number.to_integral_value():
+        raise ValueError("is not a whole number")
+    return int(number)
+
+
+def to_date(value: Any) -> date:
+    if isinstance(value, datetime):  # pd.Timestamp is a datetime
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if len(text) > 10 and text[10:].strip() in ("00:00:00", "T00:00:00", "00:00:00.000"):
+        text = text[:10]
+    for candidate in (text, text.replace("/", "-").replace(".", "-")):
+        try:
+            return date.fromisoformat(candidate)
+        except ValueError:
+            pass
+    if len(text) == 8 and text.isdigit():
+        try:
+            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        except ValueError:
+            pass
+    raise ValueError("is not a date; write it as YYYY-MM-DD")
+
+
+def to_datetime(value: Any) -> datetime:
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            raise ValueError("is not a timestamp; write it as YYYY-MM-DDTHH:MM:SS+08:00") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def to_bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ValueError("is not a yes/no value (true/false, 1/0)")
+
+
+def to_float(value: Any) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ValueError("is not a number") from None
+
+
+def to_json_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def converter_for(column: Column) -> Converter:
+    """The conversion a value needs to be stored in ``column``."""
+    kind = column.type
+    if isinstance(kind, Numeric) and not isinstance(kind, Float):
+        return lambda v: to_decimal(v, kind.precision, kind.scale)
+    if isinstance(kind, Float):
+        return to_float
+    if isinstance(kind, Integer):
+        return to_int
+    if isinstance(kind, DateTime):
+        return to_datetime
+    if isinstance(kind, Date):
+        return to_date
+    if isinstance(kind, Boolean):
+        return to_bool
+    if isinstance(kind, Text):
+        return to_json_text
+    if isinstance(kind, String):
+        return lambda v: to_text(v, kind.length)
+    raise TypeError(f"no converter for {column.table.name}.{column.name} of type {kind!r}")
+
+
+_MISSING = object()
+_CACHE_LIMIT = 200_000
+
+
+def convert_column(values: pd.Series, convert: Converter) -> tuple[list[Any], int | None, str | None]:
+    """Convert every value; return the typed list, or the position and problem of the first failure.
+
+    Blanks become ``None``. Repeated values (dates, statuses, tiers) are converted once.
+    """
+    typed: list[Any] = []
+    cache: dict[Any, Any] = {}
+    missing = values.isna().tolist()
+    for position, (value, is_missing) in enumerate(zip(values.tolist(), missing, strict=True)):
+        if is_missing:
+            typed.append(None)
+            continue
+        try:
+            key: Any = (value, type(value))
+            result = cache.get(key, _MISSING)
+        except TypeError:  # unhashable, e.g. a dict for a JSON column
+            key, result = None, _MISSING
+        if result is _MISSING:
+            if isinstance(value, str) and value.strip().lower() in _NULL_TEXT:
+                result = None
+            else:
+                try:
+                    result = convert(value)
+                except ValueError as exc:
+                    return typed, position, str(exc)
+            if key is not None and len(cache) < _CACHE_LIMIT:
+                cache[key] = result
+        typed.append(result)
+    return typed, None, None
+
+
+def canonical_text(value: Any) -> str:
+    """One spelling per typed value, for hashing: 100.00 and Decimal('100.00') hash alike."""
+    if value is None:
+        return "\x00"
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, float):
+        return repr(value)
+    return str(value)
+
+
+def record_hashes(columns: dict[str, list[Any]]) -> list[str]:
+    """sha256 over the named typed columns of each row (column order by name, so stable)."""
+    names = sorted(columns)
+    texts = [[v if type(v) is str else canonical_text(v) for v in columns[name]] for name in names]
+    rows = zip(*texts, strict=True) if texts else iter(())
+    return [hashlib.sha256("\x1f".join(row).encode("utf-8")).hexdigest() for row in rows]

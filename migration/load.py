@@ -1,0 +1,419 @@
+"""Idempotent loads into the channel store: upsert by business key, all tables in one transaction.
+
+Each row's ``record_hash`` (sha256 over its typed business columns) decides whether an
+existing row is updated or left unchanged, so running the same load twice changes nothing.
+Rows the frame does not mention are kept unless ``mode="replace_missing"``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, Literal
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
+
+from channel_mdm.errors import UserError
+from migration.convert import canonical_text, convert_column, converter_for, record_hashes
+from migration.models import TABLES
+
+log = logging.getLogger(__name__)
+
+LoadMode = Literal["upsert", "replace_missing"]
+
+BUSINESS_KEYS: dict[str, tuple[str, ...]] = {
+    "partner": ("golden_id",),
+    "customer": ("golden_id",),
+    "product": ("sku_code",),
+    "price": ("sku_code", "price_tier", "sales_region", "effective_from"),
+    "balance": ("partner_golden_id", "as_of_date", "source_system", "partner_record_id"),
+    "order_line": ("source_system", "order_no", "line_no"),
+    "crosswalk": ("entity", "source_system", "source_record_id"),
+    "quarantine": ("quarantine_key",),
+}
+"""The columns each loadable table is upserted on (its primary key or unique constraint)."""
+
+LOAD_ORDER: tuple[str, ...] = (
+    "partner",
+    "product",
+    "customer",
+    "price",
+    "balance",
+    "order_line",
+    "crosswalk",
+    "quarantine",
+)
+"""Parents before children, so every foreign key finds its row."""
+
+TABLE_ALIASES = {"order": "order_line", "orders": "order_line"}
+"""Canonical entity names that differ from their table's."""
+
+BOOKKEEPING = {
+    "id",
+    "record_hash",
+    "load_batch_id",
+    "created_at",
+    "updated_at",
+    "first_seen_batch",
+    "last_seen_batch",
+    "quarantine_key",
+}
+"""Columns the loader fills; a frame's values for them are ignored."""
+
+DEFAULTS: dict[tuple[str, str], Any] = {("crosswalk", "active"): True}
+
+QUARANTINE_IDENTITY = (
+    "batch_id",
+    "entity",
+    "stage",
+    "source_system",
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "business_key",
+    "column_name",
+    "reason_code",
+)
+"""What makes a quarantine entry the same entry when a batch is re-loaded."""
+
+CHUNK_SIZE = 5_000
+
+
+@dataclass(frozen=True)
+class LoadStats:
+    """What one table's load did."""
+
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+
+    @property
+    def changed(self) -> int:
+        return self.inserted + self.updated + self.deleted
+
+    def to_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def resolve_table(table_name: str) -> Table:
+    """The store table for ``table_name`` (entity aliases such as ``order`` accepted)."""
+    name = TABLE_ALIASES.get(table_name, table_name)
+    if name not in BUSINESS_KEYS:
+        raise UserError(
+            f"cannot load {table_name!r}: not a store table; expected one of {', '.join(LOAD_ORDER)}"
+        )
+    return TABLES[name]
+
+
+def load_table(
+    engine_or_connection: Engine | Connection,
+    table_name: str,
+    frame: pd.DataFrame,
+    batch_id: str,
+    mode: LoadMode = "upsert",
+) -> LoadStats:
+    """Upsert ``frame`` into ``table_name`` by its business key and say what changed.
+
+    Given an engine the load runs in its own transaction; given a connection it joins the
+    caller's. Extra frame columns are ignored; missing nullable columns load as NULL.
+    """
+    if isinstance(engine_or_connection, Engine):
+        with engine_or_connection.begin() as connection:
+            return load_table(connection, table_name, frame, batch_id, mode)
+    connection = engine_or_connection
+    table = resolve_table(table_name)
+    columns = _typed_columns(table, frame)
+    if table.name == "quarantine":
+        columns["quarantine_key"] = record_hashes({c: columns[c] for c in QUARANTINE_IDENTITY})
+    if table.name == "price":
+        _fill_price_excl_tax(connection, frame, columns)
+    business = [c for c in columns if c not in BOOKKEEPING]
+    hashes = record_hashes({c: columns[c] for c in business})
+    keys = list(zip(*(columns[c] for c in BUSINESS_KEYS[table.name]), strict=True))
+    _reject_duplicate_keys(table, keys)
+    _check_references(connection, table, columns, keys)
+
+    existing = _existing_hashes(connection, table)
+    now = datetime.now(UTC)
+    to_write: list[dict[str, Any]] = []
+    touch: list[dict[str, Any]] = []
+    inserted = updated = unchanged = 0
+    names = list(columns)
+    for position, row_values in enumerate(zip(*(columns[c] for c in names), strict=True)):
+        stored = existing.get(keys[position])
+        if stored is not None and stored[0] == hashes[position]:
+            unchanged += 1
+            if table.name == "crosswalk" and stored[1] != batch_id:
+                touch.append({f"k_{c}": columns[c][position] for c in BUSINESS_KEYS[table.name]})
+            continue
+        inserted += stored is None
+        updated += stored is not None
+        row = dict(zip(names, row_values, strict=True))
+        row.update(_bookkeeping(table, hashes[position], batch_id, now))
+        to_write.append(row)
+
+    _upsert(connection, table, to_write)
+    _touch_crosswalk(connection, table, touch, batch_id)
+    deleted = (
+        _delete_missing(connection, table, existing.keys() - set(keys)) if mode == "replace_missing" else 0
+    )
+    stats = LoadStats(inserted, updated, unchanged, deleted)
+    log.info(
+        "loaded %s: %s rows, inserted %s, updated %s, unchanged %s, deleted %s",
+        table.name, f"{len(frame):,}", f"{inserted:,}", f"{updated:,}", f"{unchanged:,}", f"{deleted:,}",
+    )  # fmt: skip
+    return stats
+
+
+def load_all(
+    engine: Engine,
+    frames: dict[str, pd.DataFrame],
+    batch_id: str,
+    mode: LoadMode = "upsert",
+) -> dict[str, LoadStats]:
+    """Load every frame (keyed by table name) in ONE transaction, parents first: all or nothing.
+
+    A ``run_log`` row records the outcome and counts; a failed load is logged in its own
+    transaction after the rollback, then the error is raised.
+    """
+    names = {resolve_table(name).name: frame for name, frame in frames.items()}
+    run_id = uuid.uuid4().hex
+    started = datetime.now(UTC)
+    stats: dict[str, LoadStats] = {}
+    try:
+        with engine.begin() as connection:
+            for name in LOAD_ORDER:
+                if name in names:
+                    stats[name] = load_table(connection, name, names[name], batch_id, mode)
+            _write_run_log(connection, run_id, batch_id, started, "succeeded", stats, None)
+    except Exception as exc:
+        message = str(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
+        with engine.begin() as connection:
+            _write_run_log(connection, run_id, batch_id, started, "failed", stats, message[:2000])
+        log.error("load of batch %s rolled back: %s", batch_id, message)
+        raise
+    return stats
+
+
+def _typed_columns(table: Table, frame: pd.DataFrame) -> dict[str, list[Any]]:
+    """Convert the frame's columns to the table's types, naming the row and column that fail."""
+    present = {}
+    for column in table.columns:
+        if column.name in BOOKKEEPING:
+            continue
+        if column.name in frame.columns:
+            present[column.name] = frame[column.name]
+        elif (table.name, column.name) in DEFAULTS:
+            present[column.name] = pd.Series([DEFAULTS[(table.name, column.name)]] * len(frame), dtype=object)
+        elif not column.nullable:
+            raise UserError(
+                f"cannot load {table.name}: the frame has no column {column.name!r}, which the store requires; "
+                f"map a source column onto it"
+            )
+        else:
+            present[column.name] = pd.Series([None] * len(frame), dtype=object)
+
+    typed: dict[str, list[Any]] = {}
+    failure: tuple[int, str, str] | None = None
+    for name, values in present.items():
+        column = table.columns[name]
+        converted, position, problem = convert_column(values, converter_for(column))
+        if position is not None:
+            failure = min(failure or (position, name, problem or ""), (position, name, problem or ""))
+            continue
+        typed[name] = converted
+        nulls = [i for i, v in enumerate(converted) if v is None] if not column.nullable else []
+        if nulls:
+            failure = min(failure or (nulls[0], name, "is empty"), (nulls[0], name, "is empty"))
+    if failure is not None:
+        position, name, problem = failure
+        value = frame[name].iloc[position] if name in frame.columns else None
+        raise UserError(
+            f"cannot load {table.name}: row {_describe_key(table, frame, position)} has {name}={value!r}, "
+            f"which {problem}; fix it in the source or quarantine the row"
+        )
+    return typed
+
+
+def _describe_key(table: Table, frame: pd.DataFrame, position: int) -> str:
+    parts = []
+    for name in BUSINESS_KEYS[table.name]:
+        if name in frame.columns:
+            parts.append(f"{name}={frame[name].iloc[position]!r}")
+    return "with " + ", ".join(parts) if parts else f"{position + 1}"
+
+
+def _show_key(table: Table, key: tuple[Any, ...]) -> str:
+    """A typed business key as the user wrote it: sku_code='SKU1', effective_from='2026-01-01'."""
+    return ", ".join(
+        f"{name}={canonical_text(value)!r}" if value is not None else f"{name}=None"
+        for name, value in zip(BUSINESS_KEYS[table.name], key, strict=True)
+    )
+
+
+def _fill_price_excl_tax(connection: Connection, frame: pd.DataFrame, columns: dict[str, list[Any]]) -> None:
+    """price_excl_tax = round(price / (1 + tax_rate), 2) half-up, where the caller did not give it.
+
+    The rate comes from the frame's ``tax_rate`` column if present, else from the product table.
+    """
+    if all(v is not None for v in columns["price_excl_tax"]):
+        return
+    if "tax_rate" in frame.columns:
+        rates, position, _ = convert_column(frame["tax_rate"], converter_for(TABLES["product"].c.tax_rate))
+        if position is not None:
+            rates = [None] * len(frame)
+    else:
+        product = TABLES["product"]
+        known = dict(connection.execute(select(product.c.sku_code, product.c.tax_rate)).all())
+        rates = [known.get(sku) for sku in columns["sku_code"]]
+    cent = Decimal("0.01")
+    columns["price_excl_tax"] = [
+        given
+        if given is not None
+        else (price / (1 + rate)).quantize(cent, rounding=ROUND_HALF_UP)
+        if price is not None and rate is not None
+        else None
+        for given, price, rate in zip(columns["price_excl_tax"], columns["price"], rates, strict=True)
+    ]
+
+
+def _reject_duplicate_keys(table: Table, keys: list[tuple[Any, ...]]) -> None:
+    seen: set[tuple[Any, ...]] = set()
+    for key in keys:
+        if key in seen:
+            shown = _show_key(table, key)
+            raise UserError(
+                f"cannot load {table.name}: two rows have the same business key ({shown}); "
+                "deduplicate them before loading"
+            )
+        seen.add(key)
+
+
+def _check_references(
+    connection: Connection, table: Table, columns: dict[str, list[Any]], keys: list[tuple[Any, ...]]
+) -> None:
+    """Name the row whose foreign key points nowhere, instead of a database integrity error."""
+    for fk in table.foreign_keys:
+        name = fk.parent.name
+        if name not in columns:
+            continue
+        target = fk.column
+        known = set(connection.execute(select(target)).scalars())
+        if target.table is table:
+            known.update(columns[target.name])
+        for position, value in enumerate(columns[name]):
+            if value is not None and value not in known:
+                shown = _show_key(table, keys[position])
+                raise UserError(
+                    f"cannot load {table.name}: row with {shown} has {name}={value!r}, which is not in "
+                    f"{target.table.name}.{target.name}; load that {target.table.name} first or quarantine the row"
+                )
+
+
+def _existing_hashes(connection: Connection, table: Table) -> dict[tuple[Any, ...], tuple[str, str | None]]:
+    key_columns = [table.c[name] for name in BUSINESS_KEYS[table.name]]
+    seen = table.c.last_seen_batch if "last_seen_batch" in table.c else table.c.record_hash
+    width = len(key_columns)
+    rows = connection.execute(select(*key_columns, table.c.record_hash, seen))
+    return {tuple(row[:width]): (row[width], row[width + 1]) for row in rows}
+
+
+def _bookkeeping(table: Table, record_hash: str, batch_id: str, now: datetime) -> dict[str, Any]:
+    values: dict[str, Any] = {"record_hash": record_hash, "created_at": now}
+    if "updated_at" in table.c:
+        values["updated_at"] = now
+    if "load_batch_id" in table.c:
+        values["load_batch_id"] = batch_id
+    if "first_seen_batch" in table.c:
+        values["first_seen_batch"] = batch_id
+        values["last_seen_batch"] = batch_id
+    return values
+
+
+def _upsert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """INSERT … ON CONFLICT (business key) DO UPDATE, in chunks; creation columns are never overwritten."""
+    if not rows:
+        return
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        statement = postgresql.insert(table)
+    elif dialect == "sqlite":
+        statement = sqlite.insert(table)
+    else:
+        raise UserError(
+            f"the channel store supports SQLite and PostgreSQL, not {dialect}; set CHANNEL_MDM_STORE_URL"
+        )
+    keep = {"id", "created_at", "first_seen_batch", *BUSINESS_KEYS[table.name]}
+    key = list(BUSINESS_KEYS[table.name])
+    statement = statement.on_conflict_do_update(
+        index_elements=key,
+        set_={name: statement.excluded[name] for name in rows[0] if name not in keep},
+    ).returning(
+        table.c[key[0]]
+    )  # RETURNING lets SQLAlchemy batch many rows per statement ("insertmanyvalues")
+    for start in range(0, len(rows), CHUNK_SIZE):
+        chunk = rows[start : start + CHUNK_SIZE]
+        try:
+            connection.execute(statement, chunk).close()
+        except IntegrityError as exc:
+            detail = str(exc.orig).strip().splitlines()[0]
+            raise UserError(
+                f"cannot load {table.name}: the store refused rows {start + 1:,}–{start + len(chunk):,} "
+                f"({detail}); check their keys and references"
+            ) from None
+
+
+def _key_condition(table: Table):  # type: ignore[no-untyped-def]
+    return and_(*(table.c[name] == bindparam(f"k_{name}") for name in BUSINESS_KEYS[table.name]))
+
+
+def _touch_crosswalk(connection: Connection, table: Table, keys: list[dict[str, Any]], batch_id: str) -> None:
+    """An unchanged crosswalk row was still seen by this batch."""
+    if not keys:
+        return
+    statement = update(table).where(_key_condition(table)).values(last_seen_batch=batch_id)
+    for start in range(0, len(keys), CHUNK_SIZE):
+        connection.execute(statement, keys[start : start + CHUNK_SIZE])
+
+
+def _delete_missing(connection: Connection, table: Table, missing: set[tuple[Any, ...]]) -> int:
+    if not missing:
+        return 0
+    names = BUSINESS_KEYS[table.name]
+    params = [{f"k_{n}": v for n, v in zip(names, key, strict=True)} for key in sorted(missing, key=repr)]
+    statement = delete(table).where(_key_condition(table))
+    for start in range(0, len(params), CHUNK_SIZE):
+        connection.execute(statement, params[start : start + CHUNK_SIZE])
+    return len(params)
+
+
+def _write_run_log(
+    connection: Connection,
+    run_id: str,
+    batch_id: str,
+    started: datetime,
+    status: str,
+    stats: dict[str, LoadStats],
+    message: str | None,
+) -> None:
+    counts = json.dumps({name: s.to_dict() for name, s in stats.items()}, sort_keys=True)
+    connection.execute(
+        insert(TABLES["run_log"]).values(
+            run_id=run_id,
+            batch_id=batch_id,
+            started_at=started,
+            finished_at=datetime.now(UTC),
+            status=status,
+            stage="load",
+            counts=counts,
+            message=message,
+        )
+    )

@@ -1,0 +1,267 @@
+"""The target channel store: one table per entity the new channel-management system receives.
+
+Portable between SQLite and PostgreSQL: money is ``Numeric(18, 2)``, codes are bounded
+``String``, timestamps are timezone-aware, JSON is kept as text. Every loaded table carries a
+``record_hash`` over its business columns so a re-load can tell an updated row from an
+unchanged one, plus the batch that last changed it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+"""Named constraints, so Alembic can alter them later on every backend (SQLite batch mode included)."""
+
+MONEY = Numeric(18, 2)
+QUANTITY = Numeric(18, 3)
+HASH = String(64)
+BATCH = String(64)
+SOURCE_SYSTEM = String(32)
+RECORD_ID = String(64)
+GOLDEN_ID = String(16)
+TIMESTAMP = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class LoadedMixin:
+    """Bookkeeping on every loaded table: which batch last changed the row, and when."""
+
+    record_hash: Mapped[str] = mapped_column(HASH)
+    load_batch_id: Mapped[str] = mapped_column(BATCH)
+    created_at: Mapped[datetime] = mapped_column(TIMESTAMP)
+    updated_at: Mapped[datetime] = mapped_column(TIMESTAMP)
+
+
+class Partner(LoadedMixin, Base):
+    """A golden partner record (distributor, dealer, agent, retailer)."""
+
+    __tablename__ = "partner"
+
+    golden_id: Mapped[str] = mapped_column(GOLDEN_ID, primary_key=True)
+    partner_name: Mapped[str] = mapped_column(String(200))
+    uscc: Mapped[str | None] = mapped_column(String(32))
+    uscc_status: Mapped[str | None] = mapped_column(String(32))
+    partner_type: Mapped[str | None] = mapped_column(String(32))
+    channel_tier: Mapped[str | None] = mapped_column(String(16))
+    sales_region: Mapped[str | None] = mapped_column(String(64))
+    province: Mapped[str | None] = mapped_column(String(64))
+    city: Mapped[str | None] = mapped_column(String(64))
+    district: Mapped[str | None] = mapped_column(String(64))
+    division_code: Mapped[str | None] = mapped_column(String(12))
+    address: Mapped[str | None] = mapped_column(String(500))
+    contact_name: Mapped[str | None] = mapped_column(String(100))
+    phone: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(200))
+    # Deferred: a branch may arrive in the same load as its head office, in any order.
+    parent_golden_id: Mapped[str | None] = mapped_column(
+        GOLDEN_ID, ForeignKey("partner.golden_id", deferrable=True, initially="DEFERRED")
+    )
+    status: Mapped[str | None] = mapped_column(String(32))
+    source_count: Mapped[int | None] = mapped_column(Integer)
+    primary_source_system: Mapped[str | None] = mapped_column(SOURCE_SYSTEM)
+    primary_source_record_id: Mapped[str | None] = mapped_column(RECORD_ID)
+
+
+class Customer(LoadedMixin, Base):
+    """A golden customer record: a business or a person served by a partner."""
+
+    __tablename__ = "customer"
+
+    golden_id: Mapped[str] = mapped_column(GOLDEN_ID, primary_key=True)
+    customer_kind: Mapped[str | None] = mapped_column(String(16))
+    customer_name: Mapped[str] = mapped_column(String(200))
+    uscc: Mapped[str | None] = mapped_column(String(32))
+    uscc_status: Mapped[str | None] = mapped_column(String(32))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(String(16))
+    province: Mapped[str | None] = mapped_column(String(64))
+    city: Mapped[str | None] = mapped_column(String(64))
+    district: Mapped[str | None] = mapped_column(String(64))
+    division_code: Mapped[str | None] = mapped_column(String(12))
+    address: Mapped[str | None] = mapped_column(String(500))
+    postcode: Mapped[str | None] = mapped_column(String(16))
+    phone: Mapped[str | None] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(200))
+    partner_golden_id: Mapped[str | None] = mapped_column(GOLDEN_ID, ForeignKey("partner.golden_id"))
+    source_count: Mapped[int | None] = mapped_column(Integer)
+    primary_source_system: Mapped[str | None] = mapped_column(SOURCE_SYSTEM)
+    primary_source_record_id: Mapped[str | None] = mapped_column(RECORD_ID)
+
+
+class Product(LoadedMixin, Base):
+    """A product (SKU) with its GTIN-14, pack structure and VAT rate."""
+
+    __tablename__ = "product"
+
+    sku_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    gtin: Mapped[str | None] = mapped_column(String(14))
+    product_name: Mapped[str] = mapped_column(String(200))
+    brand: Mapped[str | None] = mapped_column(String(100))
+    category: Mapped[str | None] = mapped_column(String(100))
+    spec: Mapped[str | None] = mapped_column(String(100))
+    net_content: Mapped[Decimal | None] = mapped_column(Numeric(18, 4))
+    net_content_unit: Mapped[str | None] = mapped_column(String(16))
+    units_per_case: Mapped[int | None] = mapped_column(Integer)
+    sales_unit: Mapped[str | None] = mapped_column(String(16))
+    tax_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))
+    status: Mapped[str | None] = mapped_column(String(32))
+
+
+class Price(LoadedMixin, Base):
+    """One price of a SKU for a channel tier and sales region over an effective period."""
+
+    __tablename__ = "price"
+    __table_args__ = (
+        UniqueConstraint(
+            "sku_code", "price_tier", "sales_region", "effective_from", name="uq_price_business_key"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sku_code: Mapped[str] = mapped_column(String(64), ForeignKey("product.sku_code"))
+    price_tier: Mapped[str] = mapped_column(String(16))
+    sales_region: Mapped[str] = mapped_column(String(64))
+    price: Mapped[Decimal] = mapped_column(MONEY)
+    """Tax-inclusive unit price."""
+    price_excl_tax: Mapped[Decimal | None] = mapped_column(MONEY)
+    """round(price / (1 + tax_rate), 2), ROUND_HALF_UP."""
+    currency: Mapped[str | None] = mapped_column(String(3))
+    effective_from: Mapped[date] = mapped_column(Date)
+    effective_to: Mapped[date | None] = mapped_column(Date)
+
+
+class Balance(LoadedMixin, Base):
+    """A partner's open receivable (negative = prepayment) on a date, as one source system held it."""
+
+    __tablename__ = "balance"
+    __table_args__ = (
+        UniqueConstraint(
+            "partner_golden_id",
+            "as_of_date",
+            "source_system",
+            "partner_record_id",
+            name="uq_balance_business_key",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    partner_golden_id: Mapped[str] = mapped_column(GOLDEN_ID, ForeignKey("partner.golden_id"))
+    as_of_date: Mapped[date] = mapped_column(Date)
+    source_system: Mapped[str] = mapped_column(SOURCE_SYSTEM)
+    partner_record_id: Mapped[str] = mapped_column(RECORD_ID)
+    balance_amount: Mapped[Decimal] = mapped_column(MONEY)
+    credit_limit: Mapped[Decimal | None] = mapped_column(MONEY)
+    currency: Mapped[str | None] = mapped_column(String(3))
+
+
+class OrderLine(LoadedMixin, Base):
+    """One line of a historical sales order, kept under its source system's order number."""
+
+    __tablename__ = "order_line"
+    __table_args__ = (
+        UniqueConstraint("source_system", "order_no", "line_no", name="uq_order_line_business_key"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source_system: Mapped[str] = mapped_column(SOURCE_SYSTEM)
+    order_no: Mapped[str] = mapped_column(String(64))
+    line_no: Mapped[int] = mapped_column(Integer)
+    partner_golden_id: Mapped[str | None] = mapped_column(GOLDEN_ID, ForeignKey("partner.golden_id"))
+    partner_record_id: Mapped[str] = mapped_column(RECORD_ID)
+    order_date: Mapped[date] = mapped_column(Date)
+    sku_code: Mapped[str] = mapped_column(String(64), ForeignKey("product.sku_code"))
+    quantity: Mapped[Decimal] = mapped_column(QUANTITY)
+    unit_price: Mapped[Decimal | None] = mapped_column(MONEY)
+    amount: Mapped[Decimal | None] = mapped_column(MONEY)
+    status: Mapped[str | None] = mapped_column(String(32))
+
+
+class Crosswalk(Base):
+    """Where every source record went: (entity, source system, source record id) → golden id."""
+
+    __tablename__ = "crosswalk"
+
+    entity: Mapped[str] = mapped_column(String(16), primary_key=True)
+    source_system: Mapped[str] = mapped_column(SOURCE_SYSTEM, primary_key=True)
+    source_record_id: Mapped[str] = mapped_column(RECORD_ID, primary_key=True)
+    golden_id: Mapped[str] = mapped_column(GOLDEN_ID, index=True)
+    match_score: Mapped[float | None] = mapped_column(Float)
+    match_decision: Mapped[str | None] = mapped_column(String(16))
+    """auto_merge | steward | singleton"""
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    record_hash: Mapped[str] = mapped_column(HASH)
+    first_seen_batch: Mapped[str] = mapped_column(BATCH)
+    last_seen_batch: Mapped[str] = mapped_column(BATCH)
+    created_at: Mapped[datetime] = mapped_column(TIMESTAMP)
+    updated_at: Mapped[datetime] = mapped_column(TIMESTAMP)
+
+
+class Quarantine(Base):
+    """A record held back from the store, with where it came from and why."""
+
+    __tablename__ = "quarantine"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    quarantine_key: Mapped[str] = mapped_column(HASH, unique=True)
+    """sha256 over batch, entity, stage, provenance, column and reason: makes re-loads idempotent."""
+    batch_id: Mapped[str] = mapped_column(BATCH, index=True)
+    entity: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str] = mapped_column(String(16))
+    """ingest | validate | match | load"""
+    source_system: Mapped[str | None] = mapped_column(SOURCE_SYSTEM)
+    source_file: Mapped[str | None] = mapped_column(String(500))
+    source_sheet: Mapped[str | None] = mapped_column(String(100))
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    business_key: Mapped[str | None] = mapped_column(String(500))
+    column_name: Mapped[str | None] = mapped_column(String(100))
+    reason_code: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    original: Mapped[str | None] = mapped_column(Text)
+    """The source row as JSON text."""
+    record_hash: Mapped[str] = mapped_column(HASH)
+    created_at: Mapped[datetime] = mapped_column(TIMESTAMP)
+
+
+class RunLog(Base):
+    """One pipeline or load run: when, how it ended, and its counts as JSON text."""
+
+    __tablename__ = "run_log"
+
+    run_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    batch_id: Mapped[str | None] = mapped_column(BATCH, index=True)
+    started_at: Mapped[datetime] = mapped_column(TIMESTAMP)
+    finished_at: Mapped[datetime | None] = mapped_column(TIMESTAMP)
+    status: Mapped[str] = mapped_column(String(16))
+    stage: Mapped[str | None] = mapped_column(String(32))
+    counts: Mapped[str | None] = mapped_column(Text)
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+TABLES = Base.metadata.tables
+"""Every store table by name."""

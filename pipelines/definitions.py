@@ -1,0 +1,17 @@
+"""The Dagster code location: every asset, check, schedule and sensor of channel-mdm."""
+
+from __future__ import annotations
+
+import dagster as dg
+from pipelines.defs import ingest, matching, store, validation
+from pipelines.defs.resources import ChannelMdmConfig
+from pipelines.defs.schedules import master_data_sync_job, nightly_master_data_sync
+from pipelines.defs.sensors import drop_folder_sensor
+
+defs = dg.Definitions(
+    assets=dg.load_assets_from_modules([ingest, matching, validation, store]),
+    jobs=[master_data_sync_job],
+    schedules=[nightly_master_data_sync],
+    sensors=[drop_folder_sensor],
+    resources={"channel_mdm": ChannelMdmConfig()},
+)

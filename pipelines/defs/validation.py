@@ -1,0 +1,57 @@
+"""Enforce the SKU and price standards with Great Expectations; each rule is an asset check."""
+
+
+import pandas as pd
+
+import dagster as dg
+from expectations.runner import ValidationOutcome, validate_prices, validate_products
+from expectations.suites import build_price_suite, build_product_suite
+from pipelines.defs.resources import ChannelMdmConfig
+
+GROUP = "standards"
+
+
+def _rule_checks(asset: str, suite) -> list[dg.AssetCheckSpec]:
+    return [
+        dg.AssetCheckSpec(rule.name, asset=asset, description=f"{rule.severity}-level rule on column {rule.column}")
+        for rule in suite.rules
+    ]
+
+
+def _check_results(outcome: ValidationOutcome) -> list[dg.AssetCheckResult]:
+    return [
+        dg.AssetCheckResult(
+            check_name=o.name,
+            passed=o.success,
+            severity=dg.AssetCheckSeverity.WARN if o.severity == "warning" else dg.AssetCheckSeverity.ERROR,
+            metadata={"failing_rows": o.unexpected_count, "checked_rows": o.element_count, "column": o.column},
+        )
+        for o in outcome.expectations
+    ]
+
+
+def _metadata(outcome: ValidationOutcome, rows_in: int) -> dict:
+    return {
+        "rows_in": rows_in,
+        "passed": len(outcome.passed),
+        "quarantined": rows_in - len(outcome.passed),
+        "data_docs": dg.MetadataValue.path(str(outcome.data_docs_index)) if outcome.data_docs_index else "-",
+    }
+
+
+@dg.asset(group_name=GROUP, check_specs=_rule_checks("validated_products", build_product_suite()),
+          description="Products that meet the SKU master standard; failing rows quarantined by sku_code.")
+def validated_products(channel_mdm: ChannelMdmConfig, product_records: pd.DataFrame):
+    docs = channel_mdm.settings().reports_dir / "data_docs"
+    outcome = validate_products(product_records, data_docs_dir=docs)
+    yield dg.Output(outcome, metadata=_metadata(outcome, len(product_records)))
+    yield from _check_results(outcome)
+
+
+@dg.asset(group_name=GROUP, check_specs=_rule_checks("validated_prices", build_price_suite(valid_skus=pd.Series([], dtype="string"))),
+          description="Channel price lists that meet the price standard (tiers in order, periods not overlapping).")
+def validated_prices(channel_mdm: ChannelMdmConfig, price_records: pd.DataFrame, validated_products: ValidationOutcome):
+    docs = channel_mdm.settings().reports_dir / "data_docs"
+    outcome = validate_prices(price_records, products=validated_products, data_docs_dir=docs)
+    yield dg.Output(outcome, metadata=_metadata(outcome, len(price_records)))
+    yield from _check_results(outcome)

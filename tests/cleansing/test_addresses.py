@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from cleansing.addresses import AddressParts, parse_address, parse_addresses
+
+NANSHAN_SHENZHEN = ("广东省", "深圳市", "南山区", "440305")
+
+
+def _divisions(parts: AddressParts) -> tuple:
+    return parts.province, parts.city, parts.district, parts.division_code
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "广东省深圳市南山区科技园185号",
+        "深圳市南山区科技园185号",
+        "深圳南山区科技园185号",
+        "广东深圳南山区科技园185号",
+        "广东省 深圳市 南山区 科技园 185 号",
+        "廣東省深圳市南山區科技園185號",
+    ],
+)
+def test_full_and_short_division_names(address):
+    parts = parse_address(address)
+    assert _divisions(parts) == NANSHAN_SHENZHEN
+    assert parts.detail == "科技园185号"
+
+
+def test_district_with_city_from_another_column():
+    assert _divisions(parse_address("南山区科技园", city="深圳市")) == NANSHAN_SHENZHEN
+    assert _divisions(parse_address("南山区科技园", city="深圳")) == NANSHAN_SHENZHEN
+
+
+def test_district_name_shared_by_two_cities_is_decided_by_the_city():
+    assert _divisions(parse_address("南山区科技园", city="鹤岗市")) == (
+        "黑龙江省",
+        "鹤岗市",
+        "南山区",
+        "230404",
+    )
+    assert _divisions(parse_address("朝阳区建国路", province="北京")) == (
+        "北京市",
+        "北京市",
+        "朝阳区",
+        "110105",
+    )
+    assert parse_address("朝阳区建国路", city="长春市").division_code == "220104"
+
+
+def test_ambiguous_district_without_context_gets_no_code():
+    parts = parse_address("南山区科技园")
+    assert _divisions(parts) == (None, None, "南山区", None)
+    assert parts.detail == "科技园"
+
+
+def test_municipality():
+    parts = parse_address("北京市朝阳区建国路八十八号")
+    assert _divisions(parts) == ("北京市", "北京市", "朝阳区", "110105")
+    assert parts.detail == "建国路88号"
+    assert parse_address("上海市浦东新区世纪大道100号").division_code == "310115"
+
+
+def test_chinese_numerals_in_house_numbers():
+    assert parse_address("深圳市南山区科技南路一八五号").detail == "科技南路185号"
+    assert parse_address("深圳市南山区科技南路二十三号").detail == "科技南路23号"
+
+
+def test_a_street_named_after_a_city_is_not_read_as_that_city():
+    parts = parse_address("中山路123号", city="南京市")
+    assert (parts.city, parts.division_code, parts.detail) == ("南京市", "320100", "中山路123号")
+    assert parse_address("中山路123号").division_code is None
+
+
+def test_district_short_name_alone_is_not_trusted():
+    # 南山路 is a street in 杭州
+    parts = parse_address("南山路1号", city="杭州市")
+    assert (parts.district, parts.division_code, parts.detail) == (None, "330100", "南山路1号")
+
+
+def test_the_address_wins_over_a_disagreeing_column():
+    assert parse_address("深圳市福田区福华路", city="上海市").division_code == "440304"
+
+
+def test_newer_districts_are_known():
+    assert parse_address("杭州市临平区南苑街道").division_code == "330113"
+    assert parse_address("浙江省杭州市钱塘区下沙街道").division_code == "330114"
+    assert parse_address("杭州市余杭区五常街道").division_code == "330110"
+
+
+def test_abolished_districts_still_parse_for_old_records():
+    assert parse_address("杭州市江干区").division_code == "330104"
+
+
+def test_county_level_city_directly_under_a_province():
+    assert _divisions(parse_address("湖北省仙桃市干河街道")) == ("湖北省", None, "仙桃市", "429004")
+
+
+def test_columns_alone():
+    parts = parse_address(None, city="深圳市", district="南山区")
+    assert _divisions(parts) == NANSHAN_SHENZHEN
+    assert parts.detail is None
+
+
+def test_blank_address_and_columns():
+    assert parse_address("  ") == AddressParts(None, None, None, None, None)
+
+
+def test_vectorised_parse_uses_each_rows_own_columns():
+    frame = parse_addresses(
+        pd.Series(["南山区科技园", "南山区科技园", None], index=[5, 6, 7]),
+        city=pd.Series(["深圳", "鹤岗", None], index=[5, 6, 7]),
+    )
+    assert list(frame.index) == [5, 6, 7]
+    assert list(frame["division_code"].fillna("-")) == ["440305", "230404", "-"]
+    assert frame.loc[7].isna().all()

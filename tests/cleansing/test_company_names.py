@@ -1,0 +1,204 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from channel_mdm.errors import UserError
+from cleansing.company_names import (
+    CompanyNameParts,
+    load_company_name_vocabulary,
+    normalise_company_name,
+    parse_company_name,
+    parse_company_names,
+    pinyin_key,
+)
+
+
+def test_leading_city_region_is_split_off():
+    parts = parse_company_name("深圳市华强商贸有限公司")
+    assert parts == CompanyNameParts(
+        region="深圳",
+        trade_name="华强",
+        industry="商贸",
+        legal_form="有限公司",
+        branch=None,
+        branch_region=None,
+        is_branch=False,
+        core="华强商贸",
+    )
+
+
+def test_region_written_short_long_or_with_province_is_the_same_region():
+    regions = {
+        parse_company_name(n).region
+        for n in (
+            "深圳华强商贸有限公司",
+            "深圳市华强商贸有限公司",
+            "广东省深圳市华强商贸有限公司",
+            "广东深圳华强商贸有限公司",
+        )
+    }
+    assert regions == {"深圳"}
+
+
+def test_hard_negative_different_regions_stay_visible():
+    shenzhen = parse_company_name("深圳X商贸有限公司")
+    shanghai = parse_company_name("上海X商贸有限公司")
+    assert shenzhen.core == shanghai.core == "X商贸"
+    assert (shenzhen.region, shanghai.region) == ("深圳", "上海")
+
+
+def test_bracketed_region():
+    parts = parse_company_name("华为技术（深圳）有限公司")
+    assert (parts.region, parts.trade_name, parts.industry, parts.legal_form) == (
+        "深圳",
+        "华为",
+        "技术",
+        "有限公司",
+    )
+
+
+def test_bracketed_china_is_kept_as_region():
+    assert parse_company_name("可口可乐(中国)饮料有限公司").region == "中国"
+
+
+def test_district_region_reports_the_city():
+    parts = parse_company_name("广东省深圳市南山区华强食品贸易有限公司")
+    assert (parts.region, parts.trade_name, parts.industry) == ("深圳", "华强", "食品贸易")
+
+
+def test_branch_is_flagged_with_its_region():
+    parts = parse_company_name("深圳华强商贸有限公司杭州分公司")
+    assert parts.is_branch is True
+    assert (parts.branch, parts.branch_region, parts.region, parts.core) == (
+        "分公司",
+        "杭州",
+        "深圳",
+        "华强商贸",
+    )
+
+
+def test_head_office_is_not_a_branch():
+    assert parse_company_name("深圳华强商贸有限公司").is_branch is False
+
+
+@pytest.mark.parametrize(
+    ("name", "branch", "branch_region"),
+    [
+        ("华强商贸有限公司北京办事处", "办事处", "北京"),
+        ("华强商贸有限公司南京营业部", "营业部", "南京"),
+        ("华强便利店有限公司西湖分店", "分店", "西湖"),
+        ("华强商贸杭州办事处", "办事处", "杭州"),
+        ("华强商贸有限公司第二分公司", "分公司", "第二"),
+    ],
+)
+def test_branch_kinds(name, branch, branch_region):
+    parts = parse_company_name(name)
+    assert (parts.branch, parts.branch_region, parts.is_branch) == (branch, branch_region, True)
+
+
+@pytest.mark.parametrize(
+    ("name", "legal_form"),
+    [
+        ("华强商贸股份有限公司", "股份有限公司"),
+        ("华强商贸有限责任公司", "有限责任公司"),
+        ("华强集团有限公司", "集团有限公司"),
+        ("华强投资合伙企业（有限合伙）", "合伙企业(有限合伙)"),
+        ("华强咨询(普通合伙)", "(普通合伙)"),
+        ("老王商行", "商行"),
+        ("华强酒水经营部", "经营部"),
+        ("华强设计工作室", "工作室"),
+        ("华强门市部", "门市部"),
+        ("张三个体工商户", "个体工商户"),
+        ("ABC Trading Co., Ltd.", "CO., LTD."),
+        ("ABC Foods Limited", "LIMITED"),
+        ("ABC Inc.", "INC."),
+        ("ABC LLC", "LLC"),
+    ],
+)
+def test_legal_forms_longest_first(name, legal_form):
+    assert parse_company_name(name).legal_form == legal_form
+
+
+def test_short_division_name_followed_only_by_industry_is_the_trade_name():
+    parts = parse_company_name("朝阳食品有限公司")
+    assert (parts.region, parts.trade_name, parts.industry) == (None, "朝阳", "食品")
+
+
+def test_unparsed_names_keep_the_normalised_name_as_core():
+    assert parse_company_name("张三").core == "张三"
+    assert parse_company_name("Acme Holdings").core == "ACME HOLDINGS"
+
+
+def test_traditional_full_width_and_spaced_names_agree():
+    a = parse_company_name("華強商貿（深圳）有限公司")
+    b = parse_company_name("华强 商贸 (深圳) 有限公司")
+    assert a == b
+
+
+def test_blank_name_gives_none():
+    assert parse_company_name("  ") is None
+    assert parse_company_name(None) is None
+
+
+def test_normalised_name_upper_cases_latin_and_uses_ascii_brackets():
+    assert normalise_company_name("ａｂｃ 商贸【深圳】 Co., Ltd.") == "ABC商贸(深圳)CO., LTD."
+
+
+@given(st.text(alphabet="深圳市上海华强商贸有限公司分杭州（）() AbC,.-", max_size=30))
+def test_normalising_a_company_name_twice_changes_nothing(text):
+    once = normalise_company_name(text)
+    assert normalise_company_name(once) == once
+
+
+def test_pinyin_key_blocks_names_that_sound_alike():
+    assert pinyin_key("华为") == pinyin_key("华维") == "huawei"
+    assert pinyin_key(None) is None
+
+
+def test_vectorised_parse_gives_na_for_blank_names():
+    frame = parse_company_names(
+        pd.Series(["深圳华强商贸有限公司", None, "", "华强商贸有限公司杭州分公司"], index=[4, 5, 6, 7])
+    )
+    assert list(frame.index) == [4, 5, 6, 7]
+    assert frame.loc[4, "region"] == "深圳" and frame.loc[4, "pinyin_key"] == "huaqiang"
+    assert frame.loc[5].isna().all() and frame.loc[6].isna().all()
+    assert bool(frame.loc[7, "is_branch"]) is True and frame.loc[7, "branch_region"] == "杭州"
+
+
+def test_vocabulary_can_be_extended_by_a_steward(tmp_path):
+    (tmp_path / "legal_forms.yaml").write_text("legal_forms: [有限公司]\n", encoding="utf-8")
+    (tmp_path / "industries.yaml").write_text("industries: [奶茶]\n", encoding="utf-8")
+    (tmp_path / "branch_types.yaml").write_text("branch_types: [分公司]\n", encoding="utf-8")
+    vocabulary = load_company_name_vocabulary(tmp_path)
+    parts = parse_company_name("深圳甜甜奶茶有限公司", vocabulary)
+    assert (parts.trade_name, parts.industry) == ("甜甜", "奶茶")
+
+
+def test_malformed_vocabulary_names_the_file_and_the_key(tmp_path):
+    path = tmp_path / "legal_forms.yaml"
+    path.write_text("forms: [有限公司]\n", encoding="utf-8")
+    with pytest.raises(UserError) as error:
+        load_company_name_vocabulary(tmp_path)
+    assert str(error.value) == f"{path}: expected a key 'legal_forms' holding a list of non-empty words"
+
+
+def test_missing_vocabulary_file_is_reported(tmp_path):
+    with pytest.raises(UserError) as error:
+        load_company_name_vocabulary(tmp_path)
+    assert str(error.value) == f"{tmp_path / 'legal_forms.yaml'}: vocabulary file not found"
+
+
+def test_a_removed_space_does_not_leave_an_uncomposed_mark():
+    # found by hypothesis: NFKC turns ¨ into space + combining mark, which composes once the space goes
+    once = normalise_company_name("O¨䮟")
+    assert normalise_company_name(once) == once
+
+
+@given(st.text(min_size=1).filter(lambda t: t.strip()))
+def test_every_readable_name_has_a_core(text):
+    # a Chinese name must never come out blank: blank matched blank once merged unrelated companies
+    parts = parse_company_name(text)
+    assert parts is None or parts.core

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cleansing.person_names import normalise_person_name, normalise_person_names
+
+
+@pytest.mark.parametrize(
+    "raw", ["张三", "张 三", "張三", " 张三先生 ", "张三(采购)", "张三（经理）", "张三女士"]
+)
+def test_chinese_spellings_agree(raw):
+    assert normalise_person_name(raw) == "张三"
+
+
+def test_minority_names_keep_one_middle_dot():
+    assert normalise_person_name("买买提 • 艾力") == "买买提·艾力"
+    assert normalise_person_name("买买提.艾力") == "买买提·艾力"
+
+
+@pytest.mark.parametrize("raw", ["John Smith", "SMITH, John", "smith john", "  John   SMITH "])
+def test_latin_tokens_are_sorted_and_upper_cased(raw):
+    assert normalise_person_name(raw) == "JOHN SMITH"
+
+
+@pytest.mark.parametrize("raw", [None, "", "无", "N/A", "王经理", "张总", "先生"])
+def test_unknown_names(raw):
+    assert normalise_person_name(raw) is None
+
+
+@given(st.text(alphabet="张三李四王先生女士经理总·. ()abcJOHN", max_size=20))
+def test_normalising_twice_changes_nothing(text):
+    once = normalise_person_name(text)
+    assert normalise_person_name(once) == once
+
+
+def test_vectorised():
+    result = normalise_person_names(pd.Series(["张 三", None, "王经理"]))
+    assert result.iloc[0] == "张三"
+    assert result.iloc[1:].isna().all()
+
+
+def test_a_removed_space_does_not_leave_an_uncomposed_mark():
+    once = normalise_person_name("O¨䮟")
+    assert normalise_person_name(once) == once
+
+
+def test_a_latin_name_with_a_chinese_title_is_a_latin_name():
+    assert normalise_person_name("Smith先生") == "SMITH"
+    assert normalise_person_name("Ha总") == normalise_person_name("HA") == "HA"
+
+
+def test_nested_annotations_are_removed_in_one_pass():
+    assert normalise_person_name("张三(采购(华东))") == "张三"
+    assert normalise_person_name("(三())") is None
+
+
+@pytest.mark.parametrize("raw", ["Na.", "H总.总"])
+def test_inputs_found_by_hypothesis_normalise_to_a_fixed_point(raw):
+    once = normalise_person_name(raw)
+    assert once is None and normalise_person_name(once) is None

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from cleansing.phones import PhoneParts, parse_phone, parse_phones, split_phone_numbers
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "13812345678",
+        "138-1234-5678",
+        "138 1234 5678",
+        "+86 138 1234 5678",
+        "+8613812345678",
+        "0086 13812345678",
+        "8613812345678",
+        "１３８１２３４５６７８",
+        "(+86)13812345678",
+        13812345678,
+        13812345678.0,
+    ],
+)
+def test_mobile_forms(raw):
+    assert parse_phone(raw) == PhoneParts("+8613812345678", "mobile")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "0755-26881234",
+        "0755 2688 1234",
+        "(0755)26881234",
+        "075526881234",
+        "+86 755 26881234",
+        "+86-755-2688-1234",
+        "0086 755 26881234",
+        "０７５５－２６８８１２３４",
+    ],
+)
+def test_landline_forms(raw):
+    assert parse_phone(raw) == PhoneParts("+8675526881234", "landline")
+
+
+def test_beijing_and_two_digit_area_codes():
+    assert parse_phone("010-62345678").e164 == "+861062345678"
+    assert parse_phone("+86 10 6234 5678").e164 == "+861062345678"
+    assert parse_phone("021-5555 1234").e164 == "+862155551234"
+
+
+@pytest.mark.parametrize(
+    ("raw", "extension"),
+    [
+        ("0755-26881234-8001", "8001"),
+        ("0755-26881234转8001", "8001"),
+        ("0755-26881234 转 8001", "8001"),
+        ("0755 26881234分机8001", "8001"),
+        ("0755-26881234 ext. 8001", "8001"),
+        ("0755-26881234 EXT8001", "8001"),
+        ("0755-26881234x8001", "8001"),
+        ("0755-2688-1234-8001", "8001"),
+    ],
+)
+def test_extension_is_split_off_before_separators_are_stripped(raw, extension):
+    assert parse_phone(raw) == PhoneParts("+8675526881234", "landline", extension)
+
+
+def test_a_landline_written_in_two_groups_has_no_extension():
+    assert parse_phone("0755-2688-1234") == PhoneParts("+8675526881234", "landline")
+
+
+@pytest.mark.parametrize(
+    ("raw", "e164"),
+    [("400-812-3456", "+864008123456"), ("800 820 8820", "+868008208820"), ("4008123456", "+864008123456")],
+)
+def test_toll_free_numbers(raw, e164):
+    assert parse_phone(raw) == PhoneParts(e164, "toll_free")
+
+
+def test_several_numbers_in_one_cell_first_is_the_phone():
+    cell = "13812345678/0755-26881234；13987654321"
+    assert split_phone_numbers(cell) == ["13812345678", "0755-26881234", "13987654321"]
+    assert parse_phone(cell).e164 == "+8613812345678"
+    assert split_phone_numbers("13812345678 13987654321") == ["13812345678", "13987654321"]
+    assert split_phone_numbers("0755 26881234") == ["0755 26881234"]
+
+
+def test_local_number_without_area_code_has_no_e164():
+    assert parse_phone("26881234") == PhoneParts(None, "landline")
+
+
+@pytest.mark.parametrize("raw", ["12345", "23812345678", "11111111111", "00000000", "0755-123", "1381234567"])
+def test_invalid_numbers(raw):
+    assert parse_phone(raw).kind == "invalid"
+    assert parse_phone(raw).e164 is None
+
+
+@pytest.mark.parametrize("raw", [None, "", "  ", "无", "N/A", float("nan")])
+def test_blank_is_missing(raw):
+    assert parse_phone(raw) == PhoneParts(None, "missing")
+
+
+def test_foreign_numbers_keep_their_country_code():
+    assert parse_phone("+1 650 253 0000").e164 == "+16502530000"
+
+
+def test_vectorised_parse_keeps_the_index():
+    frame = parse_phones(pd.Series(["0755-26881234-8001", None, "13812345678"], index=[9, 8, 7]))
+    assert list(frame.index) == [9, 8, 7]
+    assert list(frame["phone_kind"]) == ["landline", "missing", "mobile"]
+    assert frame.loc[9, "phone_extension"] == "8001"
+    assert frame.loc[8, "phone_e164"] is pd.NA
+
+
+@pytest.mark.parametrize(
+    ("raw", "e164"),
+    [
+        ("0592-21039062", "+8659221039062"),
+        ("0351-5392335", "+863515392335"),
+        ("+86-771-44362615", "+8677144362615"),
+    ],
+)
+def test_landlines_in_any_area_code_with_seven_or_eight_digits(raw, e164):
+    assert parse_phone(raw) == PhoneParts(e164, "landline")
+
+
+@pytest.mark.parametrize("raw", ["021-7852139", "0757-221842201", "0755-06881234", "010-1234567"])
+def test_landlines_of_the_wrong_shape_are_invalid(raw):
+    assert parse_phone(raw) == PhoneParts(None, "invalid")
+
+
+def test_extension_after_a_dash_and_a_word():
+    assert parse_phone("(0592)22663049-分机759") == PhoneParts("+8659222663049", "landline", "759")

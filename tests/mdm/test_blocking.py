@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mdm.blocking import BlockingRule, _pairs_within_blocks, block, name_token_keys, phone_keys
+
+
+def _pairs(candidates) -> set[tuple[int, int]]:
+    return set(zip(candidates.left.tolist(), candidates.right.tolist(), strict=True))
+
+
+def test_blocking_pairs_records_sharing_uscc_phone_or_name(make_frame, make_company):
+    frame = make_frame(
+        [
+            make_company("华强", uscc="914403001922038216"),
+            make_company("强华", industry="五金", city="广州市", region="广州", uscc="914403001922038216"),
+            make_company("美达", industry="电器", city="北京市", region="北京", phone_e164="+8613812345678"),
+            make_company("通利", industry="食品", city="成都市", region="成都", phone_e164="+8613812345678"),
+            make_company("华强", city="深圳市"),
+            make_company("久安", industry="建材", city="西安市", region="西安"),
+        ]
+    )
+    pairs = _pairs(block(frame))
+    assert (0, 1) in pairs  # same USCC
+    assert (2, 3) in pairs  # same phone
+    assert (0, 4) in pairs  # same trade name in the same city
+    assert not any(5 in p for p in pairs)
+
+
+def test_candidate_pairs_are_unique_and_ordered(make_frame, make_company):
+    frame = make_frame([make_company("华强", phone_e164="+8613812345678", uscc="914403001922038216")] * 4)
+    candidates = block(frame)
+    assert len(_pairs(candidates)) == len(candidates) == 6
+    assert (candidates.left < candidates.right).all()
+    report = candidates.report_frame().set_index("rule")
+    assert report.loc["uscc", "pairs"] == 6
+    assert report.loc["phone", "new_pairs"] == 0
+
+
+def test_oversize_block_is_skipped_and_reported(make_frame):
+    shared = [{"name_normalised": f"X{i}", "name_core": f"X{i}", "phone_e164": "+864008123456"} for i in range(30)]
+    frame = make_frame(shared)
+    candidates = block(frame, rules=(BlockingRule("phone", phone_keys),), max_block_size=20)
+    assert len(candidates) == 0
+    row = candidates.report[0]
+    assert (row.skipped_blocks, row.skipped_records, row.largest_skipped_block) == (1, 30, 30)
+
+
+def test_pairs_within_blocks_makes_every_pair_once():
+    keys = pd.DataFrame({"row": [0, 1, 2, 3, 4, 5, 6], "key": ["a", "b", "a", "a", "b", "c", "a"]})
+    left, right, blocks, skipped, _, _ = _pairs_within_blocks(keys, cap=10)
+    got = set(zip(left.tolist(), right.tolist(), strict=True))
+    assert got == {(0, 2), (0, 3), (0, 6), (2, 3), (2, 6), (3, 6), (1, 4)}
+    assert (blocks, skipped) == (2, 0)
+
+
+def test_missing_values_never_form_a_block(make_frame):
+    frame = make_frame([{"name_normalised": "A"}, {"name_normalised": "B"}, {"name_normalised": "C"}])
+    assert len(block(frame)) == 0
+
+
+def test_name_tokens_prefer_rare_bigrams(make_frame, make_company):
+    rows = [make_company(t) for t in ("华强", "美达", "通利", "久安")] + [make_company("华强", industry="贸易")]
+    frame = make_frame(rows)
+    keys = name_token_keys(frame, rarest=1)
+    # 商贸 is shared by four names, so the rare bigram (the trade name) is each record's key.
+    assert keys.set_index("row")["key"].to_dict() == {
+        0: "华强|深圳市", 1: "美达|深圳市", 2: "通利|深圳市", 3: "久安|深圳市", 4: "华强|深圳市",
+    }
+
+
+def test_latin_names_block_on_words_not_legal_forms(make_frame):
+    frame = make_frame(
+        [
+            {"name_normalised": "ACME TRADING CO LTD", "name_core": "ACME TRADING CO LTD"},
+            {"name_normalised": "TRADING ACME LIMITED", "name_core": "TRADING ACME LIMITED"},
+            {"name_normalised": "GLOBEX CO LTD", "name_core": "GLOBEX CO LTD"},
+        ]
+    )
+    pairs = _pairs(block(frame))
+    assert pairs == {(0, 1)}
+    assert np.all(name_token_keys(frame)["key"].isin(["ACME|", "TRADING|", "GLOBEX|"]))
+
+
+def test_a_typo_in_a_two_character_trade_name_still_meets_its_original(make_frame, make_company):
+    frame = make_frame(
+        [make_company("华强", district="南山区"), make_company("华张", district="南山区"), make_company("华张", city="广州市")]
+    )
+    candidates = block(frame)
+    assert (0, 1) in _pairs(candidates)
+    assert (0, 2) not in _pairs(candidates)
+    assert candidates.report_frame().set_index("rule").loc["trade_char_industry_district", "pairs"] == 1

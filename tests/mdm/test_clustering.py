@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mdm.clustering import assign_cluster_ids, cannot_link_codes, cluster_records
+
+
+def _cluster(frame, edges):
+    left = np.array([e[0] for e in edges])
+    right = np.array([e[1] for e in edges])
+    score = np.array([e[2] for e in edges], dtype=float)
+    result = cluster_records(len(frame), left, right, score, cannot_link_codes(frame))
+    return result, assign_cluster_ids(frame["record_id"], result.cluster_index, left, right, score)
+
+
+def test_chain_through_a_record_without_uscc_cannot_join_two_valid_usccs(make_frame, make_company):
+    frame = make_frame(
+        [
+            make_company("华强", uscc="914403001922038216"),
+            make_company("华强"),
+            make_company("华强", uscc="91440300708461136T"),
+        ]
+    )
+    result, clusters = _cluster(frame, [(0, 1, 0.99), (1, 2, 0.97)])
+    assert clusters["cluster_id"].tolist() == ["R000", "R000", "R002"]
+    assert result.refused_merges == 1
+
+
+def test_the_stronger_edge_wins_the_middle_record(make_frame, make_company):
+    frame = make_frame(
+        [
+            make_company("华强", uscc="914403001922038216"),
+            make_company("华强"),
+            make_company("华强", uscc="91440300708461136T"),
+        ]
+    )
+    _, clusters = _cluster(frame, [(0, 1, 0.96), (1, 2, 0.999)])
+    assert clusters["cluster_id"].tolist() == ["R000", "R001", "R001"]
+
+
+def test_a_branch_is_never_merged_with_its_head_office(make_frame, make_company):
+    frame = make_frame(
+        [
+            make_company("华强"),
+            make_company("华强", branch_region="杭州"),
+            make_company("华强", branch_region="杭州", region=None),
+            make_company("华强", region=None),
+        ]
+    )
+    _, clusters = _cluster(frame, [(0, 3, 0.99), (3, 2, 0.98), (2, 1, 0.97)])
+    assert clusters["cluster_id"].tolist() == ["R000", "R001", "R001", "R000"]
+
+
+def test_shenzhen_and_shanghai_namesakes_stay_apart_through_a_regionless_record(make_frame, make_company):
+    frame = make_frame(
+        [
+            make_company("华强", region="深圳"),
+            make_company("华强", region=None, city=None),
+            make_company("华强", region="上海", city="上海市"),
+        ]
+    )
+    result, clusters = _cluster(frame, [(0, 1, 0.99), (1, 2, 0.99)])
+    assert clusters["cluster_id"].nunique() == 2
+    assert clusters.loc[0, "cluster_id"] == clusters.loc[1, "cluster_id"]
+    assert result.refused_merges == 1
+
+
+def test_conflict_free_components_merge_whole_and_ids_are_the_smallest_record_id(make_frame, make_company):
+    frame = make_frame([make_company("华强")] * 3 + [make_company("美达")] * 2)
+    frame["record_id"] = pd.array(["C9", "C3", "C5", "B2", "A7"], dtype="string")
+    _, clusters = _cluster(frame, [(0, 1, 0.99), (1, 2, 0.98), (3, 4, 0.96)])
+    assert clusters["cluster_id"].tolist() == ["C3", "C3", "C3", "A7", "A7"]
+    assert clusters["match_score"].tolist() == [0.99, 0.99, 0.98, 0.96, 0.96]
+
+
+def test_singletons_score_one(make_frame, make_company):
+    frame = make_frame([make_company("华强"), make_company("美达")])
+    _, clusters = _cluster(frame, [])
+    assert clusters["match_score"].tolist() == [1.0, 1.0]
+    assert clusters["cluster_id"].tolist() == ["R000", "R001"]

@@ -1,0 +1,143 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mdm.comparators import (
+    BRANCH,
+    CONTACT,
+    DEFAULT_COMPARISONS,
+    LOCATION,
+    NAME,
+    NAME_REGION,
+    PERSON_NAME,
+    UNKNOWN,
+    USCC,
+    compare_pairs,
+)
+
+
+def _levels(frame, comparison, pairs):
+    left = np.array([p[0] for p in pairs])
+    right = np.array([p[1] for p in pairs])
+    codes = compare_pairs(frame, left, right, (comparison,))[:, 0]
+    return [comparison.labels[c] for c in codes]
+
+
+def test_missing_never_agrees(make_frame):
+    frame = make_frame([{}, {}, {"name_normalised": ""}, {"name_normalised": ""}])
+    frame["name_is_branch"] = pd.array([pd.NA] * 4, dtype="boolean")
+    levels = compare_pairs(frame, np.array([0, 2, 0]), np.array([1, 3, 2]), DEFAULT_COMPARISONS)
+    assert (levels == UNKNOWN).all()
+
+
+def test_unknown_level_carries_no_weight():
+    from mdm.model import default_parameters
+
+    tables = default_parameters().weight_tables()
+    assert all(t[UNKNOWN] == 0 for t in tables)
+
+
+def test_uscc_levels_include_hard_negative(make_frame):
+    frame = make_frame(
+        [
+            {"uscc": "914403001922038216"},
+            {"uscc": "914403001922038216"},
+            {"uscc": "91440300708461136T"},
+            {"uscc": "914403001922038217", "uscc_status": "invalid_checksum"},
+            {"uscc": "192203821", "uscc_status": "legacy_organisation_code"},
+            {"uscc": "9.14403E+17", "uscc_status": "damaged"},
+        ]
+    )
+    got = _levels(frame, USCC, [(0, 1), (0, 2), (0, 3), (0, 4), (0, 5)])
+    assert got == ["exact_valid", "different_valid", "one_character_apart", "exact_unverified", "unknown"]
+
+
+def test_company_name_levels(make_frame, make_company):
+    frame = make_frame(
+        [
+            make_company("华强"),
+            make_company("华强"),
+            make_company("华强", region=None),
+            make_company("华強", industry="商贸"),
+            make_company("美达", industry="电器"),
+        ]
+    )
+    got = _levels(frame, NAME, [(0, 1), (0, 2), (0, 4)])
+    assert got == ["exact", "core_exact", "different"]
+    assert _levels(frame, NAME, [(0, 3)])[0] in ("close", "somewhat")
+
+
+def test_region_branch_and_city_hard_negatives(make_frame, make_company):
+    frame = make_frame(
+        [
+            make_company("华强", region="深圳市"),
+            make_company("华强", region="上海", city="上海市"),
+            make_company("华强", branch_region="杭州"),
+            make_company("华强", branch_region="南京"),
+            make_company("华强", region="深圳"),
+        ]
+    )
+    assert _levels(frame, NAME_REGION, [(0, 1), (0, 4)]) == ["different", "same"]
+    assert _levels(frame, BRANCH, [(0, 4), (0, 2), (2, 3), (2, 2)]) == [
+        "both_head_office", "branch_vs_head_office", "different_branches", "same_branch",
+    ]
+    assert _levels(frame, LOCATION, [(0, 1), (0, 4)]) == ["different_city", "same_city"]
+
+
+def test_location_counts_city_district_and_postcode_once(make_frame):
+    frame = make_frame(
+        [
+            {"city": "深圳市", "district": "南山区", "postcode": "518000"},
+            {"city": "深圳市", "district": "南山区", "postcode": "518000"},
+            {"city": "深圳市", "district": "福田区"},
+            {"postcode": "518000"},
+            {"city": "广州市", "postcode": "518000"},
+            {"postcode": "510000"},
+        ]
+    )
+    assert _levels(frame, LOCATION, [(0, 1), (0, 2), (0, 3), (0, 4), (3, 5)]) == [
+        "same_district", "same_city", "same_city", "different_city", "different_postcode",
+    ]
+
+
+def test_a_region_the_records_own_city_contradicts_is_not_evidence(make_frame, make_company):
+    frame = make_frame(
+        [
+            make_company("海曙", region="宁波", city="宁波市"),
+            make_company("便利", region="山东", city="宁波市"),
+            make_company("华强", region="上海", city=None),
+        ]
+    )
+    assert _levels(frame, NAME_REGION, [(0, 1), (0, 2)]) == ["unknown", "different"]
+
+
+def test_contact_invalid_phone_is_unknown_and_toll_free_is_weaker(make_frame):
+    frame = make_frame(
+        [
+            {"phone_e164": "+8613812345678", "email_normalised": "a@x.cn"},
+            {"phone_e164": "+8613812345678", "email_normalised": "a@x.cn"},
+            {"phone_e164": "+864008123456", "phone_kind": "toll_free"},
+            {"phone_e164": "+864008123456", "phone_kind": "toll_free"},
+            {"phone_e164": "+86123", "phone_kind": "invalid"},
+            {"phone_e164": "+86123", "phone_kind": "invalid"},
+            {"phone_e164": "+8613812345678", "email_normalised": "b@y.cn"},
+            {"phone_e164": "+8613900000000", "email_normalised": "a@x.cn"},
+        ]
+    )
+    assert _levels(frame, CONTACT, [(0, 1), (0, 6), (0, 7), (2, 3), (4, 5), (0, 2)]) == [
+        "phone_and_email_exact", "phone_exact", "email_exact", "toll_free_exact", "unknown", "different",
+    ]
+
+
+def test_person_name_typo_and_word_order(make_frame):
+    frame = make_frame(
+        [
+            {"person_name": "欧阳明华"},
+            {"person_name": "欧阳明化"},
+            {"person_name": "SMITH JOHN"},
+            {"person_name": "JOHN SMITH"},
+            {"person_name": "王芳"},
+        ]
+    )
+    assert _levels(frame, PERSON_NAME, [(0, 1), (2, 3), (0, 4)]) == ["close", "close", "different"]

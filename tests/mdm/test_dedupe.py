@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pandas as pd
+
+from mdm.dedupe import deduplicate
+from mdm.spec import parse_spec
+
+SPEC = parse_spec({"record_id": "id", "columns": {"company_name": "name"}})
+
+
+def _partners(make_frame, make_company):
+    rows = [
+        make_company("华强", uscc="914403001922038216", phone_e164="+8613812345678", address_detail="深南大道1号"),
+        make_company("华强", phone_e164="+8613812345678", address_detail="深南大道1号"),
+        make_company("华强", region=None, uscc="914403001922038216"),
+        make_company("华强", region="上海", city="上海市", phone_e164="+8613812345678"),
+        make_company("华强", branch_region="杭州", phone_e164="+8613812345678", address_detail="深南大道1号"),
+        make_company("美达", industry="电器", uscc="91440300708461136T", phone_e164="+8613900000000"),
+        make_company("美达", industry="电器", uscc="91110108551385082Q", phone_e164="+8613900000000"),
+    ]
+    # Unrelated companies give EM and the random-pair u something to learn from.
+    rows += [make_company(t, industry=i) for t in ("通利", "久安", "宏发", "金源") for i in ("五金", "食品")]
+    return make_frame(rows)
+
+
+def test_deduplicate_merges_true_duplicates_and_keeps_hard_negatives_apart(make_frame, make_company):
+    result = deduplicate(_partners(make_frame, make_company), SPEC, progress=False)
+    cluster = result.clusters.set_index("record_id")["cluster_id"]
+    assert cluster["R001"] == cluster["R000"] == cluster["R002"] == "R000"
+    assert cluster["R003"] == "R003"  # 上海华强 shares the phone but is another company
+    assert cluster["R004"] == "R004"  # the 杭州 branch is not its head office
+    assert cluster["R006"] == "R006"  # two different valid USCCs
+    assert result.clusters["record_id"].tolist() == [f"R{i:03d}" for i in range(15)]
+    assert set(result.timings) >= {"block", "compare", "train", "score", "cluster"}
+    assert {"uscc", "phone", "name_tokens"} <= set(result.blocking_report["rule"])
+
+
+def test_pairs_carry_scores_classes_and_explanations(make_frame, make_company):
+    result = deduplicate(_partners(make_frame, make_company), SPEC, progress=False)
+    pairs = result.pairs
+    assert {"left_record_id", "right_record_id", "match_probability", "match_class", "uscc_level"} <= set(pairs)
+    merged = pairs[(pairs["left_record_id"] == "R000") & (pairs["right_record_id"] == "R001")].iloc[0]
+    assert merged["match_class"] == "auto_merge" and merged["same_cluster"]
+    apart = pairs[(pairs["left_record_id"] == "R005") & (pairs["right_record_id"] == "R006")]
+    assert apart.empty or apart.iloc[0]["match_class"] != "auto_merge"
+
+
+def test_a_trained_model_can_be_reused_unchanged(make_frame, make_company):
+    frame = _partners(make_frame, make_company)
+    first = deduplicate(frame, SPEC, progress=False)
+    again = deduplicate(frame, SPEC, progress=False, params=first.model_params, train=False)
+    pd.testing.assert_frame_equal(first.clusters, again.clusters)
+
+
+def test_steward_labels_are_folded_in(make_frame, make_company):
+    labels = pd.DataFrame({"left_record_id": ["R000"], "right_record_id": ["R003"], "is_match": ["no"]})
+    result = deduplicate(_partners(make_frame, make_company), SPEC, progress=False, labels=labels)
+    assert result.model_params.trained_on["labelled_pairs"] == 1

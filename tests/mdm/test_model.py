@@ -1,0 +1,99 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mdm.comparators import Comparison, ComparisonLevel
+from mdm.model import (
+    ModelParameters,
+    Thresholds,
+    classify,
+    default_parameters,
+    estimate_m_by_em,
+    refine_with_labels,
+    score_levels,
+)
+
+TRUE_M = [np.array([0.8, 0.15, 0.05]), np.array([0.7, 0.3]), np.array([0.6, 0.3, 0.1])]
+TRUE_U = [np.array([0.02, 0.08, 0.9]), np.array([0.1, 0.9]), np.array([0.05, 0.15, 0.8])]
+
+
+def _comparisons() -> tuple[Comparison, ...]:
+    # Start EM far from the truth: defaults say every level is equally likely among matches.
+    out = []
+    for j, (m, u) in enumerate(zip(TRUE_M, TRUE_U, strict=True)):
+        levels = tuple(ComparisonLevel(f"l{k}", 1 / len(m), float(u[k])) for k in range(len(m)))
+        out.append(Comparison(f"f{j}", (f"f{j}",), levels, compute=lambda *a: None))
+    return tuple(out)
+
+
+def _mixture(n: int, share: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    is_match = rng.random(n) < share
+    levels = np.zeros((n, len(TRUE_M)), dtype=np.int8)
+    for j, (m, u) in enumerate(zip(TRUE_M, TRUE_U, strict=True)):
+        draw_m = rng.choice(len(m), n, p=m) + 1
+        draw_u = rng.choice(len(u), n, p=u) + 1
+        levels[:, j] = np.where(is_match, draw_m, draw_u)
+        # Some values missing at random: they must not move the estimate.
+        levels[rng.random(n) < 0.1, j] = 0
+    return levels, is_match
+
+
+def test_em_recovers_m_and_match_share_on_a_synthetic_mixture():
+    rng = np.random.default_rng(7)
+    comparisons = _comparisons()
+    levels, is_match = _mixture(50_000, 0.25, rng)
+    params = default_parameters(comparisons)
+    params = estimate_m_by_em(levels, params, comparisons, total_pairs=10_000_000, prior_strength=1.0,
+                              max_iterations=200, tolerance=1e-7)
+    for j, c in enumerate(comparisons):
+        assert np.allclose(params.m[c.name], TRUE_M[j], atol=0.02), (c.name, params.m[c.name])
+    assert params.trained_on["expected_matches"] == pytest.approx(is_match.sum(), rel=0.03)
+    assert params.prior_match_probability == pytest.approx(is_match.sum() / 10_000_000, rel=0.03)
+
+
+def test_fixed_levels_keep_their_defaults():
+    fixed = Comparison(
+        "uscc", ("uscc",),
+        (ComparisonLevel("same", 0.9, 0.01), ComparisonLevel("different_valid", 0.001, 0.99, fixed=True)),
+        compute=lambda *a: None,
+    )
+    levels = np.array([[2]] * 50 + [[1]] * 50, dtype=np.int8)
+    params = estimate_m_by_em(levels, default_parameters((fixed,)), (fixed,), prior_strength=1.0)
+    assert params.m["uscc"][1] == 0.001
+
+
+def test_parameters_round_trip_through_json(tmp_path):
+    params = default_parameters()
+    params.thresholds = Thresholds(0.9, 0.6)
+    params.prior_match_probability = 3e-6
+    params.save(tmp_path / "model.json")
+    again = ModelParameters.load(tmp_path / "model.json")
+    assert again == params
+    levels = np.array([[1] * len(params.comparisons)], dtype=np.int8)
+    assert score_levels(levels, again)[0] == pytest.approx(score_levels(levels, params)[0])
+
+
+def test_match_weight_is_prior_plus_field_weights():
+    params = default_parameters()
+    levels = np.zeros((1, len(params.comparisons)), dtype=np.int8)
+    levels[0, 0] = 1
+    weight, probability = score_levels(levels, params)
+    expected = params.prior_weight + np.log2(params.m["company_name"][0] / params.u["company_name"][0])
+    assert weight[0] == pytest.approx(expected)
+    assert probability[0] == pytest.approx(2**expected / (1 + 2**expected))
+
+
+def test_classify_uses_both_thresholds():
+    got = classify(np.array([0.99, 0.95, 0.8, 0.7, 0.2]), Thresholds(0.95, 0.7))
+    assert got.tolist() == ["auto_merge", "auto_merge", "needs_review", "needs_review", "no_match"]
+
+
+def test_steward_labels_move_m_towards_what_stewards_saw():
+    comparisons = _comparisons()
+    params = default_parameters(comparisons)
+    before = params.m["f0"][2]
+    levels = np.array([[3, 1, 1]] * 200, dtype=np.int8)
+    params = refine_with_labels(levels, np.ones(200, dtype=bool), params, comparisons)
+    assert params.m["f0"][2] > before + 0.3
+    assert params.trained_on["labelled_pairs"] == 200

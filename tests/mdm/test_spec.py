@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import pytest
+
+from channel_mdm.errors import UserError
+from mdm.spec import load_spec, parse_spec
+
+GOOD = {
+    "record_id": "客户编码",
+    "entity": "organisation",
+    "columns": {"company_name": "客户名称", "phone": ["手机", "电话"], "uscc": "统一社会信用代码"},
+    "thresholds": {"auto_merge": 0.9, "review": 0.6},
+}
+
+
+def _error(data) -> str:
+    with pytest.raises(UserError) as info:
+        parse_spec(data, "spec.yaml")
+    return str(info.value)
+
+
+def test_a_good_spec_loads(tmp_path):
+    path = tmp_path / "spec.yaml"
+    path.write_text(
+        "record_id: 客户编码\nentity: organisation\ncolumns:\n  company_name: 客户名称\n  phone: [手机, 电话]\n"
+        "thresholds: {auto_merge: 0.9, review: 0.6}\n",
+        encoding="utf-8",
+    )
+    spec = load_spec(path)
+    assert spec.columns == {"company_name": ["客户名称"], "phone": ["手机", "电话"]}
+    assert (spec.thresholds.auto_merge, spec.thresholds.review) == (0.9, 0.6)
+
+
+def test_unknown_top_level_key_suggests_the_right_one():
+    assert _error({**GOOD, "colums": {}}) == (
+        "spec.yaml: unknown key 'colums'; expected one of record_id, entity, columns, thresholds, "
+        "max_block_size (did you mean 'columns'?)"
+    )
+
+
+def test_unknown_role_suggests_the_right_one():
+    assert _error({**GOOD, "columns": {"company_name": "名称", "phon": "电话"}}) == (
+        "spec.yaml: unknown key 'columns.phon'; expected one of company_name, person_name, uscc, province, "
+        "city, district, email, birth_date, postcode, phone, address, free_text, exact (did you mean 'phone'?)"
+    )
+
+
+def test_missing_record_id_and_bad_entity():
+    assert _error({"columns": GOOD["columns"]}) == (
+        "spec.yaml: 'record_id' is required: the name of the column holding each record's id"
+    )
+    assert _error({**GOOD, "entity": "company"}) == (
+        "spec.yaml: entity must be one of organisation, person, auto, not 'company'"
+    )
+
+
+def test_a_name_column_is_required():
+    assert _error({**GOOD, "entity": "auto", "columns": {"phone": "电话"}}) == (
+        "spec.yaml: 'columns' must map company_name or person_name (or both)"
+    )
+
+
+def test_single_column_role_refuses_a_list():
+    assert _error({**GOOD, "columns": {"company_name": ["a", "b"]}}) == (
+        "spec.yaml: columns.company_name must be one column name"
+    )
+
+
+def test_threshold_checks():
+    assert _error({**GOOD, "thresholds": {"auto_merge": 1.5}}) == (
+        "spec.yaml: thresholds.auto_merge must be a probability between 0 and 1, not 1.5"
+    )
+    assert _error({**GOOD, "thresholds": {"auto_merge": 0.8, "review": 0.9}}) == (
+        "spec.yaml: thresholds.review (0.9) must not exceed thresholds.auto_merge (0.8)"
+    )
+    assert _error({**GOOD, "thresholds": {"automerge": 0.8}}) == (
+        "spec.yaml: unknown key 'thresholds.automerge'; expected auto_merge or review (did you mean 'auto_merge'?)"
+    )
+
+
+def test_mapped_column_missing_from_input_suggests_a_close_one():
+    spec = parse_spec(GOOD, "spec.yaml")
+    with pytest.raises(UserError) as info:
+        spec.validate_columns(["客户编码", "客户名", "手机", "电话", "统一社会信用代码"], "partners.csv")
+    assert str(info.value) == (
+        "partners.csv: column '客户名称' (columns.company_name in spec.yaml) is not in the input; "
+        "did you mean '客户名'?"
+    )
+    with pytest.raises(UserError) as info:
+        spec.validate_columns(["id", "name"], "partners.csv")
+    assert str(info.value) == (
+        "partners.csv: column '客户编码' (record_id in spec.yaml) is not in the input; "
+        "the input has columns: id, name"
+    )
+
+
+def test_missing_and_broken_files(tmp_path):
+    with pytest.raises(UserError) as info:
+        load_spec(tmp_path / "nope.yaml")
+    assert str(info.value) == f"{tmp_path / 'nope.yaml'}: spec file not found"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("record_id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(UserError) as info:
+        load_spec(bad)
+    assert str(info.value) == f"{bad}: not valid YAML at line 2; check indentation and quoting"

@@ -1,0 +1,255 @@
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from sqlalchemy import func, select
+
+from channel_mdm.errors import UserError
+from migration.load import LoadStats, load_all, load_table
+from migration.models import TABLES
+
+
+def _rows(engine, table: str, *columns: str) -> list[tuple]:
+    t = TABLES[table]
+    with engine.connect() as connection:
+        return [
+            tuple(r)
+            for r in connection.execute(
+                select(*(t.c[c] for c in columns)).order_by(*(t.c[c] for c in columns))
+            )
+        ]
+
+
+def _count(engine, table: str) -> int:
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(TABLES[table])).scalar_one()
+
+
+def test_first_load_inserts_every_row_and_logs_the_run(store, store_frames):
+    stats = load_all(store, store_frames, "B1")
+
+    assert stats == {
+        "partner": LoadStats(inserted=2),
+        "product": LoadStats(inserted=2),
+        "price": LoadStats(inserted=3),
+        "balance": LoadStats(inserted=3),
+        "order_line": LoadStats(inserted=3),
+        "crosswalk": LoadStats(inserted=3),
+    }
+    with store.connect() as connection:
+        log = connection.execute(select(TABLES["run_log"])).mappings().one()
+    assert (log["batch_id"], log["status"], log["stage"]) == ("B1", "succeeded", "load")
+    assert json.loads(log["counts"])["price"] == {"inserted": 3, "updated": 0, "unchanged": 0, "deleted": 0}
+
+
+def test_loading_the_same_frames_again_changes_nothing(store, store_frames):
+    load_all(store, store_frames, "B1")
+    before = _rows(store, "partner", "golden_id", "record_hash", "updated_at", "load_batch_id")
+
+    stats = load_all(store, store_frames, "B2")
+
+    assert all(s.inserted == 0 and s.updated == 0 and s.deleted == 0 for s in stats.values())
+    assert stats["order_line"].unchanged == 3
+    assert _rows(store, "partner", "golden_id", "record_hash", "updated_at", "load_batch_id") == before
+    assert _rows(store, "crosswalk", "source_record_id", "first_seen_batch", "last_seen_batch") == [
+        ("D-9", "B1", "B2"),
+        ("P001", "B1", "B2"),
+        ("P002", "B1", "B2"),
+    ]
+
+
+def test_a_changed_field_is_one_update_and_keeps_the_creation_time(store, store_frames):
+    load_all(store, store_frames, "B1")
+    created = _rows(store, "price", "sku_code", "price_tier", "created_at")
+    prices = store_frames["price"].copy()
+    prices.loc[1, "price"] = "155.00"
+
+    stats = load_table(store, "price", prices, "B2")
+
+    assert stats == LoadStats(updated=1, unchanged=2)
+    assert _rows(store, "price", "sku_code", "price_tier", "price", "load_batch_id") == [
+        ("SKU1", "retail", Decimal("155.00"), "B2"),
+        ("SKU1", "tier1", Decimal("113.00"), "B1"),
+        ("SKU2", "tier1", Decimal("10.00"), "B1"),
+    ]
+    assert _rows(store, "price", "sku_code", "price_tier", "created_at") == created
+
+
+def test_rows_missing_from_the_frame_stay_unless_replace_missing(store, store_frames):
+    load_all(store, store_frames, "B1")
+    fewer = store_frames["order"].iloc[:2]
+
+    assert load_table(store, "order", fewer, "B2") == LoadStats(unchanged=2)
+    assert _count(store, "order_line") == 3
+
+    assert load_table(store, "order", fewer, "B3", mode="replace_missing") == LoadStats(
+        unchanged=2, deleted=1
+    )
+    assert _rows(store, "order_line", "source_system", "order_no", "line_no") == [
+        ("ERP", "SO1", 1),
+        ("ERP", "SO1", 2),
+    ]
+
+
+def test_a_bad_row_rolls_back_every_table(store, store_frames):
+    store_frames["price"].loc[2, "price"] = "十元"
+
+    with pytest.raises(UserError) as error:
+        load_all(store, store_frames, "B1")
+
+    assert str(error.value) == (
+        "cannot load price: row with sku_code='SKU2', price_tier='tier1', sales_region='华东', "
+        "effective_from='2026/01/01' has price='十元', which is not a number; fix it in the source or quarantine the row"
+    )
+    for table in ("partner", "product", "price", "balance", "order_line", "crosswalk"):
+        assert _count(store, table) == 0, table
+    with store.connect() as connection:
+        log = connection.execute(select(TABLES["run_log"])).mappings().one()
+    assert log["status"] == "failed"
+    assert log["message"] == str(error.value)
+
+
+def test_money_is_exact_decimal_to_the_cent(store, store_frames):
+    load_all(store, store_frames, "B1")
+
+    assert _rows(store, "balance", "partner_record_id", "balance_amount", "credit_limit") == [
+        ("D-9", Decimal("0.10"), Decimal("0.20")),
+        ("P001", Decimal("12345.67"), Decimal("50000.00")),
+        ("P002", Decimal("-500.00"), None),
+    ]
+    amounts = [row[0] for row in _rows(store, "balance", "balance_amount")]
+    assert sum(amounts, Decimal(0)) == Decimal("11845.77")
+    assert _rows(store, "order_line", "order_no", "line_no", "quantity", "order_date")[2] == (
+        "SO9",
+        1,
+        Decimal("1.500"),
+        date(2026, 10, 2),
+    )
+
+
+def test_tax_exclusive_price_is_rounded_half_up_from_the_product_rate(store, store_frames):
+    load_all(store, store_frames, "B1")
+
+    assert _rows(store, "price", "sku_code", "price_tier", "price", "price_excl_tax") == [
+        ("SKU1", "retail", Decimal("150.00"), Decimal("132.74")),
+        ("SKU1", "tier1", Decimal("113.00"), Decimal("100.00")),
+        ("SKU2", "tier1", Decimal("10.00"), Decimal("8.85")),
+    ]
+
+
+def test_a_given_tax_exclusive_price_is_kept(store, store_frames):
+    load_table(store, "product", store_frames["product"], "B1")
+    prices = store_frames["price"].assign(
+        price_excl_tax=["99.99", None, None], tax_rate=["0.13", "0.09", "0.09"]
+    )
+
+    load_table(store, "price", prices, "B1")
+
+    assert [r[2] for r in _rows(store, "price", "sku_code", "price_tier", "price_excl_tax")] == [
+        Decimal("137.61"),
+        Decimal("99.99"),
+        Decimal("9.17"),
+    ]
+
+
+def test_extra_columns_are_ignored_and_missing_nullable_ones_are_null(store):
+    product = pd.DataFrame({"sku_code": ["SKU9"], "product_name": ["样品"], "warehouse_note": ["ignore me"]})
+
+    assert load_table(store, "product", product, "B1") == LoadStats(inserted=1)
+    assert _rows(store, "product", "sku_code", "gtin", "tax_rate") == [("SKU9", None, None)]
+
+
+def test_a_missing_required_column_is_named(store):
+    with pytest.raises(UserError) as error:
+        load_table(store, "product", pd.DataFrame({"sku_code": ["SKU9"]}), "B1")
+    assert str(error.value) == (
+        "cannot load product: the frame has no column 'product_name', which the store requires; "
+        "map a source column onto it"
+    )
+
+
+def test_an_empty_required_value_is_named_with_its_key(store):
+    frame = pd.DataFrame({"sku_code": ["SKU9"], "product_name": ["  "]})
+    with pytest.raises(UserError) as error:
+        load_table(store, "product", frame, "B1")
+    assert str(error.value) == (
+        "cannot load product: row with sku_code='SKU9' has product_name='  ', which is empty; "
+        "fix it in the source or quarantine the row"
+    )
+
+
+def test_too_many_decimal_places_is_refused_not_rounded(store, store_frames):
+    load_table(store, "product", store_frames["product"], "B1")
+    prices = store_frames["price"].iloc[:1].assign(price="113.005")
+    with pytest.raises(UserError) as error:
+        load_table(store, "price", prices, "B1")
+    assert str(error.value) == (
+        "cannot load price: row with sku_code='SKU1', price_tier='tier1', sales_region='华南', "
+        "effective_from='2026-01-01' has price='113.005', which has more than 2 decimal places; "
+        "round it in the source or the mapping; fix it in the source or quarantine the row"
+    )
+
+
+def test_a_repeated_business_key_is_refused(store):
+    frame = pd.DataFrame({"sku_code": ["SKU9", "SKU9"], "product_name": ["a", "b"]})
+    with pytest.raises(UserError) as error:
+        load_table(store, "product", frame, "B1")
+    assert str(error.value) == (
+        "cannot load product: two rows have the same business key (sku_code='SKU9'); deduplicate them before loading"
+    )
+
+
+def test_a_reference_to_an_unknown_product_is_named(store, store_frames):
+    with pytest.raises(UserError) as error:
+        load_table(store, "price", store_frames["price"].iloc[:1], "B1")
+    assert str(error.value) == (
+        "cannot load price: row with sku_code='SKU1', price_tier='tier1', sales_region='华南', "
+        "effective_from='2026-01-01' has sku_code='SKU1', which is not in product.sku_code; "
+        "load that product first or quarantine the row"
+    )
+
+
+def test_a_branch_may_arrive_before_its_head_office(store):
+    partners = pd.DataFrame(
+        {
+            "golden_id": ["P00000002", "P00000001"],
+            "partner_name": ["华南商贸广州分公司", "深圳市华南商贸有限公司"],
+            "parent_golden_id": ["P00000001", None],
+        }
+    )
+    assert load_table(store, "partner", partners, "B1") == LoadStats(inserted=2)
+
+
+def test_quarantine_entries_are_not_repeated_by_a_reload(store):
+    entries = pd.DataFrame(
+        {
+            "batch_id": ["B1", "B1"],
+            "entity": ["partner", "partner"],
+            "stage": ["validate", "validate"],
+            "source_system": ["ERP", "ERP"],
+            "source_file": ["erp.xlsx", "erp.xlsx"],
+            "source_row": [7, 7],
+            "column_name": ["uscc", "phone"],
+            "reason_code": ["uscc_checksum", "phone_invalid"],
+            "original": [{"uscc": "914403001922038215"}, {"phone": "123"}],
+        }
+    )
+    assert load_table(store, "quarantine", entries, "B1") == LoadStats(inserted=2)
+    assert load_table(store, "quarantine", entries, "B1") == LoadStats(unchanged=2)
+    assert _rows(store, "quarantine", "column_name", "original")[1] == (
+        "uscc",
+        '{"uscc": "914403001922038215"}',
+    )
+
+
+def test_an_unknown_table_is_named():
+    with pytest.raises(UserError) as error:
+        load_table(None, "invoice", pd.DataFrame(), "B1")
+    assert str(error.value) == (
+        "cannot load 'invoice': not a store table; expected one of "
+        "partner, product, customer, price, balance, order_line, crosswalk, quarantine"
+    )

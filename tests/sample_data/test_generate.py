@@ -1,0 +1,438 @@
+"""The sample generator: reproducible bytes, valid identifiers, and ground truth that matches the files."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from channel_mdm.cli import main
+from cleansing.canonical import CUSTOMER, PARTNER
+from sample_data.generate import generate_party_records, generate_sample
+from sample_data.identifiers import gtin_check_digit, is_valid_gtin, is_valid_uscc, uscc_check_char
+
+SCALE = 0.1
+SEED = 7
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, dict]:
+    root = tmp_path_factory.mktemp("sample")
+    manifest = generate_sample(root / "sources", root / "truth", seed=SEED, scale=SCALE)
+    return root / "sources", root / "truth", manifest
+
+
+def read_csv_gbk(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, encoding="gbk", dtype=str, keep_default_na=False)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def read_sheet(path: Path, sheet: str, header_row: int) -> pd.DataFrame:
+    ws = openpyxl.load_workbook(path)[sheet]
+    rows = list(ws.iter_rows(min_row=header_row, values_only=True))
+    return pd.DataFrame(rows[1:], columns=rows[0])
+
+
+def read_sales(path: Path) -> pd.DataFrame:
+    wb = openpyxl.load_workbook(path)
+    return pd.concat([read_sheet(path, name, 1) for name in wb.sheetnames], ignore_index=True)
+
+
+def party_values(sources: Path) -> dict[tuple[str, str, str], dict[str, object]]:
+    """(entity, source, record id) → {source column: value as stored} for every partner and customer record."""
+    out: dict[tuple[str, str, str], dict[str, object]] = {}
+    for row in read_sheet(sources / "erp/partners.xlsx", "经销商档案", 3).to_dict("records"):
+        out[("partner", "erp", row["客户编码"])] = row
+    for row in read_csv_gbk(sources / "dms/dealers.csv").to_dict("records"):
+        out[("partner", "dms", row["dealer_code"])] = row
+    for obj in read_jsonl(sources / "crm/partners.jsonl"):
+        out[("partner", "crm", obj["acct_id"])] = {**obj, "contact.phone": obj["contact"]["phone"]}
+    for obj in read_jsonl(sources / "crm/customers.jsonl"):
+        out[("customer", "crm", obj["cust_id"])] = obj
+    for row in read_sales(sources / "sales/customers.xlsx").to_dict("records"):
+        out[("customer", "sales", row["客户编号"])] = row
+    return out
+
+
+def blank(value: object) -> bool:
+    return value is None or value == "" or (isinstance(value, float) and pd.isna(value))
+
+
+def test_known_codes_pass_the_check_characters() -> None:
+    assert is_valid_uscc("914403001922038216")
+    assert is_valid_uscc("91440300708461136T")
+    assert not is_valid_uscc("914403001922038217")
+    assert uscc_check_char("91110108551385082") == "Q"
+    assert is_valid_gtin("6901234567892")
+    assert gtin_check_digit("690123456789") == "2"
+    assert not is_valid_gtin("6901234567893")
+
+
+def test_same_seed_gives_identical_files(sample, tmp_path: Path) -> None:
+    sources, truth, manifest = sample
+    again = generate_sample(tmp_path / "sources", tmp_path / "truth", seed=SEED, scale=SCALE)
+    files = sorted(p.relative_to(sources) for p in sources.rglob("*") if p.is_file())
+    assert files == sorted(
+        p.relative_to(tmp_path / "sources") for p in (tmp_path / "sources").rglob("*") if p.is_file()
+    )
+    for rel in files:
+        assert (sources / rel).read_bytes() == (tmp_path / "sources" / rel).read_bytes(), rel
+    for name in ("entities.csv", "relations.csv", "defects.csv"):
+        assert (truth / name).read_bytes() == (tmp_path / "truth" / name).read_bytes(), name
+    assert {k: v for k, v in manifest.items() if k != "generated_at"} == {
+        k: v for k, v in again.items() if k != "generated_at"
+    }
+
+
+def test_another_seed_gives_other_data(sample, tmp_path: Path) -> None:
+    sources, _, _ = sample
+    generate_sample(tmp_path / "sources", tmp_path / "truth", seed=SEED + 1, scale=SCALE)
+    assert (sources / "dms/dealers.csv").read_bytes() != (tmp_path / "sources/dms/dealers.csv").read_bytes()
+
+
+def test_manifest_row_counts_match_files(sample) -> None:
+    sources, truth, manifest = sample
+    counted = {
+        "erp/partners.xlsx": len(read_sheet(sources / "erp/partners.xlsx", "经销商档案", 3)),
+        "erp/products.xlsx": len(read_sheet(sources / "erp/products.xlsx", "物料主数据", 2)),
+        "dms/dealers.csv": len(read_csv_gbk(sources / "dms/dealers.csv")),
+        "dms/price_list.csv": len(read_csv_gbk(sources / "dms/price_list.csv")),
+        "dms/orders.csv": len(read_csv_gbk(sources / "dms/orders.csv")),
+        "crm/partners.jsonl": len(read_jsonl(sources / "crm/partners.jsonl")),
+        "crm/customers.jsonl": len(read_jsonl(sources / "crm/customers.jsonl")),
+        "sales/customers.xlsx": len(read_sales(sources / "sales/customers.xlsx")),
+        "finance/ar_balances.txt": len((sources / "finance/ar_balances.txt").read_bytes().splitlines()) - 2,
+    }
+    assert {name: info["rows"] for name, info in manifest["files"].items()} == counted
+    for name in ("entities.csv", "relations.csv", "defects.csv"):
+        assert manifest["ground_truth"][name] == len(pd.read_csv(truth / name, dtype=str))
+
+
+def test_every_partner_and_customer_record_has_a_true_entity(sample) -> None:
+    sources, truth, _ = sample
+    entities = pd.read_csv(truth / "entities.csv", dtype=str, keep_default_na=False)
+    in_truth = set(
+        zip(entities["entity"], entities["source_system"], entities["source_record_id"], strict=True)
+    )
+    assert in_truth == set(party_values(sources))
+    assert not entities.duplicated(["source_system", "source_record_id", "entity"]).any()
+    # duplicates exist both across sources and within one source
+    per_entity = entities.groupby("true_entity_id")["source_system"].agg(["size", "nunique"])
+    assert (per_entity["nunique"] > 1).any()
+    assert (per_entity["size"] > per_entity["nunique"]).any()
+
+
+def test_uscc_valid_unless_recorded_as_invalid(sample) -> None:
+    sources, truth, _ = sample
+    defects = pd.read_csv(truth / "defects.csv", dtype=str, keep_default_na=False)
+    invalid = set(
+        zip(
+            defects.loc[defects["defect_kind"] == "invalid_uscc", "record_key"],
+            defects.loc[defects["defect_kind"] == "invalid_uscc", "column"],
+            strict=True,
+        )
+    )
+    damaged = set(defects.loc[defects["defect_kind"].isin(["truncated_id", "sci_notation_id"]), "record_key"])
+    columns = {"erp": "统一社会信用代码", "dms": "credit_code", "crm": "uscc", "sales": "信用代码"}
+    checked = failing = 0
+    for (_, source, key), row in party_values(sources).items():
+        value = row[columns[source]]
+        if blank(value) or key in damaged:
+            continue
+        checked += 1
+        if (key, columns[source]) in invalid:
+            failing += 1
+            assert not is_valid_uscc(value), (key, value)
+        else:
+            assert is_valid_uscc(value), (key, value)
+    assert failing == len(invalid) > 0
+    assert checked > failing
+
+
+def test_gtin_valid_unless_recorded_as_defect(sample) -> None:
+    sources, truth, _ = sample
+    defects = pd.read_csv(truth / "defects.csv", dtype=str, keep_default_na=False)
+    flagged = set(defects.loc[(defects["column"] == "商品条码"), "record_key"])
+    products = read_sheet(sources / "erp/products.xlsx", "物料主数据", 2)
+    assert all(isinstance(v, str) for v in products["商品条码"] if not blank(v)), "GTINs must be text cells"
+    for sku, gtin in zip(products["物料编码"], products["商品条码"], strict=True):
+        if sku not in flagged:
+            assert is_valid_gtin(gtin), (sku, gtin)
+
+
+def _price_rows(sources: Path) -> dict[str, dict]:
+    prices = read_csv_gbk(sources / "dms/price_list.csv")
+    tiers = {"出厂价": "factory", "一批价": "tier1", "二批价": "tier2", "零售价": "retail"}
+    # ERP material codes have 10 digits; a few lost their leading zero in the DMS export.
+    return {
+        f"{r['sku'].zfill(10)}|{tiers[r['price_type']]}|{r['region']}|{r['start_date']}": r
+        for r in prices.to_dict("records")
+    }
+
+
+def test_every_recorded_defect_is_present_in_its_file(sample) -> None:
+    sources, truth, _ = sample
+    defects = pd.read_csv(truth / "defects.csv", dtype=str, keep_default_na=False)
+    parties = party_values(sources)
+    products = read_sheet(sources / "erp/products.xlsx", "物料主数据", 2)
+    prices = _price_rows(sources)
+    assert defects["defect_kind"].nunique() >= 10
+    for d in defects.to_dict("records"):
+        kind, key, column = d["defect_kind"], d["record_key"], d["column"]
+        if d["entity"] in ("partner", "customer"):
+            value = parties[(d["entity"], d["source_system"], key)][column]
+            if kind == "missing_required":
+                assert blank(value), d
+            elif kind == "invalid_uscc":
+                assert not is_valid_uscc(value), d
+            elif kind == "malformed_phone":
+                assert str(value) == d["detail"].split(" (true")[0], d
+            elif kind == "truncated_id":
+                assert isinstance(value, float) and f"{int(value):d}".endswith("000"), d
+                assert not is_valid_uscc(f"{int(value):d}"), d
+            elif kind == "sci_notation_id":
+                assert isinstance(value, str) and re.fullmatch(r"\d\.\d{5}E\+17", value), d
+            elif kind == "lost_leading_zero":
+                assert isinstance(value, int) and len(str(value)) == 5, d
+            else:
+                pytest.fail(f"unexpected party defect {d}")
+        elif d["entity"] == "product":
+            rows = products[products["物料编码"] == key]
+            if kind == "duplicate_sku":
+                assert len(rows) >= 2 and rows["物料名称"].nunique(dropna=False) >= 2, d
+            elif kind == "invalid_gtin":
+                assert any(not is_valid_gtin(g) for g in rows["商品条码"]), d
+            elif kind == "missing_required":
+                assert rows[column].map(blank).any(), d
+            elif kind == "nonstandard_unit":
+                assert any(u not in ("箱", "瓶", "袋", "件", "桶") for u in rows["销售单位"]), d
+            else:
+                pytest.fail(f"unexpected product defect {d}")
+        elif d["entity"] == "price":
+            row = prices[key]
+            sku, tier, region, start = key.split("|")
+            if kind == "missing_price":
+                assert row["price"] == "", d
+            elif kind == "lost_leading_zero":
+                assert row["sku"] == d["detail"].removeprefix("written as ") == sku.lstrip("0") != sku, d
+            elif kind == "overlapping_price_period":
+                later = [
+                    r
+                    for k, r in prices.items()
+                    if k.startswith(f"{sku}|{tier}|{region}|") and r["start_date"] > start
+                ]
+                assert later and row["end_date"] >= min(r["start_date"] for r in later), d
+            elif kind == "price_tier_inversion":
+                if tier == "tier1":
+                    other = [prices[f"{sku}|tier2|{region}|{start}"]]
+                else:
+                    other = [
+                        r for k, r in prices.items() if k.startswith(f"{sku}|tier1|") and k.endswith(start)
+                    ]
+                assert float(row["price"]) > max(float(r["price"]) for r in other if r["price"]), d
+            else:
+                pytest.fail(f"unexpected price defect {d}")
+
+
+def test_dms_csvs_are_gbk(sample) -> None:
+    sources, _, _ = sample
+    for name in ("dealers.csv", "price_list.csv", "orders.csv"):
+        data = (sources / "dms" / name).read_bytes()
+        data.decode("gbk")
+        with pytest.raises(UnicodeDecodeError):
+            data.decode("utf-8")
+
+
+def test_erp_partner_workbook_has_title_and_merged_group_headers(sample) -> None:
+    sources, _, _ = sample
+    wb = openpyxl.load_workbook(sources / "erp/partners.xlsx")
+    assert wb.sheetnames == ["经销商档案", "说明"]
+    ws = wb["经销商档案"]
+    assert ws["A1"].value == "经销商档案导出（ERP）导出日期：2026-11-01"
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert merged == {"A1:O1", "A2:E2", "F2:I2", "J2:L2", "M2:O2"}
+    assert [ws.cell(2, c).value for c in (1, 6, 10, 13)] == ["基本信息", "地址", "联系方式", "其他"]
+    assert ws["A3"].value == "客户编码" and ws["O3"].value == "建档日期"
+    assert ws["O4"].is_date and re.fullmatch(r"C\d{6}", ws["A4"].value)
+
+
+def test_sales_workbook_has_region_sheets_numbers_and_a_hidden_column(sample) -> None:
+    sources, _, _ = sample
+    wb = openpyxl.load_workbook(sources / "sales/customers.xlsx")
+    assert set(wb.sheetnames) <= {"华东", "华南", "华北", "华中", "西南", "西北", "东北"}
+    assert len(wb.sheetnames) >= 3
+    sales = read_sales(sources / "sales/customers.xlsx")
+    assert any(isinstance(v, int) for v in sales["联系电话"])
+    assert all(isinstance(v, int) for v in sales["邮编"] if not blank(v))
+    assert all(wb[name].column_dimensions["I"].hidden for name in wb.sheetnames)
+    assert wb[wb.sheetnames[0]]["I1"].value == "备注(内部)"
+
+
+def test_finance_file_is_fixed_width_gbk_with_trailer(sample) -> None:
+    sources, _, _ = sample
+    lines = (sources / "finance/ar_balances.txt").read_bytes().split(b"\r\n")[:-1]
+    assert lines[0] == b"HDR AR_BALANCE 20261031"
+    assert lines[-1] == f"TRL {len(lines) - 2}".encode()
+    erp_codes = set(read_sheet(sources / "erp/partners.xlsx", "经销商档案", 3)["客户编码"])
+    for line in lines[1:-1]:
+        assert len(line) == 91
+        assert line[:10].decode().strip() in erp_codes
+        line[10:50].decode("gbk")
+        float(line[50:65])
+        assert line[80:88] == b"20261031" and line[88:91] == b"CNY"
+    assert any(float(line[50:65]) < 0 for line in lines[1:-1])
+
+
+def test_order_lines_are_priced_from_the_price_list(sample) -> None:
+    sources, _, _ = sample
+    orders = read_csv_gbk(sources / "dms/orders.csv")
+    dealers = read_csv_gbk(sources / "dms/dealers.csv").set_index("dealer_code")
+    prices = read_csv_gbk(sources / "dms/price_list.csv")
+    prices["sku"] = prices["sku"].str.zfill(10)
+    for o in orders.to_dict("records"):
+        assert f"{int(o['qty']) * float(o['unit_price']):.2f}" == o["amount"]
+        dealer = dealers.loc[o["dealer_code"]]
+        tier = "一批价" if dealer["dealer_level"] == "一级" else "二批价"
+        offers = prices[
+            (prices["sku"] == o["sku"])
+            & (prices["price_type"] == tier)
+            & (prices["region"] == dealer["region"])
+            & (prices["start_date"] <= o["order_date"])
+            & ((prices["end_date"] == "") | (prices["end_date"] >= o["order_date"]))
+        ]
+        assert len(offers), o
+        written = {p for p in offers["price"] if p}
+        assert not written or o["unit_price"] in written, o
+
+
+def test_relations_name_existing_distinct_entities(sample) -> None:
+    _, truth, _ = sample
+    entities = pd.read_csv(truth / "entities.csv", dtype=str, keep_default_na=False)
+    relations = pd.read_csv(truth / "relations.csv", dtype=str)
+    assert set(relations["relation"]) >= {
+        "branch_of",
+        "same_trade_name_other_city",
+        "subsidiary_of",
+        "same_name_other_person",
+    }
+    known = set(entities["true_entity_id"])
+    assert (relations["true_entity_id_a"] != relations["true_entity_id_b"]).all()
+    assert set(relations["true_entity_id_a"]) | set(relations["true_entity_id_b"]) <= known
+
+
+@pytest.mark.parametrize("kind, entity", [("partner", PARTNER), ("customer", CUSTOMER)])
+def test_generate_party_records_returns_canonical_records_and_truth(kind, entity) -> None:
+    records, truth = generate_party_records(300, seed=3, kind=kind)
+    assert list(records.columns) == ["source_system", *entity.column_names]
+    assert list(truth.columns) == ["source_system", "source_record_id", "true_entity_id", "variant_kinds"]
+    assert len(records) == len(truth) > 300
+    assert (records["source_record_id"].to_numpy() == truth["source_record_id"].to_numpy()).all()
+    assert truth["true_entity_id"].nunique() == 300
+    kinds = set(";".join(truth["variant_kinds"]).split(";")) - {""}
+    assert {"typo", "phone_format", "address_variant"} <= kinds
+    again, _ = generate_party_records(300, seed=3, kind=kind)
+    pd.testing.assert_frame_equal(records, again)
+
+
+def test_generate_party_records_rejects_unknown_kind() -> None:
+    with pytest.raises(ValueError, match="kind must be 'partner' or 'customer', not 'product'"):
+        generate_party_records(10, seed=1, kind="product")
+
+
+def test_cli_rejects_a_non_positive_scale(capsys) -> None:
+    assert main(["generate", "--scale", "0"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "channel-mdm generate: error: --scale 0.0: must be greater than 0 (1.0 is the committed sample size)"
+    )
+
+
+def test_cli_rejects_a_file_as_output_folder(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "taken"
+    target.write_text("x")
+    assert main(["generate", "--out", str(target), "--truth", str(tmp_path / "t")]) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"channel-mdm generate: error: --out {target}: is a file, not a folder; pass a folder to write into"
+    )
+
+
+def test_cli_writes_sources_and_manifest(tmp_path: Path) -> None:
+    assert (
+        main(
+            [
+                "generate",
+                "--out",
+                str(tmp_path / "s"),
+                "--truth",
+                str(tmp_path / "t"),
+                "--scale",
+                "0.03",
+                "--seed",
+                "11",
+            ]
+        )
+        == 0
+    )
+    manifest = json.loads((tmp_path / "t/manifest.json").read_text(encoding="utf-8"))
+    assert manifest["seed"] == 11 and manifest["scale"] == 0.03
+    assert all((tmp_path / "s" / name).is_file() for name in manifest["files"])
+
+
+def test_excel_damage_keeps_15_digits_and_drops_leading_zeros(monkeypatch) -> None:
+    import numpy as np
+
+    from sample_data import excel_damage
+    from sample_data.defects import DefectLog
+
+    monkeypatch.setattr(excel_damage, "P_DAMAGED_USCC", 1.0)
+    rec = pd.DataFrame(
+        {
+            "source_record_id": [f"KH{i}" for i in range(40)],
+            "uscc": ["914403001922038216"] * 40,
+            "phone": ["13812345678", "0755-26881234"] * 20,
+            "postcode": ["010010", "518000"] * 20,
+        }
+    )
+    log = DefectLog()
+    cells = excel_damage.sales_cell_values(np.random.Generator(np.random.PCG64(1)), rec, log)
+    kinds = log.frame()["defect_kind"].value_counts().to_dict()
+    assert kinds["lost_leading_zero"] == 20
+    assert kinds["truncated_id"] + kinds["sci_notation_id"] == 40 and kinds["truncated_id"] > 0
+    assert {v for v in cells["uscc_cell"] if isinstance(v, float)} == {914403001922038000.0}
+    assert {v for v in cells["uscc_cell"] if isinstance(v, str)} == {"9.14403E+17"}
+    assert list(cells["phone_cell"][:2]) == [13812345678, "0755-26881234"]
+    assert list(cells["postcode_cell"][:2]) == [10010, 518000]
+
+
+def test_committed_sample_matches_its_manifest() -> None:
+    root = Path(__file__).resolve().parents[2] / "sample_data"
+    manifest_path = root / "ground_truth" / "manifest.json"
+    if not manifest_path.is_file():
+        pytest.skip("no committed sample")
+    import hashlib
+
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    for name, info in manifest["files"].items():
+        assert hashlib.sha256((root / "sources" / name).read_bytes()).hexdigest() == info["sha256"], name
+    assert set(manifest["defects_by_kind"]) == {
+        "invalid_gtin",
+        "duplicate_sku",
+        "missing_required",
+        "nonstandard_unit",
+        "price_tier_inversion",
+        "overlapping_price_period",
+        "missing_price",
+        "invalid_uscc",
+        "malformed_phone",
+        "sci_notation_id",
+        "truncated_id",
+        "lost_leading_zero",
+    }
+    total = sum(p.stat().st_size for p in (root / "sources").rglob("*") if p.is_file())
+    assert total < 5 * 1024 * 1024
