@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from cleansing.divisions import Division, DivisionTable, load_divisions
-from cleansing.text import chinese_numerals_to_arabic, map_distinct_tuples, normalise_brackets, normalise_text
+from cleansing.text import apply_distinct_rows, chinese_numerals_to_arabic, normalise_brackets, normalise_text
 
 __all__ = ["AddressParts", "parse_address", "parse_addresses"]
 
@@ -213,10 +213,10 @@ def parse_addresses(
         district if district is not None else blank,
     ]
     table = load_divisions()
-    parts = map_distinct_tuples(columns, lambda a, p, c, d: parse_address(a, p, c, d, table))
+    parts = apply_distinct_rows(columns, lambda a, p, c, d: parse_address(a, p, c, d, table))
     frame = pd.DataFrame(
         {
-            name: pd.array([getattr(p, field) for p in parts], dtype="string")
+            name: pd.array(parts.take_field(field), dtype="string")
             for name, field in (
                 ("province", "province"),
                 ("city", "city"),

@@ -19,7 +19,7 @@ from pypinyin import Style, lazy_pinyin
 
 from channel_mdm.errors import UserError
 from cleansing.divisions import Division, DivisionTable, load_divisions
-from cleansing.text import is_blank, map_distinct, normalise_brackets, normalise_text
+from cleansing.text import apply_distinct, is_blank, map_distinct, normalise_brackets, normalise_text
 
 __all__ = [
     "CompanyNameParts",
@@ -258,11 +258,11 @@ def parse_company_names(names: pd.Series) -> pd.DataFrame:
     vocabulary = load_company_name_vocabulary()
     table = load_divisions()
     normalised = map_distinct(names, normalise_company_name)
-    parts = map_distinct(pd.Series(normalised), lambda n: parse_company_name(n, vocabulary, table))
+    parts = apply_distinct(pd.Series(normalised), lambda n: parse_company_name(n, vocabulary, table))
     columns: dict[str, object] = {"name_normalised": pd.array(normalised, dtype="string")}
     for field_name in _FIELDS:
-        values = [None if p is None else getattr(p, field_name) for p in parts]
-        columns[field_name] = pd.array(values, dtype="boolean" if field_name == "is_branch" else "string")
+        dtype = "boolean" if field_name == "is_branch" else "string"
+        columns[field_name] = pd.array(parts.take_field(field_name), dtype=dtype)
     trade = pd.Series(columns["trade_name"], dtype="string")
     columns["pinyin_key"] = pd.array(map_distinct(trade, pinyin_key), dtype="string")
     return pd.DataFrame(columns, index=names.index)

@@ -19,7 +19,7 @@ from typing import Literal
 import pandas as pd
 import phonenumbers
 
-from cleansing.text import is_blank, map_distinct
+from cleansing.text import apply_distinct, is_blank
 
 __all__ = ["PhoneKind", "PhoneParts", "parse_phone", "parse_phones", "split_phone_numbers"]
 
@@ -151,12 +151,12 @@ def parse_phone(value: object) -> PhoneParts:
 
 def parse_phones(series: pd.Series) -> pd.DataFrame:
     """Vectorised :func:`parse_phone`: ``phone_e164``, ``phone_kind``, ``phone_extension``."""
-    parts = map_distinct(series, parse_phone, na_value=_MISSING)
+    parts = apply_distinct(series, parse_phone, na_value=_MISSING)
     return pd.DataFrame(
         {
-            "phone_e164": pd.array([p.e164 for p in parts], dtype="string"),
-            "phone_kind": pd.array([p.kind for p in parts], dtype="string"),
-            "phone_extension": pd.array([p.extension for p in parts], dtype="string"),
+            "phone_e164": pd.array(parts.take_field("e164"), dtype="string"),
+            "phone_kind": pd.array(parts.take_field("kind"), dtype="string"),
+            "phone_extension": pd.array(parts.take_field("extension"), dtype="string"),
         },
         index=series.index,
     )

@@ -12,7 +12,7 @@ from typing import Literal
 
 import pandas as pd
 
-from cleansing.text import is_blank, map_distinct
+from cleansing.text import apply_distinct, is_blank
 
 __all__ = ["PostcodeResult", "PostcodeStatus", "clean_postcode", "clean_postcodes"]
 
@@ -47,11 +47,11 @@ def clean_postcode(value: object) -> PostcodeResult:
 
 def clean_postcodes(series: pd.Series) -> pd.DataFrame:
     """Vectorised :func:`clean_postcode`: ``postcode`` and ``postcode_status``."""
-    results = map_distinct(series, clean_postcode, na_value=PostcodeResult(None, "missing"))
+    results = apply_distinct(series, clean_postcode, na_value=PostcodeResult(None, "missing"))
     return pd.DataFrame(
         {
-            "postcode": pd.array([r.postcode for r in results], dtype="string"),
-            "postcode_status": pd.array([r.status for r in results], dtype="string"),
+            "postcode": pd.array(results.take_field("postcode"), dtype="string"),
+            "postcode_status": pd.array(results.take_field("status"), dtype="string"),
         },
         index=series.index,
     )

@@ -164,7 +164,8 @@ def standardise_parties(frame: pd.DataFrame, roles: dict[str, str | list[str]]) 
 
     out: dict[str, pd.Series] = {}
     record_ids = source("record_id") if "record_id" in columns else pd.Series(index.astype(str), index=index)
-    out["record_id"] = _string_series(map_distinct(record_ids, lambda v: str(v).strip() or None), index)
+    record_id_text = record_ids.astype("string").str.strip()
+    out["record_id"] = record_id_text.where(record_id_text != "").astype("string")
 
     names = parse_company_names(source("company_name"))
     for part, column in _NAME_COLUMNS.items():

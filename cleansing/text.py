@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -18,9 +19,13 @@ import opencc
 import pandas as pd
 
 __all__ = [
+    "DistinctResults",
+    "apply_distinct",
+    "apply_distinct_rows",
     "chinese_numerals_to_arabic",
     "is_blank",
     "map_distinct",
+    "map_distinct_tuples",
     "normalise_brackets",
     "normalise_text",
     "normalise_text_series",
@@ -129,30 +134,61 @@ def chinese_numerals_to_arabic(text: str) -> str:
     return _HOUSE_NUMBER.sub(replace, text)
 
 
-def map_distinct(series: pd.Series, func: Callable[[Any], Any], na_value: Any = None) -> np.ndarray:
-    """Apply ``func`` once per distinct non-blank value of ``series``; blanks get ``na_value``.
+def _object_array(values: list[Any]) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    for position, value in enumerate(values):
+        array[position] = value
+    return array
 
-    Returns an object array aligned with ``series``. The work is proportional to the number of distinct
-    values, which is what keeps a million-row standardisation within seconds.
+
+@dataclass(frozen=True)
+class DistinctResults:
+    """One result per distinct input (``results``) and each row's position in it (``codes``)."""
+
+    codes: np.ndarray
+    results: np.ndarray
+
+    def take(self) -> np.ndarray:
+        """The results aligned with the input rows."""
+        return self.results[self.codes]
+
+    def take_field(self, name: str) -> np.ndarray:
+        """One attribute of the results (None where a result is None), aligned with the input rows."""
+        return _object_array([None if r is None else getattr(r, name) for r in self.results])[self.codes]
+
+
+def apply_distinct(series: pd.Series, func: Callable[[Any], Any], na_value: Any = None) -> DistinctResults:
+    """Call ``func`` once per distinct non-blank value of ``series``; blank values get ``na_value``.
+
+    The work is proportional to the number of distinct values, which is what keeps a million-row
+    standardisation within seconds.
     """
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     results = [na_value if is_blank(u) else func(u) for u in uniques]
-    lookup = np.empty(len(results) + 1, dtype=object)
-    lookup[: len(results)] = results
-    lookup[len(results)] = na_value
-    return lookup[codes]
+    # code -1 (a missing value) picks the last entry: na_value
+    return DistinctResults(codes, _object_array([*results, na_value]))
+
+
+def map_distinct(series: pd.Series, func: Callable[[Any], Any], na_value: Any = None) -> np.ndarray:
+    """:func:`apply_distinct` as an object array aligned with ``series``."""
+    return apply_distinct(series, func, na_value).take()
+
+
+def apply_distinct_rows(columns: list[pd.Series], func: Callable[..., Any]) -> DistinctResults:
+    """Call ``func(*values)`` once per distinct combination of several aligned columns (blanks as None)."""
+    frame = pd.DataFrame({i: c.to_numpy(dtype=object) for i, c in enumerate(columns)})
+    if frame.empty:
+        return DistinctResults(np.zeros(0, dtype=np.intp), _object_array([]))
+    codes = frame.groupby(list(frame.columns), dropna=False, sort=False).ngroup().to_numpy()
+    firsts = pd.Series(np.arange(len(frame))).groupby(codes).first().to_numpy()
+    rows = frame.to_numpy(dtype=object)
+    results = [func(*(None if is_blank(v) else v for v in rows[row])) for row in firsts]
+    return DistinctResults(codes, _object_array(results))
 
 
 def map_distinct_tuples(columns: list[pd.Series], func: Callable[..., Hashable]) -> np.ndarray:
-    """Apply ``func(*values)`` once per distinct combination of several aligned columns."""
-    frame = pd.DataFrame({i: c.to_numpy(dtype=object) for i, c in enumerate(columns)})
-    codes = frame.groupby(list(frame.columns), dropna=False, sort=False).ngroup().to_numpy()
-    firsts = pd.Series(np.arange(len(frame))).groupby(codes).first().to_numpy()
-    results = np.empty(len(firsts), dtype=object)
-    rows = frame.to_numpy(dtype=object)
-    for group, row in enumerate(firsts):
-        results[group] = func(*(None if is_blank(v) else v for v in rows[row]))
-    return results[codes]
+    """:func:`apply_distinct_rows` as an object array aligned with the columns."""
+    return apply_distinct_rows(columns, func).take()
 
 
 def normalise_text_series(series: pd.Series) -> pd.Series:

@@ -20,7 +20,7 @@ from typing import Literal
 
 import pandas as pd
 
-from cleansing.text import is_blank, map_distinct
+from cleansing.text import apply_distinct, is_blank
 
 __all__ = [
     "USCC_ALPHABET",
@@ -161,11 +161,11 @@ def uscc_division_code(code: object) -> str | None:
 
 def classify_uscc_series(series: pd.Series) -> pd.DataFrame:
     """Vectorised :func:`classify_uscc`: columns ``uscc`` and ``uscc_status``, one classification per distinct value."""
-    results = map_distinct(series, classify_uscc, na_value=UsccResult(None, "missing"))
+    results = apply_distinct(series, classify_uscc, na_value=UsccResult(None, "missing"))
     return pd.DataFrame(
         {
-            "uscc": pd.array([r.code for r in results], dtype="string"),
-            "uscc_status": pd.array([r.status for r in results], dtype="string"),
+            "uscc": pd.array(results.take_field("code"), dtype="string"),
+            "uscc_status": pd.array(results.take_field("status"), dtype="string"),
         },
         index=series.index,
     )

@@ -93,16 +93,19 @@ class ValidationOutcome:
         )
 
 
-def _blanks_to_missing(frame: pd.DataFrame) -> pd.DataFrame:
+def _blanks_to_missing(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
     """Empty or whitespace-only cells are unknown values, never a value that passes or fails a rule."""
     out = frame.copy()
-    for column in out.columns:
+    for column in columns:
         values = out[column]
         if not (pd.api.types.is_string_dtype(values) or values.dtype == object):
             continue
-        codes, distinct = pd.factorize(values, use_na_sentinel=True)
-        blank_distinct = np.array([isinstance(v, str) and not v.strip() for v in distinct] + [False], dtype=bool)
-        blank = blank_distinct[codes]
+        text = values.to_numpy(dtype=object, na_value=None)
+        present = pd.notna(text)
+        if not present.any():
+            continue
+        blank = np.zeros(len(text), dtype=bool)
+        blank[present] = np.strings.str_len(np.strings.strip(text[present].astype(str))) == 0
         if blank.any():
             out[column] = values.mask(blank)
     return out
@@ -203,7 +206,11 @@ def validate_frame(
     """
     definition = get_suite(suite_name) if isinstance(suite_name, str) else suite_name
     _check_columns(frame, definition, business_key)
-    prepared = definition.prepare(_blanks_to_missing(frame)).reset_index(drop=True)
+    # GX copies its batch per expectation, so it gets only the columns the rules read (and source_row,
+    # which cross-row checks quote to name the other row).
+    checked_columns = list(dict.fromkeys([*definition.required_columns, *business_key]))
+    narrow = frame[checked_columns + (["source_row"] if "source_row" in frame.columns else [])]
+    prepared = definition.prepare(_blanks_to_missing(narrow, checked_columns)).reset_index(drop=True)
     prepared[ROW_POSITION] = np.arange(len(prepared))
     suite_docs_dir = None
     if data_docs_dir is not None:

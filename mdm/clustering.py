@@ -116,8 +116,9 @@ def assign_cluster_ids(
     ids = record_id.astype(str).to_numpy()
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
-    frame = pd.DataFrame({"record_id": ids, "cluster": cluster_index})
-    smallest = frame.groupby("cluster")["record_id"].min()
+    frame = pd.DataFrame({"record_id": pd.Series(ids, dtype=object), "cluster": cluster_index})
+    first = frame.sort_values(["cluster", "record_id"], kind="stable").drop_duplicates("cluster")
+    smallest = pd.Series(first["record_id"].to_numpy(), index=first["cluster"].to_numpy())
     frame["cluster_id"] = smallest.reindex(cluster_index).to_numpy()
     same = cluster_index[left] == cluster_index[right]
     ends = np.r_[left[same], right[same]]

@@ -53,7 +53,7 @@ class FrameColumns:
         return self._cache[name]
 
     def known(self, column: str) -> np.ndarray:
-        return np.not_equal(self.values(column), None)
+        return self.derived(f"known:{column}", lambda c: np.not_equal(c.values(column), None))
 
 
 @dataclass(frozen=True)
@@ -90,9 +90,8 @@ class Comparison:
 
 def _pair(cols: FrameColumns, column: str, left: np.ndarray, right: np.ndarray):
     v = cols.values(column)
-    a, b = v[left], v[right]
-    known = np.not_equal(a, None) & np.not_equal(b, None)
-    return a, b, known
+    is_known = cols.known(column)
+    return v[left], v[right], is_known[left] & is_known[right]
 
 
 def _scores(a: np.ndarray, b: np.ndarray, known: np.ndarray, scorer) -> np.ndarray:
@@ -431,7 +430,7 @@ def exact_comparison(column: str) -> Comparison:
     return Comparison(
         f"exact:{column}",
         (column,),
-        (ComparisonLevel("exact", 0.9, 0.01), ComparisonLevel("different", 0.1, 0.99)),
+        (ComparisonLevel("exact", 0.9, 0.0005), ComparisonLevel("different", 0.1, 0.9995)),
         compute,
     )
 

@@ -103,6 +103,11 @@ def standardise_for_spec(frame: pd.DataFrame, spec: DedupeSpec) -> pd.DataFrame:
         work[ADDRESS_COLUMN] = _joined_text(frame, spec.columns["address"], " ")
         roles["address"] = ADDRESS_COLUMN
     standardised = standardise_parties(work, roles)
+    for role in ("province", "city", "district"):
+        # A place the division table does not know (London, 九龙) is still worth comparing as written.
+        if role in spec.columns:
+            raw = frame[spec.columns[role][0]].astype("string").str.strip().str.upper().replace("", pd.NA)
+            standardised[role] = standardised[role].fillna(raw)
     for role in ("free_text", "exact"):
         for column in spec.columns.get(role, []):
             standardised[EXTRA_PREFIX + column] = frame[column].astype("string").str.strip().replace("", pd.NA)

@@ -21,6 +21,10 @@ import pandas as pd
 from mdm.comparators import DEFAULT_COMPARISONS, Comparison, ComparisonLevel, FrameColumns, compare_pairs
 
 
+MAX_PRIOR = 1e-3
+"""Upper bound on the random-pair match probability learned from a file."""
+
+
 @dataclass
 class Thresholds:
     auto_merge: float = 0.95
@@ -120,7 +124,7 @@ def estimate_u_from_random_pairs(
     frame: pd.DataFrame | FrameColumns,
     params: ModelParameters,
     comparisons: tuple[Comparison, ...] = DEFAULT_COMPARISONS,
-    n_pairs: int = 300_000,
+    n_pairs: int = 150_000,
     prior_strength: float = 2_000.0,
     seed: int = 0,
 ) -> ModelParameters:
@@ -193,7 +197,9 @@ def estimate_m_by_em(
             break
     expected_matches = lam * counts.sum()
     if total_pairs:
-        params.prior_match_probability = float(np.clip(expected_matches / total_pairs, 1e-12, 0.5))
+        # On a small file the share is noisy and can be large; a prior above 1e-3 would let
+        # a single agreeing name merge two records with nothing else known.
+        params.prior_match_probability = float(np.clip(expected_matches / total_pairs, 1e-12, MAX_PRIOR))
     params.trained_on["blocked_pairs"] = int(counts.sum())
     params.trained_on["expected_matches"] = int(round(expected_matches))
     return params

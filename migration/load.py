@@ -125,11 +125,85 @@ def load_table(
     Given an engine the load runs in its own transaction; given a connection it joins the
     caller's. Extra frame columns are ignored; missing nullable columns load as NULL.
     """
+    _check_mode(mode)
     if isinstance(engine_or_connection, Engine):
         with engine_or_connection.begin() as connection:
             return load_table(connection, table_name, frame, batch_id, mode)
-    connection = engine_or_connection
     table = resolve_table(table_name)
+    stats, missing = _upsert_frame(engine_or_connection, table, frame, batch_id)
+    if mode == "replace_missing":
+        stats = LoadStats(
+            stats.inserted,
+            stats.updated,
+            stats.unchanged,
+            _delete_missing(engine_or_connection, table, missing),
+        )
+    _log_stats(table, len(frame), stats)
+    return stats
+
+
+def load_all(
+    engine: Engine,
+    frames: dict[str, pd.DataFrame],
+    batch_id: str,
+    mode: LoadMode = "upsert",
+) -> dict[str, LoadStats]:
+    """Load every frame (keyed by table name) in ONE transaction, parents first: all or nothing.
+
+    With ``mode="replace_missing"`` the rows no frame mentions are deleted after all upserts,
+    children first. A ``run_log`` row records the outcome and counts; a failed load is logged
+    in its own transaction after the rollback, then the error is raised.
+    """
+    _check_mode(mode)
+    names = {resolve_table(name).name: frame for name, frame in frames.items()}
+    run_id = uuid.uuid4().hex
+    started = datetime.now(UTC)
+    stats: dict[str, LoadStats] = {}
+    try:
+        with engine.begin() as connection:
+            missing: dict[str, set[tuple[Any, ...]]] = {}
+            for name in LOAD_ORDER:
+                if name in names:
+                    stats[name], missing[name] = _upsert_frame(
+                        connection, TABLES[name], names[name], batch_id
+                    )
+            for name in reversed(LOAD_ORDER):
+                if name in names and mode == "replace_missing":
+                    s = stats[name]
+                    deleted = _delete_missing(connection, TABLES[name], missing[name])
+                    stats[name] = LoadStats(s.inserted, s.updated, s.unchanged, deleted)
+            for name in stats:
+                _log_stats(TABLES[name], len(names[name]), stats[name])
+            _write_run_log(connection, run_id, batch_id, started, "succeeded", stats, None)
+    except Exception as exc:
+        message = str(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
+        log.error("load of batch %s rolled back: %s", batch_id, message)
+        try:
+            with engine.begin() as connection:
+                _write_run_log(connection, run_id, batch_id, started, "failed", stats, message[:2000])
+        except Exception as log_error:  # the store itself may be what failed
+            log.warning("could not record the failed load in run_log: %s", type(log_error).__name__)
+        raise
+    return stats
+
+
+def _check_mode(mode: str) -> None:
+    if mode not in ("upsert", "replace_missing"):
+        raise UserError(f"unknown load mode {mode!r}; use 'upsert' or 'replace_missing'")
+
+
+def _log_stats(table: Table, rows: int, stats: LoadStats) -> None:
+    log.info(
+        "loaded %s: %s rows, inserted %s, updated %s, unchanged %s, deleted %s",
+        table.name, f"{rows:,}", f"{stats.inserted:,}", f"{stats.updated:,}", f"{stats.unchanged:,}",
+        f"{stats.deleted:,}",
+    )  # fmt: skip
+
+
+def _upsert_frame(
+    connection: Connection, table: Table, frame: pd.DataFrame, batch_id: str
+) -> tuple[LoadStats, set[tuple[Any, ...]]]:
+    """Insert new rows, update changed ones; return the counts and the stored keys the frame lacks."""
     columns = _typed_columns(table, frame)
     if table.name == "quarantine":
         columns["quarantine_key"] = record_hashes({c: columns[c] for c in QUARANTINE_IDENTITY})
@@ -162,45 +236,7 @@ def load_table(
 
     _upsert(connection, table, to_write)
     _touch_crosswalk(connection, table, touch, batch_id)
-    deleted = (
-        _delete_missing(connection, table, existing.keys() - set(keys)) if mode == "replace_missing" else 0
-    )
-    stats = LoadStats(inserted, updated, unchanged, deleted)
-    log.info(
-        "loaded %s: %s rows, inserted %s, updated %s, unchanged %s, deleted %s",
-        table.name, f"{len(frame):,}", f"{inserted:,}", f"{updated:,}", f"{unchanged:,}", f"{deleted:,}",
-    )  # fmt: skip
-    return stats
-
-
-def load_all(
-    engine: Engine,
-    frames: dict[str, pd.DataFrame],
-    batch_id: str,
-    mode: LoadMode = "upsert",
-) -> dict[str, LoadStats]:
-    """Load every frame (keyed by table name) in ONE transaction, parents first: all or nothing.
-
-    A ``run_log`` row records the outcome and counts; a failed load is logged in its own
-    transaction after the rollback, then the error is raised.
-    """
-    names = {resolve_table(name).name: frame for name, frame in frames.items()}
-    run_id = uuid.uuid4().hex
-    started = datetime.now(UTC)
-    stats: dict[str, LoadStats] = {}
-    try:
-        with engine.begin() as connection:
-            for name in LOAD_ORDER:
-                if name in names:
-                    stats[name] = load_table(connection, name, names[name], batch_id, mode)
-            _write_run_log(connection, run_id, batch_id, started, "succeeded", stats, None)
-    except Exception as exc:
-        message = str(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
-        with engine.begin() as connection:
-            _write_run_log(connection, run_id, batch_id, started, "failed", stats, message[:2000])
-        log.error("load of batch %s rolled back: %s", batch_id, message)
-        raise
-    return stats
+    return LoadStats(inserted, updated, unchanged), existing.keys() - set(keys)
 
 
 def _typed_columns(table: Table, frame: pd.DataFrame) -> dict[str, list[Any]]:
@@ -391,7 +427,14 @@ def _delete_missing(connection: Connection, table: Table, missing: set[tuple[Any
     params = [{f"k_{n}": v for n, v in zip(names, key, strict=True)} for key in sorted(missing, key=repr)]
     statement = delete(table).where(_key_condition(table))
     for start in range(0, len(params), CHUNK_SIZE):
-        connection.execute(statement, params[start : start + CHUNK_SIZE])
+        try:
+            connection.execute(statement, params[start : start + CHUNK_SIZE])
+        except IntegrityError as exc:
+            detail = str(exc.orig).strip().splitlines()[0]
+            raise UserError(
+                f"cannot delete {table.name} rows missing from the frame: other rows still refer to them "
+                f"({detail}); include those rows in the load or delete their dependants too"
+            ) from None
     return len(params)
 
 

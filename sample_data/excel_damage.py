@@ -32,7 +32,7 @@ def sales_cell_values(rng: np.random.Generator, rec: pd.DataFrame, log: DefectLo
         key = rec["source_record_id"].iat[i]
         uscc, phone, postcode = rec["uscc"].iat[i], rec["phone"].iat[i], rec["postcode"].iat[i]
         if uscc and uscc.isdigit() and len(uscc) == 18 and u[i, 0] < P_DAMAGED_USCC:
-            if u[i, 1] < 0.5:
+            if u[i, 1] < 0.5 and uscc[15:] != "000":
                 value: object = truncate_to_15_digits(uscc)
                 log.add(
                     "sales",

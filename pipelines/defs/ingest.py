@@ -39,6 +39,7 @@ def _trust_ranks(channel_mdm: ChannelMdmConfig) -> dict[str, int]:
         **{name: dg.AssetOut(description=f"Canonical {entity} rows accepted from every source, with provenance.")
            for entity, name in RECORD_ASSETS.items()},
         "ingest_quarantine": dg.AssetOut(description="Rows that could not be read or mapped, with the reason."),
+        "ingest_file_reports": dg.AssetOut(description="Per source file: rows in, accepted, quarantined, or why unreadable."),
     },
     deps=[landed_sources],
 )
@@ -61,18 +62,24 @@ def source_records(context: dg.AssetExecutionContext, channel_mdm: ChannelMdmCon
         output_name="ingest_quarantine",
         metadata={"rows": len(quarantine), "unreadable_files": len(errors)},
     )
+    reports = file_report_frame(results)
+    yield dg.Output(reports, output_name="ingest_file_reports", metadata={"files": len(reports)})
+
+
+def file_report_frame(results: dict[str, list[IngestResult]]) -> pd.DataFrame:
+    """One row per source file: entity, source system, file, rows in, accepted, quarantined, error."""
+    rows = [
+        {"entity": entity, "source_system": result.source_system, "file": f.file, "rows_in": f.rows_in,
+         "accepted": f.accepted, "quarantined": f.quarantined, "error": f.error or ""}
+        for entity, entity_results in results.items()
+        for result in entity_results
+        for f in result.file_reports
+    ]
+    return pd.DataFrame(rows, columns=["entity", "source_system", "file", "rows_in", "accepted", "quarantined", "error"])
 
 
 def _file_metadata(results: list[IngestResult], accepted: int) -> dict:
-    files = [report for result in results for report in result.file_reports]
-    table = pd.DataFrame(
-        [
-            {"file": f.file, "rows_in": f.rows_in, "accepted": f.accepted, "quarantined": f.quarantined,
-             "error": f.error or ""}
-            for f in files
-        ],
-        columns=["file", "rows_in", "accepted", "quarantined", "error"],
-    )
+    table = file_report_frame({"_": results}).drop(columns=["entity"])
     return {
         "rows_in": int(table["rows_in"].sum()),
         "accepted": accepted,

@@ -134,6 +134,7 @@ def reconciliation_report(
     price_records: pd.DataFrame,
     balance_records: pd.DataFrame,
     order_records: pd.DataFrame,
+    ingest_file_reports: pd.DataFrame,
 ) -> dict:
     settings = channel_mdm.settings()
     old = {
@@ -149,7 +150,9 @@ def reconciliation_report(
     summary = {
         "batch_id": channel_store["batch_id"],
         "accepted": result.accepted,
-        "entities": [c.__dict__ for c in result.control_totals],
+        "entities": entity_summary(ingest_file_reports, result.control_totals),
+        "unreadable_files": ingest_file_reports.loc[ingest_file_reports["error"] != "", ["file", "error"]]
+        .to_dict("records"),
         "load": channel_store["load_stats"],
         "reports": {k: str(v) for k, v in files.__dict__.items()},
     }
@@ -163,3 +166,24 @@ def reconciliation_report(
         }
     )
     return summary
+
+
+def entity_summary(file_reports: pd.DataFrame, control_totals: list) -> list[dict]:
+    """Per entity: records read, quarantined at any stage, accepted, merged away and in the store."""
+    read = file_reports.groupby("entity")[["rows_in", "quarantined"]].sum()
+    rows = []
+    for totals in control_totals:
+        rows_in = int(read["rows_in"].get(totals.entity, totals.rows_in_source))
+        ingest_quarantined = int(read["quarantined"].get(totals.entity, 0))
+        rows.append(
+            {
+                "entity": totals.entity,
+                "records_in": rows_in,
+                "quarantined": ingest_quarantined + totals.quarantined,
+                "accepted": totals.accepted,
+                "merged_away": totals.merged_away,
+                "in_store": totals.actually_in_store,
+                "expected_in_store": totals.expected_in_store,
+            }
+        )
+    return rows

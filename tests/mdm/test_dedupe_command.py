@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -110,3 +112,67 @@ def test_user_errors_are_one_clear_line(tmp_path, spec_path, capsys):
     assert capsys.readouterr().err == f"channel-mdm dedupe: error: {tmp_path / 'missing.csv'}: input file not found\n"
     with pytest.raises(SystemExit):
         main(["dedupe", str(source)])  # --spec and --out are required: argparse explains
+
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "mdm" / "examples"
+
+
+def test_english_company_list_with_the_example_spec(tmp_path):
+    rows = {
+        "account_id": ["A1", "A2", "A3", "A4", "A5", "A6", "A7"],
+        "company_name": ["ACME Trading Co., Ltd.", "Acme Trading Company Limited", "ACME TRADING CO LTD",
+                         "Globex Corporation", "Globex Corp.", "Initech Ltd", "Acme Trading Co., Ltd."],
+        "phone": ["+44 20 7946 0958", "020 7946 0958", "", "+1 212 555 0100", "+1 (212) 555-0100",
+                  "+44 161 496 0000", ""],
+        "mobile": [""] * 7,
+        "address_line_1": ["1 High Street", "1 High St", "1 High Street", "5 Main St", "5 Main Street",
+                           "9 Low Rd", "77 Harbour Road"],
+        "address_line_2": [""] * 7,
+        "city": ["London", "London", "London", "New York", "New York", "Manchester", "Hong Kong"],
+        "postcode": ["EC1A 1BB", "EC1A 1BB", "", "10001", "10001", "M1 1AE", ""],
+        "email": ["info@acme.co.uk", "", "info@acme.co.uk", "", "", "", ""],
+        "vat_number": ["GB123", "GB123", "", "", "", "", "HK999"],
+    }
+    source = tmp_path / "accounts.csv"
+    pd.DataFrame(rows).to_csv(source, index=False)
+    out = tmp_path / "out.csv"
+    assert main(["dedupe", str(source), "--spec", str(EXAMPLES / "companies_en.yaml"), "--out", str(out),
+                 "--no-progress"]) == 0
+    cluster = _clusters(out)
+    assert cluster["A1"] == cluster["A2"] == cluster["A3"] == "A1"
+    assert cluster["A4"] == cluster["A5"] == "A4"
+    assert cluster["A6"] == "A6"
+    assert cluster["A7"] == "A7"  # same name, another city and VAT number: a steward decides
+
+
+def test_person_customers_with_the_example_spec(tmp_path):
+    rows = {
+        "会员编号": ["M1", "M2", "M3", "M4", "M5", "M6"],
+        "姓名": ["张伟", "張偉", "张伟", "李娜", "李 娜", "王芳"],
+        "手机号": ["13812345678", "138-1234-5678", "13900001111", "13700002222", "", "13600003333"],
+        "出生日期": ["1985-03-07", "1985/3/7", "1990-01-01", "1979年5月2日", "1979-05-02", ""],
+        "地址": ["北京市海淀区中关村大街27号", "", "上海市黄浦区南京东路1号", "广州市天河区体育西路3号",
+                 "广东省广州市天河区体育西路3号", ""],
+        "城市": ["北京市", "北京市", "上海市", "广州市", "广州市", "成都市"],
+        "邮编": ["100080", "", "200001", "510620", "510620", ""],
+        "邮箱": ["", "", "", "lina@qq.com", "", ""],
+    }
+    source = tmp_path / "members.csv"
+    pd.DataFrame(rows).to_csv(source, index=False, encoding="utf-8-sig")
+    out = tmp_path / "out.csv"
+    assert main(["dedupe", str(source), "--spec", str(EXAMPLES / "customers_persons_zh.yaml"), "--out", str(out),
+                 "--no-progress"]) == 0
+    cluster = _clusters(out)
+    assert cluster["M1"] == cluster["M2"] == "M1"
+    assert cluster["M3"] == "M3"  # the same common name, born another year, elsewhere
+    assert cluster["M4"] == cluster["M5"] == "M4"
+    assert cluster["M6"] == "M6"
+
+
+def test_every_example_spec_loads():
+    from mdm.spec import load_spec
+
+    specs = sorted(EXAMPLES.glob("*.yaml"))
+    assert [p.name for p in specs] == ["companies_en.yaml", "customers_persons_zh.yaml", "partners_zh.yaml"]
+    for path in specs:
+        assert load_spec(path).record_id
