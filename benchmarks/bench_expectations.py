@@ -99,6 +99,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--docs", action="store_true", help="also write Data Docs")
     args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="  %(message)s")
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     products = synthetic_products(args.rows)
     prices = synthetic_prices(args.rows)

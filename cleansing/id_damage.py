@@ -9,6 +9,7 @@ expected length is known. Damage is flagged per cell so a steward sees it; it is
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,6 +28,7 @@ DAMAGE_REASONS: dict[str, str] = {
 _SCIENTIFIC = r"[+-]?\d(?:\.\d+)?[eE][+-]\d{1,3}"
 """The way Excel and Python write a large number: one digit, decimals, ``E+17``. A USCC may
 legitimately contain the letter E between digits, so the sign is required."""
+_SCIENTIFIC_ANYWHERE = re.compile(r"\d[eE][+-]\d")
 
 
 @dataclass(frozen=True)
@@ -54,18 +56,22 @@ def detect_id_damage(
     expectation:
         Known exact length of the code, for lost leading zeros.
     """
-    text = values.astype("str").where(values.notna(), "")
+    text = values.astype(object).where(values.notna(), "")
     damage = pd.Series("", index=values.index, dtype=object)
     numeric = np.zeros(len(values), dtype=bool) if was_numeric is None else np.asarray(was_numeric, dtype=bool)
-    digits = text.str.fullmatch(r"\d+").to_numpy(dtype=bool)
+    # Cheap whole-column screens first: a million IDs must not each go through a regular expression.
     lengths = text.str.len().to_numpy()
+    digits = text.str.isdigit().to_numpy(dtype=bool)
     long_digits = digits & (lengths > 15)
-    trailing_zeros = text.str.fullmatch(r"\d{15}0+").to_numpy(dtype=bool)
-    damage[long_digits & (numeric | trailing_zeros)] = TRUNCATED_15_DIGITS
+    if long_digits.any():
+        trailing_zeros = np.zeros(len(values), dtype=bool)
+        trailing_zeros[long_digits] = text[long_digits].str.fullmatch(r"\d{15}0+").to_numpy(dtype=bool)
+        damage[long_digits & (numeric | trailing_zeros)] = TRUNCATED_15_DIGITS
     if expectation and expectation.length:
         short = digits & (lengths > 0) & (lengths < expectation.length)
         damage[short & (damage.to_numpy() == "")] = LOST_LEADING_ZEROS
-    damage[text.str.fullmatch(_SCIENTIFIC).to_numpy(dtype=bool)] = SCIENTIFIC_NOTATION
+    if _SCIENTIFIC_ANYWHERE.search("\x1f".join(text.tolist())):
+        damage[text.str.fullmatch(_SCIENTIFIC).to_numpy(dtype=bool)] = SCIENTIFIC_NOTATION
     return damage
 
 

@@ -118,6 +118,31 @@ def _foreign(number: str, extension: str | None) -> PhoneParts:
     )
 
 
+@lru_cache(maxsize=1024)
+def _local_number_lengths(area_code: str) -> frozenset[int]:
+    """Local-number lengths that ``phonenumbers``' metadata allows after a 4-digit ``area_code``.
+
+    Only the *length* is taken from the metadata (probing a few first digits), not its number
+    ranges, which lag behind the real allocations. Empty means the area is unknown: accept both.
+    """
+    lengths = set()
+    for length in (7, 8):
+        for first in "2345678":
+            probe = phonenumbers.parse("+86" + area_code[1:] + first + "0" * (length - 1))
+            if phonenumbers.is_valid_number(probe):
+                lengths.add(length)
+                break
+    return frozenset(lengths)
+
+
+def _plausible_local_length(digits: str) -> bool:
+    """0371-7647476 lost a digit: Zhengzhou numbers have 8. 010/02x numbers always have 8 (checked by shape)."""
+    if digits.startswith(("010", "02")):
+        return True
+    lengths = _local_number_lengths(digits[:4])
+    return not lengths or len(digits) - 4 in lengths
+
+
 @lru_cache(maxsize=200_000)
 def _parse_single(number: str) -> PhoneParts:
     number, extension = _split_extension(number)
@@ -133,6 +158,8 @@ def _parse_single(number: str) -> PhoneParts:
     if _TOLL_FREE.match(digits):
         return PhoneParts("+86" + digits, "toll_free", extension)
     if _LANDLINE.match(digits):
+        if not _plausible_local_length(digits):
+            return PhoneParts(None, "invalid", extension)
         return PhoneParts("+86" + digits[1:], "landline", extension)
     if _LOCAL.match(digits):
         return PhoneParts(None, "landline", extension)  # a local number: the area code is unknown

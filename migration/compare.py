@@ -141,15 +141,77 @@ def store_key_values(old_rows: pd.DataFrame, comparison: EntityComparison) -> li
     return list(zip(*columns, strict=True))
 
 
-def mismatched_columns(
+@dataclass(frozen=True)
+class FieldComparison:
+    """The outcome of comparing one old record with its store row."""
+
+    mismatches: list[tuple[str, str, str]]
+    """(column, old value, store value) for every column whose value was lost or changed."""
+    enriched: list[str]
+    """Columns the migration filled in where the old record had nothing (or only part)."""
+
+
+PHONE_COLUMNS = frozenset({"phone"})
+ADDRESS_COLUMNS = frozenset({"address"})
+_t2s = None
+
+
+def _simplified(text: str) -> str:
+    global _t2s
+    if _t2s is None:
+        import opencc
+
+        _t2s = opencc.OpenCC("t2s")
+    return _t2s.convert(text)
+
+
+def phone_digits(text: str) -> str:
+    """A phone number reduced to its national significant digits: +86 10 6942-4580 → 1069424580."""
+    digits = re.sub(r"\D", "", text)
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and (text.lstrip().startswith("+") or len(digits) == 13):
+        digits = digits[2:]
+    return digits[1:] if digits.startswith("0") else digits
+
+
+def comparable(value: Any, column: Column) -> Any:
+    """What must agree between old and new: formatting (spaces, width, traditional characters,
+    phone notation, letter case of e-mail) never counts, the content does."""
+    normal = normalise(value, column)
+    if not isinstance(normal, str):
+        return normal
+    if column.name in PHONE_COLUMNS:
+        return phone_digits(normal)
+    text = _simplified(_SPACES.sub("", normal))
+    return text.casefold() if column.name == "email" else text
+
+
+def _is_subsequence(part: str, whole: str) -> bool:
+    characters = iter(whole)
+    return all(character in characters for character in part)
+
+
+def compare_fields(
     old_row: dict[str, Any], store_row: dict[str, Any], columns: list[str], table_name: str
-) -> list[tuple[str, str, str]]:
-    """(column, old, new) for every compared column whose normalised values differ."""
+) -> FieldComparison:
+    """Compare the named columns of an old record and its store row after normalisation.
+
+    A value that is blank in the old record and filled in the store, or an address the store
+    completed (the old text is contained, in order, in the new), is enrichment, not a defect.
+    """
     table = TABLES[table_name]
-    found = []
+    mismatches: list[tuple[str, str, str]] = []
+    enriched: list[str] = []
     for name in columns:
-        old = normalise(old_row.get(name), table.c[name])
-        new = normalise(store_row.get(name), table.c[name])
-        if old != new:
-            found.append((name, display(old), display(new)))
-    return found
+        column = table.c[name]
+        old, new = comparable(old_row.get(name), column), comparable(store_row.get(name), column)
+        if old == new:
+            continue
+        if old is None or (name in ADDRESS_COLUMNS and isinstance(new, str) and _is_subsequence(old, new)):
+            enriched.append(name)
+            continue
+        shown_old = display(normalise(old_row.get(name), column))
+        shown_new = display(normalise(store_row.get(name), column))
+        mismatches.append((name, shown_old, shown_new))
+    return FieldComparison(mismatches, enriched)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import math
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -23,7 +24,8 @@ from migration.compare import (
     COMPARISONS,
     ENTITY_ALIASES,
     EntityComparison,
-    mismatched_columns,
+    FieldComparison,
+    compare_fields,
     normalise,
     normalise_many,
     store_key_values,
@@ -287,14 +289,16 @@ def _compare_sample(
 
     mismatches: list[FieldMismatch] = []
     sampled: list[SampledKey] = []
-    defects = 0
+    defects = enriched = 0
     for (key, units), old_row, store_key in zip(
         drawn[["key", "units"]].itertuples(index=False, name=None),
         old_rows.to_dict("records"),
         store_keys,
         strict=True,
     ):
-        found = _record_mismatches(comparison, old_row, store_rows.get(store_key), columns, store_key)
+        outcome = _compare_record(comparison, old_row, store_rows.get(store_key), columns, store_key)
+        found = outcome.mismatches
+        enriched += len(outcome.enriched)
         mismatches.extend(FieldMismatch(comparison.entity, key, c, o, s) for c, o, s in found)
         defects += int(units) if found else 0
         sampled.append(
@@ -308,21 +312,21 @@ def _compare_sample(
         comparison, accepted, population, method, units_total, len(drawn), defects, required, n,
         confidence, tolerable_error_rate, mismatches,
     )  # fmt: skip
-    return stratum, sampled
+    return replace(stratum, enriched_fields=enriched), sampled
 
 
-def _record_mismatches(
+def _compare_record(
     comparison: EntityComparison,
     old_row: dict[str, Any],
     store_row: dict[str, Any] | None,
     columns: list[str],
     store_key: tuple[Any, ...],
-) -> list[tuple[str, str, str]]:
-    """A record's defects: not mapped, not in the store, or fields that differ."""
+) -> FieldComparison:
+    """A record's defects: not mapped, not in the store, or fields lost or changed."""
     if comparison.golden and store_key[0] is None:
-        return [("(crosswalk)", "source record", "no golden record")]
+        return FieldComparison([("(crosswalk)", "source record", "no golden record")], [])
     if store_row is None:
-        return [("(row)", "present", "missing from the store")]
+        return FieldComparison([("(row)", "present", "missing from the store")], [])
     if comparison.golden:
         built_from = (
             normalise(old_row.get("source_system"), TABLES["crosswalk"].c.source_system),
@@ -330,8 +334,17 @@ def _record_mismatches(
         )
         primary = (store_row.get("primary_source_system"), store_row.get("primary_source_record_id"))
         if built_from != primary:
-            return []  # merged into a golden built from another record: mapping is what we check
-    return mismatched_columns(old_row, store_row, columns, comparison.table)
+            # merged into a golden record built from another record: the mapping is what we check
+            return FieldComparison([], [])
+    return compare_fields(old_row, store_row, columns, comparison.table)
+
+
+def _absolute_total(comparison: EntityComparison, accepted: pd.DataFrame) -> Decimal:
+    """The monetary population: the sum of absolute amounts that monetary units are drawn from."""
+    name = comparison.monetary_unit_column
+    assert name is not None
+    amounts = normalise_many(accepted[name].tolist(), TABLES[comparison.table].c[name])
+    return sum((abs(v) for v in amounts if isinstance(v, Decimal)), Decimal(0))
 
 
 def _defects(count: int, noun: str = "defect") -> str:
@@ -370,21 +383,15 @@ def _conclude(
         upper = defects / population
         accepted_claim = upper < tolerable_error_rate
         sentence = f"{_defects(defects)} in all {population:,} {label} records (every record compared): " + (
-            f"the record error rate is {_percent(upper)}."
+            f"the record error rate is {_percent(upper)}"
+            + (f", within the tolerable {tolerable}." if defects else ".")
             if accepted_claim
             else f"the record error rate is {_percent(upper)}{refuse}"
         )
     elif method == "monetary_unit":
         upper = error_rate_upper_bound(defects, units, confidence)
         accepted_claim = defects == 0 and units >= required
-        total = sum(
-            (
-                normalise(v, TABLES[comparison.table].c[comparison.monetary_unit_column]) or Decimal(0)
-                for v in accepted[comparison.monetary_unit_column].tolist()
-                if v is not None
-            ),
-            Decimal(0),
-        )  # type: ignore[index]
+        total = _absolute_total(comparison, accepted)
         head = (
             f"{_defects(defects, 'defective monetary unit')} in {units:,} sampled by amount ({records:,} records) "
             f"of {population:,} {label} records totalling {total:,.2f}: "

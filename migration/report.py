@@ -198,6 +198,7 @@ def render_html(result: ReconciliationResult) -> str:
                 "Records compared",
                 "Defects",
                 "Upper bound",
+                "Fields enriched",
                 "Accepted",
             ],
             [
@@ -209,6 +210,7 @@ def render_html(result: ReconciliationResult) -> str:
                     s.records_compared,
                     s.defects,
                     f"{s.upper_bound * 100:.2f}%",
+                    s.enriched_fields,
                     "yes" if s.accepted else "no",
                 ]
                 for s in result.strata

@@ -84,6 +84,8 @@ class StratumResult:
     accepted: bool
     conclusion: str
     mismatches: list[FieldMismatch] = field(default_factory=list)
+    enriched_fields: int = 0
+    """Compared fields the migration filled in where the old record was blank (not defects)."""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,11 @@ class City:
     districts: tuple[tuple[str, str], ...]
 
     @property
+    def local_digits(self) -> int:
+        """Digits in a local landline number: 8, or 7 in the cities that still use 7-digit numbers."""
+        return 7 if self.area_code in SEVEN_DIGIT_AREA_CODES else 8
+
+    @property
     def short_name(self) -> str:
         """The city without its 市 suffix (深圳市 → 深圳), as people write it in names."""
         return self.city[:-1] if self.city.endswith("市") and len(self.city) > 2 else self.city
@@ -34,6 +39,10 @@ class City:
             if self.province.endswith(suffix):
                 return self.province[: -len(suffix)]
         return self.province
+
+
+SEVEN_DIGIT_AREA_CODES = frozenset({"0351", "0471", "0592", "0771", "0931"})
+"""Taiyuan, Hohhot, Xiamen, Nanning and Lanzhou numbers have 7 digits (e.g. 0592-5123456)."""
 
 
 def _d(*pairs: str) -> tuple[tuple[str, str], ...]:

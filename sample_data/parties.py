@@ -88,7 +88,9 @@ def draw_phones(rng: np.random.Generator, area_code: np.ndarray, p_mobile: float
         + second.astype(object)
         + pd.Series(rng.integers(0, 10**9, n)).map("{:09d}".format).to_numpy(object)
     )
-    local = pd.Series(rng.integers(2 * 10**7, 9 * 10**7, n)).astype(str).to_numpy(object)
+    local_numbers = rng.integers(2 * 10**7, 9 * 10**7, n)
+    seven_digits = np.isin(area_code.astype(str), list(geo.SEVEN_DIGIT_AREA_CODES))
+    local = pd.Series(np.where(seven_digits, local_numbers // 10, local_numbers)).astype(str).to_numpy(object)
     landline = area_code + "-" + local
     four = pd.Series(rng.integers(0, 1000, n)).map("{:03d}".format).to_numpy(object)
     service = "400-" + four + "-" + pd.Series(rng.integers(0, 10**4, n)).map("{:04d}".format).to_numpy(object)

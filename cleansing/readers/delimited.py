@@ -76,10 +76,9 @@ class DelimitedReader(SourceReader):
         if not wide and not (opts.encoding or "").lower().replace("_", "-").startswith(("utf-16", "utf-32")):
             _refuse_binary(data, path)
         codec = _choose_codec(data, path, opts.encoding)
-        if codec in _BYTE_SAFE:
-            if b"\r" in data:
-                data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-        if not data.strip():
+        if codec in _BYTE_SAFE and b"\r" in data:
+            data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+        if not data or data.isspace():
             raise UserError(f"{path}: file has no text (only whitespace); re-export it from the source system")
         if codec not in _BYTE_SAFE or opts.quotechar.encode("ascii") in data:
             return _read_with_csv_module(data, path, codec, opts)
@@ -232,9 +231,12 @@ def _parse_bytes(body: bytes, path: Path, data: bytes, codec: str, delimiter: st
 
 def _has_padding(body: bytes, delimiter: str, codec: str) -> bool:
     d = delimiter.encode("ascii")
-    probes = [b" " + d, d + b" ", b" \n", b"\n ", "\u3000".encode(codec, errors="ignore") or b"\xff\xff"]
+    probes = [b" " + d, d + b" ", b" \n", b"\n "]
     if delimiter != "\t":
-        probes += [b"\t" + d, d + b"\t", b"\t\n"]
+        probes += [b"\t"]
+    wide_space = "\u3000".encode(codec, errors="ignore")
+    if wide_space:
+        probes.append(wide_space)
     return body.startswith((b" ", b"\t")) or body.endswith((b" ", b"\t")) or any(p in body for p in probes)
 
 

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict
 from channel_mdm.errors import UserError
 from cleansing.readers.base import RawTable, SourceReader, make_table, number_to_text
 from cleansing.readers.checks import FileLimits, check_size, check_workbook
+from cleansing.readers.sheet_xml import UnsupportedSheet, iter_sheet_rows
 
 EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA", "#SPILL!", "#CALC!"})
 _HEADER_SCAN_ROWS = 30
@@ -96,13 +97,35 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, Any]]:
         raise UserError(f"{path}: workbook cannot be opened ({type(exc).__name__}: {exc}); re-save it in Excel") from None
 
     def opener(ws: Any) -> Any:
-        def open_sheet() -> tuple[Iterator[tuple[Any, ...]], SheetLayout, Any]:
+        def open_sheet() -> tuple[Any, SheetLayout, Any]:
             layout = _scan_layout(workbook._archive, ws._worksheet_path)
-            return ws, layout, ws.sheet_state
+            return _XlsxSheet(workbook, ws), layout, ws.sheet_state
 
         return open_sheet
 
     return [(ws.title, opener(ws)) for ws in workbook.worksheets]
+
+
+class _XlsxSheet:
+    """Rows of an xlsx sheet: the fast XML path, or openpyxl's cells when the XML is unusual."""
+
+    def __init__(self, workbook: Any, ws: Any) -> None:
+        self.workbook, self.ws = workbook, ws
+        self.fast = True
+
+    def numbered_rows(self, min_row: int = 1, max_row: int | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+        if self.fast:
+            try:
+                yield from iter_sheet_rows(
+                    self.workbook._archive, self.ws._worksheet_path, self.workbook.shared_strings,
+                    set(self.workbook._date_formats), self.workbook.epoch, min_row, max_row,
+                )
+                return
+            except UnsupportedSheet:
+                self.fast = False
+                raise
+        rows = self.ws.iter_rows(min_row=min_row, max_row=max_row, values_only=True)
+        yield from enumerate(rows, start=min_row)
 
 
 def _xls_sheets(path: Path) -> list[tuple[str, Any]]:
@@ -128,12 +151,12 @@ def _xls_sheets(path: Path) -> list[tuple[str, Any]]:
 
 
 class _XlsSheet:
-    """Adapter giving an xlrd sheet the ``iter_rows(values_only=True)`` shape of openpyxl."""
+    """Adapter giving an xlrd sheet the ``numbered_rows`` shape of the xlsx sheets."""
 
     def __init__(self, book: Any, sheet: Any) -> None:
         self.book, self.sheet = book, sheet
 
-    def iter_rows(self, min_row: int = 1, max_row: int | None = None, values_only: bool = True) -> Iterator[tuple[Any, ...]]:
+    def numbered_rows(self, min_row: int = 1, max_row: int | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
         import xlrd
 
         last = self.sheet.nrows if max_row is None else min(max_row, self.sheet.nrows)
@@ -150,7 +173,7 @@ class _XlsSheet:
                     values.append(None)
                 else:
                     values.append(cell.value)
-            yield tuple(values)
+            yield r + 1, tuple(values)
 
 
 def _select_sheets(path: Path, opts: XlsxOptions, names: list[str]) -> list[str]:
@@ -269,14 +292,23 @@ def _header_names(
 
 
 def _read_sheet(path: Path, sheet: str, opened: tuple[Any, SheetLayout, str], opts: XlsxOptions, keep: set[str]) -> RawTable:
-    ws, layout, state = opened
-    top = list(ws.iter_rows(min_row=1, max_row=_HEADER_SCAN_ROWS, values_only=True))
+    source, layout, state = opened
+    try:
+        return _read_rows(path, sheet, source, layout, state, opts, keep)
+    except UnsupportedSheet:
+        return _read_rows(path, sheet, source, layout, state, opts, keep)
+
+
+def _read_rows(path: Path, sheet: str, source: Any, layout: SheetLayout, state: str, opts: XlsxOptions, keep: set[str]) -> RawTable:
+    top: list[tuple[Any, ...]] = [()] * _HEADER_SCAN_ROWS
+    for number, row in source.numbered_rows(1, _HEADER_SCAN_ROWS):
+        top[number - 1] = row
     if not any(any(v is not None for v in row) for row in top):
         raise UserError(f"{path}: sheet {sheet!r} is empty")
     header_row = _find_header_row(path, sheet, top, opts)
     names, ambiguous, _groups = _header_names(path, top, header_row, layout)
     width = len(names)
-    values, numbers = _data_rows(ws.iter_rows(min_row=header_row + 1, values_only=True), header_row + 1, width)
+    values, numbers = _data_rows(source.numbered_rows(header_row + 1), width)
     table = _to_table(values, numbers, names, sheet)
     table.ambiguous_columns = ambiguous
     if state != "visible":
@@ -301,12 +333,12 @@ def _read_sheet(path: Path, sheet: str, opened: tuple[Any, SheetLayout, str], op
     return table
 
 
-def _data_rows(rows: Iterable[tuple[Any, ...]], first: int, width: int) -> tuple[list[tuple[Any, ...]], list[int]]:
+def _data_rows(rows: Iterable[tuple[int, tuple[Any, ...]]], width: int) -> tuple[list[tuple[Any, ...]], list[int]]:
     """Keep non-blank rows cut or padded to the header width, with their 1-based row numbers."""
     values: list[tuple[Any, ...]] = []
     numbers: list[int] = []
     pad = (None,) * width
-    for number, row in enumerate(rows, start=first):
+    for number, row in rows:
         cells = row[:width] if len(row) >= width else tuple(row) + pad[: width - len(row)]
         if any(v is not None and v != "" for v in cells):
             values.append(cells)

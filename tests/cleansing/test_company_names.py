@@ -202,3 +202,8 @@ def test_every_readable_name_has_a_core(text):
     # a Chinese name must never come out blank: blank matched blank once merged unrelated companies
     parts = parse_company_name(text)
     assert parts is None or parts.core
+
+
+def test_a_logistics_name_is_not_mistaken_for_a_branch():
+    parts = parse_company_name("华强物流配送中心")
+    assert parts.is_branch is False

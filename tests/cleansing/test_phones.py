@@ -116,13 +116,21 @@ def test_vectorised_parse_keeps_the_index():
 @pytest.mark.parametrize(
     ("raw", "e164"),
     [
-        ("0592-21039062", "+8659221039062"),
-        ("0351-5392335", "+863515392335"),
-        ("+86-771-44362615", "+8677144362615"),
+        ("0592-2103906", "+865922103906"),  # Xiamen: 7-digit local numbers
+        ("0351-5392335", "+863515392335"),  # Taiyuan: 7
+        ("+86-771-4436261", "+867714436261"),  # Nanning: 7, written after the country code
+        ("0371-86474760", "+8637186474760"),  # Zhengzhou: 8
+        ("0851-5123456", "+868515123456"),  # Guiyang: 7 and 8 both in use
+        ("0851-85123456", "+8685185123456"),
     ],
 )
 def test_landlines_in_any_area_code_with_seven_or_eight_digits(raw, e164):
     assert parse_phone(raw) == PhoneParts(e164, "landline")
+
+
+@pytest.mark.parametrize("raw", ["0371-7647476", "0592-21039062", "0512-4321558"])
+def test_landlines_with_a_digit_lost_or_gained_for_their_area_are_invalid(raw):
+    assert parse_phone(raw) == PhoneParts(None, "invalid")
 
 
 @pytest.mark.parametrize("raw", ["021-7852139", "0757-221842201", "0755-06881234", "010-1234567"])
@@ -131,4 +139,4 @@ def test_landlines_of_the_wrong_shape_are_invalid(raw):
 
 
 def test_extension_after_a_dash_and_a_word():
-    assert parse_phone("(0592)22663049-分机759") == PhoneParts("+8659222663049", "landline", "759")
+    assert parse_phone("(0592)2266304-分机759") == PhoneParts("+865922266304", "landline", "759")

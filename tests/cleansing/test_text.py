@@ -97,3 +97,16 @@ def test_map_distinct_tuples_groups_blank_values_together():
     result = map_distinct_tuples([a, b], record)
     assert list(result) == ["x|None", "x|None", "y|1", "x|None"]
     assert len(calls) == 2
+
+
+def test_apply_distinct_takes_one_field_per_row():
+    from dataclasses import dataclass
+
+    from cleansing.text import apply_distinct
+
+    @dataclass(frozen=True)
+    class Parsed:
+        upper: str
+
+    results = apply_distinct(pd.Series(["a", None, "a", "b"]), lambda v: Parsed(v.upper()))
+    assert list(results.take_field("upper")) == ["A", None, "A", "B"]

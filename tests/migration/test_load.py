@@ -253,3 +253,28 @@ def test_an_unknown_table_is_named():
         "cannot load 'invoice': not a store table; expected one of "
         "partner, product, customer, price, balance, order_line, crosswalk, quarantine"
     )
+
+
+def test_replace_missing_across_tables_deletes_children_before_parents(store, store_frames):
+    load_all(store, store_frames, "B1")
+    keep = store_frames["partner"].iloc[[1]]
+    frames = {
+        "partner": keep,
+        "product": store_frames["product"],
+        "price": store_frames["price"],
+        "balance": store_frames["balance"][store_frames["balance"]["partner_golden_id"] == "P00000002"],
+        "order": store_frames["order"].iloc[[]],
+    }
+
+    stats = load_all(store, frames, "B2", mode="replace_missing")
+
+    assert stats["partner"] == LoadStats(unchanged=1, deleted=1)
+    assert stats["balance"] == LoadStats(unchanged=1, deleted=2)
+    assert stats["order_line"] == LoadStats(deleted=3)
+    assert _rows(store, "partner", "golden_id") == [("P00000002",)]
+
+
+def test_an_unknown_load_mode_is_named(store, store_frames):
+    with pytest.raises(UserError) as error:
+        load_all(store, store_frames, "B1", mode="merge")
+    assert str(error.value) == "unknown load mode 'merge'; use 'upsert' or 'replace_missing'"

@@ -222,3 +222,21 @@ def test_a_missing_key_column_is_named(loaded_store):
     assert str(error.value) == (
         "cannot reconcile price: the old frame has no column 'price_tier', part of its business key"
     )
+
+
+def test_standardised_and_enriched_golden_values_are_not_defects(loaded_store, old_frames):
+    partner = TABLES["partner"]
+    with loaded_store.begin() as connection:
+        connection.execute(
+            update(partner)
+            .where(partner.c.golden_id == "P00000001")
+            .values(phone="+8675512345678", email="sales@huanan.cn")
+        )
+        connection.execute(
+            update(partner).where(partner.c.golden_id == "P00000002").values(email="INFO@dongfang.cn")
+        )
+    old = old_frames["partner"].assign(email=["", "", "info@dongfang.cn"])
+
+    (stratum,) = reconcile({"partner": old}, loaded_store, seed=1).strata
+
+    assert (stratum.defects, stratum.enriched_fields, stratum.accepted) == (0, 1, True)

@@ -1,0 +1,1 @@
+"""Steward-editable word lists (YAML) for parsing company names."""
