@@ -1,8 +1,9 @@
 """How long the product and price suites take through Great Expectations on synthetic frames.
 
 Run: ``.venv/bin/python -m benchmarks.bench_expectations --rows 1000000``
-Frames are all text, as ingested, with about 1% of rows carrying a defect each rule targets
-(so the COMPLETE result format has real unexpected lists to return). ``--docs`` adds Data Docs.
+Frames are all text, as ingested, with ``--defect-rate`` (default 1%) of rows carrying each defect a
+rule targets, so the COMPLETE result format has real unexpected lists to return; GX's cost grows
+with the number of failing rows. ``--docs`` also writes Data Docs.
 """
 
 from __future__ import annotations
@@ -30,22 +31,29 @@ def _gtins(rng: np.random.Generator, n: int) -> np.ndarray:
     return np.array([b + str(lookup[b]) for b in bodies])
 
 
-def synthetic_products(rows: int, seed: int = 20261126) -> pd.DataFrame:
+def _weights(clean: list[float], defect_rate: float) -> list[float]:
+    """Choice weights for clean values scaled to leave ``defect_rate`` for the last (bad) value."""
+    total = sum(clean)
+    return [w / total * (1 - defect_rate) for w in clean] + [defect_rate]
+
+
+def synthetic_products(rows: int, defect_rate: float = 0.01, seed: int = 20261126) -> pd.DataFrame:
+    """Product rows; each defect kind hits about ``defect_rate`` (or half of it) of the rows."""
     rng = np.random.default_rng(seed)
     codes = np.char.add("10", np.char.zfill(np.arange(rows).astype(str), 8))
-    duplicate = rng.random(rows) < 0.005
+    duplicate = rng.random(rows) < defect_rate / 2
     codes[duplicate] = codes[np.maximum(np.flatnonzero(duplicate) - 1, 0)]
     gtins = _gtins(rng, rows)
-    broken = rng.random(rows) < 0.01
+    broken = rng.random(rows) < defect_rate
     gtins[broken] = [g[:12] + str((int(g[12]) + 1) % 10) for g in gtins[broken]]  # wrong check digit
     return pd.DataFrame(
         {
             "sku_code": codes,
             "gtin": gtins,
-            "product_name": np.where(rng.random(rows) < 0.005, "", "清泉谷天然矿泉水"),
-            "spec": _SPECS[rng.choice(len(_SPECS), rows, p=[0.4, 0.3, 0.1, 0.1, 0.09, 0.01])],
-            "sales_unit": _UNITS[rng.choice(len(_UNITS), rows, p=[0.5, 0.2, 0.1, 0.1, 0.09, 0.01])],
-            "tax_rate": np.where(rng.random(rows) < 0.005, "0.10", "0.13"),
+            "product_name": np.where(rng.random(rows) < defect_rate / 2, "", "清泉谷天然矿泉水"),
+            "spec": _SPECS[rng.choice(len(_SPECS), rows, p=_weights([0.4, 0.3, 0.1, 0.1, 0.1], defect_rate))],
+            "sales_unit": _UNITS[rng.choice(len(_UNITS), rows, p=_weights([0.5, 0.2, 0.1, 0.1, 0.1], defect_rate))],
+            "tax_rate": np.where(rng.random(rows) < defect_rate / 2, "0.10", "0.13"),
             "source_system": "erp",
             "source_file": "erp/products.xlsx",
             "source_row": (np.arange(rows) + 3).astype(str),
@@ -54,7 +62,7 @@ def synthetic_products(rows: int, seed: int = 20261126) -> pd.DataFrame:
     )
 
 
-def synthetic_prices(rows: int, seed: int = 20261126) -> pd.DataFrame:
+def synthetic_prices(rows: int, defect_rate: float = 0.01, seed: int = 20261126) -> pd.DataFrame:
     """Eight prices per SKU: national factory and retail, tier-1 and tier-2 in three regions."""
     rng = np.random.default_rng(seed)
     skus = rows // 8
@@ -64,11 +72,11 @@ def synthetic_prices(rows: int, seed: int = 20261126) -> pd.DataFrame:
     factory = np.repeat(rng.uniform(20, 200, skus), 8)
     step = np.tile(np.array([1.0, 1.6, 1.1, 1.2, 1.1, 1.2, 1.1, 1.2]), skus)
     price = factory * step
-    inverted = rng.random(len(price)) < 0.01
+    inverted = rng.random(len(price)) < defect_rate
     price[inverted] *= 1.5
     price_text = np.char.mod("%.2f", price)
-    price_text[rng.random(len(price)) < 0.005] = ""
-    effective_to = np.where(rng.random(len(price)) < 0.01, "2025-12-31", "")
+    price_text[rng.random(len(price)) < defect_rate / 2] = ""
+    effective_to = np.where(rng.random(len(price)) < defect_rate, "2025-12-31", "")
     return pd.DataFrame(
         {
             "sku_code": sku,
@@ -97,12 +105,13 @@ def _time(label: str, fn):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--defect-rate", type=float, default=0.01, help="share of rows per defect kind")
     parser.add_argument("--docs", action="store_true", help="also write Data Docs")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="  %(message)s")
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    products = synthetic_products(args.rows)
-    prices = synthetic_prices(args.rows)
+    products = synthetic_products(args.rows, args.defect_rate)
+    prices = synthetic_prices(args.rows, args.defect_rate)
     docs = Path(tempfile.mkdtemp(prefix="bench_docs_")) if args.docs else None
     print(f"{len(products):,} product rows, {len(prices):,} price rows, Data Docs: {docs or 'off'}")
     product_outcome, _ = _time("validate_products", lambda: validate_products(products, docs))

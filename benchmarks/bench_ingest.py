@@ -80,8 +80,11 @@ def ensure_xlsx(rows: int) -> Path:
         from openpyxl import Workbook
 
         WORK.mkdir(parents=True, exist_ok=True)
-        wb = Workbook(write_only=True)
-        ws = wb.create_sheet("经销商")
+        # A normal (not write-only) workbook records its <dimension> as Excel does; without it
+        # openpyxl, and so pandas, would scan the whole sheet once more just to size it.
+        wb = Workbook()
+        ws = wb.active
+        ws.title = "经销商"
         ws.append(COLUMNS)
         for row in partner_rows(rows).itertuples(index=False):
             ws.append([v or None for v in row])

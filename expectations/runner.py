@@ -9,8 +9,10 @@ duplicated (that is one of the defects).
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,8 +128,13 @@ def _check_columns(frame: pd.DataFrame, definition: SuiteDefinition, business_ke
 def _ephemeral_context(data_docs_dir: Path | None) -> gx.data_context.AbstractDataContext:
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    for site in list(context.list_data_docs_sites()):
-        context.delete_data_docs_site(site)  # the default site writes to a throw-away temp folder
+    for site, config in list(context.list_data_docs_sites().items()):
+        # The default site is a fresh temporary folder per context: drop it, and the folder if unused.
+        context.delete_data_docs_site(site)
+        folder = Path(config.get("store_backend", {}).get("base_directory", ""))
+        if folder.is_absolute() and folder.parent == Path(tempfile.gettempdir()) and folder.is_dir():
+            with contextlib.suppress(OSError):
+                folder.rmdir()
     if data_docs_dir is not None:
         context.add_data_docs_site(
             DOCS_SITE,

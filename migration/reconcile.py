@@ -394,7 +394,7 @@ def _conclude(
         total = _absolute_total(comparison, accepted)
         head = (
             f"{_defects(defects, 'defective monetary unit')} in {units:,} sampled by amount ({records:,} records) "
-            f"of {population:,} {label} records totalling {total:,.2f}: "
+            f"of {population:,} {label} records (absolute amounts totalling {total:,.2f}): "
         )
         sentence = head + (
             f"with {level} confidence less than {tolerable} of the {comparison.monetary_unit_column} is misstated."

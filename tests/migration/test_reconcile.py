@@ -189,7 +189,7 @@ def test_balances_are_sampled_by_monetary_unit(store):
             "source_system": ["ERP"] * 300,
             "partner_record_id": [f"E{i}" for i in range(300)],
             "partner_golden_id": partners["golden_id"],
-            "balance_amount": ["100.00"] * 299 + ["900000.00"],
+            "balance_amount": ["100.00"] * 299 + ["-900000.00"],  # a large prepayment
             "as_of_date": ["2026-10-31"] * 300,
         }
     )
@@ -203,7 +203,7 @@ def test_balances_are_sampled_by_monetary_unit(store):
     assert "ERP|E299|2026-10-31" in {k.key for k in result.sampled_keys}
     assert stratum.conclusion.startswith("0 defective monetary units in 59 sampled by amount (")
     assert stratum.conclusion.endswith(
-        "of 300 balance records totalling 929,900.00: with 95% confidence less than 5.0% of the "
+        "of 300 balance records (absolute amounts totalling 929,900.00): with 95% confidence less than 5.0% of the "
         "balance_amount is misstated."
     )
 
