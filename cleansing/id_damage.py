@@ -70,7 +70,8 @@ def detect_id_damage(
     if expectation and expectation.length:
         short = digits & (lengths > 0) & (lengths < expectation.length)
         damage[short & (damage.to_numpy() == "")] = LOST_LEADING_ZEROS
-    if _SCIENTIFIC_ANYWHERE.search("\x1f".join(text.tolist())):
+    joined = "\x1f".join(text.tolist())
+    if ("E+" in joined or "e+" in joined or "E-" in joined or "e-" in joined) and _SCIENTIFIC_ANYWHERE.search(joined):
         damage[text.str.fullmatch(_SCIENTIFIC).to_numpy(dtype=bool)] = SCIENTIFIC_NOTATION
     return damage
 

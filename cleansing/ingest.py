@@ -146,6 +146,8 @@ def ingest_file(mapping: SourceMapping, path: Path, label: str, batch_id: str, l
     reader = get_reader(mapping.format)
     options = {**mapping.options, "format": mapping.format, "keep_columns": mapping.source_columns(), "limits": limits}
     table = reader.read(path, options)
+    if table.frame.shape[1] == 0 and table.rejected:  # every row rejected by the reader: nothing to map
+        table.frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in mapping.source_columns()})
     check_source_columns(mapping, [str(c) for c in table.frame.columns], table.ambiguous_columns, str(path))
     file_hash = "" if mapping.format == "database" else file_sha256(path)
     provenance = FileProvenance(mapping.source_system, label, file_hash, batch_id, utc_now_iso())

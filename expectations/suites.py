@@ -145,6 +145,8 @@ def build_product_suite(
             "product name is missing",
             gxe.ExpectColumnValuesToNotBeNull,
         ),
+        # A blank GTIN is not a broken one: the product is usable, but stewards should fill it in.
+        _rule("gtin_present", "gtin", "warning", "GTIN is missing", gxe.ExpectColumnValuesToNotBeNull),
         _rule("gtin_valid", "gtin", "error", _gtin_reason, ExpectColumnValuesToBeValidGtin),
         _rule(
             "gtin_globally_unique",

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cleansing.text import normalise_text_series
 from mdm.dedupe import DedupeResult, deduplicate, standardise_for_spec
 from mdm.golden import GoldenRecords, build_golden_records, resolve_parent_golden_ids
 from mdm.spec import DedupeSpec, load_spec
@@ -131,9 +132,13 @@ def _golden_candidates(
     std = standardised.drop(columns=["record_id"]).add_prefix("std_")
     candidates = records.join(std)
     candidates = candidates.merge(clusters, on="record_id", how="left", validate="one_to_one")
+    original_phone = normalise_text_series(records["phone"]) if "phone" in records.columns else None
     for field, column in GOLDEN_FIELD_SOURCES[entity].items():
         if column in candidates.columns:
             candidates[field] = candidates[column]
+    if original_phone is not None:
+        # An invalid phone is kept as written (a steward fixes it), never silently dropped.
+        candidates["phone"] = candidates["phone"].fillna(original_phone.reindex(candidates.index))
     if entity == "customer":
         person = candidates.get("customer_kind") == "person"
         names = candidates["std_name_normalised"].where(~person, candidates["std_person_name"])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -149,6 +149,24 @@ class FieldComparison:
     """(column, old value, store value) for every column whose value was lost or changed."""
     enriched: list[str]
     """Columns the migration filled in where the old record had nothing (or only part)."""
+    withheld: list[str] = field(default_factory=list)
+    """Columns left blank in the store because the old value was flagged as damaged at ingest."""
+
+
+BENIGN_FLAGS = ("was_numeric",)
+"""Ingest flags that describe how a value was stored, not damage to it."""
+
+
+def damaged_columns(data_flags: Any) -> frozenset[str]:
+    """Columns an ingest ``data_flags`` value (``uscc:scientific_notation;phone:was_numeric``) marks as damaged."""
+    if not isinstance(data_flags, str) or not data_flags:
+        return frozenset()
+    damaged = set()
+    for flag in data_flags.split(";"):
+        column, _, kind = flag.partition(":")
+        if kind and kind not in BENIGN_FLAGS and not kind.endswith("_restored"):
+            damaged.add(column.strip())
+    return frozenset(damaged)
 
 
 PHONE_COLUMNS = frozenset({"phone"})
@@ -199,10 +217,13 @@ def compare_fields(
 
     A value that is blank in the old record and filled in the store, or an address the store
     completed (the old text is contained, in order, in the new), is enrichment, not a defect.
+    A value ingest flagged as damaged (``data_flags``) and left blank in the store is withheld.
     """
     table = TABLES[table_name]
     mismatches: list[tuple[str, str, str]] = []
     enriched: list[str] = []
+    withheld: list[str] = []
+    damaged = damaged_columns(old_row.get("data_flags"))
     for name in columns:
         column = table.c[name]
         old, new = comparable(old_row.get(name), column), comparable(store_row.get(name), column)
@@ -211,7 +232,10 @@ def compare_fields(
         if old is None or (name in ADDRESS_COLUMNS and isinstance(new, str) and _is_subsequence(old, new)):
             enriched.append(name)
             continue
+        if new is None and name in damaged:
+            withheld.append(name)
+            continue
         shown_old = display(normalise(old_row.get(name), column))
         shown_new = display(normalise(store_row.get(name), column))
         mismatches.append((name, shown_old, shown_new))
-    return FieldComparison(mismatches, enriched)
+    return FieldComparison(mismatches, enriched, withheld)

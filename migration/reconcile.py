@@ -64,12 +64,15 @@ def reconcile(
     seed: int | str = DEFAULT_SEED,
     quarantine: pd.DataFrame | None = None,
     finite_population: bool = False,
+    lineage: pd.DataFrame | None = None,
 ) -> ReconciliationResult:
     """Reconcile the canonical ``old`` frames (one per entity, as ingested) with the store.
 
     ``crosswalk`` and ``quarantine`` default to the store's own tables. A quarantined old row
     is recognised by its provenance (source system, file, sheet, row) or, failing that, by its
-    business key written as the canonical key values joined with ``|``.
+    business key written as the canonical key values joined with ``|``. ``lineage`` (golden_id,
+    field, source_system, source_record_id) limits a golden record's comparison to the fields
+    whose surviving value came from the sampled record; without it every compared field counts.
     """
     required = zero_defect_sample_size(confidence, tolerable_error_rate)
     result = ReconciliationResult(
@@ -104,7 +107,7 @@ def reconcile(
                 result.price_tiers.extend(_price_tiers(connection, accepted))
             stratum, sampled = _compare_sample(
                 connection, comparison, accepted, golden_ids, confidence, tolerable_error_rate,
-                seed, required, finite_population,
+                seed, required, finite_population, _lineage_lookup(lineage) if comparison.golden else None,
             )  # fmt: skip
             result.strata.append(stratum)
             result.sampled_keys.extend(sampled)
@@ -268,6 +271,7 @@ def _compare_sample(
     seed: int | str,
     required: int,
     finite_population: bool,
+    lineage: dict[tuple[str, str], tuple[str, str]] | None = None,
 ) -> tuple[StratumResult, list[SampledKey]]:
     keys = key_strings(accepted, comparison.old_key)
     population = int(keys.nunique())
@@ -289,16 +293,21 @@ def _compare_sample(
 
     mismatches: list[FieldMismatch] = []
     sampled: list[SampledKey] = []
-    defects = enriched = 0
+    defects = enriched = withheld = 0
     for (key, units), old_row, store_key in zip(
         drawn[["key", "units"]].itertuples(index=False, name=None),
         old_rows.to_dict("records"),
         store_keys,
         strict=True,
     ):
-        outcome = _compare_record(comparison, old_row, store_rows.get(store_key), columns, store_key)
+        own_columns = columns
+        if lineage is not None and store_key[0] is not None:
+            record = (str(old_row.get("source_system")), str(old_row.get("source_record_id")))
+            own_columns = [c for c in columns if lineage.get((store_key[0], c), record) == record]
+        outcome = _compare_record(comparison, old_row, store_rows.get(store_key), own_columns, store_key)
         found = outcome.mismatches
         enriched += len(outcome.enriched)
+        withheld += len(outcome.withheld)
         mismatches.extend(FieldMismatch(comparison.entity, key, c, o, s) for c, o, s in found)
         defects += int(units) if found else 0
         sampled.append(
@@ -312,7 +321,19 @@ def _compare_sample(
         comparison, accepted, population, method, units_total, len(drawn), defects, required, n,
         confidence, tolerable_error_rate, mismatches,
     )  # fmt: skip
-    return replace(stratum, enriched_fields=enriched), sampled
+    return replace(stratum, enriched_fields=enriched, withheld_fields=withheld), sampled
+
+
+def _lineage_lookup(lineage: pd.DataFrame | None) -> dict[tuple[str, str], tuple[str, str]] | None:
+    """(golden_id, field) → (source_system, source_record_id) the surviving value came from."""
+    if lineage is None or lineage.empty:
+        return None
+    return {
+        (g, f): (str(s), str(r))
+        for g, f, s, r in lineage[["golden_id", "field", "source_system", "source_record_id"]].itertuples(
+            index=False, name=None
+        )
+    }
 
 
 def _compare_record(

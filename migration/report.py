@@ -199,6 +199,7 @@ def render_html(result: ReconciliationResult) -> str:
                 "Defects",
                 "Upper bound",
                 "Fields enriched",
+                "Fields withheld (damaged at source)",
                 "Accepted",
             ],
             [
@@ -211,6 +212,7 @@ def render_html(result: ReconciliationResult) -> str:
                     s.defects,
                     f"{s.upper_bound * 100:.2f}%",
                     s.enriched_fields,
+                    s.withheld_fields,
                     "yes" if s.accepted else "no",
                 ]
                 for s in result.strata

@@ -233,7 +233,7 @@ def _has_padding(body: bytes, delimiter: str, codec: str) -> bool:
     d = delimiter.encode("ascii")
     probes = [b" " + d, d + b" ", b" \n", b"\n "]
     if delimiter != "\t":
-        probes += [b"\t"]
+        probes += [b"\t" + d, d + b"\t"]
     wide_space = "\u3000".encode(codec, errors="ignore")
     if wide_space:
         probes.append(wide_space)

@@ -99,7 +99,8 @@ def channel_store(
             **{f"{name}_rows": len(frame) for name, frame in frames.items()},
         }
     )
-    return {"batch_id": batch_id, "load_stats": summary, "quarantine": quarantine}
+    lineage = pd.concat([partner_golden.golden.lineage, customer_golden.golden.lineage], ignore_index=True)
+    return {"batch_id": batch_id, "load_stats": summary, "quarantine": quarantine, "lineage": lineage}
 
 
 def _customers_with_partner(
@@ -143,7 +144,7 @@ def reconciliation_report(
     }
     engine = create_store_engine(settings.store_url)
     try:
-        result = reconcile(old, engine, quarantine=channel_store["quarantine"])
+        result = reconcile(old, engine, quarantine=channel_store["quarantine"], lineage=channel_store["lineage"])
     finally:
         engine.dispose()
     files = write_report(result, settings.reports_dir)

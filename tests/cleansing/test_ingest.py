@@ -10,6 +10,8 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from channel_mdm.cli import main
 from channel_mdm.settings import PROJECT_ROOT
@@ -193,3 +195,35 @@ def test_ingest_command_writes_csvs_and_prints_the_counts(tmp_path: Path, capsys
     assert partner["source_record_id"].tolist() == ["C1"]
     quarantine = pd.read_csv(out / "quarantine.csv", dtype=str)
     assert quarantine["reason_code"].tolist() == ["unmapped_value", "bad_date"]
+
+
+def test_file_whose_every_line_is_rejected_is_all_quarantine(tmp_path: Path) -> None:
+    (tmp_path / "a.jsonl").write_text('{"acct_id": \n[1]\n', encoding="utf-8")
+    (tmp_path / "m.yaml").write_text(
+        "source_system: crm\nentity: partner\ntrust_rank: 3\nfile: a.jsonl\nformat: jsonl\n"
+        "columns:\n  source_record_id: acct_id\n  partner_name: acct_name\n", encoding="utf-8")
+    result = ingest_source(load_mapping(tmp_path / "m.yaml"), tmp_path, "b")
+    assert result.quarantined["reason_code"].tolist() == ["not_json", "not_an_object"]
+    assert result.accepted.empty
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["", "D1", "深圳", "2024-01-02", "x y"]), min_size=1, max_size=5), max_size=12))
+def test_every_csv_row_is_accepted_or_quarantined(rows: list[list[str]]) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        directory = Path(folder)
+        lines = ["code,name,created", *(",".join(r) for r in rows)]
+        (directory / "d.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (directory / "m.yaml").write_text(
+            "source_system: dms\nentity: partner\ntrust_rank: 2\nfile: d.csv\nformat: csv\n"
+            "options: {delimiter: ','}\ncolumns:\n  source_record_id: code\n  partner_name: name\n"
+            "  created_date: created\n", encoding="utf-8")
+        result = ingest_source(load_mapping(directory / "m.yaml"), directory, "b")
+        (report,) = result.file_reports
+        non_blank = sum(1 for r in rows if ",".join(r) != "")
+        assert report.error is None
+        assert report.rows_in == non_blank == len(result.accepted) + len(result.quarantined)
+        assert sorted([*result.accepted["source_row"], *result.quarantined["source_row"]]) == [
+            i for i, r in enumerate(rows, start=2) if ",".join(r) != ""]

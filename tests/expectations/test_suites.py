@@ -26,7 +26,7 @@ PRODUCT_ROWS = [
     ("11", "1001000009", "6901234567892", "蚝油", "500ml×12瓶/箱", "ctn", "0.13"),  # non-standard unit
     ("12", "1001000010", "6901234567892", "蚝油", "500ml×12瓶/箱", "箱", "0.10"),  # not a VAT rate
     ("13", "1001000011", "6901234567892", "礼盒", "见包装", "盒", "13%"),  # unreadable spec: warning only
-    ("14", "1001000012", "", "鸡精", "", "桶", "0"),  # blanks are unknown, not failures
+    ("14", "1001000012", "", "鸡精", "", "桶", "0"),  # blank GTIN: warning only; blank spec: not judged
 ]
 
 PRICE_COLUMNS = [
@@ -103,7 +103,9 @@ def test_product_error_rules(products: ValidationOutcome, rule: str, rows: set[s
     assert products.expectation(rule).unexpected_count == len(rows)
 
 
-@pytest.mark.parametrize(("rule", "rows"), [("gtin_globally_unique", {"10"}), ("spec_parseable", {"13"})])
+@pytest.mark.parametrize(
+    ("rule", "rows"), [("gtin_present", {"14"}), ("gtin_globally_unique", {"10"}), ("spec_parseable", {"13"})]
+)
 def test_product_warning_rules_list_rows_but_keep_them(
     products: ValidationOutcome, rule: str, rows: set[str]
 ) -> None:

@@ -240,3 +240,37 @@ def test_standardised_and_enriched_golden_values_are_not_defects(loaded_store, o
     (stratum,) = reconcile({"partner": old}, loaded_store, seed=1).strata
 
     assert (stratum.defects, stratum.enriched_fields, stratum.accepted) == (0, 1, True)
+
+
+def test_golden_fields_that_survived_from_another_record_are_not_compared_with_lineage(store):
+    """The primary record's phone lost to a better phone from another source: not a migration defect."""
+    import pandas as pd
+
+    from migration.load import load_all
+    from migration.reconcile import reconcile
+
+    old = pd.DataFrame(
+        {
+            "source_system": ["erp", "crm"],
+            "source_record_id": ["C1", "A-1"],
+            "partner_name": ["深圳市甲商贸有限公司", "深圳甲商贸有限公司"],
+            "phone": ["021-598040787", "021-59804078"],
+        }
+    )
+    golden = pd.DataFrame(
+        {"golden_id": ["P00000001"], "partner_name": ["深圳市甲商贸有限公司"], "phone": ["+862159804078"],
+         "primary_source_system": ["erp"], "primary_source_record_id": ["C1"], "source_count": [2]}
+    )
+    crosswalk = pd.DataFrame(
+        {"entity": "partner", "source_system": ["erp", "crm"], "source_record_id": ["C1", "A-1"],
+         "golden_id": "P00000001", "match_score": 1.0, "match_decision": "auto_merge"}
+    )
+    load_all(store, {"partner": golden, "crosswalk": crosswalk}, "b1")
+    lineage = pd.DataFrame(
+        {"golden_id": "P00000001", "field": ["partner_name", "phone"], "source_system": ["erp", "crm"],
+         "source_record_id": ["C1", "A-1"]}
+    )
+    without = reconcile({"partner": old}, store)
+    with_lineage = reconcile({"partner": old}, store, lineage=lineage)
+    assert without.strata[0].defects == 1
+    assert with_lineage.strata[0].defects == 0

@@ -140,7 +140,7 @@ def corpus_files() -> dict[str, bytes]:
                                  "D10003,杭州联华", DEALERS_ROWS[1].replace("D10002", "D10004")]).encode("utf-8"),
         "unterminated_quote.csv": _csv([DEALERS_ROWS[0], 'D10002,"广州联华,2024-02-03,1.00', DEALERS_ROWS[1]]).encode("utf-8"),
         "bad_json_line.jsonl": ('{"acct_id": "A-1", "acct_name": "深圳华润"}\n{"acct_id": "A-2", "acct_name": \n'
-                                '{"acct_id": "A-3", "acct_name": "杭州联华"}\n').encode("utf-8"),
+                                '{"acct_id": "A-3", "acct_name": "杭州联华"}\n').encode(),
         "array_not_objects.json": b'[1, "two", ["A-3"], {"acct_id": "A-4", "acct_name": "x"}]',
         "json_scalar.json": b'"just a string"',
         "broken_json_array.json": b'[{"acct_id": "A-1"}, {"acct_id": ',
