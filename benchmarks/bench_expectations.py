@@ -52,7 +52,9 @@ def synthetic_products(rows: int, defect_rate: float = 0.01, seed: int = 2026112
             "gtin": gtins,
             "product_name": np.where(rng.random(rows) < defect_rate / 2, "", "清泉谷天然矿泉水"),
             "spec": _SPECS[rng.choice(len(_SPECS), rows, p=_weights([0.4, 0.3, 0.1, 0.1, 0.1], defect_rate))],
-            "sales_unit": _UNITS[rng.choice(len(_UNITS), rows, p=_weights([0.5, 0.2, 0.1, 0.1, 0.1], defect_rate))],
+            "sales_unit": _UNITS[
+                rng.choice(len(_UNITS), rows, p=_weights([0.5, 0.2, 0.1, 0.1, 0.1], defect_rate))
+            ],
             "tax_rate": np.where(rng.random(rows) < defect_rate / 2, "0.10", "0.13"),
             "source_system": "erp",
             "source_file": "erp/products.xlsx",
@@ -67,7 +69,9 @@ def synthetic_prices(rows: int, defect_rate: float = 0.01, seed: int = 20261126)
     rng = np.random.default_rng(seed)
     skus = rows // 8
     sku = np.repeat(np.char.add("10", np.char.zfill(np.arange(skus).astype(str), 8)), 8)
-    tier = np.tile(np.array(["出厂价", "零售价", "一批价", "二批价", "一批价", "二批价", "一批价", "二批价"]), skus)
+    tier = np.tile(
+        np.array(["出厂价", "零售价", "一批价", "二批价", "一批价", "二批价", "一批价", "二批价"]), skus
+    )
     region = np.tile(np.array(["全国", "全国", *np.repeat(_REGIONS[:3], 2)]), skus)
     factory = np.repeat(rng.uniform(20, 200, skus), 8)
     step = np.tile(np.array([1.0, 1.6, 1.1, 1.2, 1.1, 1.2, 1.1, 1.2]), skus)
@@ -112,14 +116,21 @@ def main() -> None:
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     products = synthetic_products(args.rows, args.defect_rate)
     prices = synthetic_prices(args.rows, args.defect_rate)
-    docs = Path(tempfile.mkdtemp(prefix="bench_docs_")) if args.docs else None
-    print(f"{len(products):,} product rows, {len(prices):,} price rows, Data Docs: {docs or 'off'}")
-    product_outcome, _ = _time("validate_products", lambda: validate_products(products, docs))
-    price_outcome, _ = _time("validate_prices (with unknown_sku)", lambda: validate_prices(prices, product_outcome, docs))
+    with tempfile.TemporaryDirectory(prefix="bench_docs_") as folder:
+        docs = Path(folder) if args.docs else None
+        print(
+            f"{len(products):,} product rows, {len(prices):,} price rows, Data Docs: {'on' if docs else 'off'}"
+        )
+        product_outcome, _ = _time("validate_products", lambda: validate_products(products, docs))
+        price_outcome, _ = _time(
+            "validate_prices (with unknown_sku)", lambda: validate_prices(prices, product_outcome, docs)
+        )
     for outcome in (product_outcome, price_outcome):
         counts = outcome.rule_counts()
         failing = counts[counts["unexpected_count"] > 0]
-        print(f"{outcome.suite_name}: {len(outcome.passed):,} passed, {len(outcome.quarantined):,} quarantine rows")
+        print(
+            f"{outcome.suite_name}: {len(outcome.passed):,} passed, {len(outcome.quarantined):,} quarantine rows"
+        )
         print("  " + ", ".join(f"{r.rule}={r.unexpected_count:,}" for r in failing.itertuples()))
 
 

@@ -21,8 +21,22 @@ from cleansing.ingest import ingest_source
 from cleansing.mapping import load_mapping
 
 WORK = Path(__file__).resolve().parent / ".work"
-COLUMNS = ["dealer_code", "dealer_name", "credit_code", "dealer_level", "region", "province", "city", "addr",
-           "contact", "mobile", "tel", "email", "parent_code", "create_time"]
+COLUMNS = [
+    "dealer_code",
+    "dealer_name",
+    "credit_code",
+    "dealer_level",
+    "region",
+    "province",
+    "city",
+    "addr",
+    "contact",
+    "mobile",
+    "tel",
+    "email",
+    "parent_code",
+    "create_time",
+]
 MAPPING = """\
 source_system: dms
 entity: partner
@@ -48,7 +62,12 @@ columns:
   created_date: create_time
 """
 _TRADE = "华强宏达金源鑫盛恒通永泰嘉禾瑞丰隆昌天润福满"
-_CITIES = [("广东省", "深圳市", "华南"), ("浙江省", "杭州市", "华东"), ("北京市", "北京市", "华北"), ("四川省", "成都市", "西南")]
+_CITIES = [
+    ("广东省", "深圳市", "华南"),
+    ("浙江省", "杭州市", "华东"),
+    ("北京市", "北京市", "华北"),
+    ("四川省", "成都市", "西南"),
+]
 
 
 def partner_rows(count: int, seed: int = 20261126) -> pd.DataFrame:
@@ -58,11 +77,24 @@ def partner_rows(count: int, seed: int = 20261126) -> pd.DataFrame:
     rows = []
     for i in range(count):
         province, city, region = _CITIES[i % len(_CITIES)]
-        rows.append((
-            f"D{i:07d}", "" if i % 1000 == 7 else names[i % 5000], f"91440300{i:09d}X", "一级" if i % 3 else "二级",
-            region, province, city, f"{province}{city}科技园路{i % 997}号", "张三", f"138{i % 100000000:08d}",
-            "", f"d{i}@example.com", "" if i % 5 else f"D{i // 5:07d}", f"20{10 + i % 15}-0{1 + i % 9}-1{i % 9} 08:00:00",
-        ))
+        rows.append(
+            (
+                f"D{i:07d}",
+                "" if i % 1000 == 7 else names[i % 5000],
+                f"91440300{i:09d}X",
+                "一级" if i % 3 else "二级",
+                region,
+                province,
+                city,
+                f"{province}{city}科技园路{i % 997}号",
+                "张三",
+                f"138{i % 100000000:08d}",
+                "",
+                f"d{i}@example.com",
+                "" if i % 5 else f"D{i // 5:07d}",
+                f"20{10 + i % 15}-0{1 + i % 9}-1{i % 9} 08:00:00",
+            )
+        )
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
@@ -112,8 +144,10 @@ def main() -> None:
 
     csv_path = ensure_csv(args.csv_rows)
     seconds, rows, quarantined = time_ingest(csv_path, "csv", "{encoding: gbk}")
-    print(f"GBK CSV  {rows:>9,} rows  ingest {seconds:6.2f} s  {rows / seconds:>10,.0f} rows/s  "
-          f"(quarantined {quarantined:,}; target 200,000 rows/s: {'met' if rows / seconds >= 200_000 else 'MISSED'})")
+    print(
+        f"GBK CSV  {rows:>9,} rows  ingest {seconds:6.2f} s  {rows / seconds:>10,.0f} rows/s  "
+        f"(quarantined {quarantined:,}; target 200,000 rows/s: {'met' if rows / seconds >= 200_000 else 'MISSED'})"
+    )
 
     xlsx_path = ensure_xlsx(args.xlsx_rows)
     seconds, rows, quarantined = time_ingest(xlsx_path, "xlsx", "{}")
@@ -121,11 +155,15 @@ def main() -> None:
     frame = pd.read_excel(xlsx_path, engine="openpyxl", dtype=str)
     pandas_seconds = time.perf_counter() - start
     assert len(frame) == rows
-    print(f"xlsx     {rows:>9,} rows  ingest {seconds:6.2f} s  {rows / seconds:>10,.0f} rows/s  "
-          f"(quarantined {quarantined:,})")
-    print(f"pandas.read_excel(engine='openpyxl') {pandas_seconds:6.2f} s  {rows / pandas_seconds:>10,.0f} rows/s; "
-          f"ingest is {pandas_seconds / seconds:.2f}x pandas' read alone "
-          f"(target >= 1.00: {'met' if pandas_seconds >= seconds else 'MISSED'})")
+    print(
+        f"xlsx     {rows:>9,} rows  ingest {seconds:6.2f} s  {rows / seconds:>10,.0f} rows/s  "
+        f"(quarantined {quarantined:,})"
+    )
+    print(
+        f"pandas.read_excel(engine='openpyxl') {pandas_seconds:6.2f} s  {rows / pandas_seconds:>10,.0f} rows/s; "
+        f"ingest is {pandas_seconds / seconds:.2f}x pandas' read alone "
+        f"(target >= 1.00: {'met' if pandas_seconds >= seconds else 'MISSED'})"
+    )
 
 
 if __name__ == "__main__":

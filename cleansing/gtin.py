@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -76,6 +77,54 @@ def _between(numbers: np.ndarray, allowed: range) -> np.ndarray:
     return (numbers >= allowed.start) & (numbers < allowed.stop)
 
 
+@dataclass(frozen=True)
+class _GtinParts:
+    """The vectorised reading of a GTIN column that every public function builds on."""
+
+    lengths: np.ndarray
+    missing: np.ndarray
+    well_formed: np.ndarray
+    padded: np.ndarray
+    """GTIN-14 text of the well-formed values only."""
+    check_ok: np.ndarray
+
+
+def _read_gtins(values: pd.Series) -> _GtinParts:
+    text = _clean_text(values)
+    lengths = np.strings.str_len(text)
+    missing = (lengths == 0) | np.strings.isspace(text)
+    well_formed = np.strings.isdigit(text) & np.isin(lengths, list(GTIN_LENGTHS))
+    padded = (
+        np.strings.zfill(text[well_formed], 14).astype("U14") if well_formed.any() else np.zeros(0, "U14")
+    )
+    check_ok = np.zeros(len(text), dtype=bool)
+    check_ok[well_formed] = _check_digits_ok(padded)
+    return _GtinParts(lengths, missing, well_formed, padded, check_ok)
+
+
+def _prefix_numbers(parts: _GtinParts) -> tuple[np.ndarray, np.ndarray]:
+    """GS1 prefix text (well-formed values only) and its number per value (-1 when unknown)."""
+    # EAN-8 keeps its prefix in its own first digits; longer codes are read as GTIN-13 (GTIN-14 minus indicator).
+    is_ean8 = parts.lengths[parts.well_formed] == 8
+    prefix_text = np.where(
+        is_ean8, np.strings.slice(parts.padded, 6, 9), np.strings.slice(parts.padded, 1, 4)
+    ).astype(object)
+    numbers = np.full(len(parts.lengths), -1, dtype=np.int64)
+    if parts.well_formed.any():
+        numbers[parts.well_formed] = prefix_text.astype(np.int64)
+    return prefix_text, numbers
+
+
+def valid_gtin_mask(values: pd.Series) -> np.ndarray:
+    """True where the value is a well-formed GTIN with a correct check digit (the fast path for checks)."""
+    return _read_gtins(values).check_ok
+
+
+def restricted_circulation_mask(values: pd.Series) -> np.ndarray:
+    """True where a well-formed GTIN carries an in-store / variable-weight prefix (200–299)."""
+    return _between(_prefix_numbers(_read_gtins(values))[1], RESTRICTED_CIRCULATION_PREFIXES)
+
+
 def gtin_facts(values: pd.Series) -> pd.DataFrame:
     """Classify each GTIN and describe its GS1 prefix.
 
@@ -83,29 +132,15 @@ def gtin_facts(values: pd.Series) -> pd.DataFrame:
     ``gtin_status`` (one of :data:`GTIN_STATUSES`), ``gs1_prefix`` (3 digits, for well-formed codes),
     ``is_china_prefix`` and ``is_restricted_circulation`` (200–299: not globally unique, a steward flag).
     """
-    text = _clean_text(values)
-    lengths = np.strings.str_len(text)
-    missing = (lengths == 0) | np.strings.isspace(text)
-    well_formed = np.strings.isdigit(text) & np.isin(lengths, list(GTIN_LENGTHS))
-    padded = np.strings.zfill(text[well_formed], 14).astype("U14") if well_formed.any() else np.zeros(0, "U14")
-    check_ok = np.zeros(len(text), dtype=bool)
-    check_ok[well_formed] = _check_digits_ok(padded)
-
-    status = np.full(len(text), "malformed", dtype=object)
-    status[missing] = "missing"
-    status[well_formed] = np.where(check_ok[well_formed], "valid", "invalid_check_digit")
-    # EAN-8 keeps its prefix in its own first digits; longer codes are read as GTIN-13 (GTIN-14 minus indicator).
-    prefix_start = np.where(lengths[well_formed] == 8, 6, 1)
-    prefix_text = np.where(
-        prefix_start == 6, np.strings.slice(padded, 6, 9), np.strings.slice(padded, 1, 4)
-    ).astype(object)
-    prefix = np.full(len(text), None, dtype=object)
-    prefix[well_formed] = prefix_text
-    prefix_number = np.full(len(text), -1, dtype=np.int64)
-    if well_formed.any():
-        prefix_number[well_formed] = prefix_text.astype(np.int64)
-    gtin14 = np.full(len(text), None, dtype=object)
-    gtin14[check_ok] = padded[check_ok[well_formed]]
+    parts = _read_gtins(values)
+    status = np.full(len(parts.lengths), "malformed", dtype=object)
+    status[parts.missing] = "missing"
+    status[parts.well_formed] = np.where(parts.check_ok[parts.well_formed], "valid", "invalid_check_digit")
+    prefix_text, prefix_number = _prefix_numbers(parts)
+    prefix = np.full(len(parts.lengths), None, dtype=object)
+    prefix[parts.well_formed] = prefix_text
+    gtin14 = np.full(len(parts.lengths), None, dtype=object)
+    gtin14[parts.check_ok] = parts.padded[parts.check_ok[parts.well_formed]]
     return pd.DataFrame(
         {
             "gtin14": pd.array(gtin14, dtype="string"),

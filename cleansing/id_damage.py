@@ -29,6 +29,7 @@ _SCIENTIFIC = r"[+-]?\d(?:\.\d+)?[eE][+-]\d{1,3}"
 """The way Excel and Python write a large number: one digit, decimals, ``E+17``. A USCC may
 legitimately contain the letter E between digits, so the sign is required."""
 _SCIENTIFIC_ANYWHERE = re.compile(r"\d[eE][+-]\d")
+_LONG_DIGITS = re.compile(r"\x1f\d{16,}\x1f")
 
 
 @dataclass(frozen=True)
@@ -58,20 +59,27 @@ def detect_id_damage(
     """
     text = values.astype(object).where(values.notna(), "")
     damage = pd.Series("", index=values.index, dtype=object)
-    numeric = np.zeros(len(values), dtype=bool) if was_numeric is None else np.asarray(was_numeric, dtype=bool)
-    # Cheap whole-column screens first: a million IDs must not each go through a regular expression.
-    lengths = text.str.len().to_numpy()
-    digits = text.str.isdigit().to_numpy(dtype=bool)
-    long_digits = digits & (lengths > 15)
-    if long_digits.any():
-        trailing_zeros = np.zeros(len(values), dtype=bool)
-        trailing_zeros[long_digits] = text[long_digits].str.fullmatch(r"\d{15}0+").to_numpy(dtype=bool)
-        damage[long_digits & (numeric | trailing_zeros)] = TRUNCATED_15_DIGITS
-    if expectation and expectation.length:
-        short = digits & (lengths > 0) & (lengths < expectation.length)
-        damage[short & (damage.to_numpy() == "")] = LOST_LEADING_ZEROS
-    joined = "\x1f".join(text.tolist())
-    if ("E+" in joined or "e+" in joined or "E-" in joined or "e-" in joined) and _SCIENTIFIC_ANYWHERE.search(joined):
+    numeric = (
+        np.zeros(len(values), dtype=bool) if was_numeric is None else np.asarray(was_numeric, dtype=bool)
+    )
+    # Whole-column screens first (one join, a C-level search): a million IDs must not each go
+    # through a regular expression when, as usual, none of them is damaged.
+    joined = "\x1f" + "\x1f".join(map(str, text.tolist())) + "\x1f"
+    long_possible = _LONG_DIGITS.search(joined) is not None
+    if long_possible or (expectation and expectation.length):
+        lengths = text.str.len().to_numpy()
+        digits = text.str.isdigit().to_numpy(dtype=bool)
+        long_digits = digits & (lengths > 15)
+        if long_digits.any():
+            trailing_zeros = np.zeros(len(values), dtype=bool)
+            trailing_zeros[long_digits] = text[long_digits].str.fullmatch(r"\d{15}0+").to_numpy(dtype=bool)
+            damage[long_digits & (numeric | trailing_zeros)] = TRUNCATED_15_DIGITS
+        if expectation and expectation.length:
+            short = digits & (lengths > 0) & (lengths < expectation.length)
+            damage[short & (damage.to_numpy() == "")] = LOST_LEADING_ZEROS
+    if ("E+" in joined or "e+" in joined or "E-" in joined or "e-" in joined) and _SCIENTIFIC_ANYWHERE.search(
+        joined
+    ):
         damage[text.str.fullmatch(_SCIENTIFIC).to_numpy(dtype=bool)] = SCIENTIFIC_NOTATION
     return damage
 

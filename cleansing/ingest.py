@@ -94,7 +94,9 @@ def ingest_source(
             continue
         except Exception as exc:  # a reader bug must not stop the other files
             logger.debug("unexpected error reading %s", path, exc_info=True)
-            reports.append(FileReport(file=label, error=f"{path}: could not be read ({type(exc).__name__}: {exc})"))
+            reports.append(
+                FileReport(file=label, error=f"{path}: could not be read ({type(exc).__name__}: {exc})")
+            )
             continue
         accepted.append(mapped.accepted)
         quarantined.append(mapped.quarantined)
@@ -110,7 +112,11 @@ def ingest_source(
 
 
 def ingest_all(
-    mappings_dir: Path, sources_dir: Path, batch_id: str | None = None, progress: bool = True, limits: FileLimits | None = None
+    mappings_dir: Path,
+    sources_dir: Path,
+    batch_id: str | None = None,
+    progress: bool = True,
+    limits: FileLimits | None = None,
 ) -> dict[str, list[IngestResult]]:
     """Ingest every mapping in ``mappings_dir``; results grouped by canonical entity."""
     from tqdm import tqdm
@@ -125,7 +131,10 @@ def ingest_all(
             if report.error is None:
                 logger.info(
                     "%s: read %s rows, accepted %s, quarantined %s",
-                    report.file, f"{report.rows_in:,}", f"{report.accepted:,}", f"{report.quarantined:,}",
+                    report.file,
+                    f"{report.rows_in:,}",
+                    f"{report.accepted:,}",
+                    f"{report.quarantined:,}",
                 )
     return results
 
@@ -141,10 +150,17 @@ def _source_files(mapping: SourceMapping, sources_dir: Path) -> list[tuple[Path,
     return [(p, p.relative_to(sources_dir).as_posix()) for p in matches]
 
 
-def ingest_file(mapping: SourceMapping, path: Path, label: str, batch_id: str, limits: FileLimits) -> _MappedFile:
+def ingest_file(
+    mapping: SourceMapping, path: Path, label: str, batch_id: str, limits: FileLimits
+) -> _MappedFile:
     """Read one file and map it; raises :class:`UserError` when the file cannot be used at all."""
     reader = get_reader(mapping.format)
-    options = {**mapping.options, "format": mapping.format, "keep_columns": mapping.source_columns(), "limits": limits}
+    options = {
+        **mapping.options,
+        "format": mapping.format,
+        "keep_columns": mapping.source_columns(),
+        "limits": limits,
+    }
     table = reader.read(path, options)
     if table.frame.shape[1] == 0 and table.rejected:  # every row rejected by the reader: nothing to map
         table.frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in mapping.source_columns()})
@@ -193,7 +209,9 @@ def map_table(
                 values = values.where(values.notna(), spec.default)
             numeric = table.flag_mask("numeric", spec.sources[0])
             if column.type == "id":
-                values = _check_id_damage(values, numeric, spec.id_length, spec.restore_leading_zeros, name, flags)
+                values = _check_id_damage(
+                    values, numeric, spec.id_length, spec.restore_leading_zeros, name, flags
+                )
             serial = numeric if column.type == "date" else None
             values, problem = coerce(values, column.type, name, source_label, serial)
             problems += [problem] if problem else []
@@ -207,7 +225,9 @@ def map_table(
             missing = values.isna().to_numpy() & ~already
             if missing.any():
                 where = "+".join(mapping.spec(name).sources) if name in mapping.columns else name
-                reasons = pd.Series(f"required column {name} (from {where}) is empty", index=frame.index[missing])
+                reasons = pd.Series(
+                    f"required column {name} (from {where}) is empty", index=frame.index[missing]
+                )
                 problems.append(Problem(missing, name, "missing_required", reasons))
         canonical[name] = values
     result = pd.DataFrame(canonical, index=frame.index) if count else pd.DataFrame({c: [] for c in canonical})
@@ -233,26 +253,39 @@ def _excel_errors(table: RawTable, source: str, column: str) -> list[Problem]:
     if mask is None or not mask.any():
         return []
     values = table.frame[source][mask]
-    reasons = pd.Series([f"{source} holds the Excel error {v}; fix the formula or value in the workbook" for v in values], index=values.index)
+    reasons = pd.Series(
+        [f"{source} holds the Excel error {v}; fix the formula or value in the workbook" for v in values],
+        index=values.index,
+    )
     return [Problem(mask, column, "excel_error", reasons)]
 
 
 def _long_cells(table: RawTable, source: str, column: str) -> list[Problem]:
-    if source not in table.frame.columns or (table.longest_line is not None and table.longest_line <= MAX_CELL_CHARS):
+    if source not in table.frame.columns or (
+        table.longest_line is not None and table.longest_line <= MAX_CELL_CHARS
+    ):
         return []
     lengths = table.frame[source].astype(object).str.len().fillna(0).to_numpy()
     mask = lengths > MAX_CELL_CHARS
     if not mask.any():
         return []
     reasons = pd.Series(
-        [f"{source} holds {int(n):,} characters, more than the {MAX_CELL_CHARS:,} a cell may hold" for n in lengths[mask]],
+        [
+            f"{source} holds {int(n):,} characters, more than the {MAX_CELL_CHARS:,} a cell may hold"
+            for n in lengths[mask]
+        ],
         index=table.frame.index[mask],
     )
     return [Problem(mask, column, "cell_too_long", reasons)]
 
 
 def _check_id_damage(
-    values: pd.Series, numeric: np.ndarray | None, length: int | None, restore: bool, name: str, flags: list[tuple[np.ndarray, str]]
+    values: pd.Series,
+    numeric: np.ndarray | None,
+    length: int | None,
+    restore: bool,
+    name: str,
+    flags: list[tuple[np.ndarray, str]],
 ) -> pd.Series:
     damage = detect_id_damage(values, numeric, IdExpectation(length))
     damaged = damage.to_numpy() != ""
@@ -290,10 +323,18 @@ def _split(
     data_flags = _join_flags([(mask[good], flag) for mask, flag in flags], accepted.index)
     accepted = pd.concat([accepted, prov, data_flags.rename("data_flags")], axis=1).reset_index(drop=True)
     quarantined = pd.concat(
-        [_quarantine_problems(mapping, table, canonical, problems, bad, provenance), _quarantine_rejected(mapping, table, provenance)],
+        [
+            _quarantine_problems(mapping, table, canonical, problems, bad, provenance),
+            _quarantine_rejected(mapping, table, provenance),
+        ],
         ignore_index=True,
     )
-    report = FileReport(file=provenance.source_file, rows_in=table.rows_in, accepted=len(accepted), quarantined=len(quarantined))
+    report = FileReport(
+        file=provenance.source_file,
+        rows_in=table.rows_in,
+        accepted=len(accepted),
+        quarantined=len(quarantined),
+    )
     check_row_balance(RowBalance(report.file, report.rows_in, report.accepted, report.quarantined))
     if report.quarantined:
         codes = quarantined["reason_code"].value_counts()
@@ -324,12 +365,27 @@ def _business_keys(mapping: SourceMapping, canonical: pd.DataFrame) -> pd.Series
 
 
 def _quarantine_problems(
-    mapping: SourceMapping, table: RawTable, canonical: pd.DataFrame, problems: list[Problem], bad: np.ndarray, provenance: FileProvenance
+    mapping: SourceMapping,
+    table: RawTable,
+    canonical: pd.DataFrame,
+    problems: list[Problem],
+    bad: np.ndarray,
+    provenance: FileProvenance,
 ) -> pd.DataFrame:
     if not bad.any():
         return empty_quarantine()
     records = pd.concat(
-        [pd.DataFrame({"position": np.flatnonzero(p.mask), "column": p.column, "reason_code": p.reason_code, "reason": p.reasons.to_numpy()}) for p in problems],
+        [
+            pd.DataFrame(
+                {
+                    "position": np.flatnonzero(p.mask),
+                    "column": p.column,
+                    "reason_code": p.reason_code,
+                    "reason": p.reasons.to_numpy(),
+                }
+            )
+            for p in problems
+        ],
         ignore_index=True,
     )
     grouped = records.groupby("position", sort=True)

@@ -63,14 +63,18 @@ class SourceMapping(BaseModel):
     @field_validator("constants", mode="before")
     @classmethod
     def _constants_as_text(cls, value: Any) -> Any:
-        return {k: None if v is None else str(v) for k, v in value.items()} if isinstance(value, dict) else value
+        return (
+            {k: None if v is None else str(v) for k, v in value.items()} if isinstance(value, dict) else value
+        )
 
     @field_validator("value_maps", mode="before")
     @classmethod
     def _value_maps_as_text(cls, value: Any) -> Any:
         if not isinstance(value, dict):
             return value
-        return {n: {str(k): str(v) for k, v in m.items()} if isinstance(m, dict) else m for n, m in value.items()}
+        return {
+            n: {str(k): str(v) for k, v in m.items()} if isinstance(m, dict) else m for n, m in value.items()
+        }
 
     @property
     def path(self) -> Path | None:
@@ -111,7 +115,9 @@ def load_mapping(path: Path) -> SourceMapping:
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(f"{path}: cannot read the mapping ({exc})") from None
     if not isinstance(raw, dict):
-        raise UserError(f"{path}: a mapping must be a YAML dictionary with source_system, entity, format and columns")
+        raise UserError(
+            f"{path}: a mapping must be a YAML dictionary with source_system, entity, format and columns"
+        )
     try:
         mapping = SourceMapping(**raw)
     except ValidationError as exc:
@@ -201,7 +207,9 @@ def _parse_transforms(mapping: SourceMapping, column: str, path: Path) -> list[T
         if transform.name == "value_map" and isinstance(transform.argument, str):
             if transform.argument not in mapping.value_maps:
                 hint = _suggest(transform.argument, list(mapping.value_maps))
-                raise UserError(f"{path}: {key}: value map {transform.argument!r} is not defined under value_maps{hint}")
+                raise UserError(
+                    f"{path}: {key}: value map {transform.argument!r} is not defined under value_maps{hint}"
+                )
             transform = transform.with_table(mapping.value_maps[transform.argument])
         if transform.name in ("concat", "coalesce") and len(spec.sources) < 2:
             raise UserError(f"{path}: {key}: {transform.name} needs a list of source columns in 'from'")
@@ -209,11 +217,15 @@ def _parse_transforms(mapping: SourceMapping, column: str, path: Path) -> list[T
             raise UserError(f"{path}: {key}: {transform.name} must be the first transform")
         parsed.append(transform)
     if len(spec.sources) > 1 and not any(t.name in ("concat", "coalesce") for t in parsed):
-        raise UserError(f"{path}: columns.{column}: several source columns need a concat or coalesce transform")
+        raise UserError(
+            f"{path}: columns.{column}: several source columns need a concat or coalesce transform"
+        )
     return parsed
 
 
-def check_source_columns(mapping: SourceMapping, available: list[str], ambiguous: dict[str, str], source: str) -> None:
+def check_source_columns(
+    mapping: SourceMapping, available: list[str], ambiguous: dict[str, str], source: str
+) -> None:
     """Fail when a mapped source column is absent from (or ambiguous in) the file just read."""
     present = [*available, *VIRTUAL_COLUMNS]
     for column in mapping.columns:

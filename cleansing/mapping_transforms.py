@@ -138,7 +138,9 @@ def _concat(sources: list[pd.Series], separator: str) -> pd.Series:
     for other in sources[1:]:
         other = other.astype(object)
         joined = result.astype("str") + separator + other.astype("str")
-        result = joined.where(result.notna() & other.notna(), result.where(result.notna(), other)).astype(object)
+        result = joined.where(result.notna() & other.notna(), result.where(result.notna(), other)).astype(
+            object
+        )
     return blank_to_na(result)
 
 
@@ -149,7 +151,9 @@ def _coalesce(sources: list[pd.Series]) -> pd.Series:
     return result
 
 
-def _value_map(values: pd.Series, transform: Transform, column: str, source_label: str) -> tuple[pd.Series, Problem | None]:
+def _value_map(
+    values: pd.Series, transform: Transform, column: str, source_label: str
+) -> tuple[pd.Series, Problem | None]:
     table = dict(transform.table)
     mapped = values.map(table)
     unmapped = (values.notna() & mapped.isna()).to_numpy()
@@ -159,14 +163,21 @@ def _value_map(values: pd.Series, transform: Transform, column: str, source_labe
         return mapped.where(~unmapped, values).astype(object), None
     known = ", ".join(list(table)[:8])
     reasons = pd.Series(
-        [f"{source_label} value {v!r} is not in the value map for {column} (known: {known})" for v in values[unmapped]],
+        [
+            f"{source_label} value {v!r} is not in the value map for {column} (known: {known})"
+            for v in values[unmapped]
+        ],
         index=values.index[unmapped],
     )
     return mapped.astype(object), Problem(unmapped, column, "unmapped_value", reasons)
 
 
 def parse_dates(
-    values: pd.Series, formats: tuple[str, ...], column: str, source_label: str, excel_serial: np.ndarray | None = None
+    values: pd.Series,
+    formats: tuple[str, ...],
+    column: str,
+    source_label: str,
+    excel_serial: np.ndarray | None = None,
 ) -> tuple[pd.Series, Problem | None]:
     """Parse text to ISO ``YYYY-MM-DD`` trying each format; a datetime keeps only its date."""
     text = values.astype(object).where(values.notna(), None)
@@ -188,7 +199,8 @@ def parse_dates(
         return iso, None
     expected = " or ".join(_format_hint(f) for f in formats)
     reasons = pd.Series(
-        [f"{source_label} value {v!r} is not a date (expected {expected})" for v in text[bad]], index=values.index[bad]
+        [f"{source_label} value {v!r} is not a date (expected {expected})" for v in text[bad]],
+        index=values.index[bad],
     )
     return iso, Problem(bad, column, "bad_date", reasons)
 
@@ -204,11 +216,22 @@ def _likely_first(text: pd.Series, formats: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _format_hint(fmt: str) -> str:
-    return fmt.replace("%Y", "YYYY").replace("%m", "MM").replace("%d", "DD").replace("%H", "hh").replace("%M", "mm").replace("%S", "ss")
+    return (
+        fmt.replace("%Y", "YYYY")
+        .replace("%m", "MM")
+        .replace("%d", "DD")
+        .replace("%H", "hh")
+        .replace("%M", "mm")
+        .replace("%S", "ss")
+    )
 
 
 def coerce(
-    values: pd.Series, kind: ColumnType, column: str, source_label: str, excel_serial: np.ndarray | None = None
+    values: pd.Series,
+    kind: ColumnType,
+    column: str,
+    source_label: str,
+    excel_serial: np.ndarray | None = None,
 ) -> tuple[pd.Series, Problem | None]:
     """Coerce transformed text to the canonical column type: ids and text stay text."""
     if kind in ("id", "text"):
@@ -222,13 +245,19 @@ def coerce(
         result[lowered.isin(_TRUE)] = True
         result[lowered.isin(_FALSE)] = False
         bad = (text.notna() & result.isna()).to_numpy()
-        return result, _problem(bad, text, column, "bad_boolean", source_label, "is not yes/no (true/false, 是/否, 1/0)")
+        return result, _problem(
+            bad, text, column, "bad_boolean", source_label, "is not yes/no (true/false, 是/否, 1/0)"
+        )
     cleaned = text.str.replace(_MONEY_NOISE, "", regex=True) if kind == "decimal" else text
     pattern = _DECIMAL if kind == "decimal" else r"[+-]?\d+"
     ok = cleaned.str.fullmatch(pattern, na=False).to_numpy()
     bad = text.notna().to_numpy() & ~ok
     if kind == "decimal":
-        result = pd.Series([Decimal(v) if good else None for v, good in zip(cleaned.tolist(), ok, strict=True)], index=values.index, dtype=object)
+        result = pd.Series(
+            [Decimal(v) if good else None for v, good in zip(cleaned.tolist(), ok, strict=True)],
+            index=values.index,
+            dtype=object,
+        )
         return result, _problem(bad, text, column, "bad_decimal", source_label, "is not a number")
     result = pd.Series(pd.NA, index=values.index, dtype="Int64")
     if ok.any():
@@ -236,7 +265,9 @@ def coerce(
     return result, _problem(bad, text, column, "bad_integer", source_label, "is not a whole number")
 
 
-def _problem(bad: np.ndarray, text: pd.Series, column: str, code: str, source_label: str, what: str) -> Problem | None:
+def _problem(
+    bad: np.ndarray, text: pd.Series, column: str, code: str, source_label: str, what: str
+) -> Problem | None:
     if not bad.any():
         return None
     reasons = pd.Series([f"{source_label} value {v!r} {what}" for v in text[bad]], index=text.index[bad])

@@ -21,13 +21,6 @@ import yaml
 from channel_mdm.errors import UserError
 
 UNITS_PATH = Path(__file__).resolve().parent.parent / "expectations" / "config" / "units.yaml"
-SPEC_COLUMNS: tuple[str, ...] = (
-    "net_content",
-    "net_content_unit",
-    "units_per_case",
-    "inner_unit",
-    "case_unit",
-)
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,9 @@ def utc_now_iso() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def provenance_frame(provenance: FileProvenance, source_rows: np.ndarray, source_sheets: np.ndarray, index: pd.Index) -> pd.DataFrame:
+def provenance_frame(
+    provenance: FileProvenance, source_rows: np.ndarray, source_sheets: np.ndarray, index: pd.Index
+) -> pd.DataFrame:
     """The provenance columns for rows of one file, in :data:`PROVENANCE_COLUMNS` order."""
     count = len(index)
     frame = pd.DataFrame(

@@ -54,7 +54,10 @@ ORIGINAL_CELL_CHARS = 1_000
 def original_json(cells: pd.DataFrame) -> list[str]:
     """The original cells of each row as a JSON object (blank cells as null, keys in file order)."""
     clean = cells.astype(object).where(cells.notna(), None)
-    return [json.dumps({k: cut_original(v) for k, v in record.items()}, ensure_ascii=False, default=str) for record in clean.to_dict("records")]
+    return [
+        json.dumps({k: cut_original(v) for k, v in record.items()}, ensure_ascii=False, default=str)
+        for record in clean.to_dict("records")
+    ]
 
 
 def cut_original(value: object) -> object:

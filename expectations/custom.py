@@ -20,7 +20,7 @@ from great_expectations.expectations.metrics.map_metric_provider import (
     column_condition_partial,
 )
 
-from cleansing.gtin import gtin_facts
+from cleansing.gtin import restricted_circulation_mask, valid_gtin_mask
 from cleansing.product_specs import load_unit_vocabulary, parse_specs
 
 _DATE_PATTERN = r"\d{4}-\d{2}-\d{2}(?:[ T]00:00:00)?"
@@ -75,7 +75,7 @@ class ColumnValuesValidGtin(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, **kwargs) -> pd.Series:
-        return gtin_facts(column)["gtin_status"].eq("valid").to_numpy(dtype=bool)
+        return valid_gtin_mask(column)
 
 
 class ColumnValuesGloballyUniqueGtin(ColumnMapMetricProvider):
@@ -83,7 +83,7 @@ class ColumnValuesGloballyUniqueGtin(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, **kwargs) -> pd.Series:
-        return ~gtin_facts(column)["is_restricted_circulation"].to_numpy(dtype=bool)
+        return ~restricted_circulation_mask(column)
 
 
 class ColumnValuesParseableSpec(ColumnMapMetricProvider):

@@ -141,7 +141,9 @@ def _tier_inversions(prices: pd.DataFrame, periods: pd.DataFrame, tiers: PriceTi
     ranked = _with_national_prices_in_each_region(ranked)
     n_regions = int(periods["region"].max()) + 2
     sku, region = ranked["sku"].to_numpy(), ranked["region"].to_numpy()
-    left, right = _overlapping_pairs(ranked, np.where((sku >= 0) & (region >= 0), sku * n_regions + region, -1))
+    left, right = _overlapping_pairs(
+        ranked, np.where((sku >= 0) & (region >= 0), sku * n_regions + region, -1)
+    )
     rank, price = ranked["rank"].to_numpy(), ranked["price"].to_numpy()
     lower = rank[left] < rank[right]
     higher = rank[left] > rank[right]
@@ -166,14 +168,19 @@ def _tier_inversions(prices: pd.DataFrame, periods: pd.DataFrame, tiers: PriceTi
 
 
 def add_price_checks(
-    prices: pd.DataFrame, tiers: PriceTierOrder, valid_skus: pd.Series | None = None
+    prices: pd.DataFrame,
+    tiers: PriceTierOrder,
+    valid_skus: pd.Series | None = None,
+    rejected_skus: pd.Series | None = None,
 ) -> pd.DataFrame:
     """Return a copy of ``prices`` with helper columns for the price suite.
 
     ``effective_from_date``/``effective_to_date`` hold the parsed dates; ``check_period_overlap`` and
     ``check_tier_inversion`` describe the conflicting row (null when none); ``check_unknown_sku`` is set
-    when ``valid_skus`` is given and the row's SKU is not in it. Both rows of a conflicting pair are
-    flagged: which of the two is wrong is a steward's call. Effective periods include both end dates.
+    when ``valid_skus`` is given and the row's SKU is not in it, saying whether the product failed its
+    own standard (it is in ``rejected_skus``) or is not in the product master at all. Both rows of a
+    conflicting pair are flagged: which of the two is wrong is a steward's call. Effective periods
+    include both end dates.
     """
     out = prices.copy()
     periods = _periods(prices, tiers)
@@ -182,10 +189,21 @@ def add_price_checks(
     out[PERIOD_OVERLAP] = _period_overlaps(prices, periods)
     out[TIER_INVERSION] = _tier_inversions(prices, periods, tiers)
     if valid_skus is not None:
-        known = prices["sku_code"].isin(set(valid_skus.dropna().astype(str))).to_numpy(dtype=bool)
-        unknown = prices["sku_code"].notna().to_numpy(dtype=bool) & ~known
-        message = np.full(len(prices), None, dtype=object)
-        skus = prices["sku_code"].to_numpy(dtype=object)[unknown].astype(str)
-        message[unknown] = np.char.add(np.char.add("SKU ", skus), " is not among the valid products")
-        out[UNKNOWN_SKU] = message
+        out[UNKNOWN_SKU] = _unknown_skus(prices["sku_code"], valid_skus, rejected_skus)
     return out
+
+
+def _unknown_skus(skus: pd.Series, valid_skus: pd.Series, rejected_skus: pd.Series | None) -> np.ndarray:
+    known = skus.isin(set(valid_skus.dropna().astype(str))).to_numpy(dtype=bool)
+    unknown = skus.notna().to_numpy(dtype=bool) & ~known
+    rejected = np.zeros(len(skus), dtype=bool)
+    if rejected_skus is not None:
+        rejected = unknown & skus.isin(set(rejected_skus.dropna().astype(str))).to_numpy(dtype=bool)
+    message = np.full(len(skus), None, dtype=object)
+    codes = skus.to_numpy(dtype=object)
+    for mask, ending in (
+        (unknown & ~rejected, " is not in the product master"),
+        (rejected, " failed the product standard (see the product quarantine)"),
+    ):
+        message[mask] = np.char.add(np.char.add("SKU ", codes[mask].astype(str)), ending)
+    return message

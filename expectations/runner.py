@@ -337,13 +337,16 @@ def validate_prices(
     ``passed`` rows are used) or a frame of products already accepted. When given, a price whose SKU
     is not among them fails ``unknown_sku``.
     """
-    valid_skus = None
+    valid_skus = rejected_skus = None
     if isinstance(products, ValidationOutcome):
         valid_skus = products.passed["sku_code"]
+        errors = products.quarantined[products.quarantined["severity"] == "error"]
+        rejected_skus = errors["sku_code"] if "sku_code" in errors.columns else None
     elif products is not None:
         if "sku_code" not in products.columns:
             raise UserError(
                 "products: missing column sku_code; pass the valid products (e.g. validate_products(...).passed)"
             )
         valid_skus = products["sku_code"]
-    return validate_frame(frame, build_price_suite(valid_skus=valid_skus), PRICE_KEY, data_docs_dir)
+    suite = build_price_suite(valid_skus=valid_skus, rejected_skus=rejected_skus)
+    return validate_frame(frame, suite, PRICE_KEY, data_docs_dir)

@@ -131,6 +131,8 @@ def build_product_suite(
         _rule(
             "sku_code_present", "sku_code", "error", "SKU code is missing", gxe.ExpectColumnValuesToNotBeNull
         ),
+        # GX flags every occurrence of a duplicated code, and both rows are quarantined on purpose:
+        # which copy is the real product is a steward's (or survivorship's) decision, not first-come.
         _rule(
             "sku_code_unique",
             "sku_code",
@@ -185,9 +187,12 @@ def build_product_suite(
 
 
 def build_price_suite(
-    tiers: PriceTierOrder | None = None, valid_skus: pd.Series | None = None
+    tiers: PriceTierOrder | None = None,
+    valid_skus: pd.Series | None = None,
+    rejected_skus: pd.Series | None = None,
 ) -> SuiteDefinition:
-    """The price-list standard; with ``valid_skus``, prices of SKUs outside it fail ``unknown_sku``."""
+    """The price-list standard; with ``valid_skus``, prices of SKUs outside it fail ``unknown_sku``
+    (``rejected_skus``, the products that failed their own standard, only sharpen the reason)."""
     tiers = tiers or load_price_tiers()
     accepted = tiers.accepted_values
     rules = [
@@ -290,7 +295,7 @@ def build_price_suite(
         )
 
     def prepare(frame: pd.DataFrame) -> pd.DataFrame:
-        return price_checks.add_price_checks(frame, tiers, valid_skus)
+        return price_checks.add_price_checks(frame, tiers, valid_skus, rejected_skus)
 
     return SuiteDefinition(
         "prices",

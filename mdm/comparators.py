@@ -128,11 +128,16 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     full_a, full_b, _ = _pair(cols, "name_normalised", left, right)
     a, b, known = _pair(cols, "name_core", left, right)
     ta, tb, tknown = _pair(cols, "name_trade", left, right)
-    jw = _scores(a, b, known, JaroWinkler.normalized_similarity)
-    token_set = _scores(a, b, known, fuzz.token_set_ratio)
-    ratio = _scores(a, b, known, fuzz.ratio)
-    exact = known & (full_a == full_b)
     core_exact = known & (a == b)
+    # Fuzzy scores only where needed: most candidate pairs are equal or clearly apart.
+    fuzzy = known & ~core_exact
+    jw = _scores(a, b, fuzzy, JaroWinkler.normalized_similarity)
+    has_space = cols.derived("name_core_has_space", lambda c: np.array(
+        [v is not None and " " in v for v in c.values("name_core")], dtype=bool))
+    wordy = fuzzy & (jw < 0.92) & (has_space[left] | has_space[right])
+    token_set = _scores(a, b, wordy, fuzz.token_set_ratio)
+    ratio = _scores(a, b, fuzzy & (jw < 0.8), fuzz.ratio)
+    exact = core_exact & (full_a == full_b)
     close = known & ((jw >= 0.92) | (token_set >= 95))
     # Same trade name, another industry word: a rewording (商贸/贸易) or a sister company.
     trade_only = known & tknown & (ta == tb)
@@ -361,7 +366,8 @@ def compare_person_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray)
     dist = np.full(len(a), 99, dtype=np.int32)
     if known.any():
         dist[known] = process.cpdist(list(a[known]), list(b[known]), scorer=Levenshtein.distance, workers=-1)
-    lengths = np.array([len(x) if x is not None else 0 for x in a], dtype=np.int32)
+    lengths = cols.derived("person_name_length", lambda c: np.array(
+        [len(v) if v is not None else 0 for v in c.values("person_name")], dtype=np.int32))[left]
     exact = known & (a == b)
     close = known & ((jw >= 0.94) | (token_set >= 100) | ((dist <= 1) & (lengths >= 3)))
     somewhat = known & ((jw >= 0.85) | (dist <= 1))

@@ -20,7 +20,6 @@ import pandas as pd
 
 from mdm.comparators import DEFAULT_COMPARISONS, Comparison, ComparisonLevel, FrameColumns, compare_pairs
 
-
 MAX_PRIOR = 1e-3
 """Upper bound on the random-pair match probability learned from a file."""
 
@@ -154,6 +153,22 @@ def estimate_u_from_random_pairs(
     return params
 
 
+def distinct_patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows of the level matrix and their counts, via one int64 code per row
+    (``np.unique(axis=0)`` sorts rows as structured values and is far slower on millions)."""
+    bits = max(int(levels.max()).bit_length(), 1) if len(levels) else 1
+    if bits * levels.shape[1] > 62:
+        return np.unique(levels, axis=0, return_counts=True)
+    shifts = np.arange(levels.shape[1] - 1, -1, -1, dtype=np.int64) * bits  # first column most significant
+    codes = (levels.astype(np.int64) << shifts).sum(axis=1)
+    codes = np.sort(codes, kind="stable")
+    starts = np.r_[0, np.flatnonzero(np.diff(codes)) + 1]
+    counts = np.diff(np.r_[starts, len(codes)])
+    distinct = codes[starts]
+    patterns = ((distinct[:, None] >> shifts) & ((1 << bits) - 1)).astype(levels.dtype)
+    return patterns, counts
+
+
 def estimate_m_by_em(
     levels: np.ndarray,
     params: ModelParameters,
@@ -172,7 +187,7 @@ def estimate_m_by_em(
     """
     if len(levels) == 0:
         return params
-    patterns, counts = np.unique(levels, axis=0, return_counts=True)
+    patterns, counts = distinct_patterns(levels)
     lam = 0.1
     for _ in range(max_iterations):
         post = _posterior(patterns, params, lam)

@@ -47,7 +47,7 @@ class DedupeSpec:
     entity: str = "auto"
     columns: dict[str, list[str]] = field(default_factory=dict)
     thresholds: Thresholds = field(default_factory=Thresholds)
-    max_block_size: int = 100
+    max_block_size: int = 1000
     source: str = "<spec>"
 
     def mapped_columns(self) -> list[tuple[str, str]]:
@@ -148,7 +148,7 @@ def parse_spec(data: Any, source: str = "<spec>") -> DedupeSpec:
                 f"{source}: thresholds.review ({thresholds.review}) must not exceed "
                 f"thresholds.auto_merge ({thresholds.auto_merge})"
             )
-    max_block_size = data.get("max_block_size", 100)
+    max_block_size = data.get("max_block_size", 1000)
     if isinstance(max_block_size, bool) or not isinstance(max_block_size, int) or max_block_size < 2:
         raise UserError(f"{source}: max_block_size must be a whole number of at least 2, not {max_block_size!r}")
     return DedupeSpec(record_id.strip(), entity, columns, thresholds, max_block_size, source)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dagster as dg
+
 from pipelines.defs import ingest, matching, store, validation
 from pipelines.defs.resources import ChannelMdmConfig
 from pipelines.defs.schedules import master_data_sync_job, nightly_master_data_sync

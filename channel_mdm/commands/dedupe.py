@@ -61,14 +61,41 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run)
 
 
-def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
-    """Read a CSV or xlsx with every column as text; blank cells stay empty strings."""
+HEADER_SEARCH_ROWS = 20
+"""How far down a sheet to look for the header row (exports often start with a title and group headers)."""
+
+
+def _promote_header(raw: pd.DataFrame, expected: list[str]) -> pd.DataFrame:
+    """Use the first row (of the top few) holding the most expected column names as the header."""
+    best_row, best_hits = 0, -1
+    for i in range(min(HEADER_SEARCH_ROWS, len(raw))):
+        values = {str(v).strip() for v in raw.iloc[i].tolist()}
+        hits = sum(name in values for name in expected)
+        if hits > best_hits:
+            best_row, best_hits = i, hits
+    header = [str(v).strip() for v in raw.iloc[best_row].tolist()]
+    body = raw.iloc[best_row + 1 :].reset_index(drop=True)
+    body.columns = header
+    body.attrs["first_data_row"] = best_row + 2  # 1-based row number of the first record in the file
+    # Drop unnamed, entirely empty trailing columns that spreadsheets leave behind.
+    keep = [c != "" or body.iloc[:, j].str.strip().ne("").any() for j, c in enumerate(header)]
+    return body.loc[:, keep]
+
+
+def read_table(path: Path, sheet: str | None = None, expected_columns: list[str] | None = None) -> pd.DataFrame:
+    """Read a CSV or xlsx with every column as text; blank cells stay empty strings.
+
+    The header is the row among the first few that names the most ``expected_columns`` (the
+    spec's columns), so title rows and grouped headers above it are skipped.
+    """
     if not path.is_file():
         raise UserError(f"{path}: input file not found")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         try:
-            frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, na_filter=False, engine="openpyxl")
+            frame = pd.read_excel(
+                path, sheet_name=sheet or 0, dtype=str, na_filter=False, engine="openpyxl", header=None
+            )
         except ValueError as exc:
             if sheet and "not found" in str(exc):
                 from openpyxl import load_workbook
@@ -86,7 +113,8 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
         for encoding in ENCODINGS:
             try:
                 frame = pd.read_csv(
-                    path, dtype=str, na_filter=False, encoding=encoding, sep="\t" if suffix == ".tsv" else ","
+                    path, dtype=str, na_filter=False, encoding=encoding, sep="\t" if suffix == ".tsv" else ",",
+                    header=None,
                 )
                 break
             except UnicodeDecodeError:
@@ -97,19 +125,20 @@ def read_table(path: Path, sheet: str | None = None) -> pd.DataFrame:
             raise UserError(f"{path}: cannot decode the file as UTF-8 or GBK; save it as UTF-8 CSV")
     else:
         raise UserError(f"{path}: unsupported file type '{path.suffix}'; use .csv or .xlsx")
-    frame.columns = [str(c).strip() for c in frame.columns]
-    return frame
+    if frame.empty:
+        raise UserError(f"{path}: the file is empty")
+    return _promote_header(frame, expected_columns or [])
 
 
-def _check_record_ids(frame: pd.DataFrame, column: str, path: Path) -> None:
+def _check_record_ids(frame: pd.DataFrame, column: str, path: Path, first_data_row: int) -> None:
     ids = frame[column].str.strip()
     blank = ids == ""
     if blank.any():
-        row = int(blank.to_numpy().argmax()) + 2  # 1-based, after the header row
+        row = int(blank.to_numpy().argmax()) + first_data_row
         raise UserError(f"{path}: row {row}: column '{column}' is empty; every record needs its own id")
     duplicated = ids.duplicated(keep="first")
     if duplicated.any():
-        row = int(duplicated.to_numpy().argmax()) + 2
+        row = int(duplicated.to_numpy().argmax()) + first_data_row
         raise UserError(
             f"{path}: row {row}: record id '{ids[duplicated].iloc[0]}' in column '{column}' appears more than "
             "once; record ids must be unique"
@@ -122,12 +151,12 @@ def run(args: argparse.Namespace) -> int:
     from mdm.spec import load_spec
 
     spec = load_spec(args.spec)
-    frame = read_table(args.input, args.sheet)
+    frame = read_table(args.input, args.sheet, [name for _, name in spec.mapped_columns()])
     log.info("read %s rows and %s columns from %s", f"{len(frame):,}", len(frame.columns), args.input)
     if frame.empty:
         raise UserError(f"{args.input}: no data rows below the header")
     spec.validate_columns(frame.columns, str(args.input))
-    _check_record_ids(frame, spec.record_id, args.input)
+    _check_record_ids(frame, spec.record_id, args.input, frame.attrs.get("first_data_row", 2))
     params = None
     if args.model:
         try:

@@ -28,15 +28,31 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         ),
         epilog="Example: channel-mdm ingest --sources sample_data/sources --out .data/ingest",
     )
-    parser.add_argument("--sources", type=Path, default=settings.sources_dir,
-                        help="folder holding the source files (default: %(default)s)")
-    parser.add_argument("--mappings", type=Path, default=settings.mappings_dir,
-                        help="folder of source-mapping YAML files (default: %(default)s)")
-    parser.add_argument("--out", type=Path, default=settings.data_dir / "ingest",
-                        help="folder for <entity>.csv, quarantine.csv and file_reports.csv (default: %(default)s)")
+    parser.add_argument(
+        "--sources",
+        type=Path,
+        default=settings.sources_dir,
+        help="folder holding the source files (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--mappings",
+        type=Path,
+        default=settings.mappings_dir,
+        help="folder of source-mapping YAML files (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=settings.data_dir / "ingest",
+        help="folder for <entity>.csv, quarantine.csv and file_reports.csv (default: %(default)s)",
+    )
     parser.add_argument("--batch-id", default=None, help="batch id stamped on every row (default: a new one)")
-    parser.add_argument("--max-file-mb", type=float, default=2048,
-                        help="refuse source files larger than this many megabytes (default: %(default)s)")
+    parser.add_argument(
+        "--max-file-mb",
+        type=float,
+        default=2048,
+        help="refuse source files larger than this many megabytes (default: %(default)s)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -46,7 +62,9 @@ def run(args: argparse.Namespace) -> int:
     from cleansing.readers.checks import FileLimits
 
     if not args.sources.is_dir():
-        raise UserError(f"--sources {args.sources}: folder not found; run 'channel-mdm generate' or pass --sources")
+        raise UserError(
+            f"--sources {args.sources}: folder not found; run 'channel-mdm generate' or pass --sources"
+        )
     if args.out.exists() and not args.out.is_dir():
         raise UserError(f"--out {args.out}: is a file, not a folder")
     if not args.max_file_mb > 0:
@@ -66,9 +84,17 @@ def run(args: argparse.Namespace) -> int:
         for result in entity_results:
             quarantine.append(result.quarantined)
             for report in result.file_reports:
-                reports.append({"mapping": result.mapping_name, "entity": entity, "file": report.file,
-                                "rows_in": report.rows_in, "accepted": report.accepted,
-                                "quarantined": report.quarantined, "error": report.error or ""})
+                reports.append(
+                    {
+                        "mapping": result.mapping_name,
+                        "entity": entity,
+                        "file": report.file,
+                        "rows_in": report.rows_in,
+                        "accepted": report.accepted,
+                        "quarantined": report.quarantined,
+                        "error": report.error or "",
+                    }
+                )
     quarantined = pd.concat(quarantine, ignore_index=True) if quarantine else pd.DataFrame()
     quarantined.to_csv(args.out / "quarantine.csv", index=False, encoding="utf-8")
     table = pd.DataFrame(reports)
@@ -80,15 +106,24 @@ def run(args: argparse.Namespace) -> int:
 def format_file_reports(table: pd.DataFrame, batch_id: str) -> str:
     """A plain-text table: one line per file with rows in / accepted / quarantined, then totals."""
     width = max([len("file"), *(len(str(f)) for f in table["file"])])
-    lines = [f"batch {batch_id}", f"{'file':<{width}}  {'entity':<9} {'rows in':>9} {'accepted':>9} {'quarantined':>11}"]
+    lines = [
+        f"batch {batch_id}",
+        f"{'file':<{width}}  {'entity':<9} {'rows in':>9} {'accepted':>9} {'quarantined':>11}",
+    ]
     for row in table.itertuples(index=False):
         if row.error:
             lines.append(f"{row.file:<{width}}  {row.entity:<9} ERROR {row.error}")
         else:
-            lines.append(f"{row.file:<{width}}  {row.entity:<9} {row.rows_in:>9,} {row.accepted:>9,} {row.quarantined:>11,}")
+            lines.append(
+                f"{row.file:<{width}}  {row.entity:<9} {row.rows_in:>9,} {row.accepted:>9,} {row.quarantined:>11,}"
+            )
     ok = table[table["error"] == ""]
     lines.append(
         f"{'total':<{width}}  {'':<9} {ok['rows_in'].sum():>9,} {ok['accepted'].sum():>9,} {ok['quarantined'].sum():>11,}"
-        + (f"  ({(table['error'] != '').sum()} file(s) could not be read)" if (table["error"] != "").any() else "")
+        + (
+            f"  ({(table['error'] != '').sum()} file(s) could not be read)"
+            if (table["error"] != "").any()
+            else ""
+        )
     )
     return "\n".join(lines)

@@ -71,6 +71,20 @@ def _print_counts(title: str, outcome) -> None:
         )
 
 
+def combine_quarantines(outcomes: list) -> pd.DataFrame:
+    """One quarantine table for several suites: suite, every business-key column, provenance, then the rule."""
+    from expectations.runner import PROVENANCE_IN_QUARANTINE
+
+    tail = ["rule", "severity", "column", "value", "reason"]
+    parts = [o.quarantined.assign(suite=o.suite_name) for o in outcomes]
+    if not parts:
+        return pd.DataFrame(columns=["suite", *tail])
+    quarantine = pd.concat(parts, ignore_index=True)
+    provenance = [c for c in PROVENANCE_IN_QUARANTINE if c in quarantine.columns]
+    keys = [c for c in quarantine.columns if c not in {"suite", *tail, *provenance}]
+    return quarantine[["suite", *keys, *provenance, *tail]]
+
+
 def run(args: argparse.Namespace) -> int:
     if not args.products and not args.prices:
         raise UserError("give --products FILE and/or --prices FILE")
@@ -79,6 +93,9 @@ def run(args: argparse.Namespace) -> int:
     from channel_mdm.settings import load_settings
     from expectations.runner import validate_prices, validate_products
 
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith("great_expectations"):  # some GX modules set their own level on import
+            logging.getLogger(name).setLevel(logging.WARNING)
     docs = args.docs or load_settings().reports_dir / "data_docs"
     outcomes = []
     products_outcome = None
@@ -102,9 +119,7 @@ def run(args: argparse.Namespace) -> int:
         outcomes.append(prices_outcome)
 
     if args.quarantine:
-        parts = [o.quarantined.assign(suite=o.suite_name) for o in outcomes]
-        quarantine = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
-        quarantine = quarantine[["suite", *[c for c in quarantine.columns if c != "suite"]]]
+        quarantine = combine_quarantines(outcomes)
         args.quarantine.parent.mkdir(parents=True, exist_ok=True)
         quarantine.to_csv(args.quarantine, index=False, encoding="utf-8-sig")
         log.info("wrote %s quarantine rows to %s", f"{len(quarantine):,}", args.quarantine)

@@ -26,4 +26,6 @@ def get_reader(format_name: str) -> SourceReader:
     try:
         return READERS[format_name]()
     except KeyError:
-        raise KeyError(f"unknown format {format_name!r}; expected one of {', '.join(sorted(READERS))}") from None
+        raise KeyError(
+            f"unknown format {format_name!r}; expected one of {', '.join(sorted(READERS))}"
+        ) from None

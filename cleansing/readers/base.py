@@ -94,7 +94,9 @@ def make_table(
     """Build a :class:`RawTable` from text columns, one sheet name or one name per row."""
     frame = columns if isinstance(columns, pd.DataFrame) else pd.DataFrame(dict(columns), dtype=object)
     rows = np.asarray(source_rows, dtype=np.int64)
-    sheets = np.full(len(rows), sheet, dtype=object) if isinstance(sheet, str) else np.asarray(sheet, dtype=object)
+    sheets = (
+        np.full(len(rows), sheet, dtype=object) if isinstance(sheet, str) else np.asarray(sheet, dtype=object)
+    )
     return RawTable(frame=frame.reset_index(drop=True), source_rows=rows, source_sheets=sheets)
 
 

@@ -77,7 +77,9 @@ class DatabaseReader(SourceReader):
         opts = DatabaseOptions(**{k: v for k, v in options.items() if k in DatabaseOptions.model_fields})
         url = os.environ.get(opts.url_env)
         if not url:
-            raise UserError(f"{path}: environment variable {opts.url_env} is not set; export it with the database URL")
+            raise UserError(
+                f"{path}: environment variable {opts.url_env} is not set; export it with the database URL"
+            )
         engine = read_only_engine(url)
         try:
             with engine.connect() as connection:
@@ -86,7 +88,9 @@ class DatabaseReader(SourceReader):
             raise
         except sa.exc.SQLAlchemyError as exc:
             detail = str(getattr(exc, "orig", None) or type(exc).__name__)[:200]
-            raise UserError(f"{path}: cannot read table {opts.table} from the database in ${opts.url_env}: {detail}") from None
+            raise UserError(
+                f"{path}: cannot read table {opts.table} from the database in ${opts.url_env}: {detail}"
+            ) from None
         finally:
             engine.dispose()
 
@@ -95,12 +99,16 @@ def _select_rows(path: Path, connection: sa.Connection, opts: DatabaseOptions) -
     inspector = sa.inspect(connection)
     if not inspector.has_table(opts.table, schema=opts.schema_name):
         tables = ", ".join(sorted(inspector.get_table_names(schema=opts.schema_name))[:30])
-        raise UserError(f"{path}: table {opts.table!r} not found in the database in ${opts.url_env}; tables: {tables}")
+        raise UserError(
+            f"{path}: table {opts.table!r} not found in the database in ${opts.url_env}; tables: {tables}"
+        )
     present = [c["name"] for c in inspector.get_columns(opts.table, schema=opts.schema_name)]
     wanted = opts.columns or present
     missing = [c for c in [*wanted, *opts.order_by] if c not in present]
     if missing:
-        raise UserError(f"{path}: table {opts.table!r} has no column {missing[0]!r}; columns: {', '.join(present)}")
+        raise UserError(
+            f"{path}: table {opts.table!r} has no column {missing[0]!r}; columns: {', '.join(present)}"
+        )
     table = sa.table(opts.table, *[sa.column(c) for c in present], schema=opts.schema_name)
     statement = sa.select(*[table.c[c] for c in wanted])
     if opts.order_by:
@@ -133,7 +141,11 @@ def _to_text(value: Any) -> str | None:
     if isinstance(value, int | float):
         return number_to_text(value)
     if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ", timespec="seconds") if value.time() != dt.time(0) else value.date().isoformat()
+        return (
+            value.isoformat(sep=" ", timespec="seconds")
+            if value.time() != dt.time(0)
+            else value.date().isoformat()
+        )
     if isinstance(value, dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, bytes):

@@ -79,7 +79,9 @@ class DelimitedReader(SourceReader):
         if codec in _BYTE_SAFE and b"\r" in data:
             data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         if not data or data.isspace():
-            raise UserError(f"{path}: file has no text (only whitespace); re-export it from the source system")
+            raise UserError(
+                f"{path}: file has no text (only whitespace); re-export it from the source system"
+            )
         if codec not in _BYTE_SAFE or opts.quotechar.encode("ascii") in data:
             return _read_with_csv_module(data, path, codec, opts)
         return _read_fast(data, path, codec, opts)
@@ -197,7 +199,7 @@ def _read_fast(data: bytes, path: Path, codec: str, opts: DelimitedOptions) -> R
     table = make_table(frame, line_numbers[keep])
     table.rejected = rejected
     table.ambiguous_columns = ambiguous
-    table.cells_trimmed = not _has_padding(body, delimiter, codec)
+    table.cells_trimmed = not _has_padding(arr, [delims, newlines], codec)
     table.longest_line = int((ends - starts).max()) if len(ends) else 0
     table.notes.append(f"encoding {codec}, delimiter {delimiter!r}")
     return table
@@ -208,36 +210,71 @@ def _sample_text(body: bytes, codec: str) -> str:
     return body[: cut if cut > 0 else 65536].decode(codec, errors="ignore")
 
 
-def _parse_bytes(body: bytes, path: Path, data: bytes, codec: str, delimiter: str, names: list[str]) -> pd.DataFrame:
-    try:
-        return pd.read_csv(
-            io.BytesIO(body),
-            sep=delimiter,
-            header=None,
-            names=names,
-            dtype=object,
-            na_values=[""],
-            keep_default_na=False,
-            skip_blank_lines=False,
-            quoting=csv.QUOTE_NONE,
-            encoding="utf-8" if codec == "utf-8-sig" else codec,
-            encoding_errors="strict",
-            engine="c",
-        )
-    except UnicodeDecodeError:
-        decode_text(data, path, codec)
-        raise
+def _parse_bytes(
+    body: bytes, path: Path, data: bytes, codec: str, delimiter: str, names: list[str]
+) -> pd.DataFrame:
+    # Python's GBK decoder is faster than GB18030's and agrees with it on every byte GBK accepts;
+    # the rare GB18030-only sequence (four-byte characters) retries with GB18030 itself.
+    attempts = ["gbk", "gb18030"] if codec == "gb18030" else ["utf-8" if codec == "utf-8-sig" else codec]
+    for attempt in attempts:
+        try:
+            return pd.read_csv(
+                io.BytesIO(body),
+                sep=delimiter,
+                header=None,
+                names=names,
+                dtype=object,
+                na_values=[""],
+                keep_default_na=False,
+                skip_blank_lines=False,
+                quoting=csv.QUOTE_NONE,
+                encoding=attempt,
+                encoding_errors="strict",
+                engine="c",
+            )
+        except UnicodeDecodeError:
+            continue
+    decode_text(data, path, codec)  # raises the message naming the line
+    raise AssertionError("unreachable: the bytes decoded during detection")
 
 
-def _has_padding(body: bytes, delimiter: str, codec: str) -> bool:
-    d = delimiter.encode("ascii")
-    probes = [b" " + d, d + b" ", b" \n", b"\n "]
-    if delimiter != "\t":
-        probes += [b"\t" + d, d + b"\t"]
-    wide_space = "\u3000".encode(codec, errors="ignore")
-    if wide_space:
-        probes.append(wide_space)
-    return body.startswith((b" ", b"\t")) or body.endswith((b" ", b"\t")) or any(p in body for p in probes)
+def _has_padding(arr: np.ndarray, boundaries: list[np.ndarray], codec: str) -> bool:
+    """True when a space, tab or full-width space touches a delimiter or line end (a cell needs stripping).
+
+    Looks only at the bytes next to each boundary (delimiters and newlines, found already).
+    """
+    size = len(arr)
+    if not size:
+        return False
+    blank = np.zeros(256, dtype=bool)
+    blank[[0x20, 0x09]] = True
+    if blank[arr[0]] or blank[arr[-1]]:
+        return True
+    wide = np.frombuffer("\u3000".encode(codec, errors="ignore") or b"\x00", dtype=np.uint8)
+    for positions in boundaries:
+        after = positions[positions + 1 < size] + 1
+        before = positions[positions > 0] - 1
+        first, last = arr[after], arr[before]
+        if blank[first].any() or blank[last].any():
+            return True
+        if wide[0] and (
+            _touches(arr, after[first == wide[0]], wide, forward=True)
+            or _touches(arr, before[last == wide[-1]], wide, forward=False)
+        ):
+            return True
+    return False
+
+
+def _touches(arr: np.ndarray, positions: np.ndarray, pattern: np.ndarray, forward: bool) -> bool:
+    """Whether ``pattern`` starts (forward) or ends (backward) at any of ``positions``."""
+    width = len(pattern)
+    candidates = positions
+    for k in range(1, width):
+        step = k if forward else -k
+        byte = pattern[k] if forward else pattern[width - 1 - k]
+        candidates = candidates[(candidates + step >= 0) & (candidates + step < len(arr))]
+        candidates = candidates[arr[candidates + step] == byte]
+    return bool(len(candidates))
 
 
 def _ragged(line: int, found: int, expected: int, original: str) -> RejectedRow:
@@ -263,7 +300,9 @@ def _read_with_csv_module(data: bytes, path: Path, codec: str, opts: DelimitedOp
     body = lines[opts.header_row] if len(lines) > opts.header_row else ""
     delimiter = opts.delimiter or _sniff_delimiter(header_line + "\n" + body[:65536])
     names, ambiguous = _header_names(header_line, delimiter, opts.quotechar)
-    reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter, quotechar=opts.quotechar, strict=True)
+    reader = csv.reader(
+        io.StringIO(body, newline=""), delimiter=delimiter, quotechar=opts.quotechar, strict=True
+    )
     rows: list[list[str]] = []
     line_numbers: list[int] = []
     rejected: list[RejectedRow] = []

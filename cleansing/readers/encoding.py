@@ -65,7 +65,11 @@ def decode_text(data: bytes, path: Path, declared: str | None = None) -> Decoded
             return DecodedText(data.decode(codec), codec)
         except UnicodeDecodeError as exc:
             better, _ = _first_fitting(data, exclude=codec)
-            hint = f"; it reads as {display_name(better)}: set encoding: {better} in the mapping" if better else ""
+            hint = (
+                f"; it reads as {display_name(better)}: set encoding: {better} in the mapping"
+                if better
+                else ""
+            )
             raise UserError(
                 f"{path}: not valid {display_name(codec)} at line {_line_of(data, exc.start)} "
                 f"(byte 0x{data[exc.start]:02X}){hint}"

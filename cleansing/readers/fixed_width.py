@@ -32,7 +32,9 @@ class FixedWidthField(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> FixedWidthField:
         if self.start < 1 or self.end < self.start:
-            raise ValueError(f"field {self.name!r}: need 1 <= start <= end, got start {self.start}, end {self.end}")
+            raise ValueError(
+                f"field {self.name!r}: need 1 <= start <= end, got start {self.start}, end {self.end}"
+            )
         return self
 
 
@@ -70,7 +72,9 @@ class FixedWidthReader(SourceReader):
         lines = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")
         numbered = [(n, line) for n, line in enumerate(lines, start=1) if line.strip()]
         if not numbered:
-            raise UserError(f"{path}: file has no text (only whitespace); re-export it from the source system")
+            raise UserError(
+                f"{path}: file has no text (only whitespace); re-export it from the source system"
+            )
         numbered = self._strip_header_and_trailer(path, opts, numbered)
         return _slice_records(numbered, opts, codec)
 
@@ -80,7 +84,9 @@ class FixedWidthReader(SourceReader):
     ) -> list[tuple[int, bytes]]:
         if opts.header_prefix:
             if not numbered[0][1].startswith(opts.header_prefix.encode("ascii")):
-                raise UserError(f"{path}: first line does not start with the header prefix {opts.header_prefix!r}")
+                raise UserError(
+                    f"{path}: first line does not start with the header prefix {opts.header_prefix!r}"
+                )
             numbered = numbered[1:]
         if opts.trailer_prefix:
             if not numbered or not numbered[-1][1].startswith(opts.trailer_prefix.encode("ascii")):

@@ -47,7 +47,9 @@ class JsonLinesReader(SourceReader):
             raise UserError(f"{path}: is {kind}, not a JSON export")
         text = decode_text(data, path, opts.encoding or "utf-8").text
         if not text.strip():
-            raise UserError(f"{path}: file has no text (only whitespace); re-export it from the source system")
+            raise UserError(
+                f"{path}: file has no text (only whitespace); re-export it from the source system"
+            )
         layout = opts.layout
         if layout == "auto":
             whole = text.lstrip().startswith("[") or options.get("format") == "json"
@@ -66,10 +68,24 @@ def _parse_lines(text: str) -> tuple[list[dict[str, Any]], list[int], list[Rejec
         try:
             value = json.loads(line)
         except json.JSONDecodeError as exc:
-            rejected.append(RejectedRow(number, "not_json", f"line {number} is not valid JSON ({exc.msg} at column {exc.colno})", line))
+            rejected.append(
+                RejectedRow(
+                    number,
+                    "not_json",
+                    f"line {number} is not valid JSON ({exc.msg} at column {exc.colno})",
+                    line,
+                )
+            )
             continue
         if not isinstance(value, dict):
-            rejected.append(RejectedRow(number, "not_an_object", f"line {number} is a JSON {_json_kind(value)}, not an object", line))
+            rejected.append(
+                RejectedRow(
+                    number,
+                    "not_an_object",
+                    f"line {number} is a JSON {_json_kind(value)}, not an object",
+                    line,
+                )
+            )
             continue
         records.append(value)
         numbers.append(number)
@@ -80,11 +96,15 @@ def _parse_array(path: Path, text: str) -> tuple[list[dict[str, Any]], list[int]
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UserError(f"{path}: is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+        raise UserError(
+            f"{path}: is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+        ) from None
     if not isinstance(value, list):
         kind = _json_kind(value)
         article = "an" if kind[0] in "aeio" else "a"
-        raise UserError(f"{path}: top-level JSON is {article} {kind}; expected an array of objects or JSON lines")
+        raise UserError(
+            f"{path}: top-level JSON is {article} {kind}; expected an array of objects or JSON lines"
+        )
     records: list[dict[str, Any]] = []
     numbers: list[int] = []
     rejected: list[RejectedRow] = []
@@ -94,12 +114,21 @@ def _parse_array(path: Path, text: str) -> tuple[list[dict[str, Any]], list[int]
             numbers.append(number)
         else:
             original = json.dumps(item, ensure_ascii=False)
-            rejected.append(RejectedRow(number, "not_an_object", f"array element {number} is a JSON {_json_kind(item)}, not an object", original))
+            rejected.append(
+                RejectedRow(
+                    number,
+                    "not_an_object",
+                    f"array element {number} is a JSON {_json_kind(item)}, not an object",
+                    original,
+                )
+            )
     return records, numbers, rejected
 
 
 def _json_kind(value: Any) -> str:
-    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(type(value), "number")
+    return {dict: "object", list: "array", str: "string", bool: "boolean", type(None): "null"}.get(
+        type(value), "number"
+    )
 
 
 def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -121,11 +150,15 @@ def _to_table(records: list[dict[str, Any]], numbers: list[int], rejected: list[
     numeric_flags: dict[str, np.ndarray] = {}
     for name in names:
         raw = [r.get(name) for r in flat]
-        mask = np.fromiter((isinstance(v, int | float) and not isinstance(v, bool) for v in raw), dtype=bool, count=len(raw))
+        mask = np.fromiter(
+            (isinstance(v, int | float) and not isinstance(v, bool) for v in raw), dtype=bool, count=len(raw)
+        )
         columns[name] = [_to_text(v) for v in raw]
         if mask.any():
             numeric_flags[name] = mask
-    table = make_table(pd.DataFrame(columns, dtype=object) if columns else pd.DataFrame(index=range(len(flat))), numbers)
+    table = make_table(
+        pd.DataFrame(columns, dtype=object) if columns else pd.DataFrame(index=range(len(flat))), numbers
+    )
     table.rejected = rejected
     if numeric_flags:
         table.cell_flags["numeric"] = numeric_flags

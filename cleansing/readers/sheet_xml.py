@@ -22,7 +22,8 @@ from openpyxl.utils.datetime import from_excel
 _ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _CELL = re.compile(
-    rb'<(?:\w+:)?c r="([A-Z]+)\d+"(?: s="(\d+)")?(?: t="(\w+)")?((?: [^>]*?)?)(?:/>|>(.*?)</(?:\w+:)?c>)', re.S
+    rb'<(?:\w+:)?c r="([A-Z]+)\d+"(?: s="(\d+)")?(?: t="(\w+)")?((?: [^>]*?)?)(?:/>|>(.*?)</(?:\w+:)?c>)',
+    re.S,
 )
 _CELL_TAG = re.compile(rb"<(?:\w+:)?c[ >/]")
 _VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
@@ -92,7 +93,9 @@ def _rows(archive: zipfile.ZipFile, member: str) -> Iterator[tuple[int, bytes]]:
                 return
 
 
-def _value(inner: bytes, kind: bytes, style: bytes, shared: Sequence[str], date_styles: set[int], epoch: Any) -> Any:
+def _value(
+    inner: bytes, kind: bytes, style: bytes, shared: Sequence[str], date_styles: set[int], epoch: Any
+) -> Any:
     if kind == b"inlineStr":
         if inner.startswith(b"<is><t>") and inner.endswith(b"</t></is>") and inner.count(b"<t", 7) == 0:
             return _decode(inner[7:-9])  # the common case: one plain text run

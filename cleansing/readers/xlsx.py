@@ -30,7 +30,9 @@ from cleansing.readers.base import RawTable, SourceReader, make_table, number_to
 from cleansing.readers.checks import FileLimits, check_size, check_workbook
 from cleansing.readers.sheet_xml import UnsupportedSheet, iter_sheet_rows
 
-EXCEL_ERRORS = frozenset({"#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA", "#SPILL!", "#CALC!"})
+EXCEL_ERRORS = frozenset(
+    {"#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA", "#SPILL!", "#CALC!"}
+)
 _HEADER_SCAN_ROWS = 30
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
 _COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
@@ -80,11 +82,17 @@ class XlsxReader(SourceReader):
             sheets = _xlsx_sheets(path)
         try:
             selected = _select_sheets(path, opts, [name for name, _ in sheets])
-            tables = [_read_sheet(path, name, open_sheet(), opts, keep) for name, open_sheet in sheets if name in selected]
+            tables = [
+                _read_sheet(path, name, open_sheet(), opts, keep)
+                for name, open_sheet in sheets
+                if name in selected
+            ]
         except UserError:
             raise
         except Exception as exc:  # openpyxl/xlrd raise many types on damaged XML
-            raise UserError(f"{path}: workbook cannot be read ({type(exc).__name__}: {exc}); re-save it in Excel") from None
+            raise UserError(
+                f"{path}: workbook cannot be read ({type(exc).__name__}: {exc}); re-save it in Excel"
+            ) from None
         return _concat(tables)
 
 
@@ -94,7 +102,9 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, Any]]:
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
-        raise UserError(f"{path}: workbook cannot be opened ({type(exc).__name__}: {exc}); re-save it in Excel") from None
+        raise UserError(
+            f"{path}: workbook cannot be opened ({type(exc).__name__}: {exc}); re-save it in Excel"
+        ) from None
 
     def opener(ws: Any) -> Any:
         def open_sheet() -> tuple[Any, SheetLayout, Any]:
@@ -113,12 +123,19 @@ class _XlsxSheet:
         self.workbook, self.ws = workbook, ws
         self.fast = True
 
-    def numbered_rows(self, min_row: int = 1, max_row: int | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    def numbered_rows(
+        self, min_row: int = 1, max_row: int | None = None
+    ) -> Iterator[tuple[int, tuple[Any, ...]]]:
         if self.fast:
             try:
                 yield from iter_sheet_rows(
-                    self.workbook._archive, self.ws._worksheet_path, self.workbook.shared_strings,
-                    set(self.workbook._date_formats), self.workbook.epoch, min_row, max_row,
+                    self.workbook._archive,
+                    self.ws._worksheet_path,
+                    self.workbook.shared_strings,
+                    set(self.workbook._date_formats),
+                    self.workbook.epoch,
+                    min_row,
+                    max_row,
                 )
                 return
             except UnsupportedSheet:
@@ -139,7 +156,9 @@ def _xls_sheets(path: Path) -> list[tuple[str, Any]]:
     try:
         book = xlrd.open_workbook(str(path), formatting_info=False, on_demand=True)
     except Exception as exc:
-        raise UserError(f"{path}: .xls workbook cannot be opened ({exc}); open it in Excel and save it as .xlsx") from None
+        raise UserError(
+            f"{path}: .xls workbook cannot be opened ({exc}); open it in Excel and save it as .xlsx"
+        ) from None
 
     def opener(index: int) -> Any:
         def open_sheet() -> tuple[Any, SheetLayout, str]:
@@ -156,7 +175,9 @@ class _XlsSheet:
     def __init__(self, book: Any, sheet: Any) -> None:
         self.book, self.sheet = book, sheet
 
-    def numbered_rows(self, min_row: int = 1, max_row: int | None = None) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    def numbered_rows(
+        self, min_row: int = 1, max_row: int | None = None
+    ) -> Iterator[tuple[int, tuple[Any, ...]]]:
         import xlrd
 
         last = self.sheet.nrows if max_row is None else min(max_row, self.sheet.nrows)
@@ -181,13 +202,17 @@ def _select_sheets(path: Path, opts: XlsxOptions, names: list[str]) -> list[str]
         pattern = re.compile(opts.sheet_pattern)
         chosen = [n for n in names if pattern.search(n)]
         if not chosen:
-            raise UserError(f"{path}: no sheet matches sheet_pattern {opts.sheet_pattern!r}; sheets: {', '.join(names)}")
+            raise UserError(
+                f"{path}: no sheet matches sheet_pattern {opts.sheet_pattern!r}; sheets: {', '.join(names)}"
+            )
         return chosen
     if opts.sheet is None:
         return names[:1]
     if isinstance(opts.sheet, int):
         if not 0 <= opts.sheet < len(names):
-            raise UserError(f"{path}: sheet index {opts.sheet} is out of range; the workbook has {len(names)} sheets")
+            raise UserError(
+                f"{path}: sheet index {opts.sheet} is out of range; the workbook has {len(names)} sheets"
+            )
         return [names[opts.sheet]]
     if opts.sheet not in names:
         close = get_close_matches(opts.sheet, names, n=1)
@@ -273,7 +298,10 @@ def _header_names(
             for col in range(c1, c2 + 1):
                 if col not in group_rows or group_rows[col] < r2:  # the group row nearest the header wins
                     groups[col], group_rows[col] = label, r2
-    names = [str(v).strip() if v is not None and str(v).strip() else f"column {get_column_letter(i)}" for i, v in enumerate(header, 1)]
+    names = [
+        str(v).strip() if v is not None and str(v).strip() else f"column {get_column_letter(i)}"
+        for i, v in enumerate(header, 1)
+    ]
     counts = pd.Series(names).value_counts()
     ambiguous: dict[str, str] = {}
     for position, name in enumerate(list(names), start=1):
@@ -284,14 +312,18 @@ def _header_names(
     for position, name in enumerate(list(names), start=1):
         if final_counts[name] > 1:
             letters = [get_column_letter(i) for i, n in enumerate(names, 1) if n == name]
-            ambiguous[name] = f"column name {name!r} appears {len(letters)} times (columns {', '.join(letters)})"
+            ambiguous[name] = (
+                f"column name {name!r} appears {len(letters)} times (columns {', '.join(letters)})"
+            )
             seen[name] = seen.get(name, 0) + 1
             if seen[name] > 1:
                 names[position - 1] = f"{name} ({seen[name]})"
     return names, ambiguous, groups
 
 
-def _read_sheet(path: Path, sheet: str, opened: tuple[Any, SheetLayout, str], opts: XlsxOptions, keep: set[str]) -> RawTable:
+def _read_sheet(
+    path: Path, sheet: str, opened: tuple[Any, SheetLayout, str], opts: XlsxOptions, keep: set[str]
+) -> RawTable:
     source, layout, state = opened
     try:
         return _read_rows(path, sheet, source, layout, state, opts, keep)
@@ -299,7 +331,9 @@ def _read_sheet(path: Path, sheet: str, opened: tuple[Any, SheetLayout, str], op
         return _read_rows(path, sheet, source, layout, state, opts, keep)
 
 
-def _read_rows(path: Path, sheet: str, source: Any, layout: SheetLayout, state: str, opts: XlsxOptions, keep: set[str]) -> RawTable:
+def _read_rows(
+    path: Path, sheet: str, source: Any, layout: SheetLayout, state: str, opts: XlsxOptions, keep: set[str]
+) -> RawTable:
     top: list[tuple[Any, ...]] = [()] * _HEADER_SCAN_ROWS
     for number, row in source.numbered_rows(1, _HEADER_SCAN_ROWS):
         top[number - 1] = row
@@ -314,7 +348,9 @@ def _read_rows(path: Path, sheet: str, source: Any, layout: SheetLayout, state: 
     if state != "visible":
         table.notes.append(f"sheet {sheet!r} is {state}")
     if header_row > 1:
-        table.notes.append(f"sheet {sheet!r}: header on row {header_row}, {header_row - 1} title/group row(s) above it skipped")
+        table.notes.append(
+            f"sheet {sheet!r}: header on row {header_row}, {header_row - 1} title/group row(s) above it skipped"
+        )
     hidden_cols = sorted(c for c in layout.hidden_columns if c <= width)
     drop = [names[c - 1] for c in hidden_cols if names[c - 1] not in keep]
     for c in hidden_cols:
@@ -333,7 +369,9 @@ def _read_rows(path: Path, sheet: str, source: Any, layout: SheetLayout, state: 
     return table
 
 
-def _data_rows(rows: Iterable[tuple[int, tuple[Any, ...]]], width: int) -> tuple[list[tuple[Any, ...]], list[int]]:
+def _data_rows(
+    rows: Iterable[tuple[int, tuple[Any, ...]]], width: int
+) -> tuple[list[tuple[Any, ...]], list[int]]:
     """Keep non-blank rows cut or padded to the header width, with their 1-based row numbers."""
     values: list[tuple[Any, ...]] = []
     numbers: list[int] = []
@@ -366,7 +404,9 @@ def _column_to_text(column: tuple[Any, ...]) -> tuple[list[Any], dict[str, np.nd
     if kinds <= {str, type(None)}:
         text = [v if v else None for v in column]
         if not EXCEL_ERRORS.isdisjoint(column):
-            flags["excel_error"] = np.fromiter((v in EXCEL_ERRORS for v in column), dtype=bool, count=len(column))
+            flags["excel_error"] = np.fromiter(
+                (v in EXCEL_ERRORS for v in column), dtype=bool, count=len(column)
+            )
         return text, flags
     numeric = np.zeros(len(column), dtype=bool)
     dates = np.zeros(len(column), dtype=bool)
@@ -382,7 +422,9 @@ def _column_to_text(column: tuple[Any, ...]) -> tuple[list[Any], dict[str, np.nd
         elif isinstance(value, dt.datetime):
             dates[i] = True
             has_time = value.time() != dt.time(0)
-            text.append(value.isoformat(sep=" ", timespec="seconds") if has_time else value.date().isoformat())
+            text.append(
+                value.isoformat(sep=" ", timespec="seconds") if has_time else value.date().isoformat()
+            )
         elif isinstance(value, dt.date | dt.time):
             dates[i] = True
             text.append(value.isoformat())
@@ -393,7 +435,9 @@ def _column_to_text(column: tuple[Any, ...]) -> tuple[list[Any], dict[str, np.nd
     if dates.any():
         flags["date"] = dates
     if not EXCEL_ERRORS.isdisjoint(v for v in column if isinstance(v, str)):
-        flags["excel_error"] = np.fromiter((isinstance(v, str) and v in EXCEL_ERRORS for v in column), dtype=bool, count=len(column))
+        flags["excel_error"] = np.fromiter(
+            (isinstance(v, str) and v in EXCEL_ERRORS for v in column), dtype=bool, count=len(column)
+        )
     return text, flags
 
 
@@ -411,7 +455,9 @@ def _concat(tables: list[RawTable]) -> RawTable:
     for table, start in zip(tables, offsets, strict=False):
         for flag, by_column in table.cell_flags.items():
             for column, mask in by_column.items():
-                full = merged.cell_flags.setdefault(flag, {}).setdefault(column, np.zeros(len(frame), dtype=bool))
+                full = merged.cell_flags.setdefault(flag, {}).setdefault(
+                    column, np.zeros(len(frame), dtype=bool)
+                )
                 full[start : start + len(mask)] = mask
         merged.notes.extend(table.notes)
         merged.ambiguous_columns.update(table.ambiguous_columns)

@@ -1,9 +1,9 @@
 """Ingest: land dropped exports, then read every source through its mapping."""
 
 
+import dagster as dg
 import pandas as pd
 
-import dagster as dg
 from cleansing.canonical import ENTITIES
 from cleansing.ingest import IngestResult, ingest_all
 from cleansing.landing import land_dropped_files

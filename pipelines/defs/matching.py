@@ -1,9 +1,9 @@
 """Match partners and customers across sources and build their golden records."""
 
 
+import dagster as dg
 import pandas as pd
 
-import dagster as dg
 from mdm.parties import PartyMatchResult, match_parties
 from migration.store import create_store_engine
 from migration.store_reads import read_crosswalk

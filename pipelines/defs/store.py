@@ -3,9 +3,9 @@
 
 import json
 
+import dagster as dg
 import pandas as pd
 
-import dagster as dg
 from expectations.runner import ValidationOutcome
 from mdm.parties import PartyMatchResult
 from mdm.references import load_partner_code_systems, resolve_partner_golden_ids

@@ -1,9 +1,9 @@
 """Enforce the SKU and price standards with Great Expectations; each rule is an asset check."""
 
 
+import dagster as dg
 import pandas as pd
 
-import dagster as dg
 from expectations.runner import ValidationOutcome, validate_prices, validate_products
 from expectations.suites import build_price_suite, build_product_suite
 from pipelines.defs.resources import ChannelMdmConfig

@@ -5,7 +5,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleansing.gtin import classify_gtin, gtin_check_digit, gtin_facts, is_valid_gtin, normalise_gtin
+from cleansing.gtin import (
+    classify_gtin,
+    gtin_check_digit,
+    gtin_facts,
+    is_valid_gtin,
+    normalise_gtin,
+    restricted_circulation_mask,
+    valid_gtin_mask,
+)
 
 # Published examples: an EAN-13 from GS1 China's range, an EAN-8, a UPC-A and a GTIN-14 from GS1's guide.
 KNOWN_VALID = ["6901234567892", "96385074", "036000291452", "10614141000019"]
@@ -96,3 +104,11 @@ def test_vectorised_classification_agrees_with_the_scalar_check(values: list[str
     for value, status in zip(values, statuses, strict=True):
         cleaned = (value or "").replace(" ", "").replace("-", "")
         assert (status == "valid") == (bool(cleaned) and is_valid_gtin(cleaned))
+
+
+def test_masks_agree_with_the_facts() -> None:
+    in_store = "200123456789" + str(gtin_check_digit("200123456789"))
+    values = pd.Series(["6901234567892", "6901234567891", in_store, None, "bad"])
+    facts = gtin_facts(values)
+    assert valid_gtin_mask(values).tolist() == (facts["gtin_status"] == "valid").tolist()
+    assert restricted_circulation_mask(values).tolist() == facts["is_restricted_circulation"].tolist()

@@ -18,7 +18,9 @@ from cleansing.ingest import IngestResult, ingest_source
 from cleansing.mapping import load_mapping
 from cleansing.readers.checks import FileLimits
 
-_SPEC = importlib.util.spec_from_file_location("make_corpus", Path(__file__).parent / "malformed" / "make_corpus.py")
+_SPEC = importlib.util.spec_from_file_location(
+    "make_corpus", Path(__file__).parent / "malformed" / "make_corpus.py"
+)
 assert _SPEC and _SPEC.loader
 make_corpus = importlib.util.module_from_spec(_SPEC)
 _SPEC.loader.exec_module(make_corpus)
@@ -78,8 +80,14 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
-def ingest(corpus: Path, name: str, template: str = DEALERS, fmt: str | None = None, options: str = "{}",
-           limits: FileLimits | None = None) -> IngestResult:
+def ingest(
+    corpus: Path,
+    name: str,
+    template: str = DEALERS,
+    fmt: str | None = None,
+    options: str = "{}",
+    limits: FileLimits | None = None,
+) -> IngestResult:
     fmt = fmt or Path(name).suffix.lstrip(".")
     mapping_path = corpus / f"{name}.mapping.yaml"
     mapping_path.write_text(template.format(file=name, format=fmt, options=options), encoding="utf-8")
@@ -102,35 +110,86 @@ def reasons_of(result: IngestResult) -> list[tuple[int, str, str]]:
 # --- files that cannot be read at all: one line naming the file and what to do -------------------
 
 FILE_ERRORS = [
-    ("truncated.xlsx", {}, "workbook is damaged or truncated (its zip directory is unreadable); copy it again or re-export it"),
-    ("encrypted.xlsx", {}, "workbook is password-protected (encrypted); open it in Excel, remove the password "
-                           "(File > Info > Protect Workbook) and save it again"),
-    ("legacy_xls_named.xlsx", {}, "is a legacy Excel 97-2003 (.xls) workbook with an .xlsx name; rename it to .xls or save it as .xlsx"),
+    (
+        "truncated.xlsx",
+        {},
+        "workbook is damaged or truncated (its zip directory is unreadable); copy it again or re-export it",
+    ),
+    (
+        "encrypted.xlsx",
+        {},
+        "workbook is password-protected (encrypted); open it in Excel, remove the password "
+        "(File > Info > Protect Workbook) and save it again",
+    ),
+    (
+        "legacy_xls_named.xlsx",
+        {},
+        "is a legacy Excel 97-2003 (.xls) workbook with an .xlsx name; rename it to .xls or save it as .xlsx",
+    ),
     ("pdf_renamed.xlsx", {}, "is a PDF document, not an Excel workbook; export the data as .xlsx or CSV"),
     ("empty.xlsx", {}, "file is empty (0 bytes); re-export it from the source system"),
     ("zip_not_workbook.xlsx", {}, "is a zip archive but not an Excel workbook; export the data as .xlsx"),
     ("text_renamed.xlsx", {}, "is a text file, not an Excel workbook; rename it to .csv or .txt"),
     ("empty.csv", {}, "file is empty (0 bytes); re-export it from the source system"),
     ("whitespace_only.csv", {}, "file has no text (only whitespace); re-export it from the source system"),
-    ("nul_bytes.csv", {}, "contains NUL bytes (first at line 3); it is binary or UTF-16 without a byte-order mark: "
-                          "re-export it as UTF-8 CSV"),
-    ("utf16_no_bom.csv", {}, "contains NUL bytes (first at line 1); it is binary or UTF-16 without a byte-order mark: "
-                             "re-export it as UTF-8 CSV"),
+    (
+        "nul_bytes.csv",
+        {},
+        "contains NUL bytes (first at line 3); it is binary or UTF-16 without a byte-order mark: "
+        "re-export it as UTF-8 CSV",
+    ),
+    (
+        "utf16_no_bom.csv",
+        {},
+        "contains NUL bytes (first at line 1); it is binary or UTF-16 without a byte-order mark: "
+        "re-export it as UTF-8 CSV",
+    ),
     ("png_renamed.csv", {}, "is a PNG image, not a text export; export the data as CSV"),
-    ("unterminated_quote.csv", {}, "unterminated quote in the record starting at line 3; close the quote or re-export with quoting"),
-    ("gbk_declared_utf8.csv", {"options": "{encoding: utf-8}"},
-     "not valid UTF-8 at line 2 (byte 0xC9); it reads as GB18030/GBK: set encoding: gb18030 in the mapping"),
-    ("unknown_encoding.csv", {"options": "{encoding: utf-9}"},
-     "unknown encoding 'utf-9' in the mapping; use utf-8, gb18030, gbk or big5"),
-    ("big5_declared_wrong.csv", {"options": "{encoding: big5}"},
-     "not valid Big5 at line 2 (byte 0xC8); it reads as GB18030/GBK: set encoding: gb18030 in the mapping"),
-    ("sheet_missing.xlsx", {"options": "{sheet: 客户}"}, "no sheet named '客户'; did you mean '客户档案'? Sheets: 客户档案"),
-    ("json_scalar.json", {"template": ACCOUNTS}, "top-level JSON is a string; expected an array of objects or JSON lines"),
-    ("broken_json_array.json", {"template": ACCOUNTS}, "is not valid JSON (Expecting value at line 1, column 34)"),
-    ("fixed_width_trailer_mismatch.txt", {"template": BALANCES},
-     "trailer on line 3 says 5 records but the file has 1; the file may be truncated or edited: ask for a fresh export"),
-    ("fixed_width_no_trailer.txt", {"template": BALANCES},
-     "has no trailer line starting with 'TRL'; the file may be truncated: ask for a fresh export"),
+    (
+        "unterminated_quote.csv",
+        {},
+        "unterminated quote in the record starting at line 3; close the quote or re-export with quoting",
+    ),
+    (
+        "gbk_declared_utf8.csv",
+        {"options": "{encoding: utf-8}"},
+        "not valid UTF-8 at line 2 (byte 0xC9); it reads as GB18030/GBK: set encoding: gb18030 in the mapping",
+    ),
+    (
+        "unknown_encoding.csv",
+        {"options": "{encoding: utf-9}"},
+        "unknown encoding 'utf-9' in the mapping; use utf-8, gb18030, gbk or big5",
+    ),
+    (
+        "big5_declared_wrong.csv",
+        {"options": "{encoding: big5}"},
+        "not valid Big5 at line 2 (byte 0xC8); it reads as GB18030/GBK: set encoding: gb18030 in the mapping",
+    ),
+    (
+        "sheet_missing.xlsx",
+        {"options": "{sheet: 客户}"},
+        "no sheet named '客户'; did you mean '客户档案'? Sheets: 客户档案",
+    ),
+    (
+        "json_scalar.json",
+        {"template": ACCOUNTS},
+        "top-level JSON is a string; expected an array of objects or JSON lines",
+    ),
+    (
+        "broken_json_array.json",
+        {"template": ACCOUNTS},
+        "is not valid JSON (Expecting value at line 1, column 34)",
+    ),
+    (
+        "fixed_width_trailer_mismatch.txt",
+        {"template": BALANCES},
+        "trailer on line 3 says 5 records but the file has 1; the file may be truncated or edited: ask for a fresh export",
+    ),
+    (
+        "fixed_width_no_trailer.txt",
+        {"template": BALANCES},
+        "has no trailer line starting with 'TRL'; the file may be truncated: ask for a fresh export",
+    ),
 ]
 
 
@@ -176,6 +235,7 @@ def test_missing_mapped_column_suggests_the_close_match(corpus: Path) -> None:
 
 # --- files with bad rows: the rows go to quarantine with a reason, the rest are accepted ----------
 
+
 def test_ragged_rows_are_quarantined_with_their_line(corpus: Path) -> None:
     result = ingest(corpus, "ragged_rows.csv")
     assert reasons_of(result) == [
@@ -189,11 +249,23 @@ def test_ragged_rows_are_quarantined_with_their_line(corpus: Path) -> None:
 def test_excel_error_cells_are_quarantined(corpus: Path) -> None:
     result = ingest(corpus, "error_cells.xlsx")
     assert reasons_of(result) == [
-        (2, "excel_error", "dealer_name holds the Excel error #N/A; fix the formula or value in the workbook"),
-        (3, "excel_error", "dealer_name holds the Excel error #REF!; fix the formula or value in the workbook"),
-        (4, "excel_error", "create_time holds the Excel error #DIV/0!; fix the formula or value in the workbook; "
-                           "create_time value '#DIV/0!' is not a date (expected YYYY-MM-DD or YYYY/MM/DD or YYYYMMDD "
-                           "or YYYY.MM.DD or YYYY年MM月DD日)"),
+        (
+            2,
+            "excel_error",
+            "dealer_name holds the Excel error #N/A; fix the formula or value in the workbook",
+        ),
+        (
+            3,
+            "excel_error",
+            "dealer_name holds the Excel error #REF!; fix the formula or value in the workbook",
+        ),
+        (
+            4,
+            "excel_error",
+            "create_time holds the Excel error #DIV/0!; fix the formula or value in the workbook; "
+            "create_time value '#DIV/0!' is not a date (expected YYYY-MM-DD or YYYY/MM/DD or YYYYMMDD "
+            "or YYYY.MM.DD or YYYY年MM月DD日)",
+        ),
     ]
     assert result.accepted["source_record_id"].tolist() == ["D10004"]
 
@@ -201,7 +273,9 @@ def test_excel_error_cells_are_quarantined(corpus: Path) -> None:
 def test_formula_cells_read_their_cached_value_and_an_uncalculated_one_is_missing(corpus: Path) -> None:
     result = ingest(corpus, "formula_cells.xlsx")
     assert result.accepted["partner_name"].tolist() == ["深圳华润"]
-    assert reasons_of(result) == [(3, "missing_required", "required column partner_name (from dealer_name) is empty")]
+    assert reasons_of(result) == [
+        (3, "missing_required", "required column partner_name (from dealer_name) is empty")
+    ]
 
 
 def test_ten_megabyte_cell_is_quarantined_and_cut_in_the_quarantine(corpus: Path) -> None:
@@ -246,11 +320,16 @@ def test_fixed_width_short_line_is_quarantined(corpus: Path) -> None:
 def test_fixed_width_field_cutting_a_character_is_quarantined(corpus: Path) -> None:
     result = ingest(corpus, "fixed_width_split_character.txt", template=BALANCES)
     assert reasons_of(result) == [
-        (3, "bad_encoding", "line 3: field code (bytes 1-10) is not valid gb18030 (a character cut in half by the layout?)")
+        (
+            3,
+            "bad_encoding",
+            "line 3: field code (bytes 1-10) is not valid gb18030 (a character cut in half by the layout?)",
+        )
     ]
 
 
 # --- inputs that read correctly despite looking odd ------------------------------------------------
+
 
 def test_header_only_file_has_no_rows_and_says_so(corpus: Path) -> None:
     result = ingest(corpus, "header_only.csv")
@@ -267,19 +346,35 @@ def test_mixed_line_endings_keep_line_numbers(corpus: Path) -> None:
 
 def test_big5_file_is_detected_and_decoded(corpus: Path) -> None:
     result = ingest(corpus, "big5.csv")
-    assert result.accepted["partner_name"].tolist() == ["臺灣聯華實業股份有限公司", "香港德昌貿易有限公司", "臺北市中山區南京東路三段貿易行"]
+    assert result.accepted["partner_name"].tolist() == [
+        "臺灣聯華實業股份有限公司",
+        "香港德昌貿易有限公司",
+        "臺北市中山區南京東路三段貿易行",
+    ]
 
 
 # --- mappings a steward got wrong ------------------------------------------------------------------
 
 MAPPING_ERRORS = [
-    ("mapping_bad_yaml.yaml", "not valid YAML at line 5, column 1: expected ',' or ']', but got '<stream end>'"),
-    ("mapping_unknown_column.yaml", "columns.partner_nmae: unknown canonical column 'partner_nmae' for entity partner; "
-     "did you mean 'partner_name'? Known columns: source_record_id, partner_name, uscc, partner_type, channel_tier, "
-     "sales_region, province, city, district, address, contact_name, phone, email, parent_record_id, status, created_date"),
-    ("mapping_unknown_transform.yaml", "columns.uscc.transform[0]: unknown transform 'uper'; did you mean 'upper'?"),
-    ("mapping_missing_required.yaml", "columns: required canonical column 'partner_name' of entity partner is not mapped; "
-     "add it under columns (or constants)"),
+    (
+        "mapping_bad_yaml.yaml",
+        "not valid YAML at line 5, column 1: expected ',' or ']', but got '<stream end>'",
+    ),
+    (
+        "mapping_unknown_column.yaml",
+        "columns.partner_nmae: unknown canonical column 'partner_nmae' for entity partner; "
+        "did you mean 'partner_name'? Known columns: source_record_id, partner_name, uscc, partner_type, channel_tier, "
+        "sales_region, province, city, district, address, contact_name, phone, email, parent_record_id, status, created_date",
+    ),
+    (
+        "mapping_unknown_transform.yaml",
+        "columns.uscc.transform[0]: unknown transform 'uper'; did you mean 'upper'?",
+    ),
+    (
+        "mapping_missing_required.yaml",
+        "columns: required canonical column 'partner_name' of entity partner is not mapped; "
+        "add it under columns (or constants)",
+    ),
     ("mapping_unknown_option.yaml", "options.unknown key 'delimter'"),
 ]
 

@@ -9,7 +9,11 @@ import pytest
 from channel_mdm.errors import UserError
 from cleansing.readers.delimited import DelimitedReader
 
-ROWS = ["dealer_code,dealer_name,mobile", "D00001,深圳市华润商贸有限公司,13800138000", "D00002,上海联华经销部,0755-12345678"]
+ROWS = [
+    "dealer_code,dealer_name,mobile",
+    "D00001,深圳市华润商贸有限公司,13800138000",
+    "D00002,上海联华经销部,0755-12345678",
+]
 
 
 def write(tmp_path: Path, text: str, encoding: str = "utf-8", name: str = "d.csv") -> Path:
@@ -30,7 +34,11 @@ def test_encoding_is_detected_and_every_cell_stays_text(tmp_path: Path, encoding
 def test_big5_is_told_apart_from_gbk(tmp_path: Path) -> None:
     text = "編號,名稱\n1,臺灣聯華實業股份有限公司\n2,香港德昌貿易有限公司\n3,臺北市中山區南京東路三段\n"
     table = DelimitedReader().read(write(tmp_path, text, "big5"), {})
-    assert table.frame["名稱"].tolist() == ["臺灣聯華實業股份有限公司", "香港德昌貿易有限公司", "臺北市中山區南京東路三段"]
+    assert table.frame["名稱"].tolist() == [
+        "臺灣聯華實業股份有限公司",
+        "香港德昌貿易有限公司",
+        "臺北市中山區南京東路三段",
+    ]
     assert table.notes == ["encoding big5, delimiter ','"]
 
 
@@ -66,8 +74,10 @@ def test_blank_lines_are_not_rows_and_do_not_shift_numbering(tmp_path: Path) -> 
 def test_padded_cells_are_reported_so_ingest_strips_them(tmp_path: Path) -> None:
     clean = DelimitedReader().read(write(tmp_path, "\n".join(ROWS) + "\n"), {})
     padded = DelimitedReader().read(write(tmp_path, "a,b\n x ,y\n", name="p.csv"), {})
+    wide = DelimitedReader().read(write(tmp_path, "a,b\n深圳,\u3000y\n", "gbk", name="w.csv"), {})
     assert clean.cells_trimmed is True
     assert padded.cells_trimmed is False
+    assert wide.cells_trimmed is False
     assert padded.frame["a"].tolist() == [" x "]
 
 

@@ -24,7 +24,17 @@ def erp_like_workbook(path: Path) -> Path:
     ws.merge_cells("D2:E2")
     ws.merge_cells("F2:G2")
     ws.append(["客户编码", "客户名称", "信用代码", "省份", "电话", "电话", "建档日期"])
-    ws.append(["C000001", "深圳甲商贸有限公司", 914403001922038000, "广东省", "0755-1", 13800138000, dt.datetime(2020, 1, 2)])
+    ws.append(
+        [
+            "C000001",
+            "深圳甲商贸有限公司",
+            914403001922038000,
+            "广东省",
+            "0755-1",
+            13800138000,
+            dt.datetime(2020, 1, 2),
+        ]
+    )
     ws.append(["C000002", "#N/A", "91440300708461136T", "广东省", None, None, 45000])
     ws.append([])
     ws.append(["C000003", "丙", "00123", "广东省", None, 0.5, dt.datetime(2021, 3, 4, 5, 6, 7)])
@@ -36,7 +46,15 @@ def erp_like_workbook(path: Path) -> Path:
 
 def test_header_is_found_under_title_and_group_rows_and_rows_keep_their_numbers(tmp_path: Path) -> None:
     table = XlsxReader().read(erp_like_workbook(tmp_path / "p.xlsx"), {})
-    assert list(table.frame.columns) == ["客户编码", "客户名称", "信用代码", "省份", "地址/电话", "联系方式/电话", "建档日期"]
+    assert list(table.frame.columns) == [
+        "客户编码",
+        "客户名称",
+        "信用代码",
+        "省份",
+        "地址/电话",
+        "联系方式/电话",
+        "建档日期",
+    ]
     assert table.source_rows.tolist() == [4, 5, 7]
     assert table.sheet == "经销商档案"
     assert table.ambiguous_columns == {}
@@ -112,7 +130,9 @@ def test_vertically_merged_header_cell_takes_the_value_from_above(tmp_path: Path
     assert table.frame.iloc[0].tolist() == ["C1", "广东省", "深圳市"]
 
 
-def test_legacy_xls_without_xlrd_says_to_save_as_xlsx(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_legacy_xls_without_xlrd_says_to_save_as_xlsx(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "old.xls"
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
     monkeypatch.setitem(sys.modules, "xlrd", None)

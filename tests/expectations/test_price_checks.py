@@ -83,12 +83,16 @@ def test_unknown_sku_only_when_valid_skus_are_given() -> None:
         [
             ("9999", "tier1", "华北", "1", "2026-01-01", None, "2"),
             (None, "tier1", "华北", "1", "2026-01-01", None, "3"),
+            ("1002", "tier1", "华北", "1", "2026-01-01", None, "4"),
+            ("1001", "tier1", "华北", "1", "2026-01-01", None, "5"),
         ]
     )
     assert UNKNOWN_SKU not in add_price_checks(frame, TIERS).columns
-    checked = add_price_checks(frame, TIERS, pd.Series(["1001"]))
-    assert checked.loc[0, UNKNOWN_SKU] == "SKU 9999 is not among the valid products"
+    checked = add_price_checks(frame, TIERS, pd.Series(["1001"]), rejected_skus=pd.Series(["1002"]))
+    assert checked.loc[0, UNKNOWN_SKU] == "SKU 9999 is not in the product master"
     assert pd.isna(checked.loc[1, UNKNOWN_SKU])  # a missing SKU is its own rule
+    assert checked.loc[2, UNKNOWN_SKU] == "SKU 1002 failed the product standard (see the product quarantine)"
+    assert pd.isna(checked.loc[3, UNKNOWN_SKU])
 
 
 def test_rows_without_source_row_are_named_by_position() -> None:

@@ -211,3 +211,17 @@ def test_clean_rows_alone_pass_every_rule() -> None:
     assert product_outcome.quarantined.empty and price_outcome.quarantined.empty
     assert len(price_outcome.passed) == 4
     assert price_outcome.data_docs_index is None
+
+
+def test_prices_of_quarantined_products_say_so(products: ValidationOutcome) -> None:
+    frame = pd.DataFrame(
+        [
+            ("2", "1001000001", "出厂价", "华东", "10.00", "2026-01-01", ""),
+            ("3", "1001000006", "出厂价", "华东", "10.00", "2026-01-01", ""),  # product has a bad GTIN
+        ],
+        columns=PRICE_COLUMNS,
+    )
+    outcome = validate_prices(frame, products)
+    assert outcome.quarantined[["source_row", "rule", "reason"]].values.tolist() == [
+        ["3", "unknown_sku", "SKU 1001000006 failed the product standard (see the product quarantine)"]
+    ]

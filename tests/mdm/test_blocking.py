@@ -47,6 +47,13 @@ def test_oversize_block_is_skipped_and_reported(make_frame):
     assert (row.skipped_blocks, row.skipped_records, row.largest_skipped_block) == (1, 30, 30)
 
 
+def test_large_blocks_pair_only_name_neighbours():
+    keys = pd.DataFrame({"row": np.arange(6), "key": ["k"] * 6})
+    order = np.array([5, 0, 4, 1, 3, 2])  # name order: rows 1, 3, 5, 4, 2, 0
+    left, right, *_ = _pairs_within_blocks(keys, cap=10, window=1, order=order)
+    assert set(zip(left.tolist(), right.tolist(), strict=True)) == {(1, 3), (3, 5), (4, 5), (2, 4), (0, 2)}
+
+
 def test_pairs_within_blocks_makes_every_pair_once():
     keys = pd.DataFrame({"row": [0, 1, 2, 3, 4, 5, 6], "key": ["a", "b", "a", "a", "b", "c", "a"]})
     left, right, blocks, skipped, _, _ = _pairs_within_blocks(keys, cap=10)

@@ -97,3 +97,13 @@ def test_steward_labels_move_m_towards_what_stewards_saw():
     params = refine_with_labels(levels, np.ones(200, dtype=bool), params, comparisons)
     assert params.m["f0"][2] > before + 0.3
     assert params.trained_on["labelled_pairs"] == 200
+
+
+def test_distinct_patterns_match_numpy_unique():
+    from mdm.model import distinct_patterns
+
+    levels = np.random.default_rng(3).integers(0, 6, size=(5_000, 12)).astype(np.int8)
+    levels[:2000] = levels[0]
+    patterns, counts = distinct_patterns(levels)
+    expected, expected_counts = np.unique(levels, axis=0, return_counts=True)
+    assert np.array_equal(patterns, expected) and np.array_equal(counts, expected_counts)

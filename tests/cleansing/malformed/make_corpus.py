@@ -102,7 +102,9 @@ def _record(code: str, name: str, balance: str) -> bytes:
 
 def corpus_files() -> dict[str, bytes]:
     """Every corpus file name with its bytes."""
-    valid_xlsx = _workbook_bytes([["dealer_code", "dealer_name", "create_time"], ["D10001", "深圳华润", "2024-01-02"]])
+    valid_xlsx = _workbook_bytes(
+        [["dealer_code", "dealer_name", "create_time"], ["D10001", "深圳华润", "2024-01-02"]]
+    )
     files: dict[str, bytes] = {
         "truncated.xlsx": valid_xlsx[: len(valid_xlsx) // 2],
         "encrypted.xlsx": _ole(encrypted=True),
@@ -117,51 +119,103 @@ def corpus_files() -> dict[str, bytes]:
         "gbk_declared_utf8.csv": _csv(DEALERS_ROWS).encode("gbk"),
         "unknown_encoding.csv": _csv(DEALERS_ROWS).encode("utf-8"),
         "big5_declared_wrong.csv": _csv(DEALERS_ROWS).encode("gbk"),
-        "big5.csv": _csv(["D10001,臺灣聯華實業股份有限公司,2024-01-02,1.00", "D10002,香港德昌貿易有限公司,2024-01-03,2.00",
-                          "D10003,臺北市中山區南京東路三段貿易行,2024-01-04,3.00"]).encode("big5"),
+        "big5.csv": _csv(
+            [
+                "D10001,臺灣聯華實業股份有限公司,2024-01-02,1.00",
+                "D10002,香港德昌貿易有限公司,2024-01-03,2.00",
+                "D10003,臺北市中山區南京東路三段貿易行,2024-01-04,3.00",
+            ]
+        ).encode("big5"),
         "nul_bytes.csv": _csv(DEALERS_ROWS).encode("utf-8").replace(b"D10002", b"D1\x00\x0002"),
         "utf16_no_bom.csv": _csv(DEALERS_ROWS).encode("utf-16-le"),
-        "mixed_line_endings.csv": (DEALERS_HEADER + "\r\n" + DEALERS_ROWS[0] + "\n" + DEALERS_ROWS[1] + "\r"
-                                   + "D10003,杭州联华,2024-03-04 10:00:00,1.00\r\n").encode("utf-8"),
-        "duplicate_columns.csv": _csv(["D10001,深圳华润,2024-01-02,广州"],
-                                      header="dealer_code,dealer_name,create_time,dealer_name").encode("utf-8"),
+        "mixed_line_endings.csv": (
+            DEALERS_HEADER
+            + "\r\n"
+            + DEALERS_ROWS[0]
+            + "\n"
+            + DEALERS_ROWS[1]
+            + "\r"
+            + "D10003,杭州联华,2024-03-04 10:00:00,1.00\r\n"
+        ).encode("utf-8"),
+        "duplicate_columns.csv": _csv(
+            ["D10001,深圳华润,2024-01-02,广州"], header="dealer_code,dealer_name,create_time,dealer_name"
+        ).encode("utf-8"),
         "header_only.csv": (DEALERS_HEADER + "\n").encode("utf-8"),
         "formula_cells.xlsx": _patch_sheet(
-            _workbook_bytes([["dealer_code", "dealer_name", "create_time"], ["D10001", '="深圳"&"华润"', "2024-01-02"],
-                             ["D10002", "=A1&A2", "2024-01-03"]]),
+            _workbook_bytes(
+                [
+                    ["dealer_code", "dealer_name", "create_time"],
+                    ["D10001", '="深圳"&"华润"', "2024-01-02"],
+                    ["D10002", "=A1&A2", "2024-01-03"],
+                ]
+            ),
             ('<f>"深圳"&amp;"华润"</f><v />'.encode(), '<f>"深圳"&amp;"华润"</f><v>深圳华润</v>'.encode()),
             (b'<c r="B2"><f>', b'<c r="B2" t="str"><f>'),
         ),
-        "error_cells.xlsx": _workbook_bytes([["dealer_code", "dealer_name", "create_time"], ["D10001", "#N/A", "2024-01-02"],
-                                             ["D10002", "#REF!", "2024-01-03"], ["D10003", "广州联华", "#DIV/0!"],
-                                             ["D10004", "杭州联华", "2024-01-05"]]),
-        "huge_cell.csv": _csv(["D10001," + "深" * (10 * 1024 * 1024 // 3) + ",2024-01-02,1.00", DEALERS_ROWS[1]]).encode("utf-8"),
-        "ragged_rows.csv": _csv([DEALERS_ROWS[0], "D10002,广州联华,2024-02-03 09:10:11,30000.00,extra",
-                                 "D10003,杭州联华", DEALERS_ROWS[1].replace("D10002", "D10004")]).encode("utf-8"),
-        "unterminated_quote.csv": _csv([DEALERS_ROWS[0], 'D10002,"广州联华,2024-02-03,1.00', DEALERS_ROWS[1]]).encode("utf-8"),
-        "bad_json_line.jsonl": ('{"acct_id": "A-1", "acct_name": "深圳华润"}\n{"acct_id": "A-2", "acct_name": \n'
-                                '{"acct_id": "A-3", "acct_name": "杭州联华"}\n').encode(),
+        "error_cells.xlsx": _workbook_bytes(
+            [
+                ["dealer_code", "dealer_name", "create_time"],
+                ["D10001", "#N/A", "2024-01-02"],
+                ["D10002", "#REF!", "2024-01-03"],
+                ["D10003", "广州联华", "#DIV/0!"],
+                ["D10004", "杭州联华", "2024-01-05"],
+            ]
+        ),
+        "huge_cell.csv": _csv(
+            ["D10001," + "深" * (10 * 1024 * 1024 // 3) + ",2024-01-02,1.00", DEALERS_ROWS[1]]
+        ).encode("utf-8"),
+        "ragged_rows.csv": _csv(
+            [
+                DEALERS_ROWS[0],
+                "D10002,广州联华,2024-02-03 09:10:11,30000.00,extra",
+                "D10003,杭州联华",
+                DEALERS_ROWS[1].replace("D10002", "D10004"),
+            ]
+        ).encode("utf-8"),
+        "unterminated_quote.csv": _csv(
+            [DEALERS_ROWS[0], 'D10002,"广州联华,2024-02-03,1.00', DEALERS_ROWS[1]]
+        ).encode("utf-8"),
+        "bad_json_line.jsonl": (
+            '{"acct_id": "A-1", "acct_name": "深圳华润"}\n{"acct_id": "A-2", "acct_name": \n'
+            '{"acct_id": "A-3", "acct_name": "杭州联华"}\n'
+        ).encode(),
         "array_not_objects.json": b'[1, "two", ["A-3"], {"acct_id": "A-4", "acct_name": "x"}]',
         "json_scalar.json": b'"just a string"',
         "broken_json_array.json": b'[{"acct_id": "A-1"}, {"acct_id": ',
-        "fixed_width_short_line.txt": _fixed_width([_record("C100001", "深圳华润", "100.00"), b"C100002   short"], "TRL 2"),
+        "fixed_width_short_line.txt": _fixed_width(
+            [_record("C100001", "深圳华润", "100.00"), b"C100002   short"], "TRL 2"
+        ),
         "fixed_width_trailer_mismatch.txt": _fixed_width([_record("C100001", "深圳华润", "100.00")], "TRL 5"),
         "fixed_width_no_trailer.txt": _fixed_width([_record("C100001", "深圳华润", "100.00")], None),
         "fixed_width_split_character.txt": _fixed_width(
-            [_record("C100001", "深圳华润", "100.00"), b"C100002  " + "深圳".encode("gbk") + b" " * 17 + b"100.00".rjust(12)], "TRL 2"
+            [
+                _record("C100001", "深圳华润", "100.00"),
+                b"C100002  " + "深圳".encode("gbk") + b" " * 17 + b"100.00".rjust(12),
+            ],
+            "TRL 2",
         ),
-        "bad_dates.csv": _csv([DEALERS_ROWS[0], "D10002,广州联华,2024-13-45,1.00", "D10003,杭州联华,yesterday,1.00"]).encode("utf-8"),
+        "bad_dates.csv": _csv(
+            [DEALERS_ROWS[0], "D10002,广州联华,2024-13-45,1.00", "D10003,杭州联华,yesterday,1.00"]
+        ).encode("utf-8"),
         "png_renamed.csv": b"\x89PNG\r\n\x1a\n" + b"\x00" * 32,
-        "sheet_missing.xlsx": _workbook_bytes([["dealer_code", "dealer_name", "create_time"], ["D1", "x", "2024-01-01"]], "客户档案"),
+        "sheet_missing.xlsx": _workbook_bytes(
+            [["dealer_code", "dealer_name", "create_time"], ["D1", "x", "2024-01-01"]], "客户档案"
+        ),
         "missing_column.csv": _csv(DEALERS_ROWS).encode("utf-8"),
         "mapping_bad_yaml.yaml": b"source_system: dms\nentity: partner\ncolumns:\n  source_record_id: [dealer_code\n",
-        "mapping_unknown_column.yaml": DEALER_MAPPING.format(file="x.csv", format="csv", options="{}").replace(
-            "partner_name:", "partner_nmae:").encode("utf-8"),
-        "mapping_unknown_transform.yaml": (DEALER_MAPPING.format(file="x.csv", format="csv", options="{}")
-                                           + "  uscc: {from: credit_code, transform: [uper]}\n").encode("utf-8"),
-        "mapping_missing_required.yaml": DEALER_MAPPING.format(file="x.csv", format="csv", options="{}").replace(
-            "  partner_name: dealer_name\n", "").encode("utf-8"),
-        "mapping_unknown_option.yaml": DEALER_MAPPING.format(file="x.csv", format="csv", options="{delimter: ','}").encode("utf-8"),
+        "mapping_unknown_column.yaml": DEALER_MAPPING.format(file="x.csv", format="csv", options="{}")
+        .replace("partner_name:", "partner_nmae:")
+        .encode("utf-8"),
+        "mapping_unknown_transform.yaml": (
+            DEALER_MAPPING.format(file="x.csv", format="csv", options="{}")
+            + "  uscc: {from: credit_code, transform: [uper]}\n"
+        ).encode("utf-8"),
+        "mapping_missing_required.yaml": DEALER_MAPPING.format(file="x.csv", format="csv", options="{}")
+        .replace("  partner_name: dealer_name\n", "")
+        .encode("utf-8"),
+        "mapping_unknown_option.yaml": DEALER_MAPPING.format(
+            file="x.csv", format="csv", options="{delimter: ','}"
+        ).encode("utf-8"),
     }
     return files
 

@@ -40,8 +40,10 @@ def test_quarantine_has_one_row_per_failing_row_and_rule(outcome) -> None:
     assert outcome.quarantined[["sku_code", "rule"]].values.tolist() == [
         ["0100000001", "sku_code_unique"],
         ["0100000001", "sku_code_unique"],
+        ["0100000001", "gtin_present"],
         ["1001000003", "gtin_valid"],
     ]
+    assert outcome.quarantined["severity"].tolist() == ["error", "error", "warning", "error"]
 
 
 def test_rule_counts_list_every_rule(outcome) -> None:
