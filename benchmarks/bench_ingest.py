@@ -124,16 +124,16 @@ def ensure_xlsx(rows: int) -> Path:
     return path
 
 
-def time_ingest(path: Path, fmt: str, options: str) -> tuple[float, int, int]:
+def time_ingest(path: Path, fmt: str, options: str) -> tuple[float, float, int, int]:
     mapping_path = WORK / f"{path.stem}.mapping.yaml"
     mapping_path.write_text(MAPPING.format(file=path.name, format=fmt, options=options), encoding="utf-8")
     mapping = load_mapping(mapping_path)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     result = ingest_source(mapping, WORK, "bench")
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
     (report,) = result.file_reports
     assert report.error is None, report.error
-    return elapsed, report.rows_in, report.quarantined
+    return elapsed, cpu, report.rows_in, report.quarantined
 
 
 def main() -> None:
@@ -142,27 +142,29 @@ def main() -> None:
     parser.add_argument("--xlsx-rows", type=int, default=200_000)
     args = parser.parse_args()
 
+    # Wall time is what a user waits; CPU time is what the code costs when the (shared) machine is busy.
     csv_path = ensure_csv(args.csv_rows)
-    seconds, rows, quarantined = time_ingest(csv_path, "csv", "{encoding: gbk}")
+    seconds, cpu, rows, quarantined = time_ingest(csv_path, "csv", "{encoding: gbk}")
     print(
-        f"GBK CSV  {rows:>9,} rows  ingest {seconds:6.2f} s  {rows / seconds:>10,.0f} rows/s  "
-        f"(quarantined {quarantined:,}; target 200,000 rows/s: {'met' if rows / seconds >= 200_000 else 'MISSED'})"
+        f"GBK CSV  {rows:>9,} rows  ingest {seconds:6.2f} s wall ({rows / seconds:>9,.0f} rows/s), "
+        f"{cpu:6.2f} s CPU ({rows / cpu:>9,.0f} rows/s); quarantined {quarantined:,}; "
+        f"target 200,000 rows/s: {'met' if rows / seconds >= 200_000 else 'missed'}"
     )
 
     xlsx_path = ensure_xlsx(args.xlsx_rows)
-    seconds, rows, quarantined = time_ingest(xlsx_path, "xlsx", "{}")
-    start = time.perf_counter()
+    seconds, cpu, rows, quarantined = time_ingest(xlsx_path, "xlsx", "{}")
+    start, pandas_cpu = time.perf_counter(), time.process_time()
     frame = pd.read_excel(xlsx_path, engine="openpyxl", dtype=str)
-    pandas_seconds = time.perf_counter() - start
+    pandas_seconds, pandas_cpu = time.perf_counter() - start, time.process_time() - pandas_cpu
     assert len(frame) == rows
     print(
-        f"xlsx     {rows:>9,} rows  ingest {seconds:6.2f} s  {rows / seconds:>10,.0f} rows/s  "
-        f"(quarantined {quarantined:,})"
+        f"xlsx     {rows:>9,} rows  ingest {seconds:6.2f} s wall ({rows / seconds:>9,.0f} rows/s), "
+        f"{cpu:6.2f} s CPU; quarantined {quarantined:,}"
     )
     print(
-        f"pandas.read_excel(engine='openpyxl') {pandas_seconds:6.2f} s  {rows / pandas_seconds:>10,.0f} rows/s; "
-        f"ingest is {pandas_seconds / seconds:.2f}x pandas' read alone "
-        f"(target >= 1.00: {'met' if pandas_seconds >= seconds else 'MISSED'})"
+        f"pandas.read_excel(engine='openpyxl') {pandas_seconds:6.2f} s wall, {pandas_cpu:6.2f} s CPU; "
+        f"ingest is {pandas_seconds / seconds:.2f}x (wall) / {pandas_cpu / cpu:.2f}x (CPU) as fast as pandas' read alone; "
+        f"target >= 1.00: {'met' if pandas_seconds >= seconds else 'missed'}"
     )
 
 

@@ -318,10 +318,12 @@ def _split(
     for problem in problems:
         bad |= problem.mask
     good = ~bad
-    accepted = canonical[good]
+    accepted = canonical.copy(deep=False) if good.all() else canonical[good]
     prov = provenance_frame(provenance, table.source_rows[good], table.source_sheets[good], accepted.index)
-    data_flags = _join_flags([(mask[good], flag) for mask, flag in flags], accepted.index)
-    accepted = pd.concat([accepted, prov, data_flags.rename("data_flags")], axis=1).reset_index(drop=True)
+    for name in prov.columns:  # adding columns avoids copying the canonical ones, as a concat would
+        accepted[name] = prov[name]
+    accepted["data_flags"] = _join_flags([(mask[good], flag) for mask, flag in flags], accepted.index)
+    accepted = accepted.reset_index(drop=True)
     quarantined = pd.concat(
         [
             _quarantine_problems(mapping, table, canonical, problems, bad, provenance),

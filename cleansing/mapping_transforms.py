@@ -285,8 +285,21 @@ def _replace(values: pd.Series, table: dict[str, str]) -> pd.Series:
     return text.where(values.notna(), None)
 
 
+def _already(values: pd.Series, name: str) -> bool:
+    """Whether ``upper``/``lower`` would change nothing, tested on the whole column joined at once."""
+    if name not in ("upper", "lower"):
+        return False
+    present = values[values.notna()].tolist()
+    if not all(isinstance(v, str) for v in present):
+        return False
+    joined = "\x1f".join(present)
+    return getattr(joined, name)() == joined
+
+
 def _str_method(name: str) -> Callable[[pd.Series, Any], pd.Series]:
     def run(values: pd.Series, argument: Any) -> pd.Series:
+        if _already(values, name):
+            return values
         text = values.astype("str")
         method = getattr(text.str, name)
         result = method(argument) if argument is not None and name in ("zfill", "removeprefix") else method()

@@ -152,7 +152,7 @@ NAME = Comparison(
         ComparisonLevel("exact", 0.55, 0.0005),
         ComparisonLevel("core_exact", 0.25, 0.001),
         ComparisonLevel("close", 0.12, 0.003),
-        ComparisonLevel("trade_name_only", 0.03, 0.001, sign=1),
+        ComparisonLevel("trade_name_only", 0.02, 0.002, fixed=True, sign=1),
         ComparisonLevel("somewhat", 0.03, 0.03),
         ComparisonLevel("different", 0.02, 0.9655),
     ),

@@ -65,10 +65,14 @@ class DedupeResult:
 
 
 @contextmanager
-def _timed(timings: dict[str, float], step: str):
+def _timed(timings: dict[str, float], step: str, bar: tqdm | None = None):
+    if bar is not None:
+        bar.set_postfix_str(step)
     start = time.perf_counter()
     yield
     timings[step] = round(time.perf_counter() - start, 3)
+    if bar is not None:
+        bar.update(1)
 
 
 def _joined_text(frame: pd.DataFrame, columns: list[str], sep: str) -> pd.Series:
@@ -161,17 +165,19 @@ def deduplicate(
     (``left_record_id, right_record_id, is_match``) folded into the model.
     """
     timings: dict[str, float] = {}
+    bar = tqdm(total=7, desc="deduplicating", unit="step", disable=not progress, leave=False)
     if STANDARDISED_MARKER in frame.columns:
+        bar.update(1)
         std = frame.reset_index(drop=True)
     else:
-        with _timed(timings, "standardise"):
+        with _timed(timings, "standardise", bar):
             std = standardise_for_spec(frame, spec).reset_index(drop=True)
         log.info("standardised %s records in %.1f s", f"{len(std):,}", timings["standardise"])
     std = mark_person_names(std, spec.entity)
     n = len(std)
     comparisons = comparisons_for(spec)
 
-    with _timed(timings, "block"):
+    with _timed(timings, "block", bar):
         candidates = block(std, max_block_size=spec.max_block_size)
     left, right = candidates.left, candidates.right
     report = candidates.report_frame()
@@ -182,10 +188,10 @@ def deduplicate(
     )
 
     cols = FrameColumns(std)
-    with _timed(timings, "compare"):
+    with _timed(timings, "compare", bar):
         levels = _compare_in_chunks(cols, left, right, comparisons, progress)
 
-    with _timed(timings, "train"):
+    with _timed(timings, "train", bar):
         if params is None:
             params = default_parameters(comparisons, spec.thresholds)
         else:
@@ -199,11 +205,11 @@ def deduplicate(
                 params = refine_with_labels(compare_pairs(cols, ll, lr, comparisons), is_match, params, comparisons)
                 log.info("folded in %s steward labels", f"{len(ll):,}")
 
-    with _timed(timings, "score"):
+    with _timed(timings, "score", bar):
         weight, probability = score_levels(levels, params)
         match_class = classify(probability, params.thresholds)
 
-    with _timed(timings, "cluster"):
+    with _timed(timings, "cluster", bar):
         auto = match_class == "auto_merge"
         constraints = cannot_link_codes(std)
         result = cluster_records(n, left[auto], right[auto], probability[auto], constraints)
@@ -217,7 +223,7 @@ def deduplicate(
         f"{n:,}", f"{clusters['cluster_id'].nunique():,}", f"{result.refused_merges:,}",
     )
 
-    with _timed(timings, "explain"):
+    with _timed(timings, "explain", bar):
         keep = probability >= pairs_min_probability
         ids = std["record_id"].astype(str).to_numpy()
         pairs = pd.DataFrame(
@@ -232,6 +238,7 @@ def deduplicate(
         )
         explained = explanation_columns(cols, left[keep], right[keep], levels[keep], params, comparisons)
         pairs = pd.concat([pairs, explained], axis=1).sort_values("match_probability", ascending=False)
+    bar.close()
     return DedupeResult(
         clusters=clusters,
         pairs=pairs.reset_index(drop=True),

@@ -119,6 +119,21 @@ def _posterior(counts_shape_levels: np.ndarray, params: ModelParameters, lam: fl
     return 1.0 / (1.0 + np.exp2(-np.clip(log_odds, -60, 60)))
 
 
+def _keep_fixed(probabilities: np.ndarray, comparison: Comparison, kind: str) -> np.ndarray:
+    """Put fixed levels back to their default ``kind`` (``m`` or ``u``) probability and rescale
+    the free levels to fill the remainder, so the level probabilities still sum to one."""
+    out = np.asarray(probabilities, dtype=float).copy()
+    fixed = np.array([lv.fixed for lv in comparison.levels])
+    if not fixed.any():
+        return out
+    defaults = np.array([getattr(lv, kind) for lv in comparison.levels])
+    out[fixed] = defaults[fixed]
+    free = ~fixed
+    if free.any() and out[free].sum() > 0:
+        out[free] *= (1 - out[fixed].sum()) / out[free].sum()
+    return out
+
+
 def estimate_u_from_random_pairs(
     frame: pd.DataFrame | FrameColumns,
     params: ModelParameters,
@@ -143,12 +158,10 @@ def estimate_u_from_random_pairs(
         left, right = left[keep], right[keep]
     levels = compare_pairs(cols, left, right, comparisons)
     for j, c in enumerate(comparisons):
-        if any(lv.fixed for lv in c.levels) and all(lv.fixed for lv in c.levels):
-            continue
         counts = _level_counts(levels[:, j], len(c.levels))
         prior = np.array([lv.u for lv in c.levels])
         u = (counts + prior_strength * prior) / (counts.sum() + prior_strength)
-        params.u[c.name] = [float(x) for x in u]
+        params.u[c.name] = [float(x) for x in _keep_fixed(u, c, "u")]
     params.trained_on["random_pairs"] = len(left)
     return params
 
@@ -199,13 +212,7 @@ def estimate_m_by_em(
             matched = _level_counts(patterns[:, j], len(c.levels), w)
             defaults = np.array([lv.m for lv in c.levels])
             m = (matched + prior_strength * defaults) / (matched.sum() + prior_strength)
-            fixed = np.array([lv.fixed for lv in c.levels])
-            m = np.where(fixed, defaults, m)
-            m = np.clip(m, 1e-6, None)
-            # Keep fixed levels at their default share; rescale the rest to fill the remainder.
-            free = ~fixed
-            if free.any():
-                m[free] *= (1 - m[fixed].sum()) / m[free].sum()
+            m = _keep_fixed(np.clip(m, 1e-6, None), c, "m")
             shift = max(shift, float(np.abs(m - np.asarray(params.m[c.name])).max()))
             params.m[c.name] = [float(x) for x in m]
         if shift < tolerance:

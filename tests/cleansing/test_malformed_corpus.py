@@ -384,3 +384,12 @@ def test_bad_mapping_names_the_file_and_key(corpus: Path, name: str, message: st
     with pytest.raises(UserError) as raised:
         load_mapping(corpus / name)
     assert str(raised.value) == f"{corpus / name}: {message}"
+
+
+def test_committed_corpus_matches_the_script() -> None:
+    committed = Path(__file__).parent / "malformed" / "files"
+    expected = {name: data for name, data in make_corpus.corpus_files().items() if len(data) <= 1024 * 1024}
+    assert len(expected) >= 30
+    assert sorted(p.name for p in committed.iterdir()) == sorted(expected)
+    for name, data in expected.items():
+        assert (committed / name).read_bytes() == data, f"{name}: run make_corpus.py to refresh the corpus"

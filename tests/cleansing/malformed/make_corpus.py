@@ -8,6 +8,7 @@ file is small: the zip bomb is a few KB that would expand to megabytes of sheet 
 from __future__ import annotations
 
 import io
+import re
 import sys
 import zipfile
 from pathlib import Path
@@ -47,6 +48,9 @@ def _csv(rows: list[str], header: str = DEALERS_HEADER, newline: str = "\n") -> 
     return newline.join([header, *rows]) + newline
 
 
+_FIXED_DATE = (2026, 11, 1, 8, 0, 0)
+
+
 def _workbook_bytes(rows: list[list[object]], title: str = "Sheet1") -> bytes:
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -55,7 +59,14 @@ def _workbook_bytes(rows: list[list[object]], title: str = "Sheet1") -> bytes:
         ws.append(row)
     buffer = io.BytesIO()
     wb.save(buffer)
-    return buffer.getvalue()
+    return _patch_sheet(buffer.getvalue())
+
+
+def _entry(name: str) -> zipfile.ZipInfo:
+    """A zip entry with a fixed date, so the corpus is byte-for-byte the same on every run."""
+    entry = zipfile.ZipInfo(name, date_time=_FIXED_DATE)
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry
 
 
 def _patch_sheet(data: bytes, *replacements: tuple[bytes, bytes]) -> bytes:
@@ -65,10 +76,14 @@ def _patch_sheet(data: bytes, *replacements: tuple[bytes, bytes]) -> bytes:
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             content = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                content = re.sub(
+                    rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2026-11-01T08:00:00Z", content
+                )
             if info.filename == "xl/worksheets/sheet1.xml":
                 for old, new in replacements:
                     content = content.replace(old, new)
-            target.writestr(info.filename, content)
+            target.writestr(_entry(info.filename), content)
     return out.getvalue()
 
 
@@ -76,9 +91,9 @@ def _zip_bomb() -> bytes:
     """A workbook-shaped zip whose sheet is 8 MB of spaces compressed to a few KB."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
-        archive.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook/>')
-        archive.writestr("xl/worksheets/sheet1.xml", b" " * (8 * 1024 * 1024))
+        archive.writestr(_entry("[Content_Types].xml"), '<?xml version="1.0"?><Types/>')
+        archive.writestr(_entry("xl/workbook.xml"), '<?xml version="1.0"?><workbook/>')
+        archive.writestr(_entry("xl/worksheets/sheet1.xml"), b" " * (8 * 1024 * 1024))
     return out.getvalue()
 
 
@@ -223,7 +238,7 @@ def corpus_files() -> dict[str, bytes]:
 def _plain_zip() -> bytes:
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as archive:
-        archive.writestr("readme.txt", "not a workbook")
+        archive.writestr(_entry("readme.txt"), "not a workbook")
     return out.getvalue()
 
 
