@@ -65,6 +65,7 @@ def reconcile(
     quarantine: pd.DataFrame | None = None,
     finite_population: bool = False,
     lineage: pd.DataFrame | None = None,
+    rows_read: dict[str, int] | None = None,
 ) -> ReconciliationResult:
     """Reconcile the canonical ``old`` frames (one per entity, as ingested) with the store.
 
@@ -73,6 +74,8 @@ def reconcile(
     business key written as the canonical key values joined with ``|``. ``lineage`` (golden_id,
     field, source_system, source_record_id) limits a golden record's comparison to the fields
     whose surviving value came from the sampled record; without it every compared field counts.
+    ``rows_read`` gives the rows read from the source files per entity, when some were
+    quarantined before ``old`` was formed (at ingest): they count as source rows, quarantined.
     """
     required = zero_defect_sample_size(confidence, tolerable_error_rate)
     result = ReconciliationResult(
@@ -100,7 +103,10 @@ def reconcile(
             accepted = frame[~_quarantined(frame, entity, comparison, quarantine)].reset_index(drop=True)
             golden_ids = _golden_ids(accepted, entity, crosswalk) if comparison.golden else None
             result.control_totals.append(
-                _control_totals(connection, comparison, len(frame), accepted, golden_ids)
+                _control_totals(
+                    connection, comparison, max(len(frame), (rows_read or {}).get(name, len(frame))), accepted,
+                    golden_ids,
+                )
             )
             result.money_totals.extend(_money_totals(connection, comparison, accepted))
             if entity == "price":

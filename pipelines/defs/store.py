@@ -144,14 +144,17 @@ def reconciliation_report(
     }
     engine = create_store_engine(settings.store_url)
     try:
-        result = reconcile(old, engine, quarantine=channel_store["quarantine"], lineage=channel_store["lineage"])
+        rows_read = ingest_file_reports.groupby("entity")["rows_in"].sum().astype(int).to_dict()
+        result = reconcile(
+            old, engine, quarantine=channel_store["quarantine"], lineage=channel_store["lineage"], rows_read=rows_read
+        )
     finally:
         engine.dispose()
     files = write_report(result, settings.reports_dir)
     summary = {
         "batch_id": channel_store["batch_id"],
         "accepted": result.accepted,
-        "entities": entity_summary(ingest_file_reports, result.control_totals),
+        "entities": [entity_summary(totals) for totals in result.control_totals],
         "unreadable_files": ingest_file_reports.loc[ingest_file_reports["error"] != "", ["file", "error"]]
         .to_dict("records"),
         "load": channel_store["load_stats"],
@@ -169,22 +172,14 @@ def reconciliation_report(
     return summary
 
 
-def entity_summary(file_reports: pd.DataFrame, control_totals: list) -> list[dict]:
-    """Per entity: records read, quarantined at any stage, accepted, merged away and in the store."""
-    read = file_reports.groupby("entity")[["rows_in", "quarantined"]].sum()
-    rows = []
-    for totals in control_totals:
-        rows_in = int(read["rows_in"].get(totals.entity, totals.rows_in_source))
-        ingest_quarantined = int(read["quarantined"].get(totals.entity, 0))
-        rows.append(
-            {
-                "entity": totals.entity,
-                "records_in": rows_in,
-                "quarantined": ingest_quarantined + totals.quarantined,
-                "accepted": totals.accepted,
-                "merged_away": totals.merged_away,
-                "in_store": totals.actually_in_store,
-                "expected_in_store": totals.expected_in_store,
-            }
-        )
-    return rows
+def entity_summary(totals) -> dict:
+    """One line of the run summary: records read, quarantined at any stage, accepted, merged, in the store."""
+    return {
+        "entity": totals.entity,
+        "records_in": totals.rows_in_source,
+        "quarantined": totals.quarantined,
+        "accepted": totals.accepted,
+        "merged_away": totals.merged_away,
+        "in_store": totals.actually_in_store,
+        "expected_in_store": totals.expected_in_store,
+    }

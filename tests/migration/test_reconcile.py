@@ -274,3 +274,14 @@ def test_golden_fields_that_survived_from_another_record_are_not_compared_with_l
     with_lineage = reconcile({"partner": old}, store, lineage=lineage)
     assert without.strata[0].defects == 1
     assert with_lineage.strata[0].defects == 0
+
+
+def test_rows_quarantined_before_reconciliation_still_count_as_source_rows(store):
+    import pandas as pd
+
+    from migration.reconcile import reconcile
+
+    upgrade = pd.DataFrame({"sku_code": ["1001"], "product_name": ["绿茶"]})
+    result = reconcile({"product": upgrade}, store, rows_read={"product": 3})
+    totals = result.control_totals[0]
+    assert (totals.rows_in_source, totals.quarantined, totals.accepted) == (3, 2, 1)
