@@ -24,17 +24,31 @@ PARTNER_SPEC = {
     "record_id": "record_id",
     "entity": "organisation",
     "columns": {
-        "company_name": "partner_name", "uscc": "uscc", "phone": "phone", "address": "address",
-        "province": "province", "city": "city", "district": "district", "email": "email",
+        "company_name": "partner_name",
+        "uscc": "uscc",
+        "phone": "phone",
+        "address": "address",
+        "province": "province",
+        "city": "city",
+        "district": "district",
+        "email": "email",
     },
 }
 CUSTOMER_SPEC = {
     "record_id": "record_id",
     "entity": "auto",
     "columns": {
-        "company_name": "customer_name", "uscc": "uscc", "phone": "phone", "address": "address",
-        "province": "province", "city": "city", "district": "district", "email": "email",
-        "birth_date": "birth_date", "postcode": "postcode", "exact": ["id_number_masked"],
+        "company_name": "customer_name",
+        "uscc": "uscc",
+        "phone": "phone",
+        "address": "address",
+        "province": "province",
+        "city": "city",
+        "district": "district",
+        "email": "email",
+        "birth_date": "birth_date",
+        "postcode": "postcode",
+        "exact": ["id_number_masked"],
     },
 }
 
@@ -91,9 +105,14 @@ def score_clusters(predicted: np.ndarray, truth: np.ndarray, kinds: pd.Series) -
         if denominator:
             by_kind[str(kind)] = (float(found[rows].sum() / denominator), int(len(rows)))
     return {
-        "pair_precision": precision, "pair_recall": recall, "pair_f1": _f1(precision, recall),
-        "bcubed_precision": b_precision, "bcubed_recall": b_recall, "bcubed_f1": _f1(b_precision, b_recall),
-        "exact_clusters": exact_share, "recall_by_kind": by_kind,
+        "pair_precision": precision,
+        "pair_recall": recall,
+        "pair_f1": _f1(precision, recall),
+        "bcubed_precision": b_precision,
+        "bcubed_recall": b_recall,
+        "bcubed_f1": _f1(b_precision, b_recall),
+        "exact_clusters": exact_share,
+        "recall_by_kind": by_kind,
     }
 
 
@@ -104,7 +123,9 @@ def load_generated(n_entities: int, seed: int, kind: str) -> tuple[pd.DataFrame,
     records = records.reset_index(drop=True)
     truth = truth.reset_index(drop=True)
     key = ["source_system", "source_record_id"]
-    records.insert(0, "record_id", records["source_system"].astype(str) + ":" + records["source_record_id"].astype(str))
+    records.insert(
+        0, "record_id", records["source_system"].astype(str) + ":" + records["source_record_id"].astype(str)
+    )
     truth = records[key].merge(truth, on=key, how="left", validate="one_to_one")
     return records, truth
 
@@ -131,9 +152,14 @@ def markdown(results: dict[str, Accuracy]) -> str:
             f"{a.exact_clusters:.4f} | {a.seconds:.1f} |"
         )
     kinds = sorted({k for a in results.values() for k in a.recall_by_kind})
-    lines += ["", "| variant kind | " + " | ".join(f"{n} recall (records)" for n in results) + " |",
-              "|---|" + "---:|" * len(results)]
-    for kind in sorted(kinds, key=lambda k: min(a.recall_by_kind.get(k, (1.0, 0))[0] for a in results.values())):
+    lines += [
+        "",
+        "| variant kind | " + " | ".join(f"{n} recall (records)" for n in results) + " |",
+        "|---|" + "---:|" * len(results),
+    ]
+    for kind in sorted(
+        kinds, key=lambda k: min(a.recall_by_kind.get(k, (1.0, 0))[0] for a in results.values())
+    ):
         cells = []
         for a in results.values():
             r, n = a.recall_by_kind.get(kind, (float("nan"), 0))

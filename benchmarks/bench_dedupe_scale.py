@@ -71,12 +71,28 @@ def run_one(path: Path) -> dict:
 def measure(size: int, seed: int, folder: Path) -> dict:
     path = folder / f"partners_{size}.pkl"
     if not path.exists():
-        subprocess.run([sys.executable, "-m", "benchmarks.bench_dedupe_scale", "--generate", str(size),
-                        "--seed", str(seed), "--path", str(path)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.bench_dedupe_scale",
+                "--generate",
+                str(size),
+                "--seed",
+                str(seed),
+                "--path",
+                str(path),
+            ],
+            check=True,
+        )
     # The child reports its own peak (ru_maxrss of itself); this parent stays small, so the
     # child's high-water mark, which starts from its parent's size, is the run's own.
-    done = subprocess.run([sys.executable, "-m", "benchmarks.bench_dedupe_scale", "--child", str(path)],
-                          check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.bench_dedupe_scale", "--child", str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -101,12 +117,16 @@ def main() -> None:
         folder = args.folder or Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
         rows = [measure(size, args.seed, folder) for size in sorted(args.sizes)]
-    print("| records | wall s | CPU s | peak MB | candidate pairs | pair P | pair R | pair F1 | steps (wall s) |")
+    print(
+        "| records | wall s | CPU s | peak MB | candidate pairs | pair P | pair R | pair F1 | steps (wall s) |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in rows:
         steps = ", ".join(f"{k} {v:.1f}" for k, v in r["timings"].items())
-        print(f"| {r['records']:,} | {r['seconds']} | {r['cpu_seconds']} | {r['peak_mb']:,} | {r['candidate_pairs']:,} | "
-              f"{r['precision']} | {r['recall']} | {r['f1']} | {steps} |")
+        print(
+            f"| {r['records']:,} | {r['seconds']} | {r['cpu_seconds']} | {r['peak_mb']:,} | {r['candidate_pairs']:,} | "
+            f"{r['precision']} | {r['recall']} | {r['f1']} | {steps} |"
+        )
 
 
 if __name__ == "__main__":

@@ -22,8 +22,18 @@ from pathlib import Path
 
 SPLINK_PYTHON = Path(__file__).resolve().parent / ".venv-splink" / "bin" / "python"
 SPLINK_COLUMNS = [
-    "record_id", "name_core", "name_trade", "name_region", "name_branch_region", "name_pinyin_key", "uscc",
-    "phone_e164", "email_normalised", "address_detail", "city", "district",
+    "record_id",
+    "name_core",
+    "name_trade",
+    "name_region",
+    "name_branch_region",
+    "name_pinyin_key",
+    "uscc",
+    "phone_e164",
+    "email_normalised",
+    "address_detail",
+    "city",
+    "district",
 ]
 
 
@@ -97,29 +107,61 @@ def main() -> None:
         import pandas as pd
 
         n = len(pd.read_pickle(args.score / "truth.pkl"))
-        print(json.dumps([_f1(args.score, args.score / "ours.csv"), _f1(args.score, args.score / "splink.csv"), n]))
+        print(
+            json.dumps(
+                [_f1(args.score, args.score / "ours.csv"), _f1(args.score, args.score / "splink.csv"), n]
+            )
+        )
         return
     if not SPLINK_PYTHON.exists():
-        sys.exit(f"{SPLINK_PYTHON} not found: create it with 'python -m venv benchmarks/.venv-splink' "
-                 "and 'benchmarks/.venv-splink/bin/pip install splink'")
+        sys.exit(
+            f"{SPLINK_PYTHON} not found: create it with 'python -m venv benchmarks/.venv-splink' "
+            "and 'benchmarks/.venv-splink/bin/pip install splink'"
+        )
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         # Everything heavy runs in children: a child's peak memory starts from its parent's size.
-        subprocess.run([sys.executable, "-m", "benchmarks.bench_dedupe_splink", "--prepare", str(folder),
-                        "--entities", str(args.entities), "--seed", str(args.seed)], check=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "benchmarks.bench_dedupe_splink",
+                "--prepare",
+                str(folder),
+                "--entities",
+                str(args.entities),
+                "--seed",
+                str(args.seed),
+            ],
+            check=True,
+        )
         ours = _child([sys.executable, "-m", "benchmarks.bench_dedupe_splink", "--ours", str(folder)])
-        splink = _child([str(SPLINK_PYTHON), str(Path(__file__).with_name("splink_dedupe_child.py")),
-                                      str(folder / "standardised.csv"), str(folder / "splink.csv")])
-        figures = subprocess.run([sys.executable, "-m", "benchmarks.bench_dedupe_splink", "--score", str(folder)],
-                                 check=True, capture_output=True, text=True)
+        splink = _child(
+            [
+                str(SPLINK_PYTHON),
+                str(Path(__file__).with_name("splink_dedupe_child.py")),
+                str(folder / "standardised.csv"),
+                str(folder / "splink.csv"),
+            ]
+        )
+        figures = subprocess.run(
+            [sys.executable, "-m", "benchmarks.bench_dedupe_splink", "--score", str(folder)],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         ours_fig, splink_fig, n = json.loads(figures.stdout.strip().splitlines()[-1])
     print(f"{n:,} standardised partner records ({args.entities:,} true entities)\n")
     print("| system | wall s | peak MB | pair P | pair R | pair F1 |")
     print("|---|---:|---:|---:|---:|---:|")
-    print(f"| channel-mdm | {ours['seconds']} | {ours['peak_mb']:,} | {ours_fig['pair_precision']} | "
-          f"{ours_fig['pair_recall']} | {ours_fig['pair_f1']} |")
-    print(f"| Splink 5 (DuckDB) | {splink['seconds']} | {splink['peak_mb']:,} | {splink_fig['pair_precision']} | "
-          f"{splink_fig['pair_recall']} | {splink_fig['pair_f1']} |")
+    print(
+        f"| channel-mdm | {ours['seconds']} | {ours['peak_mb']:,} | {ours_fig['pair_precision']} | "
+        f"{ours_fig['pair_recall']} | {ours_fig['pair_f1']} |"
+    )
+    print(
+        f"| Splink 5 (DuckDB) | {splink['seconds']} | {splink['peak_mb']:,} | {splink_fig['pair_precision']} | "
+        f"{splink_fig['pair_recall']} | {splink_fig['pair_f1']} |"
+    )
     print(f"\nSplink / channel-mdm wall time: {splink['seconds'] / max(ours['seconds'], 0.1):.2f}×")
 
 

@@ -60,8 +60,15 @@ def main(source: str, out: str) -> None:
     )
     done = time.perf_counter()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-    print(json.dumps({"train_seconds": round(trained - start, 1), "seconds": round(done - start, 1),
-                      "peak_mb": peak_mb}))
+    print(
+        json.dumps(
+            {
+                "train_seconds": round(trained - start, 1),
+                "seconds": round(done - start, 1),
+                "peak_mb": peak_mb,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

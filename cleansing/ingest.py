@@ -17,10 +17,17 @@ import pandas as pd
 
 from channel_mdm.errors import UserError
 from cleansing.canonical import PROVENANCE_COLUMNS, CanonicalEntity
-from cleansing.id_damage import DAMAGE_REASONS, IdExpectation, detect_id_damage, restore_leading_zeros
+from cleansing.id_damage import DAMAGE_REASONS, IdExpectation, id_damage_kinds, restore_leading_zeros
 from cleansing.mapping import SourceMapping, check_source_columns, load_mappings
 from cleansing.mapping_transforms import Problem, apply_transforms, blank_to_na, coerce
-from cleansing.provenance import FileProvenance, file_sha256, new_batch_id, provenance_frame, utc_now_iso
+from cleansing.provenance import (
+    FileProvenance,
+    file_sha256,
+    new_batch_id,
+    provenance_frame,
+    repeat_object,
+    utc_now_iso,
+)
 from cleansing.quarantine import (
     QUARANTINE_COLUMNS,
     RowBalance,
@@ -165,7 +172,7 @@ def ingest_file(
     if table.frame.shape[1] == 0 and table.rejected:  # every row rejected by the reader: nothing to map
         table.frame = pd.DataFrame({c: pd.Series([], dtype=object) for c in mapping.source_columns()})
     check_source_columns(mapping, [str(c) for c in table.frame.columns], table.ambiguous_columns, str(path))
-    file_hash = "" if mapping.format == "database" else file_sha256(path)
+    file_hash = "" if mapping.format == "database" else table.file_hash or file_sha256(path)
     provenance = FileProvenance(mapping.source_system, label, file_hash, batch_id, utc_now_iso())
     canonical, problems, flags = map_table(mapping, table, label)
     mapped = _split(mapping, table, canonical, problems, flags, provenance)
@@ -230,7 +237,13 @@ def map_table(
                 )
                 problems.append(Problem(missing, name, "missing_required", reasons))
         canonical[name] = values
-    result = pd.DataFrame(canonical, index=frame.index) if count else pd.DataFrame({c: [] for c in canonical})
+    # copy=False: the columns are new or (copy-on-write) shared with the raw table; copying a
+    # million rows of sixteen columns here would cost as much as all the checks above.
+    result = (
+        pd.DataFrame(canonical, index=frame.index, copy=False)
+        if count
+        else pd.DataFrame({c: [] for c in canonical})
+    )
     return result, problems, flags
 
 
@@ -287,14 +300,15 @@ def _check_id_damage(
     name: str,
     flags: list[tuple[np.ndarray, str]],
 ) -> pd.Series:
-    damage = detect_id_damage(values, numeric, IdExpectation(length))
-    damaged = damage.to_numpy() != ""
-    if not damaged.any():
+    kinds = id_damage_kinds(values, numeric, IdExpectation(length))
+    if kinds is None:
         if numeric is not None:
             flags.append((numeric & values.notna().to_numpy(), f"{name}:was_numeric"))
         return values
+    damage = pd.Series(kinds, index=values.index, dtype=object)
+    damaged = kinds != ""
     for kind in DAMAGE_REASONS:
-        mask = damage.to_numpy() == kind
+        mask = kinds == kind
         if mask.any():
             restored = restore and kind == "lost_leading_zeros" and length
             flags.append((mask, f"{name}:{kind}{'_restored' if restored else ''}"))
@@ -345,7 +359,7 @@ def _split(
 
 
 def _join_flags(flags: list[tuple[np.ndarray, str]], index: pd.Index) -> pd.Series:
-    joined = np.full(len(index), "", dtype=object)
+    joined = repeat_object("", len(index))
     for mask, flag in flags:
         if mask.any():
             joined[mask] = np.where(joined[mask] == "", flag, joined[mask] + ";" + flag)

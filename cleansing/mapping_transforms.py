@@ -180,21 +180,23 @@ def parse_dates(
     excel_serial: np.ndarray | None = None,
 ) -> tuple[pd.Series, Problem | None]:
     """Parse text to ISO ``YYYY-MM-DD`` trying each format; a datetime keeps only its date."""
-    text = values.astype(object).where(values.notna(), None)
+    known = values.notna()
+    text = values.astype(object).where(known, None)
+    present = known.to_numpy()
     parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
-    for fmt in (*_likely_first(text, _ISO_FORMATS), *formats):
-        todo = (parsed.isna() & text.notna()).to_numpy()
+    for fmt in (*_likely_first(text, present, _ISO_FORMATS), *formats):
+        todo = present & parsed.isna().to_numpy()
         if not todo.any():
             break
         parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce").dt.normalize()
     if excel_serial is not None:
-        todo = (parsed.isna() & text.notna()).to_numpy() & excel_serial
+        todo = present & parsed.isna().to_numpy() & excel_serial
         if todo.any():
             serial = pd.to_numeric(text[todo], errors="coerce")
             ok = serial.between(1, 2958465)
             parsed[serial[ok].index] = _EXCEL_EPOCH + pd.to_timedelta(serial[ok].round(), unit="D")
-    bad = (parsed.isna() & text.notna()).to_numpy()
-    iso = parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), None).astype(object)
+    bad = present & parsed.isna().to_numpy()
+    iso = pd.Series(_iso_dates(parsed), index=values.index, dtype=object)
     if not bad.any():
         return iso, None
     expected = " or ".join(_format_hint(f) for f in formats)
@@ -205,12 +207,22 @@ def parse_dates(
     return iso, Problem(bad, column, "bad_date", reasons)
 
 
-def _likely_first(text: pd.Series, formats: tuple[str, ...]) -> tuple[str, ...]:
+def _iso_dates(parsed: pd.Series) -> np.ndarray:
+    """``YYYY-MM-DD`` text (NaN for NaT, as pandas' strftime leaves it), formatted once per distinct
+    date rather than once per row."""
+    codes, uniques = pd.factorize(parsed)
+    texts = np.empty(len(uniques) + 1, dtype=object)
+    texts[:-1] = uniques.strftime("%Y-%m-%d").to_numpy(dtype=object)
+    texts[-1] = np.nan  # code -1: NaT
+    return texts[codes]
+
+
+def _likely_first(text: pd.Series, present: np.ndarray, formats: tuple[str, ...]) -> tuple[str, ...]:
     """Put the format matching the first value's length first: a failed pass over a million rows costs."""
-    first = text.dropna().head(1).tolist()
-    if not first:
+    positions = np.flatnonzero(present)
+    if not len(positions):
         return formats
-    length = len(first[0])
+    length = len(text.iloc[int(positions[0])])
     matching = [f for f in formats if len(pd.Timestamp(2000, 1, 1).strftime(f)) == length]
     return (*matching, *[f for f in formats if f not in matching])
 
@@ -289,10 +301,13 @@ def _already(values: pd.Series, name: str) -> bool:
     """Whether ``upper``/``lower`` would change nothing, tested on the whole column joined at once."""
     if name not in ("upper", "lower"):
         return False
-    present = values[values.notna()].tolist()
-    if not all(isinstance(v, str) for v in present):
-        return False
-    joined = "\x1f".join(present)
+    try:
+        joined = "\x1f".join(values.tolist())
+    except TypeError:  # blanks (None, NaN), or a value that is not text
+        try:
+            joined = "\x1f".join(values[values.notna()].tolist())
+        except TypeError:
+            return False
     return getattr(joined, name)() == joined
 
 

@@ -58,14 +58,26 @@ def provenance_frame(
     count = len(index)
     frame = pd.DataFrame(
         {
-            "source_system": np.full(count, provenance.source_system, dtype=object),
-            "source_file": np.full(count, provenance.source_file, dtype=object),
+            "source_system": repeat_object(provenance.source_system, count),
+            "source_file": repeat_object(provenance.source_file, count),
             "source_sheet": np.asarray(source_sheets, dtype=object),
             "source_row": np.asarray(source_rows, dtype=np.int64),
-            "file_hash": np.full(count, provenance.file_hash, dtype=object),
-            "batch_id": np.full(count, provenance.batch_id, dtype=object),
-            "ingested_at": np.full(count, provenance.ingested_at, dtype=object),
+            "file_hash": repeat_object(provenance.file_hash, count),
+            "batch_id": repeat_object(provenance.batch_id, count),
+            "ingested_at": repeat_object(provenance.ingested_at, count),
         },
         index=index,
+        copy=False,
     )
     return frame[list(PROVENANCE_COLUMNS)]
+
+
+def repeat_object(value: object, count: int) -> np.ndarray:
+    """An object array holding ``value`` ``count`` times: one shared object, not ``count`` copies.
+
+    (``np.full(count, "text", dtype=object)`` goes through a fixed-width string array and creates a
+    new string per element, which costs as much as the rest of the provenance put together.)
+    """
+    values = np.empty(count, dtype=object)
+    values.fill(value)
+    return values

@@ -26,6 +26,8 @@ class BlockingRule:
     keys: KeyFunction = field(repr=False)
     max_block_size: int | None = None
     """Overrides the global cap for this rule."""
+    window: int | None = None
+    """Overrides the global sorted-neighbourhood window for this rule."""
 
 
 @dataclass
@@ -93,12 +95,14 @@ def name_prefix_city_keys(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def trade_char_keys(frame: pd.DataFrame) -> pd.DataFrame:
-    """The first and the last character of the trade name, with the industry word and district.
+    """The first and the last character of a short trade name, with the industry word and district.
 
-    A look-alike typo in a two-character trade name (``华强`` → ``华张``) destroys every bigram,
-    but one end of the name, the industry and the district still meet.
+    A look-alike typo in a two- or three-character trade name (``华强`` → ``华张``) destroys
+    every bigram, but one end of the name, the industry and the district still meet.
     """
     trade = _col(frame, "name_trade")
+    # Longer trade names keep an intact bigram after one typo; the bigram rule finds those.
+    trade = trade.where(trade.str.len() <= 3)
     place = _col(frame, "district").fillna(_col(frame, "city"))
     rest = "|" + _col(frame, "name_industry").fillna("") + "|" + place
     first = _keys_from(frame, "F" + trade.str[0] + rest)
@@ -129,7 +133,21 @@ def email_keys(frame: pd.DataFrame) -> pd.DataFrame:
 
 _TOKEN = re.compile(r"[\u3400-\u9fff]+|[A-Za-z0-9]+")
 _LATIN_STOPWORDS = frozenset(
-    {"CO", "LTD", "LIMITED", "INC", "LLC", "CORP", "CORPORATION", "COMPANY", "THE", "AND", "OF", "GMBH", "PLC"}
+    {
+        "CO",
+        "LTD",
+        "LIMITED",
+        "INC",
+        "LLC",
+        "CORP",
+        "CORPORATION",
+        "COMPANY",
+        "THE",
+        "AND",
+        "OF",
+        "GMBH",
+        "PLC",
+    }
 )
 
 
@@ -183,10 +201,11 @@ def name_token_keys(frame: pd.DataFrame, rarest: int = 2) -> pd.DataFrame:
 DEFAULT_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("uscc", uscc_keys),
     BlockingRule("phone", phone_keys),
-    BlockingRule("email", email_keys),
+    # A shared mailbox (an agent writing for several dealers) makes big blocks: near names only.
+    BlockingRule("email", email_keys, window=4),
     BlockingRule("name_prefix_city", name_prefix_city_keys),
     BlockingRule("name_tokens", name_token_keys),
-    BlockingRule("trade_char_industry_district", trade_char_keys),
+    BlockingRule("trade_char_industry_district", trade_char_keys, window=4),
     BlockingRule("name_pinyin", name_pinyin_keys),
     BlockingRule("address", address_keys),
     BlockingRule("person_birth_date", person_birth_keys),
@@ -208,9 +227,12 @@ def _pairs_within_blocks(
     if keys.empty:
         empty = np.array([], dtype=np.int64)
         return empty, empty, 0, 0, 0, 0
-    keys = keys.drop_duplicates()
     codes, _ = pd.factorize(keys["key"])
     rows = keys["row"].to_numpy(dtype=np.int64)
+    # A record holding the same key twice counts once (integer dedupe; strings are slow to hash twice).
+    base = int(rows.max()) + 1
+    pair_code = _unique_sorted(codes.astype(np.int64) * base + rows)
+    codes, rows = pair_code // base, pair_code % base
     sizes = np.bincount(codes)
     too_big = sizes > cap
     skipped_blocks = int(too_big.sum())
@@ -237,7 +259,14 @@ def _pairs_within_blocks(
     offsets = np.arange(total) - np.repeat(np.cumsum(partners) - partners, partners)
     right_pos = left_pos + 1 + offsets
     left, right = rows[left_pos], rows[right_pos]
-    return np.minimum(left, right), np.maximum(left, right), len(block_start), skipped_blocks, skipped_records, largest
+    return (
+        np.minimum(left, right),
+        np.maximum(left, right),
+        len(block_start),
+        skipped_blocks,
+        skipped_records,
+        largest,
+    )
 
 
 def name_order(frame: pd.DataFrame) -> np.ndarray:
@@ -275,7 +304,9 @@ def block(
     for rule in rules:
         keys = rule.keys(frame)
         cap = rule.max_block_size or max_block_size
-        left, right, n_blocks, skipped, skipped_rec, largest = _pairs_within_blocks(keys, cap, window, order)
+        left, right, n_blocks, skipped, skipped_rec, largest = _pairs_within_blocks(
+            keys, cap, rule.window or window, order
+        )
         encoded = _unique_sorted(left * n + right)
         per_rule.append(encoded)
         reports.append(

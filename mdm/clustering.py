@@ -108,7 +108,11 @@ def cluster_records(
 
 
 def assign_cluster_ids(
-    record_id: pd.Series, cluster_index: np.ndarray, left: np.ndarray, right: np.ndarray, probability: np.ndarray
+    record_id: pd.Series,
+    cluster_index: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    probability: np.ndarray,
 ) -> pd.DataFrame:
     """``record_id, cluster_id, match_score``: cluster id = smallest record id in the cluster (stable
     across runs as long as that record stays); match score = best probability of the record's pairs

@@ -132,8 +132,10 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     # Fuzzy scores only where needed: most candidate pairs are equal or clearly apart.
     fuzzy = known & ~core_exact
     jw = _scores(a, b, fuzzy, JaroWinkler.normalized_similarity)
-    has_space = cols.derived("name_core_has_space", lambda c: np.array(
-        [v is not None and " " in v for v in c.values("name_core")], dtype=bool))
+    has_space = cols.derived(
+        "name_core_has_space",
+        lambda c: np.array([v is not None and " " in v for v in c.values("name_core")], dtype=bool),
+    )
     wordy = fuzzy & (jw < 0.92) & (has_space[left] | has_space[right])
     token_set = _scores(a, b, wordy, fuzz.token_set_ratio)
     ratio = _scores(a, b, fuzzy & (jw < 0.8), fuzz.ratio)
@@ -240,16 +242,22 @@ def compare_uscc(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.
     # A legacy 9-character organisation code is positions 9–17 of the USCC that replaced it.
     key = cols.derived(
         "organisation_code",
-        lambda c: np.array([v[8:17] if isinstance(v, str) and len(v) == 18 else v for v in code], dtype=object),
+        lambda c: np.array(
+            [v[8:17] if isinstance(v, str) and len(v) == 18 else v for v in code], dtype=object
+        ),
     )
     org_a, org_b = key[left], key[right]
-    legacy = (status == "legacy_organisation_code")
+    legacy = status == "legacy_organisation_code"
     via_org = known & (legacy[left] | legacy[right]) & (org_a == org_b)
     equal = known & (a == b)
     both_valid = valid[left] & valid[right]
+    # Edit distance only where it decides the level: unequal codes, not both valid.
     dist = np.full(len(a), 99, dtype=np.int32)
-    if known.any():
-        dist[known] = process.cpdist(list(a[known]), list(b[known]), scorer=Levenshtein.distance, workers=-1)
+    typo_candidates = known & ~equal & ~both_valid
+    if typo_candidates.any():
+        dist[typo_candidates] = process.cpdist(
+            list(a[typo_candidates]), list(b[typo_candidates]), scorer=Levenshtein.distance, workers=-1
+        )
     return _assign(
         known,
         [equal & both_valid, equal | via_org, known & ~both_valid & (dist <= 1), known & both_valid],
@@ -312,8 +320,10 @@ def compare_address(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> 
     a, b, known = _pair(cols, "address_detail", left, right)
     da, db, dknown = _pair(cols, "district", left, right)
     other_district = dknown & (da != db)
-    ratio = _scores(a, b, known, fuzz.ratio)
-    exact = known & (a == b) & ~other_district
+    equal = known & (a == b)
+    ratio = _scores(a, b, known & ~equal, fuzz.ratio)
+    ratio[equal] = 100
+    exact = equal & ~other_district
     close = known & (ratio >= 90) & ~other_district
     somewhat = known & (ratio >= 75) & ~other_district
     return _assign(known, [exact, close, somewhat])
@@ -366,8 +376,10 @@ def compare_person_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray)
     dist = np.full(len(a), 99, dtype=np.int32)
     if known.any():
         dist[known] = process.cpdist(list(a[known]), list(b[known]), scorer=Levenshtein.distance, workers=-1)
-    lengths = cols.derived("person_name_length", lambda c: np.array(
-        [len(v) if v is not None else 0 for v in c.values("person_name")], dtype=np.int32))[left]
+    lengths = cols.derived(
+        "person_name_length",
+        lambda c: np.array([len(v) if v is not None else 0 for v in c.values("person_name")], dtype=np.int32),
+    )[left]
     exact = known & (a == b)
     close = known & ((jw >= 0.94) | (token_set >= 100) | ((dist <= 1) & (lengths >= 3)))
     somewhat = known & ((jw >= 0.85) | (dist <= 1))
@@ -462,7 +474,16 @@ def free_text_comparison(column: str) -> Comparison:
 
 
 DEFAULT_COMPARISONS: tuple[Comparison, ...] = (
-    NAME, NAME_REGION, BRANCH, USCC, CONTACT, ADDRESS, LOCATION, PERSON_NAME, BIRTH_DATE, PARTY_KIND,
+    NAME,
+    NAME_REGION,
+    BRANCH,
+    USCC,
+    CONTACT,
+    ADDRESS,
+    LOCATION,
+    PERSON_NAME,
+    BIRTH_DATE,
+    PARTY_KIND,
 )
 
 

@@ -46,7 +46,15 @@ STANDARDISED_MARKER = "name_core"
 EXTRA_PREFIX = "input:"
 ADDRESS_COLUMN = "__address_joined"
 ROLE_FOR_STANDARDISER = (
-    "company_name", "person_name", "uscc", "province", "city", "district", "email", "birth_date", "postcode",
+    "company_name",
+    "person_name",
+    "uscc",
+    "province",
+    "city",
+    "district",
+    "email",
+    "birth_date",
+    "postcode",
 )
 _CHUNK = 1_000_000
 
@@ -114,7 +122,9 @@ def standardise_for_spec(frame: pd.DataFrame, spec: DedupeSpec) -> pd.DataFrame:
             standardised[role] = standardised[role].fillna(raw)
     for role in ("free_text", "exact"):
         for column in spec.columns.get(role, []):
-            standardised[EXTRA_PREFIX + column] = frame[column].astype("string").str.strip().replace("", pd.NA)
+            standardised[EXTRA_PREFIX + column] = (
+                frame[column].astype("string").str.strip().replace("", pd.NA)
+            )
     return standardised
 
 
@@ -127,11 +137,17 @@ def comparisons_for(spec: DedupeSpec | None) -> tuple[Comparison, ...]:
 
 
 def _compare_in_chunks(
-    cols: FrameColumns, left: np.ndarray, right: np.ndarray, comparisons: tuple[Comparison, ...], progress: bool
+    cols: FrameColumns,
+    left: np.ndarray,
+    right: np.ndarray,
+    comparisons: tuple[Comparison, ...],
+    progress: bool,
 ) -> np.ndarray:
     out = np.zeros((len(left), len(comparisons)), dtype=np.int8)
     starts = range(0, len(left), _CHUNK)
-    for start in tqdm(starts, desc="comparing pairs", unit="M pairs", disable=not progress or len(starts) < 2):
+    for start in tqdm(
+        starts, desc="comparing pairs", unit="M pairs", disable=not progress or len(starts) < 2
+    ):
         stop = start + _CHUNK
         out[start:stop] = compare_pairs(cols, left[start:stop], right[start:stop], comparisons)
     return out
@@ -183,7 +199,9 @@ def deduplicate(
     report = candidates.report_frame()
     log.info(
         "blocking found %s candidate pairs among %s records (%s oversize blocks skipped) in %.1f s",
-        f"{len(left):,}", f"{n:,}", f"{int(report['skipped_blocks'].sum()) if len(report) else 0:,}",
+        f"{len(left):,}",
+        f"{n:,}",
+        f"{int(report['skipped_blocks'].sum()) if len(report) else 0:,}",
         timings["block"],
     )
 
@@ -202,7 +220,9 @@ def deduplicate(
         if labels is not None and len(labels):
             ll, lr, is_match = _label_positions(labels, std["record_id"])
             if len(ll):
-                params = refine_with_labels(compare_pairs(cols, ll, lr, comparisons), is_match, params, comparisons)
+                params = refine_with_labels(
+                    compare_pairs(cols, ll, lr, comparisons), is_match, params, comparisons
+                )
                 log.info("folded in %s steward labels", f"{len(ll):,}")
 
     with _timed(timings, "score", bar):
@@ -219,8 +239,11 @@ def deduplicate(
         match_class[split] = "needs_review"
     log.info(
         "%s pairs auto-merged, %s for review; %s records in %s clusters (%s merges refused by constraints)",
-        f"{int((match_class == 'auto_merge').sum()):,}", f"{int((match_class == 'needs_review').sum()):,}",
-        f"{n:,}", f"{clusters['cluster_id'].nunique():,}", f"{result.refused_merges:,}",
+        f"{int((match_class == 'auto_merge').sum()):,}",
+        f"{int((match_class == 'needs_review').sum()):,}",
+        f"{n:,}",
+        f"{clusters['cluster_id'].nunique():,}",
+        f"{result.refused_merges:,}",
     )
 
     with _timed(timings, "explain", bar):

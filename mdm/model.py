@@ -53,7 +53,9 @@ class ModelParameters:
             u = np.asarray(self.u[name], dtype=float)
             weight = np.log2(m / u)
             sign = np.asarray(self.signs.get(name, [0] * len(m)))
-            weight = np.where(sign > 0, np.maximum(weight, 0), np.where(sign < 0, np.minimum(weight, 0), weight))
+            weight = np.where(
+                sign > 0, np.maximum(weight, 0), np.where(sign < 0, np.minimum(weight, 0), weight)
+            )
             tables.append(np.r_[0.0, weight])
         return tables
 

@@ -18,7 +18,22 @@ COMMON_SURNAMES = frozenset(
     "牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎"
     "甄丛仲虞敖巩明佘池查麻苑迟邝"
 )
-COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "令狐", "宇文", "夏侯", "端木")
+COMPOUND_SURNAMES = (
+    "欧阳",
+    "司马",
+    "上官",
+    "诸葛",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "长孙",
+    "令狐",
+    "宇文",
+    "夏侯",
+    "端木",
+)
 
 
 def looks_like_chinese_person_name(names: pd.Series) -> pd.Series:
@@ -40,11 +55,15 @@ def mark_person_names(std: pd.DataFrame, entity: str) -> pd.DataFrame:
     elif entity == "organisation":
         person_like = pd.Series(False, index=std.index)
     else:
-        parts_missing = std["name_legal_form"].isna() & std["name_industry"].isna() & std["name_region"].isna()
+        parts_missing = (
+            std["name_legal_form"].isna() & std["name_industry"].isna() & std["name_region"].isna()
+        )
         compact = std["name_normalised"].str.replace(" ", "", regex=False)
         person_like = has_name & parts_missing & looks_like_chinese_person_name(compact)
     person_like = (person_like & std["person_name"].isna()).to_numpy(dtype=bool)
-    std.loc[person_like, "person_name"] = std.loc[person_like, "name_normalised"].str.replace(" ", "", regex=False)
+    std.loc[person_like, "person_name"] = std.loc[person_like, "name_normalised"].str.replace(
+        " ", "", regex=False
+    )
     for column in ("name_trade", "name_core", "name_region", "name_industry", "name_legal_form"):
         std.loc[person_like, column] = pd.NA
     kind = pd.Series(pd.NA, index=std.index, dtype="string")

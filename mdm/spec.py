@@ -32,8 +32,15 @@ from mdm.model import Thresholds
 TOP_LEVEL_KEYS = ("record_id", "entity", "columns", "thresholds", "max_block_size")
 ENTITIES = ("organisation", "person", "auto")
 SINGLE_COLUMN_ROLES = (
-    "company_name", "person_name", "uscc", "province", "city", "district",
-    "email", "birth_date", "postcode",
+    "company_name",
+    "person_name",
+    "uscc",
+    "province",
+    "city",
+    "district",
+    "email",
+    "birth_date",
+    "postcode",
 )
 LIST_COLUMN_ROLES = ("phone", "address", "free_text", "exact")
 """Roles that accept several columns: phones and address parts are joined, the others compared one by one."""
@@ -64,7 +71,9 @@ class DedupeSpec:
             if name in available:
                 continue
             close = difflib.get_close_matches(name, available, n=1, cutoff=0.5)
-            hint = f"did you mean '{close[0]}'?" if close else f"the input has columns: {', '.join(available)}"
+            hint = (
+                f"did you mean '{close[0]}'?" if close else f"the input has columns: {', '.join(available)}"
+            )
             raise UserError(
                 f"{input_name}: column '{name}' ({key} in {self.source}) is not in the input; {hint}"
             )
@@ -140,7 +149,9 @@ def parse_spec(data: Any, source: str = "<spec>") -> DedupeSpec:
                     f"{_suggest(str(key), ('auto_merge', 'review'))}"
                 )
         thresholds = Thresholds(
-            auto_merge=_threshold(raw_thresholds.get("auto_merge", thresholds.auto_merge), "auto_merge", source),
+            auto_merge=_threshold(
+                raw_thresholds.get("auto_merge", thresholds.auto_merge), "auto_merge", source
+            ),
             review=_threshold(raw_thresholds.get("review", thresholds.review), "review", source),
         )
         if thresholds.review > thresholds.auto_merge:
@@ -150,7 +161,9 @@ def parse_spec(data: Any, source: str = "<spec>") -> DedupeSpec:
             )
     max_block_size = data.get("max_block_size", 1000)
     if isinstance(max_block_size, bool) or not isinstance(max_block_size, int) or max_block_size < 2:
-        raise UserError(f"{source}: max_block_size must be a whole number of at least 2, not {max_block_size!r}")
+        raise UserError(
+            f"{source}: max_block_size must be a whole number of at least 2, not {max_block_size!r}"
+        )
     return DedupeSpec(record_id.strip(), entity, columns, thresholds, max_block_size, source)
 
 

@@ -11,20 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-QUARANTINE_TABLE_COLUMNS = [
-    "batch_id",
-    "entity",
-    "stage",
-    "source_system",
-    "source_file",
-    "source_sheet",
-    "source_row",
-    "business_key",
-    "column_name",
-    "reason_code",
-    "reason",
-    "original",
-]
+from migration.load import QUARANTINE_IDENTITY
+
+QUARANTINE_TABLE_COLUMNS = [*QUARANTINE_IDENTITY, "reason", "original"]
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,14 @@
 Usage::
 
     channel-mdm dedupe partners.xlsx --spec mdm/examples/partners_zh.yaml --out clusters.csv \\
-        [--pairs pairs.csv] [--sheet 客户] [--model model.json] [--save-model model.json]
+        [--pairs pairs.csv] [--sheet 客户] [--model model.json] [--save-model model.json] \\
+        [--labels decisions.csv]
 
 The spec (YAML) names the record id column and which columns hold the company name, person name,
 USCC, phones, address, e-mail, birth date and postcode; see ``mdm/examples/`` for a Chinese partner
 list, a person (customer) list and an English company list. Every column is read as text, so
-codes and phone numbers are never turned into numbers. The input is standardised, blocked on
+codes and phone numbers are never turned into numbers; CSV may be UTF-8 or GBK, and title rows
+above the header of an export are skipped (the header is the row naming the spec's columns). The input is standardised, blocked on
 several keys (USCC, phone, e-mail, name tokens, pinyin, address, person name + birth date),
 scored with a Fellegi–Sunter model trained on the file itself (EM, no labels needed) and
 clustered without chaining across hard negatives (two valid USCCs, a branch and its head office,
@@ -18,7 +20,9 @@ clustered without chaining across hard negatives (two valid USCCs, a branch and 
 the same ``cluster_id`` are one entity (``cluster_id`` is the smallest record id in it).
 ``--pairs`` writes every candidate pair scoring at least 0.5, with ``match_class``
 (``auto_merge`` / ``needs_review`` / ``no_match``) and per field the two values, the comparison
-level and its weight, for stewards to review.
+level and its weight, for stewards to review. Their decisions, saved as ``left_record_id,
+right_record_id, is_match`` (yes/no) and passed back with ``--labels``, refine the model; a
+trained model saved with ``--save-model`` scores the next file unchanged with ``--model``.
 """
 
 from __future__ import annotations
@@ -57,6 +61,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--model", type=Path, help="reuse model parameters (JSON) instead of training from scratch"
     )
     parser.add_argument("--save-model", type=Path, help="write the trained model parameters (JSON) here")
+    parser.add_argument(
+        "--labels",
+        type=Path,
+        help="steward decisions to learn from: CSV with left_record_id, right_record_id, is_match (yes/no)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
     parser.set_defaults(func=run)
 
@@ -82,7 +91,9 @@ def _promote_header(raw: pd.DataFrame, expected: list[str]) -> pd.DataFrame:
     return body.loc[:, keep]
 
 
-def read_table(path: Path, sheet: str | None = None, expected_columns: list[str] | None = None) -> pd.DataFrame:
+def read_table(
+    path: Path, sheet: str | None = None, expected_columns: list[str] | None = None
+) -> pd.DataFrame:
     """Read a CSV or xlsx with every column as text; blank cells stay empty strings.
 
     The header is the row among the first few that names the most ``expected_columns`` (the
@@ -113,7 +124,11 @@ def read_table(path: Path, sheet: str | None = None, expected_columns: list[str]
         for encoding in ENCODINGS:
             try:
                 frame = pd.read_csv(
-                    path, dtype=str, na_filter=False, encoding=encoding, sep="\t" if suffix == ".tsv" else ",",
+                    path,
+                    dtype=str,
+                    na_filter=False,
+                    encoding=encoding,
+                    sep="\t" if suffix == ".tsv" else ",",
                     header=None,
                 )
                 break
@@ -145,6 +160,28 @@ def _check_record_ids(frame: pd.DataFrame, column: str, path: Path, first_data_r
         )
 
 
+LABEL_COLUMNS = ("left_record_id", "right_record_id", "is_match")
+
+
+def read_labels(path: Path) -> pd.DataFrame:
+    """Steward decisions on pairs; ``is_match`` is yes/no (also true/false, 1/0, match/non_match)."""
+    labels = read_table(path, None, list(LABEL_COLUMNS))
+    missing = [c for c in LABEL_COLUMNS if c not in labels.columns]
+    if missing:
+        raise UserError(
+            f"{path}: missing column(s) {', '.join(missing)}; a labels file has columns {', '.join(LABEL_COLUMNS)}"
+        )
+    answer = labels["is_match"].str.strip().str.lower()
+    known = answer.isin(["yes", "no", "true", "false", "1", "0", "y", "n", "match", "non_match"])
+    if not known.all():
+        row = int((~known).to_numpy().argmax()) + labels.attrs.get("first_data_row", 2)
+        raise UserError(
+            f"{path}: row {row}: is_match is {labels['is_match'][~known].iloc[0]!r}; write yes or no"
+        )
+    labels["is_match"] = answer.isin(["yes", "true", "1", "y", "match"]).map({True: "yes", False: "no"})
+    return labels
+
+
 def run(args: argparse.Namespace) -> int:
     from mdm.dedupe import deduplicate
     from mdm.model import ModelParameters
@@ -163,7 +200,10 @@ def run(args: argparse.Namespace) -> int:
             params = ModelParameters.load(args.model)
         except (OSError, ValueError, TypeError) as exc:
             raise UserError(f"{args.model}: cannot read model parameters ({exc})") from None
-    result = deduplicate(frame, spec, progress=not args.no_progress, params=params, train=params is None)
+    labels = read_labels(args.labels) if args.labels else None
+    result = deduplicate(
+        frame, spec, progress=not args.no_progress, params=params, train=params is None, labels=labels
+    )
 
     out = result.clusters.copy()
     out["record_id"] = frame[spec.record_id].to_numpy()

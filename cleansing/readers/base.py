@@ -62,6 +62,8 @@ class RawTable:
     """Longest physical line in bytes, when the reader knows it (lets ingest skip the cell-length check)."""
     cells_trimmed: bool = False
     """True when the reader knows no cell has leading or trailing whitespace (lets ingest skip a strip)."""
+    file_hash: str | None = None
+    """SHA-256 (hex) of the file, when the reader had all its bytes in hand (saves reading it again)."""
 
     @property
     def rows_in(self) -> int:

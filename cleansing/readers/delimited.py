@@ -1,9 +1,10 @@
 """CSV and TSV exports: strict decoding, delimiter sniffing, ragged rows kept as quarantine.
 
 Two paths give the same result. Files without any quote character (most ERP/DMS dumps) go
-through pandas' C parser, with field counts per line taken from the raw bytes so that a row
-with too many or too few fields is rejected rather than silently padded; this is what makes a
-million-row export take seconds. Files with quotes go through the ``csv`` module, which knows
+through pandas' C parser, with field counts taken from the raw bytes so that a row with too
+many or too few fields is rejected rather than silently padded (when the file's delimiter count
+is exactly what the header implies, the parser's own refusal of a longer line settles it without
+counting per line); this is what makes a million-row export take seconds. Files with quotes go through the ``csv`` module, which knows
 where each quoted record starts. Delimiters and quotes are ASCII and never occur inside a
 GBK, GB18030, Big5 or UTF-8 multibyte character, so byte-level counting is exact for them.
 """
@@ -11,8 +12,10 @@ GBK, GB18030, Big5 or UTF-8 multibyte character, so byte-level counting is exact
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +74,7 @@ class DelimitedReader(SourceReader):
             opts.delimiter = "\t"
         limits: FileLimits = options.get("limits") or FileLimits()
         check_size(path, limits)
-        data = path.read_bytes()
+        data = raw = path.read_bytes()
         wide = (detect_bom(data) or "").startswith("utf-16") or (detect_bom(data) or "").startswith("utf-32")
         if not wide and not (opts.encoding or "").lower().replace("_", "-").startswith(("utf-16", "utf-32")):
             _refuse_binary(data, path)
@@ -83,8 +86,11 @@ class DelimitedReader(SourceReader):
                 f"{path}: file has no text (only whitespace); re-export it from the source system"
             )
         if codec not in _BYTE_SAFE or opts.quotechar.encode("ascii") in data:
-            return _read_with_csv_module(data, path, codec, opts)
-        return _read_fast(data, path, codec, opts)
+            table = _read_with_csv_module(data, path, codec, opts)
+        else:
+            table = _read_fast(data, path, codec, opts)
+        table.file_hash = hashlib.sha256(raw).hexdigest()  # the bytes in hand: no second read for the hash
+        return table
 
 
 def _choose_codec(data: bytes, path: Path, declared: str | None) -> str:
@@ -119,8 +125,8 @@ def _refuse_binary(data: bytes, path: Path) -> None:
         )
 
 
-def _split_header(data: bytes, header_row: int, path: Path) -> tuple[bytes, bytes]:
-    """Return (header line, body after it) for the 1-based ``header_row``."""
+def _split_header(data: bytes, header_row: int, path: Path) -> tuple[bytes, int]:
+    """Return (header line, offset of the body after it) for the 1-based ``header_row``."""
     start = 0
     for _ in range(header_row - 1):
         newline = data.find(b"\n", start)
@@ -129,7 +135,7 @@ def _split_header(data: bytes, header_row: int, path: Path) -> tuple[bytes, byte
         start = newline + 1
     end = data.find(b"\n", start)
     end = len(data) if end < 0 else end
-    return data[start:end], data[end + 1 :]
+    return data[start:end], min(end + 1, len(data))
 
 
 def _header_names(line: str, delimiter: str, quotechar: str) -> tuple[list[str], dict[str, str]]:
@@ -168,30 +174,57 @@ def _decode_strict(raw: bytes, codec: str, path: Path, data: bytes) -> str:
 
 
 def _read_fast(data: bytes, path: Path, codec: str, opts: DelimitedOptions) -> RawTable:
-    header_raw, body = _split_header(data, opts.header_row, path)
+    header_raw, offset = _split_header(data, opts.header_row, path)
     header_line = _decode_strict(header_raw, codec, path, data)
-    delimiter = opts.delimiter or _sniff_delimiter(header_line + "\n" + _sample_text(body, codec))
+    delimiter = opts.delimiter or _sniff_delimiter(header_line + "\n" + _sample_text(data, offset, codec))
     names, ambiguous = _header_names(header_line, delimiter, opts.quotechar)
-    arr = np.frombuffer(body, dtype=np.uint8)
-    newlines = np.flatnonzero(arr == 10)
-    ends = newlines if body.endswith(b"\n") or not body else np.r_[newlines, len(arr)]
+    # The body is viewed in place (no copy of a file that may be hundreds of megabytes).
+    arr = np.frombuffer(data, dtype=np.uint8)[offset:]
+    scan = _scan_bytes(arr, delimiter, _wide_space(codec))
+    newlines = scan.newlines
+    ends = newlines if not len(arr) or arr[-1] == 10 else np.r_[newlines, len(arr)]
     starts = np.r_[0, ends[:-1] + 1] if len(ends) else np.empty(0, dtype=np.int64)
-    delims = np.flatnonzero(arr == ord(delimiter))
-    fields = np.searchsorted(delims, ends) - np.searchsorted(delims, starts) + 1
     blank = (ends - starts) == 0
-    extras = max(int(fields.max()) - len(names), 0) if len(fields) else 0
-    all_names = names + [f"__extra_{k}" for k in range(extras)]
     first_line = opts.header_row + 1
+    line_numbers = np.arange(first_line, first_line + len(ends), dtype=np.int64)
+    frame: pd.DataFrame | None = None
+    fields: np.ndarray | None = None
     if not len(ends):
         frame = pd.DataFrame({n: pd.Series([], dtype=object) for n in names})
-    else:
-        frame = _parse_bytes(body, path, data, codec, delimiter, all_names)
-        if len(frame) != len(ends):
-            return _read_with_csv_module(data, path, codec, opts)
-    line_numbers = np.arange(first_line, first_line + len(ends), dtype=np.int64)
+        fields = np.empty(0, dtype=np.int64)
+    elif scan.delimiters == (len(ends) - int(blank.sum())) * (len(names) - 1):
+        # As many delimiters as the header implies for every non-blank line: either every such line
+        # has exactly the header's fields, or a longer line makes up for a shorter one. The parser,
+        # given exactly the header's names, refuses a longer line (or takes a longer first line's
+        # extra fields as an index), so a parse that succeeds with a plain index proves the former.
+        try:
+            frame = _parse_bytes(data, offset, path, codec, delimiter, names)
+        except pd.errors.ParserError:
+            frame = None
+        if frame is not None and (
+            isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 and frame.index.step == 1
+        ):
+            fields = np.where(blank, 1, len(names))
+        else:
+            frame = None
+    if fields is None:  # some line is ragged: count the fields of each line
+        delims = np.flatnonzero(arr == ord(delimiter))
+        fields = np.searchsorted(delims, ends) - np.searchsorted(delims, starts) + 1
+    extras = max(int(fields.max()) - len(names), 0) if len(fields) else 0
+    if frame is None:
+        frame = _parse_bytes(
+            data, offset, path, codec, delimiter, names + [f"__extra_{k}" for k in range(extras)]
+        )
+    if len(frame) != len(ends):
+        return _read_with_csv_module(data, path, codec, opts)
     ragged = (fields != len(names)) & ~blank
     rejected = [
-        _ragged(int(line_numbers[i]), int(fields[i]), len(names), body[starts[i] : ends[i]].decode(codec))
+        _ragged(
+            int(line_numbers[i]),
+            int(fields[i]),
+            len(names),
+            data[offset + starts[i] : offset + ends[i]].decode(codec),
+        )
         for i in np.flatnonzero(ragged)
     ]
     keep = ~(ragged | blank)
@@ -199,27 +232,29 @@ def _read_fast(data: bytes, path: Path, codec: str, opts: DelimitedOptions) -> R
     table = make_table(frame, line_numbers[keep])
     table.rejected = rejected
     table.ambiguous_columns = ambiguous
-    table.cells_trimmed = not _has_padding(arr, [delims, newlines], codec)
+    table.cells_trimmed = not _has_padding(arr, scan, delimiter)
     table.longest_line = int((ends - starts).max()) if len(ends) else 0
     table.notes.append(f"encoding {codec}, delimiter {delimiter!r}")
     return table
 
 
-def _sample_text(body: bytes, codec: str) -> str:
-    cut = body.rfind(b"\n", 0, 65536)
-    return body[: cut if cut > 0 else 65536].decode(codec, errors="ignore")
+def _sample_text(data: bytes, offset: int, codec: str) -> str:
+    cut = data.rfind(b"\n", offset, offset + 65536)
+    return data[offset : cut if cut > offset else offset + 65536].decode(codec, errors="ignore")
 
 
 def _parse_bytes(
-    body: bytes, path: Path, data: bytes, codec: str, delimiter: str, names: list[str]
+    data: bytes, offset: int, path: Path, codec: str, delimiter: str, names: list[str]
 ) -> pd.DataFrame:
     # Python's GBK decoder is faster than GB18030's and agrees with it on every byte GBK accepts;
     # the rare GB18030-only sequence (four-byte characters) retries with GB18030 itself.
     attempts = ["gbk", "gb18030"] if codec == "gb18030" else ["utf-8" if codec == "utf-8-sig" else codec]
     for attempt in attempts:
+        source = io.BytesIO(data)  # shares the bytes; reading starts after the header
+        source.seek(offset)
         try:
             return pd.read_csv(
-                io.BytesIO(body),
+                source,
                 sep=delimiter,
                 header=None,
                 names=names,
@@ -238,43 +273,74 @@ def _parse_bytes(
     raise AssertionError("unreachable: the bytes decoded during detection")
 
 
-def _has_padding(arr: np.ndarray, boundaries: list[np.ndarray], codec: str) -> bool:
-    """True when a space, tab or full-width space touches a delimiter or line end (a cell needs stripping).
+_SCAN_CHUNK = 1 << 20
+"""Bytes compared per step: the masks stay in cache instead of each filling the file's size in memory."""
 
-    Looks only at the bytes next to each boundary (delimiters and newlines, found already).
-    """
+
+@dataclass(frozen=True)
+class _ByteScan:
+    newlines: np.ndarray
+    """Positions of every ``\\n``."""
+    delimiters: int
+    """How many delimiter bytes the body holds."""
+    blanks: np.ndarray
+    """Positions of every space and tab."""
+    wide: np.ndarray
+    """Positions where the full-width space starts."""
+    wide_width: int
+    """Bytes of the full-width space in the file's encoding."""
+
+
+def _wide_space(codec: str) -> bytes:
+    """The full-width space U+3000 in ``codec`` (empty when the codec has none)."""
+    return "\u3000".encode("utf-8" if codec == "utf-8-sig" else codec, errors="ignore")
+
+
+def _scan_bytes(arr: np.ndarray, delimiter: str, wide: bytes) -> _ByteScan:
+    """One pass over the body for line ends, the delimiter count and padding candidates."""
     size = len(arr)
-    if not size:
+    hit = np.empty(min(size, _SCAN_CHUNK), dtype=bool)
+    tab = np.empty_like(hit)
+    newlines: list[np.ndarray] = [np.empty(0, dtype=np.intp)]
+    blanks: list[np.ndarray] = [np.empty(0, dtype=np.intp)]
+    leads: list[np.ndarray] = [np.empty(0, dtype=np.intp)]
+    delimiters = 0
+    for start in range(0, size, _SCAN_CHUNK):
+        chunk = arr[start : start + _SCAN_CHUNK]
+        mask, other = hit[: len(chunk)], tab[: len(chunk)]
+        newlines.append(np.flatnonzero(np.equal(chunk, 10, out=mask)) + start)
+        delimiters += int(np.count_nonzero(np.equal(chunk, ord(delimiter), out=mask)))
+        np.equal(chunk, 0x20, out=mask)
+        np.logical_or(mask, np.equal(chunk, 0x09, out=other), out=mask)
+        blanks.append(np.flatnonzero(mask) + start)
+        if wide:
+            leads.append(np.flatnonzero(np.equal(chunk, wide[0], out=mask)) + start)
+    found = np.concatenate(leads)
+    for k in range(1, len(wide)):
+        found = found[found + k < size]
+        found = found[arr[found + k] == wide[k]]
+    return _ByteScan(np.concatenate(newlines), delimiters, np.concatenate(blanks), found, len(wide))
+
+
+def _has_padding(arr: np.ndarray, scan: _ByteScan, delimiter: str) -> bool:
+    """True when a space, tab or full-width space touches a delimiter, a line end or either end of
+    the body (a cell needs stripping). Looks only at the bytes next to each blank found by the scan.
+    """
+    boundary = np.zeros(256, dtype=bool)
+    boundary[[0x0A, ord(delimiter)]] = True
+    return _touches_boundary(arr, scan.blanks, 1, boundary) or _touches_boundary(
+        arr, scan.wide, scan.wide_width, boundary
+    )
+
+
+def _touches_boundary(arr: np.ndarray, starts: np.ndarray, width: int, boundary: np.ndarray) -> bool:
+    """Whether a run ``[start, start + width)`` (starts sorted) is at an end of ``arr`` or next to a boundary."""
+    if not len(starts):
         return False
-    blank = np.zeros(256, dtype=bool)
-    blank[[0x20, 0x09]] = True
-    if blank[arr[0]] or blank[arr[-1]]:
+    ends = starts + width
+    if starts[0] == 0 or ends[-1] >= len(arr):
         return True
-    wide = np.frombuffer("\u3000".encode(codec, errors="ignore") or b"\x00", dtype=np.uint8)
-    for positions in boundaries:
-        after = positions[positions + 1 < size] + 1
-        before = positions[positions > 0] - 1
-        first, last = arr[after], arr[before]
-        if blank[first].any() or blank[last].any():
-            return True
-        if wide[0] and (
-            _touches(arr, after[first == wide[0]], wide, forward=True)
-            or _touches(arr, before[last == wide[-1]], wide, forward=False)
-        ):
-            return True
-    return False
-
-
-def _touches(arr: np.ndarray, positions: np.ndarray, pattern: np.ndarray, forward: bool) -> bool:
-    """Whether ``pattern`` starts (forward) or ends (backward) at any of ``positions``."""
-    width = len(pattern)
-    candidates = positions
-    for k in range(1, width):
-        step = k if forward else -k
-        byte = pattern[k] if forward else pattern[width - 1 - k]
-        candidates = candidates[(candidates + step >= 0) & (candidates + step < len(arr))]
-        candidates = candidates[arr[candidates + step] == byte]
-    return bool(len(candidates))
+    return bool(boundary[arr[starts - 1]].any() or boundary[arr[ends]].any())
 
 
 def _ragged(line: int, found: int, expected: int, original: str) -> RejectedRow:

@@ -6,10 +6,31 @@ import pandas as pd
 import pytest
 
 CONTRACT_COLUMNS = (
-    "record_id", "name_normalised", "name_region", "name_trade", "name_industry", "name_legal_form",
-    "name_branch", "name_branch_region", "name_is_branch", "name_core", "name_pinyin_key", "person_name",
-    "uscc", "uscc_status", "phone_e164", "phone_kind", "phone_extension", "province", "city", "district",
-    "division_code", "address_detail", "email_normalised", "birth_date", "postcode",
+    "record_id",
+    "name_normalised",
+    "name_region",
+    "name_trade",
+    "name_industry",
+    "name_legal_form",
+    "name_branch",
+    "name_branch_region",
+    "name_is_branch",
+    "name_core",
+    "name_pinyin_key",
+    "person_name",
+    "uscc",
+    "uscc_status",
+    "phone_e164",
+    "phone_kind",
+    "phone_extension",
+    "province",
+    "city",
+    "district",
+    "division_code",
+    "address_detail",
+    "email_normalised",
+    "birth_date",
+    "postcode",
 )
 
 
@@ -35,16 +56,29 @@ def standardised_frame(rows: list[dict]) -> pd.DataFrame:
     return frame
 
 
-def company(trade: str, industry: str = "商贸", region: str | None = "深圳", city: str | None = "深圳市",
-            legal: str = "有限公司", branch_region: str | None = None, **extra) -> dict:
+def company(
+    trade: str,
+    industry: str = "商贸",
+    region: str | None = "深圳",
+    city: str | None = "深圳市",
+    legal: str = "有限公司",
+    branch_region: str | None = None,
+    **extra,
+) -> dict:
     """A Chinese company name split the way the name standardiser splits it."""
     branch = f"{branch_region}分公司" if branch_region else ""
     name = f"{region or ''}{trade}{industry}{legal}{branch}"
     row = {
-        "name_normalised": name, "name_region": region, "name_trade": trade, "name_industry": industry,
-        "name_legal_form": legal, "name_core": trade + industry, "city": city,
+        "name_normalised": name,
+        "name_region": region,
+        "name_trade": trade,
+        "name_industry": industry,
+        "name_legal_form": legal,
+        "name_core": trade + industry,
+        "city": city,
         "name_is_branch": bool(branch_region),
-        "name_branch": "分公司" if branch_region else pd.NA, "name_branch_region": branch_region,
+        "name_branch": "分公司" if branch_region else pd.NA,
+        "name_branch_region": branch_region,
     }
     row.update(extra)
     return {k: (pd.NA if v is None else v) for k, v in row.items()}

@@ -39,7 +39,9 @@ def test_candidate_pairs_are_unique_and_ordered(make_frame, make_company):
 
 
 def test_oversize_block_is_skipped_and_reported(make_frame):
-    shared = [{"name_normalised": f"X{i}", "name_core": f"X{i}", "phone_e164": "+864008123456"} for i in range(30)]
+    shared = [
+        {"name_normalised": f"X{i}", "name_core": f"X{i}", "phone_e164": "+864008123456"} for i in range(30)
+    ]
     frame = make_frame(shared)
     candidates = block(frame, rules=(BlockingRule("phone", phone_keys),), max_block_size=20)
     assert len(candidates) == 0
@@ -68,12 +70,18 @@ def test_missing_values_never_form_a_block(make_frame):
 
 
 def test_name_tokens_prefer_rare_bigrams(make_frame, make_company):
-    rows = [make_company(t) for t in ("华强", "美达", "通利", "久安")] + [make_company("华强", industry="贸易")]
+    rows = [make_company(t) for t in ("华强", "美达", "通利", "久安")] + [
+        make_company("华强", industry="贸易")
+    ]
     frame = make_frame(rows)
     keys = name_token_keys(frame, rarest=1)
     # 商贸 is shared by four names, so the rare bigram (the trade name) is each record's key.
     assert keys.set_index("row")["key"].to_dict() == {
-        0: "华强|深圳市", 1: "美达|深圳市", 2: "通利|深圳市", 3: "久安|深圳市", 4: "华强|深圳市",
+        0: "华强|深圳市",
+        1: "美达|深圳市",
+        2: "通利|深圳市",
+        3: "久安|深圳市",
+        4: "华强|深圳市",
     }
 
 
@@ -92,7 +100,11 @@ def test_latin_names_block_on_words_not_legal_forms(make_frame):
 
 def test_a_typo_in_a_two_character_trade_name_still_meets_its_original(make_frame, make_company):
     frame = make_frame(
-        [make_company("华强", district="南山区"), make_company("华张", district="南山区"), make_company("华张", city="广州市")]
+        [
+            make_company("华强", district="南山区"),
+            make_company("华张", district="南山区"),
+            make_company("华张", city="广州市"),
+        ]
     )
     candidates = block(frame)
     assert (0, 1) in _pairs(candidates)

@@ -80,7 +80,10 @@ def test_region_branch_and_city_hard_negatives(make_frame, make_company):
     )
     assert _levels(frame, NAME_REGION, [(0, 1), (0, 4)]) == ["different", "same"]
     assert _levels(frame, BRANCH, [(0, 4), (0, 2), (2, 3), (2, 2)]) == [
-        "both_head_office", "branch_vs_head_office", "different_branches", "same_branch",
+        "both_head_office",
+        "branch_vs_head_office",
+        "different_branches",
+        "same_branch",
     ]
     assert _levels(frame, LOCATION, [(0, 1), (0, 4)]) == ["different_city", "same_city"]
 
@@ -97,7 +100,11 @@ def test_location_counts_city_district_and_postcode_once(make_frame):
         ]
     )
     assert _levels(frame, LOCATION, [(0, 1), (0, 2), (0, 3), (0, 4), (3, 5)]) == [
-        "same_district", "same_city", "same_city", "different_city", "different_postcode",
+        "same_district",
+        "same_city",
+        "same_city",
+        "different_city",
+        "different_postcode",
     ]
 
 
@@ -126,7 +133,12 @@ def test_contact_invalid_phone_is_unknown_and_toll_free_is_weaker(make_frame):
         ]
     )
     assert _levels(frame, CONTACT, [(0, 1), (0, 6), (0, 7), (2, 3), (4, 5), (0, 2)]) == [
-        "phone_and_email_exact", "phone_exact", "email_exact", "toll_free_exact", "unknown", "different",
+        "phone_and_email_exact",
+        "phone_exact",
+        "email_exact",
+        "toll_free_exact",
+        "unknown",
+        "different",
     ]
 
 

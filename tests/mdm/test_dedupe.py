@@ -10,7 +10,9 @@ SPEC = parse_spec({"record_id": "id", "columns": {"company_name": "name"}})
 
 def _partners(make_frame, make_company):
     rows = [
-        make_company("华强", uscc="914403001922038216", phone_e164="+8613812345678", address_detail="深南大道1号"),
+        make_company(
+            "华强", uscc="914403001922038216", phone_e164="+8613812345678", address_detail="深南大道1号"
+        ),
         make_company("华强", phone_e164="+8613812345678", address_detail="深南大道1号"),
         make_company("华强", region=None, uscc="914403001922038216"),
         make_company("华强", region="上海", city="上海市", phone_e164="+8613812345678"),
@@ -38,7 +40,9 @@ def test_deduplicate_merges_true_duplicates_and_keeps_hard_negatives_apart(make_
 def test_pairs_carry_scores_classes_and_explanations(make_frame, make_company):
     result = deduplicate(_partners(make_frame, make_company), SPEC, progress=False)
     pairs = result.pairs
-    assert {"left_record_id", "right_record_id", "match_probability", "match_class", "uscc_level"} <= set(pairs)
+    assert {"left_record_id", "right_record_id", "match_probability", "match_class", "uscc_level"} <= set(
+        pairs
+    )
     merged = pairs[(pairs["left_record_id"] == "R000") & (pairs["right_record_id"] == "R001")].iloc[0]
     assert merged["match_class"] == "auto_merge" and merged["same_cluster"]
     apart = pairs[(pairs["left_record_id"] == "R005") & (pairs["right_record_id"] == "R006")]

@@ -22,12 +22,33 @@ thresholds: {auto_merge: 0.95, review: 0.7}
 
 ROWS = [
     # code, name, uscc, mobile, landline, address
-    ("C001", "深圳市华强商贸有限公司", "914403001922038216", "13812345678", "", "广东省深圳市南山区深南大道185号"),
-    ("C002", "華強商貿(深圳)有限公司", "914403001922038216", "+86 138 1234 5678", "", "深圳南山区深南大道一八五号"),
+    (
+        "C001",
+        "深圳市华强商贸有限公司",
+        "914403001922038216",
+        "13812345678",
+        "",
+        "广东省深圳市南山区深南大道185号",
+    ),
+    (
+        "C002",
+        "華強商貿(深圳)有限公司",
+        "914403001922038216",
+        "+86 138 1234 5678",
+        "",
+        "深圳南山区深南大道一八五号",
+    ),
     ("C003", "深圳华强商贸有限公司", "", "", "0755-26881234", "深圳市南山区深南大道185号"),
     ("C004", "上海华强商贸有限公司", "91310000MA1FL0UB7K", "13812345678", "", "上海市黄浦区南京东路1号"),
     ("C005", "深圳市华强商贸有限公司杭州分公司", "", "13812345678", "", "浙江省杭州市西湖区文三路10号"),
-    ("C006", "广州美达电器有限公司", "91440101MA59XH2L3Q", "13900001111", "", "广东省广州市天河区体育西路3号"),
+    (
+        "C006",
+        "广州美达电器有限公司",
+        "91440101MA59XH2L3Q",
+        "13900001111",
+        "",
+        "广东省广州市天河区体育西路3号",
+    ),
     ("C007", "广州市美达电器有限公司", "", "139-0000-1111", "", "广州市天河区体育西路3号"),
     ("C008", "成都通利食品有限公司", "", "13512341234", "", "四川省成都市武侯区人民南路4段"),
     ("C009", "北京久安建材有限公司", "", "13600002222", "", "北京市海淀区中关村大街27号"),
@@ -59,15 +80,28 @@ def test_dedupe_a_gbk_csv(tmp_path, spec_path):
     source = tmp_path / "partners.csv"
     pd.DataFrame(ROWS, columns=COLUMNS).to_csv(source, index=False, encoding="gbk")
     out, pairs = tmp_path / "out.csv", tmp_path / "pairs.csv"
-    code = main(["dedupe", str(source), "--spec", str(spec_path), "--out", str(out), "--pairs", str(pairs),
-                 "--no-progress"])
+    code = main(
+        [
+            "dedupe",
+            str(source),
+            "--spec",
+            str(spec_path),
+            "--out",
+            str(out),
+            "--pairs",
+            str(pairs),
+            "--no-progress",
+        ]
+    )
     assert code == 0
     _check(_clusters(out))
     written = pd.read_csv(out, dtype=str, encoding="utf-8-sig", keep_default_na=False)
     assert list(written.columns[:3]) == ["record_id", "cluster_id", "match_score"]
     assert written["统一社会信用代码"].tolist()[0] == "914403001922038216"  # never parsed as a number
     scored = pd.read_csv(pairs, dtype=str, encoding="utf-8-sig")
-    assert {"match_probability", "match_class", "company_name_level", "uscc_weight", "contact_level"} <= set(scored.columns)
+    assert {"match_probability", "match_class", "company_name_level", "uscc_weight", "contact_level"} <= set(
+        scored.columns
+    )
 
 
 def test_dedupe_an_xlsx_sheet(tmp_path, spec_path):
@@ -76,8 +110,22 @@ def test_dedupe_an_xlsx_sheet(tmp_path, spec_path):
         pd.DataFrame({"说明": ["封面"]}).to_excel(writer, sheet_name="封面", index=False)
         pd.DataFrame(ROWS, columns=COLUMNS).to_excel(writer, sheet_name="客户", index=False)
     out = tmp_path / "out.csv"
-    assert main(["dedupe", str(source), "--spec", str(spec_path), "--out", str(out), "--sheet", "客户",
-                 "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "dedupe",
+                str(source),
+                "--spec",
+                str(spec_path),
+                "--out",
+                str(out),
+                "--sheet",
+                "客户",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     _check(_clusters(out))
 
 
@@ -85,10 +133,38 @@ def test_a_trained_model_is_saved_and_reused(tmp_path, spec_path):
     source = tmp_path / "partners.csv"
     pd.DataFrame(ROWS, columns=COLUMNS).to_csv(source, index=False, encoding="utf-8")
     model = tmp_path / "model.json"
-    assert main(["dedupe", str(source), "--spec", str(spec_path), "--out", str(tmp_path / "a.csv"),
-                 "--save-model", str(model), "--no-progress"]) == 0
-    assert main(["dedupe", str(source), "--spec", str(spec_path), "--out", str(tmp_path / "b.csv"),
-                 "--model", str(model), "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "dedupe",
+                str(source),
+                "--spec",
+                str(spec_path),
+                "--out",
+                str(tmp_path / "a.csv"),
+                "--save-model",
+                str(model),
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "dedupe",
+                str(source),
+                "--spec",
+                str(spec_path),
+                "--out",
+                str(tmp_path / "b.csv"),
+                "--model",
+                str(model),
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     assert _clusters(tmp_path / "a.csv") == _clusters(tmp_path / "b.csv")
 
 
@@ -109,7 +185,10 @@ def test_user_errors_are_one_clear_line(tmp_path, spec_path, capsys):
         "once; record ids must be unique\n"
     )
     assert main(["dedupe", str(tmp_path / "missing.csv"), "--spec", str(spec_path), "--out", "o.csv"]) == 2
-    assert capsys.readouterr().err == f"channel-mdm dedupe: error: {tmp_path / 'missing.csv'}: input file not found\n"
+    assert (
+        capsys.readouterr().err
+        == f"channel-mdm dedupe: error: {tmp_path / 'missing.csv'}: input file not found\n"
+    )
     with pytest.raises(SystemExit):
         main(["dedupe", str(source)])  # --spec and --out are required: argparse explains
 
@@ -120,13 +199,34 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "mdm" / "examples"
 def test_english_company_list_with_the_example_spec(tmp_path):
     rows = {
         "account_id": ["A1", "A2", "A3", "A4", "A5", "A6", "A7"],
-        "company_name": ["ACME Trading Co., Ltd.", "Acme Trading Company Limited", "ACME TRADING CO LTD",
-                         "Globex Corporation", "Globex Corp.", "Initech Ltd", "Acme Trading Co., Ltd."],
-        "phone": ["+44 20 7946 0958", "020 7946 0958", "", "+1 212 555 0100", "+1 (212) 555-0100",
-                  "+44 161 496 0000", ""],
+        "company_name": [
+            "ACME Trading Co., Ltd.",
+            "Acme Trading Company Limited",
+            "ACME TRADING CO LTD",
+            "Globex Corporation",
+            "Globex Corp.",
+            "Initech Ltd",
+            "Acme Trading Co., Ltd.",
+        ],
+        "phone": [
+            "+44 20 7946 0958",
+            "020 7946 0958",
+            "",
+            "+1 212 555 0100",
+            "+1 (212) 555-0100",
+            "+44 161 496 0000",
+            "",
+        ],
         "mobile": [""] * 7,
-        "address_line_1": ["1 High Street", "1 High St", "1 High Street", "5 Main St", "5 Main Street",
-                           "9 Low Rd", "77 Harbour Road"],
+        "address_line_1": [
+            "1 High Street",
+            "1 High St",
+            "1 High Street",
+            "5 Main St",
+            "5 Main Street",
+            "9 Low Rd",
+            "77 Harbour Road",
+        ],
         "address_line_2": [""] * 7,
         "city": ["London", "London", "London", "New York", "New York", "Manchester", "Hong Kong"],
         "postcode": ["EC1A 1BB", "EC1A 1BB", "", "10001", "10001", "M1 1AE", ""],
@@ -136,8 +236,20 @@ def test_english_company_list_with_the_example_spec(tmp_path):
     source = tmp_path / "accounts.csv"
     pd.DataFrame(rows).to_csv(source, index=False)
     out = tmp_path / "out.csv"
-    assert main(["dedupe", str(source), "--spec", str(EXAMPLES / "companies_en.yaml"), "--out", str(out),
-                 "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "dedupe",
+                str(source),
+                "--spec",
+                str(EXAMPLES / "companies_en.yaml"),
+                "--out",
+                str(out),
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     cluster = _clusters(out)
     assert cluster["A1"] == cluster["A2"] == cluster["A3"] == "A1"
     assert cluster["A4"] == cluster["A5"] == "A4"
@@ -151,8 +263,14 @@ def test_person_customers_with_the_example_spec(tmp_path):
         "姓名": ["张伟", "張偉", "张伟", "李娜", "李 娜", "王芳"],
         "手机号": ["13812345678", "138-1234-5678", "13900001111", "13700002222", "", "13600003333"],
         "出生日期": ["1985-03-07", "1985/3/7", "1990-01-01", "1979年5月2日", "1979-05-02", ""],
-        "地址": ["北京市海淀区中关村大街27号", "", "上海市黄浦区南京东路1号", "广州市天河区体育西路3号",
-                 "广东省广州市天河区体育西路3号", ""],
+        "地址": [
+            "北京市海淀区中关村大街27号",
+            "",
+            "上海市黄浦区南京东路1号",
+            "广州市天河区体育西路3号",
+            "广东省广州市天河区体育西路3号",
+            "",
+        ],
         "城市": ["北京市", "北京市", "上海市", "广州市", "广州市", "成都市"],
         "邮编": ["100080", "", "200001", "510620", "510620", ""],
         "邮箱": ["", "", "", "lina@qq.com", "", ""],
@@ -160,8 +278,20 @@ def test_person_customers_with_the_example_spec(tmp_path):
     source = tmp_path / "members.csv"
     pd.DataFrame(rows).to_csv(source, index=False, encoding="utf-8-sig")
     out = tmp_path / "out.csv"
-    assert main(["dedupe", str(source), "--spec", str(EXAMPLES / "customers_persons_zh.yaml"), "--out", str(out),
-                 "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "dedupe",
+                str(source),
+                "--spec",
+                str(EXAMPLES / "customers_persons_zh.yaml"),
+                "--out",
+                str(out),
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     cluster = _clusters(out)
     assert cluster["M1"] == cluster["M2"] == "M1"
     assert cluster["M3"] == "M3"  # the same common name, born another year, elsewhere
@@ -176,3 +306,57 @@ def test_every_example_spec_loads():
     assert [p.name for p in specs] == ["companies_en.yaml", "customers_persons_zh.yaml", "partners_zh.yaml"]
     for path in specs:
         assert load_spec(path).record_id
+
+
+def test_steward_labels_are_read_and_checked(tmp_path, spec_path, capsys):
+    import json
+
+    source = tmp_path / "partners.csv"
+    pd.DataFrame(ROWS, columns=COLUMNS).to_csv(source, index=False, encoding="utf-8")
+    labels = tmp_path / "decisions.csv"
+    labels.write_text(
+        "left_record_id,right_record_id,is_match\nC001,C004,no\nC006,C007,yes\n", encoding="utf-8"
+    )
+    model = tmp_path / "model.json"
+    assert (
+        main(
+            [
+                "dedupe",
+                str(source),
+                "--spec",
+                str(spec_path),
+                "--out",
+                str(tmp_path / "o.csv"),
+                "--labels",
+                str(labels),
+                "--save-model",
+                str(model),
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
+    assert json.loads(model.read_text(encoding="utf-8"))["trained_on"]["labelled_pairs"] == 2
+    _check(_clusters(tmp_path / "o.csv"))
+    capsys.readouterr()
+    labels.write_text("left_record_id,right_record_id,is_match\nC001,C004,maybe\n", encoding="utf-8")
+    assert (
+        main(
+            [
+                "dedupe",
+                str(source),
+                "--spec",
+                str(spec_path),
+                "--out",
+                str(tmp_path / "o.csv"),
+                "--labels",
+                str(labels),
+                "--no-progress",
+            ]
+        )
+        == 2
+    )
+    assert (
+        capsys.readouterr().err
+        == f"channel-mdm dedupe: error: {labels}: row 2: is_match is 'maybe'; write yes or no\n"
+    )

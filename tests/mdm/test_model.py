@@ -44,8 +44,15 @@ def test_em_recovers_m_and_match_share_on_a_synthetic_mixture():
     comparisons = _comparisons()
     levels, is_match = _mixture(50_000, 0.25, rng)
     params = default_parameters(comparisons)
-    params = estimate_m_by_em(levels, params, comparisons, total_pairs=100_000_000, prior_strength=1.0,
-                              max_iterations=200, tolerance=1e-7)
+    params = estimate_m_by_em(
+        levels,
+        params,
+        comparisons,
+        total_pairs=100_000_000,
+        prior_strength=1.0,
+        max_iterations=200,
+        tolerance=1e-7,
+    )
     for j, c in enumerate(comparisons):
         assert np.allclose(params.m[c.name], TRUE_M[j], atol=0.02), (c.name, params.m[c.name])
     assert params.trained_on["expected_matches"] == pytest.approx(is_match.sum(), rel=0.03)
@@ -54,7 +61,8 @@ def test_em_recovers_m_and_match_share_on_a_synthetic_mixture():
 
 def test_fixed_levels_keep_their_defaults():
     fixed = Comparison(
-        "uscc", ("uscc",),
+        "uscc",
+        ("uscc",),
         (ComparisonLevel("same", 0.9, 0.01), ComparisonLevel("different_valid", 0.001, 0.99, fixed=True)),
         compute=lambda *a: None,
     )
