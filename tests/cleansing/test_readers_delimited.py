@@ -81,6 +81,29 @@ def test_padded_cells_are_reported_so_ingest_strips_them(tmp_path: Path) -> None
     assert padded.frame["a"].tolist() == [" x "]
 
 
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        ("a,b\n\u3000x,y\n", "gbk"),  # the very first cell of the body
+        ("a,b\nx,y\u3000", "gbk"),  # the very last cell, no newline at the end
+        ("a,b\nx,\u3000y\n", "utf-8-sig"),  # UTF-8 with a byte-order mark
+    ],
+)
+def test_full_width_padding_is_seen_anywhere(tmp_path: Path, text: str, encoding: str) -> None:
+    assert DelimitedReader().read(write(tmp_path, text, encoding), {}).cells_trimmed is False
+
+
+def test_ragged_lines_that_balance_each_other_are_still_rejected(tmp_path: Path) -> None:
+    # As many delimiters in all as the header implies, but one line too long and one too short.
+    text = "a,b,c\n1,2,3,4\n5,6\n7,8,9\n"
+    table = DelimitedReader().read(write(tmp_path, text), {})
+    assert table.frame.to_dict("list") == {"a": ["7"], "b": ["8"], "c": ["9"]}
+    assert [(r.source_row, r.reason_code) for r in table.rejected] == [
+        (2, "too_many_fields"),
+        (3, "too_few_fields"),
+    ]
+
+
 def test_declared_delimiter_must_be_one_character(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="delimiter must be one character"):
         DelimitedReader().validate_options({"delimiter": ",,"})
