@@ -2,14 +2,22 @@
 
 Run: ``.venv/bin/python -m benchmarks.bench_standardise --rows 1000000 --distinct 20000``
 ``--distinct`` is the number of different records duplicated to make ``--rows`` (real sources repeat
-names, cities and phone formats; the standardisers work once per distinct value).
+names, cities and phone formats; the standardisers work once per distinct value); several values
+(``--distinct 20000 200000 1000000``) give a sweep.
+
+``--generated 1000000`` instead standardises that many generated partner records
+(``sample_data.generate_party_records``, about 2.1 records per entity, nearly all distinct) with the
+dedupe benchmark's roles. Generation is slow, so the frame is cached as a pickle under ``benchmarks/.work/``
+and neither timed nor counted: peak memory is reported as the growth of ``ru_maxrss`` over the run.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import resource
 import time
+from pathlib import Path
 
 import pandas as pd
 
@@ -91,19 +99,64 @@ ROLES = {
 }
 
 
+GENERATED_ROLES = {
+    "record_id": "record_id",
+    "company_name": "partner_name",
+    "uscc": "uscc",
+    "phone": "phone",
+    "address": "address",
+    "province": "province",
+    "city": "city",
+    "district": "district",
+    "email": "email",
+}
+WORK = Path(__file__).parent / ".work"
+
+
+def generated_partners(size: int, seed: int = 20261126) -> pd.DataFrame:
+    """``size`` generated partner records, cached under ``benchmarks/.work/``."""
+    path = WORK / f"standardise_partners_{size}_{seed}.pkl"
+    if path.exists():
+        return pd.read_pickle(path)
+    from benchmarks.bench_dedupe_accuracy import load_generated
+
+    records, _ = load_generated(int(size / 2.1) + 100, seed, "partner")
+    records = records.iloc[:size].reset_index(drop=True)
+    WORK.mkdir(exist_ok=True)
+    records.to_pickle(path)
+    return records
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def timed(frame: pd.DataFrame, roles: dict, label: str) -> None:
+    peak_before = _peak_mb()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    standardised = standardise_parties(frame, roles)
+    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+    print(
+        f"standardised {len(standardised):,} rows ({label}) in {elapsed:.1f} s "
+        f"({len(standardised) / elapsed:,.0f} rows/s; {cpu:.1f} s CPU; "
+        f"peak {_peak_mb():,.0f} MB, +{_peak_mb() - peak_before:,.0f} MB during the run)"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--distinct", type=int, default=20_000)
+    parser.add_argument("--distinct", type=int, nargs="+", default=[20_000])
+    parser.add_argument("--generated", type=int, help="standardise this many generated partner records")
     args = parser.parse_args()
-    frame = synthetic_parties(args.rows, args.distinct)
-    started, cpu_started = time.perf_counter(), time.process_time()
-    standardised = standardise_parties(frame, ROLES)
-    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    print(
-        f"standardised {len(standardised):,} rows ({args.distinct:,} distinct records) in {elapsed:.1f} s "
-        f"({len(standardised) / elapsed:,.0f} rows/s; {cpu:.1f} s CPU)"
-    )
+    if args.generated:
+        frame = generated_partners(args.generated)
+        distinct = frame["partner_name"].nunique()
+        timed(frame, GENERATED_ROLES, f"generated partners, {distinct:,} distinct names")
+        return
+    for distinct in args.distinct:
+        frame = synthetic_parties(args.rows, distinct)
+        timed(frame, ROLES, f"{distinct:,} distinct records")
 
 
 if __name__ == "__main__":

@@ -14,14 +14,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from cleansing.divisions import Division, DivisionTable, load_divisions
-from cleansing.text import apply_distinct_rows, chinese_numerals_to_arabic, normalise_brackets, normalise_text
+from cleansing.text import (
+    BRACKETS_TABLE,
+    DistinctResults,
+    _object_array,
+    apply_distinct_rows,
+    chinese_numerals_to_arabic,
+    distinct_code_pairs,
+    normalise_brackets,
+    normalise_text,
+    normalise_text_values,
+)
 
 __all__ = ["AddressParts", "parse_address", "parse_addresses"]
 
 _LEADING_PUNCTUATION = re.compile(r"^[\s,，.。:：;；\-_/]+")
+_ANY_WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -108,7 +120,8 @@ def _next_division(
 ) -> tuple[int, list[Division]] | None:
     """The longest acceptable division name at ``text[start:]`` below what has been found so far."""
     deepest = found.deepest
-    for stop, division, is_short in table.prefixes(text, start):
+    named = table.prefixes(text, start)
+    for stop, division, is_short in named:
         if deepest is not None and (division.rank <= deepest.rank or not deepest.contains(division)):
             continue
         if is_short:
@@ -119,7 +132,7 @@ def _next_division(
                 continue
         same_length = [
             d
-            for s, d, _ in table.prefixes(text, start)
+            for s, d, _ in named
             if s == stop and (deepest is None or (d.rank > deepest.rank and deepest.contains(d)))
         ]
         return stop, list(dict.fromkeys(same_length)) or [division]
@@ -174,8 +187,11 @@ def parse_address(
 ) -> AddressParts:
     """Split one address into divisions and detail, using the record's province/city/district columns as context."""
     table = divisions or load_divisions()
-    context = _context(table, province, city, district)
-    text = _compact(address) or ""
+    return _parse_compact(table, _compact(address) or "", _context(table, province, city, district))
+
+
+def _parse_compact(table: DivisionTable, text: str, context: Division | None) -> AddressParts:
+    """:func:`parse_address` on an already compacted address with its context resolved."""
     found = _Found()
     position = 0
     while found.district is None and found.district_name is None:
@@ -198,22 +214,45 @@ def parse_address(
     )
 
 
+def _compact_values(values: np.ndarray) -> list[str]:
+    """:func:`_compact` over many values at once (blank → ``""``)."""
+    normalised = normalise_text_values(values)
+    return [
+        "" if text is None else _ANY_WHITESPACE.sub("", text.translate(BRACKETS_TABLE)) for text in normalised
+    ]
+
+
 def parse_addresses(
     address: pd.Series,
     province: pd.Series | None = None,
     city: pd.Series | None = None,
     district: pd.Series | None = None,
 ) -> pd.DataFrame:
-    """Vectorised :func:`parse_address`: one parse per distinct (address, province, city, district)."""
+    """Vectorised :func:`parse_address`: one parse per distinct (compacted address, context).
+
+    Addresses are compacted once per distinct value (in blocks, see :func:`normalise_text_values`) and the
+    province/city/district columns resolved once per distinct combination.
+    """
     blank = pd.Series([None] * len(address), index=address.index, dtype=object)
-    columns = [
-        address,
-        province if province is not None else blank,
-        city if city is not None else blank,
-        district if district is not None else blank,
-    ]
     table = load_divisions()
-    parts = apply_distinct_rows(columns, lambda a, p, c, d: parse_address(a, p, c, d, table))
+    contexts = apply_distinct_rows(
+        [
+            province if province is not None else blank,
+            city if city is not None else blank,
+            district if district is not None else blank,
+        ],
+        lambda p, c, d: _context(table, p, c, d),
+    )
+    address_codes, address_uniques = pd.factorize(address, use_na_sentinel=True)
+    compacted = _object_array([*_compact_values(np.asarray(address_uniques, dtype=object)), ""])
+    text_codes, text_uniques = pd.factorize(compacted[address_codes])
+    pair_codes, pair_firsts = distinct_code_pairs(text_codes, contexts.codes)
+    context_results = contexts.results
+    parsed = [
+        _parse_compact(table, text_uniques[text_codes[row]], context_results[contexts.codes[row]])
+        for row in pair_firsts
+    ]
+    parts = DistinctResults(pair_codes, _object_array(parsed))
     frame = pd.DataFrame(
         {
             name: pd.array(parts.take_field(field), dtype="string")

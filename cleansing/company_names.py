@@ -19,7 +19,15 @@ from pypinyin import Style, lazy_pinyin
 
 from channel_mdm.errors import UserError
 from cleansing.divisions import Division, DivisionTable, load_divisions
-from cleansing.text import apply_distinct, is_blank, map_distinct, normalise_brackets, normalise_text
+from cleansing.text import (
+    BRACKETS_TABLE,
+    DistinctResults,
+    is_blank,
+    normalise_brackets,
+    normalise_text,
+    normalise_text_values,
+    object_array,
+)
 
 __all__ = [
     "CompanyNameParts",
@@ -98,16 +106,42 @@ def normalise_company_name(name: object) -> str | None:
     return text or None
 
 
-@lru_cache(maxsize=32)
+def _normalise_company_name_values(values: object) -> list[str | None]:
+    """:func:`normalise_company_name` of each value, with the text normalisation done in blocks."""
+    out: list[str | None] = []
+    nfkc = unicodedata.normalize
+    squeeze = _SPACE_NEXT_TO_CJK.sub
+    for text in normalise_text_values(values):
+        if text is not None:
+            text = nfkc("NFKC", squeeze("", text.translate(BRACKETS_TABLE).upper())).strip() or None
+        out.append(text)
+    return out
+
+
+_LENGTH_GROUPS: dict[int, tuple[tuple[str, ...], tuple[tuple[int, frozenset[str]], ...]]] = {}
+
+
 def _by_length(words: tuple[str, ...]) -> tuple[tuple[int, frozenset[str]], ...]:
-    """Words grouped by length, longest first, so a suffix test is one set lookup per length."""
+    """Words grouped by length, longest first, so a suffix test is one set lookup per length.
+
+    Remembered by the word tuple's identity (hashing a long tuple on every call would cost more than the
+    lookup it serves); the tuple is kept with its groups so the identity cannot be reused.
+    """
+    cached = _LENGTH_GROUPS.get(id(words))
+    if cached is not None and cached[0] is words:
+        return cached[1]
     lengths = sorted({len(w) for w in words}, reverse=True)
-    return tuple((n, frozenset(w for w in words if len(w) == n)) for n in lengths)
+    groups = tuple((n, frozenset(w for w in words if len(w) == n)) for n in lengths)
+    if len(_LENGTH_GROUPS) > 64:
+        _LENGTH_GROUPS.clear()
+    _LENGTH_GROUPS[id(words)] = (words, groups)
+    return groups
 
 
 def _strip_suffix(text: str, words: tuple[str, ...]) -> tuple[str, str | None]:
+    size = len(text)
     for length, group in _by_length(words):
-        if len(text) > length and text[-length:] in group:
+        if size > length and text[-length:] in group:
             return text[:-length].rstrip(" ,.-"), text[-length:]
     return text, None
 
@@ -206,8 +240,15 @@ def parse_company_name(
     normalised = normalise_company_name(name)
     if normalised is None:
         return None
-    vocabulary = vocabulary or load_company_name_vocabulary()
-    table = divisions or load_divisions()
+    return _parse_normalised(
+        normalised, vocabulary or load_company_name_vocabulary(), divisions or load_divisions()
+    )
+
+
+def _parse_normalised(
+    normalised: str, vocabulary: CompanyNameVocabulary, table: DivisionTable
+) -> CompanyNameParts:
+    """:func:`parse_company_name` of a name already through :func:`normalise_company_name`."""
     head, branch, branch_region = _branch(normalised, vocabulary, table)
     body, legal_form = _strip_suffixes(head, vocabulary.legal_forms, limit=2)
     body, region = _bracketed_region(body, table)
@@ -247,22 +288,33 @@ def pinyin_key(text: str | None) -> str | None:
     return key or None
 
 
+_pinyin_key = pinyin_key.__wrapped__  # once per distinct trade name: no cache to fill and evict
+
 _FIELDS = ("region", "trade_name", "industry", "legal_form", "branch", "branch_region", "is_branch", "core")
 
 
 def parse_company_names(names: pd.Series) -> pd.DataFrame:
     """Vectorised :func:`parse_company_name`: one column per part plus ``name_normalised`` and ``pinyin_key``.
 
-    Each distinct name is parsed once. Blank names give NA in every column (``is_branch`` too).
+    Each distinct name is normalised and parsed once. Blank names give NA in every column (``is_branch`` too).
     """
     vocabulary = load_company_name_vocabulary()
     table = load_divisions()
-    normalised = map_distinct(names, normalise_company_name)
-    parts = apply_distinct(pd.Series(normalised), lambda n: parse_company_name(n, vocabulary, table))
+    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    normalised_uniques = object_array([*_normalise_company_name_values(uniques), None])
+    normalised = normalised_uniques[codes]
+    # parse_company_name normalises its input again; do the same, once per distinct normalised name
+    parse_codes, parse_uniques = pd.factorize(normalised, use_na_sentinel=True)
+    parsed: list[CompanyNameParts | None] = [
+        None if text is None else _parse_normalised(text, vocabulary, table)
+        for text in _normalise_company_name_values(parse_uniques)
+    ]
+    parts = DistinctResults(parse_codes, object_array([*parsed, None]))
     columns: dict[str, object] = {"name_normalised": pd.array(normalised, dtype="string")}
     for field_name in _FIELDS:
         dtype = "boolean" if field_name == "is_branch" else "string"
         columns[field_name] = pd.array(parts.take_field(field_name), dtype=dtype)
-    trade = pd.Series(columns["trade_name"], dtype="string")
-    columns["pinyin_key"] = pd.array(map_distinct(trade, pinyin_key), dtype="string")
+    trade_codes, trade_uniques = pd.factorize(parts.take_field("trade_name"), use_na_sentinel=True)
+    keys = object_array([*(_pinyin_key(t) for t in trade_uniques), None])
+    columns["pinyin_key"] = pd.array(keys[trade_codes], dtype="string")
     return pd.DataFrame(columns, index=names.index)

@@ -61,6 +61,9 @@ class DivisionTable:
     by_short_name: dict[str, list[Division]] = field(init=False)
     max_name_length: int = field(init=False)
     name_lengths: tuple[int, ...] = field(init=False)
+    _by_first_char: dict[str, tuple[tuple[int, dict[str, tuple[tuple[Division, bool], ...]]], ...]] = field(
+        init=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         self.by_code = {d.code: d for d in self.divisions}
@@ -82,6 +85,17 @@ class DivisionTable:
         self.name_lengths = tuple(
             sorted({len(n) for n in (*self.by_name, *self.by_short_name)}, reverse=True)
         )
+        # Names grouped by first character, then by length (longest first): a prefix test at one position
+        # looks only at the few lengths that names starting with that character have.
+        grouped: dict[str, dict[int, dict[str, tuple[tuple[Division, bool], ...]]]] = defaultdict(dict)
+        for name in {*self.by_name, *self.by_short_name}:
+            entries = tuple((d, False) for d in self.by_name.get(name, ())) + tuple(
+                (d, True) for d in self.by_short_name.get(name, ())
+            )
+            grouped[name[0]].setdefault(len(name), {})[name] = entries
+        self._by_first_char = {
+            char: tuple(sorted(by_length.items(), reverse=True)) for char, by_length in grouped.items()
+        }
 
     def parent(self, division: Division) -> Division | None:
         return self.by_code.get(division.parent_code) if division.parent_code else None
@@ -108,13 +122,16 @@ class DivisionTable:
     def prefixes(self, text: str, start: int = 0, *, short: bool = True) -> list[tuple[int, Division, bool]]:
         """Divisions named at ``text[start:]``, longest first, as (end, division, matched_short_name)."""
         found: list[tuple[int, Division, bool]] = []
-        for length in self.name_lengths:
-            if length > len(text) - start:
+        if start >= len(text):
+            return found
+        room = len(text) - start
+        for length, names in self._by_first_char.get(text[start], ()):
+            if length > room:
                 continue
-            piece = text[start : start + length]
-            found += [(start + length, d, False) for d in self.by_name.get(piece, ())]
-            if short:
-                found += [(start + length, d, True) for d in self.by_short_name.get(piece, ())]
+            entries = names.get(text[start : start + length])
+            if entries:
+                stop = start + length
+                found += [(stop, d, is_short) for d, is_short in entries if short or not is_short]
         return found
 
 

@@ -60,8 +60,8 @@ def provenance_frame(
         {
             "source_system": repeat_object(provenance.source_system, count),
             "source_file": repeat_object(provenance.source_file, count),
-            "source_sheet": np.asarray(source_sheets, dtype=object),
-            "source_row": np.asarray(source_rows, dtype=np.int64),
+            "source_sheet": np.array(source_sheets, dtype=object),  # copies: the frame owns every column
+            "source_row": np.array(source_rows, dtype=np.int64),
             "file_hash": repeat_object(provenance.file_hash, count),
             "batch_id": repeat_object(provenance.batch_id, count),
             "ingested_at": repeat_object(provenance.ingested_at, count),

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sample_data import writers
+from sample_data import hard, vocab, writers
 from sample_data.defects import DefectLog, inject_party_defects, inject_price_defects, inject_product_defects
 from sample_data.excel_damage import sales_cell_values
 from sample_data.hard_negatives import RELATION_COLUMNS, add_company_hard_negatives, add_same_name_people
@@ -94,25 +94,87 @@ def _customer_entities(
     return pd.concat([business, people], ignore_index=True), pd.concat([rel_b, rel_p], ignore_index=True)
 
 
-def generate_party_records(
-    n_entities: int, seed: int, kind: str = "partner"
+DIFFICULTIES: tuple[str, ...] = ("standard", "hard")
+
+
+@dataclass(frozen=True)
+class PartyData:
+    """Benchmark-scale party records, their truth and the hard-negative relations between entities."""
+
+    records: pd.DataFrame
+    truth: pd.DataFrame
+    relations: pd.DataFrame
+
+
+def _hard_company_entities(
+    rng: np.random.Generator, n: int, kind: str, id_prefix: str
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    entities = hard.broaden_trade_names(rng, build_company_entities(rng, n, kind, id_prefix))
+    entities, rel = add_company_hard_negatives(rng, entities, kind, with_subsidiaries=kind == "partner")
+    words = vocab.INDUSTRY_WORDS if kind == "partner" else vocab.CUSTOMER_INDUSTRY_WORDS
+    return hard.add_hard_negatives(rng, entities, rel, kind, words)
+
+
+def generate_party_data(
+    n_entities: int,
+    seed: int,
+    kind: str = "partner",
+    difficulty: str = "standard",
+    same_name_pairs: bool = True,
+) -> PartyData:
     """Canonical partner or customer records (plus ``source_system``) for ``n_entities`` true
-    entities, with cross-source and within-source duplicates carrying realistic variants, and the
-    truth frame (source_system, source_record_id, true_entity_id, variant_kinds)."""
+    entities, with cross-source and within-source duplicates carrying realistic variants, the truth
+    frame (source_system, source_record_id, true_entity_id, variant_kinds) and the hard-negative
+    relations (entity, true_entity_id_a, true_entity_id_b, relation).
+
+    ``difficulty="standard"`` is the level of the committed sample; ``"hard"`` adds what real channel
+    data holds on top of it (see ``sample_data.hard``): duplicates whose USCC and phone are both gone,
+    abbreviated, homophone and English names, rewritten addresses, a broad trade-name vocabulary and
+    more hard negatives (sister companies, same trade name in other cities, local branches).
+    ``same_name_pairs=False`` leaves out the listing of people sharing a name (the records are the same)."""
     if kind not in ("partner", "customer"):
         raise ValueError(f"kind must be 'partner' or 'customer', not {kind!r}")
+    if difficulty not in DIFFICULTIES:
+        raise ValueError(f"difficulty must be 'standard' or 'hard', not {difficulty!r}")
+    is_hard = difficulty == "hard"
     rng = _rng(seed)
     if kind == "partner":
-        entities, _ = _partner_entities(rng, n_entities)
+        if is_hard:
+            entities, rel = _hard_company_entities(rng, n_entities, "partner", "P")
+        else:
+            entities, rel = _partner_entities(rng, n_entities)
         rec = build_partner_records(rng, entities)
+        if is_hard:
+            hard.apply_hard_variants(rng, rec, entities, "partner_name", np.ones(len(rec), dtype=bool))
     else:
         n_business = int(round(n_entities * 0.4))
-        entities, _ = _customer_entities(rng, n_business, n_entities - n_business, list_pairs=False)
+        n_people = n_entities - n_business
+        if is_hard:
+            business, rel_b = _hard_company_entities(rng, n_business, "customer", "B")
+            people, rel_p = add_same_name_people(
+                rng, build_person_entities(rng, n_people, "Q"), same_name_pairs
+            )
+            entities = pd.concat([business, people], ignore_index=True)
+            rel = pd.concat([rel_b, rel_p], ignore_index=True)
+        else:
+            entities, rel = _customer_entities(rng, n_business, n_people, same_name_pairs)
         rec = build_customer_records(rng, entities)
+        if is_hard:
+            is_company = (rec["customer_kind"] == "business").to_numpy()
+            hard.apply_hard_variants(rng, rec, entities, "customer_name", is_company)
         digits = pd.Series(rng.integers(100_000, 999_999, len(rec))).astype(str).to_numpy(object)
         rec["partner_record_id"] = np.where(rec["source_system"] == "crm", "A-" + digits, "C" + digits)
-    return canonical_frame(rec, kind), truth_frame(rec)
+    return PartyData(
+        canonical_frame(rec, kind), truth_frame(rec), rel[RELATION_COLUMNS].reset_index(drop=True)
+    )
+
+
+def generate_party_records(
+    n_entities: int, seed: int, kind: str = "partner", difficulty: str = "standard"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The records and truth of ``generate_party_data`` (``difficulty`` is ``"standard"`` or ``"hard"``)."""
+    data = generate_party_data(n_entities, seed, kind, difficulty, same_name_pairs=False)
+    return data.records, data.truth
 
 
 def _serving_partner_codes(

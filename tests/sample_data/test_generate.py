@@ -439,3 +439,163 @@ def test_committed_sample_matches_its_manifest() -> None:
     }
     total = sum(p.stat().st_size for p in (root / "sources").rglob("*") if p.is_file())
     assert total < 5 * 1024 * 1024
+
+
+HARD_COMPANY_KINDS = {
+    "strong_ids_gone",
+    "uscc_missing",
+    "uscc_mistyped",
+    "phone_changed",
+    "phone_missing",
+    "abbreviated_name",
+    "homophone_name",
+    "english_name",
+    "address_rewritten",
+    "email_changed",
+}
+
+
+@pytest.fixture(scope="module")
+def hard_partners():
+    from sample_data.generate import generate_party_data
+
+    return generate_party_data(600, seed=5, kind="partner", difficulty="hard")
+
+
+@pytest.fixture(scope="module")
+def hard_customers():
+    from sample_data.generate import generate_party_data
+
+    return generate_party_data(600, seed=5, kind="customer", difficulty="hard")
+
+
+def _with_kinds(data) -> pd.DataFrame:
+    key = ["source_system", "source_record_id"]
+    return data.records.merge(data.truth, on=key, validate="one_to_one")
+
+
+def _clean_copies(frame: pd.DataFrame) -> pd.DataFrame:
+    """One unvaried record per true entity, where the entity has one."""
+    return frame[frame["variant_kinds"] == ""].drop_duplicates("true_entity_id").set_index("true_entity_id")
+
+
+def test_standard_is_the_default_difficulty_and_unknown_levels_are_rejected() -> None:
+    records, truth = generate_party_records(200, seed=3, kind="partner")
+    same, same_truth = generate_party_records(200, seed=3, kind="partner", difficulty="standard")
+    pd.testing.assert_frame_equal(records, same)
+    pd.testing.assert_frame_equal(truth, same_truth)
+    with pytest.raises(ValueError, match="difficulty must be 'standard' or 'hard', not 'easy'"):
+        generate_party_records(10, seed=1, difficulty="easy")
+
+
+@pytest.mark.parametrize("kind, entity", [("partner", PARTNER), ("customer", CUSTOMER)])
+def test_hard_level_is_deterministic_for_a_seed(kind, entity) -> None:
+    records, truth = generate_party_records(300, seed=9, kind=kind, difficulty="hard")
+    again, again_truth = generate_party_records(300, seed=9, kind=kind, difficulty="hard")
+    pd.testing.assert_frame_equal(records, again)
+    pd.testing.assert_frame_equal(truth, again_truth)
+    assert list(records.columns) == ["source_system", *entity.column_names]
+    assert truth["true_entity_id"].nunique() == 300
+    other, _ = generate_party_records(300, seed=10, kind=kind, difficulty="hard")
+    standard, _ = generate_party_records(300, seed=9, kind=kind)
+    assert not records.equals(other)
+    assert not records.equals(standard)
+
+
+def test_hard_partners_carry_every_new_variant_kind(hard_partners) -> None:
+    kinds = set(";".join(hard_partners.truth["variant_kinds"]).split(";")) - {""}
+    assert kinds >= HARD_COMPANY_KINDS
+
+
+def test_hard_customers_carry_every_new_variant_kind(hard_customers) -> None:
+    kinds = set(";".join(hard_customers.truth["variant_kinds"]).split(";")) - {""}
+    assert HARD_COMPANY_KINDS | {"id_number_missing"} <= kinds
+
+
+def test_hard_variant_kinds_name_changes_that_happened(hard_partners) -> None:
+    frame = _with_kinds(hard_partners)
+    clean = _clean_copies(frame)
+    has = frame["variant_kinds"].str.split(";").apply(set)
+    strong = frame[has.apply(lambda k: "strong_ids_gone" in k)]
+    assert len(strong) > 20
+    for row in strong.itertuples():
+        assert row.uscc == "" or not is_valid_uscc(row.uscc)
+        if row.true_entity_id in clean.index:
+            assert row.uscc != clean.at[row.true_entity_id, "uscc"]
+            assert row.phone != clean.at[row.true_entity_id, "phone"]
+    for row in frame[has.apply(lambda k: "abbreviated_name" in k)].itertuples():
+        name = re.sub(r"(分公司|办事处|营业部)$", "", re.sub(r"\s", "", row.partner_name))
+        assert not re.search(r"(公司|商行|经营部|贸易行|合伙)$", name) and "市" not in name, name
+        if row.true_entity_id in clean.index:
+            assert name[:2] in clean.at[row.true_entity_id, "partner_name"]
+    for row in frame[has.apply(lambda k: "english_name" in k)].itertuples():
+        assert re.fullmatch(r"[A-Za-z][A-Za-z ,.'()&-]+", row.partner_name.strip()), row.partner_name
+    for row in frame[has.apply(lambda k: "homophone_name" in k)].itertuples():
+        if row.true_entity_id in clean.index:
+            assert row.partner_name != clean.at[row.true_entity_id, "partner_name"]
+    for row in frame[has.apply(lambda k: "address_rewritten" in k)].itertuples():
+        if row.province not in ("北京市", "上海市", "天津市", "重庆市"):
+            assert not row.address.startswith(row.province), row.address
+    emails = frame[has.apply(lambda k: "email_changed" in k)]
+    assert len(emails) > 0
+    for row in emails.itertuples():
+        if row.true_entity_id in clean.index:
+            assert row.email != clean.at[row.true_entity_id, "email"]
+
+
+def test_hard_partners_include_every_hard_negative_relation(hard_partners) -> None:
+    rel = hard_partners.relations
+    assert set(rel["relation"]) == {
+        "branch_of",
+        "same_trade_name_other_city",
+        "subsidiary_of",
+        "sister_company",
+    }
+    assert (rel["true_entity_id_a"] != rel["true_entity_id_b"]).all()
+    clean = _clean_copies(_with_kinds(hard_partners))
+    checked = {"sister_company": 0, "same_trade_name_other_city": 0, "branch_of": 0}
+    for row in rel.itertuples():
+        if row.relation not in checked or not {row.true_entity_id_a, row.true_entity_id_b} <= set(
+            clean.index
+        ):
+            continue
+        a, b = clean.loc[row.true_entity_id_a], clean.loc[row.true_entity_id_b]
+        assert a["uscc"] != b["uscc"] and is_valid_uscc(a["uscc"]) and is_valid_uscc(b["uscc"])
+        if row.relation == "sister_company":
+            assert a["phone"] == b["phone"] and a["address"] == b["address"]
+        elif row.relation == "same_trade_name_other_city":
+            assert a["city"] != b["city"]
+        else:
+            assert re.search(r"(分公司|办事处|营业部)$", a["partner_name"].strip()), a["partner_name"]
+        checked[row.relation] += 1
+    assert all(count > 0 for count in checked.values()), checked
+
+
+def test_hard_customers_include_sisters_branches_and_same_name_people(hard_customers) -> None:
+    assert set(hard_customers.relations["relation"]) == {
+        "branch_of",
+        "same_trade_name_other_city",
+        "sister_company",
+        "same_name_other_person",
+    }
+
+
+def test_hard_trade_names_are_broad_and_mail_domains_are_not_shared_by_strangers() -> None:
+    from sample_data.generate import generate_party_data
+
+    data = generate_party_data(3000, seed=2, kind="partner", difficulty="hard")
+    frame = _with_kinds(data)
+    clean = _clean_copies(frame)
+    related = set(data.relations["true_entity_id_a"]) | set(data.relations["true_entity_id_b"])
+    strangers = clean[~clean.index.isin(related)]
+    names = (
+        strangers["partner_name"]
+        .str.extract(r"^(?:.{2,4}市)?(.{2,4}?)(?:商贸|贸易|食品|酒业|饮品)")[0]
+        .dropna()
+    )
+    assert names.nunique() > 0.9 * len(names) and names.nunique() > 300
+    assert len(set("".join(names))) > 250
+    domain = strangers["email"].str.extract(r"@(.+)$")[0].dropna()
+    own = domain[~domain.isin(["163.com", "126.com", "qq.com", "sina.com", "139.com", "foxmail.com"])]
+    assert len(own) > 500
+    assert not own.duplicated().any()
