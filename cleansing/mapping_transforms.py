@@ -183,12 +183,12 @@ def parse_dates(
     known = values.notna()
     text = values.astype(object).where(known, None)
     present = known.to_numpy()
-    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[ns]")
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[s]")  # [ns] overflows before 1677
     for fmt in (*_likely_first(text, present, _ISO_FORMATS), *formats):
         todo = present & parsed.isna().to_numpy()
         if not todo.any():
             break
-        parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce").dt.normalize()
+        parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce").dt.normalize().astype("datetime64[s]")
     if excel_serial is not None:
         todo = present & parsed.isna().to_numpy() & excel_serial
         if todo.any():
