@@ -190,8 +190,12 @@ def parse_address(
     return _parse_compact(table, _compact(address) or "", _context(table, province, city, district))
 
 
-def _parse_compact(table: DivisionTable, text: str, context: Division | None) -> AddressParts:
-    """:func:`parse_address` on an already compacted address with its context resolved."""
+_Located = tuple[int, str | None, str | None, str | None, str | None]
+"""Where the divisions end in the text, and the province, city, district and code they give."""
+
+
+def _locate(table: DivisionTable, text: str, context: Division | None) -> _Located:
+    """The divisions named at the start of a compacted address, completed from the context."""
     found = _Found()
     position = 0
     while found.district is None and found.district_name is None:
@@ -202,16 +206,40 @@ def _parse_compact(table: DivisionTable, text: str, context: Division | None) ->
         if not _assign(table, found, candidates, context):
             break
     _fill_from_context(table, found, context)
+    deepest = found.deepest
+    return (
+        position,
+        found.province.name if found.province else None,
+        found.city.name if found.city else None,
+        found.district.name if found.district else found.district_name,
+        deepest.code if deepest else None,
+    )
+
+
+def _parts(text: str, located: _Located) -> AddressParts:
+    position, province, city, district, code = located
     detail = _LEADING_PUNCTUATION.sub("", text[position:])
     detail = chinese_numerals_to_arabic(detail) or None
-    deepest = found.deepest
-    return AddressParts(
-        province=found.province.name if found.province else None,
-        city=found.city.name if found.city else None,
-        district=found.district.name if found.district else found.district_name,
-        division_code=deepest.code if deepest else None,
-        detail=detail,
-    )
+    return AddressParts(province=province, city=city, district=district, division_code=code, detail=detail)
+
+
+def _parse_compact(table: DivisionTable, text: str, context: Division | None) -> AddressParts:
+    """:func:`parse_address` on an already compacted address with its context resolved."""
+    return _parts(text, _locate(table, text, context))
+
+
+_ASCII_DIGIT = re.compile(r"[0-9]")
+_NAMES_WITHOUT_DIGITS: dict[int, tuple[DivisionTable, bool]] = {}
+
+
+def _names_without_digits(table: DivisionTable) -> bool:
+    """True when no division name holds an ASCII digit (the table this project ships)."""
+    known = _NAMES_WITHOUT_DIGITS.get(id(table))
+    if known is None or known[0] is not table:
+        names = (*table.by_name, *table.by_short_name)
+        known = (table, not any(_ASCII_DIGIT.search(name) for name in names))
+        _NAMES_WITHOUT_DIGITS[id(table)] = known
+    return known[1]
 
 
 def _compact_values(values: np.ndarray) -> list[str]:
@@ -247,11 +275,20 @@ def parse_addresses(
     compacted = _object_array([*_compact_values(np.asarray(address_uniques, dtype=object)), ""])
     text_codes, text_uniques = pd.factorize(compacted[address_codes])
     pair_codes, pair_firsts = distinct_code_pairs(text_codes, contexts.codes)
-    context_results = contexts.results
-    parsed = [
-        _parse_compact(table, text_uniques[text_codes[row]], context_results[contexts.codes[row]])
-        for row in pair_firsts
-    ]
+    context_results, context_codes = contexts.results, contexts.codes
+    # Division names hold no digits, so which divisions an address names is decided before its first
+    # digit: 河南省郑州市中山路2270号 and 河南省郑州市中山路18号 are located once, as 河南省郑州市中山路.
+    cut_at_digit = _names_without_digits(table)
+    located: dict[tuple[str, int], _Located] = {}
+    parsed = []
+    for row in pair_firsts:
+        text, context_code = text_uniques[text_codes[row]], context_codes[row]
+        digit = _ASCII_DIGIT.search(text) if cut_at_digit else None
+        key = (text if digit is None else text[: digit.start()], context_code)
+        where = located.get(key)
+        if where is None:
+            where = located[key] = _locate(table, key[0], context_results[context_code])
+        parsed.append(_parts(text, where))
     parts = DistinctResults(pair_codes, _object_array(parsed))
     frame = pd.DataFrame(
         {

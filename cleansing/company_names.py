@@ -16,6 +16,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 from pypinyin import Style, lazy_pinyin
+from pypinyin.converter import UltimateConverter
+from pypinyin.core import Pinyin
 
 from channel_mdm.errors import UserError
 from cleansing.divisions import Division, DivisionTable, load_divisions
@@ -118,29 +120,35 @@ def _normalise_company_name_values(values: object) -> list[str | None]:
     return out
 
 
-_LENGTH_GROUPS: dict[int, tuple[tuple[str, ...], tuple[tuple[int, frozenset[str]], ...]]] = {}
+_SuffixIndex = dict[str, tuple[tuple[int, frozenset[str]], ...]]
+_SUFFIX_INDEXES: dict[int, tuple[tuple[str, ...], _SuffixIndex]] = {}
 
 
-def _by_length(words: tuple[str, ...]) -> tuple[tuple[int, frozenset[str]], ...]:
-    """Words grouped by length, longest first, so a suffix test is one set lookup per length.
+def _by_last_char(words: tuple[str, ...]) -> _SuffixIndex:
+    """Words by last character, then grouped by length, longest first: a suffix test is a few set lookups.
 
     Remembered by the word tuple's identity (hashing a long tuple on every call would cost more than the
-    lookup it serves); the tuple is kept with its groups so the identity cannot be reused.
+    lookup it serves); the tuple is kept with its index so the identity cannot be reused.
     """
-    cached = _LENGTH_GROUPS.get(id(words))
+    cached = _SUFFIX_INDEXES.get(id(words))
     if cached is not None and cached[0] is words:
         return cached[1]
-    lengths = sorted({len(w) for w in words}, reverse=True)
-    groups = tuple((n, frozenset(w for w in words if len(w) == n)) for n in lengths)
-    if len(_LENGTH_GROUPS) > 64:
-        _LENGTH_GROUPS.clear()
-    _LENGTH_GROUPS[id(words)] = (words, groups)
-    return groups
+    index: _SuffixIndex = {}
+    for last in {w[-1] for w in words if w}:
+        ending = [w for w in words if w and w[-1] == last]
+        lengths = sorted({len(w) for w in ending}, reverse=True)
+        index[last] = tuple((n, frozenset(w for w in ending if len(w) == n)) for n in lengths)
+    if len(_SUFFIX_INDEXES) > 64:
+        _SUFFIX_INDEXES.clear()
+    _SUFFIX_INDEXES[id(words)] = (words, index)
+    return index
 
 
 def _strip_suffix(text: str, words: tuple[str, ...]) -> tuple[str, str | None]:
+    if not text:
+        return text, None
     size = len(text)
-    for length, group in _by_length(words):
+    for length, group in _by_last_char(words).get(text[-1], ()):
         if size > length and text[-length:] in group:
             return text[:-length].rstrip(" ,.-"), text[-length:]
     return text, None
@@ -288,7 +296,32 @@ def pinyin_key(text: str | None) -> str | None:
     return key or None
 
 
-_pinyin_key = pinyin_key.__wrapped__  # once per distinct trade name: no cache to fill and evict
+# lazy_pinyin(text) is the concatenation, over the words ``Pinyin.seg`` cuts ``text`` into, of each word's
+# conversion; trade names share few words, so each word is converted once and remembered.
+_PINYIN = Pinyin(UltimateConverter(v_to_u=False, neutral_tone_with_five=False, tone_sandhi=False))
+_NOT_KEY = re.compile(r"[^0-9a-z]")
+
+
+def _pinyin_keys(texts: object) -> list[str | None]:
+    """:func:`pinyin_key` of each text, converting each distinct word once."""
+    words: dict[str, str] = {}
+    seg, convert = _PINYIN.seg, _PINYIN._converter.convert
+    keys: list[str | None] = []
+    for text in texts:
+        if text is None or is_blank(text):
+            keys.append(None)
+            continue
+        pieces = []
+        for word in seg(text):
+            piece = words.get(word)
+            if piece is None:
+                piece = words[word] = "".join(
+                    "".join(py) for py in convert(word, Style.NORMAL, False, "default", strict=True)
+                )
+            pieces.append(piece)
+        keys.append(_NOT_KEY.sub("", "".join(pieces).lower()) or None)
+    return keys
+
 
 _FIELDS = ("region", "trade_name", "industry", "legal_form", "branch", "branch_region", "is_branch", "core")
 
@@ -315,6 +348,6 @@ def parse_company_names(names: pd.Series) -> pd.DataFrame:
         dtype = "boolean" if field_name == "is_branch" else "string"
         columns[field_name] = pd.array(parts.take_field(field_name), dtype=dtype)
     trade_codes, trade_uniques = pd.factorize(parts.take_field("trade_name"), use_na_sentinel=True)
-    keys = object_array([*(_pinyin_key(t) for t in trade_uniques), None])
+    keys = object_array([*_pinyin_keys(trade_uniques), None])
     columns["pinyin_key"] = pd.array(keys[trade_codes], dtype="string")
     return pd.DataFrame(columns, index=names.index)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from channel_mdm.errors import UserError
@@ -32,9 +32,14 @@ class Division:
     valid_from: str | None = None
     valid_to: str | None = None
 
-    @property
+    @cached_property
     def rank(self) -> int:
         return LEVEL_RANK[self.level]
+
+    @cached_property
+    def _code_prefix(self) -> str:
+        """The part of the code every division inside this one shares (2, 4 or 6 digits)."""
+        return self.code[: 2 * (self.rank + 1)]
 
     @property
     def is_current(self) -> bool:
@@ -47,8 +52,7 @@ class Division:
 
     def contains(self, other: Division) -> bool:
         """True if ``other`` is this division or lies inside it."""
-        prefix = self.code[: 2 * (self.rank + 1)]
-        return other.code.startswith(prefix) and other.rank >= self.rank
+        return other.code.startswith(self._code_prefix) and other.rank >= self.rank
 
 
 @dataclass
@@ -61,12 +65,14 @@ class DivisionTable:
     by_short_name: dict[str, list[Division]] = field(init=False)
     max_name_length: int = field(init=False)
     name_lengths: tuple[int, ...] = field(init=False)
+    _ancestors: dict[tuple[int, str], tuple[Division, Division | None]] = field(init=False, repr=False)
     _by_first_char: dict[str, tuple[tuple[int, dict[str, tuple[tuple[Division, bool], ...]]], ...]] = field(
         init=False, repr=False
     )
 
     def __post_init__(self) -> None:
         self.by_code = {d.code: d for d in self.divisions}
+        self._ancestors = {}
         self.by_name = defaultdict(list)
         self.by_short_name = defaultdict(list)
         for d in self.divisions:
@@ -102,6 +108,17 @@ class DivisionTable:
 
     def ancestor(self, division: Division, level: str) -> Division | None:
         """The division at ``level`` that contains ``division`` (itself if it is at that level)."""
+        key = (id(division), level)
+        cached = self._ancestors.get(key)
+        if cached is not None and cached[0] is division:
+            return cached[1]
+        found = self._find_ancestor(division, level)
+        if len(self._ancestors) > 100_000:
+            self._ancestors.clear()
+        self._ancestors[key] = (division, found)  # the division is kept, so its id is not reused
+        return found
+
+    def _find_ancestor(self, division: Division, level: str) -> Division | None:
         current: Division | None = division
         while current is not None and current.rank > LEVEL_RANK[level]:
             current = self.parent(current)

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 import phonenumbers
 
-from cleansing.text import apply_distinct, is_blank
+from cleansing.text import DistinctResults, is_blank, object_array
 
 __all__ = ["PhoneKind", "PhoneParts", "parse_phone", "parse_phones", "split_phone_numbers"]
 
@@ -176,9 +177,28 @@ def parse_phone(value: object) -> PhoneParts:
     return _parse_single(numbers[0])
 
 
+_PLAIN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+
+
+def _parse_values(values: np.ndarray) -> list[PhoneParts]:
+    """:func:`parse_phone` of each value; a cell holding just an 11-digit mobile number needs no parsing."""
+    plain = _PLAIN_MOBILE.fullmatch
+    return [
+        PhoneParts("+86" + value, "mobile")
+        if isinstance(value, str) and plain(value)
+        else _MISSING
+        if is_blank(value)
+        else parse_phone(value)
+        for value in values
+    ]
+
+
 def parse_phones(series: pd.Series) -> pd.DataFrame:
     """Vectorised :func:`parse_phone`: ``phone_e164``, ``phone_kind``, ``phone_extension``."""
-    parts = apply_distinct(series, parse_phone, na_value=_MISSING)
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    parts = DistinctResults(
+        codes, object_array([*_parse_values(np.asarray(uniques, dtype=object)), _MISSING])
+    )
     return pd.DataFrame(
         {
             "phone_e164": pd.array(parts.take_field("e164"), dtype="string"),

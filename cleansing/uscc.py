@@ -18,9 +18,10 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
-from cleansing.text import apply_distinct, is_blank
+from cleansing.text import DistinctResults, is_blank, object_array
 
 __all__ = [
     "USCC_ALPHABET",
@@ -159,9 +160,43 @@ def uscc_division_code(code: object) -> str | None:
     return cleaned[2:8]
 
 
+_PLAIN_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
+_ALPHABET_VALUES = np.zeros(128, dtype=np.int64)
+for _char, _value in _VALUE.items():
+    _ALPHABET_VALUES[ord(_char)] = _value
+
+
+def _plain_codes_valid(codes: list[str]) -> np.ndarray:
+    """For 18-character codes already in the USCC alphabet: is the check character right? (all at once)"""
+    if not codes:
+        return np.zeros(0, dtype=bool)
+    values = _ALPHABET_VALUES[np.frombuffer("".join(codes).encode("ascii"), dtype=np.uint8).reshape(-1, 18)]
+    total = values[:, :17] @ np.array(_WEIGHTS, dtype=np.int64)
+    return values[:, 17] == (31 - total % 31) % 31
+
+
+def _classify_values(values: np.ndarray) -> list[UsccResult]:
+    """:func:`classify_uscc` of each value; clean valid codes (the bulk of real data) checked in one pass."""
+    results: list[UsccResult | None] = [None] * len(values)
+    plain = [
+        i
+        for i, value in enumerate(values)
+        if isinstance(value, str)
+        and _PLAIN_CODE.fullmatch(value)
+        and not _SCIENTIFIC.match(value)
+        and value != "0" * 18
+    ]
+    for i, valid in zip(plain, _plain_codes_valid([values[i] for i in plain]), strict=True):
+        if valid:
+            results[i] = UsccResult(values[i], "valid")
+    return [classify_uscc(value) if result is None else result for value, result in zip(values, results)]
+
+
 def classify_uscc_series(series: pd.Series) -> pd.DataFrame:
     """Vectorised :func:`classify_uscc`: columns ``uscc`` and ``uscc_status``, one classification per distinct value."""
-    results = apply_distinct(series, classify_uscc, na_value=UsccResult(None, "missing"))
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    classified = _classify_values(np.asarray(uniques, dtype=object))
+    results = DistinctResults(codes, object_array([*classified, UsccResult(None, "missing")]))
     return pd.DataFrame(
         {
             "uscc": pd.array(results.take_field("code"), dtype="string"),

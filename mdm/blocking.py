@@ -272,7 +272,13 @@ def _pairs_within_blocks(
 def name_order(frame: pd.DataFrame) -> np.ndarray:
     """Rank of each record's name (core name, else person name) for sorted-neighbourhood windows."""
     name = _col(frame, "name_core").fillna(_col(frame, "person_name")).fillna("")
-    return name.rank(method="dense").to_numpy(dtype=np.int64)
+    # Rank the distinct names (NumPy's fixed-width string sort), not a million rows.
+    codes, uniques = pd.factorize(name)
+    if len(uniques) == 0:
+        return np.zeros(len(name), dtype=np.int64)
+    rank_of_unique = np.empty(len(uniques), dtype=np.int64)
+    rank_of_unique[np.argsort(np.asarray(uniques, dtype=str), kind="stable")] = np.arange(1, len(uniques) + 1)
+    return rank_of_unique[codes]
 
 
 def _unique_sorted(values: np.ndarray) -> np.ndarray:

@@ -53,7 +53,36 @@ class FrameColumns:
         return self._cache[name]
 
     def known(self, column: str) -> np.ndarray:
-        return self.derived(f"known:{column}", lambda c: np.not_equal(c.values(column), None))
+        return self.derived(f"known:{column}", lambda c: c.codes(column) >= 0)
+
+    def codes(self, column: str) -> np.ndarray:
+        """Per record an int code of the column's value (``-1`` = missing): equal values, equal codes.
+
+        Comparing codes instead of Python strings keeps the pair loops in NumPy.
+        """
+        key = f"codes:{column}"
+        if key not in self._cache:
+            self._factorize(key, self.values(column))
+        return self._cache[key]
+
+    def uniques(self, column: str) -> np.ndarray:
+        """The distinct values behind :meth:`codes` (an object array indexed by code)."""
+        self.codes(column)
+        return self._cache[f"uniques:codes:{column}"]
+
+    def derived_codes(self, name: str, compute: Callable[[FrameColumns], np.ndarray]) -> np.ndarray:
+        """Codes (``-1`` = missing) of a derived per-record object array."""
+        key = f"codes:{name}"
+        if key not in self._cache:
+            self._factorize(key, self.derived(name, compute))
+        return self._cache[key]
+
+    def _factorize(self, key: str, values: np.ndarray) -> None:
+        codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+        codes = codes.astype(np.int64, copy=False)
+        self._cache[key] = codes
+        self._cache[f"uniques:{key}"] = uniques
 
 
 @dataclass(frozen=True)
@@ -89,16 +118,45 @@ class Comparison:
 
 
 def _pair(cols: FrameColumns, column: str, left: np.ndarray, right: np.ndarray):
-    v = cols.values(column)
-    is_known = cols.known(column)
-    return v[left], v[right], is_known[left] & is_known[right]
+    """Codes of ``column`` on both sides of each pair and whether both are known."""
+    codes = cols.codes(column)
+    a, b = codes[left], codes[right]
+    return a, b, (a >= 0) & (b >= 0)
 
 
-def _scores(a: np.ndarray, b: np.ndarray, known: np.ndarray, scorer) -> np.ndarray:
-    """Score only the known pairs; others get 0."""
-    out = np.zeros(len(a), dtype=np.float32)
-    if known.any():
-        out[known] = process.cpdist(list(a[known]), list(b[known]), scorer=scorer, workers=-1)
+def _code_scores(
+    uniques: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    mask: np.ndarray,
+    scorer,
+    score_cutoff=None,
+    fill: float = 0,
+    dtype=np.float32,
+) -> np.ndarray:
+    """Score the pairs under ``mask`` given as value codes, each distinct pair of values once.
+
+    Pairs of the same two values (a common name against a common name) are scored once and the
+    score is mapped back. ``score_cutoff`` is passed to rapidfuzz (a similarity below it comes back
+    as 0, a distance above it as cutoff + 1); callers set it a little below their lowest threshold,
+    so a score exactly on a threshold is never lost to rounding.
+    """
+    out = np.full(len(a), fill, dtype=dtype)
+    where = np.flatnonzero(mask)
+    if len(where) == 0:
+        return out
+    base = np.int64(len(uniques) + 1)
+    pair_code = a[where] * base + b[where]
+    distinct, inverse = np.unique(pair_code, return_inverse=True)
+    da, db = distinct // base, distinct % base
+    scores = process.cpdist(
+        uniques[da].tolist(),
+        uniques[db].tolist(),
+        scorer=scorer,
+        score_cutoff=score_cutoff,
+        workers=-1,
+    )
+    out[where] = np.asarray(scores)[inverse]
     return out
 
 
@@ -129,16 +187,18 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     a, b, known = _pair(cols, "name_core", left, right)
     ta, tb, tknown = _pair(cols, "name_trade", left, right)
     core_exact = known & (a == b)
-    # Fuzzy scores only where needed: most candidate pairs are equal or clearly apart.
+    # Fuzzy scores only where needed: most candidate pairs are equal or clearly apart. Each
+    # score is only compared with thresholds above its cutoff, so the cutoffs lose nothing.
     fuzzy = known & ~core_exact
-    jw = _scores(a, b, fuzzy, JaroWinkler.normalized_similarity)
+    names = cols.uniques("name_core")
+    jw = _code_scores(names, a, b, fuzzy, JaroWinkler.normalized_similarity)
     has_space = cols.derived(
         "name_core_has_space",
         lambda c: np.array([v is not None and " " in v for v in c.values("name_core")], dtype=bool),
     )
     wordy = fuzzy & (jw < 0.92) & (has_space[left] | has_space[right])
-    token_set = _scores(a, b, wordy, fuzz.token_set_ratio)
-    ratio = _scores(a, b, fuzzy & (jw < 0.8), fuzz.ratio)
+    token_set = _code_scores(names, a, b, wordy, fuzz.token_set_ratio, score_cutoff=84)
+    ratio = _code_scores(names, a, b, fuzzy & (jw < 0.8), fuzz.ratio, score_cutoff=69)
     exact = core_exact & (full_a == full_b)
     close = known & ((jw >= 0.92) | (token_set >= 95))
     # Same trade name, another industry word: a rewording (商贸/贸易) or a sister company.
@@ -183,9 +243,9 @@ def trusted_name_region(cols: FrameColumns) -> np.ndarray:
 
 
 def compare_name_region(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    region = cols.derived("trusted_name_region", trusted_name_region)
+    region = cols.derived_codes("trusted_name_region", trusted_name_region)
     a, b = region[left], region[right]
-    known = np.not_equal(a, None) & np.not_equal(b, None)
+    known = (a >= 0) & (b >= 0)
     return _assign(known, [known & (a == b)])
 
 
@@ -199,22 +259,27 @@ NAME_REGION = Comparison(
 )
 
 
+def _branch_flag(cols: FrameColumns) -> np.ndarray:
+    """Per record 1 (a branch), 0 (a head office) or -1 (unknown: no flag or no name)."""
+    is_branch = pd.array(cols.values("name_is_branch"), dtype="boolean")
+    flag = np.where(is_branch.fillna(False).to_numpy(dtype=bool), 1, 0).astype(np.int8)
+    flag[np.asarray(is_branch.isna(), dtype=bool) | ~cols.known("name_normalised")] = -1
+    return flag
+
+
 def compare_branch(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Head office vs head office, same branch, branch vs head office, two different branches."""
-    is_branch = cols.values("name_is_branch")
-    known_name = cols.known("name_normalised")
-    ba = pd.array(is_branch[left], dtype="boolean")
-    bb = pd.array(is_branch[right], dtype="boolean")
-    known = known_name[left] & known_name[right] & ~(ba.isna() | bb.isna()).astype(bool)
-    ba = ba.fillna(False).to_numpy(dtype=bool)
-    bb = bb.fillna(False).to_numpy(dtype=bool)
-    branch_region = cols.derived(
+    flag = cols.derived("branch_flag", _branch_flag)
+    fa, fb = flag[left], flag[right]
+    known = (fa >= 0) & (fb >= 0)
+    ba, bb = fa == 1, fb == 1
+    branch_region = cols.derived_codes(
         "branch_region_stripped", lambda c: _strip_division_suffix(c.values("name_branch_region"))
     )
     ra, rb = branch_region[left], branch_region[right]
     both_heads = ~ba & ~bb
     both_branches = ba & bb
-    same_region = np.equal(ra, rb) | np.equal(ra, None) | np.equal(rb, None)
+    same_region = (ra == rb) | (ra < 0) | (rb < 0)
     return _assign(known, [both_heads, both_branches & same_region, ba != bb])
 
 
@@ -233,31 +298,36 @@ BRANCH = Comparison(
 
 def compare_uscc(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Equal valid codes; equal unverified codes; one-character typos; two different valid codes."""
-    code = cols.values("uscc")
-    status = cols.values("uscc_status")
-    usable = np.isin(status.astype(str), _USABLE_USCC) & np.not_equal(code, None)
-    valid = status == "valid"
+    code = cols.codes("uscc")
+    status = cols.derived("uscc_status_str", lambda c: c.values("uscc_status").astype(str))
+    usable = cols.derived("uscc_usable", lambda c: np.isin(status, _USABLE_USCC) & (code >= 0))
+    valid = cols.derived("uscc_valid", lambda c: status == "valid")
+    legacy = cols.derived("uscc_legacy", lambda c: status == "legacy_organisation_code")
     a, b = code[left], code[right]
     known = usable[left] & usable[right]
     # A legacy 9-character organisation code is positions 9–17 of the USCC that replaced it.
-    key = cols.derived(
+    key = cols.derived_codes(
         "organisation_code",
         lambda c: np.array(
-            [v[8:17] if isinstance(v, str) and len(v) == 18 else v for v in code], dtype=object
+            [v[8:17] if isinstance(v, str) and len(v) == 18 else v for v in c.values("uscc")], dtype=object
         ),
     )
     org_a, org_b = key[left], key[right]
-    legacy = status == "legacy_organisation_code"
     via_org = known & (legacy[left] | legacy[right]) & (org_a == org_b)
     equal = known & (a == b)
     both_valid = valid[left] & valid[right]
     # Edit distance only where it decides the level: unequal codes, not both valid.
-    dist = np.full(len(a), 99, dtype=np.int32)
     typo_candidates = known & ~equal & ~both_valid
-    if typo_candidates.any():
-        dist[typo_candidates] = process.cpdist(
-            list(a[typo_candidates]), list(b[typo_candidates]), scorer=Levenshtein.distance, workers=-1
-        )
+    dist = _code_scores(
+        cols.uniques("uscc"),
+        a,
+        b,
+        typo_candidates,
+        Levenshtein.distance,
+        score_cutoff=1,
+        fill=99,
+        dtype=np.int32,
+    )
     return _assign(
         known,
         [equal & both_valid, equal | via_org, known & ~both_valid & (dist <= 1), known & both_valid],
@@ -281,13 +351,16 @@ USCC = Comparison(
 def compare_contact(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Phone and e-mail as one comparison: a parent and its subsidiary often share both, so
     counting them as independent evidence would add their weights twice."""
-    phone = cols.values("phone_e164")
-    kind = cols.values("phone_kind").astype(str)
-    usable = np.isin(kind, ("mobile", "landline", "toll_free")) & np.not_equal(phone, None)
+    phone = cols.codes("phone_e164")
+    kind = cols.derived("phone_kind_str", lambda c: c.values("phone_kind").astype(str))
+    usable = cols.derived(
+        "phone_usable", lambda c: np.isin(kind, ("mobile", "landline", "toll_free")) & (phone >= 0)
+    )
+    is_toll_free = cols.derived("phone_toll_free", lambda c: kind == "toll_free")
     pa, pb = phone[left], phone[right]
     phone_known = usable[left] & usable[right]
     phone_equal = phone_known & (pa == pb)
-    toll_free = kind[left] == "toll_free"
+    toll_free = is_toll_free[left]
     ea, eb, email_known = _pair(cols, "email_normalised", left, right)
     email_equal = email_known & (ea == eb)
     known = phone_known | email_known
@@ -321,7 +394,10 @@ def compare_address(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> 
     da, db, dknown = _pair(cols, "district", left, right)
     other_district = dknown & (da != db)
     equal = known & (a == b)
-    ratio = _scores(a, b, known & ~equal, fuzz.ratio)
+    # Another district decides the level whatever the ratio; 75 is the lowest threshold.
+    ratio = _code_scores(
+        cols.uniques("address_detail"), a, b, known & ~equal & ~other_district, fuzz.ratio, score_cutoff=74
+    )
     ratio[equal] = 100
     exact = equal & ~other_district
     close = known & (ratio >= 90) & ~other_district
@@ -371,11 +447,10 @@ LOCATION = Comparison(
 
 def compare_person_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     a, b, known = _pair(cols, "person_name", left, right)
-    jw = _scores(a, b, known, JaroWinkler.normalized_similarity)
-    token_set = _scores(a, b, known, fuzz.token_set_ratio)
-    dist = np.full(len(a), 99, dtype=np.int32)
-    if known.any():
-        dist[known] = process.cpdist(list(a[known]), list(b[known]), scorer=Levenshtein.distance, workers=-1)
+    names = cols.uniques("person_name")
+    jw = _code_scores(names, a, b, known, JaroWinkler.normalized_similarity)
+    token_set = _code_scores(names, a, b, known, fuzz.token_set_ratio, score_cutoff=99)
+    dist = _code_scores(names, a, b, known, Levenshtein.distance, score_cutoff=1, fill=99, dtype=np.int32)
     lengths = cols.derived(
         "person_name_length",
         lambda c: np.array([len(v) if v is not None else 0 for v in c.values("person_name")], dtype=np.int32),
@@ -403,8 +478,9 @@ def compare_birth_date(cols: FrameColumns, left: np.ndarray, right: np.ndarray) 
     a, b, known = _pair(cols, "birth_date", left, right)
     near = np.zeros(len(a), dtype=bool)
     if known.any():
-        sa = pd.Series(a[known], dtype=object).astype(str)
-        sb = pd.Series(b[known], dtype=object).astype(str)
+        dates = cols.uniques("birth_date")
+        sa = pd.Series(dates[a[known]], dtype=object).astype(str)
+        sb = pd.Series(dates[b[known]], dtype=object).astype(str)
         ya, ma, da = sa.str[:4].to_numpy(), sa.str[5:7].to_numpy(), sa.str[8:10].to_numpy()
         yb, mb, db = sb.str[:4].to_numpy(), sb.str[5:7].to_numpy(), sb.str[8:10].to_numpy()
         agree = (ya == yb).astype(int) + (ma == mb) + (da == db)
@@ -458,7 +534,7 @@ def free_text_comparison(column: str) -> Comparison:
 
     def compute(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         a, b, known = _pair(cols, column, left, right)
-        score = _scores(a, b, known, fuzz.token_set_ratio)
+        score = _code_scores(cols.uniques(column), a, b, known, fuzz.token_set_ratio, score_cutoff=84)
         return _assign(known, [known & (a == b), known & (score >= 85)])
 
     return Comparison(
