@@ -19,8 +19,6 @@ import pandas as pd
 
 from cleansing.divisions import Division, DivisionTable, load_divisions
 from cleansing.text import (
-    BRACKETS_TABLE,
-    DistinctResults,
     _object_array,
     apply_distinct_rows,
     chinese_numerals_to_arabic,
@@ -216,11 +214,15 @@ def _locate(table: DivisionTable, text: str, context: Division | None) -> _Locat
     )
 
 
+def _detail(text: str, position: int) -> str | None:
+    return chinese_numerals_to_arabic(_LEADING_PUNCTUATION.sub("", text[position:])) or None
+
+
 def _parts(text: str, located: _Located) -> AddressParts:
     position, province, city, district, code = located
-    detail = _LEADING_PUNCTUATION.sub("", text[position:])
-    detail = chinese_numerals_to_arabic(detail) or None
-    return AddressParts(province=province, city=city, district=district, division_code=code, detail=detail)
+    return AddressParts(
+        province=province, city=city, district=district, division_code=code, detail=_detail(text, position)
+    )
 
 
 def _parse_compact(table: DivisionTable, text: str, context: Division | None) -> AddressParts:
@@ -245,9 +247,7 @@ def _names_without_digits(table: DivisionTable) -> bool:
 def _compact_values(values: np.ndarray) -> list[str]:
     """:func:`_compact` over many values at once (blank → ``""``)."""
     normalised = normalise_text_values(values)
-    return [
-        "" if text is None else _ANY_WHITESPACE.sub("", text.translate(BRACKETS_TABLE)) for text in normalised
-    ]
+    return ["" if text is None else _ANY_WHITESPACE.sub("", normalise_brackets(text)) for text in normalised]
 
 
 def parse_addresses(
@@ -272,15 +272,16 @@ def parse_addresses(
         lambda p, c, d: _context(table, p, c, d),
     )
     address_codes, address_uniques = pd.factorize(address, use_na_sentinel=True)
-    compacted = _object_array([*_compact_values(np.asarray(address_uniques, dtype=object)), ""])
-    text_codes, text_uniques = pd.factorize(compacted[address_codes])
+    compacted = _compact_values(np.asarray(address_uniques, dtype=object))
+    compacted_codes, text_uniques = pd.factorize(_object_array([*compacted, ""]))
+    text_codes = compacted_codes[address_codes]  # code -1 (no address) picks the appended ""
     pair_codes, pair_firsts = distinct_code_pairs(text_codes, contexts.codes)
     context_results, context_codes = contexts.results, contexts.codes
     # Division names hold no digits, so which divisions an address names is decided before its first
     # digit: 河南省郑州市中山路2270号 and 河南省郑州市中山路18号 are located once, as 河南省郑州市中山路.
     cut_at_digit = _names_without_digits(table)
     located: dict[tuple[str, int], _Located] = {}
-    parsed = []
+    rows = []
     for row in pair_firsts:
         text, context_code = text_uniques[text_codes[row]], context_codes[row]
         digit = _ASCII_DIGIT.search(text) if cut_at_digit else None
@@ -288,18 +289,12 @@ def parse_addresses(
         where = located.get(key)
         if where is None:
             where = located[key] = _locate(table, key[0], context_results[context_code])
-        parsed.append(_parts(text, where))
-    parts = DistinctResults(pair_codes, _object_array(parsed))
+        rows.append((*where[1:], _detail(text, where[0])))
+    names = ("province", "city", "district", "division_code", "address_detail")
     frame = pd.DataFrame(
         {
-            name: pd.array(parts.take_field(field), dtype="string")
-            for name, field in (
-                ("province", "province"),
-                ("city", "city"),
-                ("district", "district"),
-                ("division_code", "division_code"),
-                ("address_detail", "detail"),
-            )
+            name: pd.array(np.fromiter(column, dtype=object, count=len(rows))[pair_codes], dtype="string")
+            for name, column in zip(names, zip(*rows, strict=True) if rows else [()] * 5, strict=True)
         },
         index=address.index,
     )

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import yaml
 from pypinyin import Style, lazy_pinyin
@@ -22,8 +23,6 @@ from pypinyin.core import Pinyin
 from channel_mdm.errors import UserError
 from cleansing.divisions import Division, DivisionTable, load_divisions
 from cleansing.text import (
-    BRACKETS_TABLE,
-    DistinctResults,
     is_blank,
     normalise_brackets,
     normalise_text,
@@ -115,7 +114,7 @@ def _normalise_company_name_values(values: object) -> list[str | None]:
     squeeze = _SPACE_NEXT_TO_CJK.sub
     for text in normalise_text_values(values):
         if text is not None:
-            text = nfkc("NFKC", squeeze("", text.translate(BRACKETS_TABLE).upper())).strip() or None
+            text = nfkc("NFKC", squeeze("", normalise_brackets(text).upper())).strip() or None
         out.append(text)
     return out
 
@@ -144,11 +143,13 @@ def _by_last_char(words: tuple[str, ...]) -> _SuffixIndex:
     return index
 
 
-def _strip_suffix(text: str, words: tuple[str, ...]) -> tuple[str, str | None]:
+def _strip_suffix(
+    text: str, words: tuple[str, ...], index: _SuffixIndex | None = None
+) -> tuple[str, str | None]:
     if not text:
         return text, None
     size = len(text)
-    for length, group in _by_last_char(words).get(text[-1], ()):
+    for length, group in (index or _by_last_char(words)).get(text[-1], ()):
         if size > length and text[-length:] in group:
             return text[:-length].rstrip(" ,.-"), text[-length:]
     return text, None
@@ -156,9 +157,10 @@ def _strip_suffix(text: str, words: tuple[str, ...]) -> tuple[str, str | None]:
 
 def _strip_suffixes(text: str, words: tuple[str, ...], limit: int) -> tuple[str, str | None]:
     """Strip up to ``limit`` stacked suffixes (合伙企业 + (有限合伙)); returns them in reading order."""
+    index = _by_last_char(words)
     stripped: list[str] = []
     for _ in range(limit):
-        text, word = _strip_suffix(text, words)
+        text, word = _strip_suffix(text, words, index)
         if word is None:
             break
         stripped.insert(0, word)
@@ -257,6 +259,14 @@ def _parse_normalised(
     normalised: str, vocabulary: CompanyNameVocabulary, table: DivisionTable
 ) -> CompanyNameParts:
     """:func:`parse_company_name` of a name already through :func:`normalise_company_name`."""
+    return CompanyNameParts(*_parse_fields(normalised, vocabulary, table))
+
+
+_Fields = tuple[str | None, str | None, str | None, str | None, str | None, str | None, bool, str | None]
+
+
+def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: DivisionTable) -> _Fields:
+    """The fields of :class:`CompanyNameParts`, in order, for a normalised name."""
     head, branch, branch_region = _branch(normalised, vocabulary, table)
     body, legal_form = _strip_suffixes(head, vocabulary.legal_forms, limit=2)
     body, region = _bracketed_region(body, table)
@@ -274,16 +284,7 @@ def _parse_normalised(
         # 商贸有限公司 alone: the industry word is all there is to call it
         trade_name, industry = industry, None
     core = "".join(p for p in (trade_name, industry) if p) or normalised
-    return CompanyNameParts(
-        region=region,
-        trade_name=trade_name,
-        industry=industry,
-        legal_form=legal_form,
-        branch=branch,
-        branch_region=branch_region,
-        is_branch=branch is not None,
-        core=core,
-    )
+    return (region, trade_name, industry, legal_form, branch, branch_region, branch is not None, core)
 
 
 @lru_cache(maxsize=200_000)
@@ -334,20 +335,33 @@ def parse_company_names(names: pd.Series) -> pd.DataFrame:
     vocabulary = load_company_name_vocabulary()
     table = load_divisions()
     codes, uniques = pd.factorize(names, use_na_sentinel=True)
-    normalised_uniques = object_array([*_normalise_company_name_values(uniques), None])
-    normalised = normalised_uniques[codes]
-    # parse_company_name normalises its input again; do the same, once per distinct normalised name
-    parse_codes, parse_uniques = pd.factorize(normalised, use_na_sentinel=True)
-    parsed: list[CompanyNameParts | None] = [
-        None if text is None else _parse_normalised(text, vocabulary, table)
-        for text in _normalise_company_name_values(parse_uniques)
+    first_pass = _normalise_company_name_values(uniques)
+    normalised = object_array([*first_pass, None])[codes]
+    # parse_company_name normalises its input again; do the same, once per distinct normalised name.
+    # A name that was already in normalised form among the inputs has its second pass done already.
+    done = {raw: text for raw, text in zip(uniques, first_pass, strict=True) if isinstance(raw, str)}
+    distinct_codes, parse_uniques = pd.factorize(object_array(first_pass), use_na_sentinel=True)
+    parse_codes = np.append(distinct_codes, -1)[codes]  # row → distinct normalised name (-1: blank)
+    pending = [text for text in parse_uniques if text not in done]
+    done.update(zip(pending, _normalise_company_name_values(pending), strict=True))
+    blank = (None,) * len(_FIELDS)
+    parsed = [
+        blank if (again := done[text]) is None else _parse_fields(again, vocabulary, table)
+        for text in parse_uniques
     ]
-    parts = DistinctResults(parse_codes, object_array([*parsed, None]))
+    parsed.append(blank)  # picked by code -1
+    distinct_fields = dict(
+        zip(
+            _FIELDS,
+            (np.fromiter(column, dtype=object, count=len(parsed)) for column in zip(*parsed, strict=True)),
+            strict=True,
+        )
+    )
     columns: dict[str, object] = {"name_normalised": pd.array(normalised, dtype="string")}
     for field_name in _FIELDS:
         dtype = "boolean" if field_name == "is_branch" else "string"
-        columns[field_name] = pd.array(parts.take_field(field_name), dtype=dtype)
-    trade_codes, trade_uniques = pd.factorize(parts.take_field("trade_name"), use_na_sentinel=True)
+        columns[field_name] = pd.array(distinct_fields[field_name][parse_codes], dtype=dtype)
+    trade_codes, trade_uniques = pd.factorize(distinct_fields["trade_name"], use_na_sentinel=True)
     keys = object_array([*_pinyin_keys(trade_uniques), None])
-    columns["pinyin_key"] = pd.array(keys[trade_codes], dtype="string")
+    columns["pinyin_key"] = pd.array(keys[trade_codes][parse_codes], dtype="string")
     return pd.DataFrame(columns, index=names.index)

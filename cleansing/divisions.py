@@ -65,9 +65,11 @@ class DivisionTable:
     by_short_name: dict[str, list[Division]] = field(init=False)
     max_name_length: int = field(init=False)
     name_lengths: tuple[int, ...] = field(init=False)
-    _ancestors: dict[tuple[int, str], tuple[Division, Division | None]] = field(init=False, repr=False)
+    _ancestors: dict[tuple[int, str], tuple[Division, Division | None]] = field(
+        init=False, repr=False, compare=False
+    )
     _by_first_char: dict[str, tuple[tuple[int, dict[str, tuple[tuple[Division, bool], ...]]], ...]] = field(
-        init=False, repr=False
+        init=False, repr=False, compare=False
     )
 
     def __post_init__(self) -> None:

@@ -178,19 +178,24 @@ def parse_phone(value: object) -> PhoneParts:
 
 
 _PLAIN_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+# One number with nothing but digits, brackets, dashes and +: no placeholder, no separator, no whitespace,
+# so parse_phone would hand it to _parse_single unchanged.
+_ONE_NUMBER = re.compile(r"[0-9()+\-]*[0-9][0-9()+\-]*")
+_parse_single_uncached = _parse_single.__wrapped__  # once per distinct value: no cache to fill and evict
+
+
+def _parse_value(value: object) -> PhoneParts:
+    if isinstance(value, str):
+        if _PLAIN_MOBILE.fullmatch(value):
+            return PhoneParts("+86" + value, "mobile")
+        if _ONE_NUMBER.fullmatch(value):
+            return _parse_single_uncached(value)
+    return _MISSING if is_blank(value) else parse_phone(value)
 
 
 def _parse_values(values: np.ndarray) -> list[PhoneParts]:
-    """:func:`parse_phone` of each value; a cell holding just an 11-digit mobile number needs no parsing."""
-    plain = _PLAIN_MOBILE.fullmatch
-    return [
-        PhoneParts("+86" + value, "mobile")
-        if isinstance(value, str) and plain(value)
-        else _MISSING
-        if is_blank(value)
-        else parse_phone(value)
-        for value in values
-    ]
+    """:func:`parse_phone` of each value; a cell holding just one number skips the cell splitting."""
+    return [_parse_value(value) for value in values]
 
 
 def parse_phones(series: pd.Series) -> pd.DataFrame:
@@ -199,11 +204,12 @@ def parse_phones(series: pd.Series) -> pd.DataFrame:
     parts = DistinctResults(
         codes, object_array([*_parse_values(np.asarray(uniques, dtype=object)), _MISSING])
     )
+    fields = parts.take_fields(("e164", "kind", "extension"))
     return pd.DataFrame(
         {
-            "phone_e164": pd.array(parts.take_field("e164"), dtype="string"),
-            "phone_kind": pd.array(parts.take_field("kind"), dtype="string"),
-            "phone_extension": pd.array(parts.take_field("extension"), dtype="string"),
+            "phone_e164": pd.array(fields["e164"], dtype="string"),
+            "phone_kind": pd.array(fields["kind"], dtype="string"),
+            "phone_extension": pd.array(fields["extension"], dtype="string"),
         },
         index=series.index,
     )

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -19,7 +20,6 @@ import opencc
 import pandas as pd
 
 __all__ = [
-    "BRACKETS_TABLE",
     "DistinctResults",
     "apply_distinct",
     "apply_distinct_rows",
@@ -60,8 +60,7 @@ _BRACKETS = str.maketrans(
     }
 )
 
-BRACKETS_TABLE = _BRACKETS
-"""The ``str.translate`` table behind :func:`normalise_brackets`."""
+_OTHER_BRACKET = re.compile("[" + re.escape("".join(chr(c) for c in _BRACKETS)) + "]")
 
 _DIGITS = {
     "零": 0,
@@ -157,7 +156,8 @@ def normalise_text_values(values: Any) -> list[str | None]:
 
 def normalise_brackets(text: str) -> str:
     """Map the other bracket shapes (【】〔〕［］…) onto ASCII ``()``; call after NFKC."""
-    return text.translate(_BRACKETS)
+    # translate() with a dict looks up every character; most texts hold none of these brackets
+    return text.translate(_BRACKETS) if _OTHER_BRACKET.search(text) else text
 
 
 def _numeral_value(numeral: str) -> int | None:
@@ -186,10 +186,7 @@ def chinese_numerals_to_arabic(text: str) -> str:
 
 def object_array(values: list[Any]) -> np.ndarray:
     """A 1-d object array holding ``values`` as they are (tuples stay elements)."""
-    array = np.empty(len(values), dtype=object)
-    for position, value in enumerate(values):
-        array[position] = value
-    return array
+    return np.fromiter(values, dtype=object, count=len(values))
 
 
 _object_array = object_array
@@ -209,6 +206,19 @@ class DistinctResults:
     def take_field(self, name: str) -> np.ndarray:
         """One attribute of the results (None where a result is None), aligned with the input rows."""
         return _object_array([None if r is None else getattr(r, name) for r in self.results])[self.codes]
+
+    def take_fields(self, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+        """:meth:`take_field` for several attributes, reading each result once."""
+        get = attrgetter(*names)
+        empty = (None,) * len(names)
+        rows = [empty if r is None else get(r) for r in self.results]
+        if len(names) == 1:
+            rows = [row if r is None else (row,) for r, row in zip(self.results, rows, strict=True)]
+        columns = zip(*rows, strict=True) if rows else [()] * len(names)
+        return {
+            name: np.fromiter(column, dtype=object, count=len(rows))[self.codes]
+            for name, column in zip(names, columns, strict=True)
+        }
 
 
 def apply_distinct(series: pd.Series, func: Callable[[Any], Any], na_value: Any = None) -> DistinctResults:
@@ -234,15 +244,10 @@ def _distinct_codes(columns: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     for codes in columns:
         codes = np.asarray(codes, dtype=np.int64) + 1  # -1 (missing) becomes a code of its own
         combined = combined * (int(codes.max(initial=0)) + 1) + codes
-        combined, _ = pd.factorize(combined)  # keep the mixed-radix key small
-        combined = combined.astype(np.int64)
-    groups, firsts = np.unique(combined, return_index=True)
-    del groups
-    # number the groups in order of first appearance
-    order = np.argsort(firsts, kind="stable")
-    rank = np.empty(len(order), dtype=np.intp)
-    rank[order] = np.arange(len(order))
-    return rank[combined], firsts[order]
+        combined = pd.factorize(combined)[0].astype(np.int64)  # keep the mixed-radix key small
+    # factorize numbers the groups in order of first appearance, so group k's first row is the k-th
+    _, firsts = np.unique(combined, return_index=True)
+    return combined.astype(np.intp), firsts
 
 
 def distinct_code_pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -252,18 +257,11 @@ def distinct_code_pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray
 
 def apply_distinct_rows(columns: list[pd.Series], func: Callable[..., Any]) -> DistinctResults:
     """Call ``func(*values)`` once per distinct combination of several aligned columns (blanks as None)."""
-    if not len(columns[0]):
+    if not columns or not len(columns[0]):
         return DistinctResults(np.zeros(0, dtype=np.intp), _object_array([]))
-    factorized = [pd.factorize(c.to_numpy(dtype=object), use_na_sentinel=True) for c in columns]
-    codes, firsts = _distinct_codes([column_codes for column_codes, _ in factorized])
-    results = []
-    for row in firsts:
-        values = []
-        for column_codes, uniques in factorized:
-            code = column_codes[row]
-            value = None if code < 0 else uniques[code]
-            values.append(None if is_blank(value) else value)
-        results.append(func(*values))
+    values = [c.to_numpy(dtype=object) for c in columns]
+    codes, firsts = _distinct_codes([pd.factorize(v, use_na_sentinel=True)[0] for v in values])
+    results = [func(*(None if is_blank(v[row]) else v[row] for v in values)) for row in firsts]
     return DistinctResults(codes, _object_array(results))
 
 

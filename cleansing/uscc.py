@@ -189,7 +189,10 @@ def _classify_values(values: np.ndarray) -> list[UsccResult]:
     for i, valid in zip(plain, _plain_codes_valid([values[i] for i in plain]), strict=True):
         if valid:
             results[i] = UsccResult(values[i], "valid")
-    return [classify_uscc(value) if result is None else result for value, result in zip(values, results)]
+    return [
+        classify_uscc(value) if result is None else result
+        for value, result in zip(values, results, strict=True)
+    ]
 
 
 def classify_uscc_series(series: pd.Series) -> pd.DataFrame:
@@ -197,10 +200,11 @@ def classify_uscc_series(series: pd.Series) -> pd.DataFrame:
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     classified = _classify_values(np.asarray(uniques, dtype=object))
     results = DistinctResults(codes, object_array([*classified, UsccResult(None, "missing")]))
+    fields = results.take_fields(("code", "status"))
     return pd.DataFrame(
         {
-            "uscc": pd.array(results.take_field("code"), dtype="string"),
-            "uscc_status": pd.array(results.take_field("status"), dtype="string"),
+            "uscc": pd.array(fields["code"], dtype="string"),
+            "uscc_status": pd.array(fields["status"], dtype="string"),
         },
         index=series.index,
     )

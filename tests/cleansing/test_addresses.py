@@ -116,3 +116,35 @@ def test_vectorised_parse_uses_each_rows_own_columns():
     assert list(frame.index) == [5, 6, 7]
     assert list(frame["division_code"].fillna("-")) == ["440305", "230404", "-"]
     assert frame.loc[7].isna().all()
+
+
+def test_vectorised_parse_matches_one_by_one():
+    addresses = [
+        "河南省郑州市中山路2270号20栋405室",
+        "河南省郑州市中山路18号",
+        "广东省深圳市南山区科技园一八五号",
+        "深圳南山区科技南路22号",
+        "南山区学府路8号",
+        "南山区学府路9号",
+        "中山路12号",
+        "中山市石岐区3号",
+        "湖北省仙桃市干河街道1号",
+        "杭州市江干区",
+        " ，浦东新区世纪大道100号",
+        "",
+        None,
+    ]
+    cities = ["深圳", "鹤岗", None, "深圳市"]
+    rows = [(a, c) for a in addresses for c in cities]
+    frame = parse_addresses(pd.Series([a for a, _ in rows]), city=pd.Series([c for _, c in rows]))
+    for position, (address, city) in enumerate(rows):
+        expected = parse_address(address, city=city)
+        got = frame.iloc[position]
+        for column, field in (
+            ("province", expected.province),
+            ("city", expected.city),
+            ("district", expected.district),
+            ("division_code", expected.division_code),
+            ("address_detail", expected.detail),
+        ):
+            assert (got[column] is pd.NA) if field is None else got[column] == field, (address, city, column)

@@ -207,3 +207,53 @@ def test_every_readable_name_has_a_core(text):
 def test_a_logistics_name_is_not_mistaken_for_a_branch():
     parts = parse_company_name("华强物流配送中心")
     assert parts.is_branch is False
+
+
+_NAMES = [
+    "深圳市华强商贸有限公司",
+    "深圳华强商贸有限公司杭州分公司",
+    "華為技術（深圳）有限公司",
+    "華為技術(深圳)有限公司",
+    "朝阳食品有限公司",
+    "商贸有限公司",
+    "北京 银行 股份有限公司",
+    "Acme Trading Co., Ltd.",
+    "张三",
+    "广东省深圳市南山区长城物流有限公司南京办事处",
+    "",
+    None,
+]
+
+
+def test_vectorised_parse_matches_one_by_one():
+    frame = parse_company_names(pd.Series(_NAMES * 2))
+    for position, name in enumerate(_NAMES * 2):
+        parts = parse_company_name(name)
+        row = frame.iloc[position]
+        if parts is None:
+            assert row.isna().all()
+            continue
+        assert row["name_normalised"] == normalise_company_name(name)
+        for field in ("region", "trade_name", "industry", "legal_form", "branch", "branch_region", "core"):
+            value = getattr(parts, field)
+            assert (row[field] is pd.NA) if value is None else row[field] == value
+        assert bool(row["is_branch"]) == parts.is_branch
+        key = pinyin_key(parts.trade_name)
+        assert (row["pinyin_key"] is pd.NA) if key is None else row["pinyin_key"] == key
+
+
+@given(
+    st.lists(
+        st.text(alphabet="深圳市华强宏达商贸有限公司分行店（）() AB積體重庆长安银行", max_size=20), max_size=8
+    )
+)
+def test_vectorised_parse_matches_one_by_one_for_any_text(names):
+    frame = parse_company_names(pd.Series(names, dtype=object))
+    for position, name in enumerate(names):
+        parts = parse_company_name(name)
+        core = frame["core"].iloc[position]
+        assert (core is pd.NA) if parts is None else core == parts.core
+        if parts is not None:
+            key = pinyin_key(parts.trade_name)
+            got = frame["pinyin_key"].iloc[position]
+            assert (got is pd.NA) if key is None else got == key

@@ -140,3 +140,28 @@ def test_landlines_of_the_wrong_shape_are_invalid(raw):
 
 def test_extension_after_a_dash_and_a_word():
     assert parse_phone("(0592)2266304-分机759") == PhoneParts("+865922266304", "landline", "759")
+
+
+def test_vectorised_parse_matches_one_by_one():
+    values = [
+        "13812345678",
+        "12812345678",
+        "11111111111",
+        "138123456789",
+        "１３８１２３４５６７８",
+        "13812345678/0755-26881234",
+        "0755-26881234-8001",
+        "+86 139 1234 5678",
+        "无",
+        "",
+        None,
+        13812345678.0,
+        "13812345678",
+    ]
+    frame = parse_phones(pd.Series(values, dtype=object))
+    for position, value in enumerate(values):
+        expected = parse_phone(value)
+        got = frame.iloc[position]
+        assert got["phone_kind"] == expected.kind
+        for column, field in (("phone_e164", expected.e164), ("phone_extension", expected.extension)):
+            assert (got[column] is pd.NA) if field is None else got[column] == field

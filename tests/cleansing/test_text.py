@@ -110,3 +110,19 @@ def test_apply_distinct_takes_one_field_per_row():
 
     results = apply_distinct(pd.Series(["a", None, "a", "b"]), lambda v: Parsed(v.upper()))
     assert list(results.take_field("upper")) == ["A", None, "A", "B"]
+
+
+def test_block_conversion_matches_one_by_one():
+    from cleansing.text import normalise_text_values, to_simplified, to_simplified_values
+
+    texts = ["積體電路", "深沈", "abc", "", "華為\n技術", "乾隆", "於是", "ＡＢＣ（深圳）", "后天", "\n"]
+    assert to_simplified_values(texts) == [to_simplified(t) for t in texts]
+    values = [*texts, None, float("nan"), "  深圳\u3000 華強\t", 12, pd.NA]
+    assert normalise_text_values(values) == [normalise_text(v) for v in values]
+
+
+@given(st.lists(st.one_of(st.none(), st.text(), st.text(alphabet="積體電路華為深沈乾隆 \n\u3000（）ＡＢ"))))
+def test_block_normalisation_matches_one_by_one(values):
+    from cleansing.text import normalise_text_values
+
+    assert normalise_text_values(values) == [normalise_text(v) for v in values]

@@ -132,3 +132,24 @@ def test_vectorised_classification_keeps_the_index():
     assert list(frame.index) == [3, 2, 1, 0]
     assert list(frame["uscc_status"]) == ["valid", "missing", "damaged", "valid"]
     assert frame["uscc"].isna().tolist() == [False, True, True, False]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            bodies.map(lambda b: b + uscc_check_character(b)),
+            st.text(alphabet=USCC_ALPHABET + "IOSZ .E+", min_size=15, max_size=19),
+            st.just("0" * 18),
+            st.just("1E" + "0" * 16),
+            st.none(),
+        ),
+        max_size=12,
+    )
+)
+def test_vectorised_classification_matches_one_by_one(values):
+    frame = classify_uscc_series(pd.Series(values, dtype=object))
+    for position, value in enumerate(values):
+        expected = classify_uscc(value)
+        assert frame["uscc_status"].iloc[position] == expected.status
+        code = frame["uscc"].iloc[position]
+        assert (code is pd.NA) if expected.code is None else code == expected.code
