@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from mdm.comparators import FrameColumns
+
 KeyFunction = Callable[[pd.DataFrame], pd.DataFrame]
-"""Returns a frame with columns ``row`` (positional index) and ``key`` (str), one row per key."""
+"""Returns a frame with columns ``row`` (positional index) and ``key`` (str, or an int64 code built
+from the codes of the columns it combines), one row per key."""
 
 
 @dataclass(frozen=True)
@@ -58,10 +62,72 @@ class CandidatePairs:
 
 
 def _keys_from(frame: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
-    key = key.astype("string")
-    mask = key.notna().to_numpy() & (key.fillna("").str.len() > 0).to_numpy()
+    values = key.astype("string").to_numpy(dtype=object, na_value=None)
+    mask = np.not_equal(values, None) & (values != "")
     rows = np.flatnonzero(mask)
-    return pd.DataFrame({"row": rows, "key": key.to_numpy(dtype=object)[mask]})
+    return pd.DataFrame({"row": rows, "key": values[mask]})
+
+
+def _codes(values: pd.Series, missing_as_empty: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Value codes (``-1`` = missing) and the distinct values; ``missing_as_empty`` reads a missing
+    value as ``""`` (what ``fillna("")`` does to the text key)."""
+    codes, uniques = pd.factorize(values)
+    uniques = np.asarray(uniques, dtype=object)
+    codes = codes.astype(np.int64, copy=False)
+    if missing_as_empty:
+        empty = np.flatnonzero(uniques == "")
+        if len(empty):
+            codes = np.where(codes < 0, empty[0], codes)
+        else:
+            codes = np.where(codes < 0, len(uniques), codes)
+            uniques = np.r_[uniques, np.array([""], dtype=object)]
+    return codes, uniques
+
+
+_COLUMNS: ContextVar[FrameColumns | None] = ContextVar("blocking_columns", default=None)
+"""The column codes of the frame being blocked (shared with the comparisons that follow)."""
+
+
+def _column_codes(
+    frame: pd.DataFrame, name: str, missing_as_empty: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_codes` of one column (empty text counts as missing), factorised once per frame."""
+    cols = _COLUMNS.get()
+    if cols is None or cols.frame is not frame or name not in frame.columns:
+        return _codes(_col(frame, name).replace("", pd.NA), missing_as_empty)
+    codes, uniques = cols.codes(name), cols.uniques(name)
+    if missing_as_empty:
+        codes = np.where(codes < 0, len(uniques), codes)
+        uniques = np.r_[uniques, np.array([""], dtype=object)]
+    return codes, uniques
+
+
+def _map_uniques(codes: np.ndarray, uniques: np.ndarray, function) -> tuple[np.ndarray, np.ndarray]:
+    """Apply ``function`` (str → str or None) once per distinct value; codes of the results."""
+    mapped = pd.Series([function(u) for u in uniques], dtype=object)
+    new_codes, new_uniques = pd.factorize(mapped)
+    new_codes = np.r_[new_codes.astype(np.int64), -1]  # code -1 stays missing
+    return new_codes[codes], np.asarray(new_uniques, dtype=object)
+
+
+def _combined_keys(*parts: tuple[np.ndarray, int]) -> pd.DataFrame:
+    """Keys from several coded parts ``(codes, number of codes)``; missing if any part is missing.
+
+    Same as joining the parts' text with ``|``, without building a million strings.
+    """
+    key = np.zeros(len(parts[0][0]), dtype=np.int64)
+    missing = np.zeros(len(key), dtype=bool)
+    span = 1
+    for codes, size in parts:
+        missing |= codes < 0
+        size = max(int(size), 1)
+        if span * size >= 2**62:
+            key, uniques = pd.factorize(key)
+            key, span = key.astype(np.int64), len(uniques)
+        key = key * size + np.maximum(codes, 0)
+        span *= size
+    rows = np.flatnonzero(~missing)
+    return pd.DataFrame({"row": rows, "key": key[rows]})
 
 
 def _col(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -78,20 +144,33 @@ def _joined(frame: pd.DataFrame, *names: str) -> pd.Series:
     return out
 
 
+def _single_keys(frame: pd.DataFrame, column: str, usable: np.ndarray | None = None) -> pd.DataFrame:
+    """One column as the key (empty text is no key), as value codes."""
+    codes, _ = _column_codes(frame, column)
+    keep = codes >= 0
+    if usable is not None:
+        keep &= usable
+    rows = np.flatnonzero(keep)
+    return pd.DataFrame({"row": rows, "key": codes[rows]})
+
+
 def uscc_keys(frame: pd.DataFrame) -> pd.DataFrame:
     status = _col(frame, "uscc_status")
-    code = _col(frame, "uscc").where(status.isin(["valid", "invalid_checksum"]))
-    return _keys_from(frame, code)
+    usable = status.isin(["valid", "invalid_checksum"]).to_numpy(dtype=bool, na_value=False)
+    return _single_keys(frame, "uscc", usable)
 
 
 def phone_keys(frame: pd.DataFrame) -> pd.DataFrame:
     kind = _col(frame, "phone_kind")
-    return _keys_from(frame, _col(frame, "phone_e164").where(kind.isin(["mobile", "landline", "toll_free"])))
+    usable = kind.isin(["mobile", "landline", "toll_free"]).to_numpy(dtype=bool, na_value=False)
+    return _single_keys(frame, "phone_e164", usable)
 
 
 def name_prefix_city_keys(frame: pd.DataFrame) -> pd.DataFrame:
     trade = _col(frame, "name_trade").fillna(_col(frame, "name_core"))
-    return _keys_from(frame, trade.str[:2] + "|" + _col(frame, "city"))
+    prefix, prefixes = _map_uniques(*_codes(trade), lambda name: name[:2])
+    city, cities = _column_codes(frame, "city")
+    return _combined_keys((prefix, len(prefixes)), (city, len(cities)))
 
 
 def trade_char_keys(frame: pd.DataFrame) -> pd.DataFrame:
@@ -100,23 +179,40 @@ def trade_char_keys(frame: pd.DataFrame) -> pd.DataFrame:
     A look-alike typo in a two- or three-character trade name (``华强`` → ``华张``) destroys
     every bigram, but one end of the name, the industry and the district still meet.
     """
-    trade = _col(frame, "name_trade")
+    trade, trades = _column_codes(frame, "name_trade")
     # Longer trade names keep an intact bigram after one typo; the bigram rule finds those.
-    trade = trade.where(trade.str.len() <= 3)
-    place = _col(frame, "district").fillna(_col(frame, "city"))
-    rest = "|" + _col(frame, "name_industry").fillna("") + "|" + place
-    first = _keys_from(frame, "F" + trade.str[0] + rest)
-    last = _keys_from(frame, "L" + trade.str[-1] + rest)
-    return pd.concat([first, last], ignore_index=True)
+    short = np.array([len(t) <= 3 for t in trades] + [False], dtype=bool)[trade]
+    trade = np.where(short, trade, -1)
+    # One code space for both ends, the end itself as the first part (``F``/``L``).
+    ends = pd.Series([t[0] if t else None for t in trades] + [t[-1] if t else None for t in trades])
+    end_codes, end_values = pd.factorize(ends)
+    end_codes = end_codes.astype(np.int64)
+    first_char = np.r_[end_codes[: len(trades)], -1][trade]
+    last_char = np.r_[end_codes[len(trades) :], -1][trade]
+    industry, industries = _column_codes(frame, "name_industry", missing_as_empty=True)
+    place, places = _codes(_col(frame, "district").fillna(_col(frame, "city")))
+    n_ends = max(len(end_values), 1)
+    # Both ends in one call, the last end's codes above the first's: ``F`` and ``L`` keys never meet.
+    keys = _combined_keys(
+        (np.r_[first_char, np.where(last_char >= 0, last_char + n_ends, -1)], 2 * n_ends),
+        (np.tile(industry, 2), len(industries)),
+        (np.tile(place, 2), len(places)),
+    )
+    keys["row"] %= len(frame)
+    return keys
 
 
 def name_pinyin_keys(frame: pd.DataFrame) -> pd.DataFrame:
     """Names that sound alike (``华强``/``华墙``) in the same city."""
-    return _keys_from(frame, _col(frame, "name_pinyin_key") + "|" + _col(frame, "city").fillna(""))
+    pinyin, pinyins = _column_codes(frame, "name_pinyin_key")
+    city, cities = _column_codes(frame, "city", missing_as_empty=True)
+    return _combined_keys((pinyin, len(pinyins)), (city, len(cities)))
 
 
 def address_keys(frame: pd.DataFrame) -> pd.DataFrame:
-    return _keys_from(frame, _joined(frame, "district", "address_detail"))
+    district, districts = _column_codes(frame, "district")
+    detail, details = _column_codes(frame, "address_detail")
+    return _combined_keys((district, len(districts)), (detail, len(details)))
 
 
 def person_birth_keys(frame: pd.DataFrame) -> pd.DataFrame:
@@ -128,7 +224,7 @@ def person_city_keys(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def email_keys(frame: pd.DataFrame) -> pd.DataFrame:
-    return _keys_from(frame, _col(frame, "email_normalised"))
+    return _single_keys(frame, "email_normalised")
 
 
 _TOKEN = re.compile(r"[\u3400-\u9fff]+|[A-Za-z0-9]+")
@@ -165,12 +261,8 @@ def _name_tokens(name: str) -> set[str]:
     return out
 
 
-def name_token_keys(frame: pd.DataFrame, rarest: int = 2) -> pd.DataFrame:
-    """Each record's ``rarest`` name tokens (bigrams/words) by corpus frequency, with its city.
-
-    Frequent tokens (``商贸``, ``TRADING``) would make giant blocks; rare ones are what a
-    typo-ridden duplicate still shares with its original.
-    """
+def _rare_name_tokens(frame: pd.DataFrame, rarest: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(row, token code, token values)``: each record's ``rarest`` name tokens by corpus frequency."""
     # The trade name is the distinctive part; boundary bigrams into the industry word would
     # change whenever a source writes 贸易 for 商贸.
     core = _col(frame, "name_trade").fillna(_col(frame, "name_core")).fillna(_col(frame, "person_name"))
@@ -180,33 +272,63 @@ def name_token_keys(frame: pd.DataFrame, rarest: int = 2) -> pd.DataFrame:
     tokens = pd.Series([t for ts in token_lists for t in ts], dtype=object)
     unique_id = np.repeat(np.arange(len(uniques)), lengths)
     if len(tokens) == 0:
-        return pd.DataFrame({"row": np.array([], dtype=np.int64), "key": np.array([], dtype=object)})
+        empty = np.array([], dtype=np.int64)
+        return empty, empty, np.array([], dtype=object)
     token_codes, token_values = pd.factorize(tokens)
     # Frequency counted over records, not over distinct names.
     records_per_name = np.bincount(codes[codes >= 0], minlength=len(uniques))
     freq = np.bincount(token_codes, weights=records_per_name[unique_id])
-    per_token = pd.DataFrame({"name": unique_id, "token": token_codes, "freq": freq[token_codes]})
-    per_token = per_token.sort_values(["name", "freq", "token"], kind="stable")
-    per_token = per_token[per_token.groupby("name").cumcount() < rarest]
-    # Expand names back to records.
-    rows = pd.DataFrame({"row": np.arange(len(codes)), "name": codes})
-    rows = rows[rows["name"] >= 0]
-    merged = rows.merge(per_token[["name", "token"]], on="name", how="inner")
-    keys = np.asarray(token_values, dtype=object)[merged["token"].to_numpy()]
+    # Per name, its tokens rarest first (ties by first appearance), the first ``rarest`` kept.
+    by_name = np.lexsort((token_codes, freq[token_codes], unique_id))
+    name_sorted, token_sorted = unique_id[by_name], token_codes[by_name]
+    first_of_name = np.r_[0, np.cumsum(lengths)[:-1]]
+    rank = np.arange(len(name_sorted)) - first_of_name[name_sorted]
+    keep = rank < rarest
+    name_kept, token_kept = name_sorted[keep], token_sorted[keep]
+    # Expand names back to records, without a merge.
+    kept_per_name = np.bincount(name_kept, minlength=len(uniques))
+    start_per_name = np.cumsum(kept_per_name) - kept_per_name
+    named = np.flatnonzero(codes >= 0)
+    repeats = kept_per_name[codes[named]]
+    rows = np.repeat(named, repeats)
+    offsets = np.arange(len(rows)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+    token = token_kept[np.repeat(start_per_name[codes[named]], repeats) + offsets]
+    return rows, token, np.asarray(token_values, dtype=object)
+
+
+def name_token_keys(frame: pd.DataFrame, rarest: int = 2) -> pd.DataFrame:
+    """Each record's ``rarest`` name tokens (bigrams/words) by corpus frequency, with its city.
+
+    Frequent tokens (``商贸``, ``TRADING``) would make giant blocks; rare ones are what a
+    typo-ridden duplicate still shares with its original.
+    """
+    rows, token, token_values = _rare_name_tokens(frame, rarest)
     # Within a city: a rare bigram nationwide is still common among a million records.
-    city = _col(frame, "city").fillna("").to_numpy(dtype=object)[merged["row"].to_numpy()]
-    return pd.DataFrame({"row": merged["row"].to_numpy(), "key": keys + "|" + city})
+    city = _col(frame, "city").fillna("").to_numpy(dtype=object)[rows]
+    return pd.DataFrame({"row": rows, "key": token_values[token] + "|" + city})
+
+
+def name_token_code_keys(frame: pd.DataFrame, rarest: int = 2) -> pd.DataFrame:
+    """:func:`name_token_keys` as int codes (the same blocks, without a million joined strings)."""
+    rows, token, token_values = _rare_name_tokens(frame, rarest)
+    city, cities = _column_codes(frame, "city", missing_as_empty=True)
+    return _combined_keys((token, len(token_values)), (city[rows], len(cities))).assign(
+        row=lambda k: rows[k["row"].to_numpy()]
+    )
 
 
 DEFAULT_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("uscc", uscc_keys),
     BlockingRule("phone", phone_keys),
     # A shared mailbox (an agent writing for several dealers) makes big blocks: near names only.
-    BlockingRule("email", email_keys, window=4),
+    BlockingRule("email", email_keys, window=3),
+    # The name rules overlap: a duplicate that the token or pinyin rule places a few names away,
+    # the prefix rule (full window) places next to its original. Their narrower windows keep the
+    # candidates per record from filling every window as blocks grow with the file.
     BlockingRule("name_prefix_city", name_prefix_city_keys),
-    BlockingRule("name_tokens", name_token_keys),
+    BlockingRule("name_tokens", name_token_code_keys, window=3),
     BlockingRule("trade_char_industry_district", trade_char_keys, window=4),
-    BlockingRule("name_pinyin", name_pinyin_keys),
+    BlockingRule("name_pinyin", name_pinyin_keys, window=3),
     BlockingRule("address", address_keys),
     BlockingRule("person_birth_date", person_birth_keys),
     BlockingRule("person_city", person_city_keys),
@@ -244,7 +366,12 @@ def _pairs_within_blocks(
         empty = np.array([], dtype=np.int64)
         return empty, empty, 0, skipped_blocks, skipped_records, largest
     secondary = order[rows] if order is not None else rows
-    sort = np.lexsort((rows, secondary, codes))
+    span = int(secondary.max()) + 1
+    if (int(codes.max()) + 1) * span < 2**62:
+        # Rows are already ascending within a block, so one stable sort on (block, name) suffices.
+        sort = np.argsort(codes * span + secondary, kind="stable")
+    else:
+        sort = np.lexsort((rows, secondary, codes))
     codes, rows = codes[sort], rows[sort]
     block_start = np.r_[0, np.flatnonzero(np.diff(codes)) + 1]
     block_size = np.diff(np.r_[block_start, len(codes)])
@@ -297,12 +424,26 @@ def block(
     rules: tuple[BlockingRule, ...] = DEFAULT_RULES,
     max_block_size: int = 1000,
     window: int = 6,
+    columns: FrameColumns | None = None,
 ) -> CandidatePairs:
     """Candidate pairs from all ``rules`` over a standardised frame, deduplicated across rules.
 
     Blocks of more than ``max_block_size`` records are skipped (reported); inside a block, each
-    record meets the ``window`` records next to it in name order.
+    record meets the ``window`` records next to it in name order. ``columns`` (a ``FrameColumns``
+    of ``frame``) shares the column codes with the comparisons that follow.
     """
+    if columns is None or columns.frame is not frame:
+        columns = FrameColumns(frame)
+    token = _COLUMNS.set(columns)
+    try:
+        return _block(frame, rules, max_block_size, window)
+    finally:
+        _COLUMNS.reset(token)
+
+
+def _block(
+    frame: pd.DataFrame, rules: tuple[BlockingRule, ...], max_block_size: int, window: int
+) -> CandidatePairs:
     n = max(len(frame), 1)
     order = name_order(frame)
     per_rule: list[np.ndarray] = []
@@ -318,7 +459,9 @@ def block(
         reports.append(
             RuleReport(
                 rule=rule.name,
-                records_with_key=int(keys["row"].nunique()) if len(keys) else 0,
+                records_with_key=int(np.count_nonzero(np.bincount(keys["row"].to_numpy())))
+                if len(keys)
+                else 0,
                 blocks=n_blocks,
                 pairs=len(encoded),
                 new_pairs=0,

@@ -30,13 +30,14 @@ class ClusterResult:
     """Auto-merge edges not applied because they would break a cannot-link constraint."""
 
 
-def cannot_link_codes(frame: pd.DataFrame) -> np.ndarray:
+def cannot_link_codes(frame: pd.DataFrame | FrameColumns) -> np.ndarray:
     """Per record an int code for each constraint (-1 = unknown): valid USCC, name region, branch
-    identity, party kind (a person is never a company)."""
-    cols = FrameColumns(frame)
-    n = len(frame)
+    identity, party kind (a person is never a company). Pass the comparisons' ``FrameColumns`` to
+    reuse what they already derived."""
+    cols = frame if isinstance(frame, FrameColumns) else FrameColumns(frame)
+    n = len(cols.frame)
     uscc = np.where(cols.values("uscc_status") == "valid", cols.values("uscc"), None)
-    region = trusted_name_region(cols)
+    region = cols.derived("trusted_name_region", trusted_name_region)
     is_branch = pd.array(cols.values("name_is_branch"), dtype="boolean")
     branch_region = _strip_division_suffix(cols.values("name_branch_region"))
     branch_word = cols.values("name_branch")
@@ -117,13 +118,20 @@ def assign_cluster_ids(
     """``record_id, cluster_id, match_score``: cluster id = smallest record id in the cluster (stable
     across runs as long as that record stays); match score = best probability of the record's pairs
     inside its cluster, 1.0 for a record alone."""
-    ids = record_id.astype(str).to_numpy()
+    ids = record_id.astype(str).to_numpy(dtype=object)
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
+    cluster_index = np.asarray(cluster_index, dtype=np.int64)
     frame = pd.DataFrame({"record_id": pd.Series(ids, dtype=object), "cluster": cluster_index})
-    first = frame.sort_values(["cluster", "record_id"], kind="stable").drop_duplicates("cluster")
-    smallest = pd.Series(first["record_id"].to_numpy(), index=first["cluster"].to_numpy())
-    frame["cluster_id"] = smallest.reindex(cluster_index).to_numpy()
+    # Smallest id per cluster: rank the ids once (NumPy's string sort), then one integer sort.
+    id_rank = np.empty(len(ids), dtype=np.int64)
+    id_rank[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(ids))
+    by_cluster = np.lexsort((id_rank, cluster_index))
+    is_first = np.ones(len(ids), dtype=bool)
+    is_first[1:] = cluster_index[by_cluster][1:] != cluster_index[by_cluster][:-1]
+    smallest = np.empty(int(cluster_index.max()) + 1 if len(ids) else 0, dtype=object)
+    smallest[cluster_index[by_cluster][is_first]] = ids[by_cluster][is_first]
+    frame["cluster_id"] = smallest[cluster_index]
     same = cluster_index[left] == cluster_index[right]
     ends = np.r_[left[same], right[same]]
     probs = np.r_[probability[same], probability[same]]

@@ -42,7 +42,7 @@ class FrameColumns:
                 arr = s.to_numpy(dtype=object, na_value=None)
                 if s.dtype == object or pd.api.types.is_string_dtype(s):
                     arr = arr.copy()
-                    arr[np.array([v == "" for v in arr], dtype=bool)] = None
+                    arr[arr == ""] = None
                 self._cache[column] = arr
         return self._cache[column]
 
@@ -142,22 +142,29 @@ def _code_scores(
     so a score exactly on a threshold is never lost to rounding.
     """
     out = np.full(len(a), fill, dtype=dtype)
-    where = np.flatnonzero(mask)
-    if len(where) == 0:
-        return out
-    base = np.int64(len(uniques) + 1)
-    pair_code = a[where] * base + b[where]
-    distinct, inverse = np.unique(pair_code, return_inverse=True)
-    da, db = distinct // base, distinct % base
-    scores = process.cpdist(
-        uniques[da].tolist(),
-        uniques[db].tolist(),
-        scorer=scorer,
-        score_cutoff=score_cutoff,
-        workers=-1,
-    )
-    out[where] = np.asarray(scores)[inverse]
+    where, inverse, da, db = _distinct_pairs(a, b, mask, len(uniques))
+    if len(where):
+        out[where] = _cpdist(uniques, da, db, scorer, score_cutoff)[inverse]
     return out
+
+
+def _distinct_pairs(a: np.ndarray, b: np.ndarray, mask: np.ndarray, n_values: int):
+    """Positions under ``mask``, for each its distinct pair, and the distinct pairs' two codes."""
+    where = np.flatnonzero(mask)
+    base = np.int64(n_values + 1)
+    inverse, distinct = pd.factorize(a[where] * base + b[where])  # hashing: no sort of millions
+    distinct = np.asarray(distinct, dtype=np.int64)
+    return where, inverse, distinct // base, distinct % base
+
+
+def _cpdist(uniques: np.ndarray, da: np.ndarray, db: np.ndarray, scorer, score_cutoff=None) -> np.ndarray:
+    if len(da) == 0:
+        return np.zeros(0, dtype=np.float32)
+    return np.asarray(
+        process.cpdist(
+            uniques[da].tolist(), uniques[db].tolist(), scorer=scorer, score_cutoff=score_cutoff, workers=-1
+        )
+    )
 
 
 def _assign(known: np.ndarray, conditions: list[np.ndarray]) -> np.ndarray:
@@ -189,16 +196,22 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     core_exact = known & (a == b)
     # Fuzzy scores only where needed: most candidate pairs are equal or clearly apart. Each
     # score is only compared with thresholds above its cutoff, so the cutoffs lose nothing.
+    # All three scores are computed once per distinct pair of names.
     fuzzy = known & ~core_exact
     names = cols.uniques("name_core")
-    jw = _code_scores(names, a, b, fuzzy, JaroWinkler.normalized_similarity)
-    has_space = cols.derived(
-        "name_core_has_space",
-        lambda c: np.array([v is not None and " " in v for v in c.values("name_core")], dtype=bool),
-    )
-    wordy = fuzzy & (jw < 0.92) & (has_space[left] | has_space[right])
-    token_set = _code_scores(names, a, b, wordy, fuzz.token_set_ratio, score_cutoff=84)
-    ratio = _code_scores(names, a, b, fuzzy & (jw < 0.8), fuzz.ratio, score_cutoff=69)
+    where, inverse, da, db = _distinct_pairs(a, b, fuzzy, len(names))
+    jw_d = _cpdist(names, da, db, JaroWinkler.normalized_similarity).astype(np.float32)
+    has_space = cols.derived("name_core_has_space", lambda c: np.array([" " in v for v in names], dtype=bool))
+    token_set_d = np.zeros(len(da), dtype=np.float32)
+    wordy = np.flatnonzero((jw_d < 0.92) & (has_space[da] | has_space[db]))
+    token_set_d[wordy] = _cpdist(names, da[wordy], db[wordy], fuzz.token_set_ratio, score_cutoff=84)
+    ratio_d = np.zeros(len(da), dtype=np.float32)
+    low = np.flatnonzero(jw_d < 0.8)
+    ratio_d[low] = _cpdist(names, da[low], db[low], fuzz.ratio, score_cutoff=69)
+    jw = np.zeros(len(a), dtype=np.float32)
+    token_set = np.zeros(len(a), dtype=np.float32)
+    ratio = np.zeros(len(a), dtype=np.float32)
+    jw[where], token_set[where], ratio[where] = jw_d[inverse], token_set_d[inverse], ratio_d[inverse]
     exact = core_exact & (full_a == full_b)
     close = known & ((jw >= 0.92) | (token_set >= 95))
     # Same trade name, another industry word: a rewording (商贸/贸易) or a sister company.

@@ -193,8 +193,9 @@ def deduplicate(
     n = len(std)
     comparisons = comparisons_for(spec)
 
+    cols = FrameColumns(std)
     with _timed(timings, "block", bar):
-        candidates = block(std, max_block_size=spec.max_block_size)
+        candidates = block(std, max_block_size=spec.max_block_size, columns=cols)
     left, right = candidates.left, candidates.right
     report = candidates.report_frame()
     log.info(
@@ -205,7 +206,6 @@ def deduplicate(
         timings["block"],
     )
 
-    cols = FrameColumns(std)
     with _timed(timings, "compare", bar):
         levels = _compare_in_chunks(cols, left, right, comparisons, progress)
 
@@ -231,7 +231,7 @@ def deduplicate(
 
     with _timed(timings, "cluster", bar):
         auto = match_class == "auto_merge"
-        constraints = cannot_link_codes(std)
+        constraints = cannot_link_codes(cols)
         result = cluster_records(n, left[auto], right[auto], probability[auto], constraints)
         clusters = assign_cluster_ids(std["record_id"], result.cluster_index, left, right, probability)
         # An auto-merge pair the constraints kept apart goes to a steward instead.

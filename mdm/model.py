@@ -175,11 +175,15 @@ def distinct_patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if bits * levels.shape[1] > 62:
         return np.unique(levels, axis=0, return_counts=True)
     shifts = np.arange(levels.shape[1] - 1, -1, -1, dtype=np.int64) * bits  # first column most significant
-    codes = (levels.astype(np.int64) << shifts).sum(axis=1)
-    codes = np.sort(codes, kind="stable")
-    starts = np.r_[0, np.flatnonzero(np.diff(codes)) + 1]
-    counts = np.diff(np.r_[starts, len(codes)])
-    distinct = codes[starts]
+    codes = np.zeros(len(levels), dtype=np.int64)
+    for j in range(levels.shape[1]):  # column by column: no n × k int64 temporary
+        codes <<= bits
+        codes |= levels[:, j]
+    # Hash the codes (few distinct patterns among millions of pairs), then sort only the distinct ones.
+    pattern_of, distinct = pd.factorize(codes)
+    counts = np.bincount(pattern_of, minlength=len(distinct))
+    order = np.argsort(distinct, kind="stable")
+    distinct, counts = np.asarray(distinct, dtype=np.int64)[order], counts[order]
     patterns = ((distinct[:, None] >> shifts) & ((1 << bits) - 1)).astype(levels.dtype)
     return patterns, counts
 
