@@ -150,9 +150,15 @@ def _strip_suffix(
         return text, None
     size = len(text)
     for length, group in (index or _by_last_char(words)).get(text[-1], ()):
-        if size > length and text[-length:] in group:
+        if size > length and text[-length:] in group and not _inside_latin_word(text, length):
             return text[:-length].rstrip(" ,.-"), text[-length:]
     return text, None
+
+
+def _inside_latin_word(text: str, length: int) -> bool:
+    """STAG does not end in the legal form AG: a Latin suffix must start a word of its own."""
+    first, before = text[-length], text[-length - 1]
+    return first.isascii() and first.isalnum() and before.isascii() and before.isalnum()
 
 
 def _strip_suffixes(text: str, words: tuple[str, ...], limit: int) -> tuple[str, str | None]:

@@ -105,9 +105,10 @@ def _national_digits(number: str) -> str:
     return digits
 
 
-def _foreign(number: str, extension: str | None) -> PhoneParts:
+def _foreign(number: str, extension: str | None, region: str | None = None) -> PhoneParts:
+    """A number outside China's plan: written with ``+``, or national to ``region`` (ISO 3166 code)."""
     try:
-        parsed = phonenumbers.parse(_NON_DIGITS.sub("", number), None)
+        parsed = phonenumbers.parse(_NON_DIGITS.sub("", number), region)
     except phonenumbers.NumberParseException:
         return PhoneParts(None, "invalid", extension)
     if not phonenumbers.is_valid_number(parsed):
@@ -167,13 +168,21 @@ def _parse_single(number: str) -> PhoneParts:
     return PhoneParts(None, "invalid", extension)
 
 
-def parse_phone(value: object) -> PhoneParts:
-    """The first number in ``value`` as E.164 with its kind and extension; blank → kind ``missing``."""
+def parse_phone(value: object, country: str = "CN") -> PhoneParts:
+    """The first number in ``value`` as E.164 with its kind and extension; blank → kind ``missing``.
+
+    ``country`` is where numbers written without ``+`` belong: China's plan by default; another
+    ISO 3166 code (``GB``, ``US``) reads ``020 7946 0958`` as that country's number instead of
+    Guangzhou's.
+    """
     if not is_blank(value) and unicodedata.normalize("NFKC", str(value)).strip().upper() in _PLACEHOLDERS:
         return _MISSING
     numbers = split_phone_numbers(value)
     if not numbers or numbers[0].upper() in _PLACEHOLDERS:
         return _MISSING
+    if country != "CN":
+        number, extension = _split_extension(numbers[0])
+        return _foreign(number, extension, None if number.strip().startswith("+") else country)
     return _parse_single(numbers[0])
 
 
@@ -198,12 +207,12 @@ def _parse_values(values: np.ndarray) -> list[PhoneParts]:
     return [_parse_value(value) for value in values]
 
 
-def parse_phones(series: pd.Series) -> pd.DataFrame:
+def parse_phones(series: pd.Series, country: str = "CN") -> pd.DataFrame:
     """Vectorised :func:`parse_phone`: ``phone_e164``, ``phone_kind``, ``phone_extension``."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    parts = DistinctResults(
-        codes, object_array([*_parse_values(np.asarray(uniques, dtype=object)), _MISSING])
-    )
+    values = np.asarray(uniques, dtype=object)
+    parsed = _parse_values(values) if country == "CN" else [parse_phone(v, country) for v in values]
+    parts = DistinctResults(codes, object_array([*parsed, _MISSING]))
     fields = parts.take_fields(("e164", "kind", "extension"))
     return pd.DataFrame(
         {

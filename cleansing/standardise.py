@@ -146,7 +146,9 @@ def _string_series(values: object, index: pd.Index) -> pd.Series:
     return pd.Series(pd.array(values, dtype="string"), index=index)
 
 
-def standardise_parties(frame: pd.DataFrame, roles: dict[str, str | list[str]]) -> pd.DataFrame:
+def standardise_parties(
+    frame: pd.DataFrame, roles: dict[str, str | list[str]], country: str = "CN"
+) -> pd.DataFrame:
     """A new frame with :data:`PARTY_COLUMNS`, same index and order as ``frame``.
 
     ``roles`` maps a role (``company_name``, ``phone`` …) to the column holding it; ``phone`` may name several
@@ -173,7 +175,7 @@ def standardise_parties(frame: pd.DataFrame, roles: dict[str, str | list[str]]) 
         out[column] = names[part]
     out["person_name"] = normalise_person_names(source("person_name"))
     out.update(dict(classify_uscc_series(source("uscc")).items()))
-    out.update(dict(parse_phones(source("phone")).items()))
+    out.update(dict(parse_phones(source("phone"), country).items()))
     addresses = parse_addresses(source("address"), source("province"), source("city"), source("district"))
     out.update(dict(addresses.items()))
     out["email_normalised"] = normalise_emails(source("email"))

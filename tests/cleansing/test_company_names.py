@@ -257,3 +257,17 @@ def test_vectorised_parse_matches_one_by_one_for_any_text(names):
             key = pinyin_key(parts.trade_name)
             got = frame["pinyin_key"].iloc[position]
             assert (got is pd.NA) if key is None else got == key
+
+
+@pytest.mark.parametrize(
+    ("name", "core", "legal_form"),
+    [
+        ("STAG", "STAG", None),
+        ("Siemens AG", "SIEMENS", "AG"),
+        ("Umbrella Holdings plc", "UMBRELLA HOLDINGS", "PLC"),
+        ("Acme Trading Co., Ltd.", "ACME TRADING", "CO., LTD."),
+    ],
+)
+def test_latin_legal_forms_are_whole_words(name, core, legal_form):
+    parts = parse_company_name(name)
+    assert (parts.core, parts.legal_form) == (core, legal_form)
