@@ -114,7 +114,7 @@ def standardise_for_spec(frame: pd.DataFrame, spec: DedupeSpec) -> pd.DataFrame:
         # Address parts (line 1, line 2 …) are read as one address.
         work[ADDRESS_COLUMN] = _joined_text(frame, spec.columns["address"], " ")
         roles["address"] = ADDRESS_COLUMN
-    standardised = standardise_parties(work, roles)
+    standardised = standardise_parties(work, roles, spec.country)
     for role in ("province", "city", "district"):
         # A place the division table does not know (London, 九龙) is still worth comparing as written.
         if role in spec.columns:

@@ -19,6 +19,7 @@ and the key, with a suggestion where a close match exists.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ import yaml
 from channel_mdm.errors import UserError
 from mdm.model import Thresholds
 
-TOP_LEVEL_KEYS = ("record_id", "entity", "columns", "thresholds", "max_block_size")
+TOP_LEVEL_KEYS = ("record_id", "entity", "country", "columns", "thresholds", "max_block_size")
 ENTITIES = ("organisation", "person", "auto")
 SINGLE_COLUMN_ROLES = (
     "company_name",
@@ -56,6 +57,8 @@ class DedupeSpec:
     thresholds: Thresholds = field(default_factory=Thresholds)
     max_block_size: int = 1000
     source: str = "<spec>"
+    country: str = "CN"
+    """Where phone numbers written without +country belong (ISO 3166 alpha-2)."""
 
     def mapped_columns(self) -> list[tuple[str, str]]:
         """(key, input column) for every column the spec names, ``record_id`` first."""
@@ -164,7 +167,12 @@ def parse_spec(data: Any, source: str = "<spec>") -> DedupeSpec:
         raise UserError(
             f"{source}: max_block_size must be a whole number of at least 2, not {max_block_size!r}"
         )
-    return DedupeSpec(record_id.strip(), entity, columns, thresholds, max_block_size, source)
+    country = data.get("country", "CN")
+    if not isinstance(country, str) or not re.fullmatch(r"[A-Z]{2}", country.strip().upper()):
+        raise UserError(f"{source}: country must be a two-letter ISO 3166 code such as CN, GB or US, not {country!r}")
+    return DedupeSpec(
+        record_id.strip(), entity, columns, thresholds, max_block_size, source, country.strip().upper()
+    )
 
 
 def load_spec(path: str | Path) -> DedupeSpec:

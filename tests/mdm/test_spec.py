@@ -33,7 +33,7 @@ def test_a_good_spec_loads(tmp_path):
 
 def test_unknown_top_level_key_suggests_the_right_one():
     assert _error({**GOOD, "colums": {}}) == (
-        "spec.yaml: unknown key 'colums'; expected one of record_id, entity, columns, thresholds, "
+        "spec.yaml: unknown key 'colums'; expected one of record_id, entity, country, columns, thresholds, "
         "max_block_size (did you mean 'columns'?)"
     )
 
@@ -103,3 +103,9 @@ def test_missing_and_broken_files(tmp_path):
     with pytest.raises(UserError) as info:
         load_spec(bad)
     assert str(info.value) == f"{bad}: not valid YAML at line 2; check indentation and quoting"
+
+
+def test_country_must_be_a_two_letter_code():
+    assert _error({**GOOD, "country": "England"}) == (
+        "spec.yaml: country must be a two-letter ISO 3166 code such as CN, GB or US, not 'England'"
+    )

@@ -1,0 +1,24 @@
+"""An English company list, deduplicated untuned with the shipped example spec."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from channel_mdm.cli import main
+from channel_mdm.settings import PROJECT_ROOT
+
+DATA = Path(__file__).parent / "data" / "companies_en.csv"
+
+
+def test_english_companies_merge_on_name_phone_and_address_but_not_a_regional_sister(tmp_path):
+    out = tmp_path / "clusters.csv"
+    spec = PROJECT_ROOT / "mdm" / "examples" / "companies_en.yaml"
+    assert main(["dedupe", str(DATA), "--spec", str(spec), "--out", str(out), "--no-progress"]) == 0
+    clusters = pd.read_csv(out, dtype=str, encoding="utf-8-sig").set_index("record_id")["cluster_id"]
+    assert clusters["1"] == clusters["2"]  # Acme Trading Co. Ltd / ACME TRADING COMPANY LIMITED, same London phone
+    assert clusters["4"] == clusters["5"]  # Globex Corporation / Globex Corp., same address
+    assert clusters["3"] != clusters["1"]  # Acme Trading (Manchester): another office, phone and address
+    assert clusters["6"] != clusters["7"]  # Initech / Initrode: different companies in one city
+    assert clusters.nunique() == 6
