@@ -62,7 +62,19 @@ class FrameColumns:
         """
         key = f"codes:{column}"
         if key not in self._cache:
-            self._factorize(key, self.values(column))
+            s = self.frame[column] if column in self.frame.columns and column not in self._cache else None
+            if s is not None and pd.api.types.is_string_dtype(s) and s.dtype != object:
+                # Straight from the string column: no object copy of it is needed for codes.
+                self._factorize(key, s)
+                uniques = self._cache[f"uniques:{key}"]
+                empty = np.flatnonzero(uniques == "")
+                if len(empty):  # empty text is missing, as in ``values``
+                    codes = self._cache[key]
+                    codes[codes == empty[0]] = -1
+                    codes[codes > empty[0]] -= 1
+                    self._cache[f"uniques:{key}"] = np.delete(uniques, empty[0])
+            else:
+                self._factorize(key, self.values(column))
         return self._cache[key]
 
     def uniques(self, column: str) -> np.ndarray:
@@ -77,8 +89,10 @@ class FrameColumns:
             self._factorize(key, self.derived(name, compute))
         return self._cache[key]
 
-    def _factorize(self, key: str, values: np.ndarray) -> None:
-        codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    def _factorize(self, key: str, values: np.ndarray | pd.Series) -> None:
+        if not isinstance(values, pd.Series):
+            values = pd.Series(values, dtype=object)
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
         uniques = np.asarray(uniques, dtype=object)
         codes = codes.astype(np.int64, copy=False)
         self._cache[key] = codes
