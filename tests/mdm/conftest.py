@@ -5,33 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-CONTRACT_COLUMNS = (
-    "record_id",
-    "name_normalised",
-    "name_region",
-    "name_trade",
-    "name_industry",
-    "name_legal_form",
-    "name_branch",
-    "name_branch_region",
-    "name_is_branch",
-    "name_core",
-    "name_pinyin_key",
-    "person_name",
-    "uscc",
-    "uscc_status",
-    "phone_e164",
-    "phone_kind",
-    "phone_extension",
-    "province",
-    "city",
-    "district",
-    "division_code",
-    "address_detail",
-    "email_normalised",
-    "birth_date",
-    "postcode",
-)
+from cleansing.standardise import PARTY_COLUMNS
+
+CONTRACT_COLUMNS = tuple(PARTY_COLUMNS)
 
 
 def standardised_frame(rows: list[dict]) -> pd.DataFrame:
