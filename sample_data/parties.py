@@ -120,6 +120,20 @@ def render_address(
     return prov + city + district + street
 
 
+COMPANY_NAME_PART_COLUMNS = (
+    "region_style", "name_city", "name_city_short", "name_district", "trade_name", "industry", "legal_form", "branch",
+)
+
+
+def render_company_names_of(frame: pd.DataFrame) -> np.ndarray:
+    """:func:`render_company_name` over a frame's name-part columns; a missing part renders as nothing."""
+    parts = [
+        frame[column].fillna("none" if column == "region_style" else "").to_numpy(object)
+        for column in COMPANY_NAME_PART_COLUMNS
+    ]
+    return render_company_name(*parts)
+
+
 def render_company_name(
     style: np.ndarray,
     city: np.ndarray,

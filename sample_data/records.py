@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cleansing.canonical import CUSTOMER, PARTNER
-from sample_data.parties import render_address, render_company_name
+from sample_data.parties import render_address, render_company_names_of
 from sample_data.variants import COMPANY_VARIANT_P, PERSON_VARIANT_P, apply_variants, choose_variant_kinds
 
 TRUTH_COLUMNS = ["source_system", "source_record_id", "true_entity_id", "variant_kinds"]
@@ -116,16 +116,7 @@ def build_partner_records(
     records = assign_codes(rng, assign_sources(rng, len(entities), plans), plans)
     rec = _base_frame(entities, records)
     rec["copy"] = records["copy"].to_numpy()
-    rec["partner_name"] = render_company_name(
-        rec["region_style"].to_numpy(object),
-        rec["name_city"].to_numpy(object),
-        rec["name_city_short"].to_numpy(object),
-        rec["name_district"].to_numpy(object),
-        rec["trade_name"].to_numpy(object),
-        rec["industry"].to_numpy(object),
-        rec["legal_form"].to_numpy(object),
-        rec["branch"].to_numpy(object),
-    )
+    rec["partner_name"] = render_company_names_of(rec)
     rec["address"] = render_address(
         rec["province"].to_numpy(object),
         rec["city"].to_numpy(object),
@@ -148,16 +139,7 @@ def build_customer_records(
     rec = _base_frame(entities, records)
     rec["copy"] = records["copy"].to_numpy()
     is_company = (rec["customer_kind"] == "business").to_numpy()
-    company_name = render_company_name(
-        rec["region_style"].fillna("none").to_numpy(object),
-        rec["name_city"].fillna("").to_numpy(object),
-        rec["name_city_short"].fillna("").to_numpy(object),
-        rec["name_district"].fillna("").to_numpy(object),
-        rec["trade_name"].fillna("").to_numpy(object),
-        rec["industry"].fillna("").to_numpy(object),
-        rec["legal_form"].fillna("").to_numpy(object),
-        rec["branch"].fillna("").to_numpy(object),
-    )
+    company_name = render_company_names_of(rec)
     rec["customer_name"] = np.where(is_company, company_name, rec["name"].fillna("").to_numpy(object))
     for col in (
         "region_style",

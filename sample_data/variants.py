@@ -14,7 +14,7 @@ import opencc
 import pandas as pd
 
 from sample_data import vocab
-from sample_data.parties import draw_person_names, draw_phones, render_address, render_company_name
+from sample_data.parties import draw_person_names, draw_phones, render_address, render_company_names_of
 
 COMPANY_VARIANT_P: dict[str, float] = {
     "legal_form_change": 0.16,
@@ -189,16 +189,7 @@ def apply_variants(
     if is_company.any():
         comp = np.flatnonzero(is_company)
         c = rec.iloc[comp]
-        rec.iloc[comp, rec.columns.get_loc(name_col)] = render_company_name(
-            c["region_style"].to_numpy(object),
-            c["name_city"].to_numpy(object),
-            c["name_city_short"].to_numpy(object),
-            c["name_district"].to_numpy(object),
-            c["trade_name"].to_numpy(object),
-            c["industry"].to_numpy(object),
-            c["legal_form"].to_numpy(object),
-            c["branch"].to_numpy(object),
-        )
+        rec.iloc[comp, rec.columns.get_loc(name_col)] = render_company_names_of(c)
     person_typo = typo[~is_company[typo]]
     names = rec[name_col].to_numpy(object, copy=True)
     rec.iloc[person_typo, rec.columns.get_loc(name_col)] = [
