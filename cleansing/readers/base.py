@@ -11,7 +11,7 @@ so that every input row is accounted for.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -100,6 +100,20 @@ def make_table(
         np.full(len(rows), sheet, dtype=object) if isinstance(sheet, str) else np.asarray(sheet, dtype=object)
     )
     return RawTable(frame=frame.reset_index(drop=True), source_rows=rows, source_sheets=sheets)
+
+
+def scalar_to_text(value: Any, other: Callable[[Any], str]) -> str | None:
+    """A driver or JSON value as cell text: blank → None, booleans as true/false, numbers as typed;
+    ``other`` writes every other type (dates from a database, objects from JSON)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value or None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return number_to_text(value)
+    return other(value)
 
 
 def number_to_text(value: int | float) -> str:

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict
 from sqlalchemy.engine import Engine, make_url
 
 from channel_mdm.errors import UserError
-from cleansing.readers.base import RawTable, SourceReader, make_table, number_to_text
+from cleansing.readers.base import RawTable, SourceReader, make_table, scalar_to_text
 
 _FETCH_ROWS = 50_000
 
@@ -130,16 +130,13 @@ def _select_rows(path: Path, connection: sa.Connection, opts: DatabaseOptions) -
 
 
 def _to_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value or None
-    if isinstance(value, bool):
-        return "true" if value else "false"
+    return scalar_to_text(value, _driver_value_to_text)
+
+
+def _driver_value_to_text(value: Any) -> str:
+    """Decimals, dates, times and bytes as a database driver returns them."""
     if isinstance(value, Decimal):
         return format(value, "f")
-    if isinstance(value, int | float):
-        return number_to_text(value)
     if isinstance(value, dt.datetime):
         return (
             value.isoformat(sep=" ", timespec="seconds")

@@ -18,7 +18,13 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from channel_mdm.errors import UserError
-from cleansing.readers.base import RawTable, RejectedRow, SourceReader, make_table, number_to_text
+from cleansing.readers.base import (
+    RawTable,
+    RejectedRow,
+    SourceReader,
+    make_table,
+    scalar_to_text,
+)
 from cleansing.readers.checks import FileLimits, check_size, describe_magic
 from cleansing.readers.encoding import decode_text
 
@@ -166,12 +172,4 @@ def _to_table(records: list[dict[str, Any]], numbers: list[int], rejected: list[
 
 
 def _to_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return value or None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return number_to_text(value)
-    return json.dumps(value, ensure_ascii=False)
+    return scalar_to_text(value, lambda other: json.dumps(other, ensure_ascii=False))
