@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from mdm.crosswalk import assign_golden_ids, build_crosswalk
+from mdm.references import first_by_trust, resolve_partner_golden_ids
 from mdm.survivorship import SurvivorshipRules, choose_survivors, load_survivorship_rules
 
 
@@ -86,13 +87,10 @@ def resolve_parent_golden_ids(
 ) -> pd.Series:
     """Translate each record's parent source code into the parent's golden id (via the crosswalk).
 
-    Returns a Series indexed by cluster_id: the most trusted record's resolved parent.
+    A parent code names a record of the same source system. Returns a Series indexed by
+    cluster_id: the most trusted record's resolved parent.
     """
     if parent_column not in candidates.columns:
         return pd.Series(dtype="string")
-    lookup = crosswalk.set_index(["source_system", "source_record_id"])["golden_id"]
-    keys = pd.MultiIndex.from_arrays([candidates["source_system"], candidates[parent_column]])
-    parent = pd.Series(lookup.reindex(keys).to_numpy(), index=candidates.index)
-    frame = candidates.assign(_parent=parent).dropna(subset=["_parent"])
-    frame = frame.sort_values(["cluster_id", "trust_rank", "source_record_id"], kind="mergesort")
-    return frame.drop_duplicates("cluster_id").set_index("cluster_id")["_parent"]
+    parent = resolve_partner_golden_ids(candidates, crosswalk, {}, parent_column)
+    return first_by_trust(candidates.assign(_parent=parent), "cluster_id", "_parent")

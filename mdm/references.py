@@ -37,3 +37,10 @@ def resolve_partner_golden_ids(
     lookup = partner_crosswalk.set_index(["source_system", "source_record_id"])["golden_id"]
     keys = pd.MultiIndex.from_arrays([systems.astype(str), frame[code_column].astype("string")])
     return pd.Series(lookup.reindex(keys).to_numpy(), index=frame.index, dtype="string")
+
+
+def first_by_trust(frame: pd.DataFrame, group: str, value: str) -> pd.Series:
+    """Per ``group``, the non-blank ``value`` of the most trusted row (``trust_rank``, then record id)."""
+    known = frame.dropna(subset=[value])
+    known = known.sort_values([group, "trust_rank", "source_system", "source_record_id"], kind="mergesort")
+    return known.drop_duplicates(group).set_index(group)[value]

@@ -22,13 +22,6 @@ class StoreFrames:
     load_quarantine: pd.DataFrame
 
 
-def first_by_trust(frame: pd.DataFrame, group: str, value: str) -> pd.Series:
-    """Per ``group``, the non-blank ``value`` of the most trusted row (``trust_rank``, then record id)."""
-    known = frame.dropna(subset=[value])
-    known = known.sort_values([group, "trust_rank", "source_system", "source_record_id"], kind="mergesort")
-    return known.drop_duplicates(group).set_index(group)[value]
-
-
 def attach_partner_golden_ids(
     frame: pd.DataFrame, partner_golden_ids: pd.Series, entity: str, key_columns: list[str]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:

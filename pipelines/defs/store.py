@@ -8,11 +8,10 @@ import pandas as pd
 
 from expectations.runner import ValidationOutcome
 from mdm.parties import PartyMatchResult
-from mdm.references import load_partner_code_systems, resolve_partner_golden_ids
+from mdm.references import first_by_trust, load_partner_code_systems, resolve_partner_golden_ids
 from migration.load import load_all
 from migration.prepare import (
     attach_partner_golden_ids,
-    first_by_trust,
     hold_unknown_references,
     ingest_quarantine_rows,
     validation_quarantine_rows,
