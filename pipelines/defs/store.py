@@ -84,9 +84,9 @@ def channel_store(
         "crosswalk": pd.concat([partner_crosswalk, customer_golden.golden.crosswalk], ignore_index=True),
         "quarantine": quarantine,
     }
-    upgrade_store(settings.store_url)
     engine = create_store_engine(settings.store_url)
     try:
+        upgrade_store(engine)
         stats = load_all(engine, frames, batch_id)
     finally:
         engine.dispose()
