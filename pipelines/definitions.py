@@ -6,13 +6,20 @@ import dagster as dg
 
 from pipelines.defs import ingest, matching, store, validation
 from pipelines.defs.resources import ChannelMdmConfig
+from pipelines.defs.run_storage import RunScopedIOManager
 from pipelines.defs.schedules import master_data_sync_job, nightly_master_data_sync
 from pipelines.defs.sensors import drop_folder_sensor
+
+channel_mdm = ChannelMdmConfig()
 
 defs = dg.Definitions(
     assets=dg.load_assets_from_modules([ingest, matching, validation, store]),
     jobs=[master_data_sync_job],
     schedules=[nightly_master_data_sync],
     sensors=[drop_folder_sensor],
-    resources={"channel_mdm": ChannelMdmConfig()},
+    resources={
+        "channel_mdm": channel_mdm,
+        # Intermediate frames belong to their run and store, never to $DAGSTER_HOME/storage.
+        "io_manager": RunScopedIOManager(channel_mdm=channel_mdm),
+    },
 )

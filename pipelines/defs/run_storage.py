@@ -1,0 +1,118 @@
+"""Intermediate outputs that belong to their run and to their store.
+
+Dagster's default IO manager keeps one file per asset under ``$DAGSTER_HOME/storage``: two runs sharing
+an instance — other sources, another store — read and overwrite each other's frames. Here every output
+is written under ``<data folder>/runs/<run id>/`` beside an ``identity.json`` naming the store (password
+removed) and the source and mapping folders it was computed from. A step reads its inputs from its own
+run; when a run materialises only some assets, an upstream output is taken from the newest earlier run
+with the *same* identity, and a run that has none fails with a message instead of reading another
+store's data. Only the newest ``keep_runs`` run folders are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+
+from channel_mdm.errors import UserError
+from channel_mdm.settings import Settings, redact_url
+from pipelines.defs.resources import ChannelMdmConfig
+
+IDENTITY_FILE = "identity.json"
+
+
+def run_identity(settings: Settings) -> dict[str, str]:
+    """What an intermediate output was computed for: the store and the folders its inputs came from."""
+    return {
+        "store": redact_url(settings.store_url),
+        "store_hash": hashlib.sha256(settings.store_url.encode("utf-8")).hexdigest()[:16],
+        "sources_dir": str(Path(settings.sources_dir).resolve()),
+        "mappings_dir": str(Path(settings.mappings_dir).resolve()),
+    }
+
+
+def _write_atomically(path: Path, payload: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class RunScopedIOManager(dg.ConfigurableIOManager):
+    """Pickles each output under ``<data folder>/runs/<run id>/``; never reads another store's outputs."""
+
+    channel_mdm: ChannelMdmConfig
+    keep_runs: int = 10
+    """How many run folders to keep; older ones are deleted when a new run writes its first output."""
+
+    def _runs_dir(self) -> Path:
+        return self.channel_mdm.settings().data_dir / "runs"
+
+    @staticmethod
+    def _relative_path(asset_key: dg.AssetKey) -> Path:
+        return Path(*asset_key.path).with_suffix(".pkl")
+
+    def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
+        run_dir = self._runs_dir() / context.run_id
+        if not (run_dir / IDENTITY_FILE).exists():
+            identity = run_identity(self.channel_mdm.settings())
+            _write_atomically(run_dir / IDENTITY_FILE, json.dumps(identity, indent=2).encode("utf-8"))
+            self._prune(keep=run_dir)
+        path = run_dir / self._relative_path(context.asset_key)
+        _write_atomically(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+        context.add_output_metadata({"stored_at": dg.MetadataValue.path(str(path))})
+
+    def load_input(self, context: dg.InputContext) -> Any:
+        run_id = context.step_context.run_id
+        relative = self._relative_path(context.asset_key)
+        own = self._runs_dir() / run_id / relative
+        if own.exists():
+            return pickle.loads(own.read_bytes())
+        earlier = self._earlier_output(context, relative)
+        if earlier is None:
+            identity = run_identity(self.channel_mdm.settings())
+            raise UserError(
+                f"asset '{context.asset_key.to_user_string()}' has no output computed for this store "
+                f"({identity['store']}) and these sources ({identity['sources_dir']}); "
+                "materialise it in this run (run the whole job, e.g. 'channel-mdm demo')"
+            )
+        context.log.info(
+            f"reading {context.asset_key.to_user_string()} from the earlier run at {earlier.parent}"
+        )
+        return pickle.loads(earlier.read_bytes())
+
+    def _earlier_output(self, context: dg.InputContext, relative: Path) -> Path | None:
+        """The newest earlier materialisation of the same asset computed for the same store and sources."""
+        wanted = run_identity(self.channel_mdm.settings())
+        records = context.instance.fetch_materializations(context.asset_key, limit=50).records
+        for record in records:
+            run_dir = self._runs_dir() / record.run_id
+            path = run_dir / relative
+            if not path.exists():
+                continue
+            try:
+                identity = json.loads((run_dir / IDENTITY_FILE).read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                continue
+            if identity == wanted:
+                return path
+        return None
+
+    def _prune(self, keep: Path) -> None:
+        runs = [p for p in self._runs_dir().iterdir() if p.is_dir() and p != keep]
+        runs.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in runs[max(self.keep_runs - 1, 0) :]:
+            shutil.rmtree(old, ignore_errors=True)

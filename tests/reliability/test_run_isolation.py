@@ -1,0 +1,127 @@
+"""Two runs sharing one Dagster home never read each other's intermediate outputs.
+
+Found by a hostile run: with the default IO manager, a run on other sources and another store read the
+first run's frames from ``$DAGSTER_HOME/storage`` and loaded 0 order lines instead of 4,484, exit 0.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, func, select
+
+from channel_mdm.settings import PROJECT_ROOT
+from migration.models import Balance, OrderLine
+
+pytestmark = pytest.mark.slow
+
+RUN_JOB = """
+import sys
+import dagster as dg
+from pipelines.definitions import defs
+
+selection = sys.argv[1:] or None
+job = defs.resolve_job_def("master_data_sync")
+with dg.DagsterInstance.get() as instance:
+    if selection:
+        result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
+            instance=instance, asset_selection=[dg.AssetKey(k) for k in selection], raise_on_error=False)
+    else:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+failures = [e.message for e in result.all_events if e.is_step_failure]
+print("FAILED: " + " | ".join(failures) if failures else "OK")
+sys.exit(0 if result.success else 1)
+"""
+
+
+def _start(home: Path, data_dir: Path, sources: Path, *selection: str) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "CHANNEL_MDM_DATA_DIR": str(data_dir),
+        "CHANNEL_MDM_SOURCES_DIR": str(sources),
+    }
+    env.pop("CHANNEL_MDM_STORE_URL", None)
+    return subprocess.Popen(
+        [sys.executable, "-c", RUN_JOB, *selection],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def _count(data_dir: Path, model) -> int:
+    engine = create_engine(f"sqlite:///{data_dir / 'channel_store.sqlite'}")
+    try:
+        with engine.connect() as connection:
+            return connection.execute(select(func.count()).select_from(model)).scalar_one()
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def two_concurrent_runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("isolation")
+    home = root / "dagster_home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+    # The instance's own storage is created once, as on any machine that has run before.
+    subprocess.run(
+        [sys.executable, "-c", "import dagster as dg; dg.DagsterInstance.get().dispose()"],
+        env={**os.environ, "DAGSTER_HOME": str(home)},
+        check=True,
+    )
+    full_sources = PROJECT_ROOT / "sample_data" / "sources"
+    thin_sources = root / "thin_sources"
+    shutil.copytree(full_sources, thin_sources)
+    (thin_sources / "dms" / "orders.csv").unlink()
+    (thin_sources / "finance" / "ar_balances.txt").unlink()
+    full_data, thin_data = root / "full", root / "thin"
+    runs = [_start(home, full_data, full_sources), _start(home, thin_data, thin_sources)]
+    outputs = [run.communicate(timeout=600)[0] for run in runs]
+    return root, home, (full_data, thin_data), thin_sources, [r.returncode for r in runs], outputs
+
+
+def test_concurrent_runs_load_each_store_from_its_own_sources(two_concurrent_runs):
+    _, _, (full_data, thin_data), _, codes, outputs = two_concurrent_runs
+    assert codes == [0, 0], outputs
+    assert _count(full_data, OrderLine) > 4000
+    assert _count(full_data, Balance) > 900
+    # The thin sources have no orders and no balances: nothing of the other run's may appear.
+    assert _count(thin_data, OrderLine) == 0
+    assert _count(thin_data, Balance) == 0
+
+
+def test_intermediate_outputs_live_per_run_under_the_data_folder(two_concurrent_runs):
+    _, home, (full_data, thin_data), _, _, _ = two_concurrent_runs
+    assert not (home / "storage" / "order_records").exists()  # where the default IO manager wrote
+    for data_dir in (full_data, thin_data):
+        runs = [p for p in (data_dir / "runs").iterdir() if p.is_dir()]
+        assert len(runs) == 1
+        assert (runs[0] / "identity.json").exists()
+        assert (runs[0] / "order_records.pkl").exists()
+
+
+def test_a_partial_run_for_another_store_refuses_instead_of_reading_the_others_outputs(two_concurrent_runs):
+    root, home, _, thin_sources, _, _ = two_concurrent_runs
+    other_data = root / "other_store"
+    run = _start(home, other_data, thin_sources, "reconciliation_report")
+    output = run.communicate(timeout=600)[0]
+    assert run.returncode == 1
+    assert "has no output computed for this store" in output
+    assert f"sqlite:///{other_data / 'channel_store.sqlite'}" in output
+
+
+def test_a_partial_run_for_the_same_store_reads_that_stores_latest_outputs(two_concurrent_runs):
+    _, home, (_, thin_data), thin_sources, _, _ = two_concurrent_runs
+    run = _start(home, thin_data, thin_sources, "reconciliation_report")
+    output = run.communicate(timeout=600)[0]
+    assert run.returncode == 0, output
+    assert _count(thin_data, OrderLine) == 0
