@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from channel_mdm.settings import redact_url
+from cleansing.safe_export import write_text_atomically
 from migration.results import ReconciliationResult
 from migration.sampling import save_sampled_keys
 
@@ -111,6 +112,7 @@ def render_html(result: ReconciliationResult) -> str:
             ["Setting", "Value"],
             [
                 ["Generated at", result.generated_at],
+                ["Load batch", result.batch_id or "-"],
                 ["Store", redact_url(result.store)],
                 ["Confidence", f"{result.confidence * 100:g}%"],
                 ["Tolerable record error rate", f"{result.tolerable_error_rate * 100:g}%"],
@@ -263,12 +265,13 @@ def sampled_keys_frame(result: ReconciliationResult) -> pd.DataFrame:
 
 
 def write_report(result: ReconciliationResult, out_dir: Path, name: str = "reconciliation") -> ReportFiles:
-    """Write ``<name>.html``, ``<name>.json`` and ``sampled_keys.csv`` into ``out_dir``."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    html_path = out_dir / f"{name}.html"
-    json_path = out_dir / f"{name}.json"
-    html_path.write_text(render_html(result), encoding="utf-8")
-    json_path.write_text(render_json(result), encoding="utf-8")
+    """Write ``<name>.html``, ``<name>.json`` and ``sampled_keys.csv`` into ``out_dir``.
+
+    Each file is replaced atomically, so a run killed half-way leaves the previous complete file, and
+    each names its load batch, so a file left from an earlier run can be told apart.
+    """
+    html_path = write_text_atomically(out_dir / f"{name}.html", render_html(result))
+    json_path = write_text_atomically(out_dir / f"{name}.json", render_json(result))
     keys_path = save_sampled_keys(sampled_keys_frame(result), out_dir / "sampled_keys.csv")
     return ReportFiles(html_path, json_path, keys_path)
 

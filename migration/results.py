@@ -116,6 +116,9 @@ class ReconciliationResult:
     price_tiers: list[PriceTierCount] = field(default_factory=list)
     strata: list[StratumResult] = field(default_factory=list)
     sampled_keys: list[SampledKey] = field(default_factory=list)
+    batch_id: str = ""
+    """The load batch this reconciliation checked (the store's ``run_log``), so a report on disk can be
+    matched with the load it belongs to."""
 
     @property
     def accepted(self) -> bool:
@@ -131,6 +134,7 @@ class ReconciliationResult:
         """Plain JSON-ready values: money as exact decimal strings, derived differences included."""
         return {
             "generated_at": self.generated_at,
+            "batch_id": self.batch_id,
             "store": self.store,
             "confidence": self.confidence,
             "tolerable_error_rate": self.tolerable_error_rate,
@@ -180,4 +184,5 @@ class ReconciliationResult:
                 for r in data.get("strata", [])
             ],
             sampled_keys=[build(SampledKey, r) for r in data.get("sampled_keys", [])],
+            batch_id=data.get("batch_id", ""),
         )

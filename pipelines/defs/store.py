@@ -6,6 +6,7 @@ import json
 import dagster as dg
 import pandas as pd
 
+from cleansing.safe_export import write_text_atomically
 from expectations.runner import ValidationOutcome
 from mdm.parties import PartyMatchResult
 from mdm.references import first_by_trust, load_partner_code_systems, resolve_partner_golden_ids
@@ -149,6 +150,7 @@ def reconciliation_report(
         )
     finally:
         engine.dispose()
+    result.batch_id = channel_store["batch_id"]
     files = write_report(result, settings.reports_dir)
     summary = {
         "batch_id": channel_store["batch_id"],
@@ -159,8 +161,8 @@ def reconciliation_report(
         "load": channel_store["load_stats"],
         "reports": {k: str(v) for k, v in files.__dict__.items()},
     }
-    (settings.reports_dir / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str),
-                                                       encoding="utf-8")
+    write_text_atomically(settings.reports_dir / "summary.json",
+                          json.dumps(summary, ensure_ascii=False, indent=2, default=str))
     context.add_output_metadata(
         {
             "accepted": result.accepted,

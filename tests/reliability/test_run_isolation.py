@@ -6,6 +6,7 @@ first run's frames from ``$DAGSTER_HOME/storage`` and loaded 0 order lines inste
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -16,7 +17,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from channel_mdm.settings import PROJECT_ROOT
-from migration.models import Balance, OrderLine
+from migration.models import Balance, OrderLine, RunLog
 
 pytestmark = pytest.mark.slow
 
@@ -125,3 +126,42 @@ def test_a_partial_run_for_the_same_store_reads_that_stores_latest_outputs(two_c
     output = run.communicate(timeout=600)[0]
     assert run.returncode == 0, output
     assert _count(thin_data, OrderLine) == 0
+
+
+def test_every_report_names_the_load_batch_the_store_recorded(two_concurrent_runs):
+    _, _, data_dirs, _, _, _ = two_concurrent_runs
+    for data_dir in data_dirs:
+        engine = create_engine(f"sqlite:///{data_dir / 'channel_store.sqlite'}")
+        try:
+            with engine.connect() as connection:
+                batches = (
+                    connection.execute(select(RunLog.batch_id).order_by(RunLog.finished_at)).scalars().all()
+                )
+        finally:
+            engine.dispose()
+        reports = data_dir / "reports"
+        assert (
+            json.loads((reports / "reconciliation.json").read_text(encoding="utf-8"))["batch_id"]
+            == batches[-1]
+        )
+        assert json.loads((reports / "summary.json").read_text(encoding="utf-8"))["batch_id"] == batches[-1]
+        assert f'Load batch</td><td class="text">{batches[-1]}</td>' in (
+            reports / "reconciliation.html"
+        ).read_text(encoding="utf-8")
+        assert not list(reports.glob(".*.tmp"))  # no half-written file left behind
+
+
+def test_a_failed_write_leaves_the_previous_file_whole(tmp_path, monkeypatch):
+    from cleansing import safe_export
+
+    target = tmp_path / "reconciliation.html"
+    safe_export.write_text_atomically(target, "previous run")
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(safe_export.os, "replace", disk_full)
+    with pytest.raises(OSError):
+        safe_export.write_text_atomically(target, "new run, never completed")
+    assert target.read_text(encoding="utf-8") == "previous run"
+    assert [p.name for p in tmp_path.iterdir()] == ["reconciliation.html"]
