@@ -235,7 +235,9 @@ def map_table(
                     values, numeric, spec.id_length, spec.restore_leading_zeros, name, flags
                 )
             serial = numeric if column.type == "date" else None
-            values, problem = coerce(values, column.type, name, source_label, serial)
+            values, problem = coerce(
+                values, column.type, name, source_label, serial, mapping.number_format(name)
+            )
             problems += [problem] if problem else []
         else:
             values = pd.Series(None, index=frame.index, dtype=object)

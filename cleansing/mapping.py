@@ -14,15 +14,40 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from channel_mdm.errors import UserError
 from cleansing.canonical import ENTITIES, PROVENANCE_COLUMNS, CanonicalEntity, get_entity
 from cleansing.mapping_transforms import TRANSFORMS, Transform, parse_transform
+from cleansing.numbers import NumberFormat
 from cleansing.readers import READERS, get_reader
 
 VIRTUAL_COLUMNS = ("@sheet", "@file")
 """Source columns every reader provides: the sheet name and the file name of the row."""
+
+
+class NumberSeparators(BaseModel):
+    """How a source writes numbers: ``numbers: {decimal: ",", thousands: "."}`` reads ``1.234,50``."""
+
+    model_config = ConfigDict(extra="forbid")
+    decimal: str = "."
+    thousands: str | None = ","
+
+    @model_validator(mode="after")
+    def _valid(self) -> NumberSeparators:
+        self.number_format()  # raises ValueError with the reason
+        return self
+
+    def number_format(self) -> NumberFormat:
+        return NumberFormat(decimal=self.decimal, thousands=self.thousands)
 
 
 class ColumnSpec(BaseModel):
@@ -37,6 +62,8 @@ class ColumnSpec(BaseModel):
     """Exact length of an all-digit code: enables the lost-leading-zeros check."""
     restore_leading_zeros: bool = False
     """Left-pad codes that lost their leading zeros back to ``id_length`` (flagged, not silent)."""
+    numbers: NumberSeparators | None = None
+    """This column's decimal and thousands separators, where they differ from the mapping's."""
 
     @property
     def sources(self) -> list[str]:
@@ -57,6 +84,8 @@ class SourceMapping(BaseModel):
     columns: dict[str, str | ColumnSpec]
     constants: dict[str, str] = {}
     value_maps: dict[str, dict[str, str]] = {}
+    numbers: NumberSeparators = NumberSeparators()
+    """How the source writes numbers (default ``1,234.50``)."""
     _path: Path | None = PrivateAttr(default=None)
     _transforms: dict[str, list[Transform]] = PrivateAttr(default_factory=dict)
 
@@ -85,6 +114,13 @@ class SourceMapping(BaseModel):
     def transforms(self) -> dict[str, list[Transform]]:
         """Parsed transforms per canonical column (value-map names resolved)."""
         return self._transforms
+
+    def number_format(self, column: str) -> NumberFormat:
+        """The separators numbers in canonical ``column`` are written with."""
+        spec = self.columns.get(column)
+        if isinstance(spec, ColumnSpec) and spec.numbers is not None:
+            return spec.numbers.number_format()
+        return self.numbers.number_format()
 
     @property
     def name(self) -> str:

@@ -11,20 +11,18 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from decimal import Decimal
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from cleansing.canonical import ColumnType
+from cleansing.numbers import DEFAULT_FORMAT, NumberFormat, parse_numbers
 
 DEFAULT_DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
 """Tried first, in C, before any format a mapping names: a datetime keeps only its date."""
-_DECIMAL = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)"
-_MONEY_NOISE = r"[,，¥￥\s]|CNY|RMB|元"
 _TRUE = {"true", "1", "y", "yes", "是", "t"}
 _FALSE = {"false", "0", "n", "no", "否", "f"}
 
@@ -244,8 +242,13 @@ def coerce(
     column: str,
     source_label: str,
     excel_serial: np.ndarray | None = None,
+    number_format: NumberFormat = DEFAULT_FORMAT,
 ) -> tuple[pd.Series, Problem | None]:
-    """Coerce transformed text to the canonical column type: ids and text stay text."""
+    """Coerce transformed text to the canonical column type: ids and text stay text.
+
+    Numbers are read by :func:`cleansing.numbers.parse_numbers` with the source's declared separators;
+    a value that can be read more than one way is a problem, never a guess.
+    """
     if kind in ("id", "text"):
         return values, None
     if kind == "date":
@@ -260,21 +263,29 @@ def coerce(
         return result, _problem(
             bad, text, column, "bad_boolean", source_label, "is not yes/no (true/false, 是/否, 1/0)"
         )
-    cleaned = text.str.replace(_MONEY_NOISE, "", regex=True) if kind == "decimal" else text
-    pattern = _DECIMAL if kind == "decimal" else r"[+-]?\d+"
-    ok = cleaned.str.fullmatch(pattern, na=False).to_numpy()
-    bad = text.notna().to_numpy() & ~ok
+    numbers, why = parse_numbers(text, number_format)
     if kind == "decimal":
-        result = pd.Series(
-            [Decimal(v) if good else None for v, good in zip(cleaned.tolist(), ok, strict=True)],
-            index=values.index,
-            dtype=object,
-        )
-        return result, _problem(bad, text, column, "bad_decimal", source_label, "is not a number")
+        return numbers, _number_problem(why.notna().to_numpy(), text, why, column, "bad_decimal", source_label)
+    whole = numbers.map(lambda v: v is None or v == v.to_integral_value())
+    why = why.where(whole, "is not a whole number")
+    bad = why.notna().to_numpy()
     result = pd.Series(pd.NA, index=values.index, dtype="Int64")
+    ok = numbers.notna().to_numpy() & ~bad
     if ok.any():
-        result[ok] = cleaned[ok].astype("int64")
-    return result, _problem(bad, text, column, "bad_integer", source_label, "is not a whole number")
+        result[ok] = [int(v) for v in numbers[ok]]
+    return result, _number_problem(bad, text, why, column, "bad_integer", source_label)
+
+
+def _number_problem(
+    bad: np.ndarray, text: pd.Series, why: pd.Series, column: str, code: str, source_label: str
+) -> Problem | None:
+    if not bad.any():
+        return None
+    reasons = pd.Series(
+        [f"{source_label} value {v!r} {w}" for v, w in zip(text[bad], why[bad], strict=True)],
+        index=text.index[bad],
+    )
+    return Problem(bad, column, code, reasons)
 
 
 def _problem(
@@ -327,8 +338,10 @@ def _collapse(values: pd.Series, _argument: Any) -> pd.Series:
     return values.astype("str").str.replace(r"\s+", " ", regex=True).str.strip().where(values.notna(), None)
 
 
-def _decimal_noise(values: pd.Series, _argument: Any) -> pd.Series:
-    return values.astype("str").str.replace(_MONEY_NOISE, "", regex=True).where(values.notna(), None)
+def _as_written(values: pd.Series, _argument: Any) -> pd.Series:
+    """Kept so older mappings still load: every decimal column is read by the one number parser,
+    which removes currency marks and reads separators as the mapping declares them."""
+    return values
 
 
 _SIMPLE: dict[str, Callable[[pd.Series, Any], pd.Series]] = {
@@ -340,5 +353,5 @@ _SIMPLE: dict[str, Callable[[pd.Series, Any], pd.Series]] = {
     "collapse_whitespace": _collapse,
     "nfkc": _nfkc,
     "replace": _replace,
-    "decimal": _decimal_noise,
+    "decimal": _as_written,
 }

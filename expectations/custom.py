@@ -21,6 +21,7 @@ from great_expectations.expectations.metrics.map_metric_provider import (
 )
 
 from cleansing.gtin import restricted_circulation_mask, valid_gtin_mask
+from cleansing.numbers import parse_numbers
 from cleansing.product_specs import load_unit_vocabulary, parse_specs
 
 _DATE_PATTERN = r"\d{4}-\d{2}-\d{2}(?:[ T]00:00:00)?"
@@ -37,10 +38,8 @@ def on_distinct(values: pd.Series, parse: Callable[[pd.Series], pd.Series]) -> p
 
 
 def _parse_decimals(values: pd.Series) -> pd.Series:
-    text = values.astype("string").str.strip().str.replace(",", "", regex=False)
-    percent = text.str.endswith("%", na=False)
-    numbers = pd.to_numeric(text.str.rstrip("%"), errors="coerce").astype("Float64")
-    return numbers.where(~percent, numbers / 100)
+    numbers, _ = parse_numbers(values, percent=True)
+    return pd.Series([pd.NA if v is None else float(v) for v in numbers], index=values.index, dtype="Float64")
 
 
 def parse_decimal_text(values: pd.Series) -> pd.Series:

@@ -14,11 +14,13 @@ import json
 import math
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, Numeric, String, Text
+
+from cleansing.numbers import parse_number
 
 Converter = Callable[[Any], Any]
 
@@ -56,11 +58,10 @@ def to_decimal(value: Any, precision: int | None, scale: int | None) -> Decimal:
     elif isinstance(value, float):
         number = Decimal(repr(value))
     else:
-        text = str(value).strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValueError("is not a number") from None
+        parsed = parse_number(value)
+        if parsed.problem is not None or parsed.value is None:
+            raise ValueError(parsed.problem or "is not a number")
+        number = parsed.value
     if not number.is_finite():
         raise ValueError("is not a finite number")
     if scale is not None:

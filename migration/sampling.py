@@ -20,6 +20,7 @@ import pandas as pd
 from scipy.stats import beta
 
 from channel_mdm.errors import UserError
+from cleansing.numbers import parse_number
 from cleansing.safe_export import write_csv
 
 
@@ -157,10 +158,10 @@ def monetary_unit_sample(keys: pd.Series, amounts: pd.Series, n: int, seed: int 
 def _absolute_amount(value: object) -> Decimal:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return Decimal(0)
-    try:
-        return abs(Decimal(str(value).replace(",", "").strip()))
-    except ArithmeticError:
-        return Decimal(0)
+    if isinstance(value, Decimal | int | float):
+        return abs(Decimal(str(value)))
+    parsed = parse_number(value).value
+    return abs(parsed) if parsed is not None else Decimal(0)
 
 
 def save_sampled_keys(sampled: pd.DataFrame, path: Path) -> Path:
