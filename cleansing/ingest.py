@@ -38,6 +38,7 @@ from cleansing.quarantine import (
 )
 from cleansing.readers import RawTable, get_reader
 from cleansing.readers.checks import FileLimits
+from cleansing.text import normalise_codes
 
 logger = logging.getLogger(__name__)
 
@@ -231,6 +232,10 @@ def map_table(
                 values = values.where(values.notna(), spec.default)
             numeric = table.flag_mask("numeric", spec.sources[0])
             if column.type == "id":
+                # Full-width digits or a zero-width space must not make a second SKU or code.
+                values, changed = normalise_codes(values)
+                if changed.any():
+                    flags.append((changed, f"{name}:normalised"))
                 values = _check_id_damage(
                     values, numeric, spec.id_length, spec.restore_leading_zeros, name, flags
                 )

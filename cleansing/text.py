@@ -273,3 +273,24 @@ def map_distinct_tuples(columns: list[pd.Series], func: Callable[..., Hashable])
 def normalise_text_series(series: pd.Series) -> pd.Series:
     """Vectorised :func:`normalise_text`: a nullable string Series, same index, blanks as ``pd.NA``."""
     return pd.Series(pd.array(map_distinct(series, normalise_text), dtype="string"), index=series.index)
+
+
+INVISIBLE_CHARACTERS = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+                                  "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
+"""Zero-width spaces and joiners, direction marks, soft hyphens, BOMs, variation selectors."""
+
+
+def normalise_code(value: Any) -> Any:
+    """A code as a system would compare it: NFKC (full-width digits and letters → ASCII), invisible
+    characters removed, no-break and other spaces at the ends trimmed. Non-text passes through."""
+    if not isinstance(value, str):
+        return value
+    cleaned = INVISIBLE_CHARACTERS.sub("", unicodedata.normalize("NFKC", value)).strip()
+    return cleaned or None
+
+
+def normalise_codes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """``normalise_code`` over a column, once per distinct value; also the mask of values it changed."""
+    normalised = pd.Series(map_distinct(values, normalise_code), index=values.index, dtype=object)
+    changed = (values.notna() & (normalised.astype(object) != values.astype(object))).to_numpy(dtype=bool)
+    return normalised.where(values.notna(), None), changed
