@@ -39,6 +39,7 @@ from cleansing.quarantine import (
 from cleansing.readers import RawTable, get_reader
 from cleansing.readers.checks import FileLimits
 from cleansing.text import normalise_codes
+from cleansing.total_rows import find_total_rows, put_total_rows_first
 
 logger = logging.getLogger(__name__)
 
@@ -259,6 +260,9 @@ def map_table(
                 )
                 problems.append(Problem(missing, name, "missing_required", reasons))
         canonical[name] = values
+    totals = _total_rows(mapping, frame, label)
+    if totals is not None:
+        problems = put_total_rows_first(problems, totals)
     # copy=False: the columns are new or (copy-on-write) shared with the raw table; copying a
     # million rows of sixteen columns here would cost as much as all the checks above.
     result = (
@@ -267,6 +271,12 @@ def map_table(
         else pd.DataFrame({c: [] for c in canonical})
     )
     return result, problems, flags
+
+
+def _total_rows(mapping: SourceMapping, frame: pd.DataFrame, label: str) -> Problem | None:
+    keys = [k for k in mapping.canonical.business_key if k != "source_system"]
+    sources = [s for k in keys if k in mapping.columns for s in mapping.spec(k).sources if not s.startswith("@")]
+    return find_total_rows(frame, sources, keys[0], label or str(mapping.file))
 
 
 def _source_values(table: RawTable, name: str, label: str, trim: bool) -> pd.Series:
