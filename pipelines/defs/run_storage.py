@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 
+from channel_mdm.atomic_files import write_atomically
 from channel_mdm.errors import UserError
 from channel_mdm.settings import Settings, redact_url
 from pipelines.defs.resources import ChannelMdmConfig
@@ -37,18 +36,6 @@ def run_identity(settings: Settings) -> dict[str, str]:
         "sources_dir": str(Path(settings.sources_dir).resolve()),
         "mappings_dir": str(Path(settings.mappings_dir).resolve()),
     }
-
-
-def _write_atomically(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(payload)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 class RunScopedIOManager(dg.ConfigurableIOManager):
@@ -69,10 +56,10 @@ class RunScopedIOManager(dg.ConfigurableIOManager):
         run_dir = self._runs_dir() / context.run_id
         if not (run_dir / IDENTITY_FILE).exists():
             identity = run_identity(self.channel_mdm.settings())
-            _write_atomically(run_dir / IDENTITY_FILE, json.dumps(identity, indent=2).encode("utf-8"))
+            write_atomically(run_dir / IDENTITY_FILE, json.dumps(identity, indent=2).encode("utf-8"))
             self._prune(keep=run_dir)
         path = run_dir / self._relative_path(context.asset_key)
-        _write_atomically(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomically(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
         context.add_output_metadata({"stored_at": dg.MetadataValue.path(str(path))})
 
     def load_input(self, context: dg.InputContext) -> Any:
