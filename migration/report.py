@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from channel_mdm.atomic_files import replacing, write_atomically
 from channel_mdm.settings import redact_url
 from migration.results import ReconciliationResult
 from migration.sampling import save_sampled_keys
@@ -104,12 +105,16 @@ def render_html(result: ReconciliationResult) -> str:
     sections = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
+        # Machine-readable stamp: compare with the store's latest committed load (run_log.batch_id).
+        f'<meta name="channel-mdm-batch-id" content="{escape(result.batch_id)}">',
+        f'<meta name="channel-mdm-generated-at" content="{escape(result.generated_at)}">',
         "<title>Migration reconciliation report</title>",
         f"<style>{CSS}</style></head><body>",
         "<h1>Migration reconciliation report</h1>",
         _table(
             ["Setting", "Value"],
             [
+                ["Load (batch id)", result.batch_id or "-"],
                 ["Generated at", result.generated_at],
                 ["Store", redact_url(result.store)],
                 ["Confidence", f"{result.confidence * 100:g}%"],
@@ -258,18 +263,24 @@ def render_json(result: ReconciliationResult) -> str:
 
 
 def sampled_keys_frame(result: ReconciliationResult) -> pd.DataFrame:
+    """One row per sampled key, stamped with the load (batch id) and time of the report it belongs to."""
     columns = ["entity", "key", "selected_by", "units", "defect", "mismatched_columns"]
-    return pd.DataFrame([[getattr(k, c) for c in columns] for k in result.sampled_keys], columns=columns)
+    frame = pd.DataFrame([[getattr(k, c) for c in columns] for k in result.sampled_keys], columns=columns)
+    return frame.assign(batch_id=result.batch_id, generated_at=result.generated_at)
 
 
 def write_report(result: ReconciliationResult, out_dir: Path, name: str = "reconciliation") -> ReportFiles:
-    """Write ``<name>.html``, ``<name>.json`` and ``sampled_keys.csv`` into ``out_dir``."""
+    """Write ``<name>.html``, ``<name>.json`` and ``sampled_keys.csv`` into ``out_dir``.
+
+    Each file is replaced atomically (temporary file, then rename), so a reader sees the previous
+    report or the new one, never a mix; each carries the batch id of the load it checks.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    html_path = out_dir / f"{name}.html"
-    json_path = out_dir / f"{name}.json"
-    html_path.write_text(render_html(result), encoding="utf-8")
-    json_path.write_text(render_json(result), encoding="utf-8")
-    keys_path = save_sampled_keys(sampled_keys_frame(result), out_dir / "sampled_keys.csv")
+    html_path = write_atomically(out_dir / f"{name}.html", render_html(result))
+    json_path = write_atomically(out_dir / f"{name}.json", render_json(result))
+    keys_path = out_dir / "sampled_keys.csv"
+    with replacing(keys_path) as temporary:
+        save_sampled_keys(sampled_keys_frame(result), temporary)
     return ReportFiles(html_path, json_path, keys_path)
 
 

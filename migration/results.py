@@ -116,6 +116,8 @@ class ReconciliationResult:
     price_tiers: list[PriceTierCount] = field(default_factory=list)
     strata: list[StratumResult] = field(default_factory=list)
     sampled_keys: list[SampledKey] = field(default_factory=list)
+    batch_id: str = ""
+    """The load this report checks (the store's ``run_log.batch_id``); empty when reconciled outside a load."""
 
     @property
     def accepted(self) -> bool:
@@ -130,6 +132,7 @@ class ReconciliationResult:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values: money as exact decimal strings, derived differences included."""
         return {
+            "batch_id": self.batch_id,
             "generated_at": self.generated_at,
             "store": self.store,
             "confidence": self.confidence,
@@ -161,6 +164,7 @@ class ReconciliationResult:
             return kind(**{k: v for k, v in row.items() if k in names})
 
         return cls(
+            batch_id=data.get("batch_id", ""),
             generated_at=data["generated_at"],
             store=data["store"],
             confidence=data["confidence"],

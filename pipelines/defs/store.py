@@ -6,6 +6,7 @@ import json
 import dagster as dg
 import pandas as pd
 
+from channel_mdm.atomic_files import write_atomically
 from expectations.runner import ValidationOutcome
 from mdm.parties import PartyMatchResult
 from mdm.references import first_by_trust, load_partner_code_systems, resolve_partner_golden_ids
@@ -145,13 +146,15 @@ def reconciliation_report(
     try:
         rows_read = ingest_file_reports.groupby("entity")["rows_in"].sum().astype(int).to_dict()
         result = reconcile(
-            old, engine, quarantine=channel_store["quarantine"], lineage=channel_store["lineage"], rows_read=rows_read
+            old, engine, quarantine=channel_store["quarantine"], lineage=channel_store["lineage"], rows_read=rows_read,
+            batch_id=channel_store["batch_id"],
         )
     finally:
         engine.dispose()
     files = write_report(result, settings.reports_dir)
     summary = {
         "batch_id": channel_store["batch_id"],
+        "generated_at": result.generated_at,
         "accepted": result.accepted,
         "entities": [entity_summary(totals) for totals in result.control_totals],
         "unreadable_files": ingest_file_reports.loc[ingest_file_reports["error"] != "", ["file", "error"]]
@@ -159,8 +162,8 @@ def reconciliation_report(
         "load": channel_store["load_stats"],
         "reports": {k: str(v) for k, v in files.__dict__.items()},
     }
-    (settings.reports_dir / "summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2, default=str),
-                                                       encoding="utf-8")
+    write_atomically(settings.reports_dir / "summary.json",
+                     json.dumps(summary, ensure_ascii=False, indent=2, default=str))
     context.add_output_metadata(
         {
             "accepted": result.accepted,
