@@ -1,11 +1,13 @@
 """Two runs sharing one Dagster home never read each other's intermediate outputs.
 
 Found by a hostile run: with the default IO manager, a run on other sources and another store read the
-first run's frames from ``$DAGSTER_HOME/storage`` and loaded 0 order lines instead of 4,484, exit 0.
+first run's frames from ``$DAGSTER_HOME/storage`` and loaded 0 order lines instead of 4,484, 472 balances
+instead of 950 and 59,932 quarantine rows instead of 1,453, exit 0.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -16,7 +18,13 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from channel_mdm.settings import PROJECT_ROOT
+from cleansing.ingest import ingest_all
 from migration.models import Balance, OrderLine
+from migration.store import create_store_engine
+from migration.store_reads import latest_committed_load
+
+MAPPINGS = PROJECT_ROOT / "sample_data" / "mappings"
+THIN_CUSTOMERS = 600
 
 pytestmark = pytest.mark.slow
 
@@ -83,10 +91,56 @@ def two_concurrent_runs(tmp_path_factory):
     shutil.copytree(full_sources, thin_sources)
     (thin_sources / "dms" / "orders.csv").unlink()
     (thin_sources / "finance" / "ar_balances.txt").unlink()
+    customers = thin_sources / "crm" / "customers.jsonl"
+    lines = customers.read_text(encoding="utf-8").splitlines(keepends=True)
+    customers.write_text("".join(lines[:THIN_CUSTOMERS]), encoding="utf-8")
     full_data, thin_data = root / "full", root / "thin"
     runs = [_start(home, full_data, full_sources), _start(home, thin_data, thin_sources)]
     outputs = [run.communicate(timeout=600)[0] for run in runs]
     return root, home, (full_data, thin_data), thin_sources, [r.returncode for r in runs], outputs
+
+
+def _rows_read(sources: Path) -> dict[str, int]:
+    """Rows per entity in ``sources``, read without Dagster: what a run of these sources alone must report."""
+    return {
+        entity: sum(report.rows_in for result in results for report in result.file_reports)
+        for entity, results in ingest_all(MAPPINGS, sources, progress=False).items()
+    }
+
+
+def _summary(data_dir: Path) -> dict:
+    return json.loads((data_dir / "reports" / "summary.json").read_text(encoding="utf-8"))
+
+
+def test_concurrent_runs_count_exactly_their_own_sources(two_concurrent_runs):
+    _, _, (full_data, thin_data), thin_sources, codes, outputs = two_concurrent_runs
+    assert codes == [0, 0], outputs
+    full_sources = PROJECT_ROOT / "sample_data" / "sources"
+    for data_dir, sources in ((full_data, full_sources), (thin_data, thin_sources)):
+        summary = _summary(data_dir)
+        expected = _rows_read(sources)
+        read = {row["entity"]: row["records_in"] for row in summary["entities"]}
+        assert {e: n for e, n in read.items() if n} == {e: n for e, n in expected.items() if n}, data_dir
+        in_store = {row["entity"]: row["in_store"] for row in summary["entities"]}
+        assert in_store == {row["entity"]: row["expected_in_store"] for row in summary["entities"]}
+        assert _count(data_dir, OrderLine) == in_store["order"]
+        assert _count(data_dir, Balance) == in_store["balance"]
+    assert _rows_read(thin_sources)["customer"] < _rows_read(full_sources)["customer"]
+
+
+def test_each_summary_is_stamped_with_its_own_stores_latest_load(two_concurrent_runs):
+    _, _, data_dirs, _, _, _ = two_concurrent_runs
+    stamps = []
+    for data_dir in data_dirs:
+        engine = create_store_engine(f"sqlite:///{data_dir / 'channel_store.sqlite'}")
+        try:
+            latest = latest_committed_load(engine)
+        finally:
+            engine.dispose()
+        assert latest is not None
+        stamps.append(_summary(data_dir)["batch_id"])
+        assert stamps[-1] == latest.batch_id
+    assert stamps[0] != stamps[1]
 
 
 def test_concurrent_runs_load_each_store_from_its_own_sources(two_concurrent_runs):
