@@ -275,12 +275,14 @@ def write_report(result: ReconciliationResult, out_dir: Path, name: str = "recon
     Each file is replaced atomically (temporary file, then rename), so a reader sees the previous
     report or the new one, never a mix; each carries the batch id of the load it checks.
     """
+    # Render everything before replacing anything: a rendering error leaves the previous report whole.
+    html, data, keys = render_html(result), render_json(result), sampled_keys_frame(result)
     out_dir.mkdir(parents=True, exist_ok=True)
-    html_path = write_atomically(out_dir / f"{name}.html", render_html(result))
-    json_path = write_atomically(out_dir / f"{name}.json", render_json(result))
     keys_path = out_dir / "sampled_keys.csv"
     with replacing(keys_path) as temporary:
-        save_sampled_keys(sampled_keys_frame(result), temporary)
+        save_sampled_keys(keys, temporary)
+    json_path = write_atomically(out_dir / f"{name}.json", data)
+    html_path = write_atomically(out_dir / f"{name}.html", html)
     return ReportFiles(html_path, json_path, keys_path)
 
 
