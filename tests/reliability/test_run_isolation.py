@@ -47,12 +47,15 @@ sys.exit(0 if result.success else 1)
 """
 
 
-def _start(home: Path, data_dir: Path, sources: Path, *selection: str) -> subprocess.Popen:
+def _start(
+    home: Path, data_dir: Path, sources: Path, *selection: str, keep_runs: str = ""
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "DAGSTER_HOME": str(home),
         "CHANNEL_MDM_DATA_DIR": str(data_dir),
         "CHANNEL_MDM_SOURCES_DIR": str(sources),
+        "CHANNEL_MDM_KEEP_RUNS": keep_runs,
     }
     env.pop("CHANNEL_MDM_STORE_URL", None)
     return subprocess.Popen(
@@ -179,3 +182,21 @@ def test_a_partial_run_for_the_same_store_reads_that_stores_latest_outputs(two_c
     output = run.communicate(timeout=600)[0]
     assert run.returncode == 0, output
     assert _count(thin_data, OrderLine) == 0
+
+
+def test_old_run_folders_are_pruned_but_not_the_outputs_a_partial_run_still_needs(two_concurrent_runs):
+    # Runs after the partial run above: the thin store has its full run and one partial run so far.
+    _, home, (_, thin_data), thin_sources, _, _ = two_concurrent_runs
+    before = {p.name for p in (thin_data / "runs").iterdir()}
+    for _ in range(2):
+        run = _start(home, thin_data, thin_sources, "reconciliation_report", keep_runs="1")
+        output = run.communicate(timeout=600)[0]
+        assert run.returncode == 0, output
+    after = {p.name for p in (thin_data / "runs").iterdir()}
+    full_run = next(p.name for p in (thin_data / "runs").iterdir() if (p / "order_records.pkl").exists())
+    # With one run to keep, the last run pruned the earlier partial run (its only output had a newer copy)
+    # but kept the full run (the only copy of the upstream outputs) and the run before it (the newest
+    # copy of the report, still in place when pruning started).
+    assert full_run in before
+    assert before & after == {full_run}
+    assert len(after - before) == 2
