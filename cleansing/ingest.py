@@ -151,7 +151,22 @@ def _source_files(mapping: SourceMapping, sources_dir: Path) -> list[tuple[Path,
         table = mapping.options["table"]
         return [(Path(f"${mapping.options['url_env']}/{table}"), f"${mapping.options['url_env']}/{table}")]
     assert mapping.file is not None
-    matches = sorted(p for p in sources_dir.glob(mapping.file) if p.is_file())
+    pattern = Path(mapping.file)
+    if pattern.is_absolute() or ".." in pattern.parts:
+        raise UserError(
+            f"{mapping.path}: key file: '{mapping.file}' leaves the sources folder; give a path inside "
+            f"{sources_dir} (a file name or a pattern such as erp/partners*.xlsx)"
+        )
+    root = sources_dir.resolve()
+    matches = []
+    for path in sorted(p for p in sources_dir.glob(mapping.file) if p.is_file()):
+        if not path.resolve().is_relative_to(root):
+            # A link inside the folder that points outside it is refused like a path that leaves it.
+            raise UserError(
+                f"{mapping.path}: key file: '{path.relative_to(sources_dir).as_posix()}' is a link to "
+                f"{path.resolve()}, outside the sources folder {sources_dir}; copy the file into the folder"
+            )
+        matches.append(path)
     if not matches:
         raise UserError(f"{sources_dir / mapping.file}: no file matches (mapping {mapping.path}, key file)")
     return [(p, p.relative_to(sources_dir).as_posix()) for p in matches]

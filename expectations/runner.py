@@ -10,17 +10,20 @@ duplicated (that is one of the defects).
 from __future__ import annotations
 
 import contextlib
+import copy
 import html
 import logging
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import great_expectations as gx
 import numpy as np
 import pandas as pd
 from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
 from channel_mdm.errors import UserError
 from expectations.suites import (
@@ -164,16 +167,11 @@ def _run_checkpoint(
     validation = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"{definition.name}_standard", data=batch_definition, suite=suite)
     )
-    actions = (
-        [gx.checkpoint.UpdateDataDocsAction(name="update_data_docs", site_names=[DOCS_SITE])]
-        if data_docs_dir
-        else []
-    )
     checkpoint = context.checkpoints.add(
         gx.Checkpoint(
             name=f"{definition.name}_checkpoint",
             validation_definitions=[validation],
-            actions=actions,
+            actions=[],
             result_format={
                 "result_format": "COMPLETE",
                 "unexpected_index_column_names": [*business_key, ROW_POSITION],
@@ -181,7 +179,38 @@ def _run_checkpoint(
         )
     )
     result = checkpoint.run(batch_parameters={"dataframe": prepared})
+    if data_docs_dir:
+        _build_escaped_data_docs(context, result.run_results)
     return [r for run in result.run_results.values() for r in run.results]
+
+
+def _build_escaped_data_docs(context: gx.data_context.AbstractDataContext, run_results: dict) -> None:
+    """Write Data Docs from copies of the results whose data values are HTML-escaped.
+
+    GX's renderer inserts unexpected values into its pages as markup, so a ``<script>`` in a source
+    cell would run in a steward's browser. The stored results are replaced by escaped copies before
+    the pages are built; the caller keeps the original values for the quarantine.
+    """
+    for identifier, suite_result in run_results.items():
+        escaped = copy.deepcopy(suite_result)
+        for expectation_result in escaped.results:
+            expectation_result.result = escape_html_values(expectation_result.result)
+        context.validation_results_store.set(identifier, escaped)
+        context.build_data_docs(
+            site_names=[DOCS_SITE],
+            resource_identifiers=[identifier, ExpectationSuiteIdentifier(name=escaped.suite_name)],
+        )
+
+
+def escape_html_values(value: Any) -> Any:
+    """``value`` with every string inside it (dicts, lists, tuples) HTML-escaped."""
+    if isinstance(value, str):
+        return html.escape(value)
+    if isinstance(value, dict):
+        return {key: escape_html_values(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(escape_html_values(item) for item in value)
+    return value
 
 
 def _quarantine_rows(

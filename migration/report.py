@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from channel_mdm.atomic_files import replacing, write_atomically
 from channel_mdm.settings import redact_url
+from cleansing.safe_export import write_text_atomically
 from migration.results import ReconciliationResult
 from migration.sampling import save_sampled_keys
 
@@ -114,8 +114,8 @@ def render_html(result: ReconciliationResult) -> str:
         _table(
             ["Setting", "Value"],
             [
-                ["Load (batch id)", result.batch_id or "-"],
                 ["Generated at", result.generated_at],
+                ["Load batch", result.batch_id or "-"],
                 ["Store", redact_url(result.store)],
                 ["Confidence", f"{result.confidence * 100:g}%"],
                 ["Tolerable record error rate", f"{result.tolerable_error_rate * 100:g}%"],
@@ -272,17 +272,14 @@ def sampled_keys_frame(result: ReconciliationResult) -> pd.DataFrame:
 def write_report(result: ReconciliationResult, out_dir: Path, name: str = "reconciliation") -> ReportFiles:
     """Write ``<name>.html``, ``<name>.json`` and ``sampled_keys.csv`` into ``out_dir``.
 
-    Each file is replaced atomically (temporary file, then rename), so a reader sees the previous
-    report or the new one, never a mix; each carries the batch id of the load it checks.
+    Each file is replaced atomically (temporary file, then rename), so a run killed half-way leaves the
+    previous complete file, and each names its load batch, so a file left from an earlier run can be told apart.
     """
     # Render everything before replacing anything: a rendering error leaves the previous report whole.
     html, data, keys = render_html(result), render_json(result), sampled_keys_frame(result)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    keys_path = out_dir / "sampled_keys.csv"
-    with replacing(keys_path) as temporary:
-        save_sampled_keys(keys, temporary)
-    json_path = write_atomically(out_dir / f"{name}.json", data)
-    html_path = write_atomically(out_dir / f"{name}.html", html)
+    keys_path = save_sampled_keys(keys, out_dir / "sampled_keys.csv")
+    json_path = write_text_atomically(out_dir / f"{name}.json", data)
+    html_path = write_text_atomically(out_dir / f"{name}.html", html)
     return ReportFiles(html_path, json_path, keys_path)
 
 

@@ -117,7 +117,8 @@ class ReconciliationResult:
     strata: list[StratumResult] = field(default_factory=list)
     sampled_keys: list[SampledKey] = field(default_factory=list)
     batch_id: str = ""
-    """The load this report checks (the store's ``run_log.batch_id``); empty when reconciled outside a load."""
+    """The load batch this reconciliation checked (the store's ``run_log``), so a report on disk can be
+    matched with the load it belongs to."""
 
     @property
     def accepted(self) -> bool:
@@ -132,8 +133,8 @@ class ReconciliationResult:
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready values: money as exact decimal strings, derived differences included."""
         return {
-            "batch_id": self.batch_id,
             "generated_at": self.generated_at,
+            "batch_id": self.batch_id,
             "store": self.store,
             "confidence": self.confidence,
             "tolerable_error_rate": self.tolerable_error_rate,
@@ -164,7 +165,6 @@ class ReconciliationResult:
             return kind(**{k: v for k, v in row.items() if k in names})
 
         return cls(
-            batch_id=data.get("batch_id", ""),
             generated_at=data["generated_at"],
             store=data["store"],
             confidence=data["confidence"],
@@ -184,4 +184,5 @@ class ReconciliationResult:
                 for r in data.get("strata", [])
             ],
             sampled_keys=[build(SampledKey, r) for r in data.get("sampled_keys", [])],
+            batch_id=data.get("batch_id", ""),
         )

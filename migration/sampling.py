@@ -20,6 +20,7 @@ import pandas as pd
 from scipy.stats import beta
 
 from channel_mdm.errors import UserError
+from cleansing.safe_export import write_csv
 
 
 def _check_rates(confidence: float, tolerable_error_rate: float) -> None:
@@ -164,6 +165,4 @@ def _absolute_amount(value: object) -> Decimal:
 
 def save_sampled_keys(sampled: pd.DataFrame, path: Path) -> Path:
     """Write the sampled keys (entity, key, how chosen, outcome) as UTF-8 CSV with a BOM for Excel."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sampled.to_csv(path, index=False, encoding="utf-8-sig")
-    return path
+    return write_csv(sampled, path)

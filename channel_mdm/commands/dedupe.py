@@ -34,6 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from channel_mdm.errors import UserError
+from cleansing.safe_export import write_csv
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +211,7 @@ def run(args: argparse.Namespace) -> int:
     extra = frame.rename(columns={c: f"input_{c}" for c in frame.columns if c in out.columns})
     out = pd.concat([out.reset_index(drop=True), extra.reset_index(drop=True)], axis=1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(args.out, index=False, encoding="utf-8-sig")
+    write_csv(out, args.out)
     n_clusters = out["cluster_id"].nunique()
     log.info(
         "wrote %s records in %s clusters (%s duplicates found) to %s",
@@ -221,7 +222,7 @@ def run(args: argparse.Namespace) -> int:
     )
     if args.pairs:
         args.pairs.parent.mkdir(parents=True, exist_ok=True)
-        result.pairs.to_csv(args.pairs, index=False, encoding="utf-8-sig")
+        write_csv(result.pairs, args.pairs)
         log.info("wrote %s scored pairs to %s", f"{len(result.pairs):,}", args.pairs)
     if args.save_model:
         result.model_params.save(args.save_model)

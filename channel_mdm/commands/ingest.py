@@ -10,6 +10,7 @@ import pandas as pd
 
 from channel_mdm.errors import UserError
 from channel_mdm.settings import load_settings
+from cleansing.safe_export import write_csv
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
         accepted = [r.accepted for r in entity_results if len(r.accepted)]
         if accepted:
             frame = pd.concat(accepted, ignore_index=True)
-            frame.to_csv(args.out / f"{entity}.csv", index=False, encoding="utf-8")
+            write_csv(frame, args.out / f"{entity}.csv", encoding="utf-8")
             log.info("wrote %s: %s rows", args.out / f"{entity}.csv", f"{len(frame):,}")
         for result in entity_results:
             quarantine.append(result.quarantined)
@@ -96,9 +97,9 @@ def run(args: argparse.Namespace) -> int:
                     }
                 )
     quarantined = pd.concat(quarantine, ignore_index=True) if quarantine else pd.DataFrame()
-    quarantined.to_csv(args.out / "quarantine.csv", index=False, encoding="utf-8")
+    write_csv(quarantined, args.out / "quarantine.csv", encoding="utf-8")
     table = pd.DataFrame(reports)
-    table.to_csv(args.out / "file_reports.csv", index=False, encoding="utf-8")
+    write_csv(table, args.out / "file_reports.csv", encoding="utf-8")
     print(format_file_reports(table, batch_id))
     return 1 if (table["error"] != "").any() else 0
 

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from channel_mdm.atomic_files import write_atomically
 from channel_mdm.settings import redact_url
+from cleansing.safe_export import write_text_atomically
 
 if TYPE_CHECKING:
     import dagster as dg
@@ -80,4 +80,4 @@ def write_run_log(instance: dg.DagsterInstance, run_id: str, path: Path) -> Path
         failure = event.step_failure_data if event is not None and event.is_step_failure else None
         if failure is not None and failure.error is not None:
             lines.append(failure.error.to_string())
-    return write_atomically(path, "\n".join(lines) + "\n")
+    return write_text_atomically(path, "\n".join(lines) + "\n")

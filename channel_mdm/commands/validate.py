@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from channel_mdm.errors import UserError
+from cleansing.safe_export import write_csv
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
     if args.quarantine:
         quarantine = combine_quarantines(outcomes)
         args.quarantine.parent.mkdir(parents=True, exist_ok=True)
-        quarantine.to_csv(args.quarantine, index=False, encoding="utf-8-sig")
+        write_csv(quarantine, args.quarantine)
         log.info("wrote %s quarantine rows to %s", f"{len(quarantine):,}", args.quarantine)
     print(f"\nData Docs: {Path(docs).resolve() / 'index.html'}")
     return 0 if all(o.success for o in outcomes) else 1

@@ -20,9 +20,9 @@ from typing import Any
 
 import dagster as dg
 
-from channel_mdm.atomic_files import write_atomically
 from channel_mdm.errors import UserError
 from channel_mdm.settings import Settings, redact_url
+from cleansing.safe_export import write_atomically
 from pipelines.defs.resources import ChannelMdmConfig
 
 IDENTITY_FILE = "identity.json"

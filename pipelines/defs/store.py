@@ -5,7 +5,7 @@ import json
 import dagster as dg
 import pandas as pd
 
-from channel_mdm.atomic_files import write_atomically
+from cleansing.safe_export import write_text_atomically
 from expectations.runner import ValidationOutcome
 from mdm.parties import PartyMatchResult
 from mdm.references import first_by_trust, load_partner_code_systems, resolve_partner_golden_ids
@@ -182,7 +182,7 @@ def reconciliation_report(
         "load": channel_store["load_stats"],
         "reports": {k: str(v) for k, v in files.__dict__.items()},
     }
-    write_atomically(
+    write_text_atomically(
         settings.reports_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2, default=str)
     )
     context.add_output_metadata(

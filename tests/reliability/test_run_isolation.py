@@ -19,9 +19,7 @@ from sqlalchemy import create_engine, func, select
 
 from channel_mdm.settings import PROJECT_ROOT
 from cleansing.ingest import ingest_all
-from migration.models import Balance, OrderLine
-from migration.store import create_store_engine
-from migration.store_reads import latest_committed_load
+from migration.models import Balance, OrderLine, RunLog
 
 MAPPINGS = PROJECT_ROOT / "sample_data" / "mappings"
 THIN_CUSTOMERS = 600
@@ -131,21 +129,6 @@ def test_concurrent_runs_count_exactly_their_own_sources(two_concurrent_runs):
     assert _rows_read(thin_sources)["customer"] < _rows_read(full_sources)["customer"]
 
 
-def test_each_summary_is_stamped_with_its_own_stores_latest_load(two_concurrent_runs):
-    _, _, data_dirs, _, _, _ = two_concurrent_runs
-    stamps = []
-    for data_dir in data_dirs:
-        engine = create_store_engine(f"sqlite:///{data_dir / 'channel_store.sqlite'}")
-        try:
-            latest = latest_committed_load(engine)
-        finally:
-            engine.dispose()
-        assert latest is not None
-        stamps.append(_summary(data_dir)["batch_id"])
-        assert stamps[-1] == latest.batch_id
-    assert stamps[0] != stamps[1]
-
-
 def test_concurrent_runs_load_each_store_from_its_own_sources(two_concurrent_runs):
     _, _, (full_data, thin_data), _, codes, outputs = two_concurrent_runs
     assert codes == [0, 0], outputs
@@ -182,6 +165,45 @@ def test_a_partial_run_for_the_same_store_reads_that_stores_latest_outputs(two_c
     output = run.communicate(timeout=600)[0]
     assert run.returncode == 0, output
     assert _count(thin_data, OrderLine) == 0
+
+
+def test_every_report_names_the_load_batch_the_store_recorded(two_concurrent_runs):
+    _, _, data_dirs, _, _, _ = two_concurrent_runs
+    for data_dir in data_dirs:
+        engine = create_engine(f"sqlite:///{data_dir / 'channel_store.sqlite'}")
+        try:
+            with engine.connect() as connection:
+                batches = (
+                    connection.execute(select(RunLog.batch_id).order_by(RunLog.finished_at)).scalars().all()
+                )
+        finally:
+            engine.dispose()
+        reports = data_dir / "reports"
+        assert (
+            json.loads((reports / "reconciliation.json").read_text(encoding="utf-8"))["batch_id"]
+            == batches[-1]
+        )
+        assert json.loads((reports / "summary.json").read_text(encoding="utf-8"))["batch_id"] == batches[-1]
+        assert f'Load batch</td><td class="text">{batches[-1]}</td>' in (
+            reports / "reconciliation.html"
+        ).read_text(encoding="utf-8")
+        assert not list(reports.glob(".*.tmp"))  # no half-written file left behind
+
+
+def test_a_failed_write_leaves_the_previous_file_whole(tmp_path, monkeypatch):
+    from cleansing import safe_export
+
+    target = tmp_path / "reconciliation.html"
+    safe_export.write_text_atomically(target, "previous run")
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(safe_export.os, "replace", disk_full)
+    with pytest.raises(OSError):
+        safe_export.write_text_atomically(target, "new run, never completed")
+    assert target.read_text(encoding="utf-8") == "previous run"
+    assert [p.name for p in tmp_path.iterdir()] == ["reconciliation.html"]
 
 
 def test_old_run_folders_are_pruned_but_not_the_outputs_a_partial_run_still_needs(two_concurrent_runs):
