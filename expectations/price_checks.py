@@ -117,9 +117,17 @@ def _with_national_prices_in_each_region(periods: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([periods, copies[periods.columns]], ignore_index=True)
 
 
+def _code_span(codes: pd.Series) -> int:
+    """How many distinct values a non-negative integer code (or -1 for none) can take, plus one to spare.
+
+    An empty price list (its only file unreadable) has no maximum and nothing to compare: span 2.
+    """
+    return int(codes.max()) + 2 if len(codes) else 2
+
+
 def _period_overlaps(prices: pd.DataFrame, periods: pd.DataFrame) -> np.ndarray:
-    n_regions = int(periods["region"].max()) + 2
-    n_ranks = int(periods["rank"].max()) + 2
+    n_regions = _code_span(periods["region"])
+    n_ranks = _code_span(periods["rank"])
     sku, region, rank = (periods[c].to_numpy() for c in ("sku", "region", "rank"))
     key = np.where((sku >= 0) & (region >= 0) & (rank >= 0), (sku * n_regions + region) * n_ranks + rank, -1)
     left, right = _overlapping_pairs(periods, key)
@@ -139,7 +147,7 @@ def _period_overlaps(prices: pd.DataFrame, periods: pd.DataFrame) -> np.ndarray:
 def _tier_inversions(prices: pd.DataFrame, periods: pd.DataFrame, tiers: PriceTierOrder) -> np.ndarray:
     ranked = periods[(periods["rank"] >= 0) & periods["price"].notna()]
     ranked = _with_national_prices_in_each_region(ranked)
-    n_regions = int(periods["region"].max()) + 2
+    n_regions = _code_span(periods["region"])
     sku, region = ranked["sku"].to_numpy(), ranked["region"].to_numpy()
     left, right = _overlapping_pairs(
         ranked, np.where((sku >= 0) & (region >= 0), sku * n_regions + region, -1)

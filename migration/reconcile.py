@@ -48,6 +48,7 @@ from migration.sampling import (
     select_by_hash,
     zero_defect_sample_size,
 )
+from migration.store_reads import latest_committed_load
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,7 @@ def reconcile(
     finite_population: bool = False,
     lineage: pd.DataFrame | None = None,
     rows_read: dict[str, int] | None = None,
+    batch_id: str | None = None,
 ) -> ReconciliationResult:
     """Reconcile the canonical ``old`` frames (one per entity, as ingested) with the store.
 
@@ -76,9 +78,14 @@ def reconcile(
     whose surviving value came from the sampled record; without it every compared field counts.
     ``rows_read`` gives the rows read from the source files per entity, when some were
     quarantined before ``old`` was formed (at ingest): they count as source rows, quarantined.
+    ``batch_id`` stamps the report with the load it checks; by default the store's latest committed load.
     """
     required = zero_defect_sample_size(confidence, tolerable_error_rate)
+    if batch_id is None:
+        latest = latest_committed_load(engine)
+        batch_id = latest.batch_id if latest else ""
     result = ReconciliationResult(
+        batch_id=batch_id,
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
         store=engine.url.render_as_string(hide_password=True),
         confidence=confidence,
@@ -104,7 +111,10 @@ def reconcile(
             golden_ids = _golden_ids(accepted, entity, crosswalk) if comparison.golden else None
             result.control_totals.append(
                 _control_totals(
-                    connection, comparison, max(len(frame), (rows_read or {}).get(name, len(frame))), accepted,
+                    connection,
+                    comparison,
+                    max(len(frame), (rows_read or {}).get(name, len(frame))),
+                    accepted,
                     golden_ids,
                 )
             )

@@ -105,6 +105,9 @@ def render_html(result: ReconciliationResult) -> str:
     sections = [
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
+        # Machine-readable stamp: compare with the store's latest committed load (run_log.batch_id).
+        f'<meta name="channel-mdm-batch-id" content="{escape(result.batch_id)}">',
+        f'<meta name="channel-mdm-generated-at" content="{escape(result.generated_at)}">',
         "<title>Migration reconciliation report</title>",
         f"<style>{CSS}</style></head><body>",
         "<h1>Migration reconciliation report</h1>",
@@ -260,19 +263,23 @@ def render_json(result: ReconciliationResult) -> str:
 
 
 def sampled_keys_frame(result: ReconciliationResult) -> pd.DataFrame:
+    """One row per sampled key, stamped with the load (batch id) and time of the report it belongs to."""
     columns = ["entity", "key", "selected_by", "units", "defect", "mismatched_columns"]
-    return pd.DataFrame([[getattr(k, c) for c in columns] for k in result.sampled_keys], columns=columns)
+    frame = pd.DataFrame([[getattr(k, c) for c in columns] for k in result.sampled_keys], columns=columns)
+    return frame.assign(batch_id=result.batch_id, generated_at=result.generated_at)
 
 
 def write_report(result: ReconciliationResult, out_dir: Path, name: str = "reconciliation") -> ReportFiles:
     """Write ``<name>.html``, ``<name>.json`` and ``sampled_keys.csv`` into ``out_dir``.
 
-    Each file is replaced atomically, so a run killed half-way leaves the previous complete file, and
-    each names its load batch, so a file left from an earlier run can be told apart.
+    Each file is replaced atomically (temporary file, then rename), so a run killed half-way leaves the
+    previous complete file, and each names its load batch, so a file left from an earlier run can be told apart.
     """
-    html_path = write_text_atomically(out_dir / f"{name}.html", render_html(result))
-    json_path = write_text_atomically(out_dir / f"{name}.json", render_json(result))
-    keys_path = save_sampled_keys(sampled_keys_frame(result), out_dir / "sampled_keys.csv")
+    # Render everything before replacing anything: a rendering error leaves the previous report whole.
+    html, data, keys = render_html(result), render_json(result), sampled_keys_frame(result)
+    keys_path = save_sampled_keys(keys, out_dir / "sampled_keys.csv")
+    json_path = write_text_atomically(out_dir / f"{name}.json", data)
+    html_path = write_text_atomically(out_dir / f"{name}.html", html)
     return ReportFiles(html_path, json_path, keys_path)
 
 

@@ -6,7 +6,7 @@ import dagster as dg
 
 from pipelines.defs import ingest, matching, store, validation
 from pipelines.defs.resources import ChannelMdmConfig
-from pipelines.defs.run_storage import RunScopedIOManager
+from pipelines.defs.run_storage import RunScopedIOManager, keep_runs_from_environment
 from pipelines.defs.schedules import master_data_sync_job, nightly_master_data_sync
 from pipelines.defs.sensors import drop_folder_sensor
 
@@ -20,6 +20,6 @@ defs = dg.Definitions(
     resources={
         "channel_mdm": channel_mdm,
         # Intermediate frames belong to their run and store, never to $DAGSTER_HOME/storage.
-        "io_manager": RunScopedIOManager(channel_mdm=channel_mdm),
+        "io_manager": RunScopedIOManager(channel_mdm=channel_mdm, keep_runs=keep_runs_from_environment()),
     },
 )

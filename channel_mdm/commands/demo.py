@@ -7,9 +7,11 @@ import json
 import logging
 import os
 import shutil
+import sys
 import time
 from pathlib import Path
 
+from channel_mdm.commands.run_failures import first_step_failure, write_run_log
 from channel_mdm.errors import UserError
 from channel_mdm.settings import PROJECT_ROOT, load_settings, redact_url
 
@@ -44,8 +46,10 @@ def ensure_sample_sources(sources_dir: Path) -> None:
     if sources_dir.is_dir() and any(sources_dir.iterdir()):
         return
     if sources_dir.resolve() != (PROJECT_ROOT / "sample_data" / "sources").resolve():
-        raise UserError(f"{sources_dir}: the sources folder is empty; put the source exports there or unset "
-                        "CHANNEL_MDM_SOURCES_DIR to use the sample data")
+        raise UserError(
+            f"{sources_dir}: the sources folder is empty; put the source exports there or unset "
+            "CHANNEL_MDM_SOURCES_DIR to use the sample data"
+        )
     from sample_data.generate import generate_sample
 
     log.info("generating the sample sources under %s", sources_dir)
@@ -55,28 +59,42 @@ def ensure_sample_sources(sources_dir: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     import dagster as dg
 
+    # Great Expectations announces each of its internal registrations at INFO: noise in a demo's output.
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
     settings = load_settings()
     ensure_sample_sources(settings.sources_dir)
     home = ensure_dagster_home()
     from pipelines.definitions import defs
 
     started = time.perf_counter()
-    quiet = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+    # Dagster's own console output (a stack per failed step) goes to the run's log file, not the terminal.
+    quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     with dg.DagsterInstance.get() as instance:
         result = defs.resolve_job_def("master_data_sync").execute_in_process(
             instance=instance, run_config=quiet, raise_on_error=False
         )
+        if not result.success:
+            log_path = write_run_log(
+                instance, result.run_id, settings.data_dir / "runs" / result.run_id / "run.log"
+            )
+            failure = first_step_failure(result, settings.store_url)
+            where = f"(Dagster log: {log_path}; run {result.run_id})"
+            if failure.user_error:
+                raise UserError(f"step '{failure.step}' failed: {failure.message} {where}")
+            print(
+                f"channel-mdm demo: error: step '{failure.step}' failed: {failure.message} {where}",
+                file=sys.stderr,
+            )
+            return 1
     elapsed = time.perf_counter() - started
-    if not result.success:
-        failures = [e.message for e in result.all_events if e.is_step_failure]
-        raise UserError("the pipeline failed: " + "; ".join(str(f) for f in failures[:3])
-                        + f" (details: 'make ui', run {result.run_id})")
     summary = json.loads((settings.reports_dir / "summary.json").read_text(encoding="utf-8"))
     print(format_summary(summary, elapsed, settings.store_url, home, result.run_id, settings.reports_dir))
     return 0
 
 
-def format_summary(summary: dict, elapsed: float, store_url: str, home: Path, run_id: str, reports: Path) -> str:
+def format_summary(
+    summary: dict, elapsed: float, store_url: str, home: Path, run_id: str, reports: Path
+) -> str:
     lines = [
         f"channel-mdm demo finished in {elapsed:.0f} s (batch {summary['batch_id']}, Dagster run {run_id[:8]})",
         "",

@@ -11,8 +11,8 @@ store's data. Only the newest ``keep_runs`` run folders are kept.
 
 from __future__ import annotations
 
-import hashlib
 import json
+import os
 import pickle
 import shutil
 from pathlib import Path
@@ -26,13 +26,23 @@ from cleansing.safe_export import write_atomically
 from pipelines.defs.resources import ChannelMdmConfig
 
 IDENTITY_FILE = "identity.json"
+KEEP_RUNS_ENV = "CHANNEL_MDM_KEEP_RUNS"
+
+
+def keep_runs_from_environment(default: int = 10) -> int:
+    """How many run folders to keep: ``CHANNEL_MDM_KEEP_RUNS`` (a whole number, at least 1) or ``default``."""
+    text = os.environ.get(KEEP_RUNS_ENV, "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise UserError(f"{KEEP_RUNS_ENV}={text!r}: give a whole number of run folders to keep, at least 1")
+    return int(text)
 
 
 def run_identity(settings: Settings) -> dict[str, str]:
     """What an intermediate output was computed for: the store and the folders its inputs came from."""
     return {
         "store": redact_url(settings.store_url),
-        "store_hash": hashlib.sha256(settings.store_url.encode("utf-8")).hexdigest()[:16],
         "sources_dir": str(Path(settings.sources_dir).resolve()),
         "mappings_dir": str(Path(settings.mappings_dir).resolve()),
     }
@@ -43,7 +53,8 @@ class RunScopedIOManager(dg.ConfigurableIOManager):
 
     channel_mdm: ChannelMdmConfig
     keep_runs: int = 10
-    """How many run folders to keep; older ones are deleted when a new run writes its first output."""
+    """How many run folders to keep (``CHANNEL_MDM_KEEP_RUNS``); older finished runs' folders are deleted
+    when a new run writes its first output. A run still in progress is never pruned."""
 
     def _runs_dir(self) -> Path:
         return self.channel_mdm.settings().data_dir / "runs"
@@ -57,7 +68,7 @@ class RunScopedIOManager(dg.ConfigurableIOManager):
         if not (run_dir / IDENTITY_FILE).exists():
             identity = run_identity(self.channel_mdm.settings())
             write_atomically(run_dir / IDENTITY_FILE, json.dumps(identity, indent=2).encode("utf-8"))
-            self._prune(keep=run_dir)
+            self._prune(keep=run_dir, instance=context.step_context.instance)
         path = run_dir / self._relative_path(context.asset_key)
         write_atomically(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
         context.add_output_metadata({"stored_at": dg.MetadataValue.path(str(path))})
@@ -98,8 +109,30 @@ class RunScopedIOManager(dg.ConfigurableIOManager):
                 return path
         return None
 
-    def _prune(self, keep: Path) -> None:
+    def _prune(self, keep: Path, instance: dg.DagsterInstance) -> None:
+        """Delete all but the newest ``keep_runs`` run folders, except runs in progress and folders that
+        hold the newest output of some asset for their store and sources (a later partial run reads it)."""
         runs = [p for p in self._runs_dir().iterdir() if p.is_dir() and p != keep]
         runs.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-        for old in runs[max(self.keep_runs - 1, 0) :]:
-            shutil.rmtree(old, ignore_errors=True)
+        for old in _superseded(runs)[max(self.keep_runs - 1, 0) :]:
+            run = instance.get_run_by_id(old.name)
+            if run is None or run.is_finished:
+                shutil.rmtree(old, ignore_errors=True)
+
+
+def _superseded(runs: list[Path]) -> list[Path]:
+    """The run folders (newest first) whose every output has a newer copy for the same store and sources."""
+    newest: set[tuple[str, str]] = set()
+    superseded = []
+    for run_dir in runs:
+        try:
+            identity = (run_dir / IDENTITY_FILE).read_text(encoding="utf-8")
+        except OSError:
+            identity = ""  # a run that failed before its first output
+        outputs = (
+            {(identity, str(p.relative_to(run_dir))) for p in run_dir.rglob("*.pkl")} if identity else set()
+        )
+        if outputs <= newest:
+            superseded.append(run_dir)
+        newest |= outputs
+    return superseded

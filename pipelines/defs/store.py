@@ -1,6 +1,5 @@
 """Load everything into the target channel store in one transaction, then reconcile it with the sources."""
 
-
 import json
 
 import dagster as dg
@@ -48,26 +47,38 @@ def channel_store(
     code_systems = load_partner_code_systems()
     partner_crosswalk = partner_golden.golden.crosswalk
 
-    customers = _customers_with_partner(customer_golden, customer_records, partner_crosswalk, code_systems,
-                                        landed_sources["trust_ranks"])
+    customers = _customers_with_partner(
+        customer_golden, customer_records, partner_crosswalk, code_systems, landed_sources["trust_ranks"]
+    )
     balances, balance_quarantine = attach_partner_golden_ids(
-        balance_records, resolve_partner_golden_ids(balance_records, partner_crosswalk, code_systems),
-        "balance", ["source_system", "partner_record_id", "as_of_date"],
+        balance_records,
+        resolve_partner_golden_ids(balance_records, partner_crosswalk, code_systems),
+        "balance",
+        ["source_system", "partner_record_id", "as_of_date"],
     )
     orders, order_quarantine = attach_partner_golden_ids(
-        order_records, resolve_partner_golden_ids(order_records, partner_crosswalk, code_systems),
-        "order", ["source_system", "order_no", "line_no"],
+        order_records,
+        resolve_partner_golden_ids(order_records, partner_crosswalk, code_systems),
+        "order",
+        ["source_system", "order_no", "line_no"],
     )
     orders, order_sku_quarantine = hold_unknown_references(
-        orders, "sku_code", validated_products.passed["sku_code"], "order",
-        ["source_system", "order_no", "line_no"], "product",
+        orders,
+        "sku_code",
+        validated_products.passed["sku_code"],
+        "order",
+        ["source_system", "order_no", "line_no"],
+        "product",
     )
     quarantine = pd.concat(
         [
             ingest_quarantine_rows(ingest_quarantine),
             validation_quarantine_rows(validated_products.quarantined, "product", ["sku_code"]),
-            validation_quarantine_rows(validated_prices.quarantined, "price",
-                                       ["sku_code", "price_tier", "sales_region", "effective_from"]),
+            validation_quarantine_rows(
+                validated_prices.quarantined,
+                "price",
+                ["sku_code", "price_tier", "sales_region", "effective_from"],
+            ),
             balance_quarantine,
             order_quarantine,
             order_sku_quarantine,
@@ -139,30 +150,41 @@ def reconciliation_report(
 ) -> dict:
     settings = channel_mdm.settings()
     old = {
-        "partner": partner_records, "customer": customer_records, "product": product_records,
-        "price": price_records, "balance": balance_records, "order": order_records,
+        "partner": partner_records,
+        "customer": customer_records,
+        "product": product_records,
+        "price": price_records,
+        "balance": balance_records,
+        "order": order_records,
     }
     engine = create_store_engine(settings.store_url)
     try:
         rows_read = ingest_file_reports.groupby("entity")["rows_in"].sum().astype(int).to_dict()
         result = reconcile(
-            old, engine, quarantine=channel_store["quarantine"], lineage=channel_store["lineage"], rows_read=rows_read
+            old,
+            engine,
+            quarantine=channel_store["quarantine"],
+            lineage=channel_store["lineage"],
+            rows_read=rows_read,
+            batch_id=channel_store["batch_id"],
         )
     finally:
         engine.dispose()
-    result.batch_id = channel_store["batch_id"]
     files = write_report(result, settings.reports_dir)
     summary = {
         "batch_id": channel_store["batch_id"],
+        "generated_at": result.generated_at,
         "accepted": result.accepted,
         "entities": [entity_summary(totals) for totals in result.control_totals],
-        "unreadable_files": ingest_file_reports.loc[ingest_file_reports["error"] != "", ["file", "error"]]
-        .to_dict("records"),
+        "unreadable_files": ingest_file_reports.loc[
+            ingest_file_reports["error"] != "", ["file", "error"]
+        ].to_dict("records"),
         "load": channel_store["load_stats"],
         "reports": {k: str(v) for k, v in files.__dict__.items()},
     }
-    write_text_atomically(settings.reports_dir / "summary.json",
-                          json.dumps(summary, ensure_ascii=False, indent=2, default=str))
+    write_text_atomically(
+        settings.reports_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2, default=str)
+    )
     context.add_output_metadata(
         {
             "accepted": result.accepted,

@@ -86,7 +86,9 @@ def test_a_saved_json_renders_the_same_report(small_case, tmp_path):
     assert render_html(reloaded) == render_html(small_case)
     assert json.loads(files.json.read_text(encoding="utf-8"))["accepted"] is False
     keys = pd.read_csv(files.sampled_keys, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(keys.columns) == ["entity", "key", "selected_by", "units", "defect", "mismatched_columns"]
+    assert list(keys.columns) == [
+        "entity", "key", "selected_by", "units", "defect", "mismatched_columns", "batch_id", "generated_at",
+    ]  # fmt: skip
     assert keys[keys["defect"] == "True"][["entity", "key", "mismatched_columns"]].values.tolist() == [
         ["price", "SKU1|retail|华南|2026-01-01", "price"],
         ["order", "DMS|SO9|1", "(row)"],

@@ -1,7 +1,8 @@
 """Two runs sharing one Dagster home never read each other's intermediate outputs.
 
 Found by a hostile run: with the default IO manager, a run on other sources and another store read the
-first run's frames from ``$DAGSTER_HOME/storage`` and loaded 0 order lines instead of 4,484, exit 0.
+first run's frames from ``$DAGSTER_HOME/storage`` and loaded 0 order lines instead of 4,484, 472 balances
+instead of 950 and 59,932 quarantine rows instead of 1,453, exit 0.
 """
 
 from __future__ import annotations
@@ -17,7 +18,11 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from channel_mdm.settings import PROJECT_ROOT
+from cleansing.ingest import ingest_all
 from migration.models import Balance, OrderLine, RunLog
+
+MAPPINGS = PROJECT_ROOT / "sample_data" / "mappings"
+THIN_CUSTOMERS = 600
 
 pytestmark = pytest.mark.slow
 
@@ -40,12 +45,15 @@ sys.exit(0 if result.success else 1)
 """
 
 
-def _start(home: Path, data_dir: Path, sources: Path, *selection: str) -> subprocess.Popen:
+def _start(
+    home: Path, data_dir: Path, sources: Path, *selection: str, keep_runs: str = ""
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "DAGSTER_HOME": str(home),
         "CHANNEL_MDM_DATA_DIR": str(data_dir),
         "CHANNEL_MDM_SOURCES_DIR": str(sources),
+        "CHANNEL_MDM_KEEP_RUNS": keep_runs,
     }
     env.pop("CHANNEL_MDM_STORE_URL", None)
     return subprocess.Popen(
@@ -84,10 +92,41 @@ def two_concurrent_runs(tmp_path_factory):
     shutil.copytree(full_sources, thin_sources)
     (thin_sources / "dms" / "orders.csv").unlink()
     (thin_sources / "finance" / "ar_balances.txt").unlink()
+    customers = thin_sources / "crm" / "customers.jsonl"
+    lines = customers.read_text(encoding="utf-8").splitlines(keepends=True)
+    customers.write_text("".join(lines[:THIN_CUSTOMERS]), encoding="utf-8")
     full_data, thin_data = root / "full", root / "thin"
     runs = [_start(home, full_data, full_sources), _start(home, thin_data, thin_sources)]
     outputs = [run.communicate(timeout=600)[0] for run in runs]
     return root, home, (full_data, thin_data), thin_sources, [r.returncode for r in runs], outputs
+
+
+def _rows_read(sources: Path) -> dict[str, int]:
+    """Rows per entity in ``sources``, read without Dagster: what a run of these sources alone must report."""
+    return {
+        entity: sum(report.rows_in for result in results for report in result.file_reports)
+        for entity, results in ingest_all(MAPPINGS, sources, progress=False).items()
+    }
+
+
+def _summary(data_dir: Path) -> dict:
+    return json.loads((data_dir / "reports" / "summary.json").read_text(encoding="utf-8"))
+
+
+def test_concurrent_runs_count_exactly_their_own_sources(two_concurrent_runs):
+    _, _, (full_data, thin_data), thin_sources, codes, outputs = two_concurrent_runs
+    assert codes == [0, 0], outputs
+    full_sources = PROJECT_ROOT / "sample_data" / "sources"
+    for data_dir, sources in ((full_data, full_sources), (thin_data, thin_sources)):
+        summary = _summary(data_dir)
+        expected = _rows_read(sources)
+        read = {row["entity"]: row["records_in"] for row in summary["entities"]}
+        assert {e: n for e, n in read.items() if n} == {e: n for e, n in expected.items() if n}, data_dir
+        in_store = {row["entity"]: row["in_store"] for row in summary["entities"]}
+        assert in_store == {row["entity"]: row["expected_in_store"] for row in summary["entities"]}
+        assert _count(data_dir, OrderLine) == in_store["order"]
+        assert _count(data_dir, Balance) == in_store["balance"]
+    assert _rows_read(thin_sources)["customer"] < _rows_read(full_sources)["customer"]
 
 
 def test_concurrent_runs_load_each_store_from_its_own_sources(two_concurrent_runs):
@@ -165,3 +204,21 @@ def test_a_failed_write_leaves_the_previous_file_whole(tmp_path, monkeypatch):
         safe_export.write_text_atomically(target, "new run, never completed")
     assert target.read_text(encoding="utf-8") == "previous run"
     assert [p.name for p in tmp_path.iterdir()] == ["reconciliation.html"]
+
+
+def test_old_run_folders_are_pruned_but_not_the_outputs_a_partial_run_still_needs(two_concurrent_runs):
+    # Runs after the partial run above: the thin store has its full run and one partial run so far.
+    _, home, (_, thin_data), thin_sources, _, _ = two_concurrent_runs
+    before = {p.name for p in (thin_data / "runs").iterdir()}
+    for _ in range(2):
+        run = _start(home, thin_data, thin_sources, "reconciliation_report", keep_runs="1")
+        output = run.communicate(timeout=600)[0]
+        assert run.returncode == 0, output
+    after = {p.name for p in (thin_data / "runs").iterdir()}
+    full_run = next(p.name for p in (thin_data / "runs").iterdir() if (p / "order_records.pkl").exists())
+    # With one run to keep, the last run pruned the earlier partial run (its only output had a newer copy)
+    # but kept the full run (the only copy of the upstream outputs) and the run before it (the newest
+    # copy of the report, still in place when pruning started).
+    assert full_run in before
+    assert before & after == {full_run}
+    assert len(after - before) == 2
