@@ -23,6 +23,7 @@ from channel_mdm.errors import UserError
 log = logging.getLogger(__name__)
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 
 def create_store_engine(url: str) -> Engine:
@@ -38,7 +39,14 @@ def create_store_engine(url: str) -> Engine:
             "the store URL is not a valid SQLAlchemy URL; set CHANNEL_MDM_STORE_URL to e.g. "
             "sqlite:///.data/channel_store.sqlite or postgresql+psycopg2://user@host/db"
         ) from None
-    if parsed.get_backend_name() != "sqlite":
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        # Refused before anything connects, so nothing (not even alembic_version) is created there.
+        raise UserError(
+            f"{parsed.render_as_string(hide_password=True)}: the channel store runs on SQLite or PostgreSQL, "
+            f"not {backend}; set CHANNEL_MDM_STORE_URL to a sqlite:/// or postgresql+psycopg2:// URL"
+        )
+    if backend != "sqlite":
         return create_engine(url, pool_pre_ping=True)
 
     database = parsed.database or ""
