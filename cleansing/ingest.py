@@ -231,6 +231,10 @@ def map_table(
             problems += found
             if spec.default is not None:
                 values = values.where(values.notna(), spec.default)
+            for source in spec.sources:
+                repeated = table.flag_mask("duplicate_key", source)
+                if repeated is not None:
+                    flags.append((repeated, f"{name}:duplicate_key_in_source"))
             numeric = table.flag_mask("numeric", spec.sources[0])
             if column.type == "id":
                 # Full-width digits or a zero-width space must not make a second SKU or code.
@@ -275,7 +279,9 @@ def map_table(
 
 def _total_rows(mapping: SourceMapping, frame: pd.DataFrame, label: str) -> Problem | None:
     keys = [k for k in mapping.canonical.business_key if k != "source_system"]
-    sources = [s for k in keys if k in mapping.columns for s in mapping.spec(k).sources if not s.startswith("@")]
+    sources = [
+        s for k in keys if k in mapping.columns for s in mapping.spec(k).sources if not s.startswith("@")
+    ]
     return find_total_rows(frame, sources, keys[0], label or str(mapping.file))
 
 
