@@ -226,6 +226,7 @@ def map_table(
             source_label = "+".join(spec.sources)
             for source in spec.sources:
                 problems += _excel_errors(table, source, name)
+                problems += _uncached_formulas(table, source, name)
                 problems += _long_cells(table, source, name)
             values, found = apply_transforms(sources, mapping.transforms.get(name, []), name, source_label)
             problems += found
@@ -309,6 +310,18 @@ def _excel_errors(table: RawTable, source: str, column: str) -> list[Problem]:
         index=values.index,
     )
     return [Problem(mask, column, "excel_error", reasons)]
+
+
+def _uncached_formulas(table: RawTable, source: str, column: str) -> list[Problem]:
+    mask = table.flag_mask("uncached_formula", source)
+    if mask is None or not mask.any():
+        return []
+    reason = (
+        f"{source} holds a formula with no saved value (the workbook was written by a program and never "
+        "saved in Excel), so its value is unknown; open the file in Excel or WPS, save it and ingest again"
+    )
+    reasons = pd.Series(reason, index=table.frame.index[mask])
+    return [Problem(mask, column, "uncached_formula", reasons)]
 
 
 def _long_cells(table: RawTable, source: str, column: str) -> list[Problem]:
