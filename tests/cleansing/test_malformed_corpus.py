@@ -270,11 +270,16 @@ def test_excel_error_cells_are_quarantined(corpus: Path) -> None:
     assert result.accepted["source_record_id"].tolist() == ["D10004"]
 
 
-def test_formula_cells_read_their_cached_value_and_an_uncalculated_one_is_missing(corpus: Path) -> None:
+def test_formula_cells_read_their_cached_value_and_an_uncalculated_one_is_unknown(corpus: Path) -> None:
     result = ingest(corpus, "formula_cells.xlsx")
     assert result.accepted["partner_name"].tolist() == ["深圳华润"]
     assert reasons_of(result) == [
-        (3, "missing_required", "required column partner_name (from dealer_name) is empty")
+        (
+            3,
+            "uncached_formula",
+            "dealer_name holds a formula with no saved value (the workbook was written by a program and never "
+            "saved in Excel), so its value is unknown; open the file in Excel or WPS, save it and ingest again",
+        )
     ]
 
 
