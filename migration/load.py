@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, Table, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
@@ -110,6 +110,22 @@ class LoadStats:
         return asdict(self)
 
 
+LOAD_LOCK_KEY = 0x63686D646D  # "chmdm": the PostgreSQL advisory lock that serialises loads into one store
+"""Loads read the store's record hashes, compare, then write; two at once would both see a key as new."""
+
+
+def one_load_at_a_time(connection: Connection) -> None:
+    """Make the other loads into this store wait until this transaction ends (PostgreSQL).
+
+    Counts are decided by comparing each row with what the store holds, so two concurrent loads of
+    the same data would both report inserts. A transaction-level advisory lock queues them: the
+    second starts once the first has committed and reports its rows as unchanged. SQLite already
+    allows one writer at a time.
+    """
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(LOAD_LOCK_KEY)))
+
+
 def resolve_table(table_name: str) -> Table:
     """The store table for ``table_name`` (entity aliases such as ``order`` accepted)."""
     name = TABLE_ALIASES.get(table_name, table_name)
@@ -137,6 +153,7 @@ def load_table(
         with engine_or_connection.begin() as connection:
             return load_table(connection, table_name, frame, batch_id, mode)
     table = resolve_table(table_name)
+    one_load_at_a_time(engine_or_connection)
     stats, missing = _upsert_frame(engine_or_connection, table, frame, batch_id)
     if mode == "replace_missing":
         stats = LoadStats(
@@ -168,6 +185,7 @@ def load_all(
     stats: dict[str, LoadStats] = {}
     try:
         with engine.begin() as connection:
+            one_load_at_a_time(connection)
             missing: dict[str, set[tuple[Any, ...]]] = {}
             for name in LOAD_ORDER:
                 if name in names:
