@@ -20,7 +20,7 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.mark.parametrize("store_url", ["postgresql"], indirect=True)
-def test_two_concurrent_loads_of_the_same_data_count_right(store_url: str) -> None:
+def test_two_concurrent_loads_of_the_same_data_count_right(store_url: str) -> None:  # noqa: F811
     engine = create_store_engine(store_url)
     try:
         upgrade_store(engine)
