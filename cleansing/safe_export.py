@@ -77,6 +77,11 @@ def write_text_atomically(path: Path, text: str, encoding: str = "utf-8") -> Pat
 
 
 def write_csv(frame: pd.DataFrame, path: Path, encoding: str = "utf-8-sig") -> Path:
-    """Write ``frame`` as CSV (UTF-8 with a BOM so Excel reads Chinese correctly), formulas neutralised."""
-    text = neutralise_formulas(frame).to_csv(index=False)
+    """Write ``frame`` as CSV (UTF-8 with a BOM so Excel reads Chinese correctly), formulas neutralised.
+
+    Rows end in CRLF (RFC 4180), which also makes the writer quote every cell holding a carriage
+    return: with ``\n`` endings a bare ``\r`` in a cell went out unquoted, spreadsheets and pandas
+    split the row there, and the text after it (``=1+1``) became a cell of its own, a live formula.
+    """
+    text = neutralise_formulas(frame).to_csv(index=False, lineterminator="\r\n")
     return write_atomically(Path(path), text.encode(encoding))
