@@ -69,8 +69,9 @@ def refuse_lost_rows(path: Path, table: RawTable) -> None:
     """Refuse a table with a row the reader rejected or a cell over :data:`MAX_CELL_CHARS`."""
     if table.rejected:
         first = table.rejected[0]
-        more = f" ({len(table.rejected):,} rows in all)" if len(table.rejected) > 1 else ""
-        raise UserError(f"{path}: row {first.source_row}: {first.reason}{more}; fix the file and run again")
+        more = f" ({len(table.rejected):,} such rows in all)" if len(table.rejected) > 1 else ""
+        where = "" if str(first.source_row) in first.reason else f"row {first.source_row}: "
+        raise UserError(f"{path}: {where}{first.reason}{more}; fix those rows and run again")
     if table.longest_line is not None and table.longest_line <= MAX_CELL_CHARS:
         return
     for column in table.frame.columns:

@@ -7,13 +7,16 @@ password, so it is only ever logged through :func:`channel_mdm.settings.redact_u
 from __future__ import annotations
 
 import logging
+import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, NoSuchModuleError, OperationalError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -23,29 +26,47 @@ from channel_mdm.errors import UserError
 log = logging.getLogger(__name__)
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
+_PASSWORD_IN_TEXT = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
 
 
 def create_store_engine(url: str) -> Engine:
     """Create an engine for the store at ``url``.
 
     For SQLite the parent folder is created, and every connection turns on foreign keys and
-    write-ahead logging (so readers such as a report do not block the nightly load).
+    write-ahead logging (so readers such as a report do not block the nightly load). A URL that
+    cannot work (not a URL, unknown dialect, driver not installed, folder not creatable) raises
+    :class:`UserError` naming the URL with its password hidden.
     """
     try:
         parsed = make_url(url)
     except Exception:
         raise UserError(
-            "the store URL is not a valid SQLAlchemy URL; set CHANNEL_MDM_STORE_URL to e.g. "
+            f"store URL {_redact_unparsed(url)!r} is not a SQLAlchemy URL; set CHANNEL_MDM_STORE_URL to e.g. "
             "sqlite:///.data/channel_store.sqlite or postgresql+psycopg2://user@host/db"
         ) from None
+    shown = parsed.render_as_string(hide_password=True)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return _create_engine(parsed, shown, pool_pre_ping=True)
 
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
     if not in_memory:
-        Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+        folder = Path(database).expanduser().resolve().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            in_the_way = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+            reason = f"{in_the_way} is a file" if in_the_way else exc.strerror
+            raise UserError(
+                f"store {shown}: cannot create the folder {folder} ({reason}); "
+                "point CHANNEL_MDM_STORE_URL at a writable folder"
+            ) from None
+        if not os.access(folder, os.W_OK):
+            raise UserError(
+                f"store {shown}: the folder {folder} is not writable; "
+                "point CHANNEL_MDM_STORE_URL at a writable folder"
+            )
+    engine = _create_engine(parsed, shown)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -56,6 +77,44 @@ def create_store_engine(url: str) -> Engine:
         cursor.close()
 
     return engine
+
+
+def _create_engine(url: URL, shown: str, **kwargs: Any) -> Engine:
+    """``create_engine`` with an unknown dialect or a missing driver told in one line."""
+    try:
+        return create_engine(url, **kwargs)
+    except NoSuchModuleError:
+        raise UserError(
+            f"store {shown}: unknown database dialect '{url.drivername}'; "
+            "use sqlite, postgresql+psycopg2 or mysql+pymysql"
+        ) from None
+    except ImportError as exc:
+        raise UserError(
+            f"store {shown}: the database driver for '{url.drivername}' is not installed ({exc}); "
+            "install it (for PostgreSQL: pip install -e '.[postgres]') or use another driver in the URL"
+        ) from None
+
+
+def check_store_connection(engine: Engine) -> None:
+    """Open one connection, so an unreachable or unopenable store is one line, not a traceback."""
+    try:
+        with engine.connect():
+            pass
+    except (OperationalError, InterfaceError) as exc:
+        reason = (
+            str(exc.orig or exc).strip().splitlines()[0]
+            if str(exc.orig or exc).strip()
+            else type(exc).__name__
+        )
+        raise UserError(
+            f"store {engine.url.render_as_string(hide_password=True)}: cannot connect ({reason}); "
+            "check the host, port, database name and credentials in CHANNEL_MDM_STORE_URL"
+        ) from None
+
+
+def _redact_unparsed(text: str) -> str:
+    """Hide whatever sits between ``user:`` and ``@`` in text that is not a parseable URL."""
+    return _PASSWORD_IN_TEXT.sub(r"\1***@", text)
 
 
 def _alembic_config() -> Config:
@@ -94,6 +153,7 @@ def upgrade_store(url_or_engine: str | Engine) -> str:
     """
     engine = create_store_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
     try:
+        check_store_connection(engine)
         before = store_revision(engine)
         config = _alembic_config()
         from alembic import command
