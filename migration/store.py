@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,11 +21,11 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 from channel_mdm.errors import UserError
+from channel_mdm.settings import redact_passwords_in_text
 
 log = logging.getLogger(__name__)
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
-_PASSWORD_IN_TEXT = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
 
 
 def create_store_engine(url: str) -> Engine:
@@ -41,7 +40,7 @@ def create_store_engine(url: str) -> Engine:
         parsed = make_url(url)
     except Exception:
         raise UserError(
-            f"store URL {_redact_unparsed(url)!r} is not a SQLAlchemy URL; set CHANNEL_MDM_STORE_URL to e.g. "
+            f"store URL {redact_passwords_in_text(url)!r} is not a SQLAlchemy URL; set CHANNEL_MDM_STORE_URL to e.g. "
             "sqlite:///.data/channel_store.sqlite or postgresql+psycopg2://user@host/db"
         ) from None
     shown = parsed.render_as_string(hide_password=True)
@@ -110,11 +109,6 @@ def check_store_connection(engine: Engine) -> None:
             f"store {engine.url.render_as_string(hide_password=True)}: cannot connect ({reason}); "
             "check the host, port, database name and credentials in CHANNEL_MDM_STORE_URL"
         ) from None
-
-
-def _redact_unparsed(text: str) -> str:
-    """Hide whatever sits between ``user:`` and ``@`` in text that is not a parseable URL."""
-    return _PASSWORD_IN_TEXT.sub(r"\1***@", text)
 
 
 def _alembic_config() -> Config:
