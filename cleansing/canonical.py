@@ -40,7 +40,9 @@ class CanonicalEntity:
         raise KeyError(name)
 
 
-def _c(name: str, type: ColumnType = "text", required: bool = False, description: str = "") -> CanonicalColumn:
+def _c(
+    name: str, type: ColumnType = "text", required: bool = False, description: str = ""
+) -> CanonicalColumn:
     return CanonicalColumn(name, type, required, description)
 
 
@@ -73,7 +75,9 @@ PARTNER = CanonicalEntity(
         _c("contact_name", "text"),
         _c("phone", "id"),
         _c("email", "text"),
-        _c("parent_record_id", "id", description="head office's code for a branch, where the source knows it"),
+        _c(
+            "parent_record_id", "id", description="head office's code for a branch, where the source knows it"
+        ),
         _c("status", "text"),
         _c("created_date", "date"),
     ),
@@ -97,7 +101,9 @@ CUSTOMER = CanonicalEntity(
         _c("postcode", "id"),
         _c("phone", "id"),
         _c("email", "text"),
-        _c("partner_record_id", "id", description="the partner that serves this customer, in the same source"),
+        _c(
+            "partner_record_id", "id", description="the partner that serves this customer, in the same source"
+        ),
         _c("created_date", "date"),
     ),
 )
@@ -107,7 +113,11 @@ PRODUCT = CanonicalEntity(
     business_key=("sku_code",),
     columns=(
         _c("sku_code", "id", True),
-        _c("gtin", "id", description="EAN-8 / UPC-12 / EAN-13 / GTIN-14, stored as GTIN-14 after standardising"),
+        _c(
+            "gtin",
+            "id",
+            description="EAN-8 / UPC-12 / EAN-13 / GTIN-14, stored as GTIN-14 after standardising",
+        ),
         _c("product_name", "text", True),
         _c("brand", "text"),
         _c("category", "text"),

@@ -226,11 +226,16 @@ def map_table(
             source_label = "+".join(spec.sources)
             for source in spec.sources:
                 problems += _excel_errors(table, source, name)
+                problems += _uncached_formulas(table, source, name)
                 problems += _long_cells(table, source, name)
             values, found = apply_transforms(sources, mapping.transforms.get(name, []), name, source_label)
             problems += found
             if spec.default is not None:
                 values = values.where(values.notna(), spec.default)
+            for source in spec.sources:
+                repeated = table.flag_mask("duplicate_key", source)
+                if repeated is not None:
+                    flags.append((repeated, f"{name}:duplicate_key_in_source"))
             numeric = table.flag_mask("numeric", spec.sources[0])
             if column.type == "id":
                 # Full-width digits or a zero-width space must not make a second SKU or code.
@@ -275,7 +280,9 @@ def map_table(
 
 def _total_rows(mapping: SourceMapping, frame: pd.DataFrame, label: str) -> Problem | None:
     keys = [k for k in mapping.canonical.business_key if k != "source_system"]
-    sources = [s for k in keys if k in mapping.columns for s in mapping.spec(k).sources if not s.startswith("@")]
+    sources = [
+        s for k in keys if k in mapping.columns for s in mapping.spec(k).sources if not s.startswith("@")
+    ]
     return find_total_rows(frame, sources, keys[0], label or str(mapping.file))
 
 
@@ -303,6 +310,18 @@ def _excel_errors(table: RawTable, source: str, column: str) -> list[Problem]:
         index=values.index,
     )
     return [Problem(mask, column, "excel_error", reasons)]
+
+
+def _uncached_formulas(table: RawTable, source: str, column: str) -> list[Problem]:
+    mask = table.flag_mask("uncached_formula", source)
+    if mask is None or not mask.any():
+        return []
+    reason = (
+        f"{source} holds a formula with no saved value (the workbook was written by a program and never "
+        "saved in Excel), so its value is unknown; open the file in Excel or WPS, save it and ingest again"
+    )
+    reasons = pd.Series(reason, index=table.frame.index[mask])
+    return [Problem(mask, column, "uncached_formula", reasons)]
 
 
 def _long_cells(table: RawTable, source: str, column: str) -> list[Problem]:

@@ -186,7 +186,9 @@ def parse_dates(
         todo = present & parsed.isna().to_numpy()
         if not todo.any():
             break
-        parsed[todo] = pd.to_datetime(text[todo], format=fmt, errors="coerce").dt.normalize().astype("datetime64[s]")
+        parsed[todo] = (
+            pd.to_datetime(text[todo], format=fmt, errors="coerce").dt.normalize().astype("datetime64[s]")
+        )
     if excel_serial is not None:
         todo = present & parsed.isna().to_numpy() & excel_serial
         if todo.any():
@@ -265,7 +267,9 @@ def coerce(
         )
     numbers, why = parse_numbers(text, number_format)
     if kind == "decimal":
-        return numbers, _number_problem(why.notna().to_numpy(), text, why, column, "bad_decimal", source_label)
+        return numbers, _number_problem(
+            why.notna().to_numpy(), text, why, column, "bad_decimal", source_label
+        )
     whole = numbers.map(lambda v: v is None or v == v.to_integral_value())
     why = why.where(whole, "is not a whole number")
     bad = why.notna().to_numpy()

@@ -77,3 +77,10 @@ def summarise_reasons(quarantine: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=["entity", "source_file", "reason_code", "rows"])
     counts = quarantine.groupby(["entity", "source_file", "reason_code"]).size().rename("rows").reset_index()
     return counts.sort_values("rows", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def quarantined_business_keys(quarantine: pd.DataFrame, entity: str) -> pd.Series:
+    """The business keys of ``entity``'s quarantined rows (one per row; unknown keys dropped)."""
+    if quarantine.empty or "entity" not in quarantine.columns:
+        return pd.Series([], dtype="string")
+    return quarantine.loc[quarantine["entity"] == entity, "business_key"].dropna().astype("string")

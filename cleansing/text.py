@@ -275,8 +275,10 @@ def normalise_text_series(series: pd.Series) -> pd.Series:
     return pd.Series(pd.array(map_distinct(series, normalise_text), dtype="string"), index=series.index)
 
 
-INVISIBLE_CHARACTERS = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
-                                  "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
+INVISIBLE_CHARACTERS = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]"
+)
 """Zero-width spaces and joiners, direction marks, soft hyphens, BOMs, variation selectors."""
 
 

@@ -350,9 +350,17 @@ def _assemble_quarantine(
     return quarantined[columns].reset_index(drop=True)
 
 
-def validate_products(frame: pd.DataFrame, data_docs_dir: Path | None = None) -> ValidationOutcome:
-    """Validate a canonical product frame against the product standard (business key ``sku_code``)."""
-    return validate_frame(frame, build_product_suite(), PRODUCT_KEY, data_docs_dir)
+def validate_products(
+    frame: pd.DataFrame, data_docs_dir: Path | None = None, quarantined_skus: pd.Series | None = None
+) -> ValidationOutcome:
+    """Validate a canonical product frame against the product standard (business key ``sku_code``).
+
+    ``quarantined_skus``: SKU codes of the source's product rows already quarantined (at ingest), so that
+    a code is unique only if it is unique among every row the sources had.
+    """
+    return validate_frame(
+        frame, build_product_suite(quarantined_skus=quarantined_skus), PRODUCT_KEY, data_docs_dir
+    )
 
 
 def validate_prices(

@@ -19,7 +19,7 @@ import pandas as pd
 
 from cleansing.gtin import classify_gtin
 from cleansing.product_specs import UnitVocabulary, load_unit_vocabulary
-from expectations import price_checks
+from expectations import price_checks, product_checks
 from expectations.custom import (
     ExpectColumnValuesToBeCalendarDate,
     ExpectColumnValuesToBeGloballyUniqueGtin,
@@ -120,9 +120,15 @@ def _gtin_reason(reported: pd.Series, checked: pd.Series) -> pd.Series:
 
 
 def build_product_suite(
-    vocabulary: UnitVocabulary | None = None, tax_rates: tuple[float, ...] | None = None
+    vocabulary: UnitVocabulary | None = None,
+    tax_rates: tuple[float, ...] | None = None,
+    quarantined_skus: pd.Series | None = None,
 ) -> SuiteDefinition:
-    """The product standard: identity, names, GTIN, sales unit, VAT rate and spec."""
+    """The product standard: identity, names, GTIN, sales unit, VAT rate and spec.
+
+    ``quarantined_skus`` are the SKU codes of product rows quarantined before validation; a SKU that
+    also appears there is not unique.
+    """
     vocabulary = vocabulary or load_unit_vocabulary()
     tax_rates = tax_rates or load_tax_rates()
     units = ", ".join(vocabulary.allowed_sales_units)
@@ -131,14 +137,15 @@ def build_product_suite(
         _rule(
             "sku_code_present", "sku_code", "error", "SKU code is missing", gxe.ExpectColumnValuesToNotBeNull
         ),
-        # GX flags every occurrence of a duplicated code, and both rows are quarantined on purpose:
-        # which copy is the real product is a steward's (or survivorship's) decision, not first-come.
+        # Every copy of a duplicated code is quarantined on purpose: which copy is the real product is a
+        # steward's (or survivorship's) decision, not first-come. Copies quarantined at ingest count too.
         _rule(
             "sku_code_unique",
             "sku_code",
             "error",
-            "SKU code {value} appears on more than one row",
-            gxe.ExpectColumnValuesToBeUnique,
+            "{check}",
+            gxe.ExpectColumnValuesToBeNull,
+            check_column=product_checks.SKU_DUPLICATE,
         ),
         _rule(
             "product_name_present",
@@ -181,8 +188,12 @@ def build_product_suite(
             ExpectColumnValuesToBeParseableSpec,
         ),
     )
+
+    def prepare(frame: pd.DataFrame) -> pd.DataFrame:
+        return product_checks.add_product_checks(frame, quarantined_skus)
+
     return SuiteDefinition(
-        "products", rules, ("sku_code", "gtin", "product_name", "sales_unit", "tax_rate", "spec")
+        "products", rules, ("sku_code", "gtin", "product_name", "sales_unit", "tax_rate", "spec"), prepare
     )
 
 

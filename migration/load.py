@@ -67,10 +67,17 @@ BOOKKEEPING = {
 }
 """Columns the loader fills; a frame's values for them are ignored."""
 
+TABLE_BOOKKEEPING: dict[str, set[str]] = {
+    "quarantine": {"status", "resolved_batch_id", "resolved_at", "resolution"}
+}
+"""Columns the loader fills in one table only (``order_line.status`` is data, ``quarantine.status`` is not)."""
+
+NOT_IN_RECORD_HASH: dict[str, set[str]] = {"quarantine": {"batch_id"}}
+"""Columns that do not make a row different: a quarantine entry keeps the batch that first found it."""
+
 DEFAULTS: dict[tuple[str, str], Any] = {("crosswalk", "active"): True}
 
 QUARANTINE_IDENTITY = (
-    "batch_id",
     "entity",
     "stage",
     "source_system",
@@ -81,7 +88,7 @@ QUARANTINE_IDENTITY = (
     "column_name",
     "reason_code",
 )
-"""What makes a quarantine entry the same entry when a batch is re-loaded."""
+"""What makes a quarantine entry the same entry in every load: the problem and the source row, not the batch."""
 
 CHUNK_SIZE = 5_000
 
@@ -167,8 +174,12 @@ def load_all(
                     stats[name], missing[name] = _upsert_frame(
                         connection, TABLES[name], names[name], batch_id
                     )
+            if "quarantine" in names:
+                stats["quarantine"] = _update_quarantine_status(
+                    connection, stats["quarantine"], missing["quarantine"], names["quarantine"], batch_id
+                )
             for name in reversed(LOAD_ORDER):
-                if name in names and mode == "replace_missing":
+                if name in names and mode == "replace_missing" and name != "quarantine":
                     s = stats[name]
                     deleted = _delete_missing(connection, TABLES[name], missing[name])
                     stats[name] = LoadStats(s.inserted, s.updated, s.unchanged, deleted)
@@ -209,7 +220,11 @@ def _upsert_frame(
         columns["quarantine_key"] = record_hashes({c: columns[c] for c in QUARANTINE_IDENTITY})
     if table.name == "price":
         _fill_price_excl_tax(connection, frame, columns)
-    business = [c for c in columns if c not in BOOKKEEPING]
+    business = [
+        c
+        for c in columns
+        if c not in _bookkeeping_columns(table) and c not in NOT_IN_RECORD_HASH.get(table.name, ())
+    ]
     hashes = record_hashes({c: columns[c] for c in business})
     keys = list(zip(*(columns[c] for c in BUSINESS_KEYS[table.name]), strict=True))
     _reject_duplicate_keys(table, keys)
@@ -239,11 +254,16 @@ def _upsert_frame(
     return LoadStats(inserted, updated, unchanged), existing.keys() - set(keys)
 
 
+def _bookkeeping_columns(table: Table) -> set[str]:
+    return BOOKKEEPING | TABLE_BOOKKEEPING.get(table.name, set())
+
+
 def _typed_columns(table: Table, frame: pd.DataFrame) -> dict[str, list[Any]]:
     """Convert the frame's columns to the table's types, naming the row and column that fail."""
     present = {}
+    bookkeeping = _bookkeeping_columns(table)
     for column in table.columns:
-        if column.name in BOOKKEEPING:
+        if column.name in bookkeeping:
             continue
         if column.name in frame.columns:
             present[column.name] = frame[column.name]
@@ -436,6 +456,58 @@ def _delete_missing(connection: Connection, table: Table, missing: set[tuple[Any
                 f"({detail}); include those rows in the load or delete their dependants too"
             ) from None
     return len(params)
+
+
+def _update_quarantine_status(
+    connection: Connection,
+    stats: LoadStats,
+    missing: set[tuple[Any, ...]],
+    frame: pd.DataFrame,
+    batch_id: str,
+) -> LoadStats:
+    """Resolve the open entries this load no longer quarantines; reopen resolved ones it does again.
+
+    An entry is never deleted: the quarantine is the history of what was held back and when it was fixed.
+    """
+    table = TABLES["quarantine"]
+    now = datetime.now(UTC)
+    resolve = (
+        update(table)
+        .where(table.c.quarantine_key == bindparam("k_quarantine_key"), table.c.status == "open")
+        .values(
+            status="resolved",
+            resolved_batch_id=batch_id,
+            resolved_at=now,
+            resolution=f"no longer quarantined by batch {batch_id}: fixed at the source or no longer in it",
+        )
+    )
+    resolved = _execute_chunked(connection, resolve, [{"k_quarantine_key": k[0]} for k in sorted(missing)])
+    present = (
+        set(record_hashes({c: _typed_columns(table, frame)[c] for c in QUARANTINE_IDENTITY}))
+        if len(frame)
+        else set()
+    )
+    reopen_keys = connection.execute(
+        select(table.c.quarantine_key).where(table.c.status == "resolved")
+    ).scalars()
+    reopen = (
+        update(table)
+        .where(table.c.quarantine_key == bindparam("k_quarantine_key"))
+        .values(status="open", resolved_batch_id=None, resolved_at=None, resolution=None)
+    )
+    reopened = _execute_chunked(
+        connection, reopen, [{"k_quarantine_key": k} for k in reopen_keys if k in present]
+    )
+    if resolved or reopened:
+        log.info("quarantine: %s entries resolved, %s reopened", f"{resolved:,}", f"{reopened:,}")
+    return LoadStats(stats.inserted, stats.updated + resolved + reopened, stats.unchanged - reopened, 0)
+
+
+def _execute_chunked(connection: Connection, statement: Any, params: list[dict[str, Any]]) -> int:
+    count = 0
+    for start in range(0, len(params), CHUNK_SIZE):
+        count += connection.execute(statement, params[start : start + CHUNK_SIZE]).rowcount
+    return count
 
 
 def _write_run_log(

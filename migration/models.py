@@ -229,8 +229,10 @@ class Quarantine(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     quarantine_key: Mapped[str] = mapped_column(HASH, unique=True)
-    """sha256 over batch, entity, stage, provenance, column and reason: makes re-loads idempotent."""
+    """sha256 over entity, stage, provenance, column and reason (not the batch): the same problem in the
+    same source row is one entry however often it is loaded."""
     batch_id: Mapped[str] = mapped_column(BATCH, index=True)
+    """The batch that first quarantined the row."""
     entity: Mapped[str] = mapped_column(String(16))
     stage: Mapped[str] = mapped_column(String(16))
     """ingest | validate | match | load"""
@@ -246,6 +248,11 @@ class Quarantine(Base):
     """The source row as JSON text."""
     record_hash: Mapped[str] = mapped_column(HASH)
     created_at: Mapped[datetime] = mapped_column(TIMESTAMP)
+    status: Mapped[str] = mapped_column(String(16), default="open", server_default="open", index=True)
+    """open: the latest load still quarantined the row; resolved: a later load no longer did."""
+    resolved_batch_id: Mapped[str | None] = mapped_column(BATCH)
+    resolved_at: Mapped[datetime | None] = mapped_column(TIMESTAMP)
+    resolution: Mapped[str | None] = mapped_column(Text)
 
 
 class RunLog(Base):

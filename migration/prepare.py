@@ -13,7 +13,9 @@ import pandas as pd
 
 from migration.load import QUARANTINE_IDENTITY
 
-QUARANTINE_TABLE_COLUMNS = [*QUARANTINE_IDENTITY, "reason", "original"]
+QUARANTINE_TABLE_COLUMNS = ["batch_id", *QUARANTINE_IDENTITY, "reason", "original"]
+RUN_STAMPS = ("batch_id", "ingested_at")
+"""Provenance that belongs to the run, not to the source row."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +62,8 @@ def quarantine_rows(
     out["column_name"] = column
     out["reason_code"] = reason_code
     out["reason"] = reason
-    canonical = [c for c in rows.columns if not c.startswith("_")]
+    # The row as the source had it: the run's own stamps would make a rerun look like a new problem.
+    canonical = [c for c in rows.columns if not c.startswith("_") and c not in RUN_STAMPS]
     out["original"] = (
         rows[canonical]
         .astype(object)

@@ -158,6 +158,8 @@ def _quarantined(
     if quarantine is None or quarantine.empty:
         return mask
     held = quarantine[quarantine["entity"].isin({entity, comparison.table})]
+    if "status" in held.columns:  # a resolved entry was fixed at the source: the row is no longer held
+        held = held[held["status"].fillna("open") == "open"]
     if held.empty:
         return mask
     if "source_row" in frame.columns and "source_row" in held.columns and held["source_row"].notna().any():

@@ -26,6 +26,7 @@ from channel_mdm.settings import redact_passwords_in_text
 log = logging.getLogger(__name__)
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
 
 def create_store_engine(url: str) -> Engine:
@@ -44,7 +45,14 @@ def create_store_engine(url: str) -> Engine:
             "sqlite:///.data/channel_store.sqlite or postgresql+psycopg2://user@host/db"
         ) from None
     shown = parsed.render_as_string(hide_password=True)
-    if parsed.get_backend_name() != "sqlite":
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        # Refused before anything connects, so nothing (not even alembic_version) is created there.
+        raise UserError(
+            f"{shown}: the channel store runs on SQLite or PostgreSQL, "
+            f"not {backend}; set CHANNEL_MDM_STORE_URL to a sqlite:/// or postgresql+psycopg2:// URL"
+        )
+    if backend != "sqlite":
         return _create_engine(parsed, shown, pool_pre_ping=True)
 
     database = parsed.database or ""
@@ -84,8 +92,8 @@ def _create_engine(url: URL, shown: str, **kwargs: Any) -> Engine:
         return create_engine(url, **kwargs)
     except NoSuchModuleError:
         raise UserError(
-            f"store {shown}: unknown database dialect '{url.drivername}'; "
-            "use sqlite, postgresql+psycopg2 or mysql+pymysql"
+            f"store {shown}: unknown database dialect or driver '{url.drivername}'; "
+            "use sqlite or postgresql+psycopg2"
         ) from None
     except ImportError as exc:
         raise UserError(

@@ -25,6 +25,8 @@ CELL_FLAG_NOTES: dict[str, str] = {
     "date": "was a date cell (converted to ISO date)",
     "excel_error": "was an Excel error value",
     "hidden_row": "row is hidden in the workbook",
+    "duplicate_key": "the key appears more than once in the JSON object, with the same value",
+    "uncached_formula": "holds a formula with no saved value (value unknown)",
 }
 """Cell flags a reader may set, with the note a steward reads."""
 

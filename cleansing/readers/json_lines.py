@@ -3,7 +3,9 @@
 ``{"address": {"city": "深圳"}}`` becomes a column ``address.city``. A line that is not JSON,
 or JSON that is not an object, is rejected with its line number instead of stopping the file.
 Numbers become text the way :func:`number_to_text` writes them and are flagged ``numeric``,
-so an ID exported as a JSON number can be checked for damage like an Excel one.
+so an ID exported as a JSON number can be checked for damage like an Excel one. A key written twice in
+one object is flagged ``duplicate_key`` when both values agree; when they differ the row is rejected,
+since which one the source meant cannot be known.
 """
 
 from __future__ import annotations
@@ -64,6 +66,51 @@ class JsonLinesReader(SourceReader):
         return _to_table(records, numbers, rejected)
 
 
+class _JsonObject(dict):
+    """A JSON object that remembers the keys the export wrote more than once, with every value."""
+
+    duplicates: dict[str, list[Any]]
+
+
+def _remember_duplicates(pairs: list[tuple[str, Any]]) -> _JsonObject:
+    values: dict[str, list[Any]] = {}
+    for key, value in pairs:
+        values.setdefault(key, []).append(value)
+    obj = _JsonObject((key, found[-1]) for key, found in values.items())  # JSON's usual rule: the last wins
+    obj.duplicates = {key: found for key, found in values.items() if len(found) > 1}
+    return obj
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text, object_pairs_hook=_remember_duplicates)
+
+
+def duplicate_keys(record: Mapping[str, Any], prefix: str = "") -> dict[str, list[Any]]:
+    """Dotted path → every value written, for each key an object (or a nested one) repeats."""
+    found: dict[str, list[Any]] = {}
+    for key, values in getattr(record, "duplicates", {}).items():
+        found[f"{prefix}{key}"] = values
+    for key, value in record.items():
+        if isinstance(value, dict):
+            found.update(duplicate_keys(value, f"{prefix}{key}."))
+    return found
+
+
+def _conflict(number: int, what: str, record: Mapping[str, Any], original: str) -> RejectedRow | None:
+    """A row whose repeated key holds different values cannot be read one way: it is rejected."""
+    for key, values in duplicate_keys(record).items():
+        if any(v != values[0] for v in values[1:]):
+            shown = ", ".join(json.dumps(v, ensure_ascii=False) for v in values)
+            return RejectedRow(
+                number,
+                "duplicate_key",
+                f"{what} {number} has the key '{key}' {len(values)} times with different values ({shown}); "
+                "fix the export so that each key appears once",
+                original,
+            )
+    return None
+
+
 def _parse_lines(text: str) -> tuple[list[dict[str, Any]], list[int], list[RejectedRow]]:
     records: list[dict[str, Any]] = []
     numbers: list[int] = []
@@ -72,7 +119,7 @@ def _parse_lines(text: str) -> tuple[list[dict[str, Any]], list[int], list[Rejec
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = _loads(line)
         except json.JSONDecodeError as exc:
             rejected.append(
                 RejectedRow(
@@ -93,6 +140,10 @@ def _parse_lines(text: str) -> tuple[list[dict[str, Any]], list[int], list[Rejec
                 )
             )
             continue
+        conflict = _conflict(number, "line", value, line)
+        if conflict is not None:
+            rejected.append(conflict)
+            continue
         records.append(value)
         numbers.append(number)
     return records, numbers, rejected
@@ -100,7 +151,7 @@ def _parse_lines(text: str) -> tuple[list[dict[str, Any]], list[int], list[Rejec
 
 def _parse_array(path: Path, text: str) -> tuple[list[dict[str, Any]], list[int], list[RejectedRow]]:
     try:
-        value = json.loads(text)
+        value = _loads(text)
     except json.JSONDecodeError as exc:
         raise UserError(
             f"{path}: is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
@@ -116,6 +167,10 @@ def _parse_array(path: Path, text: str) -> tuple[list[dict[str, Any]], list[int]
     rejected: list[RejectedRow] = []
     for number, item in enumerate(value, start=1):
         if isinstance(item, dict):
+            conflict = _conflict(number, "array element", item, json.dumps(item, ensure_ascii=False))
+            if conflict is not None:
+                rejected.append(conflict)
+                continue
             records.append(item)
             numbers.append(number)
         else:
@@ -168,6 +223,12 @@ def _to_table(records: list[dict[str, Any]], numbers: list[int], rejected: list[
     table.rejected = rejected
     if numeric_flags:
         table.cell_flags["numeric"] = numeric_flags
+    repeated: dict[str, np.ndarray] = {}
+    for position, record in enumerate(records):
+        for key in duplicate_keys(record):
+            repeated.setdefault(key, np.zeros(len(records), dtype=bool))[position] = True
+    if repeated:
+        table.cell_flags["duplicate_key"] = repeated
     return table
 
 

@@ -38,6 +38,9 @@ _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
 _COL_TAG = re.compile(rb"<(?:\w+:)?col\b([^>]*)>")
 _MERGE_TAG = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
 _ATTR = re.compile(rb'(\w+)="([^"]*)"')
+_ANY_CELL = re.compile(rb'<(?:\w+:)?c r="([A-Z]+)(\d+)"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)', re.S)
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_CACHED_VALUE = re.compile(rb"<(?:\w+:)?v>[^<]")
 
 
 class XlsxOptions(BaseModel):
@@ -62,6 +65,9 @@ class SheetLayout:
     hidden_columns: set[int] = field(default_factory=set)
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
     """(min_col, min_row, max_col, max_row), 1-based."""
+    uncached_formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    """(row, column) → formula of cells that hold a formula but no saved value (a workbook written by a
+    program and never opened and saved in Excel): their value is unknown, not blank."""
 
 
 class XlsxReader(SourceReader):
@@ -248,6 +254,12 @@ def _scan_chunk(data: bytes, layout: SheetLayout) -> None:
             attrs = dict(_ATTR.findall(match.group(1)))
             if attrs.get(b"hidden") in (b"1", b"true"):
                 layout.hidden_columns.update(range(int(attrs[b"min"]), int(attrs[b"max"]) + 1))
+    if b"<f" in data or b":f" in data:
+        for letters, row, inner in _ANY_CELL.findall(data):
+            formula = _FORMULA.search(inner) if inner else None
+            if formula is not None and not _CACHED_VALUE.search(inner):
+                text = (formula.group(1) or b"").decode("utf-8", "replace")
+                layout.uncached_formulas[(int(row), column_index_from_string(letters.decode()))] = text
     if b"mergeCell" in data:
         for c1, r1, c2, r2 in _MERGE_TAG.findall(data):
             first_col, first_row = column_index_from_string(c1.decode()), int(r1)
@@ -361,12 +373,35 @@ def _read_rows(
         for by_column in table.cell_flags.values():
             for name in drop:
                 by_column.pop(name, None)
+    _flag_uncached_formulas(table, layout, names, sheet)
     if layout.hidden_rows:
         mask = np.isin(table.source_rows, sorted(layout.hidden_rows))
         if mask.any():
             table.cell_flags.setdefault("hidden_row", {})[""] = mask
             table.notes.append(f"sheet {sheet!r}: {int(mask.sum()):,} hidden row(s) kept and flagged")
     return table
+
+
+def _flag_uncached_formulas(table: RawTable, layout: SheetLayout, names: list[str], sheet: str) -> None:
+    """Flag ``uncached_formula`` cells (value unknown) so ingest quarantines them with the reason."""
+    if not layout.uncached_formulas:
+        return
+    position = {int(row): i for i, row in enumerate(table.source_rows)}
+    flagged = 0
+    for (row, column), _formula in layout.uncached_formulas.items():
+        if row in position and column <= len(names) and names[column - 1] in table.frame.columns:
+            mask = table.cell_flags.setdefault("uncached_formula", {}).setdefault(
+                names[column - 1], np.zeros(len(table.frame), dtype=bool)
+            )
+            mask[position[row]] = True
+            flagged += 1
+    if flagged:
+        (row, column), formula = next(iter(layout.uncached_formulas.items()))
+        example = f"{get_column_letter(column)}{row}" + (f" ={formula}" if formula else " (a shared formula)")
+        table.notes.append(
+            f"sheet {sheet!r}: {flagged:,} formula cell(s) have no saved value (e.g. {example}); "
+            "open the workbook in Excel or WPS and save it, so the values are stored"
+        )
 
 
 def _data_rows(

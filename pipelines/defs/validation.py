@@ -4,6 +4,7 @@
 import dagster as dg
 import pandas as pd
 
+from cleansing.quarantine import quarantined_business_keys
 from expectations.runner import ValidationOutcome, validate_prices, validate_products
 from expectations.suites import build_price_suite, build_product_suite
 from pipelines.defs.resources import ChannelMdmConfig
@@ -41,9 +42,10 @@ def _metadata(outcome: ValidationOutcome, rows_in: int) -> dict:
 
 @dg.asset(group_name=GROUP, check_specs=_rule_checks("validated_products", build_product_suite()),
           description="Products that meet the SKU master standard; failing rows quarantined by sku_code.")
-def validated_products(channel_mdm: ChannelMdmConfig, product_records: pd.DataFrame):
+def validated_products(channel_mdm: ChannelMdmConfig, product_records: pd.DataFrame, ingest_quarantine: pd.DataFrame):
     docs = channel_mdm.settings().reports_dir / "data_docs"
-    outcome = validate_products(product_records, data_docs_dir=docs)
+    held = quarantined_business_keys(ingest_quarantine, "product")
+    outcome = validate_products(product_records, data_docs_dir=docs, quarantined_skus=held)
     yield dg.Output(outcome, metadata=_metadata(outcome, len(product_records)))
     yield from _check_results(outcome)
 

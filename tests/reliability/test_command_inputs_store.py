@@ -32,8 +32,15 @@ def test_text_that_is_not_a_url(monkeypatch: pytest.MonkeyPatch, capsys: pytest.
 
 def test_an_unknown_dialect(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     assert _upgrade("oracel://channel:s3cret@db/channel", monkeypatch, capsys) == (
-        "channel-mdm migrate: error: store oracel://channel:***@db/channel: unknown database dialect "
-        "'oracel'; use sqlite, postgresql+psycopg2 or mysql+pymysql\n"
+        "channel-mdm migrate: error: oracel://channel:***@db/channel: the channel store runs on SQLite or "
+        "PostgreSQL, not oracel; set CHANNEL_MDM_STORE_URL to a sqlite:/// or postgresql+psycopg2:// URL\n"
+    )
+
+
+def test_an_unknown_driver(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _upgrade("postgresql+psycopg3://channel:s3cret@db/channel", monkeypatch, capsys) == (
+        "channel-mdm migrate: error: store postgresql+psycopg3://channel:***@db/channel: unknown database "
+        "dialect or driver 'postgresql+psycopg3'; use sqlite or postgresql+psycopg2\n"
     )
 
 
@@ -41,15 +48,15 @@ def test_a_driver_that_is_not_installed(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     try:
-        import MySQLdb  # noqa: F401
+        import pg8000  # noqa: F401
 
-        pytest.skip("mysqlclient is installed here")
+        pytest.skip("pg8000 is installed here")
     except ImportError:
         pass
-    assert _upgrade("mysql+mysqldb://root:s3cret@127.0.0.1/test", monkeypatch, capsys) == (
-        "channel-mdm migrate: error: store mysql+mysqldb://root:***@127.0.0.1/test: the database driver for "
-        "'mysql+mysqldb' is not installed (No module named 'MySQLdb'); install it (for PostgreSQL: "
-        "pip install -e '.[postgres]') or use another driver in the URL\n"
+    assert _upgrade("postgresql+pg8000://channel:s3cret@127.0.0.1/channel", monkeypatch, capsys) == (
+        "channel-mdm migrate: error: store postgresql+pg8000://channel:***@127.0.0.1/channel: the database "
+        "driver for 'postgresql+pg8000' is not installed (No module named 'pg8000'); install it (for "
+        "PostgreSQL: pip install -e '.[postgres]') or use another driver in the URL\n"
     )
 
 
