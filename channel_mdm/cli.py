@@ -3,7 +3,9 @@
 Each subcommand lives in its own module under ``channel_mdm.commands`` and exposes
 ``add_parser(subparsers)``, which registers the subcommand and sets ``func`` to a callable
 taking the parsed arguments and returning an exit code. A user error (bad file, bad spec)
-is raised as :class:`channel_mdm.errors.UserError` and printed as one clear line, never a traceback.
+is raised as :class:`channel_mdm.errors.UserError` and printed as one clear line, never a traceback
+(exit 2). Anything unexpected is one line saying what failed and where its traceback was written
+(exit 1), unless ``--debug`` or ``CHANNEL_MDM_DEBUG=1`` asks for the traceback itself.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
 from channel_mdm import __version__
+from channel_mdm.crash_report import DEBUG_ENV, describe_failure, write_crash_report
 from channel_mdm.errors import UserError
 
 COMMAND_MODULES: tuple[str, ...] = (
@@ -39,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"channel-mdm {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help=f"show the traceback of an unexpected error instead of writing it to a log file (or set {DEBUG_ENV}=1)",
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -70,6 +79,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        if args.debug or os.environ.get(DEBUG_ENV, "").strip().lower() in ("1", "true", "yes"):
+            raise
+        where = write_crash_report(exc, args.command)
+        print(
+            f"channel-mdm {args.command}: unexpected error ({describe_failure(exc)}); "
+            f"the full traceback is in {where}; run again with --debug to see it here",
+            file=sys.stderr,
+        )
+        return 1
 
 
 if __name__ == "__main__":

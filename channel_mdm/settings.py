@@ -7,6 +7,7 @@ defaults that make a fresh checkout work with nothing configured.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,7 +44,9 @@ def load_settings() -> Settings:
     store_url = os.environ.get("CHANNEL_MDM_STORE_URL") or f"sqlite:///{data_dir / 'channel_store.sqlite'}"
     sources_dir = Path(os.environ.get("CHANNEL_MDM_SOURCES_DIR", PROJECT_ROOT / "sample_data" / "sources"))
     mappings_dir = Path(os.environ.get("CHANNEL_MDM_MAPPINGS_DIR", PROJECT_ROOT / "sample_data" / "mappings"))
-    return Settings(data_dir=data_dir, store_url=store_url, sources_dir=sources_dir, mappings_dir=mappings_dir)
+    return Settings(
+        data_dir=data_dir, store_url=store_url, sources_dir=sources_dir, mappings_dir=mappings_dir
+    )
 
 
 def redact_url(url: str) -> str:
@@ -54,3 +57,11 @@ def redact_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:
         return "<unparseable store URL>"
+
+
+_PASSWORD_IN_TEXT = re.compile(r"(://[^:/@\s'\"]*:)[^@\s'\"]*@")
+
+
+def redact_passwords_in_text(text: str) -> str:
+    """Hide whatever sits between ``user:`` and ``@`` of every URL in free text (a traceback, a bad URL)."""
+    return _PASSWORD_IN_TEXT.sub(r"\1***@", text)

@@ -169,10 +169,50 @@ def parse_spec(data: Any, source: str = "<spec>") -> DedupeSpec:
         )
     country = data.get("country", "CN")
     if not isinstance(country, str) or not re.fullmatch(r"[A-Z]{2}", country.strip().upper()):
-        raise UserError(f"{source}: country must be a two-letter ISO 3166 code such as CN, GB or US, not {country!r}")
-    return DedupeSpec(
+        raise UserError(
+            f"{source}: country must be a two-letter ISO 3166 code such as CN, GB or US, not {country!r}"
+        )
+    spec = DedupeSpec(
         record_id.strip(), entity, columns, thresholds, max_block_size, source, country.strip().upper()
     )
+    check_spec_consistency(spec)
+    return spec
+
+
+COUNTRY_ALIASES = {"UK": "GB", "EN": "GB", "ZH": "CN"}
+"""Codes people write that are not ISO country codes (UK is GB; ZH is the Chinese language)."""
+
+
+def check_spec_consistency(spec: DedupeSpec) -> None:
+    """Refuse a country phone numbers cannot use and a column given two roles, naming the spec key.
+
+    A country ``phonenumbers`` does not know would silently leave every local phone unparsed; one
+    column under two roles would compare the same value twice and double its weight.
+    """
+    import phonenumbers
+
+    regions = sorted(phonenumbers.SUPPORTED_REGIONS)
+    if spec.country not in phonenumbers.SUPPORTED_REGIONS:
+        close = [COUNTRY_ALIASES[spec.country]] if spec.country in COUNTRY_ALIASES else []
+        close += [
+            c for c in difflib.get_close_matches(spec.country, regions, n=2, cutoff=0.5) if c not in close
+        ]
+        hint = f" (did you mean {' or '.join(repr(c) for c in close[:2])}?)" if close else ""
+        raise UserError(
+            f"{spec.source}: country '{spec.country}' is not a country code phone numbers are known for"
+            f"{hint}; use an ISO 3166 alpha-2 code such as CN, GB or US"
+        )
+    first_role: dict[str, str] = {}
+    for role, names in spec.columns.items():
+        for name in names:
+            if first_role.get(name) == role:
+                raise UserError(f"{spec.source}: column '{name}' is listed twice under columns.{role}")
+            if name in first_role:
+                raise UserError(
+                    f"{spec.source}: column '{name}' is under both columns.{first_role[name]} and "
+                    f"columns.{role}; give each column one role"
+                )
+            first_role[name] = role
 
 
 def load_spec(path: str | Path) -> DedupeSpec:

@@ -7,18 +7,21 @@ password, so it is only ever logged through :func:`channel_mdm.settings.redact_u
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import InterfaceError, NoSuchModuleError, OperationalError
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 from channel_mdm.errors import UserError
+from channel_mdm.settings import redact_passwords_in_text
 
 log = logging.getLogger(__name__)
 
@@ -30,30 +33,47 @@ def create_store_engine(url: str) -> Engine:
     """Create an engine for the store at ``url``.
 
     For SQLite the parent folder is created, and every connection turns on foreign keys and
-    write-ahead logging (so readers such as a report do not block the nightly load).
+    write-ahead logging (so readers such as a report do not block the nightly load). A URL that
+    cannot work (not a URL, unknown dialect, driver not installed, folder not creatable) raises
+    :class:`UserError` naming the URL with its password hidden.
     """
     try:
         parsed = make_url(url)
     except Exception:
         raise UserError(
-            "the store URL is not a valid SQLAlchemy URL; set CHANNEL_MDM_STORE_URL to e.g. "
+            f"store URL {redact_passwords_in_text(url)!r} is not a SQLAlchemy URL; set CHANNEL_MDM_STORE_URL to e.g. "
             "sqlite:///.data/channel_store.sqlite or postgresql+psycopg2://user@host/db"
         ) from None
+    shown = parsed.render_as_string(hide_password=True)
     backend = parsed.get_backend_name()
     if backend not in SUPPORTED_BACKENDS:
         # Refused before anything connects, so nothing (not even alembic_version) is created there.
         raise UserError(
-            f"{parsed.render_as_string(hide_password=True)}: the channel store runs on SQLite or PostgreSQL, "
+            f"{shown}: the channel store runs on SQLite or PostgreSQL, "
             f"not {backend}; set CHANNEL_MDM_STORE_URL to a sqlite:/// or postgresql+psycopg2:// URL"
         )
     if backend != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return _create_engine(parsed, shown, pool_pre_ping=True)
 
     database = parsed.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
     if not in_memory:
-        Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+        folder = Path(database).expanduser().resolve().parent
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            in_the_way = next((p for p in (folder, *folder.parents) if p.exists() and not p.is_dir()), None)
+            reason = f"{in_the_way} is a file" if in_the_way else exc.strerror
+            raise UserError(
+                f"store {shown}: cannot create the folder {folder} ({reason}); "
+                "point CHANNEL_MDM_STORE_URL at a writable folder"
+            ) from None
+        if not os.access(folder, os.W_OK):
+            raise UserError(
+                f"store {shown}: the folder {folder} is not writable; "
+                "point CHANNEL_MDM_STORE_URL at a writable folder"
+            )
+    engine = _create_engine(parsed, shown)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -64,6 +84,39 @@ def create_store_engine(url: str) -> Engine:
         cursor.close()
 
     return engine
+
+
+def _create_engine(url: URL, shown: str, **kwargs: Any) -> Engine:
+    """``create_engine`` with an unknown dialect or a missing driver told in one line."""
+    try:
+        return create_engine(url, **kwargs)
+    except NoSuchModuleError:
+        raise UserError(
+            f"store {shown}: unknown database dialect or driver '{url.drivername}'; "
+            "use sqlite or postgresql+psycopg2"
+        ) from None
+    except ImportError as exc:
+        raise UserError(
+            f"store {shown}: the database driver for '{url.drivername}' is not installed ({exc}); "
+            "install it (for PostgreSQL: pip install -e '.[postgres]') or use another driver in the URL"
+        ) from None
+
+
+def check_store_connection(engine: Engine) -> None:
+    """Open one connection, so an unreachable or unopenable store is one line, not a traceback."""
+    try:
+        with engine.connect():
+            pass
+    except (OperationalError, InterfaceError) as exc:
+        reason = (
+            str(exc.orig or exc).strip().splitlines()[0]
+            if str(exc.orig or exc).strip()
+            else type(exc).__name__
+        )
+        raise UserError(
+            f"store {engine.url.render_as_string(hide_password=True)}: cannot connect ({reason}); "
+            "check the host, port, database name and credentials in CHANNEL_MDM_STORE_URL"
+        ) from None
 
 
 def _alembic_config() -> Config:
@@ -102,6 +155,7 @@ def upgrade_store(url_or_engine: str | Engine) -> str:
     """
     engine = create_store_engine(url_or_engine) if isinstance(url_or_engine, str) else url_or_engine
     try:
+        check_store_connection(engine)
         before = store_revision(engine)
         config = _alembic_config()
         from alembic import command

@@ -33,13 +33,13 @@ from pathlib import Path
 
 import pandas as pd
 
+from channel_mdm.commands.file_limits import add_file_limit_arguments, file_limits
 from channel_mdm.errors import UserError
+from cleansing.read_file import read_text_table, table_to_frame
+from cleansing.readers.checks import FileLimits
 from cleansing.safe_export import write_csv
 
 log = logging.getLogger(__name__)
-
-ENCODINGS = ("utf-8-sig", "gb18030")
-"""UTF-8 (with or without BOM) first, then GBK's superset, the usual encodings of Chinese CSV exports."""
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -68,93 +68,33 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="steward decisions to learn from: CSV with left_record_id, right_record_id, is_match (yes/no)",
     )
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    add_file_limit_arguments(parser)
     parser.set_defaults(func=run)
 
 
-HEADER_SEARCH_ROWS = 20
-"""How far down a sheet to look for the header row (exports often start with a title and group headers)."""
-
-
-def _promote_header(raw: pd.DataFrame, expected: list[str]) -> pd.DataFrame:
-    """Use the first row (of the top few) holding the most expected column names as the header."""
-    best_row, best_hits = 0, -1
-    for i in range(min(HEADER_SEARCH_ROWS, len(raw))):
-        values = {str(v).strip() for v in raw.iloc[i].tolist()}
-        hits = sum(name in values for name in expected)
-        if hits > best_hits:
-            best_row, best_hits = i, hits
-    header = [str(v).strip() for v in raw.iloc[best_row].tolist()]
-    body = raw.iloc[best_row + 1 :].reset_index(drop=True)
-    body.columns = header
-    body.attrs["first_data_row"] = best_row + 2  # 1-based row number of the first record in the file
-    # Drop unnamed, entirely empty trailing columns that spreadsheets leave behind.
-    keep = [c != "" or body.iloc[:, j].str.strip().ne("").any() for j, c in enumerate(header)]
-    return body.loc[:, keep]
-
-
 def read_table(
-    path: Path, sheet: str | None = None, expected_columns: list[str] | None = None
+    path: Path,
+    limits: FileLimits,
+    sheet: str | None = None,
+    expected_columns: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Read a CSV or xlsx with every column as text; blank cells stay empty strings.
-
-    The header is the row among the first few that names the most ``expected_columns`` (the
-    spec's columns), so title rows and grouped headers above it are skipped.
-    """
-    if not path.is_file():
-        raise UserError(f"{path}: input file not found")
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        try:
-            frame = pd.read_excel(
-                path, sheet_name=sheet or 0, dtype=str, na_filter=False, engine="openpyxl", header=None
-            )
-        except ValueError as exc:
-            if sheet and "not found" in str(exc):
-                from openpyxl import load_workbook
-
-                names = load_workbook(path, read_only=True).sheetnames
-                raise UserError(
-                    f"{path}: no sheet named '{sheet}'; the workbook has: {', '.join(names)}"
-                ) from None
-            raise UserError(f"{path}: cannot read the workbook ({exc})") from None
-        except Exception as exc:  # openpyxl raises many kinds for corrupt files
-            raise UserError(f"{path}: cannot read the workbook ({type(exc).__name__}: {exc})") from None
-    elif suffix in (".csv", ".txt", ".tsv"):
-        if sheet:
-            raise UserError(f"{path}: --sheet only applies to xlsx files")
-        for encoding in ENCODINGS:
-            try:
-                frame = pd.read_csv(
-                    path,
-                    dtype=str,
-                    na_filter=False,
-                    encoding=encoding,
-                    sep="\t" if suffix == ".tsv" else ",",
-                    header=None,
-                )
-                break
-            except UnicodeDecodeError:
-                continue
-            except pd.errors.ParserError as exc:
-                raise UserError(f"{path}: not a well-formed CSV ({exc})") from None
-        else:
-            raise UserError(f"{path}: cannot decode the file as UTF-8 or GBK; save it as UTF-8 CSV")
-    else:
-        raise UserError(f"{path}: unsupported file type '{path.suffix}'; use .csv or .xlsx")
+    """Read a CSV or xlsx through the ingest readers, every cell as text and blank cells as ``""``."""
+    frame = table_to_frame(read_text_table(path, limits, sheet, expected_columns or []))
     if frame.empty:
-        raise UserError(f"{path}: the file is empty")
-    return _promote_header(frame, expected_columns or [])
+        raise UserError(f"{path}: no data rows below the header")
+    return frame
 
 
-def _check_record_ids(frame: pd.DataFrame, column: str, path: Path, first_data_row: int) -> None:
+def _check_record_ids(frame: pd.DataFrame, column: str, path: Path) -> None:
     ids = frame[column].str.strip()
+    rows = frame.attrs["source_rows"]
     blank = ids == ""
     if blank.any():
-        row = int(blank.to_numpy().argmax()) + first_data_row
+        row = int(rows[blank.to_numpy().argmax()])
         raise UserError(f"{path}: row {row}: column '{column}' is empty; every record needs its own id")
     duplicated = ids.duplicated(keep="first")
     if duplicated.any():
-        row = int(duplicated.to_numpy().argmax()) + first_data_row
+        row = int(rows[duplicated.to_numpy().argmax()])
         raise UserError(
             f"{path}: row {row}: record id '{ids[duplicated].iloc[0]}' in column '{column}' appears more than "
             "once; record ids must be unique"
@@ -164,9 +104,9 @@ def _check_record_ids(frame: pd.DataFrame, column: str, path: Path, first_data_r
 LABEL_COLUMNS = ("left_record_id", "right_record_id", "is_match")
 
 
-def read_labels(path: Path) -> pd.DataFrame:
+def read_labels(path: Path, limits: FileLimits) -> pd.DataFrame:
     """Steward decisions on pairs; ``is_match`` is yes/no (also true/false, 1/0, match/non_match)."""
-    labels = read_table(path, None, list(LABEL_COLUMNS))
+    labels = read_table(path, limits, None, list(LABEL_COLUMNS))
     missing = [c for c in LABEL_COLUMNS if c not in labels.columns]
     if missing:
         raise UserError(
@@ -175,7 +115,7 @@ def read_labels(path: Path) -> pd.DataFrame:
     answer = labels["is_match"].str.strip().str.lower()
     known = answer.isin(["yes", "no", "true", "false", "1", "0", "y", "n", "match", "non_match"])
     if not known.all():
-        row = int((~known).to_numpy().argmax()) + labels.attrs.get("first_data_row", 2)
+        row = int(labels.attrs["source_rows"][(~known).to_numpy().argmax()])
         raise UserError(
             f"{path}: row {row}: is_match is {labels['is_match'][~known].iloc[0]!r}; write yes or no"
         )
@@ -188,20 +128,19 @@ def run(args: argparse.Namespace) -> int:
     from mdm.model import ModelParameters
     from mdm.spec import load_spec
 
+    limits = file_limits(args.max_file_mb)
     spec = load_spec(args.spec)
-    frame = read_table(args.input, args.sheet, [name for _, name in spec.mapped_columns()])
+    frame = read_table(args.input, limits, args.sheet, [name for _, name in spec.mapped_columns()])
     log.info("read %s rows and %s columns from %s", f"{len(frame):,}", len(frame.columns), args.input)
-    if frame.empty:
-        raise UserError(f"{args.input}: no data rows below the header")
     spec.validate_columns(frame.columns, str(args.input))
-    _check_record_ids(frame, spec.record_id, args.input, frame.attrs.get("first_data_row", 2))
+    _check_record_ids(frame, spec.record_id, args.input)
     params = None
     if args.model:
         try:
             params = ModelParameters.load(args.model)
         except (OSError, ValueError, TypeError) as exc:
             raise UserError(f"{args.model}: cannot read model parameters ({exc})") from None
-    labels = read_labels(args.labels) if args.labels else None
+    labels = read_labels(args.labels, limits) if args.labels else None
     result = deduplicate(
         frame, spec, progress=not args.no_progress, params=params, train=params is None, labels=labels
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from channel_mdm.commands.file_limits import add_file_limit_arguments, file_limits
 from channel_mdm.errors import UserError
 from channel_mdm.settings import load_settings
 from cleansing.safe_export import write_csv
@@ -48,19 +49,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="folder for <entity>.csv, quarantine.csv and file_reports.csv (default: %(default)s)",
     )
     parser.add_argument("--batch-id", default=None, help="batch id stamped on every row (default: a new one)")
-    parser.add_argument(
-        "--max-file-mb",
-        type=float,
-        default=2048,
-        help="refuse source files larger than this many megabytes (default: %(default)s)",
-    )
+    add_file_limit_arguments(parser)
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from cleansing.ingest import ingest_all
     from cleansing.provenance import new_batch_id
-    from cleansing.readers.checks import FileLimits
 
     if not args.sources.is_dir():
         raise UserError(
@@ -68,10 +63,8 @@ def run(args: argparse.Namespace) -> int:
         )
     if args.out.exists() and not args.out.is_dir():
         raise UserError(f"--out {args.out}: is a file, not a folder")
-    if not args.max_file_mb > 0:
-        raise UserError(f"--max-file-mb {args.max_file_mb}: must be greater than 0")
+    limits = file_limits(args.max_file_mb)
     batch_id = args.batch_id or new_batch_id()
-    limits = FileLimits(max_file_bytes=int(args.max_file_mb * 1024 * 1024))
     results = ingest_all(args.mappings, args.sources, batch_id, progress=True, limits=limits)
     args.out.mkdir(parents=True, exist_ok=True)
     quarantine: list[pd.DataFrame] = []

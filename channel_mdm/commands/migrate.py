@@ -27,11 +27,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from migration.store import create_store_engine, head_revision, store_revision, upgrade_store
+    from migration.store import (
+        check_store_connection,
+        create_store_engine,
+        head_revision,
+        store_revision,
+        upgrade_store,
+    )
 
     url = load_settings().store_url
     engine = create_store_engine(url)
     try:
+        check_store_connection(engine)
         if args.action == "upgrade":
             revision = upgrade_store(engine)
             print(f"store {redact_url(url)} is at revision {revision} (latest)")

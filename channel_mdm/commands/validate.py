@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pandas as pd
 
+from channel_mdm.commands.file_limits import add_file_limit_arguments, file_limits
 from channel_mdm.errors import UserError
+from cleansing.read_file import read_text_table
+from cleansing.readers.checks import FileLimits
 from cleansing.safe_export import write_csv
 
 log = logging.getLogger(__name__)
@@ -38,24 +41,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--docs", type=Path, help="folder for Data Docs (default: <data dir>/reports/data_docs)"
     )
     parser.add_argument("--quarantine", type=Path, help="write every failing row × rule to this CSV")
+    add_file_limit_arguments(parser)
     parser.set_defaults(func=run)
 
 
-def read_canonical_file(path: Path) -> pd.DataFrame:
-    """Read a CSV (UTF-8 or GBK) or the first sheet of an xlsx with every cell as text."""
-    if not path.is_file():
-        raise UserError(f"{path}: file not found")
-    suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm"):
-        return pd.read_excel(path, dtype=str, keep_default_na=False, na_values=[""])
-    if suffix in (".csv", ".txt"):
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding=encoding)
-            except UnicodeDecodeError:
-                continue
-        raise UserError(f"{path}: neither UTF-8 nor GBK text; save the file as UTF-8 CSV")
-    raise UserError(f"{path}: unsupported file type {suffix or '(none)'}; use .csv or .xlsx")
+def read_canonical_file(path: Path, limits: FileLimits) -> pd.DataFrame:
+    """Read a canonical CSV or the first sheet of an xlsx through the ingest readers, blank cells as NA."""
+    table = read_text_table(path, limits)
+    frame = table.frame.astype(object)
+    frame.columns = [str(c) for c in frame.columns]
+    if frame.empty:
+        raise UserError(f"{path}: no data rows below the header")
+    return frame
 
 
 def _print_counts(title: str, outcome) -> None:
@@ -89,6 +86,7 @@ def combine_quarantines(outcomes: list) -> pd.DataFrame:
 def run(args: argparse.Namespace) -> int:
     if not args.products and not args.prices:
         raise UserError("give --products FILE and/or --prices FILE")
+    limits = file_limits(args.max_file_mb)
     # GX logs its own start-up at INFO; stewards need our counts, not that.
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     from channel_mdm.settings import load_settings
@@ -101,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     outcomes = []
     products_outcome = None
     if args.products:
-        products = read_canonical_file(args.products)
+        products = read_canonical_file(args.products, limits)
         log.info("read %s product rows from %s", f"{len(products):,}", args.products)
         try:
             products_outcome = validate_products(products, docs)
@@ -110,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
         _print_counts("products", products_outcome)
         outcomes.append(products_outcome)
     if args.prices:
-        prices = read_canonical_file(args.prices)
+        prices = read_canonical_file(args.prices, limits)
         log.info("read %s price rows from %s", f"{len(prices):,}", args.prices)
         try:
             prices_outcome = validate_prices(prices, products_outcome, docs)

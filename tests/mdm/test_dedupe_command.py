@@ -186,8 +186,7 @@ def test_user_errors_are_one_clear_line(tmp_path, spec_path, capsys):
     )
     assert main(["dedupe", str(tmp_path / "missing.csv"), "--spec", str(spec_path), "--out", "o.csv"]) == 2
     assert (
-        capsys.readouterr().err
-        == f"channel-mdm dedupe: error: {tmp_path / 'missing.csv'}: input file not found\n"
+        capsys.readouterr().err == f"channel-mdm dedupe: error: {tmp_path / 'missing.csv'}: file not found\n"
     )
     with pytest.raises(SystemExit):
         main(["dedupe", str(source)])  # --spec and --out are required: argparse explains

@@ -90,6 +90,6 @@ def test_an_invalid_store_url_is_a_user_error():
     with pytest.raises(UserError) as error:
         create_store_engine("not a url")
     assert str(error.value) == (
-        "the store URL is not a valid SQLAlchemy URL; set CHANNEL_MDM_STORE_URL to e.g. "
+        "store URL 'not a url' is not a SQLAlchemy URL; set CHANNEL_MDM_STORE_URL to e.g. "
         "sqlite:///.data/channel_store.sqlite or postgresql+psycopg2://user@host/db"
     )
