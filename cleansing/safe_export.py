@@ -1,6 +1,6 @@
 """Files a steward opens: CSV written atomically, with spreadsheet formula injection neutralised.
 
-A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is read by Excel,
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a line break is read by Excel,
 WPS and LibreOffice as a formula (OWASP "CSV injection"); a source value such as
 ``=HYPERLINK("http://…")`` would run when the exported file is opened. Every text cell that starts
 so gets a leading apostrophe, which spreadsheets show as text. Two kinds of value are left as they
@@ -21,7 +21,7 @@ from typing import Any
 
 import pandas as pd
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
