@@ -13,9 +13,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from cleansing.ingest import ingest_all
+from migration.convert import convert_column, converter_for
+from migration.models import TABLES
 
 INPUTS = Path(__file__).parent / "inputs" / "ingest_values"
 
@@ -206,3 +209,21 @@ def test_an_unsaved_formula_is_quarantined_naming_the_cell_and_the_formula(
         f'code (A3 =UPPER("p2")) {advice}',
         f'uscc (C4 =TEXT(914403001922038216,"0")) {advice}',
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [
+        ("inf", "is not a finite number"),
+        ("-Infinity", "is not a finite number"),
+        (
+            "1,2,3",
+            "has the thousands separator ',' in the wrong places (ambiguous, not guessed); if ',' is this "
+            "source's decimal separator, declare it in the mapping (numbers: {decimal: ','})",
+        ),
+    ],
+)
+def test_the_store_refuses_non_finite_and_ambiguous_scores(value: object, problem: str) -> None:
+    convert = converter_for(TABLES["crosswalk"].c.match_score)
+    assert convert("0.93") == 0.93
+    assert convert_column(pd.Series([value]), convert)[1:] == (0, problem)
