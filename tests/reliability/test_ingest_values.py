@@ -16,6 +16,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from channel_mdm.cli import main
 from cleansing.ingest import ingest_all
 from migration.convert import convert_column, converter_for
 from migration.models import TABLES
@@ -227,3 +228,28 @@ def test_the_store_refuses_non_finite_and_ambiguous_scores(value: object, proble
     convert = converter_for(TABLES["crosswalk"].c.match_score)
     assert convert("0.93") == 0.93
     assert convert_column(pd.Series([value]), convert)[1:] == (0, problem)
+
+
+def test_money_and_rate_rules_refuse_non_finite_values(tmp_path: Path) -> None:
+    quarantine = tmp_path / "q.csv"
+    main(
+        [
+            "validate",
+            "--prices",
+            str(INPUTS / "canonical_prices.csv"),
+            "--products",
+            str(INPUTS / "canonical_products.csv"),
+            "--docs",
+            str(tmp_path / "dd"),
+            "--quarantine",
+            str(quarantine),
+        ]
+    )
+    failed = pd.read_csv(quarantine, dtype=str, encoding="utf-8-sig")
+    chosen = failed[failed["rule"].isin(["price_positive", "tax_rate_allowed"])]
+    assert dict(zip(chosen["sku_code"], chosen["reason"], strict=True)) == {
+        "A1": "tax rate NaN is not one of 0.13, 0.09, 0.06, 0.03, 0",
+        "S1": "price -inf is not a number greater than 0",
+        "S2": "price ＋ｉｎｆ is not a number greater than 0",
+        "S3": "price 1e400 is not a number greater than 0",
+    }
