@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import unescape as xml_unescape
 
 import numpy as np
 import pandas as pd
@@ -258,7 +259,7 @@ def _scan_chunk(data: bytes, layout: SheetLayout) -> None:
         for letters, row, inner in _ANY_CELL.findall(data):
             formula = _FORMULA.search(inner) if inner else None
             if formula is not None and not _CACHED_VALUE.search(inner):
-                text = (formula.group(1) or b"").decode("utf-8", "replace")
+                text = xml_unescape((formula.group(1) or b"").decode("utf-8", "replace"))
                 layout.uncached_formulas[(int(row), column_index_from_string(letters.decode()))] = text
     if b"mergeCell" in data:
         for c1, r1, c2, r2 in _MERGE_TAG.findall(data):

@@ -274,7 +274,12 @@ def test_formula_cells_read_their_cached_value_and_an_uncalculated_one_is_missin
     result = ingest(corpus, "formula_cells.xlsx")
     assert result.accepted["partner_name"].tolist() == ["深圳华润"]
     assert reasons_of(result) == [
-        (3, "missing_required", "required column partner_name (from dealer_name) is empty")
+        (
+            3,
+            "uncached_formula",
+            "dealer_name (B3 =A1&A2) holds a formula with no saved value (the workbook was written by a program "
+            "and never saved in Excel), so its value is unknown; open the file in Excel or WPS, save it and ingest again",
+        )
     ]
 
 
