@@ -316,11 +316,18 @@ def _uncached_formulas(table: RawTable, source: str, column: str) -> list[Proble
     mask = table.flag_mask("uncached_formula", source)
     if mask is None or not mask.any():
         return []
-    reason = (
-        f"{source} holds a formula with no saved value (the workbook was written by a program and never "
+    cells = table.uncached_formulas.get(source, {})
+    reasons = pd.Series(
+        [
+            f"{source} ({cells[position]}) " if position in cells else f"{source} "
+            for position in np.flatnonzero(mask)
+        ],
+        index=table.frame.index[mask],
+        dtype=object,
+    ) + (
+        "holds a formula with no saved value (the workbook was written by a program and never "
         "saved in Excel), so its value is unknown; open the file in Excel or WPS, save it and ingest again"
     )
-    reasons = pd.Series(reason, index=table.frame.index[mask])
     return [Problem(mask, column, "uncached_formula", reasons)]
 
 

@@ -104,8 +104,19 @@ def _why_not(body: str, number_format: NumberFormat) -> str:
     """A reason a steward can act on: which separator reading was refused, and what to declare."""
     d, t = number_format.decimal, number_format.thousands
     other = "," if d == "." else "."
+    if re.fullmatch(r"[+-]?[\d.,]+\s*[万亿]", body):
+        return (
+            "is written in 万 or 亿 (tens of thousands, hundreds of millions), which is not converted; "
+            "write the number out in full in the source"
+        )
     if not re.fullmatch(r"[+-]?[\d.,' ]+", body) or not re.search(r"\d", body):
         return "is not a number"
+    if " " in body and t != " ":
+        decimal = "," if "," in body.rsplit(" ", 1)[-1] else d
+        return (
+            "groups digits with spaces, which this source does not declare; declare the source's "
+            f"separators in the mapping (numbers: {{decimal: '{decimal}', thousands: ' '}})"
+        )
     if d in body and other in body and body.rfind(other) > body.rfind(d):
         return (
             f"looks like a number written with '{other}' as the decimal separator; "

@@ -129,10 +129,19 @@ def to_bool(value: Any) -> bool:
 
 
 def to_float(value: Any) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise ValueError("is not a number") from None
+    """A finite float; text is read by the one number parser, so ``1,2,3`` or ``inf`` never gets in."""
+    if isinstance(value, bool):
+        raise ValueError("is a yes/no value, not a number")
+    if isinstance(value, int | float | Decimal):
+        number = float(value)
+    else:
+        parsed = parse_number(value)
+        if parsed.problem is not None or parsed.value is None:
+            raise ValueError(parsed.problem or "is not a number")
+        number = float(parsed.value)
+    if not math.isfinite(number):
+        raise ValueError("is not a finite number")
+    return number
 
 
 def to_json_text(value: Any) -> str:

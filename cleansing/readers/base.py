@@ -58,6 +58,9 @@ class RawTable:
     cell_flags: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
     rejected: list[RejectedRow] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    uncached_formulas: dict[str, dict[int, str]] = field(default_factory=dict)
+    """column → {frame position: ``B3 =SUM(B1:B2)``} for cells holding a formula with no saved value,
+    so the quarantine reason can name the cell and the formula."""
     ambiguous_columns: dict[str, str] = field(default_factory=dict)
     """Header names that cannot be mapped safely (duplicates), with the reason."""
     longest_line: int | None = None

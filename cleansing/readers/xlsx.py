@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import unescape as xml_unescape
 
 import numpy as np
 import pandas as pd
@@ -258,7 +259,7 @@ def _scan_chunk(data: bytes, layout: SheetLayout) -> None:
         for letters, row, inner in _ANY_CELL.findall(data):
             formula = _FORMULA.search(inner) if inner else None
             if formula is not None and not _CACHED_VALUE.search(inner):
-                text = (formula.group(1) or b"").decode("utf-8", "replace")
+                text = xml_unescape((formula.group(1) or b"").decode("utf-8", "replace"))
                 layout.uncached_formulas[(int(row), column_index_from_string(letters.decode()))] = text
     if b"mergeCell" in data:
         for c1, r1, c2, r2 in _MERGE_TAG.findall(data):
@@ -388,20 +389,27 @@ def _flag_uncached_formulas(table: RawTable, layout: SheetLayout, names: list[st
         return
     position = {int(row): i for i, row in enumerate(table.source_rows)}
     flagged = 0
-    for (row, column), _formula in layout.uncached_formulas.items():
+    for (row, column), formula in layout.uncached_formulas.items():
         if row in position and column <= len(names) and names[column - 1] in table.frame.columns:
             mask = table.cell_flags.setdefault("uncached_formula", {}).setdefault(
                 names[column - 1], np.zeros(len(table.frame), dtype=bool)
             )
             mask[position[row]] = True
+            cells = table.uncached_formulas.setdefault(names[column - 1], {})
+            cells[position[row]] = _describe_formula_cell(row, column, formula)
             flagged += 1
     if flagged:
         (row, column), formula = next(iter(layout.uncached_formulas.items()))
-        example = f"{get_column_letter(column)}{row}" + (f" ={formula}" if formula else " (a shared formula)")
+        example = _describe_formula_cell(row, column, formula)
         table.notes.append(
             f"sheet {sheet!r}: {flagged:,} formula cell(s) have no saved value (e.g. {example}); "
             "open the workbook in Excel or WPS and save it, so the values are stored"
         )
+
+
+def _describe_formula_cell(row: int, column: int, formula: str) -> str:
+    """``B3 =SUM(B1:B2)``: the cell and its formula, as a steward finds them in Excel."""
+    return f"{get_column_letter(column)}{row}" + (f" ={formula}" if formula else " (a shared formula)")
 
 
 def _data_rows(

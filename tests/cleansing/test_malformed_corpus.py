@@ -277,8 +277,8 @@ def test_formula_cells_read_their_cached_value_and_an_uncalculated_one_is_unknow
         (
             3,
             "uncached_formula",
-            "dealer_name holds a formula with no saved value (the workbook was written by a program and never "
-            "saved in Excel), so its value is unknown; open the file in Excel or WPS, save it and ingest again",
+            "dealer_name (B3 =A1&A2) holds a formula with no saved value (the workbook was written by a program "
+            "and never saved in Excel), so its value is unknown; open the file in Excel or WPS, save it and ingest again",
         )
     ]
 

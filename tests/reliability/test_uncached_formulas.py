@@ -25,7 +25,7 @@ columns:
   phone: phone
 """
 REASON = (
-    "{column} holds a formula with no saved value (the workbook was written by a program and never saved in "
+    "{column} ({cell}) holds a formula with no saved value (the workbook was written by a program and never saved in "
     "Excel), so its value is unknown; open the file in Excel or WPS, save it and ingest again"
 )
 
@@ -60,7 +60,10 @@ def test_cells_with_unsaved_formulas_are_quarantined_with_the_reason(
     assert result.accepted["source_record_id"].tolist() == ["P1"]
     held = result.quarantined.sort_values("source_row")
     assert held["reason_code"].tolist() == ["uncached_formula", "uncached_formula"]
-    assert held["reason"].tolist() == [REASON.format(column="name"), REASON.format(column="phone")]
+    assert held["reason"].tolist() == [
+        REASON.format(column="name", cell='B3 =CONCATENATE("久安","建材")'),
+        REASON.format(column="phone", cell="C4 =B2"),
+    ]
     assert held["column"].tolist() == ["partner_name", "phone"]
     assert (
         'sheet \'Sheet\': 2 formula cell(s) have no saved value (e.g. B3 =CONCATENATE("久安","建材")); '
