@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from benchmarks.scoring import score_clusters
 from mdm.dedupe import deduplicate
 from mdm.spec import DedupeSpec, parse_spec
 
@@ -74,54 +75,6 @@ class Accuracy:
     recall_by_kind: dict[str, tuple[float, int]]
     seconds: float
     merged_by_relation: dict[str, tuple[float, int]] | None = None
-
-
-def _pairs(sizes: np.ndarray) -> float:
-    sizes = sizes.astype(np.float64)
-    return float((sizes * (sizes - 1) / 2).sum())
-
-
-def _f1(p: float, r: float) -> float:
-    return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def score_clusters(predicted: np.ndarray, truth: np.ndarray, kinds: pd.Series) -> dict:
-    """Pairwise, B-cubed and exact-cluster figures for predicted vs true cluster labels per record."""
-    frame = pd.DataFrame({"p": pd.factorize(predicted)[0], "t": pd.factorize(truth)[0]})
-    cell = frame.groupby(["p", "t"]).size()
-    p_size = frame.groupby("p").size()
-    t_size = frame.groupby("t").size()
-    tp = _pairs(cell.to_numpy())
-    precision = tp / max(_pairs(p_size.to_numpy()), 1)
-    recall = tp / max(_pairs(t_size.to_numpy()), 1)
-    cell_of = cell.reindex(pd.MultiIndex.from_frame(frame[["p", "t"]])).to_numpy()
-    p_of = p_size.reindex(frame["p"]).to_numpy()
-    t_of = t_size.reindex(frame["t"]).to_numpy()
-    b_precision = float(np.mean(cell_of / p_of))
-    b_recall = float(np.mean(cell_of / t_of))
-    exact = (cell_of == p_of) & (cell_of == t_of)
-    exact_share = float(pd.Series(exact).groupby(frame["t"]).all().mean())
-    # Recall per variant kind: of the true mates of records carrying the kind, how many share its cluster.
-    found = cell_of - 1
-    mates = t_of - 1
-    by_kind: dict[str, tuple[float, int]] = {}
-    exploded = kinds.fillna("").str.split(";").explode()
-    exploded = exploded[exploded != ""]
-    for kind, idx in exploded.groupby(exploded).groups.items():
-        rows = np.asarray(idx)
-        denominator = mates[rows].sum()
-        if denominator:
-            by_kind[str(kind)] = (float(found[rows].sum() / denominator), int(len(rows)))
-    return {
-        "pair_precision": precision,
-        "pair_recall": recall,
-        "pair_f1": _f1(precision, recall),
-        "bcubed_precision": b_precision,
-        "bcubed_recall": b_recall,
-        "bcubed_f1": _f1(b_precision, b_recall),
-        "exact_clusters": exact_share,
-        "recall_by_kind": by_kind,
-    }
 
 
 def merged_relations(predicted: np.ndarray, truth: np.ndarray, relations: pd.DataFrame) -> dict:

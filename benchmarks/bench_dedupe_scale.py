@@ -41,7 +41,8 @@ def run_one(path: Path) -> dict:
     """Deduplicate the records at ``path``; return timings and pairwise figures (runs in the child)."""
     import pandas as pd
 
-    from benchmarks.bench_dedupe_accuracy import PARTNER_SPEC, score_clusters
+    from benchmarks.bench_dedupe_accuracy import PARTNER_SPEC
+    from benchmarks.scoring import score_clusters
     from mdm.dedupe import deduplicate
     from mdm.spec import parse_spec
 

@@ -1,0 +1,50 @@
+"""Pairwise scoring and pair completeness on a tiny hand-built frame."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from benchmarks.scoring import count_true_pairs, pair_completeness, score_clusters, score_pairwise
+
+# Records 0-2 are one entity, 3-4 another, 5 alone: 3 + 1 = 4 true pairs.
+TRUTH = np.array(["a", "a", "a", "b", "b", "c"])
+
+
+def test_true_pairs_are_counted_within_entities():
+    assert count_true_pairs(TRUTH) == 4
+
+
+def test_perfect_clusters_score_one():
+    figures = score_pairwise(np.array([7, 7, 7, 8, 8, 9]), TRUTH)
+    assert figures == {"pair_precision": 1.0, "pair_recall": 1.0, "pair_f1": 1.0}
+
+
+def test_a_split_and_a_wrong_merge():
+    # {0,1} {2} {3,4,5}: predicted pairs 01, 34, 35, 45; true among them 01, 34.
+    figures = score_pairwise(np.array([1, 1, 2, 3, 3, 3]), TRUTH)
+    assert figures["pair_precision"] == pytest.approx(2 / 4)
+    assert figures["pair_recall"] == pytest.approx(2 / 4)
+    assert figures["pair_f1"] == pytest.approx(0.5)
+
+
+def test_all_singletons_have_no_precision_and_no_recall():
+    figures = score_pairwise(np.arange(6), TRUTH)
+    assert figures == {"pair_precision": 0.0, "pair_recall": 0.0, "pair_f1": 0.0}
+
+
+def test_score_clusters_adds_bcubed_and_exact_clusters():
+    figures = score_clusters(np.array([7, 7, 7, 8, 8, 9]), TRUTH)
+    assert figures["bcubed_f1"] == 1.0
+    assert figures["exact_clusters"] == 1.0
+    assert figures["recall_by_kind"] == {}
+
+
+def test_pair_completeness_counts_each_true_pair_once_in_either_order():
+    left = np.array([0, 1, 2, 0, 3, 4])
+    right = np.array([1, 0, 1, 5, 4, 4])  # 01 twice, 21, 05 (false), 34, 44 (self)
+    assert pair_completeness(left, right, TRUTH) == pytest.approx(3 / 4)
+
+
+def test_pair_completeness_without_true_pairs_is_undefined():
+    assert np.isnan(pair_completeness(np.array([0]), np.array([1]), np.array(["a", "b"])))
