@@ -1,0 +1,138 @@
+"""Loaders for the public labelled deduplication sets under ``../shared/datasets/`` (see its README).
+
+Each loader returns the records as a user would hand them to ``channel-mdm dedupe`` (one frame,
+several files concatenated with a ``source`` column, a unique ``record_id`` first) and the true
+entity label of every row. The sets are referenced where they lie, never copied into the project.
+Column-thinned variants keep the same rows and truth with fewer columns: ``name`` (the name
+only) and ``name_<contact>`` (the name and the one contact column a salesperson would have).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATASETS_DIR = REPO_ROOT.parent / "shared" / "datasets"
+"""``../shared/datasets`` beside the repository root, wherever the clone was placed."""
+
+
+@dataclass
+class PublicSet:
+    """One labelled set (or variant): records with ``record_id`` first and a true label per row."""
+
+    name: str
+    records: pd.DataFrame
+    truth: pd.Series
+
+
+class DatasetMissing(Exception):
+    """The folder or file of a set is absent; the benchmark skips the set with this message."""
+
+
+def _path(relative: str) -> Path:
+    path = DATASETS_DIR / relative
+    if not path.is_file():
+        raise DatasetMissing(
+            f"{path} not found: the public data sets live in ../shared/datasets beside the repository"
+        )
+    return path
+
+
+def _read_febrl(relative: str) -> pd.DataFrame:
+    return pd.read_csv(_path(relative), dtype=str, skipinitialspace=True, keep_default_na=False)
+
+
+def _febrl_entity(rec_id: pd.Series) -> pd.Series:
+    """``rec-<entity>-org`` / ``rec-<entity>-dup-<k>`` → ``<entity>``."""
+    return rec_id.str.extract(r"^rec-(\d+)-", expand=False)
+
+
+def load_febrl3() -> PublicSet:
+    records = _read_febrl("persons/febrl3.csv").rename(columns={"rec_id": "record_id"})
+    return PublicSet("febrl3", records, _febrl_entity(records["record_id"]).rename("entity"))
+
+
+def load_febrl4() -> PublicSet:
+    parts = []
+    for source in ("febrl4a", "febrl4b"):
+        part = _read_febrl(f"persons/{source}.csv")
+        part.insert(0, "record_id", source + ":" + part["rec_id"])
+        part.insert(1, "source", source)
+        parts.append(part.drop(columns="rec_id"))
+    records = pd.concat(parts, ignore_index=True)
+    truth = _febrl_entity(records["record_id"].str.split(":", n=1).str[1])
+    return PublicSet("febrl4", records, truth.rename("entity"))
+
+
+def load_fake_1000() -> PublicSet:
+    raw = pd.read_csv(_path("persons/fake_1000.csv"), dtype=str, keep_default_na=False)
+    records = raw.drop(columns="cluster").rename(columns={"unique_id": "record_id"})
+    return PublicSet("fake_1000", records, raw["cluster"].rename("entity"))
+
+
+def load_patstat() -> PublicSet:
+    records = pd.read_csv(_path("organisations/patstat_input.csv"), dtype=str, keep_default_na=False)
+    reference = pd.read_csv(_path("organisations/patstat_reference.csv"), dtype=str, keep_default_na=False)
+    records = records.rename(columns={"person_id": "record_id"})
+    # 0.0/0.0 is the export's way of saying "no coordinates"; one location column keeps it blank.
+    known = ~((records["Lat"].astype(float) == 0) & (records["Lng"].astype(float) == 0))
+    records["location"] = (records["Lat"] + "," + records["Lng"]).where(known, "")
+    truth = records["record_id"].map(reference.set_index("person_id")["leuven_id"])
+    return PublicSet("patstat", records, truth.rename("entity"))
+
+
+def load_abt_buy() -> PublicSet:
+    parts = []
+    for source in ("abt", "buy"):
+        part = pd.read_csv(_path(f"products/{source}.csv"), dtype=str, keep_default_na=False)
+        # unique_id is the truth, and Abt lists five products twice under one: the row number is the id.
+        part.insert(0, "record_id", [f"{source}:{row}" for row in range(1, len(part) + 1)])
+        part.insert(1, "source", source)
+        parts.append(part)
+    records = pd.concat(parts, ignore_index=True)
+    truth = records.pop("unique_id")
+    return PublicSet("abt_buy", records, truth.rename("entity"))
+
+
+LOADERS: dict[str, Callable[[], PublicSet]] = {
+    "febrl3": load_febrl3,
+    "febrl4": load_febrl4,
+    "fake_1000": load_fake_1000,
+    "patstat": load_patstat,
+    "abt_buy": load_abt_buy,
+}
+
+VARIANT_COLUMNS: dict[str, dict[str, list[str]]] = {
+    # set: {variant: columns kept besides record_id and source}
+    "febrl3": {"name": ["given_name", "surname"], "name_postcode": ["given_name", "surname", "postcode"]},
+    "febrl4": {"name": ["given_name", "surname"], "name_postcode": ["given_name", "surname", "postcode"]},
+    "fake_1000": {"name": ["first_name", "surname"], "name_dob": ["first_name", "surname", "dob"]},
+    "patstat": {"name": ["Name"], "name_location": ["Name", "location"]},
+    "abt_buy": {"name": ["title"], "name_price": ["title", "price"]},
+}
+"""Column-thinned variants; ``full`` keeps every column the set has."""
+
+
+def variants_of(set_name: str) -> list[str]:
+    return ["full", *VARIANT_COLUMNS[set_name]]
+
+
+def thin(data: PublicSet, variant: str) -> PublicSet:
+    """The same records and truth with only the variant's columns (``full``: unchanged)."""
+    if variant == "full":
+        return data
+    keep = [
+        "record_id",
+        *(["source"] if "source" in data.records.columns else []),
+        *VARIANT_COLUMNS[data.name][variant],
+    ]
+    return PublicSet(f"{data.name}_{variant}", data.records[keep].copy(), data.truth)
+
+
+def load(set_name: str, variant: str = "full") -> PublicSet:
+    """Load one set and thin it to ``variant``; raises :class:`DatasetMissing` if its files are absent."""
+    return thin(LOADERS[set_name](), variant)
