@@ -3,8 +3,8 @@
 Both start from the same frame returned by ``cleansing.standardise.standardise_parties`` (so the
 comparison is of matching, not of Chinese text cleaning, which Splink does not do), each in its
 own subprocess for wall time and peak memory, and each is scored against the generated truth.
-Splink runs from ``benchmarks/.venv-splink`` (``python -m venv benchmarks/.venv-splink &&
-benchmarks/.venv-splink/bin/pip install splink``) and is never a dependency of the project.
+Splink runs from ``benchmarks/.venv-splink`` (created with Splink 5 on first use by
+``ensure_splink_venv``) and is never a dependency of the project.
 
     .venv/bin/python -m benchmarks.bench_dedupe_splink [--entities 50000]
 """
@@ -35,6 +35,24 @@ SPLINK_COLUMNS = [
     "city",
     "district",
 ]
+
+
+SPLINK_CHILD = Path(__file__).with_name("splink_dedupe_child.py")
+SPLINK_REQUIREMENT = "splink>=5,<6"
+
+
+def ensure_splink_venv() -> Path:
+    """Create ``benchmarks/.venv-splink`` with Splink 5 unless it exists; return its python.
+
+    Splink lives in its own virtualenv so it is never a dependency of the project.
+    """
+    if not SPLINK_PYTHON.exists():
+        print(f"creating {SPLINK_PYTHON.parent.parent} with {SPLINK_REQUIREMENT} …", file=sys.stderr)
+        subprocess.run([sys.executable, "-m", "venv", str(SPLINK_PYTHON.parent.parent)], check=True)
+        subprocess.run(
+            [str(SPLINK_PYTHON), "-m", "pip", "install", "--quiet", SPLINK_REQUIREMENT], check=True
+        )
+    return SPLINK_PYTHON
 
 
 def prepare(entities: int, seed: int, folder: Path) -> None:
@@ -79,7 +97,7 @@ def _child(command: list[str]) -> dict:
 def _f1(folder: Path, clusters_csv: Path) -> dict:
     import pandas as pd
 
-    from benchmarks.bench_dedupe_accuracy import score_clusters
+    from benchmarks.scoring import score_clusters
 
     std = pd.read_pickle(folder / "standardised.pkl")
     truth = pd.read_pickle(folder / "truth.pkl")
@@ -113,11 +131,7 @@ def main() -> None:
             )
         )
         return
-    if not SPLINK_PYTHON.exists():
-        sys.exit(
-            f"{SPLINK_PYTHON} not found: create it with 'python -m venv benchmarks/.venv-splink' "
-            "and 'benchmarks/.venv-splink/bin/pip install splink'"
-        )
+    ensure_splink_venv()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         # Everything heavy runs in children: a child's peak memory starts from its parent's size.
@@ -139,7 +153,7 @@ def main() -> None:
         splink = _child(
             [
                 str(SPLINK_PYTHON),
-                str(Path(__file__).with_name("splink_dedupe_child.py")),
+                str(SPLINK_CHILD),
                 str(folder / "standardised.csv"),
                 str(folder / "splink.csv"),
             ]
