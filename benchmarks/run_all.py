@@ -19,13 +19,20 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "benchmarks.bench_dedupe_accuracy": ([], []),
     "benchmarks.bench_dedupe_scale": ([], ["--sizes", "20000"]),
     "benchmarks.bench_expectations": ([], ["--rows", "20000"]),
+    "benchmarks.bench_dedupe_public": ([], ["--sets", "fake_1000", "patstat", "--variants", "name"]),
 }
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--quick", action="store_true", help="small sizes: check the benchmarks run, not the figures")
-    parser.add_argument("only", nargs="*", help="run only benchmarks whose module name contains one of these words")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="small sizes: check the benchmarks run, not the figures"
+    )
+    parser.add_argument(
+        "only", nargs="*", help="run only benchmarks whose module name contains one of these words"
+    )
     args = parser.parse_args()
     failed = []
     for module, (full, quick) in BENCHMARKS.items():
