@@ -154,19 +154,21 @@ CONFIGS: dict[str, Config] = {
     "products": Config(
         comparisons=[
             (("title",), lambda: cl.JaroWinklerAtThresholds("title_clean", [0.9, 0.8, 0.7])),
-            (("title",), lambda: _tf(cl.ArrayIntersectAtSizes("title_codes", [2, 1]))),
+            (("title",), lambda: cl.ArrayIntersectAtSizes("title_codes", [2, 1])),
             (("description",), lambda: cl.ArrayIntersectAtSizes("description_words", [8, 4, 2])),
             (("price",), _price_comparison),
         ],
         blocking=[("title_codes",), ("brand",)],
         deterministic=[("title_clean",), ("title_codes",)],
-        em=[("brand",)],
+        em=[("first_code",), ("brand",)],
         recall=0.5,
         derive_sql=(
             "*, lower(trim(regexp_replace(title, '[^A-Za-z0-9]+', ' ', 'g'))) as title_clean,"
             " split_part(lower(trim(title)), ' ', 1) as brand,"
             " list_distinct(list_filter(string_split(lower(regexp_replace(title, '[^A-Za-z0-9]+', ' ', 'g')), ' '),"
             "   lambda x: length(x) >= 4 and regexp_matches(x, '[0-9]') and regexp_matches(x, '[a-z]'))) as title_codes,"
+            " list_filter(string_split(lower(regexp_replace(title, '[^A-Za-z0-9]+', ' ', 'g')), ' '),"
+            "   lambda x: length(x) >= 4 and regexp_matches(x, '[0-9]') and regexp_matches(x, '[a-z]'))[1] as first_code,"
             " list_distinct(list_filter(string_split(lower(regexp_replace(coalesce(description, ''),"
             "   '[^A-Za-z0-9]+', ' ', 'g')), ' '), lambda x: length(x) >= 3)) as description_words,"
             " try_cast(nullif(regexp_replace(coalesce(price, ''), '[^0-9.]', '', 'g'), '') as double) as price_num"
@@ -185,6 +187,7 @@ def _derived_columns(config: Config) -> dict[str, tuple[str, ...]]:
         "title_clean": ("title",),
         "title_codes": ("title",),
         "brand": ("title",),
+        "first_code": ("title",),
     }
 
 
