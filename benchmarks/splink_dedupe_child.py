@@ -223,8 +223,10 @@ def run(source: str, out: str, config_name: str, pairs_out: str | None, cluster_
         [_rule(r, config.explode) for r in config.deterministic if usable(r)], recall=config.recall
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
+    compared = [needs for needs, _ in config.comparisons if usable(needs)]
     for rule in config.em:
-        if usable(rule):
+        # A rule that fixes every compared column leaves nothing for EM to estimate.
+        if usable(rule) and not all(set(needs) <= set(rule) for needs in compared):
             linker.training.estimate_parameters_using_expectation_maximisation(_rule(rule, config.explode))
     trained = time.perf_counter()
     predictions = linker.inference.predict(threshold_match_probability=None if pairs_out else 0.5)
