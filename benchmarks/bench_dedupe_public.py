@@ -242,8 +242,18 @@ def markdown(rows: list[dict]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sets", nargs="+", choices=sorted(LOADERS), default=list(LOADERS))
-    parser.add_argument("--variants", nargs="+", help="full, name, name_<contact> (default: every variant)")
+    parser.add_argument(
+        "--sets",
+        nargs="*",
+        choices=sorted(LOADERS),
+        default=list(LOADERS),
+        help="public sets (none: only --generated)",
+    )
+    parser.add_argument(
+        "--variants",
+        nargs="+",
+        help="full, name, name_<contact> or name_contact for each set's contact variant (default: all)",
+    )
     parser.add_argument("--no-splink", action="store_true", help="channel-mdm only")
     parser.add_argument(
         "--generated", action="store_true", help="add the generated benchmarks' headline rows"
