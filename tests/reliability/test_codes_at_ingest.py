@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from cleansing.ingest import ingest_all
 from cleansing.text import normalise_code
+from tests.reliability.source_folder import ingest_mapping, source_folder
 
 MAPPING = """\
 source_system: erp
@@ -44,9 +44,7 @@ def test_a_code_is_normalised(written: str, code: str | None) -> None:
 
 
 def test_normalised_codes_are_one_sku_and_each_change_is_flagged(tmp_path: Path) -> None:
-    sources, mappings = tmp_path / "sources", tmp_path / "mappings"
-    sources.mkdir()
-    mappings.mkdir()
+    sources = source_folder(tmp_path)
     rows = [
         "sku,gtin,name",
         "1009006257,6901234567892,米醋",
@@ -54,8 +52,7 @@ def test_normalised_codes_are_one_sku_and_each_change_is_flagged(tmp_path: Path)
         "1009006257\u200b,6901234567892,米醋",
     ]
     (sources / "products.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (mappings / "products.yaml").write_text(MAPPING, encoding="utf-8")
-    (result,) = ingest_all(mappings, sources, "B1", progress=False)["product"]
+    result = ingest_mapping(tmp_path, MAPPING, "product")
     assert result.accepted["sku_code"].tolist() == ["1009006257"] * 3
     assert result.accepted["gtin"].tolist() == ["6901234567892"] * 3
     assert result.accepted["data_flags"].fillna("").tolist() == [

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cleansing.ingest import ingest_all
+from tests.reliability.source_folder import ingest_mapping, source_folder
 
 MAPPING = """\
 source_system: crm
@@ -23,9 +23,7 @@ columns:
 
 
 def test_repeated_keys_are_flagged_when_they_agree_and_quarantined_when_they_differ(tmp_path: Path) -> None:
-    sources, mappings = tmp_path / "sources", tmp_path / "mappings"
-    sources.mkdir()
-    mappings.mkdir()
+    sources = source_folder(tmp_path)
     lines = [
         '{"code": "P1", "name": "华强商贸", "contact": {"phone": "13812345678"}}',
         '{"code": "P2", "name": "久安建材", "name": "久安建材", "contact": {"phone": "13900001111"}}',
@@ -33,8 +31,7 @@ def test_repeated_keys_are_flagged_when_they_agree_and_quarantined_when_they_dif
         '{"code": "P4", "code": "P5", "name": "通利食品"}',
     ]
     (sources / "partners.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (mappings / "partners.yaml").write_text(MAPPING, encoding="utf-8")
-    (result,) = ingest_all(mappings, sources, "B1", progress=False)["partner"]
+    result = ingest_mapping(tmp_path, MAPPING, "partner")
     report = result.file_reports[0]
     assert (report.rows_in, report.accepted, report.quarantined) == (4, 2, 2)
     assert dict(zip(result.accepted["source_record_id"], result.accepted["data_flags"], strict=True)) == {

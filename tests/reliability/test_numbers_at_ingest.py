@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from channel_mdm.cli import main
-from cleansing.ingest import ingest_all
+from tests.reliability.source_folder import ingest_mapping, source_folder
 
 MAPPING = """\
 source_system: dms
@@ -38,13 +38,10 @@ ROWS = [
 
 
 def _ingest(tmp_path: Path, numbers: str = ""):
-    sources, mappings = tmp_path / "sources", tmp_path / "mappings"
-    sources.mkdir()
-    mappings.mkdir()
+    sources = source_folder(tmp_path)
     lines = ["sku,tier,region,price,start", *(f'{s},factory,全国,"{p}",2026-01-01' for s, p in ROWS)]
     (sources / "prices.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (mappings / "prices.yaml").write_text(MAPPING.format(numbers=numbers), encoding="utf-8")
-    (result,) = ingest_all(mappings, sources, "B1", progress=False)["price"]
+    result = ingest_mapping(tmp_path, MAPPING.format(numbers=numbers), "price")
     return result
 
 

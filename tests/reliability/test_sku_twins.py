@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cleansing.ingest import ingest_all
 from cleansing.quarantine import quarantined_business_keys
 from expectations.runner import validate_products
+from tests.reliability.source_folder import ingest_mapping, source_folder
 
 MAPPING = """\
 source_system: erp
@@ -30,9 +30,7 @@ columns:
 
 
 def test_a_sku_whose_twin_was_quarantined_at_ingest_is_not_loaded(tmp_path: Path) -> None:
-    sources, mappings = tmp_path / "sources", tmp_path / "mappings"
-    sources.mkdir()
-    mappings.mkdir()
+    sources = source_folder(tmp_path)
     rows = [
         "sku,gtin,name,spec,unit,tax",
         "1001000001,6901234567892,米醋,500ml×12瓶/箱,箱,0.13",
@@ -40,8 +38,7 @@ def test_a_sku_whose_twin_was_quarantined_at_ingest_is_not_loaded(tmp_path: Path
         "1001000002,6901234567885,陈醋,500ml×12瓶/箱,箱,0.13",
     ]
     (sources / "products.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (mappings / "products.yaml").write_text(MAPPING, encoding="utf-8")
-    (result,) = ingest_all(mappings, sources, "B1", progress=False)["product"]
+    result = ingest_mapping(tmp_path, MAPPING, "product")
     assert result.accepted["sku_code"].tolist() == ["1001000001", "1001000002"]
     assert result.quarantined["reason_code"].tolist() == ["missing_required"]
 

@@ -41,7 +41,10 @@ def test_two_concurrent_loads_of_the_same_data_count_right(store_url: str) -> No
             thread.join(timeout=120)
         assert all(isinstance(r, dict) for r in results.values()), results
         counts = sorted(
-            [{t: (s.inserted, s.updated, s.unchanged) for t, s in stats.items()} for stats in results.values()],
+            [
+                {t: (s.inserted, s.updated, s.unchanged) for t, s in stats.items()}
+                for stats in results.values()
+            ],
             key=lambda c: -c["product"][0],
         )
         first, second = counts

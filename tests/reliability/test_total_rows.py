@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 
-from cleansing.ingest import ingest_all
+from tests.reliability.source_folder import ingest_mapping, source_folder
 
 MAPPING = """\
 source_system: sales
@@ -27,9 +27,7 @@ columns:
 
 
 def test_totals_rows_are_skipped_with_a_count_and_the_rows_still_add_up(tmp_path: Path) -> None:
-    sources, mappings = tmp_path / "sources", tmp_path / "mappings"
-    sources.mkdir()
-    mappings.mkdir()
+    sources = source_folder(tmp_path)
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["华东区经销商名单"])
@@ -42,9 +40,7 @@ def test_totals_rows_are_skipped_with_a_count_and_the_rows_still_add_up(tmp_path
     sheet.append(["合计：", None, None, 350])
     sheet.append(["Grand Total", None, None, 350])
     book.save(sources / "partners.xlsx")
-    (mappings / "partners.yaml").write_text(MAPPING, encoding="utf-8")
-
-    (result,) = ingest_all(mappings, sources, "B1", progress=False)["partner"]
+    result = ingest_mapping(tmp_path, MAPPING, "partner")
     report = result.file_reports[0]
     assert result.accepted["source_record_id"].tolist() == ["P001", "P002", "P003"]
     assert (report.rows_in, report.accepted, report.quarantined) == (7, 3, 4)

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cleansing.ingest import ingest_all
+from tests.reliability.source_folder import ingest_mapping, source_folder
 
 MAPPING = """\
 source_system: sales
@@ -42,9 +42,7 @@ def test_cells_with_unsaved_formulas_are_quarantined_with_the_reason(
             yield  # pragma: no cover
 
         monkeypatch.setattr("cleansing.readers.xlsx.iter_sheet_rows", unsupported)
-    sources, mappings = tmp_path / "sources", tmp_path / "mappings"
-    sources.mkdir()
-    mappings.mkdir()
+    sources = source_folder(tmp_path)
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["code", "name", "phone"])
@@ -52,9 +50,7 @@ def test_cells_with_unsaved_formulas_are_quarantined_with_the_reason(
     sheet.append(["P2", '=CONCATENATE("久安","建材")', "13900001111"])  # required column
     sheet.append(["P3", "美达电器", "=B2"])  # optional column
     book.save(sources / "partners.xlsx")
-    (mappings / "partners.yaml").write_text(MAPPING, encoding="utf-8")
-
-    (result,) = ingest_all(mappings, sources, "B1", progress=False)["partner"]
+    result = ingest_mapping(tmp_path, MAPPING, "partner")
     report = result.file_reports[0]
     assert (report.rows_in, report.accepted, report.quarantined) == (3, 1, 2)
     assert result.accepted["source_record_id"].tolist() == ["P1"]
