@@ -194,7 +194,7 @@ def load_all(
                     )
             if "quarantine" in names:
                 stats["quarantine"] = _update_quarantine_status(
-                    connection, stats["quarantine"], missing["quarantine"], names["quarantine"], batch_id
+                    connection, stats["quarantine"], missing["quarantine"], batch_id
                 )
             for name in reversed(LOAD_ORDER):
                 if name in names and mode == "replace_missing" and name != "quarantine":
@@ -477,15 +477,13 @@ def _delete_missing(connection: Connection, table: Table, missing: set[tuple[Any
 
 
 def _update_quarantine_status(
-    connection: Connection,
-    stats: LoadStats,
-    missing: set[tuple[Any, ...]],
-    frame: pd.DataFrame,
-    batch_id: str,
+    connection: Connection, stats: LoadStats, missing: set[tuple[Any, ...]], batch_id: str
 ) -> LoadStats:
     """Resolve the open entries this load no longer quarantines; reopen resolved ones it does again.
 
-    An entry is never deleted: the quarantine is the history of what was held back and when it was fixed.
+    ``missing`` holds the keys the store had before this load and the load's frame lacks: every other
+    stored key was in the frame. An entry is never deleted: the quarantine is the history of what was
+    held back and when it was fixed.
     """
     table = TABLES["quarantine"]
     now = datetime.now(UTC)
@@ -500,12 +498,8 @@ def _update_quarantine_status(
         )
     )
     resolved = _execute_chunked(connection, resolve, [{"k_quarantine_key": k[0]} for k in sorted(missing)])
-    present = (
-        set(record_hashes({c: _typed_columns(table, frame)[c] for c in QUARANTINE_IDENTITY}))
-        if len(frame)
-        else set()
-    )
-    reopen_keys = connection.execute(
+    absent = {key[0] for key in missing}
+    resolved_keys = connection.execute(
         select(table.c.quarantine_key).where(table.c.status == "resolved")
     ).scalars()
     reopen = (
@@ -514,7 +508,7 @@ def _update_quarantine_status(
         .values(status="open", resolved_batch_id=None, resolved_at=None, resolution=None)
     )
     reopened = _execute_chunked(
-        connection, reopen, [{"k_quarantine_key": k} for k in reopen_keys if k in present]
+        connection, reopen, [{"k_quarantine_key": k} for k in resolved_keys if k not in absent]
     )
     if resolved or reopened:
         log.info("quarantine: %s entries resolved, %s reopened", f"{resolved:,}", f"{reopened:,}")
