@@ -267,9 +267,7 @@ def coerce(
         )
     numbers, why = parse_numbers(text, number_format)
     if kind == "decimal":
-        return numbers, _number_problem(
-            why.notna().to_numpy(), text, why, column, "bad_decimal", source_label
-        )
+        return numbers, _problem(why.notna().to_numpy(), text, column, "bad_decimal", source_label, why)
     whole = numbers.map(lambda v: v is None or v == v.to_integral_value())
     why = why.where(whole, "is not a whole number")
     bad = why.notna().to_numpy()
@@ -277,27 +275,20 @@ def coerce(
     ok = numbers.notna().to_numpy() & ~bad
     if ok.any():
         result[ok] = [int(v) for v in numbers[ok]]
-    return result, _number_problem(bad, text, why, column, "bad_integer", source_label)
-
-
-def _number_problem(
-    bad: np.ndarray, text: pd.Series, why: pd.Series, column: str, code: str, source_label: str
-) -> Problem | None:
-    if not bad.any():
-        return None
-    reasons = pd.Series(
-        [f"{source_label} value {v!r} {w}" for v, w in zip(text[bad], why[bad], strict=True)],
-        index=text.index[bad],
-    )
-    return Problem(bad, column, code, reasons)
+    return result, _problem(bad, text, column, "bad_integer", source_label, why)
 
 
 def _problem(
-    bad: np.ndarray, text: pd.Series, column: str, code: str, source_label: str, what: str
+    bad: np.ndarray, text: pd.Series, column: str, code: str, source_label: str, what: str | pd.Series
 ) -> Problem | None:
+    """Rows ``bad`` as one problem; ``what`` says why, for all of them or (a Series) per row."""
     if not bad.any():
         return None
-    reasons = pd.Series([f"{source_label} value {v!r} {what}" for v in text[bad]], index=text.index[bad])
+    whats = what[bad] if isinstance(what, pd.Series) else [what] * int(bad.sum())
+    reasons = pd.Series(
+        [f"{source_label} value {v!r} {w}" for v, w in zip(text[bad], whats, strict=True)],
+        index=text.index[bad],
+    )
     return Problem(bad, column, code, reasons)
 
 

@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import pandas as pd
 
@@ -43,14 +44,20 @@ class NumberFormat:
             raise ValueError(f"the decimal and thousands separators are both {self.decimal!r}")
 
     def pattern(self) -> re.Pattern[str]:
-        d = re.escape(self.decimal)
-        fraction = rf"(?:{d}\d+)?"
-        plain = rf"\d+{fraction}|{d}\d+"
-        if self.thousands is None:
-            return re.compile(rf"[+-]?(?:{plain})")
-        t = re.escape(self.thousands)
-        grouped = rf"\d{{1,3}}(?:{t}\d{{3}})+{fraction}"
-        return re.compile(rf"[+-]?(?:{grouped}|{plain})")
+        """The whole-value pattern of a number written this way (built once per format)."""
+        return _number_pattern(self.decimal, self.thousands)
+
+
+@lru_cache(maxsize=16)
+def _number_pattern(decimal: str, thousands: str | None) -> re.Pattern[str]:
+    d = re.escape(decimal)
+    fraction = rf"(?:{d}\d+)?"
+    plain = rf"\d+{fraction}|{d}\d+"
+    if thousands is None:
+        return re.compile(rf"[+-]?(?:{plain})")
+    t = re.escape(thousands)
+    grouped = rf"\d{{1,3}}(?:{t}\d{{3}})+{fraction}"
+    return re.compile(rf"[+-]?(?:{grouped}|{plain})")
 
 
 DEFAULT_FORMAT = NumberFormat()

@@ -48,6 +48,14 @@ def to_text(value: Any, length: int | None) -> str:
     return text
 
 
+def _number_from_text(value: Any) -> Decimal:
+    """Text read by the one number parser; a value it refuses raises ``ValueError`` with its reason."""
+    parsed = parse_number(value)
+    if parsed.problem is not None or parsed.value is None:
+        raise ValueError(parsed.problem or "is not a number")
+    return parsed.value
+
+
 def to_decimal(value: Any, precision: int | None, scale: int | None) -> Decimal:
     if isinstance(value, Decimal):
         number = value
@@ -58,10 +66,7 @@ def to_decimal(value: Any, precision: int | None, scale: int | None) -> Decimal:
     elif isinstance(value, float):
         number = Decimal(repr(value))
     else:
-        parsed = parse_number(value)
-        if parsed.problem is not None or parsed.value is None:
-            raise ValueError(parsed.problem or "is not a number")
-        number = parsed.value
+        number = _number_from_text(value)
     if not number.is_finite():
         raise ValueError("is not a finite number")
     if scale is not None:
@@ -135,10 +140,7 @@ def to_float(value: Any) -> float:
     if isinstance(value, int | float | Decimal):
         number = float(value)
     else:
-        parsed = parse_number(value)
-        if parsed.problem is not None or parsed.value is None:
-            raise ValueError(parsed.problem or "is not a number")
-        number = float(parsed.value)
+        number = float(_number_from_text(value))
     if not math.isfinite(number):
         raise ValueError("is not a finite number")
     return number
