@@ -11,7 +11,8 @@ since which one the source meant cannot be known.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -62,8 +63,7 @@ class JsonLinesReader(SourceReader):
         if layout == "auto":
             whole = text.lstrip().startswith("[") or options.get("format") == "json"
             layout = "array" if whole else "lines"
-        records, numbers, rejected = _parse_array(path, text) if layout == "array" else _parse_lines(text)
-        return _to_table(records, numbers, rejected)
+        return _to_table(_parse_array(path, text) if layout == "array" else _parse_lines(text))
 
 
 class _JsonObject(dict):
@@ -96,9 +96,11 @@ def duplicate_keys(record: Mapping[str, Any], prefix: str = "") -> dict[str, lis
     return found
 
 
-def _conflict(number: int, what: str, record: Mapping[str, Any], original: str) -> RejectedRow | None:
+def _conflict(
+    number: int, what: str, repeated: dict[str, list[Any]], original: Callable[[], str]
+) -> RejectedRow | None:
     """A row whose repeated key holds different values cannot be read one way: it is rejected."""
-    for key, values in duplicate_keys(record).items():
+    for key, values in repeated.items():
         if any(v != values[0] for v in values[1:]):
             shown = ", ".join(json.dumps(v, ensure_ascii=False) for v in values)
             return RejectedRow(
@@ -106,22 +108,41 @@ def _conflict(number: int, what: str, record: Mapping[str, Any], original: str) 
                 "duplicate_key",
                 f"{what} {number} has the key '{key}' {len(values)} times with different values ({shown}); "
                 "fix the export so that each key appears once",
-                original,
+                original(),
             )
     return None
 
 
-def _parse_lines(text: str) -> tuple[list[dict[str, Any]], list[int], list[RejectedRow]]:
-    records: list[dict[str, Any]] = []
-    numbers: list[int] = []
-    rejected: list[RejectedRow] = []
+@dataclass
+class _ParsedRows:
+    """Objects read so far, with their line (or element) numbers, the rows rejected, and for each
+    accepted object the dotted keys it repeated with one value (flagged later)."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    rejected: list[RejectedRow] = field(default_factory=list)
+    repeated: list[list[str]] = field(default_factory=list)
+
+    def add(self, number: int, what: str, record: dict[str, Any], original: Callable[[], str]) -> None:
+        found = duplicate_keys(record)
+        conflict = _conflict(number, what, found, original) if found else None
+        if conflict is not None:
+            self.rejected.append(conflict)
+            return
+        self.records.append(record)
+        self.numbers.append(number)
+        self.repeated.append(list(found))
+
+
+def _parse_lines(text: str) -> _ParsedRows:
+    rows = _ParsedRows()
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             value = _loads(line)
         except json.JSONDecodeError as exc:
-            rejected.append(
+            rows.rejected.append(
                 RejectedRow(
                     number,
                     "not_json",
@@ -131,7 +152,7 @@ def _parse_lines(text: str) -> tuple[list[dict[str, Any]], list[int], list[Rejec
             )
             continue
         if not isinstance(value, dict):
-            rejected.append(
+            rows.rejected.append(
                 RejectedRow(
                     number,
                     "not_an_object",
@@ -140,16 +161,11 @@ def _parse_lines(text: str) -> tuple[list[dict[str, Any]], list[int], list[Rejec
                 )
             )
             continue
-        conflict = _conflict(number, "line", value, line)
-        if conflict is not None:
-            rejected.append(conflict)
-            continue
-        records.append(value)
-        numbers.append(number)
-    return records, numbers, rejected
+        rows.add(number, "line", value, lambda line=line: line)
+    return rows
 
 
-def _parse_array(path: Path, text: str) -> tuple[list[dict[str, Any]], list[int], list[RejectedRow]]:
+def _parse_array(path: Path, text: str) -> _ParsedRows:
     try:
         value = _loads(text)
     except json.JSONDecodeError as exc:
@@ -162,28 +178,20 @@ def _parse_array(path: Path, text: str) -> tuple[list[dict[str, Any]], list[int]
         raise UserError(
             f"{path}: top-level JSON is {article} {kind}; expected an array of objects or JSON lines"
         )
-    records: list[dict[str, Any]] = []
-    numbers: list[int] = []
-    rejected: list[RejectedRow] = []
+    rows = _ParsedRows()
     for number, item in enumerate(value, start=1):
         if isinstance(item, dict):
-            conflict = _conflict(number, "array element", item, json.dumps(item, ensure_ascii=False))
-            if conflict is not None:
-                rejected.append(conflict)
-                continue
-            records.append(item)
-            numbers.append(number)
+            rows.add(number, "array element", item, lambda item=item: json.dumps(item, ensure_ascii=False))
         else:
-            original = json.dumps(item, ensure_ascii=False)
-            rejected.append(
+            rows.rejected.append(
                 RejectedRow(
                     number,
                     "not_an_object",
                     f"array element {number} is a JSON {_json_kind(item)}, not an object",
-                    original,
+                    json.dumps(item, ensure_ascii=False),
                 )
             )
-    return records, numbers, rejected
+    return rows
 
 
 def _json_kind(value: Any) -> str:
@@ -204,8 +212,8 @@ def flatten(record: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return flat
 
 
-def _to_table(records: list[dict[str, Any]], numbers: list[int], rejected: list[RejectedRow]) -> RawTable:
-    flat = [flatten(r) for r in records]
+def _to_table(rows: _ParsedRows) -> RawTable:
+    flat = [flatten(r) for r in rows.records]
     names = list(dict.fromkeys(k for r in flat for k in r))
     columns: dict[str, list[Any]] = {}
     numeric_flags: dict[str, np.ndarray] = {}
@@ -218,15 +226,16 @@ def _to_table(records: list[dict[str, Any]], numbers: list[int], rejected: list[
         if mask.any():
             numeric_flags[name] = mask
     table = make_table(
-        pd.DataFrame(columns, dtype=object) if columns else pd.DataFrame(index=range(len(flat))), numbers
+        pd.DataFrame(columns, dtype=object) if columns else pd.DataFrame(index=range(len(flat))),
+        rows.numbers,
     )
-    table.rejected = rejected
+    table.rejected = rows.rejected
     if numeric_flags:
         table.cell_flags["numeric"] = numeric_flags
     repeated: dict[str, np.ndarray] = {}
-    for position, record in enumerate(records):
-        for key in duplicate_keys(record):
-            repeated.setdefault(key, np.zeros(len(records), dtype=bool))[position] = True
+    for position, keys in enumerate(rows.repeated):
+        for key in keys:
+            repeated.setdefault(key, np.zeros(len(flat), dtype=bool))[position] = True
     if repeated:
         table.cell_flags["duplicate_key"] = repeated
     return table
