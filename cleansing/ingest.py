@@ -228,14 +228,13 @@ def map_table(
                 problems += _excel_errors(table, source, name)
                 problems += _uncached_formulas(table, source, name)
                 problems += _long_cells(table, source, name)
+                repeated = table.flag_mask("duplicate_key", source)
+                if repeated is not None:
+                    flags.append((repeated, f"{name}:duplicate_key_in_source"))
             values, found = apply_transforms(sources, mapping.transforms.get(name, []), name, source_label)
             problems += found
             if spec.default is not None:
                 values = values.where(values.notna(), spec.default)
-            for source in spec.sources:
-                repeated = table.flag_mask("duplicate_key", source)
-                if repeated is not None:
-                    flags.append((repeated, f"{name}:duplicate_key_in_source"))
             numeric = table.flag_mask("numeric", spec.sources[0])
             if column.type == "id":
                 # Full-width digits or a zero-width space must not make a second SKU or code.
@@ -331,12 +330,20 @@ def _uncached_formulas(table: RawTable, source: str, column: str) -> list[Proble
     return [Problem(mask, column, "uncached_formula", reasons)]
 
 
-def _long_cells(table: RawTable, source: str, column: str) -> list[Problem]:
-    if source not in table.frame.columns or (
+def cell_lengths(table: RawTable, column: str) -> np.ndarray | None:
+    """Each cell's length in ``column``, or ``None`` when no cell can exceed :data:`MAX_CELL_CHARS`
+    (the column is absent, or the reader knows its longest line is shorter)."""
+    if column not in table.frame.columns or (
         table.longest_line is not None and table.longest_line <= MAX_CELL_CHARS
     ):
+        return None
+    return table.frame[column].astype(object).str.len().fillna(0).to_numpy()
+
+
+def _long_cells(table: RawTable, source: str, column: str) -> list[Problem]:
+    lengths = cell_lengths(table, source)
+    if lengths is None:
         return []
-    lengths = table.frame[source].astype(object).str.len().fillna(0).to_numpy()
     mask = lengths > MAX_CELL_CHARS
     if not mask.any():
         return []

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from channel_mdm.errors import UserError
-from cleansing.ingest import MAX_CELL_CHARS
+from cleansing.ingest import MAX_CELL_CHARS, cell_lengths
 from cleansing.readers import RawTable, get_reader
 from cleansing.readers.checks import FileLimits
 
@@ -72,10 +72,10 @@ def refuse_lost_rows(path: Path, table: RawTable) -> None:
         more = f" ({len(table.rejected):,} such rows in all)" if len(table.rejected) > 1 else ""
         where = "" if str(first.source_row) in first.reason else f"row {first.source_row}: "
         raise UserError(f"{path}: {where}{first.reason}{more}; fix those rows and run again")
-    if table.longest_line is not None and table.longest_line <= MAX_CELL_CHARS:
-        return
     for column in table.frame.columns:
-        lengths = table.frame[column].astype(object).str.len().fillna(0).to_numpy()
+        lengths = cell_lengths(table, column)
+        if lengths is None:
+            return  # the reader knows no line (so no cell) is that long
         too_long = np.flatnonzero(lengths > MAX_CELL_CHARS)
         if len(too_long):
             at = int(too_long[0])
