@@ -108,11 +108,8 @@ def check_store_connection(engine: Engine) -> None:
         with engine.connect():
             pass
     except (OperationalError, InterfaceError) as exc:
-        reason = (
-            str(exc.orig or exc).strip().splitlines()[0]
-            if str(exc.orig or exc).strip()
-            else type(exc).__name__
-        )
+        detail = str(exc.orig or exc).strip()
+        reason = detail.splitlines()[0] if detail else type(exc).__name__
         raise UserError(
             f"store {engine.url.render_as_string(hide_password=True)}: cannot connect ({reason}); "
             "check the host, port, database name and credentials in CHANNEL_MDM_STORE_URL"

@@ -7,13 +7,12 @@ developer needs the stack, which goes to ``<data folder>/runs/<run id>/run.log``
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from channel_mdm.settings import redact_url
+from channel_mdm.settings import redact_passwords_in_text, redact_url
 from cleansing.safe_export import write_text_atomically
 
 if TYPE_CHECKING:
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
 USER_ERROR = "UserError"
 STORE_ERRORS = ("OperationalError", "InterfaceError")
 """Errors of the database driver: the store is unreachable or refused the connection."""
-_URL_PASSWORD = re.compile(r"(\w[\w+.-]*://[^:/@\s]*:)[^@\s]+@")
 
 
 @dataclass(frozen=True)
@@ -67,7 +65,7 @@ def _underlying(error: SerializableErrorInfo) -> SerializableErrorInfo:
 
 def _redact(text: str, store_url: str) -> str:
     text = text.replace(store_url, redact_url(store_url)).splitlines()[0] if text else text
-    return _URL_PASSWORD.sub(r"\1***@", text)
+    return redact_passwords_in_text(text)
 
 
 def write_run_log(instance: dg.DagsterInstance, run_id: str, path: Path) -> Path:
