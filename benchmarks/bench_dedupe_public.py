@@ -73,12 +73,11 @@ def figures(
 
 def candidate_pairs_of_engine(records: pd.DataFrame, spec) -> tuple[np.ndarray, np.ndarray]:
     """The candidate pairs ``deduplicate`` compares: its own standardisation and blocking, re-run."""
-    from mdm.blocking import block
-    from mdm.dedupe import standardise_for_spec
+    from mdm.dedupe import candidate_pairs, standardise_for_spec
     from mdm.party_kind import mark_person_names
 
     std = mark_person_names(standardise_for_spec(records, spec).reset_index(drop=True), spec.entity)
-    candidates = block(std, max_block_size=spec.max_block_size)
+    candidates = candidate_pairs(std, spec)
     return candidates.left, candidates.right
 
 
