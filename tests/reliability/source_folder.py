@@ -21,3 +21,14 @@ def ingest_mapping(tmp_path: Path, mapping_yaml: str, entity: str) -> IngestResu
     (mappings / "source.yaml").write_text(mapping_yaml, encoding="utf-8")
     (result,) = ingest_all(mappings, source_folder(tmp_path), "B1", progress=False)[entity]
     return result
+
+
+def force_openpyxl_fallback(monkeypatch) -> None:
+    """Make the fast sheet-XML path give up, so the xlsx reader falls back to openpyxl's cells."""
+    from cleansing.readers import sheet_xml
+
+    def unsupported(*args, **kwargs):
+        raise sheet_xml.UnsupportedSheet("forced")
+        yield  # pragma: no cover - a generator, like the path it replaces
+
+    monkeypatch.setattr("cleansing.readers.xlsx.iter_sheet_rows", unsupported)

@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 
 from channel_mdm.cli import main
-from cleansing.ingest import ingest_all
 from migration.convert import convert_column, converter_for
 from migration.models import TABLES
+from tests.reliability.source_folder import force_openpyxl_fallback, ingest_mapping, source_folder
 
 INPUTS = Path(__file__).parent / "inputs" / "ingest_values"
 
@@ -49,14 +49,9 @@ columns:
 
 
 def _ingest(tmp_path: Path, entity: str, file: str, mapping: str):
-    sources, mappings = tmp_path / "sources", tmp_path / "mappings"
-    sources.mkdir(exist_ok=True)
-    mappings.mkdir(exist_ok=True)
     if (INPUTS / file).exists():
-        shutil.copy(INPUTS / file, sources / file)
-    (mappings / f"{entity}.yaml").write_text(mapping, encoding="utf-8")
-    (result,) = ingest_all(mappings, sources, "B1", progress=False)[entity]
-    return result
+        shutil.copy(INPUTS / file, source_folder(tmp_path) / file)
+    return ingest_mapping(tmp_path, mapping, entity)
 
 
 REASONS = {
@@ -132,7 +127,7 @@ columns:
 
 
 def test_subtotal_and_grand_total_rows_are_quarantined_as_total_rows(tmp_path: Path) -> None:
-    (tmp_path / "sources").mkdir()
+    source_folder(tmp_path)
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["2026年一季度 经销商回款"])
@@ -177,14 +172,8 @@ def test_an_unsaved_formula_is_quarantined_naming_the_cell_and_the_formula(
     tmp_path: Path, monkeypatch, fast_path
 ) -> None:
     if not fast_path:
-        from cleansing.readers import sheet_xml
-
-        def unsupported(*args, **kwargs):
-            raise sheet_xml.UnsupportedSheet("forced")
-            yield  # pragma: no cover
-
-        monkeypatch.setattr("cleansing.readers.xlsx.iter_sheet_rows", unsupported)
-    (tmp_path / "sources").mkdir()
+        force_openpyxl_fallback(monkeypatch)
+    source_folder(tmp_path)
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "名单"

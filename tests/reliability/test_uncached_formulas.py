@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.reliability.source_folder import ingest_mapping, source_folder
+from tests.reliability.source_folder import force_openpyxl_fallback, ingest_mapping, source_folder
 
 MAPPING = """\
 source_system: sales
@@ -35,13 +35,7 @@ def test_cells_with_unsaved_formulas_are_quarantined_with_the_reason(
     tmp_path: Path, monkeypatch, fast_path
 ) -> None:
     if not fast_path:
-        from cleansing.readers import sheet_xml
-
-        def unsupported(*args, **kwargs):
-            raise sheet_xml.UnsupportedSheet("forced")
-            yield  # pragma: no cover
-
-        monkeypatch.setattr("cleansing.readers.xlsx.iter_sheet_rows", unsupported)
+        force_openpyxl_fallback(monkeypatch)
     sources = source_folder(tmp_path)
     book = openpyxl.Workbook()
     sheet = book.active
