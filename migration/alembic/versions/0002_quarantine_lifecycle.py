@@ -22,6 +22,8 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# The identity as of this revision, written out rather than imported from migration.load: a migration
+# must keep doing what it did when it was written, whatever the loader's identity becomes later.
 IDENTITY = (
     "entity",
     "stage",
