@@ -40,12 +40,15 @@ def find_total_rows(frame: pd.DataFrame, key_columns: list[str], column: str, la
         return None
     words = list(TOTAL_SPELLINGS)
     key_columns = [c for c in key_columns if c in frame.columns]
+    first_columns = list(frame.columns[:_FIRST_COLUMNS])
+    # One look-up per column, even when a key column is also one of the first columns.
+    holds_word = {c: frame[c].isin(words).to_numpy() for c in dict.fromkeys([*key_columns, *first_columns])}
     in_key = np.zeros(len(frame), dtype=bool)
     for name in key_columns:
-        in_key |= frame[name].isin(words).to_numpy()
+        in_key |= holds_word[name]
     candidate = in_key.copy()
-    for position in range(min(_FIRST_COLUMNS, frame.shape[1])):
-        candidate |= frame.iloc[:, position].isin(words).to_numpy()
+    for name in first_columns:
+        candidate |= holds_word[name]
     if not candidate.any():
         return None
     mask = np.zeros(len(frame), dtype=bool)
