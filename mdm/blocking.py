@@ -9,7 +9,6 @@ Everything is grouped with NumPy/pandas; nothing loops over pairs in Python.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from mdm.comparators import FrameColumns
+from mdm.tokens import Vocabulary, token_text, tokenise
 
 KeyFunction = Callable[[pd.DataFrame], pd.DataFrame]
 """Returns a frame with columns ``row`` (positional index) and ``key`` (str, or an int64 code built
@@ -32,6 +32,10 @@ class BlockingRule:
     """Overrides the global cap for this rule."""
     window: int | None = None
     """Overrides the global sorted-neighbourhood window for this rule."""
+    fallback: bool = False
+    """Only pairs involving a record that the rules before it left without any candidate: a broad rule
+    that rescues thin records (a name and nothing else) without multiplying the pairs of rich ones.
+    Its ``keys`` is called with the frame and a mask of those records."""
 
 
 @dataclass
@@ -53,12 +57,32 @@ class CandidatePairs:
     left: np.ndarray
     right: np.ndarray
     report: list[RuleReport]
+    rule_pairs: list[np.ndarray] = field(default_factory=list, repr=False)
+    """Per rule the pairs it found alone, as sorted ``left * n + right`` codes."""
+    n: int = 1
 
     def __len__(self) -> int:
         return len(self.left)
 
     def report_frame(self) -> pd.DataFrame:
         return pd.DataFrame([r.__dict__ for r in self.report])
+
+    def completeness(self, confident: np.ndarray) -> tuple[pd.Series, float]:
+        """Pair completeness estimated without labels from the ``confident`` candidate pairs (a mask).
+
+        Per rule, the share of confident pairs it would have found alone; overall, the share
+        no rule would have missed if the rules missed pairs independently,
+        ``1 − Π(1 − share)`` — capture–recapture across rules. Correlated rules (two name
+        rules) make it optimistic; a rule with a low share shows where duplicates hide from
+        the others. NaN when nothing is confident.
+        """
+        codes = self.left[confident] * self.n + self.right[confident]
+        names = [r.rule for r in self.report]
+        if len(codes) == 0:
+            return pd.Series(np.nan, index=names, dtype=float), float("nan")
+        shares = np.array([np.isin(codes, pairs, assume_unique=True).mean() for pairs in self.rule_pairs])
+        missed_by_all = float(np.prod(1 - np.clip(shares, 0, 1)))
+        return pd.Series(shares, index=names), 1.0 - missed_by_all
 
 
 def _keys_from(frame: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
@@ -100,6 +124,12 @@ def _column_codes(
         codes = np.where(codes < 0, len(uniques), codes)
         uniques = np.r_[uniques, np.array([""], dtype=object)]
     return codes, uniques
+
+
+def current_columns(frame: pd.DataFrame) -> FrameColumns:
+    """The shared column codes of the frame being blocked (fresh ones for a frame blocked alone)."""
+    cols = _COLUMNS.get()
+    return cols if cols is not None and cols.frame is frame else FrameColumns(frame)
 
 
 def _map_uniques(codes: np.ndarray, uniques: np.ndarray, function) -> tuple[np.ndarray, np.ndarray]:
@@ -227,7 +257,6 @@ def email_keys(frame: pd.DataFrame) -> pd.DataFrame:
     return _single_keys(frame, "email_normalised")
 
 
-_TOKEN = re.compile(r"[\u3400-\u9fff]+|[A-Za-z0-9]+")
 _LATIN_STOPWORDS = frozenset(
     {
         "CO",
@@ -247,34 +276,22 @@ _LATIN_STOPWORDS = frozenset(
 )
 
 
-def _name_tokens(name: str) -> set[str]:
-    """Character bigrams of Chinese runs, whole words of Latin ones."""
-    out: set[str] = set()
-    for run in _TOKEN.findall(name):
-        if run[0].isascii():
-            if len(run) >= 2 and run.upper() not in _LATIN_STOPWORDS:
-                out.add(run.upper())
-        elif len(run) == 1:
-            out.add(run)
-        else:
-            out.update(run[i : i + 2] for i in range(len(run) - 1))
-    return out
-
-
 def _rare_name_tokens(frame: pd.DataFrame, rarest: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(row, token code, token values)``: each record's ``rarest`` name tokens by corpus frequency."""
     # The trade name is the distinctive part; boundary bigrams into the industry word would
     # change whenever a source writes 贸易 for 商贸.
     core = _col(frame, "name_trade").fillna(_col(frame, "name_core")).fillna(_col(frame, "person_name"))
     codes, uniques = pd.factorize(core, use_na_sentinel=True)
-    token_lists = [sorted(_name_tokens(str(u))) for u in uniques]
-    lengths = np.fromiter((len(t) for t in token_lists), dtype=np.int64, count=len(token_lists))
-    tokens = pd.Series([t for ts in token_lists for t in ts], dtype=object)
-    unique_id = np.repeat(np.arange(len(uniques)), lengths)
-    if len(tokens) == 0:
+    vocabulary = Vocabulary()
+    found = tokenise(np.asarray(uniques, dtype=object), vocabulary)
+    ordinary = ~np.isin(found.token, vocabulary.known(_LATIN_STOPWORDS))
+    unique_id = found.value[ordinary]
+    if len(unique_id) == 0:
         empty = np.array([], dtype=np.int64)
         return empty, empty, np.array([], dtype=object)
-    token_codes, token_values = pd.factorize(tokens)
+    token_codes, token_numbers = pd.factorize(found.token[ordinary])
+    token_values = np.array([token_text(c, vocabulary) for c in token_numbers], dtype=object)
+    lengths = np.bincount(unique_id, minlength=len(uniques))
     # Frequency counted over records, not over distinct names.
     records_per_name = np.bincount(codes[codes >= 0], minlength=len(uniques))
     freq = np.bincount(token_codes, weights=records_per_name[unique_id])
@@ -441,6 +458,15 @@ def block(
         _COLUMNS.reset(token)
 
 
+def _covered(per_rule: list[np.ndarray], n: int) -> np.ndarray:
+    """Which records already have a candidate pair from the rules so far (pairs encoded left * n + right)."""
+    covered = np.zeros(n, dtype=bool)
+    for encoded in per_rule:
+        covered[encoded // n] = True
+        covered[encoded % n] = True
+    return covered
+
+
 def _block(
     frame: pd.DataFrame, rules: tuple[BlockingRule, ...], max_block_size: int, window: int
 ) -> CandidatePairs:
@@ -449,11 +475,23 @@ def _block(
     per_rule: list[np.ndarray] = []
     reports: list[RuleReport] = []
     for rule in rules:
-        keys = rule.keys(frame)
         cap = rule.max_block_size or max_block_size
+        if rule.fallback:
+            covered = _covered(per_rule, n)
+            keys = rule.keys(frame, ~covered)
+        else:
+            keys = rule.keys(frame)
+        if rule.fallback and per_rule and len(keys):
+            # Blocks without an uncovered record cannot yield a pair this rule keeps: drop them first.
+            rows = keys["row"].to_numpy()
+            wanted = pd.Series(~covered[rows]).groupby(keys["key"].to_numpy()).transform("any").to_numpy()
+            keys = keys[wanted]
         left, right, n_blocks, skipped, skipped_rec, largest = _pairs_within_blocks(
             keys, cap, rule.window or window, order
         )
+        if rule.fallback and per_rule:
+            keep = ~covered[left] | ~covered[right]
+            left, right = left[keep], right[keep]
         encoded = _unique_sorted(left * n + right)
         per_rule.append(encoded)
         reports.append(
@@ -481,4 +519,4 @@ def _block(
         pairs = codes[first]
     else:
         pairs = np.array([], dtype=np.int64)
-    return CandidatePairs(left=pairs // n, right=pairs % n, report=reports)
+    return CandidatePairs(left=pairs // n, right=pairs % n, report=reports, rule_pairs=per_rule, n=n)

@@ -89,6 +89,10 @@ class FrameColumns:
             self._factorize(key, self.derived(name, compute))
         return self._cache[key]
 
+    def derived_uniques(self, name: str) -> np.ndarray:
+        """The distinct values behind :meth:`derived_codes` of ``name`` (call that first)."""
+        return self._cache[f"uniques:codes:{name}"]
+
     def _factorize(self, key: str, values: np.ndarray | pd.Series) -> None:
         if not isinstance(values, pd.Series):
             values = pd.Series(values, dtype=object)
@@ -122,6 +126,13 @@ class Comparison:
     compute: Callable[[FrameColumns, np.ndarray, np.ndarray], np.ndarray] = field(repr=False)
     display_column: str = ""
     """The column an explanation shows for each side (default: the first of ``columns``)."""
+    tf_column: str = ""
+    """Column whose value frequencies adjust the ``tf_levels`` (see :mod:`mdm.term_frequency`)."""
+    tf_levels: tuple[str, ...] = ()
+    """Agreement levels weighed by how rare the agreeing value is, the exact level first."""
+    tf_rare_bonus: float | None = None
+    """How many bits a rare value may weigh *more* than the level's learned weight (``None``: no
+    limit; a common value always weighs less)."""
 
     @property
     def labels(self) -> list[str]:
@@ -181,6 +192,29 @@ def _cpdist(uniques: np.ndarray, da: np.ndarray, db: np.ndarray, scorer, score_c
     )
 
 
+_CODE_TOKEN = re.compile(r"[A-Z0-9][A-Z0-9\-/.]*[0-9][A-Z0-9\-/.]*|[0-9][A-Z0-9\-/.]*", re.IGNORECASE)
+
+
+def _model_codes(text: str) -> frozenset[str]:
+    """Tokens holding a digit (``DSC-W170R``, ``TH-50PZ85U``), without their punctuation."""
+    return frozenset(
+        t for t in (re.sub(r"[\-/.]", "", m).upper() for m in _CODE_TOKEN.findall(text)) if len(t) >= 3
+    )
+
+
+def codes_conflict(uniques: np.ndarray, da: np.ndarray, db: np.ndarray) -> np.ndarray:
+    """Per distinct pair of values: both carry model or reference codes and none of one side's
+    codes equals, contains or is contained in one of the other's (``DSC-W170R`` vs ``DSCW170`` agree;
+    ``KX-TG4324B`` vs ``KX-TG4321B`` do not). Two such texts describe two products however alike the
+    words around the codes are."""
+    out = np.zeros(len(da), dtype=bool)
+    for k, (x, y) in enumerate(zip(da, db, strict=True)):
+        ca, cb = _model_codes(str(uniques[x])), _model_codes(str(uniques[y]))
+        if ca and cb:
+            out[k] = not any(p in q or q in p for p in ca for q in cb)
+    return out
+
+
 def _assign(known: np.ndarray, conditions: list[np.ndarray]) -> np.ndarray:
     """Level = 1 + index of the first true condition, restricted to known pairs; last level otherwise."""
     levels = np.full(len(known), len(conditions) + 1, dtype=np.int8)
@@ -226,6 +260,16 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     token_set = np.zeros(len(a), dtype=np.float32)
     ratio = np.zeros(len(a), dtype=np.float32)
     jw[where], token_set[where], ratio[where] = jw_d[inverse], token_set_d[inverse], ratio_d[inverse]
+    # Names alike but for their model or reference numbers are two things, not one written twice.
+    has_digit = cols.derived(
+        "name_core_has_digit", lambda c: np.array([any(ch.isdigit() for ch in v) for v in names], dtype=bool)
+    )
+    both = np.flatnonzero(has_digit[da] & has_digit[db])  # only names with numbers can disagree on them
+    conflict_d = np.zeros(len(da), dtype=bool)
+    conflict_d[both] = codes_conflict(names, da[both], db[both])
+    code_conflict = np.zeros(len(a), dtype=bool)
+    code_conflict[where] = conflict_d[inverse]
+    jw[code_conflict], token_set[code_conflict], ratio[code_conflict] = 0, 0, 0
     exact = core_exact & (full_a == full_b)
     close = known & ((jw >= 0.92) | (token_set >= 95))
     # Same trade name, another industry word: a rewording (商贸/贸易) or a sister company.
@@ -247,6 +291,8 @@ NAME = Comparison(
     ),
     compare_company_name,
     "name_normalised",
+    tf_column="name_core",
+    tf_levels=("exact", "core_exact", "close"),
 )
 
 
@@ -469,6 +515,8 @@ LOCATION = Comparison(
     ),
     compare_location,
     "city",
+    tf_column="city",
+    tf_levels=("same_city",),
 )
 
 
@@ -485,6 +533,16 @@ def compare_person_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray)
     exact = known & (a == b)
     close = known & ((jw >= 0.94) | (token_set >= 100) | ((dist <= 1) & (lengths >= 3)))
     somewhat = known & ((jw >= 0.85) | (dist <= 1))
+    if "family_name" in cols and "given_name" in cols:
+        from mdm.name_parts import name_parts_agree, parts_known
+
+        # Where both records have both parts, the parts decide: ``CLARKE FINN`` and ``CLARKE JAKIB``
+        # are as similar as joined text as they are different as people.
+        both = parts_known(cols)[left] & parts_known(cols)[right]
+        parts_close, parts_somewhat = name_parts_agree(cols, left, right)
+        typo = (token_set >= 100) | ((dist <= 1) & (lengths >= 3))
+        close = np.where(both, known & (parts_close | typo), close)
+        somewhat = np.where(both, known & parts_somewhat, somewhat)
     return _assign(known, [exact, close, somewhat])
 
 
@@ -498,6 +556,12 @@ PERSON_NAME = Comparison(
         ComparisonLevel("different", 0.03, 0.9775),
     ),
     compare_person_name,
+    tf_column="person_name",
+    # Not the close level: 张伟 and 张玮 are two people as often as one, however rare each spelling.
+    tf_levels=("exact",),
+    # Two people share a name far more often than two companies (刘峰 seen twice in a file is
+    # still a common name nationally): a rare name weighs no more than the level itself.
+    tf_rare_bonus=0.0,
 )
 
 
@@ -541,8 +605,9 @@ PARTY_KIND = Comparison(
 )
 
 
-def exact_comparison(column: str) -> Comparison:
-    """A user column that must agree exactly (e.g. a tax number the spec lists under ``exact``)."""
+def exact_comparison(column: str, tf: bool = False) -> Comparison:
+    """A user column that must agree exactly (e.g. a tax number the spec lists under ``exact``);
+    with ``tf`` an agreement weighs by how rare the value is (a ``categorical`` column)."""
 
     def compute(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         a, b, known = _pair(cols, column, left, right)
@@ -553,6 +618,8 @@ def exact_comparison(column: str) -> Comparison:
         (column,),
         (ComparisonLevel("exact", 0.9, 0.0005), ComparisonLevel("different", 0.1, 0.9995)),
         compute,
+        tf_column=column if tf else "",
+        tf_levels=("exact",) if tf else (),
     )
 
 
@@ -561,7 +628,11 @@ def free_text_comparison(column: str) -> Comparison:
 
     def compute(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         a, b, known = _pair(cols, column, left, right)
-        score = _code_scores(cols.uniques(column), a, b, known, fuzz.token_set_ratio, score_cutoff=84)
+        uniques = cols.uniques(column)
+        score = _code_scores(uniques, a, b, known, fuzz.token_set_ratio, score_cutoff=84)
+        where, inverse, da, db = _distinct_pairs(a, b, known & (a != b) & (score >= 85), len(uniques))
+        if len(where):
+            score[where[codes_conflict(uniques, da, db)[inverse]]] = 0
         return _assign(known, [known & (a == b), known & (score >= 85)])
 
     return Comparison(

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from mdm.blocking import CandidatePairs, block
+from mdm.adaptive_blocking import ADAPTIVE_RULES
+from mdm.blocking import DEFAULT_RULES, CandidatePairs, block
 from mdm.clustering import assign_cluster_ids, cannot_link_codes, cluster_records
 from mdm.comparators import (
     DEFAULT_COMPARISONS,
@@ -27,6 +28,7 @@ from mdm.comparators import (
     free_text_comparison,
 )
 from mdm.explain import explanation_columns
+from mdm.hard_negatives import DISTINCTIVE_WORDS
 from mdm.model import (
     ModelParameters,
     classify,
@@ -37,7 +39,10 @@ from mdm.model import (
     score_levels,
 )
 from mdm.party_kind import mark_person_names
+from mdm.roles import SET_COLUMNS, joined_person_name, standardise_extra_roles
+from mdm.set_comparisons import OTHER_NAMES, WEBSITE, identifier_comparison
 from mdm.spec import DedupeSpec
+from mdm.term_frequency import tf_adjustments
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +50,9 @@ STANDARDISED_MARKER = "name_core"
 """A frame with this column is taken as already standardised."""
 EXTRA_PREFIX = "input:"
 ADDRESS_COLUMN = "__address_joined"
+PERSON_NAME_COLUMN = "__person_name_joined"
 ROLE_FOR_STANDARDISER = (
     "company_name",
-    "person_name",
     "uscc",
     "province",
     "city",
@@ -70,6 +75,9 @@ class DedupeResult:
     timings: dict[str, float] = field(default_factory=dict)
     refused_merges: int = 0
     candidate_pairs: int = 0
+    pair_completeness: float = float("nan")
+    """Estimated share of all duplicate pairs that blocking offered (no labels needed; see
+    :meth:`mdm.blocking.CandidatePairs.completeness`); the report's ``confident_pairs_found`` is per rule."""
 
 
 @contextmanager
@@ -98,6 +106,14 @@ def _cat(a: pd.Series, b: pd.Series, sep: str) -> pd.Series:
     return out
 
 
+def _digits_as_date(values: pd.Series) -> pd.Series:
+    """``19561309`` → ``1956-13-09``: eight digits read as year, month and day even when impossible."""
+    digits = values.astype("string").str.replace(r"\D", "", regex=True)
+    eight = digits.str.fullmatch(r"(19|20)\d{6}").fillna(False).astype(bool)
+    out = digits.str[:4] + "-" + digits.str[4:6] + "-" + digits.str[6:8]
+    return out.where(eight).reset_index(drop=True).set_axis(values.index)
+
+
 def standardise_for_spec(frame: pd.DataFrame, spec: DedupeSpec) -> pd.DataFrame:
     """Map the spec's roles onto ``cleansing.standardise.standardise_parties`` and carry the
     ``free_text``/``exact`` columns along as ``input:<column>``."""
@@ -114,13 +130,29 @@ def standardise_for_spec(frame: pd.DataFrame, spec: DedupeSpec) -> pd.DataFrame:
         # Address parts (line 1, line 2 …) are read as one address.
         work[ADDRESS_COLUMN] = _joined_text(frame, spec.columns["address"], " ")
         roles["address"] = ADDRESS_COLUMN
+    person_name = joined_person_name(frame, spec.columns)
+    if person_name is not None:
+        # Several name columns, or given/middle/family name parts, are one full name.
+        work[PERSON_NAME_COLUMN] = person_name
+        roles["person_name"] = PERSON_NAME_COLUMN
     standardised = standardise_parties(work, roles, spec.country)
-    for role in ("province", "city", "district"):
+    if "birth_date" in spec.columns:
+        # A date with a typo that makes it impossible (1956-13-09) is still compared part by part.
+        standardised["birth_date"] = standardised["birth_date"].fillna(
+            _digits_as_date(frame[spec.columns["birth_date"][0]])
+        )
+    standardised = standardise_extra_roles(
+        standardised,
+        frame,
+        spec.columns,
+        organisation=spec.entity == "organisation" or "company_name" in spec.columns,
+    )
+    for role in ("province", "city", "district", "postcode"):
         # A place the division table does not know (London, 九龙) is still worth comparing as written.
         if role in spec.columns:
             raw = frame[spec.columns[role][0]].astype("string").str.strip().str.upper().replace("", pd.NA)
             standardised[role] = standardised[role].fillna(raw)
-    for role in ("free_text", "exact"):
+    for role in ("free_text", "exact", "categorical"):
         for column in spec.columns.get(role, []):
             standardised[EXTRA_PREFIX + column] = (
                 frame[column].astype("string").str.strip().replace("", pd.NA)
@@ -133,7 +165,15 @@ def comparisons_for(spec: DedupeSpec | None) -> tuple[Comparison, ...]:
     if spec is not None:
         extras += [free_text_comparison(EXTRA_PREFIX + c) for c in spec.columns.get("free_text", [])]
         extras += [exact_comparison(EXTRA_PREFIX + c) for c in spec.columns.get("exact", [])]
-    return DEFAULT_COMPARISONS + tuple(extras)
+        extras += [exact_comparison(EXTRA_PREFIX + c, tf=True) for c in spec.columns.get("categorical", [])]
+        extras += [
+            identifier_comparison(SET_COLUMNS[r]) for r in ("national_id", "tax_id") if r in spec.columns
+        ]
+        if "website" in spec.columns:
+            extras.append(WEBSITE)
+        if "other_names" in spec.columns:
+            extras.append(OTHER_NAMES)
+    return DEFAULT_COMPARISONS + (DISTINCTIVE_WORDS,) + tuple(extras)
 
 
 def _compare_in_chunks(
@@ -171,7 +211,9 @@ def candidate_pairs(
 
     Public so that a benchmark measures the engine's own blocking rather than a copy of it.
     """
-    return block(std, max_block_size=spec.max_block_size, columns=columns)
+    return block(
+        std, rules=DEFAULT_RULES + ADAPTIVE_RULES, max_block_size=spec.max_block_size, columns=columns
+    )
 
 
 def deduplicate(
@@ -236,7 +278,8 @@ def deduplicate(
                 log.info("folded in %s steward labels", f"{len(ll):,}")
 
     with _timed(timings, "score", bar):
-        weight, probability = score_levels(levels, params)
+        adjustments = tf_adjustments(cols, left, right, levels, params.u, comparisons)
+        weight, probability = score_levels(levels, params, adjustments)
         match_class = classify(probability, params.thresholds)
 
     with _timed(timings, "cluster", bar):
@@ -256,6 +299,14 @@ def deduplicate(
         f"{result.refused_merges:,}",
     )
 
+    shares, completeness = candidates.completeness(probability >= params.thresholds.auto_merge)
+    report["confident_pairs_found"] = shares.to_numpy().round(4)
+    log.info(
+        "blocking offered an estimated %s of the duplicate pairs (capture–recapture across %s rules)",
+        "n/a" if np.isnan(completeness) else f"{completeness:.1%}",
+        int((report["pairs"] > 0).sum()),
+    )
+
     with _timed(timings, "explain", bar):
         keep = probability >= pairs_min_probability
         ids = std["record_id"].astype(str).to_numpy()
@@ -269,7 +320,15 @@ def deduplicate(
                 "same_cluster": result.cluster_index[left[keep]] == result.cluster_index[right[keep]],
             }
         )
-        explained = explanation_columns(cols, left[keep], right[keep], levels[keep], params, comparisons)
+        explained = explanation_columns(
+            cols,
+            left[keep],
+            right[keep],
+            levels[keep],
+            params,
+            comparisons,
+            {j: adjust[keep] for j, adjust in adjustments.items()},
+        )
         pairs = pd.concat([pairs, explained], axis=1).sort_values("match_probability", ascending=False)
     bar.close()
     return DedupeResult(
@@ -280,4 +339,5 @@ def deduplicate(
         timings=timings,
         refused_merges=result.refused_merges,
         candidate_pairs=len(left),
+        pair_completeness=completeness,
     )

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from mdm.comparators import Comparison, FrameColumns
-from mdm.model import ModelParameters
+from mdm.model import ModelParameters, comparison_weight
 
 
 @dataclass(frozen=True)
@@ -55,16 +55,21 @@ def explanation_columns(
     levels: np.ndarray,
     params: ModelParameters,
     comparisons: tuple[Comparison, ...],
+    adjustments: dict[int, np.ndarray] | None = None,
 ) -> pd.DataFrame:
-    """Wide frame: for each comparison ``<name>_l``, ``<name>_r``, ``<name>_level``, ``<name>_weight``."""
+    """Wide frame: for each comparison ``<name>_l``, ``<name>_r``, ``<name>_level``, ``<name>_weight``
+    (the weight including the term-frequency ``adjustments``, when given)."""
     cols = frame if isinstance(frame, FrameColumns) else FrameColumns(frame)
     out: dict[str, object] = {}
-    for j, (comparison, table) in enumerate(zip(comparisons, params.weight_tables(), strict=True)):
+    adjustments = adjustments or {}
+    for j, comparison in enumerate(comparisons):
         labels = np.array(comparison.labels, dtype=object)
         out[f"{comparison.name}_l"] = _display_values(cols, comparison, left)
         out[f"{comparison.name}_r"] = _display_values(cols, comparison, right)
         out[f"{comparison.name}_level"] = labels[levels[:, j]]
-        out[f"{comparison.name}_weight"] = np.round(table[levels[:, j]], 3)
+        out[f"{comparison.name}_weight"] = np.round(
+            comparison_weight(levels, params, j, adjustments.get(j)), 3
+        )
     return pd.DataFrame(out)
 
 

@@ -21,7 +21,9 @@ import pandas as pd
 from mdm.comparators import DEFAULT_COMPARISONS, Comparison, ComparisonLevel, FrameColumns, compare_pairs
 
 MAX_PRIOR = 1e-3
-"""Upper bound on the random-pair match probability learned from a file."""
+"""Upper bound on the random-pair match probability learned from a large file."""
+MAX_DUPLICATES_PER_RECORD = 4.0
+"""On a small file the bound is this many duplicates per record instead (24 rows: 4/23)."""
 
 
 @dataclass
@@ -225,12 +227,24 @@ def estimate_m_by_em(
             break
     expected_matches = lam * counts.sum()
     if total_pairs:
-        # On a small file the share is noisy and can be large; a prior above 1e-3 would let
-        # a single agreeing name merge two records with nothing else known.
-        params.prior_match_probability = float(np.clip(expected_matches / total_pairs, 1e-12, MAX_PRIOR))
+        params.prior_match_probability = float(
+            np.clip(expected_matches / total_pairs, 1e-12, max_prior(total_pairs))
+        )
     params.trained_on["blocked_pairs"] = int(counts.sum())
     params.trained_on["expected_matches"] = int(round(expected_matches))
     return params
+
+
+def max_prior(total_pairs: int) -> float:
+    """The largest random-pair match probability a file of ``total_pairs`` pairs may learn.
+
+    EM on thin data can take every blocked pair for a match; the bound keeps the prior at most
+    :data:`MAX_DUPLICATES_PER_RECORD` duplicates per record (and 1e-3 on large files), so a
+    single agreeing common name never merges two records with nothing else known, while the
+    rare name a term-frequency weight makes strong still can.
+    """
+    n = (1 + np.sqrt(1 + 8 * float(total_pairs))) / 2  # total_pairs = n (n - 1) / 2
+    return float(min(0.5, max(MAX_PRIOR, MAX_DUPLICATES_PER_RECORD / max(n - 1, 1))))
 
 
 def refine_with_labels(
@@ -256,11 +270,30 @@ def refine_with_labels(
     return params
 
 
-def score_levels(levels: np.ndarray, params: ModelParameters) -> tuple[np.ndarray, np.ndarray]:
-    """Return (match_weight, match_probability) per pair."""
+def comparison_weight(
+    levels: np.ndarray, params: ModelParameters, j: int, adjustment: np.ndarray | None = None
+) -> np.ndarray:
+    """The weight comparison ``j`` gives each pair: its level's ``log2(m/u)`` plus any
+    term-frequency ``adjustment``, an agreement never below 0 bits and a disagreement never above."""
+    table = params.weight_tables()[j]
+    weight = table[levels[:, j]]
+    if adjustment is None:
+        return weight
+    name = params.comparisons[j]
+    sign = np.r_[0, np.asarray(params.signs.get(name, [0] * len(params.m[name])))][levels[:, j]]
+    weight = weight + adjustment
+    return np.where(sign > 0, np.maximum(weight, 0), np.where(sign < 0, np.minimum(weight, 0), weight))
+
+
+def score_levels(
+    levels: np.ndarray, params: ModelParameters, adjustments: dict[int, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (match_weight, match_probability) per pair; ``adjustments`` are per comparison index
+    the term-frequency bits of each pair (:func:`mdm.term_frequency.tf_adjustments`)."""
+    adjustments = adjustments or {}
     weight = np.full(len(levels), params.prior_weight)
-    for j, table in enumerate(params.weight_tables()):
-        weight += table[levels[:, j]]
+    for j in range(len(params.comparisons)):
+        weight += comparison_weight(levels, params, j, adjustments.get(j))
     probability = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
     return weight, probability
 

@@ -34,7 +34,9 @@ TOP_LEVEL_KEYS = ("record_id", "entity", "country", "columns", "thresholds", "ma
 ENTITIES = ("organisation", "person", "auto")
 SINGLE_COLUMN_ROLES = (
     "company_name",
-    "person_name",
+    "given_name",
+    "family_name",
+    "middle_name",
     "uscc",
     "province",
     "city",
@@ -43,10 +45,46 @@ SINGLE_COLUMN_ROLES = (
     "birth_date",
     "postcode",
 )
-LIST_COLUMN_ROLES = ("phone", "address", "free_text", "exact")
-"""Roles that accept several columns: phones and address parts are joined, the others compared one by one."""
-COLUMN_ROLES = SINGLE_COLUMN_ROLES + LIST_COLUMN_ROLES
-NAME_ROLES = ("company_name", "person_name")
+LIST_COLUMN_ROLES = (
+    "person_name",
+    "phone",
+    "address",
+    "other_names",
+    "website",
+    "national_id",
+    "tax_id",
+    "categorical",
+    "free_text",
+    "exact",
+)
+"""Roles that accept several columns: person-name parts, phones and address parts are joined; other
+names, websites and identifiers are each a set any of whose values may agree; the others are
+compared one by one."""
+COLUMN_ROLES = (
+    "company_name",
+    "person_name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "other_names",
+    "uscc",
+    "national_id",
+    "tax_id",
+    "phone",
+    "email",
+    "website",
+    "address",
+    "province",
+    "city",
+    "district",
+    "postcode",
+    "birth_date",
+    "categorical",
+    "free_text",
+    "exact",
+)
+PERSON_NAME_ROLES = ("person_name", "given_name", "family_name", "middle_name")
+NAME_ROLES = ("company_name", *PERSON_NAME_ROLES)
 
 
 @dataclass
@@ -135,11 +173,13 @@ def parse_spec(data: Any, source: str = "<spec>") -> DedupeSpec:
         else:
             raise UserError(f"{source}: columns.{role} must be one column name")
     if not any(role in columns for role in NAME_ROLES):
-        raise UserError(f"{source}: 'columns' must map company_name or person_name (or both)")
+        raise UserError(
+            f"{source}: 'columns' must map company_name or person_name (or given_name/family_name)"
+        )
     if entity == "organisation" and "company_name" not in columns:
         raise UserError(f"{source}: entity organisation needs columns.company_name")
-    if entity == "person" and "person_name" not in columns and "company_name" not in columns:
-        raise UserError(f"{source}: entity person needs columns.person_name")
+    if entity == "person" and not any(role in columns for role in (*PERSON_NAME_ROLES, "company_name")):
+        raise UserError(f"{source}: entity person needs columns.person_name (or given_name/family_name)")
     thresholds = Thresholds()
     raw_thresholds = data.get("thresholds")
     if raw_thresholds is not None:

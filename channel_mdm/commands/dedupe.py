@@ -145,6 +145,15 @@ def run(args: argparse.Namespace) -> int:
         frame, spec, progress=not args.no_progress, params=params, train=params is None, labels=labels
     )
 
+    report = result.blocking_report
+    found = report[report["pairs"] > 0]
+    log.info(
+        "blocking: %s candidate pairs; estimated pair completeness %s (confident pairs each rule finds: %s)",
+        f"{result.candidate_pairs:,}",
+        "n/a (no confident pair)" if pd.isna(result.pair_completeness) else f"{result.pair_completeness:.1%}",
+        ", ".join(f"{r.rule} {r.confident_pairs_found:.0%}" for r in found.itertuples()) or "none",
+    )
+
     out = result.clusters.copy()
     out["record_id"] = frame[spec.record_id].to_numpy()
     extra = frame.rename(columns={c: f"input_{c}" for c in frame.columns if c in out.columns})

@@ -153,3 +153,21 @@ def test_person_name_typo_and_word_order(make_frame):
         ]
     )
     assert _levels(frame, PERSON_NAME, [(0, 1), (2, 3), (0, 4)]) == ["close", "close", "different"]
+
+
+def test_names_alike_but_for_their_model_numbers_are_different_products():
+    from mdm.comparators import NAME, FrameColumns, codes_conflict
+
+    values = np.array(
+        [
+            "PANASONIC KX-TG4324B CORDLESS PHONE",
+            "PANASONIC KX-TG4321B CORDLESS PHONE",
+            "SONY CYBER-SHOT DSC-W170R DIGITAL CAMERA",
+            "SONY CYBER-SHOT DSCW170 DIGITAL CAMERA",
+        ],
+        dtype=object,
+    )
+    assert codes_conflict(values, np.array([0, 2]), np.array([1, 3])).tolist() == [True, False]
+    std = pd.DataFrame({"name_normalised": values, "name_core": values, "name_trade": [None] * 4})
+    levels = NAME.compute(FrameColumns(std), np.array([0, 2]), np.array([1, 3]))
+    assert [NAME.labels[c] for c in levels] == ["different", "close"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -302,7 +303,12 @@ def test_every_example_spec_loads():
     from mdm.spec import load_spec
 
     specs = sorted(EXAMPLES.glob("*.yaml"))
-    assert [p.name for p in specs] == ["companies_en.yaml", "customers_persons_zh.yaml", "partners_zh.yaml"]
+    assert [p.name for p in specs] == [
+        "companies_en.yaml",
+        "customers_persons_zh.yaml",
+        "partners_zh.yaml",
+        "persons_en.yaml",
+    ]
     for path in specs:
         assert load_spec(path).record_id
 
@@ -359,3 +365,69 @@ def test_steward_labels_are_read_and_checked(tmp_path, spec_path, capsys):
         capsys.readouterr().err
         == f"channel-mdm dedupe: error: {labels}: row 2: is_match is 'maybe'; write yes or no\n"
     )
+
+
+def test_person_list_with_name_parts_and_the_completeness_estimate(tmp_path, caplog):
+    rows = {
+        "rec_id": ["a", "b", "c", "d", "e", "f", "g", "h"],
+        "given_name": ["mitchell", "green", "harley", "harly", "amy", "ben", "cara", "dan"],
+        "surname": ["green", "mitchell", "mccarthy", "mccarthy", "hill", "ross", "kerr", "lowe"],
+        "date_of_birth": [
+            "19560409",
+            "19560904",
+            "19080419",
+            "19080419",
+            "19700101",
+            "19710202",
+            "19720303",
+            "",
+        ],
+        "soc_sec_id": [
+            "1804974",
+            "1804974",
+            "6089216",
+            "6089261",
+            "1111111",
+            "2222222",
+            "3333333",
+            "4444444",
+        ],
+        "street_number": ["7", "7", "177", "177", "1", "2", "3", "4"],
+        "address_1": [
+            "wallaby place",
+            "wallaby pl",
+            "pridham street",
+            "pridhamstreet",
+            "a st",
+            "b st",
+            "c st",
+            "d st",
+        ],
+        "address_2": [""] * 8,
+        "suburb": ["cleveland", "cleveland", "marsden", "marsden", "x", "y", "z", "w"],
+        "postcode": ["2119", "2119", "3165", "3165", "1000", "2000", "3000", "4000"],
+        "state": ["sa", "sa", "nsw", "nsw", "vic", "vic", "qld", "wa"],
+    }
+    source = tmp_path / "persons.csv"
+    pd.DataFrame(rows).to_csv(source, index=False)
+    out = tmp_path / "out.csv"
+    with caplog.at_level(logging.INFO):
+        code = main(
+            [
+                "dedupe",
+                str(source),
+                "--spec",
+                str(EXAMPLES / "persons_en.yaml"),
+                "--out",
+                str(out),
+                "--no-progress",
+            ]
+        )
+    assert code == 0
+    cluster = _clusters(out)
+    assert cluster["a"] == cluster["b"]  # given and family name swapped, day and month swapped
+    assert cluster["c"] == cluster["d"]  # a typo in the given name, two id digits swapped
+    assert len({cluster[k] for k in "efgh"}) == 4
+    line = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("blocking: "))
+    assert "estimated pair completeness 100.0%" in line
+    assert "postcode 100%" in line and "national_id 50%" in line

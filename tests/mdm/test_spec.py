@@ -40,8 +40,9 @@ def test_unknown_top_level_key_suggests_the_right_one():
 
 def test_unknown_role_suggests_the_right_one():
     assert _error({**GOOD, "columns": {"company_name": "名称", "phon": "电话"}}) == (
-        "spec.yaml: unknown key 'columns.phon'; expected one of company_name, person_name, uscc, province, "
-        "city, district, email, birth_date, postcode, phone, address, free_text, exact (did you mean 'phone'?)"
+        "spec.yaml: unknown key 'columns.phon'; expected one of company_name, person_name, given_name, "
+        "family_name, middle_name, other_names, uscc, national_id, tax_id, phone, email, website, address, "
+        "province, city, district, postcode, birth_date, categorical, free_text, exact (did you mean 'phone'?)"
     )
 
 
@@ -56,7 +57,7 @@ def test_missing_record_id_and_bad_entity():
 
 def test_a_name_column_is_required():
     assert _error({**GOOD, "entity": "auto", "columns": {"phone": "电话"}}) == (
-        "spec.yaml: 'columns' must map company_name or person_name (or both)"
+        "spec.yaml: 'columns' must map company_name or person_name (or given_name/family_name)"
     )
 
 
@@ -108,4 +109,40 @@ def test_missing_and_broken_files(tmp_path):
 def test_country_must_be_a_two_letter_code():
     assert _error({**GOOD, "country": "England"}) == (
         "spec.yaml: country must be a two-letter ISO 3166 code such as CN, GB or US, not 'England'"
+    )
+
+
+def test_new_roles_take_one_column_or_a_list():
+    spec = parse_spec(
+        {
+            "record_id": "id",
+            "entity": "person",
+            "columns": {
+                "given_name": "first",
+                "family_name": "last",
+                "person_name": ["title", "full"],
+                "other_names": "aka",
+                "website": ["web", "shop"],
+                "national_id": "ssn",
+                "tax_id": ["vat"],
+                "categorical": ["state"],
+            },
+        },
+        "spec.yaml",
+    )
+    assert spec.columns["person_name"] == ["title", "full"]
+    assert spec.columns["other_names"] == ["aka"]
+    assert spec.columns["website"] == ["web", "shop"]
+
+
+def test_name_parts_alone_are_a_person_name():
+    spec = parse_spec(
+        {"record_id": "id", "entity": "person", "columns": {"given_name": "g", "family_name": "f"}}
+    )
+    assert spec.columns == {"given_name": ["g"], "family_name": ["f"]}
+    assert _error({**GOOD, "entity": "person", "columns": {"phone": "电话"}}) == (
+        "spec.yaml: 'columns' must map company_name or person_name (or given_name/family_name)"
+    )
+    assert _error({**GOOD, "columns": {"company_name": "名称", "given_name": ["a", "b"]}}) == (
+        "spec.yaml: columns.given_name must be one column name"
     )

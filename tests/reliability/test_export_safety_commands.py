@@ -89,7 +89,7 @@ def test_dedupe_out_and_pairs_keep_each_dangerous_form_as_text(tmp_path: Path) -
     assert sorted(written["phone"])[:2] == ["+8613800138000", "-12.50"]
     scored = _read(pairs)
     pair = scored[["left_record_id", "right_record_id"]].to_numpy().tolist()
-    assert sorted(map(sorted, pair))[:1] == [["'=D1", "'@D2"]]
+    assert ["'=D1", "'@D2"] in [sorted(p) for p in pair]
     every_cell = scored.to_numpy().ravel().tolist()
     risky = [c for c in every_cell if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
     # Plain signed numbers are written as they are: the phones, standardised to +86…, and -12.50.

@@ -1,0 +1,160 @@
+"""Blocking rules that do not depend on our own columns: identifiers of any country, dates,
+postcodes, and a schema-agnostic generator over every name, address and free-text column.
+
+The agnostic rule gives each record its few rarest *shared* text tokens (Latin words, Chinese
+character bigrams, digit runs) from all its names, addresses and free text, whatever the column:
+two records that share an unusual word anywhere — a surname with a typo elsewhere, a street name,
+an alias, a model number in a description — meet, without an exact name, prefix or city in common. Tokens that occur only
+once cannot pair anything and are skipped; each record keeps at most :data:`TOKENS_PER_RECORD`
+and meets at most a window of neighbours per token, so the candidates grow linearly.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mdm.blocking import (
+    _LATIN_STOPWORDS,
+    BlockingRule,
+    _col,
+    _column_codes,
+    _combined_keys,
+    _map_uniques,
+    _single_keys,
+    current_columns,
+)
+from mdm.roles import SEPARATOR
+from mdm.tokens import ValueTokens, column_tokens, tokenise, vocabulary_of
+
+TOKENS_PER_RECORD = 3
+TEXT_PREFIX = "input:"
+TEXT_COLUMNS = ("name_core", "person_name", "other_names", "address_detail")
+NAME_COLUMNS = frozenset({"name_core", "person_name"})
+
+
+def text_columns(frame: pd.DataFrame) -> list[str]:
+    """Every name, address and free-text column of a standardised frame."""
+    present = [c for c in TEXT_COLUMNS if c in frame.columns]
+    return present + [c for c in frame.columns if str(c).startswith(TEXT_PREFIX)]
+
+
+def rare_text_token_keys(
+    frame: pd.DataFrame, wanted: np.ndarray | None = None, rarest: int = TOKENS_PER_RECORD
+) -> pd.DataFrame:
+    """Blocks on the ``rarest`` shared tokens of each ``wanted`` record (all records by default).
+
+    A token is shared when at least two records hold it, in any text column. Each wanted record
+    keys its ``rarest`` shared tokens; every other record holding one of those tokens joins the
+    block, so a rich record that other rules already paired is still found by a thin one that
+    shares its rare word. Tokens are counted per record and column (a word in both the name and
+    the address counts twice: a rough frequency is enough to rank rarity).
+    """
+    n = len(frame)
+    if wanted is None:
+        wanted = np.ones(n, dtype=bool)
+    cols = current_columns(frame)
+    vocabulary = vocabulary_of(cols)
+    columns = text_columns(frame)
+    # Names' tokens stay cached for the comparisons; the others are needed here only.
+    per_column = [
+        (
+            cols.codes(c),
+            len(cols.uniques(c)),
+            column_tokens(cols, c) if c in NAME_COLUMNS else tokenise(cols.uniques(c), vocabulary),
+        )
+        for c in columns
+    ]
+    stop = np.sort(vocabulary.known(_LATIN_STOPWORDS))
+    # How many records hold each token.
+    token_parts, weight_parts = [], []
+    for codes, n_values, tokens in per_column:
+        records_per_value = np.bincount(codes[codes >= 0], minlength=n_values)
+        token_parts.append(tokens.token)
+        weight_parts.append(records_per_value[tokens.value] if len(tokens.value) else np.zeros(0))
+    all_tokens = np.concatenate(token_parts) if token_parts else np.zeros(0, np.int64)
+    vocab, inverse = np.unique(all_tokens, return_inverse=True)
+    freq = np.bincount(
+        inverse, weights=np.concatenate(weight_parts) if weight_parts else None, minlength=len(vocab)
+    )
+    # The wanted records' rarest shared tokens.
+    rows, toks = [], []
+    for codes, _, tokens in per_column:
+        row, token = tokens.per_record(np.where(wanted, codes, -1))
+        rows.append(row)
+        toks.append(token)
+    row, token = np.concatenate(rows), np.concatenate(toks)
+    token_freq = freq[np.searchsorted(vocab, token)] if len(token) else np.zeros(0)
+    usable = (token_freq >= 2) & ~np.isin(token, stop)
+    row, token, token_freq = row[usable], token[usable], token_freq[usable]
+    order = np.lexsort((token, token_freq, row))
+    row, token = row[order], token[order]
+    fresh = np.r_[True, (np.diff(row) != 0) | (np.diff(token) != 0)] if len(row) else np.zeros(0, bool)
+    row, token = row[fresh], token[fresh]
+    starts = np.r_[0, np.flatnonzero(np.diff(row)) + 1] if len(row) else np.zeros(0, np.int64)
+    rank = np.arange(len(row)) - np.repeat(starts, np.diff(np.r_[starts, len(row)]))
+    key_row, key_token = row[rank < rarest], token[rank < rarest]
+    # Every other record holding one of those tokens.
+    chosen = np.unique(key_token)
+    others_row, others_token = [key_row], [key_token]
+    for codes, n_values, tokens in per_column:
+        holds = np.isin(tokens.token, chosen)
+        if not holds.any():
+            continue
+        value_holds = np.zeros(n_values, dtype=bool)
+        value_holds[tokens.value[holds]] = True
+        joins = ~wanted & (codes >= 0) & value_holds[np.maximum(codes, 0)]
+        selected = ValueTokens(tokens.value[holds], tokens.token[holds])
+        row, token = selected.per_record(np.where(joins, codes, -1))
+        others_row.append(row)
+        others_token.append(token)
+    return pd.DataFrame({"row": np.concatenate(others_row), "key": np.concatenate(others_token)})
+
+
+def _set_keys(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One key per value of a multi-valued column (identifiers, domains)."""
+    values = _col(frame, column).reset_index(drop=True).dropna()
+    exploded = values.str.split(SEPARATOR, regex=False).explode()
+    return pd.DataFrame(
+        {"row": exploded.index.to_numpy(dtype=np.int64), "key": exploded.to_numpy(dtype=object)}
+    )
+
+
+def national_id_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    return _set_keys(frame, "national_id")
+
+
+def tax_id_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    return _set_keys(frame, "tax_id")
+
+
+def website_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    return _set_keys(frame, "website_domain")
+
+
+def birth_date_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    return _single_keys(frame, "birth_date")
+
+
+def postcode_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    return _single_keys(frame, "postcode")
+
+
+def family_initial_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """Family name with the given name's first letter (``SMITH J``): finds ``J Smith`` / ``John Smith``
+    and nicknames that keep their initial, and survives a typo anywhere else in the given name."""
+    family, families = _column_codes(frame, "family_name")
+    initial, initials = _map_uniques(*_column_codes(frame, "given_name"), lambda g: g[:1] or None)
+    return _combined_keys((family, len(families)), (initial, len(initials)))
+
+
+ADAPTIVE_RULES: tuple[BlockingRule, ...] = (
+    BlockingRule("national_id", national_id_keys),
+    BlockingRule("tax_id", tax_id_keys),
+    BlockingRule("website", website_keys, window=4),
+    BlockingRule("birth_date", birth_date_keys, window=4),
+    BlockingRule("postcode", postcode_keys, window=4),
+    BlockingRule("family_name_initial", family_initial_keys, window=6),
+    # Last, and only for records no rule above paired: linear on thin lists, nearly free on rich ones.
+    BlockingRule("rare_text_tokens", rare_text_token_keys, window=4, fallback=True),
+)

@@ -1,0 +1,95 @@
+"""Given and family names compared as parts: swapped, initial-only and nickname forms.
+
+``J Smith`` and ``John Smith``, ``Bob Jones`` and ``Robert Jones``, and a given name written in
+the family-name column are all the same person's name written differently; the full-name
+comparison cannot see that from the joined text alone. Nicknames come from
+``cleansing/vocab/nicknames.yaml``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import yaml
+from rapidfuzz.distance import JaroWinkler
+
+from cleansing.company_names import VOCAB_DIR
+from mdm.comparators import FrameColumns, _distinct_pairs
+
+
+@lru_cache(maxsize=4)
+def nickname_families(path: Path = VOCAB_DIR / "nicknames.yaml") -> dict[str, frozenset[int]]:
+    """Per given name the families (row numbers in the vocabulary) it belongs to."""
+    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    out: dict[str, set[int]] = {}
+    for k, family in enumerate(data["families"]):
+        for name in family:
+            out.setdefault(str(name).upper(), set()).add(k)
+    return {name: frozenset(ks) for name, ks in out.items()}
+
+
+def given_names_agree(a: str, b: str) -> bool:
+    """Equal, one an initial of the other, nicknames of one another, or one typo apart."""
+    if a == b:
+        return True
+    if len(a) == 1 or len(b) == 1:
+        return a[0] == b[0]
+    families = nickname_families()
+    if families.get(a, frozenset()) & families.get(b, frozenset()):
+        return True
+    return JaroWinkler.normalized_similarity(a, b) >= 0.9
+
+
+def parts_known(cols: FrameColumns) -> np.ndarray:
+    """Per record whether both the given and the family name are known."""
+    return cols.derived("name_parts_known", lambda c: c.known("given_name") & c.known("family_name"))
+
+
+def _parts(cols: FrameColumns) -> np.ndarray:
+    """Per record a ``given\\x1ffamily`` key (``None`` where both are missing), coded for pairing."""
+    given = cols.values("given_name")
+    family = cols.values("family_name")
+    return np.array(
+        [
+            None if g is None and f is None else f"{g or ''}\x1f{f or ''}"
+            for g, f in zip(given, family, strict=True)
+        ],
+        dtype=object,
+    )
+
+
+def _agree(x: str, y: str) -> tuple[bool, bool]:
+    ga, fa = x.split("\x1f")
+    gb, fb = y.split("\x1f")
+    if not (fa and fb and ga and gb):
+        return False, False
+    family_equal = fa == fb or JaroWinkler.normalized_similarity(fa, fb) >= 0.92
+    swapped = (ga == fb and fa == gb) or (
+        JaroWinkler.normalized_similarity(ga, fb) >= 0.92
+        and JaroWinkler.normalized_similarity(fa, gb) >= 0.92
+    )
+    given = given_names_agree(ga, gb)
+    close = (family_equal and given) or swapped
+    somewhat = family_equal and (ga[0] == gb[0] or given)
+    return close, somewhat
+
+
+def name_parts_agree(
+    cols: FrameColumns, left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(close, somewhat) per pair from the name parts; False where a part is missing."""
+    codes = cols.derived_codes("name_parts", _parts)
+    uniques = cols.derived_uniques("name_parts")
+    a, b = codes[left], codes[right]
+    known = (a >= 0) & (b >= 0) & (a != b)
+    close = np.zeros(len(a), dtype=bool)
+    somewhat = np.zeros(len(a), dtype=bool)
+    where, inverse, da, db = _distinct_pairs(a, b, known, len(uniques))
+    if len(where):
+        results = np.array([_agree(uniques[x], uniques[y]) for x, y in zip(da, db, strict=True)], dtype=bool)
+        close[where] = results[inverse, 0]
+        somewhat[where] = results[inverse, 1]
+    same = (a >= 0) & (a == b)
+    return close | same, somewhat | same

@@ -1,0 +1,124 @@
+"""Comparisons of roles that hold several values per record: identifiers, websites, other names.
+
+A record's values are one text joined by :data:`mdm.roles.SEPARATOR` (see :mod:`mdm.roles`); two
+records agree when any value of one equals any value of the other. Each distinct pair of value
+sets is compared once, as the other comparisons do.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+import numpy as np
+from rapidfuzz.distance import OSA
+
+from mdm.comparators import (
+    Comparison,
+    ComparisonLevel,
+    FrameColumns,
+    _assign,
+    _distinct_pairs,
+    _pair,
+)
+from mdm.roles import SEPARATOR
+
+
+def _split(cols: FrameColumns, column: str) -> list[frozenset[str]]:
+    return cols.derived(
+        f"sets:{column}", lambda c: [frozenset(str(v).split(SEPARATOR)) for v in c.uniques(column)]
+    )
+
+
+def _near(a: frozenset[str], b: frozenset[str]) -> bool:
+    """One typo apart: equal length of at least five, one character different or two adjacent ones swapped."""
+    return any(len(x) == len(y) >= 5 and OSA.distance(x, y, score_cutoff=1) <= 1 for x in a for y in b)
+
+
+def compare_identifier(cols: FrameColumns, left: np.ndarray, right: np.ndarray, column: str) -> np.ndarray:
+    """Any identifier equal; one character apart (a typo); all different."""
+    a, b, known = _pair(cols, column, left, right)
+    sets = _split(cols, column)
+    equal = known & (a == b)
+    where, inverse, da, db = _distinct_pairs(a, b, known & ~equal, len(sets))
+    shared = np.array([bool(sets[x] & sets[y]) for x, y in zip(da, db, strict=True)], dtype=bool)
+    near = np.array([_near(sets[x], sets[y]) for x, y in zip(da, db, strict=True)], dtype=bool)
+    any_equal, one_apart = equal.copy(), np.zeros(len(a), dtype=bool)
+    if len(where):
+        any_equal[where] = shared[inverse]
+        one_apart[where] = near[inverse]
+    return _assign(known, [any_equal, known & one_apart])
+
+
+def identifier_comparison(column: str) -> Comparison:
+    """``national_id`` or ``tax_id``: a strong identifier of any country."""
+    return Comparison(
+        column,
+        (column,),
+        (
+            ComparisonLevel("exact", 0.85, 0.00005),
+            ComparisonLevel("one_character_apart", 0.1, 0.0005),
+            ComparisonLevel("different", 0.05, 0.99945),
+        ),
+        partial(compare_identifier, column=column),
+    )
+
+
+def compare_website(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    a, b, known = _pair(cols, "website_domain", left, right)
+    sets = _split(cols, "website_domain")
+    equal = known & (a == b)
+    where, inverse, da, db = _distinct_pairs(a, b, known & ~equal, len(sets))
+    if len(where):
+        shared = np.array([bool(sets[x] & sets[y]) for x, y in zip(da, db, strict=True)], dtype=bool)
+        equal[where] = shared[inverse]
+    return _assign(known, [equal])
+
+
+WEBSITE = Comparison(
+    "website",
+    ("website_domain",),
+    (ComparisonLevel("same_domain", 0.8, 0.001), ComparisonLevel("different", 0.2, 0.999)),
+    compare_website,
+    tf_column="website_domain",
+    tf_levels=("same_domain",),
+)
+
+
+def _all_names(cols: FrameColumns) -> list[frozenset[str]]:
+    """Per record its main name (core company name or person name) and its other names."""
+    main = cols.values("name_core").copy()
+    person = cols.values("person_name")
+    main[np.equal(main, None)] = person[np.equal(main, None)]
+    others = cols.values("other_names")
+    return [
+        frozenset(([m] if m is not None else []) + (str(o).split(SEPARATOR) if o is not None else []))
+        for m, o in zip(main, others, strict=True)
+    ]
+
+
+def compare_other_names(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """A former, English, pinyin or trading name of one record equal to any name of the other.
+
+    Main name against main name is the name comparison's business; this one only says whether an
+    alias bridges two records whose main names differ. Records without other names say nothing.
+    """
+    names = cols.derived("all_names", _all_names)
+    has_other = cols.known("other_names")
+    main_a, main_b, _ = _pair(cols, "name_core", left, right)
+    known = (has_other[left] | has_other[right]) & np.array(
+        [bool(names[i]) and bool(names[j]) for i, j in zip(left, right, strict=True)], dtype=bool
+    )
+    bridged = np.zeros(len(left), dtype=bool)
+    for k in np.flatnonzero(known):
+        bridged[k] = bool(names[left[k]] & names[right[k]])
+    return _assign(known, [bridged])
+
+
+OTHER_NAMES = Comparison(
+    "other_names",
+    ("other_names",),
+    # Different aliases are common (one record lists its English name, the other its former
+    # name): disagreement is weak evidence.
+    (ComparisonLevel("a_name_in_common", 0.6, 0.0005, sign=1), ComparisonLevel("different", 0.4, 0.9995)),
+    compare_other_names,
+)

@@ -1,0 +1,149 @@
+"""Words of names and addresses as integer codes, found once per distinct value for the whole engine.
+
+Blocking (rare shared words), term frequencies (how generic a name is) and hard negatives (which
+words are established in this file) all read the same tokens:
+
+* each run of two or more Chinese characters gives its character bigrams (``贸易商行`` → 贸易, 易商,
+  商行); a lone Chinese character is a token of its own;
+* each Latin word of two letters or more, upper-cased (``Smith`` → ``SMITH``);
+* each run of three digits or more (street numbers, model numbers).
+
+A Chinese token's code is its characters' code points (``a << 21 | b``), so it means the same in
+every column; Latin words and digit runs are numbered in the order they are first met, in a
+vocabulary shared by every column of one frame. Chinese text is cut into bigrams over one UTF-32
+buffer of all values at once; only values holding Latin letters or digits go through a regular
+expression.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from mdm.comparators import FrameColumns
+
+WORD_BASE = np.int64(1) << np.int64(50)
+"""Codes of Latin words and digit runs start here, above every Chinese bigram code (< 2**42)."""
+_ASCII_RUN = re.compile(r"[A-Za-z]+|[0-9]{3,}")
+_CJK_FIRST, _CJK_LAST = 0x3400, 0x9FFF
+
+
+@dataclass(frozen=True)
+class ValueTokens:
+    """Tokens of distinct values: ``value[i]`` (an index into the values) holds ``token[i]``.
+
+    Each value's tokens appear once, grouped by value in ascending value order."""
+
+    value: np.ndarray
+    token: np.ndarray
+
+    def per_record(self, codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``(row, token)`` for records whose value codes are ``codes`` (``-1`` = no value)."""
+        n_values = int(codes.max()) + 1 if len(codes) else 0
+        counts = np.bincount(self.value, minlength=n_values)[:n_values] if n_values else np.zeros(0, np.int64)
+        starts = np.cumsum(counts) - counts
+        rows = np.flatnonzero(codes >= 0)
+        repeats = counts[codes[rows]]
+        row = np.repeat(rows, repeats)
+        offsets = np.arange(len(row)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
+        return row, self.token[np.repeat(starts[codes[rows]], repeats) + offsets]
+
+
+class Vocabulary:
+    """Codes for Latin words and digit runs, shared by every column tokenised for one frame."""
+
+    def __init__(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._words: list[str] = []
+
+    def code(self, word: str) -> np.int64:
+        return WORD_BASE + self._ids.setdefault(word, len(self._ids))
+
+    def codes(self, words: Iterable[str]) -> np.ndarray:
+        ids = self._ids
+        return WORD_BASE + np.fromiter((ids.setdefault(w, len(ids)) for w in words), dtype=np.int64)
+
+    def lookup(self, word: str) -> int | None:
+        """The code of ``word`` if it was met, else ``None`` (the vocabulary is left unchanged)."""
+        found = self._ids.get(word)
+        return None if found is None else int(WORD_BASE) + found
+
+    def word(self, code: int) -> str:
+        """The word behind a code."""
+        if len(self._words) != len(self._ids):
+            self._words = list(self._ids)  # ids are given in insertion order
+        return self._words[int(code) - int(WORD_BASE)]
+
+    def known(self, words: Iterable[str]) -> np.ndarray:
+        """Codes of those ``words`` already met (to drop stop words, say)."""
+        return np.array([WORD_BASE + self._ids[w] for w in words if w in self._ids], dtype=np.int64)
+
+
+def token_code(token: str, vocabulary: Vocabulary) -> int | None:
+    """The code :func:`tokenise` gives ``token`` (a bigram, a lone character, a word or a digit
+    run); ``None`` for a word the vocabulary has not met."""
+    if token and _CJK_FIRST <= ord(token[0]) <= _CJK_LAST:
+        return ord(token[0]) << 21 | ord(token[1]) if len(token) == 2 else ord(token[0])
+    return vocabulary.lookup(token.upper())
+
+
+def token_text(code: int, vocabulary: Vocabulary) -> str:
+    """The text of a token code (the inverse of :func:`token_code`)."""
+    code = int(code)
+    if code >= int(WORD_BASE):
+        return vocabulary.word(code)
+    return chr(code >> 21) + chr(code & 0x1FFFFF) if code >= 1 << 21 else chr(code)
+
+
+def tokenise(values: Sequence[object], vocabulary: Vocabulary) -> ValueTokens:
+    """The tokens (module docstring) of each of ``values`` (``None`` holds none)."""
+    texts = ["" if v is None else str(v) for v in values]
+    if not texts:
+        empty = np.array([], dtype=np.int64)
+        return ValueTokens(empty, empty)
+    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
+    # One buffer of all texts with a NUL after each; a NUL is never Chinese, so no bigram spans two texts.
+    chars = np.frombuffer("\x00".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    chars = np.r_[chars, 0]
+    owner = np.repeat(np.arange(len(texts)), lengths + 1)
+    cjk = (chars >= _CJK_FIRST) & (chars <= _CJK_LAST)
+    pair_at = np.flatnonzero(cjk[:-1] & cjk[1:])
+    alone = cjk & ~np.r_[False, cjk[:-1]] & ~np.r_[cjk[1:], False]
+    alone_at = np.flatnonzero(alone)
+    value_parts = [owner[pair_at], owner[alone_at]]
+    token_parts = [chars[pair_at] << 21 | chars[pair_at + 1], chars[alone_at]]
+    lower = chars | 32
+    ascii_alnum = ((chars >= 48) & (chars <= 57)) | ((lower >= 97) & (lower <= 122))
+    with_ascii = np.unique(owner[ascii_alnum])
+    if len(with_ascii):
+        words = [[w.upper() for w in _ASCII_RUN.findall(texts[i]) if len(w) >= 2] for i in with_ascii]
+        counts = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
+        value_parts.append(np.repeat(with_ascii, counts))
+        token_parts.append(vocabulary.codes(w for ws in words for w in ws))
+    value = np.concatenate(value_parts)
+    token = np.concatenate(token_parts)
+    # Once per value, grouped by value.
+    order = np.lexsort((token, value))
+    value, token = value[order], token[order]
+    keep = np.r_[True, (np.diff(value) != 0) | (np.diff(token) != 0)] if len(value) else np.zeros(0, bool)
+    return ValueTokens(value[keep], token[keep])
+
+
+def vocabulary_of(cols: FrameColumns) -> Vocabulary:
+    return cols.derived("token_vocabulary", lambda c: Vocabulary())
+
+
+def column_tokens(cols: FrameColumns, column: str) -> ValueTokens:
+    """The tokens of each distinct value of ``column`` (indexed as :meth:`FrameColumns.uniques`)."""
+    return cols.derived(f"tokens:{column}", lambda c: tokenise(c.uniques(column), vocabulary_of(c)))
+
+
+def token_frequency(tokens: ValueTokens, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """``(codes, frequency)``: the distinct token codes (sorted) and how many values hold each,
+    each value counting ``weights[value]`` (e.g. its number of records) when given."""
+    codes, inverse = np.unique(tokens.token, return_inverse=True)
+    w = None if weights is None else weights[tokens.value]
+    return codes, np.bincount(inverse, weights=w, minlength=len(codes))

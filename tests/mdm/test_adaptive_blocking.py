@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mdm.adaptive_blocking import ADAPTIVE_RULES, rare_text_token_keys
+from mdm.blocking import DEFAULT_RULES, block
+from mdm.dedupe import deduplicate, standardise_for_spec
+from mdm.spec import parse_spec
+
+
+def test_rare_shared_tokens_pair_records_without_an_exact_name_or_prefix():
+    frame = pd.DataFrame(
+        {
+            "name_core": ["WESTBROOK JAKE", "WESTBRKOK JAKE", "SMITH JOHN", "SMITH JANE", "SMITH JOE"],
+            "address_detail": ["15 BOOROONDARA STREET", "231 BOOROONDARA STREET", None, None, None],
+        }
+    )
+    keys = rare_text_token_keys(frame)
+    shared = keys.groupby("key")["row"].apply(set)
+    assert {0, 1} in shared.tolist()  # the street name, though both names differ
+    # A token held by one record alone pairs nothing and is not spent from the budget.
+    assert keys.groupby("row").size().max() <= 3
+
+
+def test_candidates_per_record_stay_bounded_as_blocks_grow():
+    n = 3000
+    frame = pd.DataFrame({"name_core": [f"ACME TRADING {i}" for i in range(n)], "address_detail": None})
+    candidates = block(frame, rules=DEFAULT_RULES + ADAPTIVE_RULES)
+    assert len(candidates) < 20 * n
+
+
+def test_blocking_report_carries_an_estimate_of_pair_completeness():
+    spec = parse_spec({"record_id": "id", "columns": {"company_name": "name", "phone": "phone"}})
+    names = [f"{a}{b}贸易有限公司" for a in "甲乙丙丁戊己" for b in "子丑寅卯辰巳"]
+    rows = [(f"R{i:02d}", name, f"1380000{i:04d}") for i, name in enumerate(names)]
+    rows += [(f"D{i:02d}", names[i], f"1380000{i:04d}") for i in range(10)]  # exact duplicates
+    frame = pd.DataFrame(rows, columns=["id", "name", "phone"])
+    result = deduplicate(frame, spec, progress=False)
+    report = result.blocking_report.set_index("rule")
+    assert report.loc["phone", "confident_pairs_found"] == 1.0
+    assert 0.99 <= result.pair_completeness <= 1.0
+    assert np.isnan(report["confident_pairs_found"]).sum() == 0
+
+
+def test_standardise_keeps_every_row_with_new_roles():
+    spec = parse_spec(
+        {
+            "record_id": "id",
+            "columns": {"company_name": "name", "tax_id": ["vat", "ein"], "categorical": ["sector"]},
+        }
+    )
+    frame = pd.DataFrame(
+        {
+            "id": ["1", "2"],
+            "name": ["A Ltd", None],
+            "vat": ["GB 123", None],
+            "ein": [None, "99-1"],
+            "sector": ["x", ""],
+        }
+    )
+    std = standardise_for_spec(frame, spec)
+    assert len(std) == 2
+    assert std["tax_id"].tolist() == ["GB123", "991"]
+    assert std["input:sector"].isna().tolist() == [False, True]

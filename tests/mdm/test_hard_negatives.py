@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mdm.comparators import FrameColumns
+from mdm.dedupe import deduplicate
+from mdm.hard_negatives import DISTINCTIVE_WORDS
+from mdm.spec import parse_spec
+
+SPEC = parse_spec(
+    {
+        "record_id": "id",
+        "entity": "organisation",
+        "country": "GB",
+        "columns": {"company_name": "name", "address": "address", "phone": "phone"},
+    }
+)
+FILLER = [
+    f"{a} {b}"
+    for a in ("NORTHERN", "SOUTHERN", "EASTERN", "WESTERN", "CENTRAL", "COASTAL")
+    for b in ("SERVICES", "PACKAGING", "LOGISTICS", "FOODS")
+]
+
+
+def _frame(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    rows = rows + [(name, f"{i + 10} Other Road", f"020 7946 {i:04d}") for i, name in enumerate(FILLER)]
+    frame = pd.DataFrame(rows, columns=["name", "address", "phone"])
+    frame.insert(0, "id", [f"R{i:02d}" for i in range(len(frame))])
+    return frame
+
+
+def test_sister_companies_at_one_address_are_not_merged_on_it():
+    frame = _frame(
+        [
+            ("Ashcroft Services Ltd", "1 Mill Lane, Leeds", "0113 496 0000"),
+            ("Ashcroft Packaging Ltd", "1 Mill Lane, Leeds", "0113 496 0000"),
+            ("Ashcroft Services Limited", "1 Mill Lane, Leeds", "0113 496 0000"),
+        ]
+    )
+    result = deduplicate(frame, SPEC, progress=False)
+    cluster = result.clusters.set_index("record_id")["cluster_id"]
+    assert cluster["R00"] == cluster["R02"]  # the same company, its legal form written out
+    assert cluster["R01"] != cluster["R00"]  # Packaging is another business of the family
+    pair = result.pairs[(result.pairs.left_record_id == "R00") & (result.pairs.right_record_id == "R01")]
+    assert pair["distinctive_words_level"].tolist() in ([], ["different_business"])
+
+
+def test_a_typo_or_a_rare_word_is_not_a_different_business():
+    frame = _frame(
+        [
+            ("Ashcroft Services", "1 Mill Lane", "0113 496 0000"),
+            ("Ashcroft Servces", "1 Mill Lane", "0113 496 0000"),  # typo
+            ("Ashcroft Zyxwv", "1 Mill Lane", "0113 496 0000"),  # a word no other name uses
+            ("Ashcroft Packaging", "9 Far Street", "0113 496 9999"),  # no shared address or phone
+        ]
+    )
+    from mdm.dedupe import standardise_for_spec
+
+    std = standardise_for_spec(frame, SPEC)
+    levels = DISTINCTIVE_WORDS.compute(FrameColumns(std), np.array([0, 0, 0]), np.array([1, 2, 3]))
+    assert [DISTINCTIVE_WORDS.labels[c] for c in levels] == ["no_conflict", "no_conflict", "unknown"]
+
+
+def test_chinese_sister_companies_differ_after_the_trade_name():
+    spec = parse_spec({"record_id": "id", "columns": {"company_name": "name", "phone": "phone"}})
+    names = ["广州市财富桂烟酒店有限公司", "广州市财富桂生鲜超市有限公司", "广州市财富桂烟酒店有限责任公司"]
+    filler = [
+        f"广州市{a}{b}有限公司" for a in ("金源", "宏发", "通利") for b in ("烟酒店", "生鲜超市", "五金")
+    ]
+    frame = pd.DataFrame(
+        {
+            "id": [f"R{i:02d}" for i in range(len(names) + len(filler))],
+            "name": names + filler,
+            "phone": ["13712430407"] * 3 + [f"1390000{i:04d}" for i in range(len(filler))],
+        }
+    )
+    result = deduplicate(frame, spec, progress=False)
+    cluster = result.clusters.set_index("record_id")["cluster_id"]
+    assert cluster["R00"] == cluster["R02"]
+    assert cluster["R01"] != cluster["R00"]

@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mdm.comparators import PERSON_NAME, FrameColumns, compare_birth_date
+from mdm.dedupe import deduplicate, standardise_for_spec
+from mdm.name_parts import given_names_agree
+from mdm.roles import identifier, registered_domain
+from mdm.set_comparisons import OTHER_NAMES, WEBSITE, identifier_comparison
+from mdm.spec import parse_spec
+
+
+def _levels(comparison, std: pd.DataFrame, pairs: list[tuple[int, int]]) -> list[str]:
+    left = np.array([a for a, _ in pairs])
+    right = np.array([b for _, b in pairs])
+    codes = comparison.compute(FrameColumns(std), left, right)
+    return [comparison.labels[c] for c in codes]
+
+
+def test_registered_domain_and_identifier_normalisation():
+    assert registered_domain("https://www.shop.example.co.uk/about") == "EXAMPLE.CO.UK"
+    assert registered_domain("Example.com") == "EXAMPLE.COM"
+    assert registered_domain("sales@example.com.cn") == "EXAMPLE.COM.CN"
+    assert registered_domain("localhost") is None
+    assert identifier(" 12 345-678 a ") == "12345678A"
+    assert identifier("000-000") is None
+
+
+def test_given_names_agree_on_initials_nicknames_and_typos():
+    assert given_names_agree("J", "JOHN")
+    assert given_names_agree("BOB", "ROBERT")
+    assert given_names_agree("KATHERINE", "KATHERIN")
+    assert not given_names_agree("JOHN", "MARY")
+
+
+PERSONS = parse_spec(
+    {
+        "record_id": "id",
+        "entity": "person",
+        "country": "AU",
+        "columns": {
+            "given_name": "given",
+            "family_name": "family",
+            "birth_date": "dob",
+            "national_id": "ssn",
+        },
+    }
+)
+
+
+def _persons(rows: list[tuple]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["given", "family", "dob", "ssn"])
+    frame.insert(0, "id", [f"P{i}" for i in range(len(frame))])
+    return standardise_for_spec(frame, PERSONS)
+
+
+def test_person_name_parts_compare_swapped_initial_and_nickname_forms():
+    std = _persons(
+        [
+            ("John", "Smith", None, None),
+            ("Smith", "John", None, None),  # swapped columns
+            ("J", "Smith", None, None),  # initial only
+            ("Robert", "Jones", None, None),
+            ("Bob", "Jones", None, None),  # nickname
+            ("Finn", "Clarke", None, None),
+            ("Jakob", "Clarke", None, None),  # another person of the family
+        ]
+    )
+    assert _levels(PERSON_NAME, std, [(0, 1), (0, 2), (3, 4), (5, 6)]) == [
+        "exact",
+        "close",
+        "close",
+        "different",
+    ]
+
+
+def test_birth_dates_tolerate_swapped_day_and_month_and_impossible_typos():
+    std = _persons(
+        [
+            (None, None, "19560409", None),
+            (None, None, "19560904", None),  # day and month swapped
+            (None, None, "19561309", None),  # a typo makes month 13: kept and compared
+            (None, None, "19550409", None),  # one digit of the year
+            (None, None, "19801122", None),
+        ]
+    )
+    assert std["birth_date"].tolist()[:3] == ["1956-04-09", "1956-09-04", "1956-13-09"]
+    codes = compare_birth_date(FrameColumns(std), np.array([0, 0, 0, 0]), np.array([1, 2, 3, 4]))
+    labels = ["unknown", "exact", "one_part_apart", "different"]
+    assert [labels[c] for c in codes] == ["one_part_apart", "one_part_apart", "one_part_apart", "different"]
+
+
+def test_identifiers_agree_on_any_value_and_see_one_typo():
+    std = _persons(
+        [
+            (None, None, None, "5928066"),
+            (None, None, None, "5928066; 1111111"),
+            (None, None, None, "5628066"),
+            (None, None, None, "1234567"),
+            (None, None, None, "5928606"),  # two digits swapped
+        ]
+    )
+    levels = _levels(identifier_comparison("national_id"), std, [(0, 1), (0, 2), (0, 3), (0, 4)])
+    assert levels == ["exact", "one_character_apart", "different", "one_character_apart"]
+
+
+def test_websites_compare_by_registered_domain():
+    spec = parse_spec({"record_id": "id", "columns": {"company_name": "name", "website": ["web", "shop"]}})
+    frame = pd.DataFrame(
+        {
+            "id": ["A", "B", "C"],
+            "name": ["Ashcroft Plastics", "Ashcroft Plastics Ltd", "Other"],
+            "web": ["https://www.ashcroft.co.uk", None, "other.com"],
+            "shop": [None, "shop.ashcroft.co.uk/cart", None],
+        }
+    )
+    std = standardise_for_spec(frame, spec)
+    assert _levels(WEBSITE, std, [(0, 1), (0, 2)]) == ["same_domain", "different"]
+
+
+def test_other_names_bridge_an_english_and_a_chinese_name():
+    spec = parse_spec(
+        {
+            "record_id": "id",
+            "columns": {"company_name": "name", "other_names": "aka"},
+            "entity": "organisation",
+        }
+    )
+    frame = pd.DataFrame(
+        {
+            "id": ["A", "B", "C"],
+            "name": ["深圳市华强电子有限公司", "HUAQIANG ELECTRONICS", "深圳市美达电器有限公司"],
+            "aka": [None, "华强电子; Huaqiang Electronic Co", None],
+        }
+    )
+    std = standardise_for_spec(frame, spec)
+    assert _levels(OTHER_NAMES, std, [(0, 1), (1, 2), (0, 2)]) == ["a_name_in_common", "different", "unknown"]
+
+
+def test_person_list_with_name_parts_and_national_ids_deduplicates():
+    rows = [
+        ("P0", "mitchell", "green", "19560409", "1804974"),
+        ("P1", "mitchell", "gren", "19560904", "1804974"),
+        ("P2", "mitch", "green", "19560409", None),
+        ("P3", "harley", "mccarthy", "19080419", "6089216"),
+        ("P4", "harly", "mccarthy", "19080419", "6089261"),
+    ]
+    rows += [
+        (f"Q{i}", g, f, f"19{60 + i % 30}0{1 + i % 9}1{i % 9}", f"{3000000 + i * 7919}")
+        for i, (g, f) in enumerate(
+            (g, f)
+            for g in ("amy", "ben", "cara", "dan", "eve", "finn")
+            for f in ("hill", "ross", "kerr", "lowe")
+        )
+    ]
+    frame = pd.DataFrame(rows, columns=["id", "given", "family", "dob", "ssn"])
+    result = deduplicate(frame, PERSONS, progress=False)
+    cluster = result.clusters.set_index("record_id")["cluster_id"]
+    assert cluster["P0"] == cluster["P1"] == cluster["P2"]
+    assert cluster["P3"] == cluster["P4"] != cluster["P0"]
+    assert cluster[[f"Q{i}" for i in range(24)]].nunique() == 24

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mdm.comparators import FrameColumns
+from mdm.dedupe import deduplicate
+from mdm.spec import parse_spec
+from mdm.term_frequency import COLLISION, records_per_entity, value_frequency
+
+NAME_ONLY = parse_spec({"record_id": "id", "entity": "organisation", "columns": {"company_name": "name"}})
+
+
+def test_a_rare_value_weighs_more_than_a_common_one():
+    # TRADING alone, 20 times, and in 78 other names: a generic name many companies carry.
+    names = ["RARE", "RARE"] + ["TRADING"] * 20 + [f"N{i} TRADING" for i in range(78)]
+    u = value_frequency(FrameColumns(pd.DataFrame({"name_core": names})), "name_core")
+    assert u[0] == COLLISION / 100  # held by one entity's two records: only a chance collision
+    assert u[2] > 100 * u[0]
+    assert np.isnan(value_frequency(FrameColumns(pd.DataFrame({"name_core": [None, "A"]})), "name_core")[0])
+
+
+def test_one_entity_written_many_times_is_not_a_common_name():
+    # AKZO NOBEL 40 times (no other name uses its words) against TRADING CO written by 40 companies.
+    generic = [f"{w} TRADING" for w in ("ALPHA", "BETA", "GAMMA", "DELTA", "OMEGA")]
+    frame = pd.DataFrame({"name_core": ["AKZO NOBEL"] * 40 + ["TRADING"] * 40 + generic + ["ACME", "ACME"]})
+    u = value_frequency(FrameColumns(frame), "name_core")
+    assert u[0] < u[40] / 5
+
+
+def test_records_per_entity_reads_the_multiplicity_of_repeated_values():
+    assert records_per_entity(np.array([1, 1, 1])) == 1.0
+    assert records_per_entity(np.array([1, 2, 2, 3, 2])) == np.quantile([2, 2, 3, 2], 0.9)
+    assert records_per_entity(np.array([2, 500])) == 5.0  # capped
+
+
+def test_a_city_shared_by_many_adds_little():
+    frame = pd.DataFrame({"city": ["北京市"] * 50 + ["拉萨市"] * 2})
+    u = value_frequency(FrameColumns(frame), "city")
+    assert u[0] == 50 / 52 and u[50] == 2 / 52
+
+
+def test_tiny_name_only_list_finds_its_eight_companies():
+    """24 rows: 8 companies each written three times (twice identically, once with another legal form)."""
+    names = [
+        "深圳市华强电子有限公司",
+        "广州市白云山医药贸易有限公司",
+        "上海浦江机械设备有限公司",
+        "北京中关村科技发展有限公司",
+        "杭州西湖茶叶商贸有限公司",
+        "成都天府餐饮管理有限公司",
+        "武汉长江物流有限公司",
+        "南京金陵酒店用品有限公司",
+    ]
+    rows = [n for name in names for n in (name, name, name.replace("有限公司", "有限责任公司"))]
+    frame = pd.DataFrame({"id": [f"R{i:02d}" for i in range(24)], "name": rows})
+    result = deduplicate(frame, NAME_ONLY, progress=False)
+    clusters = result.clusters.set_index("record_id")["cluster_id"]
+    assert clusters.nunique() == 8
+    for k in range(8):
+        assert clusters.iloc[3 * k : 3 * k + 3].nunique() == 1
+    assert (result.pairs["match_class"] == "needs_review").sum() == 0
+
+
+def test_name_only_list_merges_a_rare_name_but_not_a_generic_one():
+    others = [f"{a}{b}贸易有限公司" for a in "甲乙丙丁戊己庚辛" for b in "子丑寅卯辰巳午未"]
+    rows = ["深圳市曜晟光电有限公司", "深圳市曜晟光电有限公司"] + ["贸易有限公司"] * 12 + others
+    frame = pd.DataFrame({"id": [f"R{i:03d}" for i in range(len(rows))], "name": rows})
+    result = deduplicate(frame, NAME_ONLY, progress=False)
+    clusters = result.clusters.set_index("record_id")["cluster_id"]
+    assert clusters["R000"] == clusters["R001"]
+    # 贸易有限公司 twelve times, its only word in 64 other names: nothing says it is one company.
+    assert clusters[[f"R{i:03d}" for i in range(2, 14)]].nunique() == 12
