@@ -103,6 +103,9 @@ class FrameColumns:
         self._cache[f"uniques:{key}"] = uniques
 
 
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+
+
 @dataclass(frozen=True)
 class ComparisonLevel:
     """One outcome of a comparison with the default m/u used before (or without) training."""
@@ -114,6 +117,10 @@ class ComparisonLevel:
     """Keep m and u at their defaults: a hard negative must stay strongly negative whatever EM finds."""
     sign: int = 0
     """+1: agreement, never counted against a match; -1: disagreement, never counted for one."""
+    max_m: float | None = None
+    """The most EM may learn for m. EM on blocked pairs takes coincidences (two people born on one
+    day in one district) for matches and would learn that their names may differ; a record
+    written twice keeps a recognisable name, so a name's disagreement level is bounded."""
 
 
 @dataclass(frozen=True)
@@ -275,7 +282,33 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     # Same trade name, another industry word: a rewording (商贸/贸易) or a sister company.
     trade_only = known & tknown & (ta == tb)
     somewhat = known & ((jw >= 0.8) | (ratio >= 70) | (token_set >= 85))
-    return _assign(known, [exact, core_exact, close, trade_only, somewhat])
+    # A Chinese name against a Latin one (an English or pinyin name) cannot disagree the way two
+    # Chinese names do: its own levels, the pinyin of the two agreeing or not.
+    chinese = cols.derived(
+        "name_core_is_chinese",
+        lambda c: np.array([_CJK_CHAR.search(v) is not None for v in names], dtype=bool),
+    )
+    chinese = np.r_[chinese, False]  # code -1 (missing) reads the last entry
+    other_script = known & (chinese[a] != chinese[b])
+    if "name_pinyin_key" in cols:
+        # The Latin name may carry the English industry word the Chinese one spells in pinyin, or
+        # the other way round: one key starting with the other (six letters or more) agrees.
+        pa, pb, pknown = _pair(cols, "name_pinyin_key", left, right)
+        keys = cols.uniques("name_pinyin_key")
+        where_p, inverse_p, ka, kb = _distinct_pairs(pa, pb, other_script & pknown, len(keys))
+        agree = np.array(
+            [_same_start(str(keys[x]), str(keys[y])) for x, y in zip(ka, kb, strict=True)], dtype=bool
+        )
+        same_sound = np.zeros(len(left), dtype=bool)
+        same_sound[where_p] = agree[inverse_p] if len(agree) else False
+    else:
+        same_sound = np.zeros(len(left), dtype=bool)
+    return _assign(known, [exact, core_exact, close, trade_only, somewhat, same_sound, other_script])
+
+
+def _same_start(a: str, b: str) -> bool:
+    shorter, longer = (a, b) if len(a) <= len(b) else (b, a)
+    return len(shorter) >= 6 and longer.startswith(shorter)
 
 
 NAME = Comparison(
@@ -287,7 +320,9 @@ NAME = Comparison(
         ComparisonLevel("close", 0.12, 0.003),
         ComparisonLevel("trade_name_only", 0.02, 0.002, fixed=True, sign=1),
         ComparisonLevel("somewhat", 0.03, 0.03),
-        ComparisonLevel("different", 0.02, 0.9655),
+        ComparisonLevel("same_pinyin", 0.02, 0.0005, sign=1),
+        ComparisonLevel("other_script", 0.05, 0.01),
+        ComparisonLevel("different", 0.02, 0.955, max_m=0.1),
     ),
     compare_company_name,
     "name_normalised",
@@ -553,7 +588,7 @@ PERSON_NAME = Comparison(
         ComparisonLevel("exact", 0.85, 0.0005),
         ComparisonLevel("close", 0.08, 0.002),
         ComparisonLevel("somewhat", 0.04, 0.02),
-        ComparisonLevel("different", 0.03, 0.9775),
+        ComparisonLevel("different", 0.03, 0.9775, max_m=0.1),
     ),
     compare_person_name,
     tf_column="person_name",
@@ -586,7 +621,7 @@ BIRTH_DATE = Comparison(
     (
         ComparisonLevel("exact", 0.9, 0.0001),
         ComparisonLevel("one_part_apart", 0.07, 0.003),
-        ComparisonLevel("different", 0.03, 0.9969),
+        ComparisonLevel("different", 0.03, 0.9969, max_m=0.1),
     ),
     compare_birth_date,
 )

@@ -146,6 +146,50 @@ class ChineseNames:
         return handled, out & handled
 
 
+def _char_matrix(values: list[str], width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Code points of ``values`` (cut or padded with 0 to ``width``) and their lengths."""
+    if not values:
+        return np.zeros((0, width), dtype=np.int32), np.zeros(0, dtype=np.int64)
+    chars = np.array(values, dtype=f"<U{width}").view(np.int32).reshape(len(values), width)
+    return chars, np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+
+
+def trade_names_apart(cols: FrameColumns, a: np.ndarray, b: np.ndarray, width: int = 16) -> np.ndarray:
+    """Pairs of Chinese trade names (字号, the part of a name that identifies the business under
+    Chinese naming rules) that share no character once a common ending is set aside (an industry
+    word the parser left in both, ``便利``): ``百麟博`` / ``风心业良`` are two businesses whatever
+    else they share; a homophone, a typo or an abbreviation keeps a character in common. ``a``
+    and ``b`` are codes of ``name_trade``; missing, short or long names are never apart."""
+    out = np.zeros(len(a), dtype=bool)
+    known = (a >= 0) & (b >= 0) & (a != b)
+    if not known.any():
+        return out
+    trades = cols.uniques("name_trade")
+    ids, inverse = np.unique(np.r_[a[known], b[known]], return_inverse=True)
+    texts = [str(trades[k]) for k in ids]
+    chars, length = _char_matrix(texts, width)
+    backwards, _ = _char_matrix([t[::-1] for t in texts], width)
+    chinese = (((chars >= 0x3400) & (chars <= 0x9FFF)) | (chars == 0)).all(axis=1) & (length <= width)
+    x, y = inverse[: known.sum()], inverse[known.sum() :]
+    position = np.arange(width)
+    decided = np.zeros(len(x), dtype=bool)
+    step = 50_000
+    for start in range(0, len(x), step):
+        i, j = x[start : start + step], y[start : start + step]
+        same_end = backwards[i] == backwards[j]
+        suffix = np.where(same_end.all(axis=1), width, same_end.argmin(axis=1))
+        keep_a = position < (length[i] - suffix)[:, None]
+        keep_b = position < (length[j] - suffix)[:, None]
+        ca, cb = chars[i], chars[j]
+        common = ((ca[:, :, None] == cb[:, None, :]) & keep_a[:, :, None] & keep_b[:, None, :]).any(
+            axis=(1, 2)
+        )
+        long_enough = (keep_a.sum(axis=1) >= 2) & (keep_b.sum(axis=1) >= 2)
+        decided[start : start + step] = chinese[i] & chinese[j] & long_enough & ~common
+    out[known] = decided
+    return out
+
+
 def compare_distinctive_words(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     core = cols.codes("name_core")
     a, b = core[left], core[right]
@@ -154,12 +198,13 @@ def compare_distinctive_words(cols: FrameColumns, left: np.ndarray, right: np.nd
         if column in cols:
             codes = cols.codes(column)
             shared_place |= (codes[left] >= 0) & (codes[left] == codes[right])
+    candidates = (a >= 0) & (b >= 0) & shared_place & (a != b)
     # Sister companies share the start of their names; compare only those (cheap on a million records).
     start = cols.derived_codes(
         "name_core_start",
         lambda c: np.array([None if v is None else v[:2] for v in c.values("name_core")], dtype=object),
     )
-    known = (a >= 0) & (b >= 0) & shared_place & (a != b) & (start[left] == start[right])
+    known = candidates & (start[left] == start[right])
     conflict = np.zeros(len(left), dtype=bool)
     names = cols.uniques("name_core")
     where, inverse, da, db = _distinct_pairs(a, b, known, len(names))
@@ -170,6 +215,16 @@ def compare_distinctive_words(cols: FrameColumns, left: np.ndarray, right: np.nd
         slow = np.flatnonzero(~fast)
         decided[slow] = [_conflict(str(names[da[k]]), str(names[db[k]]), freq) for k in slow]
         conflict[where] = decided[inverse]
+    if "name_trade" in cols:
+        # Two trade names with nothing in common at one place: two businesses of one owner, unless
+        # one credit code says otherwise (a company that changed its name keeps its code).
+        trade = cols.codes("name_trade")
+        apart = np.flatnonzero(candidates & ~conflict)
+        conflict[apart] = trade_names_apart(cols, trade[left[apart]], trade[right[apart]])
+        if "uscc" in cols:
+            uscc = cols.codes("uscc")
+            conflict &= ~((uscc[left] >= 0) & (uscc[left] == uscc[right]))
+        known = candidates
     return _assign(known, [known & ~conflict])
 
 

@@ -220,7 +220,7 @@ def estimate_m_by_em(
             matched = _level_counts(patterns[:, j], len(c.levels), w)
             defaults = np.array([lv.m for lv in c.levels])
             m = (matched + prior_strength * defaults) / (matched.sum() + prior_strength)
-            m = _keep_fixed(np.clip(m, 1e-6, None), c, "m")
+            m = _keep_fixed(_bounded(np.clip(m, 1e-6, None), c), c, "m")
             shift = max(shift, float(np.abs(m - np.asarray(params.m[c.name])).max()))
             params.m[c.name] = [float(x) for x in m]
         if shift < tolerance:
@@ -233,6 +233,20 @@ def estimate_m_by_em(
     params.trained_on["blocked_pairs"] = int(counts.sum())
     params.trained_on["expected_matches"] = int(round(expected_matches))
     return params
+
+
+def _bounded(m: np.ndarray, comparison: Comparison) -> np.ndarray:
+    """``m`` with each level at most its ``max_m``, the excess spread over the other levels."""
+    cap = np.array([np.inf if lv.max_m is None else lv.max_m for lv in comparison.levels])
+    over = m > cap
+    if not over.any():
+        return m
+    excess = float((m[over] - cap[over]).sum())
+    out = np.where(over, cap, m)
+    rest = ~over
+    if out[rest].sum() > 0:
+        out[rest] += excess * out[rest] / out[rest].sum()
+    return out
 
 
 def max_prior(total_pairs: int) -> float:

@@ -171,3 +171,21 @@ def test_names_alike_but_for_their_model_numbers_are_different_products():
     std = pd.DataFrame({"name_normalised": values, "name_core": values, "name_trade": [None] * 4})
     levels = NAME.compute(FrameColumns(std), np.array([0, 2]), np.array([1, 3]))
     assert [NAME.labels[c] for c in levels] == ["different", "close"]
+
+
+def test_a_chinese_name_against_a_latin_one_is_compared_by_its_pinyin():
+    from cleansing.standardise import standardise_parties
+
+    raw = pd.DataFrame(
+        {
+            "id": ["1", "2", "3", "4"],
+            "name": [
+                "广州市风心业良便利店有限公司",
+                "FENGXINYELIANG",
+                "ACME TRADING LTD",
+                "广州市百麟博便利店有限公司",
+            ],
+        }
+    )
+    std = standardise_parties(raw, {"record_id": "id", "company_name": "name"}, "CN")
+    assert _levels(std, NAME, [(0, 1), (0, 2), (0, 3)]) == ["same_pinyin", "other_script", "different"]

@@ -79,3 +79,50 @@ def test_chinese_sister_companies_differ_after_the_trade_name():
     cluster = result.clusters.set_index("record_id")["cluster_id"]
     assert cluster["R00"] == cluster["R02"]
     assert cluster["R01"] != cluster["R00"]
+
+
+CHINESE_SPEC = parse_spec(
+    {"record_id": "id", "columns": {"company_name": "name", "phone": "phone", "address": "addr"}}
+)
+
+
+def _chinese_frame(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    filler = [
+        (f"{a}{b}商贸有限公司", f"1390000{i:04d}", f"人民路{i + 1}号")
+        for i, (a, b) in enumerate((a, b) for a in "甲乙丙丁戊己庚辛" for b in "子丑寅卯辰巳")
+    ]
+    frame = pd.DataFrame(rows + filler, columns=["name", "phone", "addr"])
+    frame.insert(0, "id", [f"R{i:02d}" for i in range(len(frame))])
+    return frame
+
+
+def test_two_trade_names_with_nothing_in_common_at_one_place_are_two_businesses():
+    frame = _chinese_frame(
+        [
+            ("广州市百麟博便利店有限公司", "13800138000", "北京路1234号"),
+            ("广州市风心业良便利店有限公司", "13800138000", "北京路1234号"),  # the owner's other shop
+            ("百麟博便利店(广州)有限公司", "13800138000", "北京路1234号"),  # the first one written again
+        ]
+    )
+    clusters = deduplicate(frame, CHINESE_SPEC, progress=False).clusters.set_index("record_id")["cluster_id"]
+    assert clusters["R00"] == clusters["R02"]
+    assert clusters["R00"] != clusters["R01"]
+
+
+def test_a_shared_credit_code_keeps_two_trade_names_from_being_called_two_businesses():
+    from mdm.dedupe import standardise_for_spec
+
+    spec = parse_spec(
+        {"record_id": "id", "columns": {"company_name": "name", "phone": "phone", "uscc": "code"}}
+    )
+    frame = pd.DataFrame(
+        {
+            "id": ["1", "2", "3"],
+            "name": ["深圳市华强商贸有限公司", "深圳市美达商贸有限公司", "深圳市美达商贸有限公司"],
+            "phone": ["13800138000"] * 3,
+            "code": ["91350100M000100Y43", "91350100M000100Y43", None],  # a company that changed its name
+        }
+    )
+    cols = FrameColumns(standardise_for_spec(frame, spec))
+    levels = DISTINCTIVE_WORDS.compute(cols, np.array([0, 0]), np.array([1, 2]))
+    assert [DISTINCTIVE_WORDS.labels[c] for c in levels] == ["no_conflict", "different_business"]
