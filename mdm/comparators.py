@@ -621,7 +621,7 @@ BIRTH_DATE = Comparison(
     (
         ComparisonLevel("exact", 0.9, 0.0001),
         ComparisonLevel("one_part_apart", 0.07, 0.003),
-        ComparisonLevel("different", 0.03, 0.9969, max_m=0.1),
+        ComparisonLevel("different", 0.03, 0.9969, max_m=0.3),
     ),
     compare_birth_date,
 )

@@ -31,6 +31,7 @@ from mdm.explain import explanation_columns
 from mdm.hard_negatives import DISTINCTIVE_WORDS
 from mdm.model import (
     ModelParameters,
+    check_fits,
     classify,
     default_parameters,
     estimate_m_by_em,
@@ -244,6 +245,8 @@ def deduplicate(
     std = mark_person_names(std, spec.entity)
     n = len(std)
     comparisons = comparisons_for(spec)
+    if params is not None:
+        check_fits(params, comparisons)
 
     cols = FrameColumns(std)
     with _timed(timings, "block", bar):

@@ -83,6 +83,23 @@ class ModelParameters:
         return cls.from_json(Path(path).read_text(encoding="utf-8"))
 
 
+def check_fits(
+    params: ModelParameters, comparisons: tuple[Comparison, ...], source: str = "the model"
+) -> None:
+    """Refuse parameters trained for other comparisons (another spec, or an older version of the engine)."""
+    from channel_mdm.errors import UserError
+
+    expected = {c.name: len(c.levels) for c in comparisons}
+    found = {name: len(params.m.get(name, [])) for name in params.comparisons}
+    if expected != found:
+        differ = sorted(set(expected.items()) ^ set(found.items()))
+        raise UserError(
+            f"{source} was trained for other comparisons than this spec uses "
+            f"({', '.join(f'{n} ({k} levels)' for n, k in differ[:4])}); "
+            "train it again on this file (leave out --model) and save it with --save-model"
+        )
+
+
 def level_sign(level: ComparisonLevel) -> int:
     """Agreement levels may only add evidence for a match, disagreement levels only against it:
     whatever EM makes of an odd file, two different USCCs never argue *for* a merge."""

@@ -169,6 +169,21 @@ def test_a_trained_model_is_saved_and_reused(tmp_path, spec_path):
     assert _clusters(tmp_path / "a.csv") == _clusters(tmp_path / "b.csv")
 
 
+def test_a_model_trained_for_another_spec_is_refused_with_what_to_do(tmp_path, spec_path, capsys):
+    source = tmp_path / "partners.csv"
+    pd.DataFrame(ROWS, columns=COLUMNS).assign(渠道="一批").to_csv(source, index=False, encoding="utf-8")
+    model = tmp_path / "model.json"
+    common = ["dedupe", str(source), "--out", str(tmp_path / "o.csv"), "--no-progress"]
+    assert main([*common, "--spec", str(spec_path), "--save-model", str(model)]) == 0
+    other_spec = tmp_path / "other.yaml"
+    other_spec.write_text(
+        SPEC.replace("  address: 地址\n", "  address: 地址\n  categorical: [渠道]\n"), encoding="utf-8"
+    )
+    assert main([*common, "--spec", str(other_spec), "--model", str(model)]) == 2
+    err = capsys.readouterr().err
+    assert "trained for other comparisons" in err and "--save-model" in err
+
+
 def test_user_errors_are_one_clear_line(tmp_path, spec_path, capsys):
     source = tmp_path / "partners.csv"
     pd.DataFrame(ROWS, columns=["客户编号", *COLUMNS[1:]]).to_csv(source, index=False, encoding="utf-8")
