@@ -77,7 +77,11 @@ def run(args: argparse.Namespace) -> int:
             # the blocking check failed the run on purpose: the report says why, and so does the summary
             summary = json.loads((settings.reports_dir / "summary.json").read_text(encoding="utf-8"))
             elapsed = time.perf_counter() - started
-            print(format_summary(summary, elapsed, settings.store_url, home, result.run_id, settings.reports_dir))
+            print(
+                format_summary(
+                    summary, elapsed, settings.store_url, home, result.run_id, settings.reports_dir
+                )
+            )
             return 1
         if not result.success:
             log_path = write_run_log(
@@ -101,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
 def _reconciliation_refused(result) -> bool:  # type: ignore[no-untyped-def]
     """True when the run failed because the blocking reconciliation check did not pass."""
     return any(
-        e.check_name == "reconciliation_accepted" and not e.passed for e in result.get_asset_check_evaluations()
+        e.check_name == "reconciliation_accepted" and not e.passed
+        for e in result.get_asset_check_evaluations()
     )
 
 

@@ -104,13 +104,18 @@ def test_every_injected_defect_is_caught(runs):
         add("*", entity, held["source_system"], held["business_key"])
     for entity in ("partner", "customer"):
         std = _output(first, f"{entity}_golden").standardised
-        system, record = std["record_id"].str.split(":", n=1).str[0], std["record_id"].str.split(":", n=1).str[1]
+        system, record = (
+            std["record_id"].str.split(":", n=1).str[0],
+            std["record_id"].str.split(":", n=1).str[1],
+        )
         bad_code = std["uscc_status"].isin(["invalid_checksum", "malformed", "damaged"])
         add("invalid_uscc", entity, system[bad_code], record[bad_code])
         bad_phone = std["phone_kind"].eq("invalid")
         add("malformed_phone", entity, system[bad_phone], record[bad_phone])
-    for entity, key in (("customer", ["source_record_id"]), ("price", ["sku_code", "price_tier", "sales_region",
-                                                                        "effective_from"])):
+    for entity, key in (
+        ("customer", ["source_record_id"]),
+        ("price", ["sku_code", "price_tier", "sales_region", "effective_from"]),
+    ):
         records = _output(first, "source_records", f"{entity}_records")
         flagged = records[records["data_flags"].fillna("") != ""]
         keys = flagged[key].astype(str).agg("|".join, axis=1)
@@ -119,8 +124,14 @@ def test_every_injected_defect_is_caught(runs):
     products = _output(first, "validated_products").quarantined
     add("*", "product", products["source_system"], products["sku_code"])
     prices = _output(first, "validated_prices").quarantined
-    add("*", "price", prices["source_system"],
-        prices[["sku_code", "price_tier", "sales_region", "effective_from"]].astype(str).agg("|".join, axis=1))
+    add(
+        "*",
+        "price",
+        prices["source_system"],
+        prices[["sku_code", "price_tier", "sales_region", "effective_from"]]
+        .astype(str)
+        .agg("|".join, axis=1),
+    )
 
     defects = pd.read_csv(TRUTH / "defects.csv", dtype=str)
     missed = [d for d in defects.itertuples() if not _caught(d, found)]
@@ -156,7 +167,9 @@ def test_reports_are_written(runs):
 
 def test_an_accepted_reconciliation_passes_its_blocking_check(runs):
     first, _, _ = runs
-    [evaluation] = [e for e in first.get_asset_check_evaluations() if e.check_name == "reconciliation_accepted"]
+    [evaluation] = [
+        e for e in first.get_asset_check_evaluations() if e.check_name == "reconciliation_accepted"
+    ]
     assert evaluation.passed and first.success
 
 
@@ -181,12 +194,16 @@ def test_a_reconciliation_that_is_not_accepted_fails_the_run(tmp_path):
                 connection.execute(delete(TABLES["balance"]))
             engine.dispose()
             result = job.execute_in_process(
-                instance=instance, asset_selection=[dg.AssetKey("reconciliation_report")], raise_on_error=False
+                instance=instance,
+                asset_selection=[dg.AssetKey("reconciliation_report")],
+                raise_on_error=False,
             )
     finally:
         mp.undo()
     assert not result.success
-    [evaluation] = [e for e in result.get_asset_check_evaluations() if e.check_name == "reconciliation_accepted"]
+    [evaluation] = [
+        e for e in result.get_asset_check_evaluations() if e.check_name == "reconciliation_accepted"
+    ]
     assert not evaluation.passed
     summary = json.loads((tmp_path / "reports" / "summary.json").read_text(encoding="utf-8"))
     assert summary["accepted"] is False
