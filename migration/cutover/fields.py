@@ -42,7 +42,8 @@ def compare_pairs(
         for pair in np.flatnonzero(differs):
             per_pair[pair].append(column)
             differences.append((int(pair), column))
-    differences.sort()
+    order = {c: i for i, c in enumerate(entity.compared_columns)}
+    differences.sort(key=lambda d: (d[0], order[d[1]]))  # record by record, columns as configured
     listed = []
     for pair, column in differences:
         o, n = old_positions[pair], new_positions[pair]
