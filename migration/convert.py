@@ -209,6 +209,50 @@ def convert_column(values: pd.Series, convert: Converter) -> tuple[list[Any], in
     return typed, None, None
 
 
+def convert_column_all(values: pd.Series, convert: Converter) -> tuple[list[Any], dict[int, str]]:
+    """Convert every value; a value that fails becomes ``None`` and its position maps to the problem.
+
+    Blanks become ``None``. Repeated values (dates, statuses, tiers) are converted once, failures too.
+    """
+    typed: list[Any] = []
+    problems: dict[int, str] = {}
+    cache: dict[Any, Any] = {}
+    missing = values.isna().tolist()
+    for position, (value, is_missing) in enumerate(zip(values.tolist(), missing, strict=True)):
+        if is_missing:
+            typed.append(None)
+            continue
+        try:
+            key: Any = (value, type(value))
+            result = cache.get(key, _MISSING)
+        except TypeError:  # unhashable, e.g. a dict for a JSON column
+            key, result = None, _MISSING
+        if result is _MISSING:
+            if isinstance(value, str) and value.strip().lower() in _NULL_TEXT:
+                result = None
+            else:
+                try:
+                    result = convert(value)
+                except ValueError as exc:
+                    result = _Failed(str(exc))
+            if key is not None and len(cache) < _CACHE_LIMIT:
+                cache[key] = result
+        if isinstance(result, _Failed):
+            problems[position] = result.problem
+            result = None
+        typed.append(result)
+    return typed, problems
+
+
+class _Failed:
+    """A conversion that failed, remembered so a repeated bad value is not converted again."""
+
+    __slots__ = ("problem",)
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+
+
 def canonical_text(value: Any) -> str:
     """One spelling per typed value, for hashing: 100.00 and Decimal('100.00') hash alike."""
     if value is None:

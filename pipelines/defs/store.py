@@ -102,6 +102,8 @@ def channel_store(
         stats = load_all(engine, frames, batch_id)
     finally:
         engine.dispose()
+    if len(stats.refused):  # rows the store refused are held back like every other quarantined row
+        quarantine = pd.concat([quarantine, stats.refused], ignore_index=True)
     summary = {name: s.to_dict() for name, s in stats.items()}
     context.add_output_metadata(
         {
