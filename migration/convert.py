@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, Numeric, String, Text
 
@@ -212,45 +213,42 @@ def convert_column(values: pd.Series, convert: Converter) -> tuple[list[Any], in
 def convert_column_all(values: pd.Series, convert: Converter) -> tuple[list[Any], dict[int, str]]:
     """Convert every value; a value that fails becomes ``None`` and its position maps to the problem.
 
-    Blanks become ``None``. Repeated values (dates, statuses, tiers) are converted once, failures too.
+    Blanks become ``None``. Each distinct value is converted once (a column of a million order
+    dates has a few hundred), then spread back over the rows.
     """
-    typed: list[Any] = []
-    problems: dict[int, str] = {}
-    cache: dict[Any, Any] = {}
-    missing = values.isna().tolist()
-    for position, (value, is_missing) in enumerate(zip(values.tolist(), missing, strict=True)):
-        if is_missing:
-            typed.append(None)
+    try:
+        codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
+    except TypeError:  # unhashable values, e.g. dicts for a JSON column: one by one
+        return _convert_each(values, convert)
+    converted = np.empty(len(distinct) + 1, dtype=object)  # the extra last slot is for blanks (code -1)
+    failed: dict[int, str] = {}
+    for index, value in enumerate(distinct):
+        if isinstance(value, str) and value.strip().lower() in _NULL_TEXT:
             continue
         try:
-            key: Any = (value, type(value))
-            result = cache.get(key, _MISSING)
-        except TypeError:  # unhashable, e.g. a dict for a JSON column
-            key, result = None, _MISSING
-        if result is _MISSING:
-            if isinstance(value, str) and value.strip().lower() in _NULL_TEXT:
-                result = None
-            else:
-                try:
-                    result = convert(value)
-                except ValueError as exc:
-                    result = _Failed(str(exc))
-            if key is not None and len(cache) < _CACHE_LIMIT:
-                cache[key] = result
-        if isinstance(result, _Failed):
-            problems[position] = result.problem
-            result = None
-        typed.append(result)
+            converted[index] = convert(value)
+        except ValueError as exc:
+            failed[index] = str(exc)
+    typed = converted[codes].tolist()
+    if not failed:
+        return typed, {}
+    problems = {int(p): failed[int(codes[p])] for p in np.flatnonzero(np.isin(codes, list(failed)))}
     return typed, problems
 
 
-class _Failed:
-    """A conversion that failed, remembered so a repeated bad value is not converted again."""
-
-    __slots__ = ("problem",)
-
-    def __init__(self, problem: str) -> None:
-        self.problem = problem
+def _convert_each(values: pd.Series, convert: Converter) -> tuple[list[Any], dict[int, str]]:
+    typed: list[Any] = []
+    problems: dict[int, str] = {}
+    for position, value in enumerate(values.tolist()):
+        if is_blank(value) or (isinstance(value, str) and value.strip().lower() in _NULL_TEXT):
+            typed.append(None)
+            continue
+        try:
+            typed.append(convert(value))
+        except ValueError as exc:
+            problems[position] = str(exc)
+            typed.append(None)
+    return typed, problems
 
 
 def canonical_text(value: Any) -> str:

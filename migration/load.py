@@ -282,30 +282,29 @@ def _upsert_frame(
 
     existing = _existing_hashes(connection, table)
     now = datetime.now(UTC)
-    names = list(columns)
-    bookkeeping = _bookkeeping(table, "", batch_id, now)
-    constant = tuple(v for k, v in bookkeeping.items() if k != "record_hash")
-    written_names = [*names, "record_hash", *(k for k in bookkeeping if k != "record_hash")]
-    to_write: list[tuple[Any, ...]] = []
-    write_positions: list[int] = []
     touch: list[dict[str, Any]] = []
     unchanged = 0
     is_new: list[bool] = []
-    for position, row_values in enumerate(zip(*(columns[c] for c in names), strict=True)):
+    write_positions: list[int] = []
+    for position, key in enumerate(keys):
         if position in refused or position in repeated:
             continue
-        stored = existing.get(keys[position])
+        stored = existing.get(key)
         if stored is not None and stored[0] == hashes[position]:
             unchanged += 1
             if table.name == "crosswalk" and stored[1] != batch_id:
                 touch.append({f"k_{c}": columns[c][position] for c in key_names})
             continue
         is_new.append(stored is None)
-        to_write.append((*row_values, hashes[position], *constant))
         write_positions.append(position)
+    to_write = {name: [values[p] for p in write_positions] for name, values in columns.items()}
+    to_write["record_hash"] = [hashes[p] for p in write_positions]
+    for name, value in _bookkeeping(table, "", batch_id, now).items():
+        if name != "record_hash":
+            to_write[name] = [value] * len(write_positions)
 
     keep = {"id", "created_at", "first_seen_batch", *key_names}
-    store_refused = upsert_rows(connection, table, written_names, to_write, list(key_names), keep)
+    store_refused = upsert_rows(connection, table, to_write, list(key_names), keep)
     if store_refused and table.name == "quarantine":
         raise UserError(f"cannot load quarantine: the store refused an entry ({store_refused[0][1]})")
     for index, detail in store_refused:
