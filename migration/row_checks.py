@@ -14,10 +14,11 @@ import pandas as pd
 from sqlalchemy import Connection, Table, select
 
 from channel_mdm.errors import UserError
-from migration.convert import canonical_text, convert_column_all, converter_for
+from migration.convert import canonical_text, convert_column_all, converter_for, is_blank
 from migration.refusals import Refusal
 
 DEFAULTS: dict[tuple[str, str], Any] = {("crosswalk", "active"): True}
+"""Values a column takes when the frame lacks it or leaves a cell blank."""
 
 
 def typed_columns(
@@ -32,7 +33,11 @@ def typed_columns(
     for column in table.columns:
         if column.name in bookkeeping:
             continue
-        if column.name in frame.columns:
+        if column.name in frame.columns and (table.name, column.name) in DEFAULTS:
+            values = frame[column.name].astype(object)  # a blank cell takes the default too
+            blank = values.map(is_blank).to_numpy(dtype=bool)
+            present[column.name] = values.mask(blank, DEFAULTS[(table.name, column.name)])
+        elif column.name in frame.columns:
             present[column.name] = frame[column.name]
         elif (table.name, column.name) in DEFAULTS:
             present[column.name] = pd.Series([DEFAULTS[(table.name, column.name)]] * len(frame), dtype=object)

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+from pathlib import Path
 
+import pytest
 from openpyxl import load_workbook
 
+from channel_mdm.settings import PROJECT_ROOT
 from migration.cutover import load_compare_config, run_comparison
 from migration.cutover.report import write_comparison_reports
 from tests.compare.conftest import as_new, customer_entity, customers, write_yaml
@@ -72,3 +77,28 @@ def test_json_holds_every_check_and_listed_row(customer_files, tmp_path):
         {"problem": "missing on the new side", "key": "C00000", "side": "old", "row": 2}
     ]
     assert files.sampled_keys is None
+
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+UPDATE_ENV = "CHANNEL_MDM_UPDATE_SNAPSHOTS"
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?([+-]\d\d:\d\d|Z)?")
+
+
+def _matches_snapshot(name: str, rendered: str, folder: Path) -> None:
+    """Compare with tests/compare/snapshots/<name>; CHANNEL_MDM_UPDATE_SNAPSHOTS=1 rewrites it."""
+    path = SNAPSHOTS / name
+    rendered = TIMESTAMP.sub("<timestamp>", rendered).replace(str(folder), "<folder>")
+    if os.environ.get(UPDATE_ENV) == "1":
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(rendered, encoding="utf-8")
+    if not path.exists():
+        pytest.fail(f"no snapshot {path}; run the tests with {UPDATE_ENV}=1 to create it, then review it")
+    assert rendered == path.read_text(encoding="utf-8")
+
+
+def test_the_committed_example_renders_as_its_snapshot(tmp_path):
+    example = PROJECT_ROOT / "migration" / "examples" / "compare_customers.yaml"
+    result = run_comparison(load_compare_config(example))
+    files = write_comparison_reports(result, tmp_path)
+    _matches_snapshot("compare_customers.html", files.html.read_text(encoding="utf-8"), example.parent)
+    _matches_snapshot("compare_customers.json", files.json.read_text(encoding="utf-8"), example.parent)
