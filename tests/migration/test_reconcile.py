@@ -63,7 +63,11 @@ def test_a_planted_mismatch_and_a_missing_row_are_found(loaded_store, old_frames
     assert strata["order"].mismatches == [
         FieldMismatch("order", "DMS|SO9|1", "(row)", "present", "missing from the store")
     ]
-    assert _by_entity(result.control_totals)["order"].difference == -1
+    totals = _by_entity(result.control_totals)
+    assert totals["order"].difference == -1
+    # the control totals list the key, not only the count
+    assert (totals["order"].missing_from_store, totals["order"].missing_count) == (["DMS|SO9|1"], 1)
+    assert totals["order"].not_from_source == [] and totals["price"].missing_from_store == []
     amounts = {(m.entity, m.column): m for m in result.money_totals}
     assert amounts[("order", "amount")].difference == Decimal("-169.50")
     assert amounts[("balance", "balance_amount")].difference == 0
