@@ -262,17 +262,33 @@ def test_golden_fields_that_survived_from_another_record_are_not_compared_with_l
         }
     )
     golden = pd.DataFrame(
-        {"golden_id": ["P00000001"], "partner_name": ["深圳市甲商贸有限公司"], "phone": ["+862159804078"],
-         "primary_source_system": ["erp"], "primary_source_record_id": ["C1"], "source_count": [2]}
+        {
+            "golden_id": ["P00000001"],
+            "partner_name": ["深圳市甲商贸有限公司"],
+            "phone": ["+862159804078"],
+            "primary_source_system": ["erp"],
+            "primary_source_record_id": ["C1"],
+            "source_count": [2],
+        }
     )
     crosswalk = pd.DataFrame(
-        {"entity": "partner", "source_system": ["erp", "crm"], "source_record_id": ["C1", "A-1"],
-         "golden_id": "P00000001", "match_score": 1.0, "match_decision": "auto_merge"}
+        {
+            "entity": "partner",
+            "source_system": ["erp", "crm"],
+            "source_record_id": ["C1", "A-1"],
+            "golden_id": "P00000001",
+            "match_score": 1.0,
+            "match_decision": "auto_merge",
+        }
     )
     load_all(store, {"partner": golden, "crosswalk": crosswalk}, "b1")
     lineage = pd.DataFrame(
-        {"golden_id": "P00000001", "field": ["partner_name", "phone"], "source_system": ["erp", "crm"],
-         "source_record_id": ["C1", "A-1"]}
+        {
+            "golden_id": "P00000001",
+            "field": ["partner_name", "phone"],
+            "source_system": ["erp", "crm"],
+            "source_record_id": ["C1", "A-1"],
+        }
     )
     without = reconcile({"partner": old}, store)
     with_lineage = reconcile({"partner": old}, store, lineage=lineage)
