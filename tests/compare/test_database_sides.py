@@ -35,15 +35,26 @@ def _count(url: str, table: str) -> int:
     return count
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgresql", marks=pytest.mark.postgres),
+        pytest.param("mysql", marks=pytest.mark.mysql),
+    ]
+)
 def database(request, tmp_path):
-    """(URL with a password in it, table name) of a scratch table on each backend."""
+    """(URL, table name) of a scratch table on each backend; the URL holds a password where the server
+    accepts one it does not need (SQLite: a folder named like one), so a leak would show."""
     table = f"new_customer_{secrets.token_hex(3)}"
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / SECRET / 'new.sqlite'}", table
         return
-    server = server_url_or_skip("CHANNEL_MDM_TEST_POSTGRES_URL", "PostgreSQL")
-    url = make_url(server).set(password=SECRET).render_as_string(hide_password=False)
+    if request.param == "mysql":
+        server = server_url_or_skip("CHANNEL_MDM_TEST_MYSQL_URL", "MariaDB/MySQL")
+        url = server
+    else:
+        server = server_url_or_skip("CHANNEL_MDM_TEST_POSTGRES_URL", "PostgreSQL")
+        url = make_url(server).set(password=SECRET).render_as_string(hide_password=False)
     yield url, table
     engine = sa.create_engine(server)
     with engine.begin() as connection:
