@@ -136,10 +136,20 @@ class EntitySpec(BaseModel):
     rules: dict[str, FieldRule] = {}
     control_totals: list[ControlTotalSpec] = []
     references: list[ReferenceSpec] = []
+    where: dict[str, list[str]] = {}
+    """Compare only the rows holding one of these values (old names and old values), e.g. one wave:
+    ``where: {sales_region: [华南]}``; applied to both sides."""
     strata: list[str] = []
     """Sampled mode: sample each group of these columns on its own."""
     amount_column: str | None = None
     """Sampled mode: draw by monetary unit over this (money) column."""
+
+    @field_validator("where", mode="before")
+    @classmethod
+    def _value_lists(cls, value: Any) -> Any:
+        if isinstance(value, dict):
+            return {str(k): [str(x) for x in (v if isinstance(v, list) else [v])] for k, v in value.items()}
+        return value
 
     @field_validator("columns", mode="before")
     @classmethod
@@ -241,6 +251,8 @@ def _check_entity(path: Path, name: str, entity: EntitySpec) -> None:
         need(f"references[{index}].column", reference.column)
     for column in entity.strata:
         need("strata", column)
+    for column in entity.where:
+        need(f"where.{column}", column)
     need("amount_column", entity.amount_column)
     if entity.amount_column and entity.rules.get(entity.amount_column, FieldRule()).kind not in (
         "money",

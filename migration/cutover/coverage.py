@@ -61,10 +61,10 @@ def check_unreadable_rows(entity: PreparedEntity, max_listed: int) -> CheckResul
 def check_duplicate_keys(entity: PreparedEntity, max_listed: int) -> CheckResult:
     listed: list[list[object]] = []
     for side in (entity.old, entity.new):
-        counts = Counter(side.keys)
+        counts = Counter(k for k in side.keys if k is not None)
         rows_of: dict[str, list[int]] = {}
         for key, row in zip(side.keys, side.rows.row_numbers, strict=False):
-            if counts[key] > 1:
+            if key is not None and counts[key] > 1:
                 rows_of.setdefault(key, []).append(row)
         listed += [
             [side.rows.name, key, len(rows), ", ".join(map(str, rows))] for key, rows in rows_of.items()
@@ -88,7 +88,7 @@ def missing_keys(present: PreparedSide, absent_from: PreparedSide) -> list[tuple
     seen: set[str] = set()
     out = []
     for key, row in zip(present.keys, present.rows.row_numbers, strict=False):
-        if key not in others and key not in seen:
+        if key is not None and key not in others and key not in seen:
             seen.add(key)
             out.append((key, row))
     return out
@@ -97,9 +97,15 @@ def missing_keys(present: PreparedSide, absent_from: PreparedSide) -> list[tuple
 def check_key_coverage(entity: PreparedEntity, max_listed: int) -> CheckResult:
     not_migrated = missing_keys(entity.old, entity.new)
     not_in_old = missing_keys(entity.new, entity.old)
-    old_keys = len(set(entity.old.keys))
+    old_keys = len(entity.old.first_position)
     listed = [["missing on the new side", key, "old", row] for key, row in not_migrated]
     listed += [["not on the old side", key, "new", row] for key, row in not_in_old]
+    blank = [
+        ["blank key", "", side.rows.name, row]
+        for side in (entity.old, entity.new)
+        for row in side.blank_key_rows
+    ]
+    listed += blank
     accepted = not listed
     if accepted:
         statement = (
@@ -115,12 +121,15 @@ def check_key_coverage(entity: PreparedEntity, max_listed: int) -> CheckResult:
             parts.append(
                 f"{_n(len(not_in_old), 'key')} on the new side {_are(not_in_old)} not on the old side"
             )
+        if blank:
+            have = "has" if len(blank) == 1 else "have"
+            parts.append(f"{_n(len(blank), 'row')} {have} a blank key and cannot be matched")
         statement = "; ".join(parts) + "; every one is listed."
     return CheckResult(
         entity.name, "key_coverage", "key coverage", accepted, statement,
         figures={
-            "old_keys": old_keys, "new_keys": len(set(entity.new.keys)),
-            "missing_on_new": len(not_migrated), "missing_on_old": len(not_in_old),
+            "old_keys": old_keys, "new_keys": len(entity.new.first_position),
+            "missing_on_new": len(not_migrated), "missing_on_old": len(not_in_old), "blank_keys": len(blank),
         },
         columns=["problem", "key", "side", "row"], rows=listed[:max_listed], rows_total=len(listed),
     )  # fmt: skip

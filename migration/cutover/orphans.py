@@ -12,7 +12,7 @@ from migration.cutover.rules import shown
 def check_orphans(
     entity: PreparedEntity, reference: ReferenceSpec, target: PreparedEntity, max_listed: int
 ) -> CheckResult:
-    known = set(target.new.keys)
+    known = set(target.new.first_position)
     values = entity.new.values[reference.column]
     listed = []
     referring = 0
@@ -22,7 +22,7 @@ def check_orphans(
         referring += 1
         text = shown(value)
         if text not in known:
-            listed.append([entity.new.keys[position], entity.new.rows.row_numbers[position], text])
+            listed.append([entity.new.keys[position] or "", entity.new.rows.row_numbers[position], text])
     new_column = entity.new_name(reference.column)
     if not listed:
         statement = (

@@ -18,8 +18,9 @@ class PreparedSide:
     rows: SideRows
     values: dict[str, list[Any]]
     """Comparable values per compared column, by its OLD name (the new side's own column mapped back)."""
-    keys: list[str]
-    """Each row's key as text: its normalised key values joined with ``|``."""
+    keys: list[str | None]
+    """Each row's key as text: its normalised key values joined with ``|``; ``None`` when a key value is
+    blank (an unknown key never matches another, not even another blank one)."""
 
     def raw(self, column: str, position: int) -> str:
         return str(self.rows.frame[column].iat[position])
@@ -29,8 +30,14 @@ class PreparedSide:
         """Each key's first row (a repeated key is reported on its own, then compared once)."""
         positions: dict[str, int] = {}
         for position, key in enumerate(self.keys):
-            positions.setdefault(key, position)
+            if key is not None:
+                positions.setdefault(key, position)
         return positions
+
+    @property
+    def blank_key_rows(self) -> list[int]:
+        """Row numbers of the rows whose key has a blank value."""
+        return [row for key, row in zip(self.keys, self.rows.row_numbers, strict=False) if key is None]
 
 
 @dataclass
@@ -54,7 +61,7 @@ class PreparedEntity:
 
 
 def prepare_entity(name: str, spec: EntitySpec, folder: Path) -> PreparedEntity:
-    """Read both sides of ``spec`` and normalise every compared column under its rule."""
+    """Read both sides of ``spec``, keep the rows its ``where`` selects, normalise every compared column."""
     old_rows = read_side(spec.old, "old", folder, list(spec.columns))
     new_rows = read_side(spec.new, "new", folder, list(spec.columns.values()))
     old = _prepare_side(old_rows, spec, {c: c for c in spec.columns}, is_old=True)
@@ -63,17 +70,31 @@ def prepare_entity(name: str, spec: EntitySpec, folder: Path) -> PreparedEntity:
 
 
 def _prepare_side(rows: SideRows, spec: EntitySpec, names: dict[str, str], is_old: bool) -> PreparedSide:
+    if spec.where:
+        rows = _selected(rows, spec, names, is_old)
     values = {
         column: comparable_values(
             rows.frame[own], spec.rules.get(column, FieldRule()), apply_value_map=is_old
         )
         for column, own in names.items()
     }
-    parts = [[shown(v) for v in values[c]] for c in spec.key]
-    keys = ["|".join(p) for p in zip(*parts, strict=True)] if len(rows.frame) else []
+    parts = [values[c] for c in spec.key]
+    keys = [
+        None if any(v is None for v in key) else "|".join(shown(v) for v in key)
+        for key in zip(*parts, strict=True)
+    ]
     return PreparedSide(rows, values, keys)
 
 
-def key_frame(side: PreparedSide) -> pd.DataFrame:
-    """Key and row number per row, for joins."""
-    return pd.DataFrame({"key": side.keys, "row": side.rows.row_numbers[: len(side.keys)]})
+def _selected(rows: SideRows, spec: EntitySpec, names: dict[str, str], is_old: bool) -> SideRows:
+    """The rows whose ``where`` columns hold one of the listed values (compared as normalised, and for
+    the new side after the column's value map: ``where`` is written in the old side's values)."""
+    keep = pd.Series(True, index=rows.frame.index)
+    for column, wanted in spec.where.items():
+        rule = spec.rules.get(column, FieldRule())
+        allowed = {shown(v) for v in comparable_values(pd.Series(wanted, dtype=object), rule)}
+        own = comparable_values(rows.frame[names[column]], rule, apply_value_map=is_old)
+        keep &= pd.Series([shown(v) in allowed for v in own], index=rows.frame.index)
+    mask = keep.to_numpy()
+    numbers = [n for n, k in zip(rows.row_numbers, mask, strict=False) if k]
+    return SideRows(rows.name, rows.source, rows.frame[mask].reset_index(drop=True), numbers, rows.unreadable)

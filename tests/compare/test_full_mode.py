@@ -136,3 +136,46 @@ def test_the_command_exits_0_when_accepted_and_1_when_a_check_fails(customer_fil
     assert "comparison: NOT ACCEPTED (3 checks failed)" in out
     for name in ("comparison.html", "comparison.xlsx", "comparison.json"):
         assert (tmp_path / "bad" / name).is_file()
+
+
+def test_a_blank_key_never_matches_another_blank_key(customer_files):
+    old = customers(6)
+    new = [as_new(r) for r in old]
+    old[2][0] = ""
+    new[2][0] = " "
+    new[2][1] = "另一家公司"  # would look like a match of two blank keys if blanks agreed
+    folder = customer_files(old, new)
+    result = _run(folder, {"customer": customer_entity("old.csv", "new.csv")})
+    coverage = _check(result, "customer", "key_coverage")
+    assert not coverage.accepted
+    assert coverage.rows == [["blank key", "", "old", 4], ["blank key", "", "new", 4]]
+    assert coverage.statement == "2 rows have a blank key and cannot be matched; every one is listed."
+    assert _check(result, "customer", "fields").figures["records_compared"] == 5
+
+
+def test_where_compares_one_wave_only(customer_files):
+    old = customers(10)  # even rows 一批, odd rows 二批
+    new = [as_new(r) for r in old]
+    new[3][3] = "0.00"  # a 二批 customer differs: outside the wave
+    del new[5]  # another 二批 customer is missing: outside the wave too
+    folder = customer_files(old, new)
+    result = _run(folder, {"customer": customer_entity("old.csv", "new.csv", where={"渠道级别": ["一批"]})})
+    assert result.accepted, [c.statement for c in result.failed_checks]
+    assert _check(result, "customer", "row_counts").statement == "Both sides hold 5 customers."
+    unscoped = _run(folder, {"customer": customer_entity("old.csv", "new.csv")})
+    assert not unscoped.accepted
+
+
+def test_a_where_column_must_be_compared(tmp_path):
+    from channel_mdm.errors import UserError
+
+    entity = customer_entity("old.csv", "new.csv", where={"区域": ["华南"]})
+    config = write_yaml(tmp_path / "compare.yaml", {"entities": {"customer": entity}})
+    try:
+        load_compare_config(config)
+    except UserError as exc:
+        assert str(exc).startswith(
+            f"{config}: entities.customer.where.区域: '区域' is not one of the compared columns"
+        )
+    else:
+        raise AssertionError("accepted a where: on a column that is not compared")
