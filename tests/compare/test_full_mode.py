@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from channel_mdm.cli import main
 from migration.cutover import load_compare_config, run_comparison
-from tests.compare.conftest import as_new, customer_entity, customers, write_csv_file, write_yaml
+from tests.compare.conftest import OLD_HEADER, as_new, customer_entity, customers, write_csv_file, write_yaml
 
 
 def _run(folder, entities, mode="full"):
@@ -179,3 +179,23 @@ def test_a_where_column_must_be_compared(tmp_path):
         )
     else:
         raise AssertionError("accepted a where: on a column that is not compared")
+
+
+def test_an_xlsx_side_with_a_title_row_and_a_named_sheet(customer_files, tmp_path):
+    from openpyxl import Workbook
+
+    old = customers(12)
+    folder = customer_files(old, [as_new(r) for r in old])
+    book = Workbook()
+    book.active.title = "说明"
+    sheet = book.create_sheet("客户")
+    sheet.append(["客户档案导出 2026-10-31"])  # a title row above the header
+    sheet.append(list(OLD_HEADER))
+    for row in old:
+        sheet.append(row)
+    book.save(tmp_path / "old.xlsx")
+    entity = customer_entity("old.xlsx", "new.csv")
+    entity["old"]["sheet"] = "客户"
+    result = _run(folder, {"customer": entity})
+    assert result.accepted, [c.statement for c in result.failed_checks]
+    assert _check(result, "customer", "key_coverage").figures["old_keys"] == 12
