@@ -79,10 +79,13 @@ def _prepare_side(rows: SideRows, spec: EntitySpec, names: dict[str, str], is_ol
         for column, own in names.items()
     }
     parts = [values[c] for c in spec.key]
-    keys = [
-        None if any(v is None for v in key) else "|".join(shown(v) for v in key)
-        for key in zip(*parts, strict=True)
-    ]
+    if len(parts) == 1:
+        keys = [v if v is None or type(v) is str else shown(v) for v in parts[0]]
+    else:
+        keys = [
+            None if any(v is None for v in key) else "|".join(shown(v) for v in key)
+            for key in zip(*parts, strict=True)
+        ]
     return PreparedSide(rows, values, keys)
 
 

@@ -11,7 +11,6 @@ shows up as a difference instead of disappearing.
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -24,8 +23,6 @@ import pandas as pd
 from cleansing.numbers import NumberFormat, parse_number
 from migration.convert import to_date
 from migration.cutover.config import FieldRule
-
-_SPACES = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -54,7 +51,7 @@ def _normalise_one(value: str, rule: FieldRule) -> Any:
             return to_date(text)
         except ValueError:
             return Unreadable(text)
-    normal = _SPACES.sub(" ", unicodedata.normalize("NFKC", text)).strip()
+    normal = " ".join(unicodedata.normalize("NFKC", text).split())  # whitespace collapsed and trimmed
     return normal if rule.case_sensitive else normal.casefold()
 
 
@@ -65,8 +62,8 @@ def comparable_values(values: pd.Series, rule: FieldRule, apply_value_map: bool 
     """
     effective = rule if apply_value_map or not rule.value_map else rule.model_copy(update={"value_map": {}})
     codes, distinct = pd.factorize(values.astype(object).where(values.notna(), ""), use_na_sentinel=False)
-    normal = [_normalise_one(v, effective) for v in distinct]
-    return [normal[c] for c in codes]
+    normal = np.array([_normalise_one(v, effective) for v in distinct] + [None], dtype=object)[:-1]
+    return normal[codes].tolist()
 
 
 def agree(old: Any, new: Any, rule: FieldRule) -> bool:
@@ -100,8 +97,11 @@ def canonical(value: Any) -> str:
 
 def row_hashes(columns: list[list[Any]]) -> list[int]:
     """A 64-bit hash per row over its comparable values (columns in the order given)."""
-    rows = zip(*[[canonical(v) for v in column] for column in columns], strict=True)
-    return [int.from_bytes(hashlib.sha256("\x1f".join(row).encode()).digest()[:8], "big") for row in rows]
+    rows = zip(*[[v if type(v) is str else canonical(v) for v in column] for column in columns], strict=True)
+    return [
+        int.from_bytes(hashlib.blake2b("\x1f".join(row).encode(), digest_size=8).digest(), "big")
+        for row in rows
+    ]
 
 
 def hash_total(hashes: list[int]) -> str:
