@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -38,7 +39,8 @@ def _write(sheet: Any, row: int, values: list[Any]) -> None:
         elif value is None:
             value = ""
         elif not isinstance(value, int | float):
-            value = str(value)
+            # a control character (from a legacy export) cannot be stored in a workbook: show it as \x1b
+            value = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", str(value))
         cell = sheet.cell(row=row, column=column, value=neutralise_cell(value))
         if isinstance(value, str):
             cell.data_type = "s"

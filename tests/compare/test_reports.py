@@ -102,3 +102,16 @@ def test_the_committed_example_renders_as_its_snapshot(tmp_path):
     files = write_comparison_reports(result, tmp_path)
     _matches_snapshot("compare_customers.html", files.html.read_text(encoding="utf-8"), example.parent)
     _matches_snapshot("compare_customers.json", files.json.read_text(encoding="utf-8"), example.parent)
+
+
+def test_a_control_character_in_a_value_is_shown_not_fatal(customer_files, tmp_path):
+    old = customers(3)
+    new = [as_new(r) for r in old]
+    new[1][1] = "华南\x1b商贸"  # an escape character left in a legacy export
+    result, files = _reports(customer_files, tmp_path, old, new)
+    sheet = load_workbook(files.xlsx)["customer field differences"]
+    assert sheet["G4"].value == "华南\\x1b商贸"
+    assert (
+        "华南\x1b商贸"
+        in json.loads(files.json.read_text(encoding="utf-8"))["checks"][3]["rows"][0]["new value"]
+    )
