@@ -44,7 +44,7 @@ class SideRows:
 def read_side(spec: SideSpec, name: str, folder: Path, columns: list[str]) -> SideRows:
     """The rows of one side, every cell as text (blank as ``""``), with ``columns`` checked to exist."""
     if spec.url_env is not None:
-        rows = _read_database(spec, name)
+        rows = _read_database(spec, name, columns)
     elif spec.mapping is not None:
         rows = _read_mapped_file(spec, name, folder)
     else:
@@ -111,7 +111,7 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _read_database(spec: SideSpec, name: str) -> SideRows:
+def _read_database(spec: SideSpec, name: str, columns: list[str]) -> SideRows:
     assert spec.url_env is not None
     source = spec.describe()
     url = os.environ.get(spec.url_env)
@@ -129,7 +129,7 @@ def _read_database(spec: SideSpec, name: str) -> SideRows:
         ) from None
     try:
         with engine.connect() as connection:
-            statement = _statement(connection, spec, source)
+            statement = _statement(connection, spec, source, columns)
             result = connection.execution_options(stream_results=True).execute(statement)
             names = [str(k) for k in result.keys()]  # noqa: SIM118 (a Result, not a dict)
             cells: list[list[str]] = [[] for _ in names]
@@ -151,7 +151,9 @@ def _read_database(spec: SideSpec, name: str) -> SideRows:
     return SideRows(name, source, frame, list(range(1, len(frame) + 1)))
 
 
-def _statement(connection: sa.Connection, spec: SideSpec, source: str) -> Any:
+def _statement(connection: sa.Connection, spec: SideSpec, source: str, columns: list[str]) -> Any:
+    """The user's query as written, or the table's compared columns only (a missing one is reported
+    by :func:`read_side` with the table's real column names)."""
     if spec.query is not None:
         # the user's own SELECT, run on a connection that refuses writes
         return sa.text(spec.query)
@@ -163,5 +165,8 @@ def _statement(connection: sa.Connection, spec: SideSpec, source: str) -> Any:
             f"{source}: table {spec.table!r} not found in the database in ${spec.url_env}; tables: {tables}"
         )
     present = [c["name"] for c in inspector.get_columns(spec.table, schema=spec.schema_name)]
+    wanted = [c for c in present if c in set(columns)]
+    if len(wanted) < len(set(columns)):
+        wanted = present  # read every column so the message can name the real ones
     table = sa.table(spec.table, *[sa.column(c) for c in present], schema=spec.schema_name)
-    return sa.select(*table.c)
+    return sa.select(*[table.c[c] for c in wanted])

@@ -113,3 +113,22 @@ def test_a_query_that_writes_is_refused_by_the_read_only_connection(tmp_path, mo
         with engine.begin() as connection:
             sa.Table(table, sa.MetaData()).drop(connection, checkfirst=True)
         engine.dispose()
+
+
+def test_a_column_missing_from_a_table_is_named_with_the_real_ones(tmp_path, monkeypatch, capsys):
+    url = f"sqlite:///{tmp_path / 'new.sqlite'}"
+    _fill(url, "customer", [as_new(r) for r in customers(2)])
+    write_csv_file(
+        tmp_path / "old.csv",
+        ["客户编码", "客户名称", "渠道级别", "应收余额", "币种", "建档日期"],
+        customers(2),
+    )
+    monkeypatch.setenv("NEW_SYSTEM_URL", url)
+    entity = customer_entity("old.csv", {"url_env": "NEW_SYSTEM_URL", "table": "customer"})
+    entity["columns"]["客户名称"] = "nmae"
+    config = write_yaml(tmp_path / "compare.yaml", {"entities": {"customer": entity}})
+    assert main(["compare", str(config), "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err == (
+        "channel-mdm compare: error: $NEW_SYSTEM_URL/customer: no column 'nmae' on the new side; did you mean "
+        "'name'? (columns: code, name, tier, balance, currency, created_on)\n"
+    )
