@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "validate",
     "migrate",
     "reconcile",
+    "compare",
     "demo",
 )
 

@@ -10,19 +10,22 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Literal
 
 import pandas as pd
 from sqlalchemy import Connection, Engine, Table, and_, bindparam, delete, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from channel_mdm.errors import UserError
-from migration.convert import canonical_text, convert_column, converter_for, record_hashes
+from migration.bulk import upsert_rows
+from migration.convert import convert_column, converter_for, record_hashes
 from migration.models import TABLES
+from migration.quarantine_rows import QUARANTINE_IDENTITY
+from migration.refusals import Refusal, first_refusal_per_row, refused_rows
+from migration.row_checks import duplicate_key_refusals, reference_refusals, typed_columns
 
 log = logging.getLogger(__name__)
 
@@ -75,21 +78,6 @@ TABLE_BOOKKEEPING: dict[str, set[str]] = {
 NOT_IN_RECORD_HASH: dict[str, set[str]] = {"quarantine": {"batch_id"}}
 """Columns that do not make a row different: a quarantine entry keeps the batch that first found it."""
 
-DEFAULTS: dict[tuple[str, str], Any] = {("crosswalk", "active"): True}
-
-QUARANTINE_IDENTITY = (
-    "entity",
-    "stage",
-    "source_system",
-    "source_file",
-    "source_sheet",
-    "source_row",
-    "business_key",
-    "column_name",
-    "reason_code",
-)
-"""What makes a quarantine entry the same entry in every load: the problem and the source row, not the batch."""
-
 CHUNK_SIZE = 5_000
 
 
@@ -101,6 +89,9 @@ class LoadStats:
     updated: int = 0
     unchanged: int = 0
     deleted: int = 0
+    quarantined: int = 0
+    """Rows the store refused (wrong type or precision, empty required value, repeated key, unknown
+    reference, or refused by the database): held back in the quarantine table with the reason."""
 
     @property
     def changed(self) -> int:
@@ -108,6 +99,16 @@ class LoadStats:
 
     def to_dict(self) -> dict[str, int]:
         return asdict(self)
+
+
+class LoadResult(dict[str, LoadStats]):
+    """What :func:`load_all` did per table, plus the rows it quarantined because the store refused them."""
+
+    refused: pd.DataFrame
+
+    def __init__(self, stats: dict[str, LoadStats], refused: pd.DataFrame) -> None:
+        super().__init__(stats)
+        self.refused = refused
 
 
 LOAD_LOCK_KEY = 0x63686D646D  # "chmdm": the PostgreSQL advisory lock that serialises loads into one store
@@ -154,14 +155,12 @@ def load_table(
             return load_table(connection, table_name, frame, batch_id, mode)
     table = resolve_table(table_name)
     one_load_at_a_time(engine_or_connection)
-    stats, missing = _upsert_frame(engine_or_connection, table, frame, batch_id)
+    stats, missing, refused = _upsert_frame(engine_or_connection, table, frame, batch_id)
     if mode == "replace_missing":
-        stats = LoadStats(
-            stats.inserted,
-            stats.updated,
-            stats.unchanged,
-            _delete_missing(engine_or_connection, table, missing),
-        )
+        deleted = _delete_missing(engine_or_connection, table, missing)
+        stats = replace(stats, deleted=deleted)
+    if len(refused):
+        _upsert_frame(engine_or_connection, TABLES["quarantine"], refused.assign(batch_id=batch_id), batch_id)
     _log_stats(table, len(frame), stats)
     return stats
 
@@ -171,12 +170,15 @@ def load_all(
     frames: dict[str, pd.DataFrame],
     batch_id: str,
     mode: LoadMode = "upsert",
-) -> dict[str, LoadStats]:
+) -> LoadResult:
     """Load every frame (keyed by table name) in ONE transaction, parents first: all or nothing.
 
-    With ``mode="replace_missing"`` the rows no frame mentions are deleted after all upserts,
-    children first. A ``run_log`` row records the outcome and counts; a failed load is logged
-    in its own transaction after the rollback, then the error is raised.
+    A row the store refuses (see :mod:`migration.row_checks`) is quarantined at stage ``load`` with its
+    reason, in the same transaction, and the other rows load; the result's ``refused`` holds those
+    quarantine rows. With ``mode="replace_missing"`` the rows no frame mentions are deleted after all
+    upserts, children first (a row whose new version was refused is kept). A ``run_log`` row records
+    the outcome and counts; a failed load is logged in its own transaction after the rollback, then
+    the error is raised. A load killed part-way leaves the store as the last committed load left it.
     """
     _check_mode(mode)
     names = {resolve_table(name).name: frame for name, frame in frames.items()}
@@ -187,20 +189,34 @@ def load_all(
         with engine.begin() as connection:
             one_load_at_a_time(connection)
             missing: dict[str, set[tuple[Any, ...]]] = {}
+            refused: list[pd.DataFrame] = []
             for name in LOAD_ORDER:
+                if name == "quarantine":
+                    continue
                 if name in names:
-                    stats[name], missing[name] = _upsert_frame(
+                    stats[name], missing[name], held = _upsert_frame(
                         connection, TABLES[name], names[name], batch_id
                     )
-            if "quarantine" in names:
-                stats["quarantine"] = _update_quarantine_status(
-                    connection, stats["quarantine"], missing["quarantine"], batch_id
+                    refused += [held] if len(held) else []
+            refused_rows_frame = (
+                pd.concat(refused, ignore_index=True).assign(batch_id=batch_id) if refused else pd.DataFrame()
+            )
+            if "quarantine" in names or refused:
+                given = names.get("quarantine")
+                parts = [f for f in (given, refused_rows_frame) if f is not None and len(f)]
+                entries = pd.concat(parts, ignore_index=True) if parts else given
+                names["quarantine"] = entries
+                stats["quarantine"], missing["quarantine"], _ = _upsert_frame(
+                    connection, TABLES["quarantine"], entries, batch_id
                 )
+                if given is not None:  # only a full quarantine says which entries are resolved
+                    stats["quarantine"] = _update_quarantine_status(
+                        connection, stats["quarantine"], missing["quarantine"], batch_id
+                    )
             for name in reversed(LOAD_ORDER):
                 if name in names and mode == "replace_missing" and name != "quarantine":
-                    s = stats[name]
                     deleted = _delete_missing(connection, TABLES[name], missing[name])
-                    stats[name] = LoadStats(s.inserted, s.updated, s.unchanged, deleted)
+                    stats[name] = replace(stats[name], deleted=deleted)
             for name in stats:
                 _log_stats(TABLES[name], len(names[name]), stats[name])
             _write_run_log(connection, run_id, batch_id, started, "succeeded", stats, None)
@@ -213,7 +229,7 @@ def load_all(
         except Exception as log_error:  # the store itself may be what failed
             log.warning("could not record the failed load in run_log: %s", type(log_error).__name__)
         raise
-    return stats
+    return LoadResult(stats, refused_rows_frame)
 
 
 def _check_mode(mode: str) -> None:
@@ -231,106 +247,87 @@ def _log_stats(table: Table, rows: int, stats: LoadStats) -> None:
 
 def _upsert_frame(
     connection: Connection, table: Table, frame: pd.DataFrame, batch_id: str
-) -> tuple[LoadStats, set[tuple[Any, ...]]]:
-    """Insert new rows, update changed ones; return the counts and the stored keys the frame lacks."""
-    columns = _typed_columns(table, frame)
+) -> tuple[LoadStats, set[tuple[Any, ...]], pd.DataFrame]:
+    """Insert new rows, update changed ones, hold back refused ones.
+
+    Returns the counts, the stored keys the frame lacks, and quarantine rows for the refused rows.
+    """
+    key_names = BUSINESS_KEYS[table.name]
+    columns, refusals = typed_columns(table, frame, _bookkeeping_columns(table))
     if table.name == "quarantine":
+        if refusals:  # the quarantine cannot quarantine itself
+            first = refusals[0]
+            raise UserError(f"cannot load quarantine: row {first.position + 1} has {first.reason}")
         columns["quarantine_key"] = record_hashes({c: columns[c] for c in QUARANTINE_IDENTITY})
     if table.name == "price":
         _fill_price_excl_tax(connection, frame, columns)
+    keys = list(zip(*(columns[c] for c in key_names), strict=True))
+    repeated: set[int] = set()
+    if table.name == "quarantine":  # the same problem of the same row, found twice: one entry
+        seen: set[tuple[Any, ...]] = set()
+        for position, key in enumerate(keys):
+            if key in seen:
+                repeated.add(position)
+            seen.add(key)
+    else:
+        refusals += duplicate_key_refusals(key_names, keys, {r.position for r in refusals})
+    refusals += reference_refusals(connection, table, columns, {r.position for r in refusals})
+    refused = first_refusal_per_row(refusals)
     business = [
         c
         for c in columns
         if c not in _bookkeeping_columns(table) and c not in NOT_IN_RECORD_HASH.get(table.name, ())
     ]
     hashes = record_hashes({c: columns[c] for c in business})
-    keys = list(zip(*(columns[c] for c in BUSINESS_KEYS[table.name]), strict=True))
-    _reject_duplicate_keys(table, keys)
-    _check_references(connection, table, columns, keys)
 
     existing = _existing_hashes(connection, table)
     now = datetime.now(UTC)
-    to_write: list[dict[str, Any]] = []
     touch: list[dict[str, Any]] = []
-    inserted = updated = unchanged = 0
-    names = list(columns)
-    for position, row_values in enumerate(zip(*(columns[c] for c in names), strict=True)):
-        stored = existing.get(keys[position])
+    unchanged = 0
+    is_new: list[bool] = []
+    write_positions: list[int] = []
+    for position, key in enumerate(keys):
+        if position in refused or position in repeated:
+            continue
+        stored = existing.get(key)
         if stored is not None and stored[0] == hashes[position]:
             unchanged += 1
             if table.name == "crosswalk" and stored[1] != batch_id:
-                touch.append({f"k_{c}": columns[c][position] for c in BUSINESS_KEYS[table.name]})
+                touch.append({f"k_{c}": columns[c][position] for c in key_names})
             continue
-        inserted += stored is None
-        updated += stored is not None
-        row = dict(zip(names, row_values, strict=True))
-        row.update(_bookkeeping(table, hashes[position], batch_id, now))
-        to_write.append(row)
+        is_new.append(stored is None)
+        write_positions.append(position)
+    to_write = {name: [values[p] for p in write_positions] for name, values in columns.items()}
+    to_write["record_hash"] = [hashes[p] for p in write_positions]
+    for name, value in _bookkeeping(table, "", batch_id, now).items():
+        if name != "record_hash":
+            to_write[name] = [value] * len(write_positions)
 
-    _upsert(connection, table, to_write)
+    keep = {"id", "created_at", "first_seen_batch", *key_names}
+    store_refused = upsert_rows(connection, table, to_write, list(key_names), keep)
+    if store_refused and table.name == "quarantine":
+        raise UserError(f"cannot load quarantine: the store refused an entry ({store_refused[0][1]})")
+    for index, detail in store_refused:
+        position = write_positions[index]
+        refused[position] = Refusal(
+            position, None, "store_refused_row", f"the store refused the row: {detail}"
+        )
+    refused_writes = {index for index, _ in store_refused}
+    inserted = sum(new for i, new in enumerate(is_new) if i not in refused_writes)
+    updated = len(is_new) - len(refused_writes) - inserted
     _touch_crosswalk(connection, table, touch, batch_id)
-    return LoadStats(inserted, updated, unchanged), existing.keys() - set(keys)
+    quarantined = refused_rows(frame, table.name, refused, key_names)
+    if refused:
+        log.warning(
+            "%s: %s rows refused by the store and quarantined (first: %s)",
+            table.name, f"{len(refused):,}", refused[min(refused)].reason,
+        )  # fmt: skip
+    stats = LoadStats(inserted, updated, unchanged, quarantined=len(refused))
+    return stats, existing.keys() - set(keys), quarantined
 
 
 def _bookkeeping_columns(table: Table) -> set[str]:
     return BOOKKEEPING | TABLE_BOOKKEEPING.get(table.name, set())
-
-
-def _typed_columns(table: Table, frame: pd.DataFrame) -> dict[str, list[Any]]:
-    """Convert the frame's columns to the table's types, naming the row and column that fail."""
-    present = {}
-    bookkeeping = _bookkeeping_columns(table)
-    for column in table.columns:
-        if column.name in bookkeeping:
-            continue
-        if column.name in frame.columns:
-            present[column.name] = frame[column.name]
-        elif (table.name, column.name) in DEFAULTS:
-            present[column.name] = pd.Series([DEFAULTS[(table.name, column.name)]] * len(frame), dtype=object)
-        elif not column.nullable:
-            raise UserError(
-                f"cannot load {table.name}: the frame has no column {column.name!r}, which the store requires; "
-                f"map a source column onto it"
-            )
-        else:
-            present[column.name] = pd.Series([None] * len(frame), dtype=object)
-
-    typed: dict[str, list[Any]] = {}
-    failure: tuple[int, str, str] | None = None
-    for name, values in present.items():
-        column = table.columns[name]
-        converted, position, problem = convert_column(values, converter_for(column))
-        if position is not None:
-            failure = min(failure or (position, name, problem or ""), (position, name, problem or ""))
-            continue
-        typed[name] = converted
-        nulls = [i for i, v in enumerate(converted) if v is None] if not column.nullable else []
-        if nulls:
-            failure = min(failure or (nulls[0], name, "is empty"), (nulls[0], name, "is empty"))
-    if failure is not None:
-        position, name, problem = failure
-        value = frame[name].iloc[position] if name in frame.columns else None
-        raise UserError(
-            f"cannot load {table.name}: row {_describe_key(table, frame, position)} has {name}={value!r}, "
-            f"which {problem}; fix it in the source or quarantine the row"
-        )
-    return typed
-
-
-def _describe_key(table: Table, frame: pd.DataFrame, position: int) -> str:
-    parts = []
-    for name in BUSINESS_KEYS[table.name]:
-        if name in frame.columns:
-            parts.append(f"{name}={frame[name].iloc[position]!r}")
-    return "with " + ", ".join(parts) if parts else f"{position + 1}"
-
-
-def _show_key(table: Table, key: tuple[Any, ...]) -> str:
-    """A typed business key as the user wrote it: sku_code='SKU1', effective_from='2026-01-01'."""
-    return ", ".join(
-        f"{name}={canonical_text(value)!r}" if value is not None else f"{name}=None"
-        for name, value in zip(BUSINESS_KEYS[table.name], key, strict=True)
-    )
 
 
 def _fill_price_excl_tax(connection: Connection, frame: pd.DataFrame, columns: dict[str, list[Any]]) -> None:
@@ -359,39 +356,6 @@ def _fill_price_excl_tax(connection: Connection, frame: pd.DataFrame, columns: d
     ]
 
 
-def _reject_duplicate_keys(table: Table, keys: list[tuple[Any, ...]]) -> None:
-    seen: set[tuple[Any, ...]] = set()
-    for key in keys:
-        if key in seen:
-            shown = _show_key(table, key)
-            raise UserError(
-                f"cannot load {table.name}: two rows have the same business key ({shown}); "
-                "deduplicate them before loading"
-            )
-        seen.add(key)
-
-
-def _check_references(
-    connection: Connection, table: Table, columns: dict[str, list[Any]], keys: list[tuple[Any, ...]]
-) -> None:
-    """Name the row whose foreign key points nowhere, instead of a database integrity error."""
-    for fk in table.foreign_keys:
-        name = fk.parent.name
-        if name not in columns:
-            continue
-        target = fk.column
-        known = set(connection.execute(select(target)).scalars())
-        if target.table is table:
-            known.update(columns[target.name])
-        for position, value in enumerate(columns[name]):
-            if value is not None and value not in known:
-                shown = _show_key(table, keys[position])
-                raise UserError(
-                    f"cannot load {table.name}: row with {shown} has {name}={value!r}, which is not in "
-                    f"{target.table.name}.{target.name}; load that {target.table.name} first or quarantine the row"
-                )
-
-
 def _existing_hashes(connection: Connection, table: Table) -> dict[tuple[Any, ...], tuple[str, str | None]]:
     key_columns = [table.c[name] for name in BUSINESS_KEYS[table.name]]
     seen = table.c.last_seen_batch if "last_seen_batch" in table.c else table.c.record_hash
@@ -410,39 +374,6 @@ def _bookkeeping(table: Table, record_hash: str, batch_id: str, now: datetime) -
         values["first_seen_batch"] = batch_id
         values["last_seen_batch"] = batch_id
     return values
-
-
-def _upsert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """INSERT … ON CONFLICT (business key) DO UPDATE, in chunks; creation columns are never overwritten."""
-    if not rows:
-        return
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        statement = postgresql.insert(table)
-    elif dialect == "sqlite":
-        statement = sqlite.insert(table)
-    else:
-        raise UserError(
-            f"the channel store supports SQLite and PostgreSQL, not {dialect}; set CHANNEL_MDM_STORE_URL"
-        )
-    keep = {"id", "created_at", "first_seen_batch", *BUSINESS_KEYS[table.name]}
-    key = list(BUSINESS_KEYS[table.name])
-    statement = statement.on_conflict_do_update(
-        index_elements=key,
-        set_={name: statement.excluded[name] for name in rows[0] if name not in keep},
-    ).returning(
-        table.c[key[0]]
-    )  # RETURNING lets SQLAlchemy batch many rows per statement ("insertmanyvalues")
-    for start in range(0, len(rows), CHUNK_SIZE):
-        chunk = rows[start : start + CHUNK_SIZE]
-        try:
-            connection.execute(statement, chunk).close()
-        except IntegrityError as exc:
-            detail = str(exc.orig).strip().splitlines()[0]
-            raise UserError(
-                f"cannot load {table.name}: the store refused rows {start + 1:,}–{start + len(chunk):,} "
-                f"({detail}); check their keys and references"
-            ) from None
 
 
 def _key_condition(table: Table):  # type: ignore[no-untyped-def]
@@ -512,7 +443,7 @@ def _update_quarantine_status(
     )
     if resolved or reopened:
         log.info("quarantine: %s entries resolved, %s reopened", f"{resolved:,}", f"{reopened:,}")
-    return LoadStats(stats.inserted, stats.updated + resolved + reopened, stats.unchanged - reopened, 0)
+    return replace(stats, updated=stats.updated + resolved + reopened, unchanged=stats.unchanged - reopened)
 
 
 def _execute_chunked(connection: Connection, statement: Any, params: list[dict[str, Any]]) -> int:

@@ -11,11 +11,17 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from migration.load import QUARANTINE_IDENTITY
+from migration.quarantine_rows import QUARANTINE_TABLE_COLUMNS, quarantine_rows
 
-QUARANTINE_TABLE_COLUMNS = ["batch_id", *QUARANTINE_IDENTITY, "reason", "original"]
-RUN_STAMPS = ("batch_id", "ingested_at")
-"""Provenance that belongs to the run, not to the source row."""
+__all__ = [
+    "QUARANTINE_TABLE_COLUMNS",
+    "StoreFrames",
+    "attach_partner_golden_ids",
+    "hold_unknown_references",
+    "ingest_quarantine_rows",
+    "quarantine_rows",
+    "validation_quarantine_rows",
+]
 
 
 @dataclass(frozen=True)
@@ -39,38 +45,6 @@ def attach_partner_golden_ids(
     return frame.loc[~unresolved], quarantine_rows(
         quarantined, entity, "load", key_columns, "partner_record_id", "unknown_partner", reason
     )
-
-
-def quarantine_rows(
-    rows: pd.DataFrame,
-    entity: str,
-    stage: str,
-    key_columns: list[str],
-    column: str | None,
-    reason_code: str | pd.Series,
-    reason: str | pd.Series,
-) -> pd.DataFrame:
-    """Quarantine-table rows for ``rows``, keeping their provenance and original values as JSON."""
-    if rows.empty:
-        return pd.DataFrame(columns=QUARANTINE_TABLE_COLUMNS)
-    out = pd.DataFrame(index=rows.index)
-    for name in ["batch_id", "source_system", "source_file", "source_sheet", "source_row"]:
-        out[name] = rows[name] if name in rows.columns else None
-    out["entity"] = entity
-    out["stage"] = stage
-    out["business_key"] = rows[key_columns].astype(str).agg("|".join, axis=1)
-    out["column_name"] = column
-    out["reason_code"] = reason_code
-    out["reason"] = reason
-    # The row as the source had it: the run's own stamps would make a rerun look like a new problem.
-    canonical = [c for c in rows.columns if not c.startswith("_") and c not in RUN_STAMPS]
-    out["original"] = (
-        rows[canonical]
-        .astype(object)
-        .where(rows[canonical].notna(), None)
-        .apply(lambda r: r.to_json(force_ascii=False), axis=1)
-    )
-    return out[QUARANTINE_TABLE_COLUMNS].reset_index(drop=True)
 
 
 def ingest_quarantine_rows(quarantine: pd.DataFrame) -> pd.DataFrame:

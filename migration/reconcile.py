@@ -26,12 +26,14 @@ from migration.compare import (
     EntityComparison,
     FieldComparison,
     compare_fields,
+    display,
     normalise,
     normalise_many,
     store_key_values,
 )
 from migration.models import TABLES
 from migration.results import (
+    LISTED_KEYS,
     ControlTotals,
     FieldMismatch,
     MoneyTotal,
@@ -201,6 +203,11 @@ def _control_totals(
         unmapped = 0
         expected = len(set(store_key_values(accepted, comparison)))
         merged_away = len(accepted) - expected
+    if golden_ids is not None:
+        expected_keys = {(g,) for g in golden_ids.dropna()}
+    else:
+        expected_keys = set(store_key_values(accepted, comparison))
+    missing, extra = _key_differences(connection, comparison, expected_keys)
     return ControlTotals(
         entity=comparison.entity,
         rows_in_source=rows_in_source,
@@ -210,7 +217,24 @@ def _control_totals(
         unmapped=unmapped,
         expected_in_store=expected,
         actually_in_store=_count_rows(connection, comparison.table),
+        missing_from_store=missing[:LISTED_KEYS],
+        not_from_source=extra[:LISTED_KEYS],
+        missing_count=len(missing),
+        not_from_source_count=len(extra),
     )
+
+
+def _key_differences(
+    connection: Connection, comparison: EntityComparison, expected: set[tuple[Any, ...]]
+) -> tuple[list[str], list[str]]:
+    """Keys expected but not in the store, and keys in the store no accepted record accounts for."""
+    table = TABLES[comparison.table]
+    stored = set(map(tuple, connection.execute(select(*(table.c[c] for c in comparison.store_key))).all()))
+
+    def shown(keys: set[tuple[Any, ...]]) -> list[str]:
+        return sorted("|".join(display(v) for v in key) for key in keys)
+
+    return shown(expected - stored), shown(stored - expected)
 
 
 def _money_totals(

@@ -19,7 +19,7 @@ from migration.results import ReconciliationResult
 from migration.sampling import save_sampled_keys
 
 CSS = """
-body{font-family:-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei",sans-serif;margin:2em auto;max-width:1100px;color:#222}
+body{font-family:-apple-system,"Segoe UI","PingFang SC","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC",sans-serif;margin:2em auto;max-width:1100px;color:#222}
 h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.8em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:.6em 0}th,td{border:1px solid #ccc;padding:.25em .6em;text-align:right}
 th{background:#f2f2f2}td.text,th.text{text-align:left}
@@ -171,6 +171,23 @@ def render_html(result: ReconciliationResult) -> str:
             },
         ),
     ]
+    listed = [
+        [c.entity, direction, key]
+        for c in totals
+        for direction, keys in (("missing from the store", c.missing_from_store), ("in the store, not from the source", c.not_from_source))
+        for key in keys
+    ]  # fmt: skip
+    if listed:
+        counts = ", ".join(
+            f"{c.entity}: {c.missing_count:,} missing, {c.not_from_source_count:,} not from the source"
+            for c in totals
+            if c.missing_count or c.not_from_source_count
+        )
+        sections += [
+            "<h2>Keys that do not add up</h2>",
+            f"<p>{escape(counts)} (at most 1,000 listed per entity and direction; all are in the JSON counts).</p>",
+            _table(["Entity", "Problem", "Key"], listed, text_columns=3),
+        ]
     if result.money_totals:
         sections += [
             "<h2>Money totals</h2>",

@@ -10,6 +10,9 @@ from dataclasses import asdict, dataclass, field, fields
 from decimal import Decimal
 from typing import Any
 
+LISTED_KEYS = 1_000
+"""Keys listed per entity and direction in a reconciliation (all are counted)."""
+
 
 @dataclass(frozen=True)
 class ControlTotals:
@@ -25,6 +28,13 @@ class ControlTotals:
     """Accepted partner/customer records with no crosswalk entry (should be 0)."""
     expected_in_store: int
     actually_in_store: int
+    missing_from_store: list[str] = field(default_factory=list)
+    """Business keys (golden ids for partners and customers) expected in the store and not there,
+    ``|``-joined; at most :data:`LISTED_KEYS`."""
+    not_from_source: list[str] = field(default_factory=list)
+    """Keys in the store that no accepted source record accounts for (e.g. left by an earlier load)."""
+    missing_count: int = 0
+    not_from_source_count: int = 0
 
     @property
     def difference(self) -> int:

@@ -73,6 +73,16 @@ def run(args: argparse.Namespace) -> int:
         result = defs.resolve_job_def("master_data_sync").execute_in_process(
             instance=instance, run_config=quiet, raise_on_error=False
         )
+        if not result.success and _reconciliation_refused(result):
+            # the blocking check failed the run on purpose: the report says why, and so does the summary
+            summary = json.loads((settings.reports_dir / "summary.json").read_text(encoding="utf-8"))
+            elapsed = time.perf_counter() - started
+            print(
+                format_summary(
+                    summary, elapsed, settings.store_url, home, result.run_id, settings.reports_dir
+                )
+            )
+            return 1
         if not result.success:
             log_path = write_run_log(
                 instance, result.run_id, settings.data_dir / "runs" / result.run_id / "run.log"
@@ -90,6 +100,14 @@ def run(args: argparse.Namespace) -> int:
     summary = json.loads((settings.reports_dir / "summary.json").read_text(encoding="utf-8"))
     print(format_summary(summary, elapsed, settings.store_url, home, result.run_id, settings.reports_dir))
     return 0
+
+
+def _reconciliation_refused(result) -> bool:  # type: ignore[no-untyped-def]
+    """True when the run failed because the blocking reconciliation check did not pass."""
+    return any(
+        e.check_name == "reconciliation_accepted" and not e.passed
+        for e in result.get_asset_check_evaluations()
+    )
 
 
 def format_summary(

@@ -119,7 +119,7 @@ def _select_rows(path: Path, connection: sa.Connection, opts: DatabaseOptions) -
     for partition in result.partitions(_FETCH_ROWS):
         for row in partition:
             for name, value in zip(wanted, row, strict=True):
-                columns[name].append(_to_text(value))
+                columns[name].append(database_value_to_text(value))
                 numeric[name].append(isinstance(value, float))
     count = len(next(iter(columns.values()), []))
     raw = make_table(columns, np.arange(1, count + 1), opts.table)
@@ -129,7 +129,8 @@ def _select_rows(path: Path, connection: sa.Connection, opts: DatabaseOptions) -
     return raw
 
 
-def _to_text(value: Any) -> str | None:
+def database_value_to_text(value: Any) -> str | None:
+    """A value as a database driver returns it, as cell text (blank → ``None``)."""
     return scalar_to_text(value, _driver_value_to_text)
 
 

@@ -102,6 +102,8 @@ def channel_store(
         stats = load_all(engine, frames, batch_id)
     finally:
         engine.dispose()
+    if len(stats.refused):  # rows the store refused are held back like every other quarantined row
+        quarantine = pd.concat([quarantine, stats.refused], ignore_index=True)
     summary = {name: s.to_dict() for name, s in stats.items()}
     context.add_output_metadata(
         {
@@ -132,9 +134,21 @@ def _customers_with_partner(
     return golden.assign(partner_golden_id=served_by.reindex(golden["golden_id"]).to_numpy())
 
 
+RECONCILIATION_CHECK = "reconciliation_accepted"
+
+
 @dg.asset(
     group_name=GROUP,
     description="Control totals and a statistically sampled old-versus-new comparison, as HTML and JSON.",
+    check_specs=[
+        dg.AssetCheckSpec(
+            RECONCILIATION_CHECK,
+            asset="reconciliation_report",
+            blocking=True,
+            description="Every control total agrees and every sampled comparison supports its claim; "
+            "a reconciliation that is not accepted fails the run.",
+        )
+    ],
 )
 def reconciliation_report(
     context: dg.AssetExecutionContext,
@@ -147,7 +161,7 @@ def reconciliation_report(
     balance_records: pd.DataFrame,
     order_records: pd.DataFrame,
     ingest_file_reports: pd.DataFrame,
-) -> dict:
+):
     settings = channel_mdm.settings()
     old = {
         "partner": partner_records,
@@ -185,14 +199,15 @@ def reconciliation_report(
     write_text_atomically(
         settings.reports_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2, default=str)
     )
-    context.add_output_metadata(
-        {
-            "accepted": result.accepted,
-            "report": dg.MetadataValue.path(str(files.html)) if hasattr(files, "html") else "-",
-            **{f"{s.entity}_conclusion": s.conclusion for s in result.strata},
-        }
+    conclusions = {f"{s.entity}_conclusion": s.conclusion for s in result.strata}
+    report = dg.MetadataValue.path(str(files.html))
+    yield dg.Output(summary, metadata={"accepted": result.accepted, "report": report, **conclusions})
+    yield dg.AssetCheckResult(
+        check_name=RECONCILIATION_CHECK,
+        passed=result.accepted,
+        severity=dg.AssetCheckSeverity.ERROR,
+        metadata={"report": report, "batch_id": channel_store["batch_id"], **conclusions},
     )
-    return summary
 
 
 def entity_summary(totals) -> dict:

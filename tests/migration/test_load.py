@@ -43,7 +43,9 @@ def test_first_load_inserts_every_row_and_logs_the_run(store, store_frames):
     with store.connect() as connection:
         log = connection.execute(select(TABLES["run_log"])).mappings().one()
     assert (log["batch_id"], log["status"], log["stage"]) == ("B1", "succeeded", "load")
-    assert json.loads(log["counts"])["price"] == {"inserted": 3, "updated": 0, "unchanged": 0, "deleted": 0}
+    assert json.loads(log["counts"])["price"] == {
+        "inserted": 3, "updated": 0, "unchanged": 0, "deleted": 0, "quarantined": 0,
+    }  # fmt: skip
 
 
 def test_loading_the_same_frames_again_changes_nothing(store, store_frames):
@@ -95,17 +97,46 @@ def test_rows_missing_from_the_frame_stay_unless_replace_missing(store, store_fr
     ]
 
 
-def test_a_bad_row_rolls_back_every_table(store, store_frames):
+def _quarantine(engine) -> list[dict]:
+    table = TABLES["quarantine"]
+    columns = ("entity", "stage", "business_key", "column_name", "reason_code", "reason", "status")
+    with engine.connect() as connection:
+        rows = connection.execute(select(*(table.c[c] for c in columns)).order_by(table.c.id)).mappings()
+        return [dict(r) for r in rows]
+
+
+def test_a_value_the_store_cannot_take_is_quarantined_and_the_rest_loads(store, store_frames):
     store_frames["price"].loc[2, "price"] = "十元"
+
+    stats = load_all(store, store_frames, "B1")
+
+    assert stats["price"] == LoadStats(inserted=2, quarantined=1)
+    assert stats["quarantine"] == LoadStats(inserted=1)
+    assert _count(store, "price") == 2 and _count(store, "order_line") == 3
+    assert _quarantine(store) == [
+        {
+            "entity": "price", "stage": "load", "business_key": "SKU2|tier1|华东|2026/01/01",
+            "column_name": "price", "reason_code": "store_refused_value",
+            "reason": "price='十元', which is not a number", "status": "open",
+        }
+    ]  # fmt: skip
+    assert len(stats.refused) == 1
+    with store.connect() as connection:
+        log = connection.execute(select(TABLES["run_log"])).mappings().one()
+    assert log["status"] == "succeeded"
+
+
+def test_a_load_that_fails_rolls_back_every_table(store, store_frames):
+    store_frames["product"] = store_frames["product"].drop(columns=["product_name"])
 
     with pytest.raises(UserError) as error:
         load_all(store, store_frames, "B1")
 
     assert str(error.value) == (
-        "cannot load price: row with sku_code='SKU2', price_tier='tier1', sales_region='华东', "
-        "effective_from='2026/01/01' has price='十元', which is not a number; fix it in the source or quarantine the row"
+        "cannot load product: the frame has no column 'product_name', which the store requires; "
+        "map a source column onto it"
     )
-    for table in ("partner", "product", "price", "balance", "order_line", "crosswalk"):
+    for table in ("partner", "product", "price", "balance", "order_line", "crosswalk", "quarantine"):
         assert _count(store, table) == 0, table
     with store.connect() as connection:
         log = connection.execute(select(TABLES["run_log"])).mappings().one()
@@ -172,45 +203,71 @@ def test_a_missing_required_column_is_named(store):
     )
 
 
-def test_an_empty_required_value_is_named_with_its_key(store):
-    frame = pd.DataFrame({"sku_code": ["SKU9"], "product_name": ["  "]})
-    with pytest.raises(UserError) as error:
-        load_table(store, "product", frame, "B1")
-    assert str(error.value) == (
-        "cannot load product: row with sku_code='SKU9' has product_name='  ', which is empty; "
-        "fix it in the source or quarantine the row"
-    )
+def test_an_empty_required_value_is_quarantined_with_its_key(store):
+    frame = pd.DataFrame({"sku_code": ["SKU9", "SKU8"], "product_name": ["  ", "样品"]})
+    assert load_table(store, "product", frame, "B1") == LoadStats(inserted=1, quarantined=1)
+    [entry] = _quarantine(store)
+    assert (entry["business_key"], entry["column_name"], entry["reason"]) == (
+        "SKU9", "product_name", "product_name is empty, and the store requires it",
+    )  # fmt: skip
 
 
-def test_too_many_decimal_places_is_refused_not_rounded(store, store_frames):
+def test_too_many_decimal_places_is_quarantined_not_rounded(store, store_frames):
     load_table(store, "product", store_frames["product"], "B1")
-    prices = store_frames["price"].iloc[:1].assign(price="113.005")
-    with pytest.raises(UserError) as error:
-        load_table(store, "price", prices, "B1")
-    assert str(error.value) == (
-        "cannot load price: row with sku_code='SKU1', price_tier='tier1', sales_region='华南', "
-        "effective_from='2026-01-01' has price='113.005', which has more than 2 decimal places; "
-        "round it in the source or the mapping; fix it in the source or quarantine the row"
+    prices = store_frames["price"].assign(price=["113.005", "150", "10.00"])
+    assert load_table(store, "price", prices, "B1") == LoadStats(inserted=2, quarantined=1)
+    [entry] = _quarantine(store)
+    assert entry["reason"] == (
+        "price='113.005', which has more than 2 decimal places; round it in the source or the mapping"
     )
+    assert _rows(store, "price", "sku_code", "price_tier", "price") == [
+        ("SKU1", "retail", Decimal("150.00")),
+        ("SKU2", "tier1", Decimal("10.00")),
+    ]
 
 
-def test_a_repeated_business_key_is_refused(store):
-    frame = pd.DataFrame({"sku_code": ["SKU9", "SKU9"], "product_name": ["a", "b"]})
-    with pytest.raises(UserError) as error:
-        load_table(store, "product", frame, "B1")
-    assert str(error.value) == (
-        "cannot load product: two rows have the same business key (sku_code='SKU9'); deduplicate them before loading"
+def test_rows_sharing_a_business_key_are_all_quarantined(store):
+    frame = pd.DataFrame({"sku_code": ["SKU9", "SKU9", "SKU7"], "product_name": ["a", "b", "c"]})
+    assert load_table(store, "product", frame, "B1") == LoadStats(inserted=1, quarantined=2)
+    # one entry: the same problem with the same key
+    assert [e["reason"] for e in _quarantine(store)] == [
+        "2 rows have the same business key (sku_code='SKU9'); deduplicate them before loading"
+    ]
+    assert _rows(store, "product", "sku_code") == [("SKU7",)]
+
+
+def test_a_reference_to_an_unknown_product_is_quarantined(store, store_frames):
+    assert load_table(store, "price", store_frames["price"].iloc[:1], "B1") == LoadStats(quarantined=1)
+    [entry] = _quarantine(store)
+    assert (entry["reason_code"], entry["reason"]) == (
+        "unknown_reference", "sku_code='SKU1' is not in product.sku_code; load that product first",
+    )  # fmt: skip
+
+
+def test_a_refused_head_office_takes_its_branches_with_it(store):
+    partners = pd.DataFrame(
+        {
+            "golden_id": ["P00000002", "P00000001", "P00000003"],
+            "partner_name": ["华南商贸广州分公司", "", "其他公司"],
+            "parent_golden_id": ["P00000001", None, None],
+        }
     )
+    assert load_table(store, "partner", partners, "B1") == LoadStats(inserted=1, quarantined=2)
+    assert [e["reason_code"] for e in _quarantine(store)] == ["unknown_reference", "store_missing_value"]
 
 
-def test_a_reference_to_an_unknown_product_is_named(store, store_frames):
-    with pytest.raises(UserError) as error:
-        load_table(store, "price", store_frames["price"].iloc[:1], "B1")
-    assert str(error.value) == (
-        "cannot load price: row with sku_code='SKU1', price_tier='tier1', sales_region='华南', "
-        "effective_from='2026-01-01' has sku_code='SKU1', which is not in product.sku_code; "
-        "load that product first or quarantine the row"
-    )
+def test_a_row_the_database_itself_refuses_is_found_and_quarantined(store):
+    """Text with a NUL character passes every check here; PostgreSQL refuses it (SQLite stores it)."""
+    frame = pd.DataFrame({"sku_code": [f"SKU{i}" for i in range(40)], "product_name": ["样品"] * 40})
+    frame.loc[17, "product_name"] = "坏\x00数据"
+    stats = load_table(store, "product", frame, "B1")
+    if store.dialect.name == "sqlite":
+        assert stats == LoadStats(inserted=40)
+        return
+    assert stats == LoadStats(inserted=39, quarantined=1)
+    [entry] = _quarantine(store)
+    assert (entry["business_key"], entry["reason_code"]) == ("SKU17", "store_refused_row")
+    assert entry["reason"].startswith("the store refused the row: ")
 
 
 def test_a_branch_may_arrive_before_its_head_office(store):

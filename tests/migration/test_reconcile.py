@@ -63,7 +63,11 @@ def test_a_planted_mismatch_and_a_missing_row_are_found(loaded_store, old_frames
     assert strata["order"].mismatches == [
         FieldMismatch("order", "DMS|SO9|1", "(row)", "present", "missing from the store")
     ]
-    assert _by_entity(result.control_totals)["order"].difference == -1
+    totals = _by_entity(result.control_totals)
+    assert totals["order"].difference == -1
+    # the control totals list the key, not only the count
+    assert (totals["order"].missing_from_store, totals["order"].missing_count) == (["DMS|SO9|1"], 1)
+    assert totals["order"].not_from_source == [] and totals["price"].missing_from_store == []
     amounts = {(m.entity, m.column): m for m in result.money_totals}
     assert amounts[("order", "amount")].difference == Decimal("-169.50")
     assert amounts[("balance", "balance_amount")].difference == 0
@@ -258,17 +262,33 @@ def test_golden_fields_that_survived_from_another_record_are_not_compared_with_l
         }
     )
     golden = pd.DataFrame(
-        {"golden_id": ["P00000001"], "partner_name": ["深圳市甲商贸有限公司"], "phone": ["+862159804078"],
-         "primary_source_system": ["erp"], "primary_source_record_id": ["C1"], "source_count": [2]}
+        {
+            "golden_id": ["P00000001"],
+            "partner_name": ["深圳市甲商贸有限公司"],
+            "phone": ["+862159804078"],
+            "primary_source_system": ["erp"],
+            "primary_source_record_id": ["C1"],
+            "source_count": [2],
+        }
     )
     crosswalk = pd.DataFrame(
-        {"entity": "partner", "source_system": ["erp", "crm"], "source_record_id": ["C1", "A-1"],
-         "golden_id": "P00000001", "match_score": 1.0, "match_decision": "auto_merge"}
+        {
+            "entity": "partner",
+            "source_system": ["erp", "crm"],
+            "source_record_id": ["C1", "A-1"],
+            "golden_id": "P00000001",
+            "match_score": 1.0,
+            "match_decision": "auto_merge",
+        }
     )
     load_all(store, {"partner": golden, "crosswalk": crosswalk}, "b1")
     lineage = pd.DataFrame(
-        {"golden_id": "P00000001", "field": ["partner_name", "phone"], "source_system": ["erp", "crm"],
-         "source_record_id": ["C1", "A-1"]}
+        {
+            "golden_id": "P00000001",
+            "field": ["partner_name", "phone"],
+            "source_system": ["erp", "crm"],
+            "source_record_id": ["C1", "A-1"],
+        }
     )
     without = reconcile({"partner": old}, store)
     with_lineage = reconcile({"partner": old}, store, lineage=lineage)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 from pathlib import Path
 
 import dagster as dg
@@ -103,13 +104,18 @@ def test_every_injected_defect_is_caught(runs):
         add("*", entity, held["source_system"], held["business_key"])
     for entity in ("partner", "customer"):
         std = _output(first, f"{entity}_golden").standardised
-        system, record = std["record_id"].str.split(":", n=1).str[0], std["record_id"].str.split(":", n=1).str[1]
+        system, record = (
+            std["record_id"].str.split(":", n=1).str[0],
+            std["record_id"].str.split(":", n=1).str[1],
+        )
         bad_code = std["uscc_status"].isin(["invalid_checksum", "malformed", "damaged"])
         add("invalid_uscc", entity, system[bad_code], record[bad_code])
         bad_phone = std["phone_kind"].eq("invalid")
         add("malformed_phone", entity, system[bad_phone], record[bad_phone])
-    for entity, key in (("customer", ["source_record_id"]), ("price", ["sku_code", "price_tier", "sales_region",
-                                                                        "effective_from"])):
+    for entity, key in (
+        ("customer", ["source_record_id"]),
+        ("price", ["sku_code", "price_tier", "sales_region", "effective_from"]),
+    ):
         records = _output(first, "source_records", f"{entity}_records")
         flagged = records[records["data_flags"].fillna("") != ""]
         keys = flagged[key].astype(str).agg("|".join, axis=1)
@@ -118,8 +124,14 @@ def test_every_injected_defect_is_caught(runs):
     products = _output(first, "validated_products").quarantined
     add("*", "product", products["source_system"], products["sku_code"])
     prices = _output(first, "validated_prices").quarantined
-    add("*", "price", prices["source_system"],
-        prices[["sku_code", "price_tier", "sales_region", "effective_from"]].astype(str).agg("|".join, axis=1))
+    add(
+        "*",
+        "price",
+        prices["source_system"],
+        prices[["sku_code", "price_tier", "sales_region", "effective_from"]]
+        .astype(str)
+        .agg("|".join, axis=1),
+    )
 
     defects = pd.read_csv(TRUTH / "defects.csv", dtype=str)
     missed = [d for d in defects.itertuples() if not _caught(d, found)]
@@ -151,3 +163,47 @@ def test_reports_are_written(runs):
     assert (Path(data_dir) / "reports" / "data_docs").is_dir()
     html = Path(summary["reports"]["html"]).read_text(encoding="utf-8")
     assert "<svg" in html and "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+
+
+def test_an_accepted_reconciliation_passes_its_blocking_check(runs):
+    first, _, _ = runs
+    [evaluation] = [
+        e for e in first.get_asset_check_evaluations() if e.check_name == "reconciliation_accepted"
+    ]
+    assert evaluation.passed and first.success
+
+
+def test_a_reconciliation_that_is_not_accepted_fails_the_run(tmp_path):
+    """Balances lost from the store after the load: the blocking check turns the run red."""
+    from sqlalchemy import delete
+
+    from migration.models import TABLES
+    from migration.store import create_store_engine
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CHANNEL_MDM_DATA_DIR", str(tmp_path))
+    mp.delenv("CHANNEL_MDM_STORE_URL", raising=False)
+    from pipelines.definitions import defs
+
+    job = defs.resolve_job_def("master_data_sync")
+    try:
+        with dg.DagsterInstance.ephemeral() as instance:
+            assert job.execute_in_process(instance=instance).success
+            engine = create_store_engine(f"sqlite:///{tmp_path / 'channel_store.sqlite'}")
+            with engine.begin() as connection:
+                connection.execute(delete(TABLES["balance"]))
+            engine.dispose()
+            result = job.execute_in_process(
+                instance=instance,
+                asset_selection=[dg.AssetKey("reconciliation_report")],
+                raise_on_error=False,
+            )
+    finally:
+        mp.undo()
+    assert not result.success
+    [evaluation] = [
+        e for e in result.get_asset_check_evaluations() if e.check_name == "reconciliation_accepted"
+    ]
+    assert not evaluation.passed
+    summary = json.loads((tmp_path / "reports" / "summary.json").read_text(encoding="utf-8"))
+    assert summary["accepted"] is False

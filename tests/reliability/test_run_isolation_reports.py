@@ -58,7 +58,7 @@ def test_the_report_is_stamped_with_the_latest_committed_load(engine, tmp_path):
     load_all(engine, {"product": products}, FIRST)
     load_all(engine, {"product": products}, SECOND)
     with pytest.raises(UserError):  # a failed load is logged in run_log but is not a committed load
-        load_all(engine, {"product": pd.DataFrame({"sku_code": [None], "product_name": ["x"]})}, LATER)
+        load_all(engine, {"product": pd.DataFrame({"sku_code": ["SKU9"]})}, LATER)  # no product_name column
 
     files = write_report(reconcile({"product": products}, engine), tmp_path / "reports")
 

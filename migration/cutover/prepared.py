@@ -1,0 +1,103 @@
+"""Both sides of one entity, read and normalised once: comparable values per column and a key per row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from migration.cutover.config import EntitySpec, FieldRule
+from migration.cutover.rules import comparable_values, shown
+from migration.cutover.sides import SideRows, read_side
+
+
+@dataclass
+class PreparedSide:
+    rows: SideRows
+    values: dict[str, list[Any]]
+    """Comparable values per compared column, by its OLD name (the new side's own column mapped back)."""
+    keys: list[str | None]
+    """Each row's key as text: its normalised key values joined with ``|``; ``None`` when a key value is
+    blank (an unknown key never matches another, not even another blank one)."""
+
+    def raw(self, column: str, position: int) -> str:
+        return str(self.rows.frame[column].iat[position])
+
+    @property
+    def first_position(self) -> dict[str, int]:
+        """Each key's first row (a repeated key is reported on its own, then compared once)."""
+        positions: dict[str, int] = {}
+        for position, key in enumerate(self.keys):
+            if key is not None:
+                positions.setdefault(key, position)
+        return positions
+
+    @property
+    def blank_key_rows(self) -> list[int]:
+        """Row numbers of the rows whose key has a blank value."""
+        return [row for key, row in zip(self.keys, self.rows.row_numbers, strict=False) if key is None]
+
+
+@dataclass
+class PreparedEntity:
+    name: str
+    label: str
+    spec: EntitySpec
+    old: PreparedSide
+    new: PreparedSide
+
+    def rule(self, column: str) -> FieldRule:
+        return self.spec.rules.get(column, FieldRule())
+
+    @property
+    def compared_columns(self) -> list[str]:
+        """Every compared column that is not part of the key (old names)."""
+        return [c for c in self.spec.columns if c not in self.spec.key]
+
+    def new_name(self, column: str) -> str:
+        return self.spec.columns[column]
+
+
+def prepare_entity(name: str, spec: EntitySpec, folder: Path) -> PreparedEntity:
+    """Read both sides of ``spec``, keep the rows its ``where`` selects, normalise every compared column."""
+    old_rows = read_side(spec.old, "old", folder, list(spec.columns))
+    new_rows = read_side(spec.new, "new", folder, list(spec.columns.values()))
+    old = _prepare_side(old_rows, spec, {c: c for c in spec.columns}, is_old=True)
+    new = _prepare_side(new_rows, spec, spec.columns, is_old=False)
+    return PreparedEntity(name, spec.label or f"{name} records", spec, old, new)
+
+
+def _prepare_side(rows: SideRows, spec: EntitySpec, names: dict[str, str], is_old: bool) -> PreparedSide:
+    if spec.where:
+        rows = _selected(rows, spec, names, is_old)
+    values = {
+        column: comparable_values(
+            rows.frame[own], spec.rules.get(column, FieldRule()), apply_value_map=is_old
+        )
+        for column, own in names.items()
+    }
+    parts = [values[c] for c in spec.key]
+    if len(parts) == 1:
+        keys = [v if v is None or type(v) is str else shown(v) for v in parts[0]]
+    else:
+        keys = [
+            None if any(v is None for v in key) else "|".join(shown(v) for v in key)
+            for key in zip(*parts, strict=True)
+        ]
+    return PreparedSide(rows, values, keys)
+
+
+def _selected(rows: SideRows, spec: EntitySpec, names: dict[str, str], is_old: bool) -> SideRows:
+    """The rows whose ``where`` columns hold one of the listed values (compared as normalised, and for
+    the new side after the column's value map: ``where`` is written in the old side's values)."""
+    keep = pd.Series(True, index=rows.frame.index)
+    for column, wanted in spec.where.items():
+        rule = spec.rules.get(column, FieldRule())
+        allowed = {shown(v) for v in comparable_values(pd.Series(wanted, dtype=object), rule)}
+        own = comparable_values(rows.frame[names[column]], rule, apply_value_map=is_old)
+        keep &= pd.Series([shown(v) in allowed for v in own], index=rows.frame.index)
+    mask = keep.to_numpy()
+    numbers = [n for n, k in zip(rows.row_numbers, mask, strict=False) if k]
+    return SideRows(rows.name, rows.source, rows.frame[mask].reset_index(drop=True), numbers, rows.unreadable)

@@ -1,0 +1,172 @@
+"""Read one side of a comparison into a frame of text: a file (plain or through a source mapping) or a database.
+
+Files go through the project's one reader path (:mod:`cleansing.read_file`, or ingest's mapping for a
+mapped file), with the same guards and messages. A database is opened read-only, its URL taken from
+the environment variable the YAML names; the URL is never logged or shown, only the variable's name.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+
+from channel_mdm.errors import UserError
+from channel_mdm.settings import redact_passwords_in_text
+from cleansing.read_file import read_text_table, table_to_frame
+from cleansing.readers.database import database_value_to_text, read_only_engine
+from migration.cutover.config import SideSpec
+
+_FETCH_ROWS = 50_000
+
+
+@dataclass
+class SideRows:
+    """One side's rows as text, with where they came from."""
+
+    name: str
+    """``old`` or ``new``."""
+    source: str
+    """The file or ``$VARIABLE/table``: never a URL."""
+    frame: pd.DataFrame
+    row_numbers: list[int]
+    """The row each frame row came from in its file (1-based, header included) or result set."""
+    unreadable: list[dict[str, Any]] = field(default_factory=list)
+    """Rows a mapping quarantined: row, column, reason."""
+
+
+def read_side(spec: SideSpec, name: str, folder: Path, columns: list[str]) -> SideRows:
+    """The rows of one side, every cell as text (blank as ``""``), with ``columns`` checked to exist."""
+    if spec.url_env is not None:
+        rows = _read_database(spec, name, columns)
+    elif spec.mapping is not None:
+        rows = _read_mapped_file(spec, name, folder)
+    else:
+        rows = _read_plain_file(spec, name, folder, columns)
+    missing = [c for c in columns if c not in rows.frame.columns]
+    if missing:
+        from difflib import get_close_matches
+
+        close = get_close_matches(missing[0], [str(c) for c in rows.frame.columns], n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        shown = ", ".join(str(c) for c in list(rows.frame.columns)[:30])
+        raise UserError(
+            f"{rows.source}: no column {missing[0]!r} on the {name} side{hint} (columns: {shown})"
+        )
+    return rows
+
+
+def _file_path(spec: SideSpec, folder: Path) -> Path:
+    assert spec.file is not None
+    path = Path(spec.file)
+    return path if path.is_absolute() else folder / path
+
+
+def _read_plain_file(spec: SideSpec, name: str, folder: Path, columns: list[str]) -> SideRows:
+    path = _file_path(spec, folder)
+    if not path.is_file():
+        raise UserError(f"{path}: file not found ({name} side)")
+    table = read_text_table(path, sheet=spec.sheet, expected_columns=columns)
+    frame = table_to_frame(table)
+    return SideRows(name, str(path), frame.reset_index(drop=True), [int(r) for r in table.source_rows])
+
+
+def _read_mapped_file(spec: SideSpec, name: str, folder: Path) -> SideRows:
+    from cleansing.ingest import ingest_file
+    from cleansing.mapping import load_mapping
+    from cleansing.readers.checks import FileLimits
+
+    path = _file_path(spec, folder)
+    if not path.is_file():
+        raise UserError(f"{path}: file not found ({name} side)")
+    assert spec.mapping is not None
+    mapping = load_mapping(Path(spec.mapping) if Path(spec.mapping).is_absolute() else folder / spec.mapping)
+    mapped = ingest_file(mapping, path, path.name, "compare", FileLimits())
+    accepted = mapped.accepted
+    frame = accepted.apply(lambda column: column.map(cell_text)) if len(accepted) else accepted.astype(object)
+    unreadable = [
+        {"row": row.get("source_row"), "column": row.get("column"), "reason": row.get("reason")}
+        for row in mapped.quarantined.to_dict("records")
+    ]
+    rows = [int(r) for r in pd.to_numeric(accepted.get("source_row"), errors="coerce").fillna(0)]
+    return SideRows(name, str(path), frame.reset_index(drop=True), rows, unreadable)
+
+
+def cell_text(value: Any) -> str:
+    """A typed value (as ingest maps it) back to text: Decimals in full, dates as ISO, blanks as ``""``."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return ""
+    if isinstance(value, float) and value != value:
+        return ""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_database(spec: SideSpec, name: str, columns: list[str]) -> SideRows:
+    assert spec.url_env is not None
+    source = spec.describe()
+    url = os.environ.get(spec.url_env)
+    if not url:
+        raise UserError(
+            f"{source}: environment variable {spec.url_env} is not set; export it with the database URL"
+        )
+    try:
+        engine = read_only_engine(url)
+    except UserError:
+        raise
+    except Exception as exc:
+        raise UserError(
+            f"{source}: the URL in ${spec.url_env} cannot be used ({type(exc).__name__})"
+        ) from None
+    try:
+        with engine.connect() as connection:
+            statement = _statement(connection, spec, source, columns)
+            result = connection.execution_options(stream_results=True).execute(statement)
+            names = [str(k) for k in result.keys()]  # noqa: SIM118 (a Result, not a dict)
+            cells: list[list[str]] = [[] for _ in names]
+            for partition in result.partitions(_FETCH_ROWS):
+                for row in partition:
+                    for index, value in enumerate(row):
+                        text = database_value_to_text(value)
+                        cells[index].append("" if text is None else text)
+    except UserError:
+        raise
+    except sa.exc.SQLAlchemyError as exc:
+        detail = redact_passwords_in_text(str(getattr(exc, "orig", None) or type(exc).__name__)).splitlines()
+        raise UserError(
+            f"{source}: cannot read from the database in ${spec.url_env}: {detail[0] if detail else exc}"
+        ) from None
+    finally:
+        engine.dispose()
+    frame = pd.DataFrame(dict(zip(names, cells, strict=True)), dtype=object)
+    return SideRows(name, source, frame, list(range(1, len(frame) + 1)))
+
+
+def _statement(connection: sa.Connection, spec: SideSpec, source: str, columns: list[str]) -> Any:
+    """The user's query as written, or the table's compared columns only (a missing one is reported
+    by :func:`read_side` with the table's real column names)."""
+    if spec.query is not None:
+        # the user's own SELECT, run on a connection that refuses writes
+        return sa.text(spec.query)
+    assert spec.table is not None
+    inspector = sa.inspect(connection)
+    if not inspector.has_table(spec.table, schema=spec.schema_name):
+        tables = ", ".join(sorted(inspector.get_table_names(schema=spec.schema_name))[:30])
+        raise UserError(
+            f"{source}: table {spec.table!r} not found in the database in ${spec.url_env}; tables: {tables}"
+        )
+    present = [c["name"] for c in inspector.get_columns(spec.table, schema=spec.schema_name)]
+    wanted = [c for c in present if c in set(columns)]
+    if len(wanted) < len(set(columns)):
+        wanted = present  # read every column so the message can name the real ones
+    table = sa.table(spec.table, *[sa.column(c) for c in present], schema=spec.schema_name)
+    return sa.select(*[table.c[c] for c in wanted])
