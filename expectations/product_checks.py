@@ -7,7 +7,10 @@ row the sources had, not only over the rows that reached validation.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+
+from cleansing.gtin import normalise_gtin
 
 SKU_DUPLICATE = "check_sku_duplicate"
 
@@ -33,4 +36,38 @@ def add_product_checks(products: pd.DataFrame, quarantined_skus: pd.Series | Non
         held_rows == 0, message + " (" + held_rows.astype("string") + " quarantined at ingest)"
     )
     out[SKU_DUPLICATE] = message.where((rows > 1) & sku.notna(), None).astype(object)
+    return out
+
+
+GTINS_PER_SKU = "check_gtins_per_sku"
+SKUS_PER_GTIN = "check_skus_per_gtin"
+
+
+def _conflicts(frame: pd.DataFrame, key: str, other: str, describe: str) -> pd.Series:
+    """Per row: which distinct ``other`` values share the row's ``key`` when there are several, else null."""
+    pairs = frame[[key, other]].dropna().drop_duplicates()
+    counts = pairs.groupby(key)[other].agg(lambda values: sorted(map(str, values)))
+    counts = counts[counts.map(len) > 1]
+    text = counts.map(lambda values: describe.format(n=len(values), values=", ".join(values[:5])))
+    return frame[key].map(text).astype(object).where(frame[key].isin(counts.index), None)
+
+
+def add_gtin_checks(products: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``products`` with one-GTIN-per-SKU and one-SKU-per-GTIN conflict descriptions.
+
+    GTINs are compared as GTIN-14 (``96385074`` and ``00000096385074`` are one code); an invalid or
+    blank GTIN takes part in neither check (its own rules report it).
+    """
+    out = products.copy()
+    gtin14 = normalise_gtin(out["gtin"].astype(object))
+    frame = pd.DataFrame(
+        {"sku": out["sku_code"].astype(object), "gtin": gtin14.astype(object)}, index=out.index
+    )
+    frame = frame.where(frame.notna(), None)
+    gtins = _conflicts(
+        frame, "sku", "gtin", "SKU carries {n} different GTINs ({values}); keep one GTIN per SKU"
+    )
+    skus = _conflicts(frame, "gtin", "sku", "GTIN is on {n} SKUs ({values}); a GTIN identifies one SKU")
+    out[GTINS_PER_SKU] = gtins.to_numpy()
+    out[SKUS_PER_GTIN] = np.where(frame["gtin"].notna(), skus.to_numpy(), None)
     return out

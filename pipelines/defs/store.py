@@ -142,18 +142,20 @@ def reconciliation_report(
     channel_store: dict,
     partner_records: pd.DataFrame,
     customer_records: pd.DataFrame,
-    product_records: pd.DataFrame,
-    price_records: pd.DataFrame,
+    standardised_products: pd.DataFrame,
+    standardised_prices: pd.DataFrame,
     balance_records: pd.DataFrame,
     order_records: pd.DataFrame,
     ingest_file_reports: pd.DataFrame,
 ) -> dict:
     settings = channel_mdm.settings()
+    # Products and prices are compared in standard form: a unit alias rewritten to its standard unit
+    # is a documented mapping (like a price-tier value map), not a migration defect.
     old = {
         "partner": partner_records,
         "customer": customer_records,
-        "product": product_records,
-        "price": price_records,
+        "product": standardised_products,
+        "price": standardised_prices,
         "balance": balance_records,
         "order": order_records,
     }
