@@ -21,6 +21,7 @@ PRICE_FLOOR = "check_price_floor"
 PRICE_DECIMALS = "check_price_decimals"
 TAX_CONSISTENCY = "check_tax_consistency"
 PRICE_CHANGE = "check_price_change"
+DISCOUNT = "check_discount"
 PERIOD_KEY = ("sku_code", "price_tier", "sales_region", "channel", "customer_level")
 """What makes two rows periods of the same price (columns a price list lacks are ignored)."""
 CENT = Decimal("0.01")
@@ -111,6 +112,41 @@ def _change_problems(prices: pd.DataFrame, price: np.ndarray, rules: PriceRules)
     return out
 
 
+def _discount_problems(prices: pd.DataFrame, price: np.ndarray, rules: PriceRules) -> np.ndarray:
+    """A discount must leave a price above the floor; a promotion needs an end date (its window)."""
+    out = np.full(len(prices), None, dtype=object)
+    n = len(prices)
+    rates = (
+        _decimals(prices["discount_rate"], percent=True) if "discount_rate" in prices.columns else [None] * n
+    )
+    amounts = _decimals(prices["discount_amount"]) if "discount_amount" in prices.columns else [None] * n
+    promotion = (
+        prices["promotion_code"]
+        if "promotion_code" in prices.columns
+        else pd.Series(None, index=prices.index)
+    )
+    ends = (
+        parse_date_text(prices["effective_to"]).to_numpy() if "effective_to" in prices.columns else [None] * n
+    )
+    for i in range(n):
+        rate, amount, base = rates[i], amounts[i], price[i]
+        if rate is not None and not 0 <= rate < 1:
+            out[i] = f"discount_rate {rate} is not a fraction from 0 to below 1 (write 5% off as 0.05 or 5%)"
+        elif amount is not None and amount < 0:
+            out[i] = f"discount_amount {amount} is negative"
+        elif base is not None and (rate is not None or amount is not None):
+            net = base * (1 - (rate or 0)) - (amount or 0)
+            if net <= rules.price_floor:
+                out[i] = (
+                    f"price after discount {net.quantize(CENT, rounding=ROUND_HALF_UP)} is not above the floor "
+                    f"{rules.price_floor:.2f} (price_rules.yaml: price_floor)"
+                )
+        code = promotion.iat[i]
+        if out[i] is None and isinstance(code, str) and code.strip() and pd.isna(ends[i]):
+            out[i] = f"promotion {code} has no effective_to; a promotion runs in a window"
+    return out
+
+
 def add_price_rule_checks(
     prices: pd.DataFrame, rules: PriceRules, product_tax_rates: dict[str, Decimal] | None = None
 ) -> pd.DataFrame:
@@ -124,4 +160,5 @@ def add_price_rule_checks(
     out[PRICE_DECIMALS] = _decimal_problems(price, rules)
     out[TAX_CONSISTENCY] = _tax_problems(prices, price, rules, product_tax_rates)
     out[PRICE_CHANGE] = _change_problems(prices, price, rules)
+    out[DISCOUNT] = _discount_problems(prices, price, rules)
     return out

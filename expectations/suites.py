@@ -380,6 +380,14 @@ def build_price_suite(
             gxe.ExpectColumnValuesToBeNull,
             check_column=price_rules.PRICE_CHANGE,
         ),
+        _rule(
+            "discount_valid",
+            "price",
+            "error",
+            "{check}",
+            gxe.ExpectColumnValuesToBeNull,
+            check_column=price_rules.DISCOUNT,
+        ),
     ]
     if valid_skus is not None:
         rules.append(
@@ -408,7 +416,15 @@ def build_price_suite(
     )
 
 
-PRICE_OPTIONAL_COLUMNS = ("price_excl_tax", "tax_rate", "channel", "customer_level")
+PRICE_OPTIONAL_COLUMNS = (
+    "price_excl_tax",
+    "tax_rate",
+    "channel",
+    "customer_level",
+    "discount_rate",
+    "discount_amount",
+    "promotion_code",
+)
 
 
 SUITE_BUILDERS: dict[str, Callable[[], SuiteDefinition]] = {

@@ -21,8 +21,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 
 from channel_mdm.errors import UserError
-from migration.convert import canonical_text, convert_column, converter_for, record_hashes
-from migration.models import TABLES
+from migration.convert import canonical_text, convert_column, converter_for, is_blank, record_hashes
+from migration.models import ALL, TABLES
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,8 @@ BUSINESS_KEYS: dict[str, tuple[str, ...]] = {
     "partner": ("golden_id",),
     "customer": ("golden_id",),
     "product": ("sku_code",),
-    "price": ("sku_code", "price_tier", "sales_region", "effective_from"),
+    "price": ("sku_code", "price_tier", "sales_region", "effective_from", "channel", "customer_level"),
+    "product_crosswalk": ("source_system", "source_code"),
     "balance": ("partner_golden_id", "as_of_date", "source_system", "partner_record_id"),
     "order_line": ("source_system", "order_no", "line_no"),
     "crosswalk": ("entity", "source_system", "source_record_id"),
@@ -48,6 +49,7 @@ LOAD_ORDER: tuple[str, ...] = (
     "balance",
     "order_line",
     "crosswalk",
+    "product_crosswalk",
     "quarantine",
 )
 """Parents before children, so every foreign key finds its row."""
@@ -75,7 +77,11 @@ TABLE_BOOKKEEPING: dict[str, set[str]] = {
 NOT_IN_RECORD_HASH: dict[str, set[str]] = {"quarantine": {"batch_id"}}
 """Columns that do not make a row different: a quarantine entry keeps the batch that first found it."""
 
-DEFAULTS: dict[tuple[str, str], Any] = {("crosswalk", "active"): True}
+DEFAULTS: dict[tuple[str, str], Any] = {
+    ("crosswalk", "active"): True,
+    ("price", "channel"): ALL,
+    ("price", "customer_level"): ALL,
+}
 
 QUARANTINE_IDENTITY = (
     "entity",
@@ -283,7 +289,11 @@ def _typed_columns(table: Table, frame: pd.DataFrame) -> dict[str, list[Any]]:
     for column in table.columns:
         if column.name in bookkeeping:
             continue
-        if column.name in frame.columns:
+        if column.name in frame.columns and (table.name, column.name) in DEFAULTS:
+            values = frame[column.name].astype(object)  # a blank cell takes the default too
+            blank = values.map(is_blank).to_numpy(dtype=bool)
+            present[column.name] = values.mask(blank, DEFAULTS[(table.name, column.name)])
+        elif column.name in frame.columns:
             present[column.name] = frame[column.name]
         elif (table.name, column.name) in DEFAULTS:
             present[column.name] = pd.Series([DEFAULTS[(table.name, column.name)]] * len(frame), dtype=object)

@@ -208,7 +208,7 @@ def test_a_reference_to_an_unknown_product_is_named(store, store_frames):
         load_table(store, "price", store_frames["price"].iloc[:1], "B1")
     assert str(error.value) == (
         "cannot load price: row with sku_code='SKU1', price_tier='tier1', sales_region='华南', "
-        "effective_from='2026-01-01' has sku_code='SKU1', which is not in product.sku_code; "
+        "effective_from='2026-01-01', channel='*', customer_level='*' has sku_code='SKU1', which is not in product.sku_code; "
         "load that product first or quarantine the row"
     )
 
@@ -251,7 +251,7 @@ def test_an_unknown_table_is_named():
         load_table(None, "invoice", pd.DataFrame(), "B1")
     assert str(error.value) == (
         "cannot load 'invoice': not a store table; expected one of "
-        "partner, product, customer, price, balance, order_line, crosswalk, quarantine"
+        "partner, product, customer, price, balance, order_line, crosswalk, product_crosswalk, quarantine"
     )
 
 
