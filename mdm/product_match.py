@@ -43,8 +43,8 @@ class Thresholds:
 
 @dataclass
 class ProductMatchResult:
-    """``crosswalk``: one row per source record (source_system, source_code → sku_code, match_method,
-    match_score, explanation). ``review``: fuzzy pairs in the review band with both sides' values."""
+    """``crosswalk``: one row per source record (source_system, source_code → sku_code, cluster,
+    match_method, match_score, explanation). ``review``: fuzzy pairs in the review band with both sides' values."""
 
     crosswalk: pd.DataFrame
     review: pd.DataFrame
@@ -116,6 +116,8 @@ class _Clusters:
 
     def __init__(self, records: pd.DataFrame) -> None:
         self.parent = list(range(len(records)))
+        self.apart: list[tuple[int, int]] = []
+        """Record pairs a steward said are different products: never in one cluster."""
         self.codes = [{s: c} for s, c in zip(records["source_system"], records["code"], strict=True)]
         self.gtins = [{g} if isinstance(g, str) else set() for g in records["gtin14"]]
 
@@ -132,6 +134,8 @@ class _Clusters:
         if len(self.gtins[a] | self.gtins[b]) > 1:
             return False
         if any(self.codes[b].get(s, c) != c for s, c in self.codes[a].items()):
+            return False
+        if any({self.find(x), self.find(y)} == {a, b} for x, y in self.apart):
             return False
         self.parent[b] = a
         self.codes[a].update(self.codes[b])
@@ -227,13 +231,33 @@ def score_pair(a: pd.Series, b: pd.Series) -> tuple[float, str]:
     return round(score, 4), explanation
 
 
+def _decided_pairs(records: pd.DataFrame, decisions: pd.DataFrame | None) -> list[tuple[int, int, bool]]:
+    """Steward decisions as record positions (every record carrying each side's code)."""
+    if decisions is None or decisions.empty:
+        return []
+    position: dict[tuple[str, str], list[int]] = {}
+    for i, key in enumerate(zip(records["source_system"], records["source_code"].astype(str), strict=True)):
+        position.setdefault(key, []).append(i)
+    pairs = []
+    for row in decisions.itertuples(index=False):
+        left = position.get((str(row.left_source_system), str(row.left_source_code)), [])
+        right = position.get((str(row.right_source_system), str(row.right_source_code)), [])
+        pairs.extend((i, j, bool(row.is_match)) for i in left for j in right)
+    return pairs
+
+
 def match_products(
-    products: pd.DataFrame, trust_ranks: dict[str, int] | None = None, thresholds: Thresholds | None = None
+    products: pd.DataFrame,
+    trust_ranks: dict[str, int] | None = None,
+    thresholds: Thresholds | None = None,
+    decisions: pd.DataFrame | None = None,
 ) -> ProductMatchResult:
     """Link product records across sources and choose each cluster's master SKU code.
 
     The master code is the code of the most trusted source in the cluster (lowest ``trust_ranks``),
-    so a product keeps its ERP code and a channel's legacy code maps onto it.
+    so a product keeps its ERP code and a channel's legacy code maps onto it. ``decisions`` (from the
+    review workbook: left/right source system and code, ``is_match``) come first: a steward's match is
+    linked, a steward's no-match is never linked, and neither pair is listed for review again.
     """
     thresholds = thresholds or Thresholds()
     records = prepare_products(products)
@@ -241,6 +265,16 @@ def match_products(
     method = np.full(len(records), "singleton", dtype=object)
     score = np.ones(len(records))
     why = np.full(len(records), "", dtype=object)
+    decided = _decided_pairs(records, decisions)
+    clusters.apart = [(i, j) for i, j, same in decided if not same]
+    for i, j, same in decided:
+        if same and clusters.union(i, j):
+            for k, other in ((i, j), (j, i)):
+                method[k] = "steward"
+                why[k] = (
+                    f"steward decision: same product as {records['source_system'][other]}:{records['source_code'][other]}"
+                )
+    decided_keys = {frozenset((i, j)) for i, j, _ in decided}
     for key, label in (("gtin14", "gtin"), ("code", "code")):
         for i, j in _group_pairs(records[key]):
             if clusters.union(i, j):
@@ -264,7 +298,7 @@ def match_products(
                 if method[k] == "singleton":
                     method[k], score[k] = "fuzzy", value
                     why[k] = f"{text} vs {records['source_system'][other]}:{records['source_code'][other]}"
-        elif clusters.find(i) != clusters.find(j):
+        elif clusters.find(i) != clusters.find(j) and frozenset((i, j)) not in decided_keys:
             review_rows.append(_review_row(products, records, i, j, value, text))
     return ProductMatchResult(
         _crosswalk(records, clusters, method, score, why, trust_ranks or {}),
@@ -314,6 +348,7 @@ def _crosswalk(
     is_master = np.zeros(len(records), dtype=bool)
     is_master[chosen["pos"].to_numpy()] = True
     out["match_method"] = np.where(is_master, "master", method)
+    out["cluster"] = roots
     out["match_score"] = score
     out["explanation"] = np.where(out["match_method"] == "master", "master record", why)
     return out
