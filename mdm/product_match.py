@@ -27,7 +27,8 @@ REVIEW = 0.75
 MAX_BLOCK = 300
 """Blocks bigger than this (a brand with thousands of products) are not compared pair by pair."""
 _WEIGHTS = {"name": 0.55, "brand": 0.15, "spec": 0.30}
-_MODEL_TOKEN = re.compile(r"[a-z]*\d[a-z\d-]*[a-z][a-z\d-]*|[a-z][a-z-]*\d[a-z\d-]*")
+_MODEL_TOKEN = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*")
+_MEASURE = re.compile(r"\d+(?:ghz|mhz|mm|cm|gb|mb|tb|hz|in|mp|ft|lb|oz|ml|kg|ah|mah|w|v)")
 _BRAND_WRAPPERS = re.compile(r"^[\[(（【]?\s*(.+?)\s*[\])）】]?(?:牌)?$")
 _QUANTITY = re.compile(
     r"\d+(?:\.\d+)?\s*(?:ml|毫升|l|升|kg|g|克|千克|公斤|斤|两)(?![a-z])(?:\s*[×x*]\s*\d+\S*)?"
@@ -61,6 +62,33 @@ def _brand(value: object) -> str:
     text = _text(value)
     match = _BRAND_WRAPPERS.match(text)
     return match.group(1) if match else text
+
+
+def model_codes(name: object) -> frozenset[str]:
+    """Model numbers in a name (``KDL-46V4100`` → ``kdl46v4100``, ``MB471LL/A`` → ``mb471lla``): at
+    least two letters and two digits. Features and sizes (``8-Port``, ``1080p``, ``2.53GHz``) are not models."""
+    found = set()
+    for token in _MODEL_TOKEN.findall(_text(name)):
+        code = token.replace("-", "").replace("/", "")
+        digits, letters = sum(c.isdigit() for c in code), sum(c.isalpha() for c in code)
+        if digits >= 2 and letters >= 2 and not _MEASURE.fullmatch(code):
+            found.add(code)
+    return frozenset(found)
+
+
+def _models_agree(left: frozenset[str], right: frozenset[str]) -> tuple[str, ...]:
+    """Shared models; a model that extends another (``mb471ll`` / ``mb471lla``) counts as shared."""
+    shared = left & right
+    if shared:
+        return tuple(sorted(shared))
+    return tuple(
+        sorted(
+            a
+            for a in left
+            for b in right
+            if min(len(a), len(b)) >= 5 and (a.startswith(b) or b.startswith(a))
+        )
+    )
 
 
 def _brand_from_name(name: object, known: list[str]) -> str:
@@ -105,9 +133,7 @@ def prepare_products(products: pd.DataFrame) -> pd.DataFrame:
         _name_core(n, b, s if isinstance(s, str) else "")
         for n, b, s in zip(names, out["brand"], specs, strict=True)
     ]
-    out["models"] = out["name_core"].map(
-        lambda t: frozenset(m.replace("-", "") for m in _MODEL_TOKEN.findall(t))
-    )
+    out["models"] = names.map(model_codes).to_numpy()
     return out.reset_index(drop=True)
 
 
@@ -203,12 +229,12 @@ def _name_agreement(a: pd.Series, b: pd.Series) -> tuple[float, frozenset[str]]:
     score 0.8. A model code both names carry (``EZXS88W``) decides; two different ones veto.
     """
     similarity = fuzz.token_set_ratio(a["name_core"], b["name_core"]) / 100
-    models = a["models"] & b["models"]
+    models = _models_agree(a["models"], b["models"])
     if models:
-        return max(similarity, 0.98), models
+        return max(similarity, 0.98), frozenset(models)
     if a["models"] and b["models"]:
-        return min(similarity, 0.5) * 0, models
-    return max(0.0, (similarity - 0.5) / 0.5), models
+        return 0.0, frozenset()  # both name a model and none agrees: different models
+    return max(0.0, (similarity - 0.5) / 0.5), frozenset()
 
 
 def score_pair(a: pd.Series, b: pd.Series) -> tuple[float, str]:
@@ -290,15 +316,23 @@ def match_products(
             continue
         value, text = score_pair(records.iloc[i], records.iloc[j])
         if value >= thresholds.review:
-            scored.append((value, i, j, text))
-    review_rows = []
-    for value, i, j, text in sorted(scored, key=lambda t: -t[0]):
+            # equal scores: the closer plain spelling wins (天然矿泉水 before 天然矿泉水(新))
+            closeness = fuzz.ratio(records["name_core"][i], records["name_core"][j])
+            scored.append((value, closeness, i, j, text))
+    candidates = []
+    for value, _, i, j, text in sorted(scored, key=lambda t: (-t[0], -t[1], t[2], t[3])):
         if value >= thresholds.auto_merge and clusters.union(i, j):
             for k, other in ((i, j), (j, i)):
                 if method[k] == "singleton":
                     method[k], score[k] = "fuzzy", value
                     why[k] = f"{text} vs {records['source_system'][other]}:{records['source_code'][other]}"
-        elif clusters.find(i) != clusters.find(j) and frozenset((i, j)) not in decided_keys:
+        elif frozenset((i, j)) not in decided_keys:
+            candidates.append((value, i, j, text))
+    review_rows, asked = [], set()
+    for value, i, j, text in candidates:  # best pair per two final clusters, once
+        pair = frozenset((clusters.find(i), clusters.find(j)))
+        if len(pair) == 2 and pair not in asked:
+            asked.add(pair)
             review_rows.append(_review_row(products, records, i, j, value, text))
     return ProductMatchResult(
         _crosswalk(records, clusters, method, score, why, trust_ranks or {}),
