@@ -28,6 +28,7 @@ from great_expectations.data_context.types.resource_identifiers import Expectati
 
 from channel_mdm.errors import UserError
 from cleansing.numbers import parse_numbers
+from expectations.offline_docs import make_site_offline, write_docs_overview, write_suite_summary
 from expectations.suites import (
     Rule,
     Severity,
@@ -301,7 +302,31 @@ def validate_frame(
     keep[failing] = False
     quarantined = _assemble_quarantine(quarantine_parts, frame, business_key)
     docs_index = suite_docs_dir / "index.html" if suite_docs_dir is not None else None
+    warnings = int((quarantined["severity"] == "warning").sum())
     if docs_index is not None and docs_index.exists():
+        make_site_offline(suite_docs_dir)
+        write_suite_summary(
+            suite_docs_dir,
+            {
+                "name": definition.name,
+                "validated_at": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+                "rows": len(frame),
+                "passed": int(keep.sum()),
+                "warnings": warnings,
+                "success": not any(not o.success and o.severity == "error" for o in outcomes),
+                "rules": [
+                    {
+                        "rule": o.name,
+                        "severity": o.severity,
+                        "column": o.column,
+                        "unexpected_count": o.unexpected_count,
+                        "element_count": o.element_count,
+                        "success": o.success,
+                    }
+                    for o in outcomes
+                ],
+            },
+        )
         write_docs_overview(Path(data_docs_dir).resolve())
     outcome = ValidationOutcome(
         suite_name=definition.name,
@@ -318,29 +343,13 @@ def validate_frame(
         definition.name,
         f"{int(keep.sum()):,}",
         f"{len(failing):,}",
-        f"{int((quarantined['severity'] == 'warning').sum()):,}",
+        f"{warnings:,}",
         time.perf_counter() - started,
         prepared_at - started,
         validated_at - prepared_at,
         time.perf_counter() - validated_at,
     )
     return outcome
-
-
-def write_docs_overview(data_docs_dir: Path) -> Path:
-    """Write ``index.html`` in ``data_docs_dir`` linking each suite's Data Docs site below it."""
-    suites = sorted(p.parent.name for p in data_docs_dir.glob("*/index.html"))
-    items = "\n".join(
-        f'<li><a href="{html.escape(name)}/index.html">{html.escape(name)}</a></li>' for name in suites
-    )
-    page = (
-        '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>channel-mdm Data Docs</title></head>\n'
-        f"<body><h1>channel-mdm master-data standards</h1>\n<p>Latest validation per suite:</p>\n<ul>\n{items}\n</ul>"
-        "</body></html>\n"
-    )
-    index = data_docs_dir / "index.html"
-    index.write_text(page, encoding="utf-8")
-    return index
 
 
 def _assemble_quarantine(
