@@ -181,14 +181,24 @@ def _group_pairs(keys: pd.Series) -> list[tuple[int, int]]:
 
 
 def candidate_pairs(records: pd.DataFrame) -> list[tuple[int, int]]:
-    """Blocked pairs from different source systems: same brand and net content, or a shared model code."""
+    """Blocked pairs from different source systems: same brand and net content, same brand and name, or a
+    shared model code."""
     keys: dict[str, list[int]] = {}
-    for i, (brand, net, family, models) in enumerate(
-        zip(records["brand"], records["net_content"], records["family"], records["models"], strict=True)
+    for i, (brand, net, family, models, core) in enumerate(
+        zip(
+            records["brand"],
+            records["net_content"],
+            records["family"],
+            records["models"],
+            records["name_core"],
+            strict=True,
+        )
     ):
         if brand:
             spec_key = f"{family}:{net:g}" if isinstance(family, str) and net == net else "?"
             keys.setdefault(f"b:{brand}|{spec_key}", []).append(i)
+            if core:  # the same name, whatever the spec says (or whether it says anything)
+                keys.setdefault(f"n:{brand}|{core.replace(' ', '')}", []).append(i)
         for model in models:
             if len(model) >= 4:
                 keys.setdefault(f"m:{model}", []).append(i)
