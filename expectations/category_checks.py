@@ -49,21 +49,18 @@ def add_category_checks(products: pd.DataFrame, vocabulary: CategoryVocabulary) 
     )
     out[CATEGORY_UNKNOWN] = problems[codes]
 
-    required = np.array(
-        [
-            *(vocabulary.required_for(vocabulary.node(v) if isinstance(v, str) else None) for v in distinct),
-            vocabulary.required_for(None),
-        ],
-        dtype=object,
-    )[codes]
-    missing: list[list[str]] = [[] for _ in range(len(out))]
+    # Which columns each distinct category requires, spread over the rows by the category's code.
+    required = [vocabulary.required_for(vocabulary.node(v) if isinstance(v, str) else None) for v in distinct]
+    required.append(vocabulary.required_for(None))
+    missing = np.full(len(out), "", dtype=object)
     for column in dict.fromkeys(c for columns in required for c in columns):
+        needed = np.array([column in columns for columns in required], dtype=bool)[codes]
         blank = _blank(out[column]) if column in out.columns else np.ones(len(out), dtype=bool)
-        needs = np.array([column in columns for columns in required], dtype=bool)
-        for position in np.flatnonzero(blank & needs):
-            missing[position].append(column)
-    out[MISSING_ATTRIBUTES] = [
-        f"{', '.join(columns)} required for category '{cat}' but missing" if columns else None
-        for columns, cat in zip(missing, category.fillna("(none)").astype(str), strict=True)
-    ]
+        hit = needed & blank
+        missing[hit] = np.where(missing[hit] == "", column, missing[hit] + ", " + column)
+    label = category.astype(object).where(category.notna(), "(none)").astype(str).to_numpy(dtype=object)
+    failing = missing != ""
+    message = np.full(len(out), None, dtype=object)
+    message[failing] = missing[failing] + " required for category '" + label[failing] + "' but missing"
+    out[MISSING_ATTRIBUTES] = message
     return out

@@ -46,10 +46,13 @@ SKUS_PER_GTIN = "check_skus_per_gtin"
 def _conflicts(frame: pd.DataFrame, key: str, other: str, describe: str) -> pd.Series:
     """Per row: which distinct ``other`` values share the row's ``key`` when there are several, else null."""
     pairs = frame[[key, other]].dropna().drop_duplicates()
-    counts = pairs.groupby(key)[other].agg(lambda values: sorted(map(str, values)))
-    counts = counts[counts.map(len) > 1]
-    text = counts.map(lambda values: describe.format(n=len(values), values=", ".join(values[:5])))
-    return frame[key].map(text).astype(object).where(frame[key].isin(counts.index), None)
+    counts = pairs[key].value_counts()
+    shared = counts[counts > 1].index
+    if len(shared) == 0:
+        return pd.Series(None, index=frame.index, dtype=object)
+    groups = pairs[pairs[key].isin(shared)].groupby(key)[other].agg(lambda values: sorted(map(str, values)))
+    text = groups.map(lambda values: describe.format(n=len(values), values=", ".join(values[:5])))
+    return frame[key].map(text).astype(object).where(frame[key].isin(shared), None)
 
 
 def add_gtin_checks(products: pd.DataFrame) -> pd.DataFrame:
