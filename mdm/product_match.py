@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -214,7 +216,7 @@ def candidate_pairs(records: pd.DataFrame) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def _spec_score(a: pd.Series, b: pd.Series) -> tuple[float | None, str]:
+def _spec_score(a: Mapping[str, Any], b: Mapping[str, Any]) -> tuple[float | None, str]:
     """Spec agreement 0–1, or None when neither side has a readable spec (nothing to weigh)."""
     known_a, known_b = isinstance(a["family"], str), isinstance(b["family"], str)
     if not known_a and not known_b:
@@ -232,7 +234,7 @@ def _spec_score(a: pd.Series, b: pd.Series) -> tuple[float | None, str]:
     return 1.0, f"net content {a['net_content']:g} {a['family']} agrees"
 
 
-def _name_agreement(a: pd.Series, b: pd.Series) -> tuple[float, frozenset[str]]:
+def _name_agreement(a: Mapping[str, Any], b: Mapping[str, Any]) -> tuple[float, frozenset[str]]:
     """Name similarity rescaled so that only close names count: 50% similar or less scores 0.
 
     A modifier (含气, 无糖, 原味) is a different product, so a name that is 80% the same must not
@@ -247,7 +249,7 @@ def _name_agreement(a: pd.Series, b: pd.Series) -> tuple[float, frozenset[str]]:
     return max(0.0, (similarity - 0.5) / 0.5), frozenset()
 
 
-def score_pair(a: pd.Series, b: pd.Series) -> tuple[float, str]:
+def score_pair(a: Mapping[str, Any], b: Mapping[str, Any]) -> tuple[float, str]:
     """A 0–1 score and the sentence explaining it (name, brand and spec parts with their weights)."""
     name, models = _name_agreement(a, b)
     brand = 1.0 if a["brand"] and a["brand"] == b["brand"] else 0.0
@@ -321,13 +323,14 @@ def match_products(
                             f"same {label.upper() if label == 'gtin' else 'normalised code'} as {records['source_system'][i if k == j else j]}:{records['source_code'][i if k == j else j]}",
                         )
     scored = []
+    rows = records.to_dict("records")  # plain dicts: a pandas row per pair would cost more than the score
     for i, j in candidate_pairs(records):
         if clusters.find(i) == clusters.find(j):
             continue
-        value, text = score_pair(records.iloc[i], records.iloc[j])
+        value, text = score_pair(rows[i], rows[j])
         if value >= thresholds.review:
             # equal scores: the closer plain spelling wins (天然矿泉水 before 天然矿泉水(新))
-            closeness = fuzz.ratio(records["name_core"][i], records["name_core"][j])
+            closeness = fuzz.ratio(rows[i]["name_core"], rows[j]["name_core"])
             scored.append((value, closeness, i, j, text))
     candidates = []
     for value, _, i, j, text in sorted(scored, key=lambda t: (-t[0], -t[1], t[2], t[3])):
