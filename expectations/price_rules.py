@@ -28,30 +28,41 @@ CENT = Decimal("0.01")
 
 
 def _decimals(values: pd.Series, percent: bool = False) -> np.ndarray:
-    numbers, _ = parse_numbers(values.astype(object), percent=percent)
-    return numbers.to_numpy(dtype=object)
+    """Each value read by the one number parser (Decimal or None), parsing each distinct value once."""
+    codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
+    parsed, _ = parse_numbers(pd.Series([*distinct, None], dtype=object), percent=percent)
+    return parsed.to_numpy(dtype=object)[codes]  # code -1 (missing) takes the final None
 
 
-def _floor_problems(price: np.ndarray, rules: PriceRules) -> np.ndarray:
-    out = np.full(len(price), None, dtype=object)
-    for i, value in enumerate(price):
-        if value is not None and 0 < value <= rules.price_floor:
-            out[i] = (
-                f"price {value} is not above the floor {rules.price_floor:.2f} (price_rules.yaml: price_floor)"
-            )
-    return out
+def _per_distinct(price: pd.Series, describe) -> np.ndarray:  # noqa: ANN001
+    """``describe(Decimal) -> str | None`` once per distinct price, spread over the rows."""
+    codes, distinct = pd.factorize(price.astype(object), use_na_sentinel=True)
+    parsed, _ = parse_numbers(pd.Series(distinct, dtype=object))
+    texts = np.array([None if v is None else describe(v) for v in parsed] + [None], dtype=object)
+    return texts[codes]
 
 
-def _decimal_problems(price: np.ndarray, rules: PriceRules) -> np.ndarray:
+def _floor_problem(rules: PriceRules):  # noqa: ANN202
+    def describe(value: Decimal) -> str | None:
+        if 0 < value <= rules.price_floor:
+            return f"price {value} is not above the floor {rules.price_floor:.2f} (price_rules.yaml: price_floor)"
+        return None
+
+    return describe
+
+
+def _decimal_problem(rules: PriceRules):  # noqa: ANN202
     step = Decimal(1).scaleb(-rules.max_decimal_places)
-    out = np.full(len(price), None, dtype=object)
-    for i, value in enumerate(price):
-        if value is not None and value.quantize(step, rounding=ROUND_HALF_UP) != value:
-            out[i] = (
+
+    def describe(value: Decimal) -> str | None:
+        if value.quantize(step, rounding=ROUND_HALF_UP) != value:
+            return (
                 f"price {value} has more than {rules.max_decimal_places} decimal places "
                 "(price_rules.yaml: max_decimal_places); round it in the source"
             )
-    return out
+        return None
+
+    return describe
 
 
 def expected_excl_tax(price: Decimal, rate: Decimal) -> Decimal:
@@ -59,106 +70,126 @@ def expected_excl_tax(price: Decimal, rate: Decimal) -> Decimal:
     return (price / (1 + rate)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _given(prices: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
+    """Positions of rows where any of ``columns`` holds a value (most price lists leave them blank)."""
+    mask = np.zeros(len(prices), dtype=bool)
+    for column in columns:
+        if column in prices.columns:
+            text = prices[column].astype("string").str.strip()
+            mask |= (text.notna() & (text != "")).to_numpy(dtype=bool)
+    return np.flatnonzero(mask)
+
+
 def _tax_problems(
-    prices: pd.DataFrame, price: np.ndarray, rules: PriceRules, product_tax_rates: dict[str, Decimal] | None
+    prices: pd.DataFrame, rules: PriceRules, product_tax_rates: dict[str, Decimal] | None
 ) -> np.ndarray:
     out = np.full(len(prices), None, dtype=object)
-    if "price_excl_tax" not in prices.columns:
+    rows = _given(prices, ("price_excl_tax",))
+    if len(rows) == 0:
         return out
-    excl = _decimals(prices["price_excl_tax"])
+    subset = prices.iloc[rows]
+    price, excl = _decimals(subset["price"]), _decimals(subset["price_excl_tax"])
     rates = (
-        _decimals(prices["tax_rate"], percent=True) if "tax_rate" in prices.columns else [None] * len(prices)
+        _decimals(subset["tax_rate"], percent=True) if "tax_rate" in subset.columns else [None] * len(rows)
     )
-    skus = prices["sku_code"].to_numpy(dtype=object)
-    for i in range(len(prices)):
-        rate = rates[i] if rates[i] is not None else (product_tax_rates or {}).get(skus[i])
-        if excl[i] is None or price[i] is None or rate is None:
+    skus = subset["sku_code"].to_numpy(dtype=object)
+    for k, row in enumerate(rows):
+        rate = rates[k] if rates[k] is not None else (product_tax_rates or {}).get(skus[k])
+        if excl[k] is None or price[k] is None or rate is None:
             continue
-        expected = expected_excl_tax(price[i], Decimal(rate))
-        if abs(excl[i] - expected) > rules.tax_tolerance:
-            out[i] = (
-                f"price_excl_tax {excl[i]} does not match price {price[i]} at tax rate {Decimal(rate):.2%} "
+        expected = expected_excl_tax(price[k], Decimal(rate))
+        if abs(excl[k] - expected) > rules.tax_tolerance:
+            out[row] = (
+                f"price_excl_tax {excl[k]} does not match price {price[k]} at tax rate {Decimal(rate):.2%} "
                 f"(expected {expected} within {rules.tax_tolerance})"
             )
     return out
 
 
-def _change_problems(prices: pd.DataFrame, price: np.ndarray, rules: PriceRules) -> np.ndarray:
+def _change_problems(prices: pd.DataFrame, rules: PriceRules) -> np.ndarray:
+    """Compare each period with the previous one of its group, after one sort of integer group codes."""
     key = [c for c in PERIOD_KEY if c in prices.columns]
-    frame = prices[key].astype(object).where(prices[key].notna(), "").astype(str)
-    frame["start"] = parse_date_text(prices["effective_from"]).to_numpy()
-    frame["price"] = [float(v) if v is not None else np.nan for v in price]
-    frame["text"] = [str(v) if v is not None else "" for v in price]
-    frame["position"] = np.arange(len(prices))
-    frame = frame[frame["start"].notna() & frame["price"].notna()].sort_values([*key, "start"], kind="stable")
-    previous = frame.groupby(key, sort=False)["price"].shift()
-    previous_text = frame.groupby(key, sort=False)["text"].shift()
-    previous_start = frame.groupby(key, sort=False)["start"].shift()
-    change = (frame["price"] - previous).abs() / previous * 100
-    flagged = change > float(rules.price_change_review_percent)
+    group = np.zeros(len(prices), dtype=np.int64)
+    for column in key:  # one integer per distinct combination, refactorised after each column
+        codes_c, uniques = pd.factorize(prices[column].astype(object).fillna(""))
+        group = pd.factorize(group * (len(uniques) + 1) + codes_c)[0].astype(np.int64)
+    start = parse_date_text(prices["effective_from"]).to_numpy(dtype="datetime64[ns]")
+    codes, distinct = pd.factorize(prices["price"].astype(object), use_na_sentinel=True)
+    parsed, _ = parse_numbers(pd.Series(distinct, dtype=object))
+    values = np.array([np.nan if v is None else float(v) for v in parsed] + [np.nan])[codes]
+    texts = np.array([None if v is None else str(v) for v in parsed] + [None], dtype=object)[codes]
+    usable = np.flatnonzero(~np.isnat(start) & ~np.isnan(values))
+    order = usable[np.lexsort((start[usable], group[usable]))]
     out = np.full(len(prices), None, dtype=object)
-    for position, now, before, since, pct in zip(
-        frame["position"][flagged],
-        frame["text"][flagged],
-        previous_text[flagged],
-        previous_start[flagged],
-        change[flagged],
-        strict=True,
-    ):
-        out[position] = (
-            f"price {now} changed {pct:.0f}% from {before} (period from {since:%Y-%m-%d}); "
+    if len(order) < 2:
+        return out
+    now, before = order[1:], order[:-1]
+    same = (group[now] == group[before]) & (values[before] > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        change = np.abs(values[now] - values[before]) / values[before] * 100
+    flagged = same & (change > float(rules.price_change_review_percent))
+    since = start[before].astype("datetime64[D]").astype(str)
+    for k in np.flatnonzero(flagged):
+        out[now[k]] = (
+            f"price {texts[now[k]]} changed {change[k]:.0f}% from {texts[before[k]]} (period from {since[k]}); "
             f"review changes over {rules.price_change_review_percent}% (price_rules.yaml)"
         )
     return out
 
 
-def _discount_problems(prices: pd.DataFrame, price: np.ndarray, rules: PriceRules) -> np.ndarray:
+def _discount_problems(prices: pd.DataFrame, rules: PriceRules) -> np.ndarray:
     """A discount must leave a price above the floor; a promotion needs an end date (its window)."""
     out = np.full(len(prices), None, dtype=object)
-    n = len(prices)
+    rows = _given(prices, ("discount_rate", "discount_amount", "promotion_code"))
+    if len(rows) == 0:
+        return out
+    subset = prices.iloc[rows]
+    n = len(rows)
+    price = _decimals(subset["price"])
     rates = (
-        _decimals(prices["discount_rate"], percent=True) if "discount_rate" in prices.columns else [None] * n
+        _decimals(subset["discount_rate"], percent=True) if "discount_rate" in subset.columns else [None] * n
     )
-    amounts = _decimals(prices["discount_amount"]) if "discount_amount" in prices.columns else [None] * n
+    amounts = _decimals(subset["discount_amount"]) if "discount_amount" in subset.columns else [None] * n
     promotion = (
-        prices["promotion_code"]
-        if "promotion_code" in prices.columns
-        else pd.Series(None, index=prices.index)
+        subset["promotion_code"]
+        if "promotion_code" in subset.columns
+        else pd.Series(None, index=subset.index)
     )
     ends = (
-        parse_date_text(prices["effective_to"]).to_numpy() if "effective_to" in prices.columns else [None] * n
+        parse_date_text(subset["effective_to"]).to_numpy() if "effective_to" in subset.columns else [None] * n
     )
-    for i in range(n):
-        rate, amount, base = rates[i], amounts[i], price[i]
+    for k, row in enumerate(rows):
+        rate, amount, base = rates[k], amounts[k], price[k]
         if rate is not None and not 0 <= rate < 1:
-            out[i] = f"discount_rate {rate} is not a fraction from 0 to below 1 (write 5% off as 0.05 or 5%)"
+            out[row] = (
+                f"discount_rate {rate} is not a fraction from 0 to below 1 (write 5% off as 0.05 or 5%)"
+            )
         elif amount is not None and amount < 0:
-            out[i] = f"discount_amount {amount} is negative"
+            out[row] = f"discount_amount {amount} is negative"
         elif base is not None and (rate is not None or amount is not None):
             net = base * (1 - (rate or 0)) - (amount or 0)
             if net <= rules.price_floor:
-                out[i] = (
+                out[row] = (
                     f"price after discount {net.quantize(CENT, rounding=ROUND_HALF_UP)} is not above the floor "
                     f"{rules.price_floor:.2f} (price_rules.yaml: price_floor)"
                 )
-        code = promotion.iat[i]
-        if out[i] is None and isinstance(code, str) and code.strip() and pd.isna(ends[i]):
-            out[i] = f"promotion {code} has no effective_to; a promotion runs in a window"
+        code = promotion.iat[k]
+        if out[row] is None and isinstance(code, str) and code.strip() and pd.isna(ends[k]):
+            out[row] = f"promotion {code} has no effective_to; a promotion runs in a window"
     return out
 
 
 def add_price_rule_checks(
     prices: pd.DataFrame, rules: PriceRules, product_tax_rates: dict[str, Decimal] | None = None
 ) -> pd.DataFrame:
-    """A copy of ``prices`` with floor, decimal-place, tax-consistency and price-change descriptions.
+    """A copy of ``prices`` with floor, decimal-place, tax-consistency, price-change and discount descriptions.
 
     ``product_tax_rates`` (SKU → rate) supplies the rate where the row has no ``tax_rate``.
     """
     out = prices.copy()
-    price = _decimals(prices["price"])
-    out[PRICE_FLOOR] = _floor_problems(price, rules)
-    out[PRICE_DECIMALS] = _decimal_problems(price, rules)
-    out[TAX_CONSISTENCY] = _tax_problems(prices, price, rules, product_tax_rates)
-    out[PRICE_CHANGE] = _change_problems(prices, price, rules)
-    out[DISCOUNT] = _discount_problems(prices, price, rules)
+    out[PRICE_FLOOR] = _per_distinct(prices["price"], _floor_problem(rules))
+    out[PRICE_DECIMALS] = _per_distinct(prices["price"], _decimal_problem(rules))
+    out[TAX_CONSISTENCY] = _tax_problems(prices, rules, product_tax_rates)
+    out[PRICE_CHANGE] = _change_problems(prices, rules)
+    out[DISCOUNT] = _discount_problems(prices, rules)
     return out
