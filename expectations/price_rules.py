@@ -8,6 +8,7 @@ where both are given.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
@@ -25,6 +26,8 @@ DISCOUNT = "check_discount"
 PERIOD_KEY = ("sku_code", "price_tier", "sales_region", "channel", "customer_level")
 """What makes two rows periods of the same price (columns a price list lacks are ignored)."""
 CENT = Decimal("0.01")
+Describe = Callable[[Decimal], str | None]
+"""What is wrong with one price, or None."""
 
 
 def _decimals(values: pd.Series, percent: bool = False) -> np.ndarray:
@@ -34,7 +37,7 @@ def _decimals(values: pd.Series, percent: bool = False) -> np.ndarray:
     return parsed.to_numpy(dtype=object)[codes]  # code -1 (missing) takes the final None
 
 
-def _per_distinct(price: pd.Series, describe) -> np.ndarray:  # noqa: ANN001
+def _per_distinct(price: pd.Series, describe: Describe) -> np.ndarray:
     """``describe(Decimal) -> str | None`` once per distinct price, spread over the rows."""
     codes, distinct = pd.factorize(price.astype(object), use_na_sentinel=True)
     parsed, _ = parse_numbers(pd.Series(distinct, dtype=object))
@@ -42,7 +45,7 @@ def _per_distinct(price: pd.Series, describe) -> np.ndarray:  # noqa: ANN001
     return texts[codes]
 
 
-def _floor_problem(rules: PriceRules):  # noqa: ANN202
+def _floor_problem(rules: PriceRules) -> Describe:
     def describe(value: Decimal) -> str | None:
         if 0 < value <= rules.price_floor:
             return f"price {value} is not above the floor {rules.price_floor:.2f} (price_rules.yaml: price_floor)"
@@ -51,7 +54,7 @@ def _floor_problem(rules: PriceRules):  # noqa: ANN202
     return describe
 
 
-def _decimal_problem(rules: PriceRules):  # noqa: ANN202
+def _decimal_problem(rules: PriceRules) -> Describe:
     step = Decimal(1).scaleb(-rules.max_decimal_places)
 
     def describe(value: Decimal) -> str | None:

@@ -3,7 +3,7 @@
 import dagster as dg
 import pandas as pd
 
-from mdm.product_master import ProductMaster, build_product_master
+from mdm.product_master import build_product_master
 from mdm.product_review import remember_decisions, write_review_workbook
 from pipelines.defs.resources import ChannelMdmConfig
 
@@ -38,6 +38,3 @@ def product_master(
             "review_workbook": dg.MetadataValue.path(str(review)),
         },
     )
-
-
-__all__ = ["ProductMaster", "product_master"]
