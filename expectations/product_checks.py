@@ -43,16 +43,30 @@ GTINS_PER_SKU = "check_gtins_per_sku"
 SKUS_PER_GTIN = "check_skus_per_gtin"
 
 
-def _conflicts(frame: pd.DataFrame, key: str, other: str, describe: str) -> pd.Series:
-    """Per row: which distinct ``other`` values share the row's ``key`` when there are several, else null."""
-    pairs = frame[[key, other]].dropna().drop_duplicates()
-    counts = pairs[key].value_counts()
-    shared = counts[counts > 1].index
+def _conflicts(key: pd.Series, other: pd.Series, describe: str) -> np.ndarray:
+    """Per row: which distinct ``other`` values share the row's ``key`` when there are several, else None.
+
+    Both columns become integer codes first, so a million products cost two factorisations and a sort.
+    """
+    key_codes, key_values = pd.factorize(key, use_na_sentinel=True)
+    other_codes, other_values = pd.factorize(other, use_na_sentinel=True)
+    both = (key_codes >= 0) & (other_codes >= 0)
+    span = len(other_values) + 1
+    pairs = pd.unique(key_codes[both].astype(np.int64) * span + other_codes[both])
+    owners = pairs // span
+    shared = np.flatnonzero(np.bincount(owners, minlength=len(key_values)) > 1)
+    out = np.full(len(key), None, dtype=object)
     if len(shared) == 0:
-        return pd.Series(None, index=frame.index, dtype=object)
-    groups = pairs[pairs[key].isin(shared)].groupby(key)[other].agg(lambda values: sorted(map(str, values)))
-    text = groups.map(lambda values: describe.format(n=len(values), values=", ".join(values[:5])))
-    return frame[key].map(text).astype(object).where(frame[key].isin(shared), None)
+        return out
+    selected = np.isin(owners, shared)
+    text = np.full(len(key_values), None, dtype=object)
+    listed = pd.Series(pairs[selected] % span).map(lambda code: str(other_values[code]))
+    for owner, values in listed.groupby(owners[selected]):
+        names = sorted(values)
+        text[owner] = describe.format(n=len(names), values=", ".join(names[:5]))
+    rows = key_codes >= 0
+    out[rows] = text[key_codes[rows]]
+    return out
 
 
 def add_gtin_checks(products: pd.DataFrame) -> pd.DataFrame:
@@ -63,14 +77,10 @@ def add_gtin_checks(products: pd.DataFrame) -> pd.DataFrame:
     """
     out = products.copy()
     gtin14 = normalise_gtin(out["gtin"].astype(object))
-    frame = pd.DataFrame(
-        {"sku": out["sku_code"].astype(object), "gtin": gtin14.astype(object)}, index=out.index
+    sku = out["sku_code"].astype(object)
+    gtin14 = gtin14.astype(object).where(gtin14.notna(), None)
+    out[GTINS_PER_SKU] = _conflicts(
+        sku, gtin14, "SKU carries {n} different GTINs ({values}); keep one GTIN per SKU"
     )
-    frame = frame.where(frame.notna(), None)
-    gtins = _conflicts(
-        frame, "sku", "gtin", "SKU carries {n} different GTINs ({values}); keep one GTIN per SKU"
-    )
-    skus = _conflicts(frame, "gtin", "sku", "GTIN is on {n} SKUs ({values}); a GTIN identifies one SKU")
-    out[GTINS_PER_SKU] = gtins.to_numpy()
-    out[SKUS_PER_GTIN] = np.where(frame["gtin"].notna(), skus.to_numpy(), None)
+    out[SKUS_PER_GTIN] = _conflicts(gtin14, sku, "GTIN is on {n} SKUs ({values}); a GTIN identifies one SKU")
     return out
