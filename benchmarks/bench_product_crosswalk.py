@@ -7,7 +7,7 @@ a product record of its retailer (source system), with no GTIN, brand or spec co
 only the title. The Chinese set is built from the sample generator's product pool: the ERP master,
 plus a DMS and a sales-team copy of each product with the variants channels produce — full-width or
 lower-case codes with spaces, the channel's own legacy codes, blank GTINs, 500ML vs 500毫升, 12瓶/箱 vs
-12×500ml, brand prefixes (【清泉谷】, 清泉谷牌) — and the same brand and name in other pack sizes as
+12×500ml vs 1×12, brand prefixes (【清泉谷】, 清泉谷牌) — and the same brand and name in other pack sizes as
 hard negatives; one channel name in ten drops its modifier (含气天然矿泉水 written 天然矿泉水) and one in
 ten has no spec. Figures are pairwise precision, recall and F1 of the master SKU each record is mapped
 to, the review-band pairs (and how many of them are true matches), blocking's pair completeness and
@@ -35,15 +35,16 @@ def _to_full_width(text: str) -> str:
 
 
 def _spec_variant(spec: str, rng: np.random.Generator) -> str:
-    choice = rng.integers(0, 4)
+    """The ERP spec as a channel writes it: 500ML*24, 500毫升×24瓶/箱, 24×500ml/箱, 500ml×1×24 or unchanged."""
+    choice = rng.integers(0, 5)
     if choice == 0:
         return spec.replace("ml", "ML").replace("×", "*")
     if choice == 1:
         return spec.replace("ml", "毫升").replace("L", "升").replace("kg", "公斤")
-    if choice == 2 and "×" in spec and "/" in spec:  # 500ml×12瓶/箱 → 12×500ml/箱
+    if "×" in spec and "/" in spec and choice in (2, 3):  # 500ml×12瓶/箱
         content, rest = spec.split("×", 1)
         count = "".join(ch for ch in rest if ch.isdigit())
-        return f"{count}×{content}/{rest.rsplit('/', 1)[-1]}"
+        return f"{count}×{content}/{rest.rsplit('/', 1)[-1]}" if choice == 2 else f"{content}×1×{count}"
     return spec
 
 
