@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from channel_mdm.errors import UserError
-from cleansing.safe_export import neutralise_cell, write_atomically
+from cleansing.safe_export import FORMULA_PREFIXES, neutralise_cell, write_atomically, write_csv
 from mdm.product_match import REVIEW_COLUMNS
 
 DECISIONS = ("match", "no_match")
@@ -102,9 +102,15 @@ def read_review_decisions(path: Path) -> pd.DataFrame:
             f"{path}: row {int(wrong.index[0]) + 2} has decision {wrong['decision'].iloc[0]!r}; use match or no_match"
         )
     keys = ["left_source_system", "left_source_code", "right_source_system", "right_source_code"]
-    out = decided[keys].astype(str).apply(lambda s: s.str.removeprefix("'"))
+    out = decided[keys].astype(str).apply(_unneutralise)
     out["is_match"] = decided["decision"].eq("match").to_numpy()
     return out.reset_index(drop=True)
+
+
+def _unneutralise(values: pd.Series) -> pd.Series:
+    """The value as the source wrote it: the apostrophe an export put before a formula-like cell removed."""
+    neutralised = values.str.startswith("'") & values.str[1:].str.startswith(FORMULA_PREFIXES)
+    return values.where(~neutralised, values.str[1:])
 
 
 DECISION_KEYS = ["left_source_system", "left_source_code", "right_source_system", "right_source_code"]
@@ -117,12 +123,12 @@ def remember_decisions(review_path: Path, decisions_path: Path) -> pd.DataFrame:
     parts = []
     if Path(decisions_path).exists():
         kept = pd.read_csv(decisions_path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        kept[DECISION_KEYS] = kept[DECISION_KEYS].apply(_unneutralise)
         parts.append(kept.assign(is_match=kept["is_match"].eq("True")))
     if Path(review_path).exists():
         parts.append(read_review_decisions(review_path))
     if not parts:
         return pd.DataFrame(columns=[*DECISION_KEYS, "is_match"])
     decisions = pd.concat(parts, ignore_index=True).drop_duplicates(DECISION_KEYS, keep="last")
-    buffer = decisions.to_csv(index=False, lineterminator="\r\n")
-    write_atomically(Path(decisions_path), ("\ufeff" + buffer).encode("utf-8"))
+    write_csv(decisions, Path(decisions_path))  # a code such as =HYPERLINK(…) is written as text
     return decisions.reset_index(drop=True)

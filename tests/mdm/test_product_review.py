@@ -82,3 +82,21 @@ def test_a_wrong_decision_word_is_named(review) -> None:
     with pytest.raises(UserError) as caught:
         read_review_decisions(path)
     assert str(caught.value) == f"{path}: row 2 has decision 'yes'; use match or no_match"
+
+
+def test_a_decision_on_a_formula_like_code_is_kept_as_text_and_read_back_as_written(
+    review, tmp_path: Path
+) -> None:
+    pairs, path = review
+    row = pairs.index[
+        (pairs["left_source_code"] == "=HYPERLINK(1)") | (pairs["right_source_code"] == "=HYPERLINK(1)")
+    ]
+    book = load_workbook(path)
+    book["review"][f"A{int(row[0]) + 2}"] = "match"
+    book.save(path)
+    kept = tmp_path / "decisions.csv"
+    remember_decisions(path, kept)
+    assert "'=HYPERLINK(1)" in kept.read_text(encoding="utf-8-sig")
+    again = remember_decisions(tmp_path / "no_workbook.xlsx", kept)
+    assert "=HYPERLINK(1)" in set(again["left_source_code"]) | set(again["right_source_code"])
+    assert again["is_match"].tolist() == [True]
