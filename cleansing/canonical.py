@@ -148,7 +148,11 @@ PRICE = CanonicalEntity(
         _c("tax_rate", "decimal", description="VAT rate of this price; blank: the product's"),
         _c("discount_rate", "decimal", description="percentage off (0.05 or 5%)"),
         _c("discount_amount", "decimal", description="amount off the unit price"),
-        _c("promotion_code", "id", description="the promotion this price belongs to (its window = the period)"),
+        _c(
+            "promotion_code",
+            "id",
+            description="the promotion this price belongs to (its window = the period)",
+        ),
     ),
 )
 
