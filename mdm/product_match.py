@@ -41,6 +41,8 @@ class ProductMatchResult:
     crosswalk: pd.DataFrame
     review: pd.DataFrame
     records: pd.DataFrame = field(repr=False)
+    refused_decisions: list[str] = field(default_factory=list)
+    """Steward ``match`` decisions that could not be applied, each with the reason."""
 
 
 class _Clusters:
@@ -209,8 +211,15 @@ def match_products(
     why = np.full(len(records), "", dtype=object)
     decided = _decided_pairs(records, decisions)
     clusters.apart = [(i, j) for i, j, same in decided if not same]
+    refused: list[str] = []
     for i, j, same in decided:
-        if same and clusters.union(i, j):
+        if same and not clusters.union(i, j):
+            refused.append(
+                f"match of {records['source_system'][i]}:{records['source_code'][i]} and "
+                f"{records['source_system'][j]}:{records['source_code'][j]} not applied: it would give one product "
+                "two codes of one source system, two different GTINs, or join a pair decided as no_match"
+            )
+        elif same:
             for k, other in ((i, j), (j, i)):
                 method[k] = "steward"
                 why[k] = (
@@ -255,6 +264,7 @@ def match_products(
         _crosswalk(records, clusters, method, score, why, trust_ranks or {}),
         pd.DataFrame(review_rows, columns=REVIEW_COLUMNS),
         records,
+        refused,
     )
 
 

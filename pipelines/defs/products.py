@@ -18,13 +18,18 @@ DECISIONS_FILE = "product_review_decisions.csv"
     "the product crosswalk, and the pairs left for a steward in reports/product_review.xlsx.",
 )
 def product_master(
-    channel_mdm: ChannelMdmConfig, standardised_products: pd.DataFrame, landed_sources: dict
+    context: dg.AssetExecutionContext,
+    channel_mdm: ChannelMdmConfig,
+    standardised_products: pd.DataFrame,
+    landed_sources: dict,
 ) -> dg.Output:
     settings = channel_mdm.settings()
     review = settings.reports_dir / REVIEW_WORKBOOK
     decisions = remember_decisions(review, settings.data_dir / DECISIONS_FILE)
     master = build_product_master(standardised_products, landed_sources["trust_ranks"], decisions)
     write_review_workbook(master.match.review, review)
+    for refusal in master.match.refused_decisions:
+        context.log.warning(refusal)
     methods = master.match.crosswalk["match_method"].value_counts()
     return dg.Output(
         master,
@@ -35,6 +40,7 @@ def product_master(
             **{f"linked_by_{name}": int(count) for name, count in methods.items()},
             "pairs_for_review": len(master.match.review),
             "steward_decisions": len(decisions),
+            "steward_decisions_not_applied": len(master.match.refused_decisions),
             "review_workbook": dg.MetadataValue.path(str(review)),
         },
     )

@@ -81,3 +81,47 @@ def test_one_source_never_gets_two_codes_in_one_master() -> None:
     result = match_products(pd.DataFrame(rows, columns=COLUMNS), TRUST)
     erp = result.crosswalk[result.crosswalk["source_system"] == "erp"]
     assert erp["sku_code"].nunique() == 2
+
+
+def test_a_steward_match_that_breaks_a_rule_is_reported_not_applied() -> None:
+    rows = [
+        ("erp", "A1", "6901234567892", "米醋", "金禾", "500ml×12瓶/箱"),
+        ("erp", "A2", "6901234567809", "陈醋", "金禾", "500ml×12瓶/箱"),
+    ]
+    decisions = pd.DataFrame(
+        [("erp", "A1", "erp", "A2", True)],
+        columns=[
+            "left_source_system",
+            "left_source_code",
+            "right_source_system",
+            "right_source_code",
+            "is_match",
+        ],
+    )
+    result = match_products(pd.DataFrame(rows, columns=COLUMNS), TRUST, decisions=decisions)
+    assert result.crosswalk["sku_code"].tolist() == ["A1", "A2"]
+    assert result.refused_decisions == [
+        "match of erp:A1 and erp:A2 not applied: it would give one product two codes of one source system, "
+        "two different GTINs, or join a pair decided as no_match"
+    ]
+
+
+def test_a_steward_match_links_what_the_score_would_not() -> None:
+    rows = [
+        ("erp", "A1", "6901234567892", "米醋", "金禾", "500ml×12瓶/箱"),
+        ("dms", "Z9", None, "调味醋(大)", None, None),
+    ]
+    decisions = pd.DataFrame(
+        [("erp", "A1", "dms", "Z9", True)],
+        columns=[
+            "left_source_system",
+            "left_source_code",
+            "right_source_system",
+            "right_source_code",
+            "is_match",
+        ],
+    )
+    result = match_products(pd.DataFrame(rows, columns=COLUMNS), TRUST, decisions=decisions)
+    row = result.crosswalk.iloc[1]
+    assert (row["sku_code"], row["match_method"]) == ("A1", "steward")
+    assert row["explanation"] == "steward decision: same product as erp:A1"
