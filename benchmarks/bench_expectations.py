@@ -26,7 +26,8 @@ _REGIONS = np.array(["华东", "华南", "华北", "西南"])
 
 
 def _gtins(rng: np.random.Generator, n: int) -> np.ndarray:
-    bodies = np.char.add("69234", np.char.zfill(rng.integers(0, 10**7, n).astype(str), 7))
+    # distinct bodies: a GTIN shared by two SKUs is a defect of its own (one_sku_per_gtin)
+    bodies = np.char.add("69234", np.char.zfill(rng.choice(10**7, n, replace=False).astype(str), 7))
     lookup = {b: gtin_check_digit(b) for b in np.unique(bodies)}
     return np.array([b + str(lookup[b]) for b in bodies])
 
@@ -56,6 +57,8 @@ def synthetic_products(rows: int, defect_rate: float = 0.01, seed: int = 2026112
                 rng.choice(len(_UNITS), rows, p=_weights([0.5, 0.2, 0.1, 0.1, 0.1], defect_rate))
             ],
             "tax_rate": np.where(rng.random(rows) < defect_rate / 2, "0.10", "0.13"),
+            "category": np.where(rng.random(rows) < defect_rate / 2, "未知品类", "调味品"),
+            "brand": "清泉谷",
             "source_system": "erp",
             "source_file": "erp/products.xlsx",
             "source_row": (np.arange(rows) + 3).astype(str),

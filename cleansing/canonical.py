@@ -142,6 +142,17 @@ PRICE = CanonicalEntity(
         _c("currency", "text"),
         _c("effective_from", "date", True),
         _c("effective_to", "date"),
+        _c("channel", "text", description="经销 | KA | 电商 | 特通 …; blank: every channel"),
+        _c("customer_level", "text", description="the customer level the price is for; blank: every level"),
+        _c("price_excl_tax", "decimal", description="tax-exclusive unit price, if the source gives it"),
+        _c("tax_rate", "decimal", description="VAT rate of this price; blank: the product's"),
+        _c("discount_rate", "decimal", description="percentage off (0.05 or 5%)"),
+        _c("discount_amount", "decimal", description="amount off the unit price"),
+        _c(
+            "promotion_code",
+            "id",
+            description="the promotion this price belongs to (its window = the period)",
+        ),
     ),
 )
 

@@ -137,9 +137,33 @@ def parse_specs(values: pd.Series, vocabulary: UnitVocabulary | None = None) -> 
     return parsed.iloc[codes].set_axis(values.index)
 
 
+_TIMES = r"\s*[×xX*]\s*"
+_PACK_REWRITES = (
+    # 500ml(1×12) and 500ml 1×12: "one case of twelve" written after the content
+    (re.compile(rf"^(\d+(?:\.\d+)?\s*[^\d\s(（×xX*/]+)\s*[(（]\s*1{_TIMES}(\d+)\s*[)）]"), r"\1×\2"),
+    (re.compile(rf"^(\d+(?:\.\d+)?\s*[^\d\s×xX*/]+)\s+1{_TIMES}(\d+)"), r"\1×\2"),
+    # 500ml×1×12 → 500ml×12
+    (re.compile(rf"{_TIMES}1{_TIMES}(\d+)"), r"×\1"),
+    # 1×12×500ml → 12×500ml
+    (re.compile(rf"^1{_TIMES}(\d+){_TIMES}"), r"\1×"),
+    # 500ml/瓶×12瓶/箱 → 500ml×12瓶/箱: the unit named twice
+    (re.compile(rf"^(\d+(?:\.\d+)?\s*[^\d\s×xX*/]+)\s*/\s*[^\d\s/×xX*.]{{1,3}}(?={_TIMES}\d)"), r"\1"),
+)
+
+
+def _canonical_pack(text: str) -> str:
+    """Pack notations channels use for the same thing, written one way: ``500ml(1×12)``, ``500ml 1×12``,
+    ``500ml×1×12``, ``1×12×500ml`` and ``500ml/瓶×12瓶/箱`` all mean twelve 500 ml units."""
+    for pattern, replacement in _PACK_REWRITES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
 def _parse_distinct_specs(values: pd.Series, vocabulary: UnitVocabulary) -> pd.DataFrame:
     forward, reverse = _spec_patterns(tuple(vocabulary.measure_units))
-    text = values.map(lambda v: unicodedata.normalize("NFKC", v).strip() if isinstance(v, str) else None)
+    text = values.map(
+        lambda v: _canonical_pack(unicodedata.normalize("NFKC", v).strip()) if isinstance(v, str) else None
+    )
     text = text.astype("string")
     parts = text.str.extract(f"^(?:{forward.pattern})$", flags=re.IGNORECASE)
     unparsed = parts["qty"].isna() & text.notna()

@@ -44,12 +44,26 @@ def _day_text(days: np.ndarray) -> np.ndarray:
     return text
 
 
+SCOPE_COLUMNS = ("channel", "customer_level")
+"""Prices for different channels or customer levels are separate ladders with their own periods."""
+
+
+def _price_scope(frame: pd.DataFrame) -> pd.Series:
+    """The region a price applies in, with its channel and customer level when the list has them."""
+    scope = frame["sales_region"].astype(object)
+    for column in SCOPE_COLUMNS:
+        if column in frame.columns:
+            part = frame[column].astype(object).where(frame[column].notna(), "*").astype(str).str.strip()
+            scope = scope.where(scope.isna(), scope.astype(str) + "\x1f" + part.replace("", "*"))
+    return scope
+
+
 def _periods(frame: pd.DataFrame, tiers: PriceTierOrder) -> pd.DataFrame:
     """Integer codes and numbers for each row; -1 marks a missing SKU, region or tier."""
     sku, _ = pd.factorize(frame["sku_code"], use_na_sentinel=True)
-    region, regions = pd.factorize(frame["sales_region"], use_na_sentinel=True)
+    region, _ = pd.factorize(_price_scope(frame), use_na_sentinel=True)
     rank = frame["price_tier"].map(tiers.rank_by_value).to_numpy(dtype=float, na_value=np.nan)
-    national_codes = [i for i, name in enumerate(regions) if name in tiers.national_regions]
+    national = frame["sales_region"].isin(tiers.national_regions).to_numpy(dtype=bool)
     start = parse_date_text(frame["effective_from"]).to_numpy(dtype="datetime64[ns]")
     end = parse_date_text(frame["effective_to"]).to_numpy(dtype="datetime64[ns]")
     return pd.DataFrame(
@@ -57,7 +71,7 @@ def _periods(frame: pd.DataFrame, tiers: PriceTierOrder) -> pd.DataFrame:
             "position": np.arange(len(frame)),
             "sku": sku,
             "region": region,
-            "national": np.isin(region, national_codes),
+            "national": national & (region >= 0),
             "rank": np.where(np.isnan(rank), -1, rank).astype(np.int64),
             "price": parse_decimal_text(frame["price"]).to_numpy(dtype=float, na_value=np.nan),
             "has_start": ~np.isnat(start),

@@ -16,6 +16,7 @@ import logging
 import tempfile
 import time
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,8 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
 from channel_mdm.errors import UserError
+from cleansing.numbers import parse_numbers
+from expectations.offline_docs import make_site_offline, write_docs_overview, write_suite_summary
 from expectations.suites import (
     Rule,
     Severity,
@@ -218,7 +221,8 @@ def _quarantine_rows(
 ) -> pd.DataFrame:
     provenance = [c for c in PROVENANCE_IN_QUARANTINE if c in frame.columns and c not in business_key]
     rows = frame.iloc[positions][[*business_key, *provenance]].reset_index(drop=True)
-    reported = frame[rule.column].iloc[positions].reset_index(drop=True)
+    source = frame if rule.column in frame.columns else prepared  # a column the source lacks: judged as blank
+    reported = source[rule.column].iloc[positions].reset_index(drop=True)
     checked = prepared[rule.checked_columns[0]].iloc[positions].reset_index(drop=True)
     return rows.assign(
         rule=rule.name,
@@ -246,7 +250,8 @@ def validate_frame(
     started = time.perf_counter()
     # GX copies its batch per expectation, so it gets only the columns the rules read (and source_row,
     # which cross-row checks quote to name the other row).
-    checked_columns = list(dict.fromkeys([*definition.required_columns, *business_key]))
+    optional = [c for c in definition.optional_columns if c in frame.columns]
+    checked_columns = list(dict.fromkeys([*definition.required_columns, *business_key, *optional]))
     narrow = frame[checked_columns + (["source_row"] if "source_row" in frame.columns else [])]
     prepared = definition.prepare(_blanks_to_missing(narrow, checked_columns)).reset_index(drop=True)
     prepared[ROW_POSITION] = np.arange(len(prepared))
@@ -297,7 +302,31 @@ def validate_frame(
     keep[failing] = False
     quarantined = _assemble_quarantine(quarantine_parts, frame, business_key)
     docs_index = suite_docs_dir / "index.html" if suite_docs_dir is not None else None
+    warnings = int((quarantined["severity"] == "warning").sum())
     if docs_index is not None and docs_index.exists():
+        make_site_offline(suite_docs_dir)
+        write_suite_summary(
+            suite_docs_dir,
+            {
+                "name": definition.name,
+                "validated_at": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+                "rows": len(frame),
+                "passed": int(keep.sum()),
+                "warnings": warnings,
+                "success": not any(not o.success and o.severity == "error" for o in outcomes),
+                "rules": [
+                    {
+                        "rule": o.name,
+                        "severity": o.severity,
+                        "column": o.column,
+                        "unexpected_count": o.unexpected_count,
+                        "element_count": o.element_count,
+                        "success": o.success,
+                    }
+                    for o in outcomes
+                ],
+            },
+        )
         write_docs_overview(Path(data_docs_dir).resolve())
     outcome = ValidationOutcome(
         suite_name=definition.name,
@@ -314,29 +343,13 @@ def validate_frame(
         definition.name,
         f"{int(keep.sum()):,}",
         f"{len(failing):,}",
-        f"{int((quarantined['severity'] == 'warning').sum()):,}",
+        f"{warnings:,}",
         time.perf_counter() - started,
         prepared_at - started,
         validated_at - prepared_at,
         time.perf_counter() - validated_at,
     )
     return outcome
-
-
-def write_docs_overview(data_docs_dir: Path) -> Path:
-    """Write ``index.html`` in ``data_docs_dir`` linking each suite's Data Docs site below it."""
-    suites = sorted(p.parent.name for p in data_docs_dir.glob("*/index.html"))
-    items = "\n".join(
-        f'<li><a href="{html.escape(name)}/index.html">{html.escape(name)}</a></li>' for name in suites
-    )
-    page = (
-        '<!doctype html>\n<html lang="zh-CN"><head><meta charset="utf-8"><title>channel-mdm Data Docs</title></head>\n'
-        f"<body><h1>channel-mdm master-data standards</h1>\n<p>Latest validation per suite:</p>\n<ul>\n{items}\n</ul>"
-        "</body></html>\n"
-    )
-    index = data_docs_dir / "index.html"
-    index.write_text(page, encoding="utf-8")
-    return index
 
 
 def _assemble_quarantine(
@@ -363,6 +376,18 @@ def validate_products(
     )
 
 
+def product_tax_rates(products: pd.DataFrame) -> dict[str, Decimal]:
+    """SKU → VAT rate (``0.13``, ``13%``) for the products that state one."""
+    if "tax_rate" not in products.columns:
+        return {}
+    rates, _ = parse_numbers(products["tax_rate"].astype(object), percent=True)
+    return {
+        str(sku): rate
+        for sku, rate in zip(products["sku_code"], rates, strict=True)
+        if rate is not None and isinstance(sku, str)
+    }
+
+
 def validate_prices(
     frame: pd.DataFrame,
     products: pd.DataFrame | ValidationOutcome | None = None,
@@ -375,8 +400,10 @@ def validate_prices(
     is not among them fails ``unknown_sku``.
     """
     valid_skus = rejected_skus = None
+    tax_rates = None
     if isinstance(products, ValidationOutcome):
         valid_skus = products.passed["sku_code"]
+        tax_rates = product_tax_rates(products.passed)
         errors = products.quarantined[products.quarantined["severity"] == "error"]
         rejected_skus = errors["sku_code"] if "sku_code" in errors.columns else None
     elif products is not None:
@@ -385,5 +412,6 @@ def validate_prices(
                 "products: missing column sku_code; pass the valid products (e.g. validate_products(...).passed)"
             )
         valid_skus = products["sku_code"]
-    suite = build_price_suite(valid_skus=valid_skus, rejected_skus=rejected_skus)
+        tax_rates = product_tax_rates(products)
+    suite = build_price_suite(valid_skus=valid_skus, rejected_skus=rejected_skus, product_tax_rates=tax_rates)
     return validate_frame(frame, suite, PRICE_KEY, data_docs_dir)

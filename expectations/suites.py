@@ -19,7 +19,7 @@ import pandas as pd
 
 from cleansing.gtin import classify_gtin
 from cleansing.product_specs import UnitVocabulary, load_unit_vocabulary
-from expectations import price_checks, product_checks
+from expectations import category_checks, price_checks, price_rules, product_checks
 from expectations.custom import (
     ExpectColumnValuesToBeCalendarDate,
     ExpectColumnValuesToBeGloballyUniqueGtin,
@@ -27,6 +27,13 @@ from expectations.custom import (
     ExpectColumnValuesToBePositiveAmount,
     ExpectColumnValuesToBeTaxRateInSet,
     ExpectColumnValuesToBeValidGtin,
+)
+from expectations.rules_config import (
+    PRODUCT_ATTRIBUTES,
+    CategoryVocabulary,
+    PriceRules,
+    load_category_vocabulary,
+    load_price_rules,
 )
 from expectations.standards import PriceTierOrder, load_price_tiers, load_tax_rates
 
@@ -73,6 +80,8 @@ class SuiteDefinition:
     rules: tuple[Rule, ...]
     required_columns: tuple[str, ...]
     prepare: Callable[[pd.DataFrame], pd.DataFrame] = field(default=lambda frame: frame)
+    optional_columns: tuple[str, ...] = ()
+    """Columns the rules read when the frame has them (a missing one is judged as blank)."""
 
     def rule(self, name: str) -> Rule:
         for rule in self.rules:
@@ -123,14 +132,17 @@ def build_product_suite(
     vocabulary: UnitVocabulary | None = None,
     tax_rates: tuple[float, ...] | None = None,
     quarantined_skus: pd.Series | None = None,
+    categories: CategoryVocabulary | None = None,
 ) -> SuiteDefinition:
-    """The product standard: identity, names, GTIN, sales unit, VAT rate and spec.
+    """The product standard: identity, names, GTIN, sales unit, VAT rate, spec, category and the
+    attributes the category requires.
 
     ``quarantined_skus`` are the SKU codes of product rows quarantined before validation; a SKU that
     also appears there is not unique.
     """
     vocabulary = vocabulary or load_unit_vocabulary()
     tax_rates = tax_rates or load_tax_rates()
+    categories = categories or load_category_vocabulary()
     units = ", ".join(vocabulary.allowed_sales_units)
     rates = ", ".join(f"{r:g}" for r in tax_rates)
     rules = (
@@ -187,13 +199,53 @@ def build_product_suite(
             "spec '{value}' does not read as net content and pack (e.g. 500ml×12瓶/箱)",
             ExpectColumnValuesToBeParseableSpec,
         ),
+        # Both copies are held back: which SKU owns the GTIN (or which GTIN the SKU has) is a steward's call.
+        _rule(
+            "one_gtin_per_sku",
+            "gtin",
+            "error",
+            "{check}",
+            gxe.ExpectColumnValuesToBeNull,
+            check_column=product_checks.GTINS_PER_SKU,
+        ),
+        _rule(
+            "one_sku_per_gtin",
+            "gtin",
+            "error",
+            "{check}",
+            gxe.ExpectColumnValuesToBeNull,
+            check_column=product_checks.SKUS_PER_GTIN,
+        ),
+        _rule(
+            "category_known",
+            "category",
+            "error",
+            "{check}",
+            gxe.ExpectColumnValuesToBeNull,
+            check_column=category_checks.CATEGORY_UNKNOWN,
+        ),
+        _rule(
+            "required_attributes_present",
+            "category",
+            "error",
+            "{check}",
+            gxe.ExpectColumnValuesToBeNull,
+            check_column=category_checks.MISSING_ATTRIBUTES,
+        ),
     )
 
     def prepare(frame: pd.DataFrame) -> pd.DataFrame:
-        return product_checks.add_product_checks(frame, quarantined_skus)
+        checked = product_checks.add_gtin_checks(product_checks.add_product_checks(frame, quarantined_skus))
+        if "category" not in checked.columns:
+            checked["category"] = None
+        return category_checks.add_category_checks(checked, categories)
 
     return SuiteDefinition(
-        "products", rules, ("sku_code", "gtin", "product_name", "sales_unit", "tax_rate", "spec"), prepare
+        "products",
+        rules,
+        ("sku_code", "gtin", "product_name", "sales_unit", "tax_rate", "spec"),
+        prepare,
+        optional_columns=PRODUCT_ATTRIBUTES,
     )
 
 
@@ -201,10 +253,14 @@ def build_price_suite(
     tiers: PriceTierOrder | None = None,
     valid_skus: pd.Series | None = None,
     rejected_skus: pd.Series | None = None,
+    rules_config: PriceRules | None = None,
+    product_tax_rates: dict | None = None,
 ) -> SuiteDefinition:
     """The price-list standard; with ``valid_skus``, prices of SKUs outside it fail ``unknown_sku``
-    (``rejected_skus``, the products that failed their own standard, only sharpen the reason)."""
+    (``rejected_skus``, the products that failed their own standard, only sharpen the reason).
+    ``product_tax_rates`` (SKU → rate) is the rate the tax-consistency rule uses where a row has none."""
     tiers = tiers or load_price_tiers()
+    rules_config = rules_config or load_price_rules()
     accepted = tiers.accepted_values
     rules = [
         _rule(
@@ -292,6 +348,46 @@ def build_price_suite(
             gxe.ExpectColumnValuesToBeNull,
             check_column=price_checks.PERIOD_OVERLAP,
         ),
+        _rule(
+            "price_above_floor",
+            "price",
+            "error",
+            "{check}",
+            gxe.ExpectColumnValuesToBeNull,
+            check_column=price_rules.PRICE_FLOOR,
+        ),
+        _rule(
+            "price_decimal_places",
+            "price",
+            "error",
+            "{check}",
+            gxe.ExpectColumnValuesToBeNull,
+            check_column=price_rules.PRICE_DECIMALS,
+        ),
+        _rule(
+            "tax_exclusive_price_consistent",
+            "price_excl_tax",
+            "error",
+            "{check}",
+            gxe.ExpectColumnValuesToBeNull,
+            check_column=price_rules.TAX_CONSISTENCY,
+        ),
+        _rule(
+            "price_change_reviewed",
+            "price",
+            "warning",
+            "{check}",
+            gxe.ExpectColumnValuesToBeNull,
+            check_column=price_rules.PRICE_CHANGE,
+        ),
+        _rule(
+            "discount_valid",
+            "price",
+            "error",
+            "{check}",
+            gxe.ExpectColumnValuesToBeNull,
+            check_column=price_rules.DISCOUNT,
+        ),
     ]
     if valid_skus is not None:
         rules.append(
@@ -306,14 +402,29 @@ def build_price_suite(
         )
 
     def prepare(frame: pd.DataFrame) -> pd.DataFrame:
-        return price_checks.add_price_checks(frame, tiers, valid_skus, rejected_skus)
+        checked = price_checks.add_price_checks(frame, tiers, valid_skus, rejected_skus)
+        if "price_excl_tax" not in checked.columns:
+            checked["price_excl_tax"] = None
+        return price_rules.add_price_rule_checks(checked, rules_config, product_tax_rates)
 
     return SuiteDefinition(
         "prices",
         tuple(rules),
         ("sku_code", "price_tier", "sales_region", "price", "effective_from", "effective_to"),
         prepare,
+        optional_columns=PRICE_OPTIONAL_COLUMNS,
     )
+
+
+PRICE_OPTIONAL_COLUMNS = (
+    "price_excl_tax",
+    "tax_rate",
+    "channel",
+    "customer_level",
+    "discount_rate",
+    "discount_amount",
+    "promotion_code",
+)
 
 
 SUITE_BUILDERS: dict[str, Callable[[], SuiteDefinition]] = {

@@ -14,7 +14,14 @@ import pandas as pd
 
 GOLDEN_ID_PREFIX = {"partner": "P", "customer": "C"}
 GOLDEN_ID_DIGITS = 8
-CROSSWALK_COLUMNS = ["entity", "source_system", "source_record_id", "golden_id", "match_score", "match_decision"]
+CROSSWALK_COLUMNS = [
+    "entity",
+    "source_system",
+    "source_record_id",
+    "golden_id",
+    "match_score",
+    "match_decision",
+]
 
 
 @dataclass(frozen=True)
@@ -61,17 +68,23 @@ def assign_golden_ids(
     # A golden id claimed by two clusters (a steward split, or a record moved): the cluster
     # with more of its records keeps it; the other gets a new id.
     claims = with_id.groupby(["golden_id", "cluster_id"]).size().rename("n").reset_index()
-    claims = claims.sort_values(["golden_id", "n", "cluster_id"], ascending=[True, False, True], kind="mergesort")
+    claims = claims.sort_values(
+        ["golden_id", "n", "cluster_id"], ascending=[True, False, True], kind="mergesort"
+    )
     owner = claims.drop_duplicates("golden_id").set_index("golden_id")["cluster_id"]
     kept = kept[owner.reindex(kept.values).to_numpy() == kept.index.to_numpy()]
 
     retired_rows = with_id[~with_id["golden_id"].isin(kept.values)]
-    retired = pd.DataFrame(
-        {
-            "retired_golden_id": retired_rows["golden_id"].to_numpy(),
-            "golden_id": kept.reindex(retired_rows["cluster_id"]).to_numpy(),
-        }
-    ).dropna().drop_duplicates()
+    retired = (
+        pd.DataFrame(
+            {
+                "retired_golden_id": retired_rows["golden_id"].to_numpy(),
+                "golden_id": kept.reindex(retired_rows["cluster_id"]).to_numpy(),
+            }
+        )
+        .dropna()
+        .drop_duplicates()
+    )
 
     order = frame.sort_values(["trust_rank", "source_system", "source_record_id"], kind="mergesort")
     cluster_order = pd.unique(order["cluster_id"])

@@ -78,8 +78,12 @@ def build_golden_records(
 
 def _primary_records(candidates: pd.DataFrame) -> pd.DataFrame:
     """The most trusted record of each cluster: the one the golden record is mainly built from."""
-    ordered = candidates.sort_values(["cluster_id", "trust_rank", "source_system", "source_record_id"], kind="mergesort")
-    return ordered.drop_duplicates("cluster_id").set_index("cluster_id")[["source_system", "source_record_id"]]
+    ordered = candidates.sort_values(
+        ["cluster_id", "trust_rank", "source_system", "source_record_id"], kind="mergesort"
+    )
+    return ordered.drop_duplicates("cluster_id").set_index("cluster_id")[
+        ["source_system", "source_record_id"]
+    ]
 
 
 def resolve_parent_golden_ids(

@@ -106,7 +106,11 @@ def match_parties(
         pair_parts.append(result.pairs.assign(match_spec=kind))
         log.info(
             "%s %s: %s records → %s clusters (%s candidate pairs)",
-            entity, kind, f"{len(subset):,}", f"{clusters['cluster_id'].nunique():,}", f"{result.candidate_pairs:,}",
+            entity,
+            kind,
+            f"{len(subset):,}",
+            f"{clusters['cluster_id'].nunique():,}",
+            f"{result.candidate_pairs:,}",
         )
     standardised = pd.concat(std_parts).sort_index()
     clusters = pd.concat(cluster_parts, ignore_index=True)

@@ -49,7 +49,9 @@ def load_survivorship_rules(entity: str, path: Path = DEFAULT_RULES_PATH) -> Sur
     except (OSError, yaml.YAMLError) as exc:
         raise UserError(f"{path}: cannot read survivorship rules: {exc}") from None
     if entity not in document:
-        raise UserError(f"{path}: no survivorship rules for entity {entity!r}; add a top-level '{entity}:' section")
+        raise UserError(
+            f"{path}: no survivorship rules for entity {entity!r}; add a top-level '{entity}:' section"
+        )
     section = document[entity] or {}
     parsed: list[FieldRule] = []
     for name, spec in (section.get("fields") or {}).items():

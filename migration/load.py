@@ -35,7 +35,8 @@ BUSINESS_KEYS: dict[str, tuple[str, ...]] = {
     "partner": ("golden_id",),
     "customer": ("golden_id",),
     "product": ("sku_code",),
-    "price": ("sku_code", "price_tier", "sales_region", "effective_from"),
+    "price": ("sku_code", "price_tier", "sales_region", "effective_from", "channel", "customer_level"),
+    "product_crosswalk": ("source_system", "source_code"),
     "balance": ("partner_golden_id", "as_of_date", "source_system", "partner_record_id"),
     "order_line": ("source_system", "order_no", "line_no"),
     "crosswalk": ("entity", "source_system", "source_record_id"),
@@ -51,6 +52,7 @@ LOAD_ORDER: tuple[str, ...] = (
     "balance",
     "order_line",
     "crosswalk",
+    "product_crosswalk",
     "quarantine",
 )
 """Parents before children, so every foreign key finds its row."""

@@ -43,6 +43,8 @@ SOURCE_SYSTEM = String(32)
 RECORD_ID = String(64)
 GOLDEN_ID = String(16)
 TIMESTAMP = DateTime(timezone=True)
+ALL = "*"
+"""A price's channel or customer level when it applies to every channel or level."""
 
 
 class Base(DeclarativeBase):
@@ -134,12 +136,19 @@ class Product(LoadedMixin, Base):
 
 
 class Price(LoadedMixin, Base):
-    """One price of a SKU for a channel tier and sales region over an effective period."""
+    """One price of a SKU for a price tier and sales region (optionally one channel and customer level)
+    over an effective period, with its discount and promotion."""
 
     __tablename__ = "price"
     __table_args__ = (
         UniqueConstraint(
-            "sku_code", "price_tier", "sales_region", "effective_from", name="uq_price_business_key"
+            "sku_code",
+            "price_tier",
+            "sales_region",
+            "effective_from",
+            "channel",
+            "customer_level",
+            name="uq_price_business_key",
         ),
     )
 
@@ -154,6 +163,31 @@ class Price(LoadedMixin, Base):
     currency: Mapped[str | None] = mapped_column(String(3))
     effective_from: Mapped[date] = mapped_column(Date)
     effective_to: Mapped[date | None] = mapped_column(Date)
+    channel: Mapped[str] = mapped_column(String(32), default=ALL, server_default=ALL)
+    """经销 / KA / 电商 / 特通 …; ``*``: every channel (part of the key, so never NULL)."""
+    customer_level: Mapped[str] = mapped_column(String(32), default=ALL, server_default=ALL)
+    """The customer level the price is for (A/B/C, 核心/普通 …); ``*``: every level."""
+    discount_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))
+    """A percentage discount as a fraction (0.05 = 5% off)."""
+    discount_amount: Mapped[Decimal | None] = mapped_column(MONEY)
+    """An amount off the unit price."""
+    promotion_code: Mapped[str | None] = mapped_column(String(64))
+    """The promotion the price belongs to; its window is the price's effective period."""
+
+
+class ProductCrosswalk(LoadedMixin, Base):
+    """Where each source system's product code points: (source system, source code) → master SKU."""
+
+    __tablename__ = "product_crosswalk"
+
+    source_system: Mapped[str] = mapped_column(SOURCE_SYSTEM, primary_key=True)
+    source_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sku_code: Mapped[str] = mapped_column(String(64), index=True)
+    """The master SKU (not a foreign key: a master held back by the product standard keeps its codes)."""
+    match_method: Mapped[str] = mapped_column(String(16))
+    """master | gtin | code | fuzzy | steward"""
+    match_score: Mapped[float | None] = mapped_column(Float)
+    explanation: Mapped[str | None] = mapped_column(String(500))
 
 
 class Balance(LoadedMixin, Base):

@@ -15,9 +15,14 @@ from sqlalchemy import Connection, Table, select
 
 from channel_mdm.errors import UserError
 from migration.convert import canonical_text, convert_column_all, converter_for, is_blank
+from migration.models import ALL
 from migration.refusals import Refusal
 
-DEFAULTS: dict[tuple[str, str], Any] = {("crosswalk", "active"): True}
+DEFAULTS: dict[tuple[str, str], Any] = {
+    ("crosswalk", "active"): True,
+    ("price", "channel"): ALL,
+    ("price", "customer_level"): ALL,
+}
 """Values a column takes when the frame lacks it or leaves a cell blank."""
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.defs import ingest, matching, store, validation
+from pipelines.defs import ingest, matching, products, store, validation
 from pipelines.defs.resources import ChannelMdmConfig
 from pipelines.defs.run_storage import RunScopedIOManager, keep_runs_from_environment
 from pipelines.defs.schedules import master_data_sync_job, nightly_master_data_sync
@@ -13,7 +13,7 @@ from pipelines.defs.sensors import drop_folder_sensor
 channel_mdm = ChannelMdmConfig()
 
 defs = dg.Definitions(
-    assets=dg.load_assets_from_modules([ingest, matching, validation, store]),
+    assets=dg.load_assets_from_modules([ingest, matching, products, validation, store]),
     jobs=[master_data_sync_job],
     schedules=[nightly_master_data_sync],
     sensors=[drop_folder_sensor],

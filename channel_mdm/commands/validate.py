@@ -90,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
     # GX logs its own start-up at INFO; stewards need our counts, not that.
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     from channel_mdm.settings import load_settings
+    from cleansing.product_standardise import standardise_products, standardise_sku_references
     from expectations.runner import validate_prices, validate_products
 
     for name in list(logging.root.manager.loggerDict):
@@ -99,7 +100,7 @@ def run(args: argparse.Namespace) -> int:
     outcomes = []
     products_outcome = None
     if args.products:
-        products = read_canonical_file(args.products, limits)
+        products = standardise_products(read_canonical_file(args.products, limits))
         log.info("read %s product rows from %s", f"{len(products):,}", args.products)
         try:
             products_outcome = validate_products(products, docs)
@@ -108,7 +109,7 @@ def run(args: argparse.Namespace) -> int:
         _print_counts("products", products_outcome)
         outcomes.append(products_outcome)
     if args.prices:
-        prices = read_canonical_file(args.prices, limits)
+        prices = standardise_sku_references(read_canonical_file(args.prices, limits))
         log.info("read %s price rows from %s", f"{len(prices):,}", args.prices)
         try:
             prices_outcome = validate_prices(prices, products_outcome, docs)

@@ -8,6 +8,7 @@ import pandas as pd
 from cleansing.safe_export import write_text_atomically
 from expectations.runner import ValidationOutcome
 from mdm.parties import PartyMatchResult
+from mdm.product_master import ProductMaster, resolve_product_codes
 from mdm.references import first_by_trust, load_partner_code_systems, resolve_partner_golden_ids
 from migration.load import load_all
 from migration.prepare import (
@@ -39,7 +40,8 @@ def channel_store(
     validated_products: ValidationOutcome,
     validated_prices: ValidationOutcome,
     balance_records: pd.DataFrame,
-    order_records: pd.DataFrame,
+    standardised_orders: pd.DataFrame,
+    product_master: ProductMaster,
     ingest_quarantine: pd.DataFrame,
 ) -> dict:
     settings = channel_mdm.settings()
@@ -57,8 +59,8 @@ def channel_store(
         ["source_system", "partner_record_id", "as_of_date"],
     )
     orders, order_quarantine = attach_partner_golden_ids(
-        order_records,
-        resolve_partner_golden_ids(order_records, partner_crosswalk, code_systems),
+        standardised_orders,
+        resolve_partner_golden_ids(standardised_orders, partner_crosswalk, code_systems),
         "order",
         ["source_system", "order_no", "line_no"],
     )
@@ -94,6 +96,7 @@ def channel_store(
         "balance": balances,
         "order_line": orders,
         "crosswalk": pd.concat([partner_crosswalk, customer_golden.golden.crosswalk], ignore_index=True),
+        "product_crosswalk": product_master.crosswalk,
         "quarantine": quarantine,
     }
     engine = create_store_engine(settings.store_url)
@@ -156,20 +159,24 @@ def reconciliation_report(
     channel_store: dict,
     partner_records: pd.DataFrame,
     customer_records: pd.DataFrame,
-    product_records: pd.DataFrame,
-    price_records: pd.DataFrame,
+    standardised_products: pd.DataFrame,
+    standardised_prices: pd.DataFrame,
     balance_records: pd.DataFrame,
-    order_records: pd.DataFrame,
+    standardised_orders: pd.DataFrame,
+    product_master: ProductMaster,
     ingest_file_reports: pd.DataFrame,
 ):
     settings = channel_mdm.settings()
+    # Products and prices are compared in standard form: a unit alias rewritten to its standard unit
+    # is a documented mapping (like a price-tier value map), not a migration defect.
     old = {
         "partner": partner_records,
         "customer": customer_records,
-        "product": product_records,
-        "price": price_records,
+        # each product record under its master SKU: records merged into one master count as merged away
+        "product": resolve_product_codes(standardised_products, product_master.crosswalk),
+        "price": standardised_prices,
         "balance": balance_records,
-        "order": order_records,
+        "order": standardised_orders,
     }
     engine = create_store_engine(settings.store_url)
     try:

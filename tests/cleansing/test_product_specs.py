@@ -22,6 +22,14 @@ from cleansing.product_specs import UNITS_PATH, fill_spec_columns, load_unit_voc
         ("500毫升x24瓶/箱", 500, "ml", 24, "瓶", "箱"),
         ("500ml＊12瓶／箱", 500, "ml", 12, "瓶", "箱"),
         ("12×500ml/箱", 500, "ml", 12, None, "箱"),
+        # the same twelve 500 ml units in the pack notations channels use
+        ("500ml×1×12", 500, "ml", 12, None, None),
+        ("500ml*1*12瓶", 500, "ml", 12, "瓶", None),
+        ("1×12×500ml", 500, "ml", 12, None, None),
+        ("500ml 1×12", 500, "ml", 12, None, None),
+        ("500ml(1×12)", 500, "ml", 12, None, None),
+        ("500ML/瓶×12瓶/箱", 500, "ml", 12, "瓶", "箱"),
+        ("500毫升*12支/件", 500, "ml", 12, "支", "件"),
     ],
 )
 def test_spec_strings_are_read(spec, net_content, unit, per_case, inner, case) -> None:

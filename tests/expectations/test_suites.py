@@ -18,16 +18,32 @@ PRODUCT_ROWS = [
     ("3", "1001000001", "6901234567892", "清香米醋", "500ml×12瓶/箱", "箱", "0.13"),  # clean
     ("4", "1001000002", "96385074", "陈醋", "250g*20袋/箱", "袋", "0.09"),  # duplicate SKU, first
     ("5", "1001000002", "036000291452", "陈醋(新)", "2斤/袋", "袋", "0.09"),  # duplicate SKU, second
-    ("6", None, "6901234567892", "酱油", "1.5L*6", "件", "0.13"),  # missing SKU
-    ("7", "1001000005", "6901234567892", None, "1.5L*6", "件", "0.13"),  # missing name
+    ("6", None, "6901234567809", "酱油", "1.5L*6", "件", "0.13"),  # missing SKU
+    ("7", "1001000005", "6901234567816", None, "1.5L*6", "件", "0.13"),  # missing name
     ("8", "1001000006", "6901234567891", "料酒", "1.5L*6", "瓶", "0.13"),  # wrong check digit
     ("9", "1001000007", "6.90123E+12", "料酒", "1.5L*6", "瓶", "0.13"),  # Excel-damaged GTIN
     ("10", "1001000008", IN_STORE_GTIN, "散装大米", "２斤", "袋", "0.09"),  # in-store GTIN: warning only
-    ("11", "1001000009", "6901234567892", "蚝油", "500ml×12瓶/箱", "ctn", "0.13"),  # non-standard unit
-    ("12", "1001000010", "6901234567892", "蚝油", "500ml×12瓶/箱", "箱", "0.10"),  # not a VAT rate
-    ("13", "1001000011", "6901234567892", "礼盒", "见包装", "盒", "13%"),  # unreadable spec: warning only
+    ("11", "1001000009", "6901234567823", "蚝油", "500ml×12瓶/箱", "ctn", "0.13"),  # non-standard unit
+    ("12", "1001000010", "6901234567830", "蚝油", "500ml×12瓶/箱", "箱", "0.10"),  # not a VAT rate
+    ("13", "1001000011", "6901234567847", "礼盒", "见包装", "盒", "13%"),  # unreadable spec: warning only
     ("14", "1001000012", "", "鸡精", "", "桶", "0"),  # blank GTIN: warning only; blank spec: not judged
+    ("15", "1001000013", "6901234567861", "蜂蜜", "500g/瓶", "瓶", "0.13"),  # category not in the tree
+    ("16", "1001000014", "6901234567854", "米醋", "500ml×12瓶/箱", "箱", "0.13"),  # one GTIN on two SKUs
+    ("17", "1001000015", "06901234567854", "米醋(新)", "500ml×12瓶/箱", "箱", "0.13"),  # same GTIN as GTIN-14
+    ("18", "1001000016", "6901234567878", "茶", "500ml×15瓶/箱", "箱", "0.13"),  # category only a 大类
+    (
+        "19",
+        "1001000017",
+        "6901234567885",
+        "绿茶",
+        "500ml×15瓶/箱",
+        "箱",
+        "0.13",
+    ),  # brand missing, category needs it
 ]
+CATEGORY = {"15": "蜂蜜", "18": "饮料", "19": "饮料/茶饮料/绿茶"}
+"""Every other row is 调味品, which requires only brand and sales unit."""
+BRAND = {"19": None}
 
 PRICE_COLUMNS = [
     "source_row",
@@ -57,7 +73,14 @@ PRICE_ROWS = [
     ("17", "1001000001", "出厂价", "东北", "9.00", "2026-02-30", ""),  # not a date
     ("18", "1001000001", "retail", "东北", "29.00", "2026-05-01", "2026-04-30"),  # ends before it starts
     ("19", "9999999999", "factory", "华东", "8.00", "2026-01-01", ""),  # SKU not among valid products
+    ("20", "1001000001", "出厂价", "华中", "0.01", "2026-01-01", ""),  # placeholder price under the floor
+    ("21", "1001000001", "一批价", "华中", "32.345", "2026-01-01", ""),  # three decimal places
+    ("22", "1001000001", "二批价", "华中", "113.00", "2026-01-01", ""),  # excl. tax 99.00 ≠ 100.00 at 13%
+    ("23", "1001000001", "零售价", "华中", "113.00", "2026-01-01", ""),  # excl. tax 100.00: consistent
+    ("24", "1001000001", "二批价", "东南", "10.00", "2025-01-01", "2025-12-31"),
+    ("25", "1001000001", "二批价", "东南", "15.00", "2026-01-01", ""),  # +50% on its previous period: review
 ]
+EXCL_TAX = {"22": ("99.00", "13%"), "23": ("100.00", "0.13")}
 VALID_PRODUCTS = pd.DataFrame({"sku_code": ["1001000001", "1001000003", "1001000004"]})
 
 
@@ -78,12 +101,18 @@ def products(docs_dir) -> ValidationOutcome:
         PRODUCT_ROWS,
         columns=["source_row", "sku_code", "gtin", "product_name", "spec", "sales_unit", "tax_rate"],
     )
+    frame["category"] = [CATEGORY.get(row, "调味品") for row in frame["source_row"]]
+    frame["brand"] = [BRAND.get(row, "金禾") for row in frame["source_row"]]
+    frame["net_content"] = ["500" if row == "18" else None for row in frame["source_row"]]
+    frame["net_content_unit"] = ["ml" if row == "18" else None for row in frame["source_row"]]
     return validate_products(frame.assign(source_system="erp", source_file="erp/products.xlsx"), docs_dir)
 
 
 @pytest.fixture(scope="module")
 def prices(docs_dir) -> ValidationOutcome:
     frame = pd.DataFrame(PRICE_ROWS, columns=PRICE_COLUMNS).assign(currency="CNY", source_system="dms")
+    frame["price_excl_tax"] = [EXCL_TAX.get(row, (None, None))[0] for row in frame["source_row"]]
+    frame["tax_rate"] = [EXCL_TAX.get(row, (None, None))[1] for row in frame["source_row"]]
     return validate_prices(frame, VALID_PRODUCTS, docs_dir)
 
 
@@ -96,6 +125,10 @@ def prices(docs_dir) -> ValidationOutcome:
         ("gtin_valid", {"8", "9"}),
         ("sales_unit_standard", {"11"}),
         ("tax_rate_allowed", {"12"}),
+        ("one_gtin_per_sku", {"4", "5"}),
+        ("one_sku_per_gtin", {"16", "17"}),
+        ("category_known", {"15", "18"}),
+        ("required_attributes_present", {"19"}),
     ],
 )
 def test_product_error_rules(products: ValidationOutcome, rule: str, rows: set[str]) -> None:
@@ -132,7 +165,10 @@ def test_failing_products_come_back_by_business_key(products: ValidationOutcome)
 
 def test_quarantine_reason_for_non_standard_unit(products: ValidationOutcome) -> None:
     row = products.quarantined.query("rule == 'sales_unit_standard'").iloc[0]
-    assert row["reason"] == "sales unit 'ctn' is not in the unit vocabulary (箱, 瓶, 袋, 件, 桶, 盒, 罐, 包)"
+    assert (
+        row["reason"]
+        == "sales unit 'ctn' is not in the unit vocabulary (箱, 瓶, 袋, 件, 桶, 盒, 罐, 包, 个, 支)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -146,6 +182,9 @@ def test_quarantine_reason_for_non_standard_unit(products: ValidationOutcome) ->
         ("effective_from_date", {"17"}),
         ("effective_period_order", {"18"}),
         ("unknown_sku", {"19"}),
+        ("price_above_floor", {"20"}),
+        ("price_decimal_places", {"21"}),
+        ("tax_exclusive_price_consistent", {"22"}),
     ],
 )
 def test_price_rules(prices: ValidationOutcome, rule: str, rows: set[str]) -> None:
@@ -153,7 +192,53 @@ def test_price_rules(prices: ValidationOutcome, rule: str, rows: set[str]) -> No
 
 
 def test_prices_passed_are_the_clean_ladder_and_adjacent_periods(prices: ValidationOutcome) -> None:
-    assert set(prices.passed["source_row"]) == {"2", "3", "4", "5", "12", "13"}
+    assert set(prices.passed["source_row"]) == {"2", "3", "4", "5", "12", "13", "23", "24", "25"}
+
+
+def test_new_product_rules_say_what_to_fix(products: ValidationOutcome) -> None:
+    reasons = products.quarantined.set_index(["rule", "source_row"])["reason"]
+    assert reasons["one_sku_per_gtin", "16"] == (
+        "GTIN is on 2 SKUs (1001000014, 1001000015); a GTIN identifies one SKU"
+    )
+    assert reasons["one_gtin_per_sku", "4"] == (
+        "SKU carries 2 different GTINs (00000096385074, 00036000291452); keep one GTIN per SKU"
+    )
+    assert (
+        reasons["category_known", "15"]
+        == "category '蜂蜜' is not in the category vocabulary (categories.yaml)"
+    )
+    assert reasons["category_known", "18"] == (
+        "category '饮料' is a 大类; products need at least a 中类 (e.g. one under 饮料)"
+    )
+    assert reasons["required_attributes_present", "19"] == (
+        "brand, net_content, net_content_unit required for category '饮料/茶饮料/绿茶' but missing"
+    )
+
+
+def test_price_limits_are_caught_by_business_key_before_the_load(prices: ValidationOutcome) -> None:
+    held = prices.quarantined.set_index("rule")
+    floor, places = held.loc["price_above_floor"], held.loc["price_decimal_places"]
+    assert floor["reason"] == "price 0.01 is not above the floor 0.10 (price_rules.yaml: price_floor)"
+    assert (places["sku_code"], places["price_tier"], places["sales_region"], places["effective_from"]) == (
+        "1001000001",
+        "一批价",
+        "华中",
+        "2026-01-01",
+    )
+    assert places["reason"] == (
+        "price 32.345 has more than 2 decimal places (price_rules.yaml: max_decimal_places); round it in the source"
+    )
+    assert held.loc["tax_exclusive_price_consistent", "reason"] == (
+        "price_excl_tax 99.00 does not match price 113.00 at tax rate 13.00% (expected 100.00 within 0.01)"
+    )
+
+
+def test_a_big_price_change_is_listed_for_review_but_loads(prices: ValidationOutcome) -> None:
+    row = prices.quarantined.query("rule == 'price_change_reviewed'").iloc[0]
+    assert (row["source_row"], row["severity"]) == ("25", "warning")
+    assert row["reason"] == (
+        "price 15.00 changed 50% from 10.00 (period from 2025-01-01); review changes over 30% (price_rules.yaml)"
+    )
 
 
 def test_failing_prices_come_back_by_business_key(prices: ValidationOutcome) -> None:
@@ -203,7 +288,7 @@ def test_clean_rows_alone_pass_every_rule() -> None:
     clean_products = pd.DataFrame(
         [PRODUCT_ROWS[0]],
         columns=["source_row", "sku_code", "gtin", "product_name", "spec", "sales_unit", "tax_rate"],
-    )
+    ).assign(category="调味品", brand="金禾")
     clean_prices = pd.DataFrame(PRICE_ROWS[:4], columns=PRICE_COLUMNS)
     product_outcome = validate_products(clean_products)
     price_outcome = validate_prices(clean_prices, product_outcome)

@@ -17,6 +17,8 @@ def outcome():
             "spec": ["2斤", "2斤", "2斤"],
             "sales_unit": ["袋", "袋", "袋"],
             "tax_rate": ["0.09", "0.09", "0.09"],
+            "category": ["粮油", "粮油", "粮油"],
+            "brand": ["金禾", "金禾", "金禾"],
         },
         index=[101, 102, 103],
     )
@@ -32,6 +34,8 @@ def test_passed_keeps_the_input_rows_and_index(outcome) -> None:
         "spec",
         "sales_unit",
         "tax_rate",
+        "category",
+        "brand",
     ]
 
 

@@ -17,6 +17,7 @@ STORE_TABLES = {
     "balance",
     "order_line",
     "crosswalk",
+    "product_crosswalk",
     "quarantine",
     "run_log",
 }

@@ -123,6 +123,12 @@ def test_every_injected_defect_is_caught(runs):
             add(kind, entity, flagged["source_system"], keys)
     products = _output(first, "validated_products").quarantined
     add("*", "product", products["source_system"], products["sku_code"])
+    # A unit alias (PCS, 瓶装, 箱装) is standardised, not quarantined: caught if the row says so.
+    standardised = _output(first, "standardised_products")
+    rewritten = standardised[
+        standardised["data_flags"].str.contains("sales_unit:alias_standardised", na=False)
+    ]
+    add("nonstandard_unit", "product", rewritten["source_system"], rewritten["sku_code"])
     prices = _output(first, "validated_prices").quarantined
     add(
         "*",

@@ -151,10 +151,10 @@ def test_a_duplicate_id_names_the_row_in_the_file_below_a_title_line(
 def test_validate_accounts_for_every_row_it_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     products = tmp_path / "products.csv"
     products.write_text(
-        "sku_code,gtin,product_name,spec,sales_unit,tax_rate\n"
-        "1001000001,6901234567892,米醋,500ml×12瓶/箱,箱,0.13\n"
-        "1001000002,6901234567891,陈醋,250g*20袋/箱,箱,0.13\n"
-        "1001000003,,香醋,250g*20袋/箱,箱,0.13\n",
+        "sku_code,gtin,product_name,spec,sales_unit,tax_rate,category,brand\n"
+        "1001000001,6901234567892,米醋,500ml×12瓶/箱,箱,0.13,调味品,金禾\n"
+        "1001000002,6901234567891,陈醋,250g*20袋/箱,箱,0.13,调味品,金禾\n"
+        "1001000003,,香醋,250g*20袋/箱,箱,0.13,调味品,金禾\n",
         encoding="gbk",
     )
     quarantine = tmp_path / "quarantine.csv"

@@ -154,6 +154,8 @@ def test_validate_quarantine_is_neutralised(tmp_path: Path) -> None:
             "spec": ["500ml", "250g"],
             "sales_unit": ["瓶", "箱"],
             "tax_rate": ["0.13", "0.13"],
+            "category": ["调味品", "调味品"],
+            "brand": ["金禾", "金禾"],
         }
     )
     path, quarantine = tmp_path / "p.csv", tmp_path / "q.csv"

@@ -26,16 +26,18 @@ columns:
   spec: spec
   sales_unit: unit
   tax_rate: tax
+  category: category
+  brand: brand
 """
 
 
 def test_a_sku_whose_twin_was_quarantined_at_ingest_is_not_loaded(tmp_path: Path) -> None:
     sources = source_folder(tmp_path)
     rows = [
-        "sku,gtin,name,spec,unit,tax",
-        "1001000001,6901234567892,米醋,500ml×12瓶/箱,箱,0.13",
-        "1001000001,6901234567892,,500ml×12瓶/箱,箱,0.13",  # its twin, no name: quarantined at ingest
-        "1001000002,6901234567885,陈醋,500ml×12瓶/箱,箱,0.13",
+        "sku,gtin,name,spec,unit,tax,category,brand",
+        "1001000001,6901234567892,米醋,500ml×12瓶/箱,箱,0.13,调味品,金禾",
+        "1001000001,6901234567892,,500ml×12瓶/箱,箱,0.13,调味品,金禾",  # its twin, no name: quarantined at ingest
+        "1001000002,6901234567885,陈醋,500ml×12瓶/箱,箱,0.13,调味品,金禾",
     ]
     (sources / "products.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     result = ingest_mapping(tmp_path, MAPPING, "product")
@@ -63,6 +65,8 @@ def test_without_ingest_twins_every_copy_of_a_duplicate_still_fails() -> None:
             "spec": ["500ml"] * 3,
             "sales_unit": ["箱"] * 3,
             "tax_rate": ["0.13"] * 3,
+            "category": ["调味品"] * 3,
+            "brand": ["金禾"] * 3,
         }
     )
     outcome = validate_products(products)

@@ -15,6 +15,8 @@ PRODUCTS = pd.DataFrame(
         "spec": ["500ml×12瓶/箱", "250g*20袋/箱"],
         "sales_unit": ["箱", "箱"],
         "tax_rate": ["0.13", "0.13"],
+        "category": ["调味品", "调味品"],
+        "brand": ["金禾", "金禾"],
     }
 )
 PRICES = pd.DataFrame(
