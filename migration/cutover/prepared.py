@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from migration.cutover.config import EntitySpec, FieldRule
+from migration.cutover.config import EntitySpec, FieldRule, SideSpec
 from migration.cutover.rules import comparable_values, shown
-from migration.cutover.sides import SideRows, read_side
+from migration.cutover.sides import SideRows, fetch_rows_by_key, read_side
 
 
 @dataclass
@@ -21,11 +22,15 @@ class PreparedSide:
     keys: list[str | None]
     """Each row's key as text: its normalised key values joined with ``|``; ``None`` when a key value is
     blank (an unknown key never matches another, not even another blank one)."""
+    spec: SideSpec | None = None
+    names: dict[str, str] = field(default_factory=dict)
+    """Old column name → this side's own name."""
+    is_old: bool = True
 
     def raw(self, column: str, position: int) -> str:
         return str(self.rows.frame[column].iat[position])
 
-    @property
+    @cached_property
     def first_position(self) -> dict[str, int]:
         """Each key's first row (a repeated key is reported on its own, then compared once)."""
         positions: dict[str, int] = {}
@@ -60,16 +65,58 @@ class PreparedEntity:
         return self.spec.columns[column]
 
 
-def prepare_entity(name: str, spec: EntitySpec, folder: Path) -> PreparedEntity:
-    """Read both sides of ``spec``, keep the rows its ``where`` selects, normalise every compared column."""
-    old_rows = read_side(spec.old, "old", folder, list(spec.columns))
-    new_rows = read_side(spec.new, "new", folder, list(spec.columns.values()))
-    old = _prepare_side(old_rows, spec, {c: c for c in spec.columns}, is_old=True)
-    new = _prepare_side(new_rows, spec, spec.columns, is_old=False)
+def prepare_entity(name: str, spec: EntitySpec, folder: Path, mode: str = "full") -> PreparedEntity:
+    """Read both sides of ``spec``, keep the rows its ``where`` selects, normalise every compared column.
+
+    In sampled mode a database table is read only in the columns every row needs (key, strata, amount,
+    control totals, references, where); :func:`complete_rows` fetches the rest for the sampled rows.
+    """
+    only = light_columns(spec) if mode == "sampled" else None
+    old_names = {c: c for c in spec.columns}
+    old_rows = read_side(spec.old, "old", folder, list(spec.columns), only)
+    new_only = [spec.columns[c] for c in only] if only is not None else None
+    new_rows = read_side(spec.new, "new", folder, list(spec.columns.values()), new_only)
+    old = _prepare_side(old_rows, spec, old_names, is_old=True, side=spec.old)
+    new = _prepare_side(new_rows, spec, spec.columns, is_old=False, side=spec.new)
     return PreparedEntity(name, spec.label or f"{name} records", spec, old, new)
 
 
-def _prepare_side(rows: SideRows, spec: EntitySpec, names: dict[str, str], is_old: bool) -> PreparedSide:
+def light_columns(spec: EntitySpec) -> list[str]:
+    """The columns (old names) every row is needed in, whatever the sample draws."""
+    needed = [*spec.key, *spec.strata, *spec.where, *(r.column for r in spec.references)]
+    needed += [spec.amount_column] if spec.amount_column else []
+    for total in spec.control_totals:
+        needed += [
+            *total.by,
+            *([total.sum] if total.sum else []),
+            *([total.by_month] if total.by_month else []),
+        ]
+    return list(dict.fromkeys(needed))
+
+
+def complete_rows(entity: PreparedEntity, side: PreparedSide, positions: list[int]) -> None:
+    """Fetch the compared columns of a partly read side for the rows at ``positions`` (the sampled ones)."""
+    if not side.rows.partial or not positions or side.spec is None:
+        return
+    frame = side.rows.frame
+    key_own = [side.names[c] for c in entity.spec.key]
+    compared_own = [side.names[c] for c in entity.compared_columns]
+    raw_keys = [tuple(str(frame[c].iat[p]) for c in key_own) for p in positions]
+    fetched = fetch_rows_by_key(side.spec, key_own, list(dict.fromkeys(raw_keys)), compared_own)
+    index = frame.index[positions]
+    for own in compared_own:
+        frame.loc[index, own] = [fetched.get(k, {}).get(own, "") for k in raw_keys]
+    for column in entity.compared_columns:
+        subset = frame.loc[index, side.names[column]]
+        normal = comparable_values(subset, entity.rule(column), apply_value_map=side.is_old)
+        values = side.values[column]
+        for position, value in zip(positions, normal, strict=True):
+            values[position] = value
+
+
+def _prepare_side(
+    rows: SideRows, spec: EntitySpec, names: dict[str, str], is_old: bool, side: SideSpec | None = None
+) -> PreparedSide:
     if spec.where:
         rows = _selected(rows, spec, names, is_old)
     values = {
@@ -86,7 +133,7 @@ def _prepare_side(rows: SideRows, spec: EntitySpec, names: dict[str, str], is_ol
             None if any(v is None for v in key) else "|".join(shown(v) for v in key)
             for key in zip(*parts, strict=True)
         ]
-    return PreparedSide(rows, values, keys)
+    return PreparedSide(rows, values, keys, side, names, is_old)
 
 
 def _selected(rows: SideRows, spec: EntitySpec, names: dict[str, str], is_old: bool) -> SideRows:
@@ -100,4 +147,5 @@ def _selected(rows: SideRows, spec: EntitySpec, names: dict[str, str], is_old: b
         keep &= pd.Series([shown(v) in allowed for v in own], index=rows.frame.index)
     mask = keep.to_numpy()
     numbers = [n for n, k in zip(rows.row_numbers, mask, strict=False) if k]
-    return SideRows(rows.name, rows.source, rows.frame[mask].reset_index(drop=True), numbers, rows.unreadable)
+    frame = rows.frame[mask].reset_index(drop=True)
+    return SideRows(rows.name, rows.source, frame, numbers, rows.unreadable, partial=rows.partial)

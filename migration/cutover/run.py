@@ -38,7 +38,7 @@ def run_comparison(config: CompareConfig) -> ComparisonResult:
     )
     prepared: dict[str, PreparedEntity] = {}
     for name, spec in config.entities.items():
-        entity = prepare_entity(name, spec, config.folder)
+        entity = prepare_entity(name, spec, config.folder, config.mode)
         prepared[name] = entity
         result.sides[name] = {"old": entity.old.rows.source, "new": entity.new.rows.source}
         log.info(

@@ -14,7 +14,7 @@ import pandas as pd
 
 from migration.cutover.config import CompareConfig
 from migration.cutover.fields import MISMATCH_COLUMNS, compare_pairs
-from migration.cutover.prepared import PreparedEntity
+from migration.cutover.prepared import PreparedEntity, complete_rows
 from migration.cutover.results import CheckResult, SampledKey
 from migration.cutover.rules import shown
 from migration.sampling import (
@@ -114,8 +114,12 @@ def check_sample(entity: PreparedEntity, config: CompareConfig) -> tuple[CheckRe
     sentences: list[str] = []
     per_stratum: list[dict[str, object]] = []
     accepted = True
-    for stratum, keys in strata(entity).items():
-        drawn, method, aimed = _draw(entity, keys, config)
+    draws = {stratum: (keys, *_draw(entity, keys, config)) for stratum, keys in strata(entity).items()}
+    # a database table read only in its light columns: fetch the compared ones for the drawn rows
+    every_key = [k for _, drawn, _, _ in draws.values() for k in drawn["key"]]
+    complete_rows(entity, entity.old, [old_first[k] for k in every_key])
+    complete_rows(entity, entity.new, [new_first[k] for k in every_key if k in new_first])
+    for stratum, (keys, drawn, method, aimed) in draws.items():
         present = [k for k in drawn["key"] if k in new_first]
         found = compare_pairs(entity, [old_first[k] for k in present], [new_first[k] for k in present])
         outcome = dict(zip(present, found.mismatched_columns, strict=True))

@@ -39,12 +39,21 @@ class SideRows:
     """The row each frame row came from in its file (1-based, header included) or result set."""
     unreadable: list[dict[str, Any]] = field(default_factory=list)
     """Rows a mapping quarantined: row, column, reason."""
+    partial: bool = False
+    """Only some columns were read (a database table in sampled mode): the others are fetched for the
+    sampled rows by :func:`fetch_rows_by_key`."""
 
 
-def read_side(spec: SideSpec, name: str, folder: Path, columns: list[str]) -> SideRows:
-    """The rows of one side, every cell as text (blank as ``""``), with ``columns`` checked to exist."""
+def read_side(
+    spec: SideSpec, name: str, folder: Path, columns: list[str], only: list[str] | None = None
+) -> SideRows:
+    """The rows of one side, every cell as text (blank as ``""``), with ``columns`` checked to exist.
+
+    ``only``: for a database table, read just these columns for every row (the rest stay blank and
+    ``partial`` is set); files and queries are always read whole.
+    """
     if spec.url_env is not None:
-        rows = _read_database(spec, name, columns)
+        rows = _read_database(spec, name, columns, only if spec.table is not None else None)
     elif spec.mapping is not None:
         rows = _read_mapped_file(spec, name, folder)
     else:
@@ -111,7 +120,7 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def _read_database(spec: SideSpec, name: str, columns: list[str]) -> SideRows:
+def _read_database(spec: SideSpec, name: str, columns: list[str], only: list[str] | None) -> SideRows:
     assert spec.url_env is not None
     source = spec.describe()
     url = os.environ.get(spec.url_env)
@@ -129,7 +138,7 @@ def _read_database(spec: SideSpec, name: str, columns: list[str]) -> SideRows:
         ) from None
     try:
         with engine.connect() as connection:
-            statement = _statement(connection, spec, source, columns)
+            statement, present = _statement(connection, spec, source, columns if only is None else only)
             result = connection.execution_options(stream_results=True).execute(statement)
             names = [str(k) for k in result.keys()]  # noqa: SIM118 (a Result, not a dict)
             cells: list[list[str]] = [[] for _ in names]
@@ -148,15 +157,61 @@ def _read_database(spec: SideSpec, name: str, columns: list[str]) -> SideRows:
     finally:
         engine.dispose()
     frame = pd.DataFrame(dict(zip(names, cells, strict=True)), dtype=object)
-    return SideRows(name, source, frame, list(range(1, len(frame) + 1)))
+    partial = only is not None and not set(names) >= set(columns)
+    if partial:  # the compared columns the table has are fetched later, for the sampled rows only
+        for column in columns:
+            if column not in frame.columns and column in present:
+                frame[column] = ""
+    return SideRows(name, source, frame, list(range(1, len(frame) + 1)), partial=partial)
 
 
-def _statement(connection: sa.Connection, spec: SideSpec, source: str, columns: list[str]) -> Any:
-    """The user's query as written, or the table's compared columns only (a missing one is reported
-    by :func:`read_side` with the table's real column names)."""
+FETCH_CHUNK = 500
+
+
+def fetch_rows_by_key(
+    spec: SideSpec, key_columns: list[str], keys: list[tuple[str, ...]], columns: list[str]
+) -> dict[tuple[str, ...], dict[str, str]]:
+    """The ``columns`` of the table rows whose key (as text, as :func:`read_side` wrote it) is in ``keys``."""
+    assert spec.url_env is not None and spec.table is not None
+    source = spec.describe()
+    url = os.environ.get(spec.url_env)
+    if not url:
+        raise UserError(
+            f"{source}: environment variable {spec.url_env} is not set; export it with the database URL"
+        )
+    wanted = list(dict.fromkeys([*key_columns, *columns]))
+    table = sa.table(spec.table, *[sa.column(c) for c in wanted], schema=spec.schema_name)
+    found: dict[tuple[str, ...], dict[str, str]] = {}
+    engine = read_only_engine(url)
+    try:
+        with engine.connect() as connection:
+            for start in range(0, len(keys), FETCH_CHUNK):
+                chunk = keys[start : start + FETCH_CHUNK]
+                if len(key_columns) == 1:
+                    condition = table.c[key_columns[0]].in_([k[0] for k in chunk])
+                else:
+                    condition = sa.tuple_(*(table.c[c] for c in key_columns)).in_(chunk)
+                for row in connection.execute(sa.select(*(table.c[c] for c in wanted)).where(condition)):
+                    cells = {c: database_value_to_text(v) or "" for c, v in zip(wanted, row, strict=True)}
+                    found.setdefault(tuple(cells[c] for c in key_columns), cells)
+    except sa.exc.SQLAlchemyError as exc:
+        detail = redact_passwords_in_text(str(getattr(exc, "orig", None) or type(exc).__name__)).splitlines()
+        raise UserError(
+            f"{source}: cannot read the sampled rows from the database in ${spec.url_env}: {detail[0] if detail else exc}"
+        ) from None
+    finally:
+        engine.dispose()
+    return found
+
+
+def _statement(
+    connection: sa.Connection, spec: SideSpec, source: str, columns: list[str]
+) -> tuple[Any, list[str]]:
+    """The user's query as written, or the table's ``columns`` only (when one is missing, every column,
+    so :func:`read_side` can name the real ones); with the table's columns."""
     if spec.query is not None:
         # the user's own SELECT, run on a connection that refuses writes
-        return sa.text(spec.query)
+        return sa.text(spec.query), []
     assert spec.table is not None
     inspector = sa.inspect(connection)
     if not inspector.has_table(spec.table, schema=spec.schema_name):
@@ -169,4 +224,4 @@ def _statement(connection: sa.Connection, spec: SideSpec, source: str, columns: 
     if len(wanted) < len(set(columns)):
         wanted = present  # read every column so the message can name the real ones
     table = sa.table(spec.table, *[sa.column(c) for c in present], schema=spec.schema_name)
-    return sa.select(*[table.c[c] for c in wanted])
+    return sa.select(*[table.c[c] for c in wanted]), present
