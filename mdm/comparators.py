@@ -140,6 +140,13 @@ class Comparison:
     tf_rare_bonus: float | None = None
     """How many bits a rare value may weigh *more* than the level's learned weight (``None``: no
     limit; a common value always weighs less)."""
+    tf_level_columns: tuple[tuple[str, str], ...] = ()
+    """Levels whose agreeing value is read from another column than ``tf_column``: an exact full
+    name is as rare as the full name, not as its core (``深圳市华强商贸有限公司`` is unique even
+    where the core ``华强商贸`` is common)."""
+
+    def tf_column_of(self, label: str) -> str:
+        return dict(self.tf_level_columns).get(label, self.tf_column)
 
     @property
     def labels(self) -> list[str]:
@@ -281,6 +288,8 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     close = known & ((jw >= 0.92) | (token_set >= 95))
     # Same trade name, another industry word: a rewording (商贸/贸易) or a sister company.
     trade_only = known & tknown & (ta == tb)
+    acronym = np.zeros(len(a), dtype=bool)
+    acronym[where] = _acronym_pairs(cols, da, db)[inverse]
     somewhat = known & ((jw >= 0.8) | (ratio >= 70) | (token_set >= 85))
     # A Chinese name against a Latin one (an English or pinyin name) cannot disagree the way two
     # Chinese names do: its own levels, the pinyin of the two agreeing or not.
@@ -303,7 +312,31 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
         same_sound[where_p] = agree[inverse_p] if len(agree) else False
     else:
         same_sound = np.zeros(len(left), dtype=bool)
-    return _assign(known, [exact, core_exact, close, trade_only, somewhat, same_sound, other_script])
+    return _assign(known, [exact, core_exact, close, trade_only, acronym, somewhat, same_sound, other_script])
+
+
+def _acronym_pairs(cols: FrameColumns, da: np.ndarray, db: np.ndarray) -> np.ndarray:
+    """Distinct name pairs where one name is the initials of the other's words (``AP`` /
+    ``ASHCROFT PLASTICS``); on its own weak evidence, with an agreeing address or phone enough."""
+
+    def forms(c: FrameColumns) -> np.ndarray:
+        names = c.uniques("name_core")
+        initials = [
+            "".join(w[0] for w in words) if len(words := str(v).split()) >= 2 and str(v).isascii() else None
+            for v in names
+        ]
+        single = [
+            str(v) if str(v).isascii() and str(v).isalpha() and 2 <= len(str(v)) <= 6 else None for v in names
+        ]
+        codes, _ = pd.factorize(pd.Series(initials + single, dtype=object), use_na_sentinel=True)
+        return codes.reshape(2, len(names))
+
+    if len(da) == 0:
+        return np.zeros(0, dtype=bool)
+    initials, single = cols.derived("name_core_acronym_forms", forms)
+    one_way = (initials[da] >= 0) & (initials[da] == single[db])
+    other_way = (initials[db] >= 0) & (initials[db] == single[da])
+    return one_way | other_way
 
 
 def _same_start(a: str, b: str) -> bool:
@@ -319,6 +352,7 @@ NAME = Comparison(
         ComparisonLevel("core_exact", 0.25, 0.001),
         ComparisonLevel("close", 0.12, 0.003),
         ComparisonLevel("trade_name_only", 0.02, 0.002, fixed=True, sign=1),
+        ComparisonLevel("acronym", 0.01, 0.0002, sign=1),
         ComparisonLevel("somewhat", 0.03, 0.03),
         ComparisonLevel("same_pinyin", 0.02, 0.0005, sign=1),
         ComparisonLevel("other_script", 0.05, 0.01),
@@ -327,6 +361,7 @@ NAME = Comparison(
     compare_company_name,
     "name_normalised",
     tf_column="name_core",
+    tf_level_columns=(("exact", "name_normalised"),),
     tf_levels=("exact", "core_exact", "close"),
 )
 

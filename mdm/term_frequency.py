@@ -27,7 +27,7 @@ from mdm.tokens import ValueTokens, column_tokens, token_frequency
 COLLISION = 0.03
 """Expected number of *other* entities carrying a value that no other entity is seen with."""
 MAX_RECORDS_PER_ENTITY = 5.0
-NAME_COLUMNS = frozenset({"name_core", "person_name"})
+NAME_COLUMNS = frozenset({"name_core", "name_normalised", "person_name"})
 """Columns whose values name one entity; other adjusted columns use the plain record share."""
 
 
@@ -48,25 +48,46 @@ def records_per_entity(value_counts: np.ndarray) -> float:
     return float(min(np.quantile(repeated, 0.9), MAX_RECORDS_PER_ENTITY))
 
 
-def entity_share(tokens: ValueTokens, counts: np.ndarray, frequent: np.ndarray) -> np.ndarray:
+def rarest_word_holders(tokens: ValueTokens, n_values: int) -> np.ndarray:
+    """Per distinct value, how many distinct values hold its rarest word (``inf`` without words)."""
+    rarest = np.full(n_values, np.inf)
+    if len(tokens.token):
+        codes, values_with = token_frequency(tokens)
+        np.minimum.at(rarest, tokens.value, values_with[np.searchsorted(codes, tokens.token)])
+    return rarest
+
+
+def entity_share(rarest: np.ndarray, counts: np.ndarray, frequent: np.ndarray) -> np.ndarray:
     """Per distinct value, the share of its records that may belong to *other* entities.
 
     A frequent value made of words that appear in many other names (``TRADING``, ``JOHN SMITH``)
     is held by many entities; one whose rarest word appears in few other names (``AKZO NOBEL``,
     167 records) is one entity written many times. The share is the number of distinct values
-    that hold the value's rarest word besides itself, over the value's number of records (at
-    most 1); only the ``frequent`` values need it, the others keep 1. ``tokens`` are the words
-    of the distinct values (:func:`mdm.tokens.column_tokens`)."""
+    that hold the value's rarest word besides itself (``rarest``, :func:`rarest_word_holders`),
+    over the value's number of records (at most 1); only the ``frequent`` values need it, the
+    others keep 1."""
     share = np.ones(len(counts))
-    if not frequent.any() or len(tokens.token) == 0:
-        return share
-    codes, values_with = token_frequency(tokens)
-    held = values_with[np.searchsorted(codes, tokens.token)]
-    rarest = np.full(len(counts), np.inf)
-    np.minimum.at(rarest, tokens.value, held)
     wanted = frequent & np.isfinite(rarest)
     share[wanted] = np.minimum(1.0, (rarest[wanted] - 1) / counts[wanted])
     return share
+
+
+def _rarest(c: FrameColumns, column: str, n_values: int) -> np.ndarray:
+    """:func:`rarest_word_holders` of a name column; a full name reads its core's words (the region
+    and legal form around a core add no rarity, and the core's words are already counted)."""
+    if column == "name_normalised" and "name_core" in c:
+        core = c.codes("name_core")
+        core_rarest = c.derived(
+            "tf_rarest:name_core",
+            lambda cc: rarest_word_holders(column_tokens(cc, "name_core"), len(cc.uniques("name_core"))),
+        )
+        first = np.full(n_values, -1, dtype=np.int64)
+        codes = c.codes(column)
+        rows = np.flatnonzero(codes >= 0)[::-1]
+        first[codes[rows]] = rows  # the first record of each value (written last)
+        core_of = np.where(first >= 0, core[np.maximum(first, 0)], -1)
+        return np.where(core_of >= 0, np.r_[core_rarest, np.inf][core_of], np.inf)
+    return rarest_word_holders(column_tokens(c, column), n_values)
 
 
 def value_frequency(cols: FrameColumns, column: str) -> np.ndarray:
@@ -81,7 +102,8 @@ def value_frequency(cols: FrameColumns, column: str) -> np.ndarray:
         n = max(len(codes), 1)
         if column in NAME_COLUMNS:
             excess = np.maximum(counts - records_per_entity(counts), 0)
-            excess = excess * entity_share(column_tokens(c, column), counts, excess > 0)
+            if (excess > 0).any():
+                excess = excess * entity_share(_rarest(c, column, len(counts)), counts, excess > 0)
             u = (excess + COLLISION) / n
         else:
             u = counts / n
@@ -107,15 +129,16 @@ def tf_adjustments(
     for j, comparison in enumerate(comparisons):
         if not comparison.tf_column or comparison.tf_column not in cols:
             continue
-        freq = value_frequency(cols, comparison.tf_column)
         adjust = np.zeros(len(left), dtype=np.float64)
         # Splink's reference: every adjusted level is scaled against the exact level's u.
         u_ref = float(u_tables[comparison.name][comparison.level_code(comparison.tf_levels[0]) - 1])
         for label in comparison.tf_levels:
             code = comparison.level_code(label)
             on = np.flatnonzero(levels[:, j] == code)
-            if len(on) == 0:
+            column = comparison.tf_column_of(label)
+            if len(on) == 0 or column not in cols:
                 continue
+            freq = value_frequency(cols, column)
             pair_u = np.fmax(freq[left[on]], freq[right[on]])  # the more common value; NaN-safe
             known = ~np.isnan(pair_u)
             bits = np.log2(u_ref / pair_u[known])
