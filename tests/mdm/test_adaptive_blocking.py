@@ -63,3 +63,26 @@ def test_standardise_keeps_every_row_with_new_roles():
     assert len(std) == 2
     assert std["tax_id"].tolist() == ["GB123", "991"]
     assert std["input:sector"].isna().tolist() == [False, True]
+
+
+def test_a_record_no_rule_pairs_meets_a_rich_record_that_shares_its_rare_word():
+    # Two rich records already paired by their phone; a thin one with only a misspelt name
+    # shares the rare street word with one of them and nothing that the other rules key on.
+    frame = pd.DataFrame(
+        {
+            "name_core": ["WESTBROOK TRADING", "WESTBROOK TRADING", "WSTBRK", "OTHER NAME"],
+            "phone_e164": ["+441134960000", "+441134960000", None, None],
+            "address_detail": [
+                "15 BOOROONDARA STREET",
+                "15 BOOROONDARA STREET",
+                "BOOROONDARA ST",
+                "1 HIGH ST",
+            ],
+        }
+    )
+    candidates = block(frame, rules=DEFAULT_RULES + ADAPTIVE_RULES)
+    pairs = set(zip(candidates.left.tolist(), candidates.right.tolist(), strict=True))
+    assert (0, 1) in pairs  # the phone
+    assert {(0, 2), (1, 2)} & pairs  # the thin record found through BOOROONDARA
+    report = candidates.report_frame().set_index("rule")
+    assert report.loc["rare_text_tokens", "pairs"] >= 1
