@@ -17,15 +17,18 @@ from migration.prepare import (
     ingest_quarantine_rows,
     validation_quarantine_rows,
 )
+from migration.publish import publish_accepted_run
 from migration.reconcile import reconcile
 from migration.report import write_report
 from migration.store import create_store_engine, upgrade_store
+from pipelines.defs.partitions import BUSINESS_DATES
 from pipelines.defs.resources import ChannelMdmConfig
 
 GROUP = "migration"
 
 
 @dg.asset(
+    partitions_def=BUSINESS_DATES,
     group_name=GROUP,
     description="Golden partners and customers, products, prices, balances, orders, crosswalk and quarantine, "
     "upserted into the channel store in one transaction (re-running changes nothing).",
@@ -141,6 +144,7 @@ RECONCILIATION_CHECK = "reconciliation_accepted"
 
 
 @dg.asset(
+    partitions_def=BUSINESS_DATES,
     group_name=GROUP,
     description="Control totals and a statistically sampled old-versus-new comparison, as HTML and JSON.",
     check_specs=[
@@ -165,6 +169,7 @@ def reconciliation_report(
     standardised_orders: pd.DataFrame,
     product_master: ProductMaster,
     ingest_file_reports: pd.DataFrame,
+    landed_sources: dict,
 ):
     settings = channel_mdm.settings()
     # Products and prices are compared in standard form: a unit alias rewritten to its standard unit
@@ -194,6 +199,7 @@ def reconciliation_report(
     files = write_report(result, settings.reports_dir)
     summary = {
         "batch_id": channel_store["batch_id"],
+        "business_date": landed_sources.get("business_date"),
         "generated_at": result.generated_at,
         "accepted": result.accepted,
         "entities": [entity_summary(totals) for totals in result.control_totals],
@@ -206,6 +212,17 @@ def reconciliation_report(
     write_text_atomically(
         settings.reports_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2, default=str)
     )
+    if result.accepted:
+        # the last accepted run stays published while a later run is failing or not accepted
+        publish_accepted_run(
+            [files.html, files.json, files.sampled_keys, settings.reports_dir / "summary.json"],
+            settings.published_dir,
+            {
+                "business_date": landed_sources.get("business_date"),
+                "run_id": context.run_id,
+                "batch_id": channel_store["batch_id"],
+            },
+        )
     conclusions = {f"{s.entity}_conclusion": s.conclusion for s in result.strata}
     report = dg.MetadataValue.path(str(files.html))
     yield dg.Output(summary, metadata={"accepted": result.accepted, "report": report, **conclusions})
