@@ -111,10 +111,18 @@ def channel_store(
     if len(stats.refused):  # rows the store refused are held back like every other quarantined row
         quarantine = pd.concat([quarantine, stats.refused], ignore_index=True)
     summary = {name: s.to_dict() for name, s in stats.items()}
+    gone = {name: s.absent for name, s in stats.items() if s.absent}
+    if gone:
+        context.log.warning(
+            "rows in the store but gone from the sources (kept, never removed silently): "
+            + ", ".join(f"{name} {count:,}" for name, count in gone.items())
+        )
     context.add_output_metadata(
         {
             "batch_id": batch_id,
+            "business_date": landed_sources.get("business_date") or "-",
             "loaded": dg.MetadataValue.json(summary),
+            "rows_gone_from_sources": sum(gone.values()),
             **{f"{name}_rows": len(frame) for name, frame in frames.items()},
         }
     )
