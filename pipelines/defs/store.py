@@ -10,6 +10,7 @@ from expectations.runner import ValidationOutcome
 from mdm.parties import PartyMatchResult
 from mdm.product_master import ProductMaster, resolve_product_codes
 from mdm.references import first_by_trust, load_partner_code_systems, resolve_partner_golden_ids
+from migration.direct_edits import find_direct_edits
 from migration.load import load_all
 from migration.prepare import (
     attach_partner_golden_ids,
@@ -105,9 +106,15 @@ def channel_store(
     engine = create_store_engine(settings.store_url)
     try:
         upgrade_store(engine)
+        edited = find_direct_edits(engine)  # before the load: it counts an edited row as unchanged
         stats = load_all(engine, frames, batch_id)
     finally:
         engine.dispose()
+    for name, keys in edited.items():
+        context.log.warning(
+            f"{name}: {len(keys):,} row(s) edited in the store directly since the last load (kept as edited; "
+            f"first keys: {keys.head(5).to_dict('records')})"
+        )
     if len(stats.refused):  # rows the store refused are held back like every other quarantined row
         quarantine = pd.concat([quarantine, stats.refused], ignore_index=True)
     summary = {name: s.to_dict() for name, s in stats.items()}
@@ -123,6 +130,7 @@ def channel_store(
             "business_date": landed_sources.get("business_date") or "-",
             "loaded": dg.MetadataValue.json(summary),
             "rows_gone_from_sources": sum(gone.values()),
+            "rows_edited_in_store": dg.MetadataValue.json({name: len(keys) for name, keys in edited.items()}),
             **{f"{name}_rows": len(frame) for name, frame in frames.items()},
         }
     )

@@ -335,3 +335,24 @@ def test_an_unknown_load_mode_is_named(store, store_frames):
     with pytest.raises(UserError) as error:
         load_all(store, store_frames, "B1", mode="merge")
     assert str(error.value) == "unknown load mode 'merge'; use 'upsert' or 'replace_missing'"
+
+
+def test_a_row_edited_in_the_store_directly_is_found_and_left_as_edited(store, store_frames):
+    from sqlalchemy import update
+
+    from migration.direct_edits import find_direct_edits
+
+    load_all(store, store_frames, "B1")
+    assert find_direct_edits(store) == {}
+    partner = TABLES["partner"]
+    golden_id = _rows(store, "partner", "golden_id")[0][0]
+    with store.begin() as connection:
+        connection.execute(
+            update(partner).where(partner.c.golden_id == golden_id).values(partner_name="手工改过的名称")
+        )
+
+    edited = find_direct_edits(store)
+
+    assert list(edited) == ["partner"]
+    assert edited["partner"].to_dict("records") == [{"golden_id": golden_id}]
+    assert load_all(store, store_frames, "B2")["partner"].updated == 0  # the load alone would not see it
