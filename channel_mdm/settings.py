@@ -37,6 +37,16 @@ class Settings:
     def drop_dir(self) -> Path:
         return self.data_dir / "drop"
 
+    @property
+    def published_dir(self) -> Path:
+        """The reports of the last run whose reconciliation was accepted (see ``migration.publish``)."""
+        return self.data_dir / "published"
+
+    @property
+    def landing_dir(self) -> Path:
+        """Exports landed from the drop folder; each replaces the file of the same name in ``sources_dir``."""
+        return self.data_dir / "landing"
+
 
 def load_settings() -> Settings:
     """Read settings from ``CHANNEL_MDM_*`` environment variables, falling back to local defaults."""

@@ -79,9 +79,14 @@ class _MappedFile:
 
 
 def ingest_source(
-    mapping: SourceMapping, sources_dir: Path, batch_id: str | None = None, limits: FileLimits | None = None
+    mapping: SourceMapping,
+    sources_dir: Path,
+    batch_id: str | None = None,
+    limits: FileLimits | None = None,
+    landing_dir: Path | None = None,
 ) -> IngestResult:
-    """Ingest every file matching ``mapping.file`` under ``sources_dir``."""
+    """Ingest every file matching ``mapping.file`` under ``sources_dir``; a file of the same name under
+    ``landing_dir`` (exports landed from the drop folder) is read instead of the one in ``sources_dir``."""
     batch_id = batch_id or new_batch_id()
     limits = limits or FileLimits()
     entity = mapping.canonical
@@ -89,7 +94,7 @@ def ingest_source(
     quarantined: list[pd.DataFrame] = []
     reports: list[FileReport] = []
     try:
-        files = _source_files(mapping, sources_dir)
+        files = _source_files(mapping, sources_dir, landing_dir)
     except UserError as exc:
         files = []
         reports.append(FileReport(file=mapping.file or mapping.name, error=str(exc)))
@@ -126,15 +131,18 @@ def ingest_all(
     batch_id: str | None = None,
     progress: bool = True,
     limits: FileLimits | None = None,
+    landing_dir: Path | None = None,
 ) -> dict[str, list[IngestResult]]:
-    """Ingest every mapping in ``mappings_dir``; results grouped by canonical entity."""
+    """Ingest every mapping in ``mappings_dir``; results grouped by canonical entity.
+
+    A file landed under ``landing_dir`` replaces the file of the same relative path in ``sources_dir``."""
     from tqdm import tqdm
 
     batch_id = batch_id or new_batch_id()
     mappings = load_mappings(mappings_dir)
     results: dict[str, list[IngestResult]] = {}
     for mapping in tqdm(mappings, desc="ingest", unit="source", disable=not progress):
-        result = ingest_source(mapping, sources_dir, batch_id, limits)
+        result = ingest_source(mapping, sources_dir, batch_id, limits, landing_dir)
         results.setdefault(result.entity, []).append(result)
         for report in result.file_reports:
             if report.error is None:
@@ -148,7 +156,9 @@ def ingest_all(
     return results
 
 
-def _source_files(mapping: SourceMapping, sources_dir: Path) -> list[tuple[Path, str]]:
+def _source_files(
+    mapping: SourceMapping, sources_dir: Path, landing_dir: Path | None = None
+) -> list[tuple[Path, str]]:
     if mapping.format == "database":
         table = mapping.options["table"]
         return [(Path(f"${mapping.options['url_env']}/{table}"), f"${mapping.options['url_env']}/{table}")]
@@ -159,19 +169,29 @@ def _source_files(mapping: SourceMapping, sources_dir: Path) -> list[tuple[Path,
             f"{mapping.path}: key file: '{mapping.file}' leaves the sources folder; give a path inside "
             f"{sources_dir} (a file name or a pattern such as erp/partners*.xlsx)"
         )
-    root = sources_dir.resolve()
-    matches = []
-    for path in sorted(p for p in sources_dir.glob(mapping.file) if p.is_file()):
+    matches = _matching_files(mapping, sources_dir)
+    if landing_dir is not None and landing_dir.is_dir():
+        # a landed export replaces the file of the same name in the sources folder
+        matches.update(_matching_files(mapping, landing_dir))
+    if not matches:
+        raise UserError(f"{sources_dir / mapping.file}: no file matches (mapping {mapping.path}, key file)")
+    return [(matches[label], label) for label in sorted(matches)]
+
+
+def _matching_files(mapping: SourceMapping, folder: Path) -> dict[str, Path]:
+    """The files under ``folder`` that ``mapping.file`` names, by their path relative to the folder."""
+    assert mapping.file is not None
+    root = folder.resolve()
+    matches: dict[str, Path] = {}
+    for path in sorted(p for p in folder.glob(mapping.file) if p.is_file()):
         if not path.resolve().is_relative_to(root):
             # A link inside the folder that points outside it is refused like a path that leaves it.
             raise UserError(
-                f"{mapping.path}: key file: '{path.relative_to(sources_dir).as_posix()}' is a link to "
-                f"{path.resolve()}, outside the sources folder {sources_dir}; copy the file into the folder"
+                f"{mapping.path}: key file: '{path.relative_to(folder).as_posix()}' is a link to "
+                f"{path.resolve()}, outside the sources folder {folder}; copy the file into the folder"
             )
-        matches.append(path)
-    if not matches:
-        raise UserError(f"{sources_dir / mapping.file}: no file matches (mapping {mapping.path}, key file)")
-    return [(p, p.relative_to(sources_dir).as_posix()) for p in matches]
+        matches[path.relative_to(folder).as_posix()] = path
+    return matches
 
 
 def ingest_file(

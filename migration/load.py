@@ -94,6 +94,9 @@ class LoadStats:
     quarantined: int = 0
     """Rows the store refused (wrong type or precision, empty required value, repeated key, unknown
     reference, or refused by the database): held back in the quarantine table with the reason."""
+    absent: int = 0
+    """Rows in the store that this load's frame no longer has (gone from their source): kept and counted,
+    never removed silently; ``mode="replace_missing"`` deletes them (then counted as ``deleted``)."""
 
     @property
     def changed(self) -> int:
@@ -160,7 +163,7 @@ def load_table(
     stats, missing, refused = _upsert_frame(engine_or_connection, table, frame, batch_id)
     if mode == "replace_missing":
         deleted = _delete_missing(engine_or_connection, table, missing)
-        stats = replace(stats, deleted=deleted)
+        stats = replace(stats, deleted=deleted, absent=0)
     if len(refused):
         _upsert_frame(engine_or_connection, TABLES["quarantine"], refused.assign(batch_id=batch_id), batch_id)
     _log_stats(table, len(frame), stats)
@@ -218,7 +221,7 @@ def load_all(
             for name in reversed(LOAD_ORDER):
                 if name in names and mode == "replace_missing" and name != "quarantine":
                     deleted = _delete_missing(connection, TABLES[name], missing[name])
-                    stats[name] = replace(stats[name], deleted=deleted)
+                    stats[name] = replace(stats[name], deleted=deleted, absent=0)
             for name in stats:
                 _log_stats(TABLES[name], len(names[name]), stats[name])
             _write_run_log(connection, run_id, batch_id, started, "succeeded", stats, None)
@@ -241,9 +244,10 @@ def _check_mode(mode: str) -> None:
 
 def _log_stats(table: Table, rows: int, stats: LoadStats) -> None:
     log.info(
-        "loaded %s: %s rows, inserted %s, updated %s, unchanged %s, deleted %s",
+        "loaded %s: %s rows, inserted %s, updated %s, unchanged %s, deleted %s, kept though gone from the "
+        "sources %s",
         table.name, f"{rows:,}", f"{stats.inserted:,}", f"{stats.updated:,}", f"{stats.unchanged:,}",
-        f"{stats.deleted:,}",
+        f"{stats.deleted:,}", f"{stats.absent:,}",
     )  # fmt: skip
 
 
@@ -324,8 +328,11 @@ def _upsert_frame(
             "%s: %s rows refused by the store and quarantined (first: %s)",
             table.name, f"{len(refused):,}", refused[min(refused)].reason,
         )  # fmt: skip
-    stats = LoadStats(inserted, updated, unchanged, quarantined=len(refused))
-    return stats, existing.keys() - set(keys), quarantined
+    missing = existing.keys() - set(keys)
+    # a quarantine entry missing from the frame is resolved, not gone (see _update_quarantine_status)
+    absent = 0 if table.name == "quarantine" else len(missing)
+    stats = LoadStats(inserted, updated, unchanged, quarantined=len(refused), absent=absent)
+    return stats, missing, quarantined
 
 
 def _bookkeeping_columns(table: Table) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.defs import ingest, matching, products, store, validation
+from pipelines.defs.alerts import sync_failure_alert
 from pipelines.defs.resources import ChannelMdmConfig
 from pipelines.defs.run_storage import RunScopedIOManager, keep_runs_from_environment
 from pipelines.defs.schedules import master_data_sync_job, nightly_master_data_sync
@@ -16,7 +17,7 @@ defs = dg.Definitions(
     assets=dg.load_assets_from_modules([ingest, matching, products, validation, store]),
     jobs=[master_data_sync_job],
     schedules=[nightly_master_data_sync],
-    sensors=[drop_folder_sensor],
+    sensors=[drop_folder_sensor, sync_failure_alert],
     resources={
         "channel_mdm": channel_mdm,
         # Intermediate frames belong to their run and store, never to $DAGSTER_HOME/storage.

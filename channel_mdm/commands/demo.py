@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 import time
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from channel_mdm.commands.run_failures import first_step_failure, write_run_log
@@ -31,7 +32,21 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "/ in store per entity and where the reports are."
         ),
     )
+    parser.add_argument(
+        "--business-date",
+        type=_business_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="the partition (business date) the run is recorded under; default: today in Shanghai",
+    )
     parser.set_defaults(func=run)
+
+
+def _business_date(text: str) -> str:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date: give it as YYYY-MM-DD") from None
 
 
 def ensure_dagster_home() -> Path:
@@ -65,13 +80,15 @@ def run(args: argparse.Namespace) -> int:
     ensure_sample_sources(settings.sources_dir)
     home = ensure_dagster_home()
     from pipelines.definitions import defs
+    from pipelines.defs.partitions import business_date_of
 
+    business_date = args.business_date or business_date_of(datetime.now(UTC))
     started = time.perf_counter()
     # Dagster's own console output (a stack per failed step) goes to the run's log file, not the terminal.
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     with dg.DagsterInstance.get() as instance:
         result = defs.resolve_job_def("master_data_sync").execute_in_process(
-            instance=instance, run_config=quiet, raise_on_error=False
+            instance=instance, run_config=quiet, raise_on_error=False, partition_key=business_date
         )
         if not result.success and _reconciliation_refused(result):
             # the blocking check failed the run on purpose: the report says why, and so does the summary

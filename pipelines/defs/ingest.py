@@ -1,6 +1,5 @@
 """Ingest: land dropped exports, then read every source through its mapping."""
 
-
 import dagster as dg
 import pandas as pd
 
@@ -9,48 +8,83 @@ from cleansing.ingest import IngestResult, ingest_all
 from cleansing.landing import land_dropped_files
 from cleansing.mapping import load_mappings
 from cleansing.provenance import new_batch_id
+from pipelines.defs.partitions import BUSINESS_DATES
 from pipelines.defs.resources import ChannelMdmConfig
 
 GROUP = "ingest"
 RECORD_ASSETS = {entity: f"{entity}_records" for entity in ENTITIES}
 
 
-@dg.asset(group_name=GROUP, description="Moves new exports from the drop folder into the sources folder.")
+@dg.asset(
+    partitions_def=BUSINESS_DATES,
+    group_name=GROUP,
+    description="Moves new exports from the drop folder into <data dir>/landing/, where each replaces the "
+    "file of the same name in the sources folder for this and later runs.",
+)
 def landed_sources(context: dg.AssetExecutionContext, channel_mdm: ChannelMdmConfig) -> dict:
     settings = channel_mdm.settings()
     batch_id = new_batch_id()
-    landed = land_dropped_files(settings.drop_dir, settings.sources_dir, settings.data_dir / "archive" / batch_id)
-    context.add_output_metadata(
-        {"batch_id": batch_id, "files_landed": len(landed), "files": ", ".join(str(f.relative) for f in landed) or "-"}
+    business_date = context.run.tags.get("dagster/partition")  # None when run without a business date
+    landed = land_dropped_files(
+        settings.drop_dir, settings.landing_dir, settings.data_dir / "archive" / batch_id
     )
-    return {"batch_id": batch_id, "trust_ranks": _trust_ranks(channel_mdm)}
+    context.add_output_metadata(
+        {
+            "batch_id": batch_id,
+            "business_date": business_date or "-",
+            "files_landed": len(landed),
+            "files": ", ".join(str(f.relative) for f in landed) or "-",
+        }
+    )
+    return {"batch_id": batch_id, "business_date": business_date, "trust_ranks": _trust_ranks(channel_mdm)}
 
 
 def _trust_ranks(channel_mdm: ChannelMdmConfig) -> dict[str, int]:
     ranks: dict[str, int] = {}
     for mapping in load_mappings(channel_mdm.settings().mappings_dir):
-        ranks[mapping.source_system] = min(mapping.trust_rank, ranks.get(mapping.source_system, mapping.trust_rank))
+        ranks[mapping.source_system] = min(
+            mapping.trust_rank, ranks.get(mapping.source_system, mapping.trust_rank)
+        )
     return ranks
 
 
 @dg.multi_asset(
+    partitions_def=BUSINESS_DATES,
     group_name=GROUP,
     outs={
-        **{name: dg.AssetOut(description=f"Canonical {entity} rows accepted from every source, with provenance.")
-           for entity, name in RECORD_ASSETS.items()},
-        "ingest_quarantine": dg.AssetOut(description="Rows that could not be read or mapped, with the reason."),
-        "ingest_file_reports": dg.AssetOut(description="Per source file: rows in, accepted, quarantined, or why unreadable."),
+        **{
+            name: dg.AssetOut(
+                description=f"Canonical {entity} rows accepted from every source, with provenance."
+            )
+            for entity, name in RECORD_ASSETS.items()
+        },
+        "ingest_quarantine": dg.AssetOut(
+            description="Rows that could not be read or mapped, with the reason."
+        ),
+        "ingest_file_reports": dg.AssetOut(
+            description="Per source file: rows in, accepted, quarantined, or why unreadable."
+        ),
     },
     deps=[landed_sources],
 )
 def source_records(context: dg.AssetExecutionContext, channel_mdm: ChannelMdmConfig, landed_sources: dict):
     """Every source file read through its mapping: rows in = accepted + quarantined, per file."""
     settings = channel_mdm.settings()
-    results = ingest_all(settings.mappings_dir, settings.sources_dir, landed_sources["batch_id"], progress=False)
+    results = ingest_all(
+        settings.mappings_dir,
+        settings.sources_dir,
+        landed_sources["batch_id"],
+        progress=False,
+        landing_dir=settings.landing_dir,
+    )
     quarantine_parts: list[pd.DataFrame] = []
     for entity, name in RECORD_ASSETS.items():
         entity_results: list[IngestResult] = results.get(entity, [])
-        accepted = pd.concat([r.accepted for r in entity_results], ignore_index=True) if entity_results else pd.DataFrame()
+        accepted = (
+            pd.concat([r.accepted for r in entity_results], ignore_index=True)
+            if entity_results
+            else pd.DataFrame()
+        )
         quarantine_parts.extend(r.quarantined.assign(entity=entity) for r in entity_results)
         yield dg.Output(accepted, output_name=name, metadata=_file_metadata(entity_results, len(accepted)))
     quarantine = pd.concat(quarantine_parts, ignore_index=True) if quarantine_parts else pd.DataFrame()
@@ -69,13 +103,22 @@ def source_records(context: dg.AssetExecutionContext, channel_mdm: ChannelMdmCon
 def file_report_frame(results: dict[str, list[IngestResult]]) -> pd.DataFrame:
     """One row per source file: entity, source system, file, rows in, accepted, quarantined, error."""
     rows = [
-        {"entity": entity, "source_system": result.source_system, "file": f.file, "rows_in": f.rows_in,
-         "accepted": f.accepted, "quarantined": f.quarantined, "error": f.error or ""}
+        {
+            "entity": entity,
+            "source_system": result.source_system,
+            "file": f.file,
+            "rows_in": f.rows_in,
+            "accepted": f.accepted,
+            "quarantined": f.quarantined,
+            "error": f.error or "",
+        }
         for entity, entity_results in results.items()
         for result in entity_results
         for f in result.file_reports
     ]
-    return pd.DataFrame(rows, columns=["entity", "source_system", "file", "rows_in", "accepted", "quarantined", "error"])
+    return pd.DataFrame(
+        rows, columns=["entity", "source_system", "file", "rows_in", "accepted", "quarantined", "error"]
+    )
 
 
 def _file_metadata(results: list[IngestResult], accepted: int) -> dict:

@@ -1,12 +1,12 @@
 """Match partners and customers across sources and build their golden records."""
 
-
 import dagster as dg
 import pandas as pd
 
 from mdm.parties import PartyMatchResult, match_parties
 from migration.store import create_store_engine
 from migration.store_reads import read_crosswalk
+from pipelines.defs.partitions import BUSINESS_DATES
 from pipelines.defs.resources import ChannelMdmConfig
 
 GROUP = "mdm"
@@ -22,26 +22,27 @@ def _match(
         engine.dispose()
     result = match_parties(entity, records, landed["trust_ranks"], existing_crosswalk=existing)
     decisions = result.pairs["decision"].value_counts() if "decision" in result.pairs.columns else pd.Series()
-    metadata = (
-        {
-            "records_in": result.records_in,
-            "golden_records": len(result.golden.golden),
-            "merged_away": result.merged_away,
-            "golden_ids_kept": result.golden.kept_count,
-            "golden_ids_new": result.golden.new_count,
-            "golden_ids_retired": len(result.golden.retired),
-            "pairs_auto_merge": int(decisions.get("auto_merge", 0)),
-            "pairs_needs_review": int(decisions.get("needs_review", 0)),
-        }
-    )
+    metadata = {
+        "records_in": result.records_in,
+        "golden_records": len(result.golden.golden),
+        "merged_away": result.merged_away,
+        "golden_ids_kept": result.golden.kept_count,
+        "golden_ids_new": result.golden.new_count,
+        "golden_ids_retired": len(result.golden.retired),
+        "pairs_auto_merge": int(decisions.get("auto_merge", 0)),
+        "pairs_needs_review": int(decisions.get("needs_review", 0)),
+    }
     return result, metadata
 
 
 def _crosswalk_checks(entity: str) -> list[dg.AssetCheckSpec]:
     asset = f"{entity}_golden"
     return [
-        dg.AssetCheckSpec("every_record_has_a_golden_id", asset=asset,
-                          description="Each accepted source record appears in the crosswalk exactly once."),
+        dg.AssetCheckSpec(
+            "every_record_has_a_golden_id",
+            asset=asset,
+            description="Each accepted source record appears in the crosswalk exactly once.",
+        ),
         dg.AssetCheckSpec("golden_ids_unique", asset=asset, description="No golden id is used twice."),
     ]
 
@@ -56,26 +57,46 @@ def _check_results(result: PartyMatchResult) -> list[dg.AssetCheckResult]:
         dg.AssetCheckResult(
             check_name="every_record_has_a_golden_id",
             passed=missing == 0 and duplicated == 0 and len(crosswalk) == result.records_in,
-            metadata={"records_in": result.records_in, "crosswalk_rows": len(crosswalk),
-                      "without_golden_id": missing, "duplicated": duplicated},
+            metadata={
+                "records_in": result.records_in,
+                "crosswalk_rows": len(crosswalk),
+                "without_golden_id": missing,
+                "duplicated": duplicated,
+            },
         ),
         dg.AssetCheckResult(check_name="golden_ids_unique", passed=reused == 0, metadata={"reused": reused}),
     ]
 
 
-@dg.asset(group_name=GROUP, check_specs=_crosswalk_checks("partner"),
-          description="Golden partner records, crosswalk and lineage, matched across every source.")
-def partner_golden(context: dg.AssetExecutionContext, channel_mdm: ChannelMdmConfig,
-                   partner_records: pd.DataFrame, landed_sources: dict):
+@dg.asset(
+    partitions_def=BUSINESS_DATES,
+    group_name=GROUP,
+    check_specs=_crosswalk_checks("partner"),
+    description="Golden partner records, crosswalk and lineage, matched across every source.",
+)
+def partner_golden(
+    context: dg.AssetExecutionContext,
+    channel_mdm: ChannelMdmConfig,
+    partner_records: pd.DataFrame,
+    landed_sources: dict,
+):
     result, metadata = _match("partner", partner_records, landed_sources, channel_mdm)
     yield dg.Output(result, metadata=metadata)
     yield from _check_results(result)
 
 
-@dg.asset(group_name=GROUP, check_specs=_crosswalk_checks("customer"),
-          description="Golden customer records (businesses and persons), crosswalk and lineage.")
-def customer_golden(context: dg.AssetExecutionContext, channel_mdm: ChannelMdmConfig,
-                    customer_records: pd.DataFrame, landed_sources: dict):
+@dg.asset(
+    partitions_def=BUSINESS_DATES,
+    group_name=GROUP,
+    check_specs=_crosswalk_checks("customer"),
+    description="Golden customer records (businesses and persons), crosswalk and lineage.",
+)
+def customer_golden(
+    context: dg.AssetExecutionContext,
+    channel_mdm: ChannelMdmConfig,
+    customer_records: pd.DataFrame,
+    landed_sources: dict,
+):
     result, metadata = _match("customer", customer_records, landed_sources, channel_mdm)
     yield dg.Output(result, metadata=metadata)
     yield from _check_results(result)

@@ -5,6 +5,7 @@ import pandas as pd
 
 from mdm.product_master import build_product_master
 from mdm.product_review import remember_decisions, write_review_workbook
+from pipelines.defs.partitions import BUSINESS_DATES
 from pipelines.defs.resources import ChannelMdmConfig
 
 GROUP = "mdm"
@@ -13,6 +14,7 @@ DECISIONS_FILE = "product_review_decisions.csv"
 
 
 @dg.asset(
+    partitions_def=BUSINESS_DATES,
     group_name=GROUP,
     description="Master products matched across sources (GTIN, normalised code, fuzzy brand + name + spec), "
     "the product crosswalk, and the pairs left for a steward in reports/product_review.xlsx.",

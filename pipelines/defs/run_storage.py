@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import shutil
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import dagster as dg
 
 from channel_mdm.errors import UserError
+from channel_mdm.frame_files import MANIFEST, read_result, write_result
 from channel_mdm.settings import Settings, redact_url
 from cleansing.safe_export import write_atomically
 from pipelines.defs.resources import ChannelMdmConfig
@@ -49,7 +49,8 @@ def run_identity(settings: Settings) -> dict[str, str]:
 
 
 class RunScopedIOManager(dg.ConfigurableIOManager):
-    """Pickles each output under ``<data folder>/runs/<run id>/``; never reads another store's outputs."""
+    """Writes each output as Parquet files and a manifest under ``<data folder>/runs/<run id>/<asset>/``;
+    never reads another store's outputs."""
 
     channel_mdm: ChannelMdmConfig
     keep_runs: int = 10
@@ -61,7 +62,7 @@ class RunScopedIOManager(dg.ConfigurableIOManager):
 
     @staticmethod
     def _relative_path(asset_key: dg.AssetKey) -> Path:
-        return Path(*asset_key.path).with_suffix(".pkl")
+        return Path(*asset_key.path)
 
     def handle_output(self, context: dg.OutputContext, obj: Any) -> None:
         run_dir = self._runs_dir() / context.run_id
@@ -70,15 +71,15 @@ class RunScopedIOManager(dg.ConfigurableIOManager):
             write_atomically(run_dir / IDENTITY_FILE, json.dumps(identity, indent=2).encode("utf-8"))
             self._prune(keep=run_dir, instance=context.step_context.instance)
         path = run_dir / self._relative_path(context.asset_key)
-        write_atomically(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+        write_result(obj, path)
         context.add_output_metadata({"stored_at": dg.MetadataValue.path(str(path))})
 
     def load_input(self, context: dg.InputContext) -> Any:
         run_id = context.step_context.run_id
         relative = self._relative_path(context.asset_key)
         own = self._runs_dir() / run_id / relative
-        if own.exists():
-            return pickle.loads(own.read_bytes())
+        if (own / MANIFEST).exists():
+            return read_result(own)
         earlier = self._earlier_output(context, relative)
         if earlier is None:
             identity = run_identity(self.channel_mdm.settings())
@@ -90,7 +91,7 @@ class RunScopedIOManager(dg.ConfigurableIOManager):
         context.log.info(
             f"reading {context.asset_key.to_user_string()} from the earlier run at {earlier.parent}"
         )
-        return pickle.loads(earlier.read_bytes())
+        return read_result(earlier)
 
     def _earlier_output(self, context: dg.InputContext, relative: Path) -> Path | None:
         """The newest earlier materialisation of the same asset computed for the same store and sources."""
@@ -99,7 +100,7 @@ class RunScopedIOManager(dg.ConfigurableIOManager):
         for record in records:
             run_dir = self._runs_dir() / record.run_id
             path = run_dir / relative
-            if not path.exists():
+            if not (path / MANIFEST).exists():
                 continue
             try:
                 identity = json.loads((run_dir / IDENTITY_FILE).read_text(encoding="utf-8"))
@@ -130,7 +131,9 @@ def _superseded(runs: list[Path]) -> list[Path]:
         except OSError:
             identity = ""  # a run that failed before its first output
         outputs = (
-            {(identity, str(p.relative_to(run_dir))) for p in run_dir.rglob("*.pkl")} if identity else set()
+            {(identity, str(p.parent.relative_to(run_dir))) for p in run_dir.rglob(MANIFEST)}
+            if identity
+            else set()
         )
         if outputs <= newest:
             superseded.append(run_dir)

@@ -1,10 +1,12 @@
 """A sensor on the drop folder: a new export starts a sync run."""
 
+from datetime import UTC, datetime
 
 import dagster as dg
 
 from channel_mdm.settings import load_settings
 from cleansing.landing import drop_fingerprint, list_dropped_files
+from pipelines.defs.partitions import business_date_of
 from pipelines.defs.schedules import master_data_sync_job
 
 
@@ -25,6 +27,12 @@ def drop_folder_sensor(context: dg.SensorEvaluationContext) -> dg.SensorResult |
         return dg.SkipReason(f"{len(files)} file(s) in {drop_dir} already requested a run")
     names = ", ".join(str(f.relative) for f in files[:5]) + (" …" if len(files) > 5 else "")
     return dg.SensorResult(
-        run_requests=[dg.RunRequest(run_key=fingerprint, tags={"channel_mdm/dropped_files": names})],
+        run_requests=[
+            dg.RunRequest(
+                run_key=fingerprint,
+                partition_key=business_date_of(datetime.now(UTC)),
+                tags={"channel_mdm/dropped_files": names},
+            )
+        ],
         cursor=fingerprint,
     )

@@ -10,6 +10,7 @@ from expectations.runner import ValidationOutcome
 from mdm.parties import PartyMatchResult
 from mdm.product_master import ProductMaster, resolve_product_codes
 from mdm.references import first_by_trust, load_partner_code_systems, resolve_partner_golden_ids
+from migration.direct_edits import find_direct_edits
 from migration.load import load_all
 from migration.prepare import (
     attach_partner_golden_ids,
@@ -17,15 +18,18 @@ from migration.prepare import (
     ingest_quarantine_rows,
     validation_quarantine_rows,
 )
+from migration.publish import publish_accepted_run
 from migration.reconcile import reconcile
 from migration.report import write_report
 from migration.store import create_store_engine, upgrade_store
+from pipelines.defs.partitions import BUSINESS_DATES
 from pipelines.defs.resources import ChannelMdmConfig
 
 GROUP = "migration"
 
 
 @dg.asset(
+    partitions_def=BUSINESS_DATES,
     group_name=GROUP,
     description="Golden partners and customers, products, prices, balances, orders, crosswalk and quarantine, "
     "upserted into the channel store in one transaction (re-running changes nothing).",
@@ -102,16 +106,31 @@ def channel_store(
     engine = create_store_engine(settings.store_url)
     try:
         upgrade_store(engine)
+        edited = find_direct_edits(engine)  # before the load: it counts an edited row as unchanged
         stats = load_all(engine, frames, batch_id)
     finally:
         engine.dispose()
+    for name, keys in edited.items():
+        context.log.warning(
+            f"{name}: {len(keys):,} row(s) edited in the store directly since the last load (kept as edited; "
+            f"first keys: {keys.head(5).to_dict('records')})"
+        )
     if len(stats.refused):  # rows the store refused are held back like every other quarantined row
         quarantine = pd.concat([quarantine, stats.refused], ignore_index=True)
     summary = {name: s.to_dict() for name, s in stats.items()}
+    gone = {name: s.absent for name, s in stats.items() if s.absent}
+    if gone:
+        context.log.warning(
+            "rows in the store but gone from the sources (kept, never removed silently): "
+            + ", ".join(f"{name} {count:,}" for name, count in gone.items())
+        )
     context.add_output_metadata(
         {
             "batch_id": batch_id,
+            "business_date": landed_sources.get("business_date") or "-",
             "loaded": dg.MetadataValue.json(summary),
+            "rows_gone_from_sources": sum(gone.values()),
+            "rows_edited_in_store": dg.MetadataValue.json({name: len(keys) for name, keys in edited.items()}),
             **{f"{name}_rows": len(frame) for name, frame in frames.items()},
         }
     )
@@ -141,6 +160,7 @@ RECONCILIATION_CHECK = "reconciliation_accepted"
 
 
 @dg.asset(
+    partitions_def=BUSINESS_DATES,
     group_name=GROUP,
     description="Control totals and a statistically sampled old-versus-new comparison, as HTML and JSON.",
     check_specs=[
@@ -165,6 +185,7 @@ def reconciliation_report(
     standardised_orders: pd.DataFrame,
     product_master: ProductMaster,
     ingest_file_reports: pd.DataFrame,
+    landed_sources: dict,
 ):
     settings = channel_mdm.settings()
     # Products and prices are compared in standard form: a unit alias rewritten to its standard unit
@@ -194,6 +215,7 @@ def reconciliation_report(
     files = write_report(result, settings.reports_dir)
     summary = {
         "batch_id": channel_store["batch_id"],
+        "business_date": landed_sources.get("business_date"),
         "generated_at": result.generated_at,
         "accepted": result.accepted,
         "entities": [entity_summary(totals) for totals in result.control_totals],
@@ -206,6 +228,17 @@ def reconciliation_report(
     write_text_atomically(
         settings.reports_dir / "summary.json", json.dumps(summary, ensure_ascii=False, indent=2, default=str)
     )
+    if result.accepted:
+        # the last accepted run stays published while a later run is failing or not accepted
+        publish_accepted_run(
+            [files.html, files.json, files.sampled_keys, settings.reports_dir / "summary.json"],
+            settings.published_dir,
+            {
+                "business_date": landed_sources.get("business_date"),
+                "run_id": context.run_id,
+                "batch_id": channel_store["batch_id"],
+            },
+        )
     conclusions = {f"{s.entity}_conclusion": s.conclusion for s in result.strata}
     report = dg.MetadataValue.path(str(files.html))
     yield dg.Output(summary, metadata={"accepted": result.accepted, "report": report, **conclusions})

@@ -1,6 +1,5 @@
 """Enforce the SKU and price standards with Great Expectations; each rule is an asset check."""
 
-
 import dagster as dg
 import pandas as pd
 
@@ -9,6 +8,7 @@ from cleansing.quarantine import quarantined_business_keys
 from expectations.runner import ValidationOutcome, validate_prices, validate_products
 from expectations.suites import build_price_suite, build_product_suite
 from mdm.product_master import ProductMaster, resolve_product_codes
+from pipelines.defs.partitions import BUSINESS_DATES
 from pipelines.defs.resources import ChannelMdmConfig
 
 GROUP = "standards"
@@ -16,7 +16,9 @@ GROUP = "standards"
 
 def _rule_checks(asset: str, suite) -> list[dg.AssetCheckSpec]:
     return [
-        dg.AssetCheckSpec(rule.name, asset=asset, description=f"{rule.severity}-level rule on column {rule.column}")
+        dg.AssetCheckSpec(
+            rule.name, asset=asset, description=f"{rule.severity}-level rule on column {rule.column}"
+        )
         for rule in suite.rules
     ]
 
@@ -27,7 +29,11 @@ def _check_results(outcome: ValidationOutcome) -> list[dg.AssetCheckResult]:
             check_name=o.name,
             passed=o.success,
             severity=dg.AssetCheckSeverity.WARN if o.severity == "warning" else dg.AssetCheckSeverity.ERROR,
-            metadata={"failing_rows": o.unexpected_count, "checked_rows": o.element_count, "column": o.column},
+            metadata={
+                "failing_rows": o.unexpected_count,
+                "checked_rows": o.element_count,
+                "column": o.column,
+            },
         )
         for o in outcome.expectations
     ]
@@ -42,38 +48,62 @@ def _metadata(outcome: ValidationOutcome, rows_in: int) -> dict:
     }
 
 
-@dg.asset(group_name=GROUP, description="Products in standard form: SKU codes normalised, unit aliases replaced, "
-          "net content and pack size read from the spec.")
+@dg.asset(
+    partitions_def=BUSINESS_DATES,
+    group_name=GROUP,
+    description="Products in standard form: SKU codes normalised, unit aliases replaced, "
+    "net content and pack size read from the spec.",
+)
 def standardised_products(product_records: pd.DataFrame) -> pd.DataFrame:
     return standardise_products(product_records)
 
 
-@dg.asset(group_name=GROUP, description="Price lists whose SKU codes are normalised and resolved to master SKUs "
-          "through the product crosswalk.")
+@dg.asset(
+    partitions_def=BUSINESS_DATES,
+    group_name=GROUP,
+    description="Price lists whose SKU codes are normalised and resolved to master SKUs "
+    "through the product crosswalk.",
+)
 def standardised_prices(price_records: pd.DataFrame, product_master: ProductMaster) -> pd.DataFrame:
     return resolve_product_codes(standardise_sku_references(price_records), product_master.crosswalk)
 
 
-@dg.asset(group_name=GROUP, description="Order lines whose SKU codes are resolved to master SKUs.")
+@dg.asset(
+    partitions_def=BUSINESS_DATES,
+    group_name=GROUP,
+    description="Order lines whose SKU codes are resolved to master SKUs.",
+)
 def standardised_orders(order_records: pd.DataFrame, product_master: ProductMaster) -> pd.DataFrame:
     return resolve_product_codes(standardise_sku_references(order_records), product_master.crosswalk)
 
 
-@dg.asset(group_name=GROUP, check_specs=_rule_checks("validated_products", build_product_suite()),
-          description="Products that meet the SKU master standard; failing rows quarantined by sku_code.")
-def validated_products(channel_mdm: ChannelMdmConfig, product_master: ProductMaster,
-                       ingest_quarantine: pd.DataFrame):
+@dg.asset(
+    partitions_def=BUSINESS_DATES,
+    group_name=GROUP,
+    check_specs=_rule_checks("validated_products", build_product_suite()),
+    description="Products that meet the SKU master standard; failing rows quarantined by sku_code.",
+)
+def validated_products(
+    channel_mdm: ChannelMdmConfig, product_master: ProductMaster, ingest_quarantine: pd.DataFrame
+):
     docs = channel_mdm.settings().reports_dir / "data_docs"
-    held = standardise_sku_references(quarantined_business_keys(ingest_quarantine, "product").to_frame("sku_code"))
+    held = standardise_sku_references(
+        quarantined_business_keys(ingest_quarantine, "product").to_frame("sku_code")
+    )
     outcome = validate_products(product_master.masters, data_docs_dir=docs, quarantined_skus=held["sku_code"])
     yield dg.Output(outcome, metadata=_metadata(outcome, len(product_master.masters)))
     yield from _check_results(outcome)
 
 
-@dg.asset(group_name=GROUP, check_specs=_rule_checks("validated_prices", build_price_suite(valid_skus=pd.Series([], dtype="string"))),
-          description="Channel price lists that meet the price standard (tiers in order, periods not overlapping).")
-def validated_prices(channel_mdm: ChannelMdmConfig, standardised_prices: pd.DataFrame,
-                     validated_products: ValidationOutcome):
+@dg.asset(
+    partitions_def=BUSINESS_DATES,
+    group_name=GROUP,
+    check_specs=_rule_checks("validated_prices", build_price_suite(valid_skus=pd.Series([], dtype="string"))),
+    description="Channel price lists that meet the price standard (tiers in order, periods not overlapping).",
+)
+def validated_prices(
+    channel_mdm: ChannelMdmConfig, standardised_prices: pd.DataFrame, validated_products: ValidationOutcome
+):
     docs = channel_mdm.settings().reports_dir / "data_docs"
     outcome = validate_prices(standardised_prices, products=validated_products, data_docs_dir=docs)
     yield dg.Output(outcome, metadata=_metadata(outcome, len(standardised_prices)))

@@ -44,7 +44,7 @@ def test_first_load_inserts_every_row_and_logs_the_run(store, store_frames):
         log = connection.execute(select(TABLES["run_log"])).mappings().one()
     assert (log["batch_id"], log["status"], log["stage"]) == ("B1", "succeeded", "load")
     assert json.loads(log["counts"])["price"] == {
-        "inserted": 3, "updated": 0, "unchanged": 0, "deleted": 0, "quarantined": 0,
+        "inserted": 3, "updated": 0, "unchanged": 0, "deleted": 0, "quarantined": 0, "absent": 0,
     }  # fmt: skip
 
 
@@ -85,7 +85,7 @@ def test_rows_missing_from_the_frame_stay_unless_replace_missing(store, store_fr
     load_all(store, store_frames, "B1")
     fewer = store_frames["order"].iloc[:2]
 
-    assert load_table(store, "order", fewer, "B2") == LoadStats(unchanged=2)
+    assert load_table(store, "order", fewer, "B2") == LoadStats(unchanged=2, absent=1)
     assert _count(store, "order_line") == 3
 
     assert load_table(store, "order", fewer, "B3", mode="replace_missing") == LoadStats(
@@ -335,3 +335,24 @@ def test_an_unknown_load_mode_is_named(store, store_frames):
     with pytest.raises(UserError) as error:
         load_all(store, store_frames, "B1", mode="merge")
     assert str(error.value) == "unknown load mode 'merge'; use 'upsert' or 'replace_missing'"
+
+
+def test_a_row_edited_in_the_store_directly_is_found_and_left_as_edited(store, store_frames):
+    from sqlalchemy import update
+
+    from migration.direct_edits import find_direct_edits
+
+    load_all(store, store_frames, "B1")
+    assert find_direct_edits(store) == {}
+    partner = TABLES["partner"]
+    golden_id = _rows(store, "partner", "golden_id")[0][0]
+    with store.begin() as connection:
+        connection.execute(
+            update(partner).where(partner.c.golden_id == golden_id).values(partner_name="手工改过的名称")
+        )
+
+    edited = find_direct_edits(store)
+
+    assert list(edited) == ["partner"]
+    assert edited["partner"].to_dict("records") == [{"golden_id": golden_id}]
+    assert load_all(store, store_frames, "B2")["partner"].updated == 0  # the load alone would not see it

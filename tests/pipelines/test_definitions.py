@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-import dagster as dg
+import shutil
+from datetime import UTC, datetime
 
+import dagster as dg
+import pytest
+
+from channel_mdm.settings import PROJECT_ROOT
 from pipelines.definitions import defs
+from pipelines.defs.partitions import BUSINESS_DATES, business_date_of
+from pipelines.defs.schedules import SYNC_TAG
 from pipelines.defs.sensors import drop_folder_sensor
 
 
@@ -12,9 +19,20 @@ def test_every_stage_is_an_asset_and_the_standards_are_checks():
     graph = defs.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert {
-        "landed_sources", "partner_records", "customer_records", "product_records", "price_records",
-        "balance_records", "order_records", "ingest_quarantine", "partner_golden", "customer_golden",
-        "validated_products", "validated_prices", "channel_store", "reconciliation_report",
+        "landed_sources",
+        "partner_records",
+        "customer_records",
+        "product_records",
+        "price_records",
+        "balance_records",
+        "order_records",
+        "ingest_quarantine",
+        "partner_golden",
+        "customer_golden",
+        "validated_products",
+        "validated_prices",
+        "channel_store",
+        "reconciliation_report",
     } <= keys
     checks = {(c.asset_key.to_user_string(), c.name) for c in graph.asset_check_keys}
     assert ("validated_products", "gtin_valid") in checks
@@ -29,6 +47,37 @@ def test_nightly_schedule_runs_at_two_in_shanghai():
     assert schedule.execution_timezone == "Asia/Shanghai"
 
 
+def test_the_two_oclock_run_syncs_the_business_date_that_just_closed():
+    schedule = defs.resolve_schedule_def("nightly_master_data_sync")
+    two_am_shanghai = datetime(2026, 11, 28, 18, 0, tzinfo=UTC)  # 2026-11-29 02:00 in Shanghai
+    with dg.instance_for_test() as instance:
+        context = dg.build_schedule_context(
+            instance=instance,
+            scheduled_execution_time=two_am_shanghai,
+            repository_def=defs.get_repository_def(),
+        )
+        (request,) = schedule.evaluate_tick(context).run_requests
+    assert request.partition_key == "2026-11-28"
+    assert request.run_key == "2026-11-28"
+
+
+def test_every_asset_is_partitioned_by_business_date_and_runs_carry_the_sync_tag():
+    job = defs.resolve_job_def("master_data_sync")
+    assert job.partitions_def == BUSINESS_DATES
+    assert job.tags[SYNC_TAG] == "store"
+    graph = defs.resolve_asset_graph()
+    assert {graph.get(key).partitions_def for key in graph.get_all_asset_keys()} == {BUSINESS_DATES}
+
+
+def test_the_instance_lets_one_sync_run_go_at_a_time(tmp_path):
+    """The shipped dagster.yaml loads, and its queue allows a single run tagged as a sync."""
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", tmp_path / "dagster.yaml")
+    with dg.DagsterInstance.from_config(str(tmp_path)) as instance:
+        queue = instance.run_coordinator.get_run_queue_config()
+    assert queue.max_concurrent_runs == 1
+    assert {"key": SYNC_TAG, "limit": 1} in queue.tag_concurrency_limits
+
+
 def test_sensor_requests_one_run_per_new_drop(tmp_path, monkeypatch):
     monkeypatch.setenv("CHANNEL_MDM_DATA_DIR", str(tmp_path))
     with dg.DagsterInstance.ephemeral() as instance:
@@ -40,6 +89,38 @@ def test_sensor_requests_one_run_per_new_drop(tmp_path, monkeypatch):
         result = drop_folder_sensor(dg.build_sensor_context(instance=instance))
         assert len(result.run_requests) == 1
         assert result.run_requests[0].tags["channel_mdm/dropped_files"] == "erp/partners.xlsx"
+        assert result.run_requests[0].partition_key == business_date_of(datetime.now(UTC))
 
         again = drop_folder_sensor(dg.build_sensor_context(instance=instance, cursor=result.cursor))
         assert isinstance(again, dg.SkipReason)
+
+
+def test_the_production_instance_file_validates_against_dagster(tmp_path):
+    """dagster.production.yaml is checked by Dagster's own instance schema; a misspelt key is refused."""
+    from dagster._config import process_config
+    from dagster._core.errors import DagsterInvalidConfigError
+    from dagster._core.instance.config import dagster_instance_config
+    from dagster._core.run_coordinator import QueuedRunCoordinator
+
+    config, _ = dagster_instance_config(str(PROJECT_ROOT), config_filename="dagster.production.yaml")
+    assert config["storage"]["postgres"]["postgres_db"]["password"] == {"env": "DAGSTER_PG_PASSWORD"}
+    assert {"key": SYNC_TAG, "limit": 1} in config["run_coordinator"]["config"]["tag_concurrency_limits"]
+    coordinator = process_config(QueuedRunCoordinator.config_type(), config["run_coordinator"]["config"])
+    assert coordinator.success, coordinator.errors
+
+    text = (PROJECT_ROOT / "dagster.production.yaml").read_text(encoding="utf-8")
+    (tmp_path / "dagster.yaml").write_text(text.replace("      hostname:", "      hostnam:"))
+    with pytest.raises(DagsterInvalidConfigError):
+        dagster_instance_config(str(tmp_path))
+
+
+def test_the_production_instance_starts_with_dagster_postgres():
+    pytest.importorskip(
+        "dagster_postgres",
+        reason="dagster-postgres has no release for dagster 1.13.28 on the package index yet; "
+        "the file is validated against Dagster's schema above",
+    )
+    from dagster._core.instance.config import dagster_instance_config
+
+    config, _ = dagster_instance_config(str(PROJECT_ROOT), config_filename="dagster.production.yaml")
+    assert "postgres" in config["storage"]

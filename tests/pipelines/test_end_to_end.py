@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from channel_mdm.settings import PROJECT_ROOT
+from tests.receivers import http_receiver
 
 TRUTH = PROJECT_ROOT / "sample_data" / "ground_truth"
 pytestmark = pytest.mark.slow
@@ -26,8 +27,8 @@ def runs(tmp_path_factory):
 
     job = defs.resolve_job_def("master_data_sync")
     with dg.DagsterInstance.ephemeral() as instance:
-        first = job.execute_in_process(instance=instance)
-        second = job.execute_in_process(instance=instance)
+        first = job.execute_in_process(instance=instance, partition_key="2026-11-28")
+        second = job.execute_in_process(instance=instance, partition_key="2026-11-28")
     mp.undo()
     return first, second, data_dir
 
@@ -193,23 +194,49 @@ def test_a_reconciliation_that_is_not_accepted_fails_the_run(tmp_path):
 
     job = defs.resolve_job_def("master_data_sync")
     try:
-        with dg.DagsterInstance.ephemeral() as instance:
-            assert job.execute_in_process(instance=instance).success
+        with dg.DagsterInstance.ephemeral() as instance, http_receiver() as (url, posts):
+            accepted = job.execute_in_process(instance=instance, partition_key="2026-11-27")
+            assert accepted.success
             engine = create_store_engine(f"sqlite:///{tmp_path / 'channel_store.sqlite'}")
             with engine.begin() as connection:
                 connection.execute(delete(TABLES["balance"]))
             engine.dispose()
             result = job.execute_in_process(
                 instance=instance,
+                partition_key="2026-11-28",
                 asset_selection=[dg.AssetKey("reconciliation_report")],
                 raise_on_error=False,
             )
+            mp.setenv("CHANNEL_MDM_ALERT_WEBHOOK", url)
+            _send_failure_alert(instance, result.run_id)
     finally:
         mp.undo()
     assert not result.success
+    # the last accepted run stays published
+    published = json.loads((tmp_path / "published" / "published.json").read_text(encoding="utf-8"))
+    assert (published["run_id"], published["business_date"]) == (accepted.run_id, "2026-11-27")
+    assert json.loads((tmp_path / "published" / "summary.json").read_text(encoding="utf-8"))["accepted"]
+    (post,) = posts
+    assert post["body"]["reason"] == "reconciliation_not_accepted"
+    assert post["body"]["details"][0] == "partition (business date): 2026-11-28"
+    assert "balance_conclusion: " in post["body"]["text"]
     [evaluation] = [
         e for e in result.get_asset_check_evaluations() if e.check_name == "reconciliation_accepted"
     ]
     assert not evaluation.passed
     summary = json.loads((tmp_path / "reports" / "summary.json").read_text(encoding="utf-8"))
     assert summary["accepted"] is False
+
+
+def _send_failure_alert(instance: dg.DagsterInstance, run_id: str) -> None:
+    """What the daemon does for a failed run: evaluate the run-failure sensor on it."""
+    from pipelines.defs.alerts import sync_failure_alert
+
+    (failure,) = instance.get_records_for_run(run_id=run_id, of_type=dg.DagsterEventType.RUN_FAILURE).records
+    context = dg.build_run_status_sensor_context(
+        sensor_name="sync_failure_alert",
+        dagster_instance=instance,
+        dagster_run=instance.get_run_by_id(run_id),
+        dagster_event=failure.event_log_entry.dagster_event,
+    ).for_run_failure()
+    sync_failure_alert(context)

@@ -64,7 +64,9 @@ def run(tmp_path_factory):
     from pipelines.definitions import defs
 
     with dg.DagsterInstance.ephemeral() as instance:
-        result = defs.resolve_job_def("master_data_sync").execute_in_process(instance=instance)
+        result = defs.resolve_job_def("master_data_sync").execute_in_process(
+            instance=instance, partition_key="2026-11-28"
+        )
     mp.undo()
     assert result.success
     engine = create_engine(f"sqlite:///{root / 'data' / 'channel_store.sqlite'}")

@@ -43,9 +43,9 @@ def test_a_second_run_leaves_every_table_as_it_was(tmp_path, monkeypatch) -> Non
     url = f"sqlite:///{tmp_path / 'channel_store.sqlite'}"
     job = defs.resolve_job_def("master_data_sync")
     with dg.DagsterInstance.ephemeral() as instance:
-        assert job.execute_in_process(instance=instance).success
+        assert job.execute_in_process(instance=instance, partition_key="2026-11-28").success
         first = _snapshot(url)
-        second_run = job.execute_in_process(instance=instance)
+        second_run = job.execute_in_process(instance=instance, partition_key="2026-11-28")
     assert second_run.success
     second = _snapshot(url)
     assert len(first["quarantine"]) > 1000

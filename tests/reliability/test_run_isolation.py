@@ -36,9 +36,10 @@ job = defs.resolve_job_def("master_data_sync")
 with dg.DagsterInstance.get() as instance:
     if selection:
         result = defs.resolve_implicit_global_asset_job_def().execute_in_process(
-            instance=instance, asset_selection=[dg.AssetKey(k) for k in selection], raise_on_error=False)
+            instance=instance, asset_selection=[dg.AssetKey(k) for k in selection], raise_on_error=False,
+            partition_key="2026-11-28")
     else:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+        result = job.execute_in_process(instance=instance, raise_on_error=False, partition_key="2026-11-28")
 failures = [e.message for e in result.all_events if e.is_step_failure]
 print("FAILED: " + " | ".join(failures) if failures else "OK")
 sys.exit(0 if result.success else 1)
@@ -156,7 +157,7 @@ def test_intermediate_outputs_live_per_run_under_the_data_folder(two_concurrent_
         runs = [p for p in (data_dir / "runs").iterdir() if p.is_dir()]
         assert len(runs) == 1
         assert (runs[0] / "identity.json").exists()
-        assert (runs[0] / "order_records.pkl").exists()
+        assert (runs[0] / "order_records" / "manifest.json").exists()
 
 
 def test_a_partial_run_for_another_store_refuses_instead_of_reading_the_others_outputs(two_concurrent_runs):
@@ -225,7 +226,9 @@ def test_old_run_folders_are_pruned_but_not_the_outputs_a_partial_run_still_need
         output = run.communicate(timeout=600)[0]
         assert _completed(run.returncode, output, thin_data), output
     after = {p.name for p in (thin_data / "runs").iterdir()}
-    full_run = next(p.name for p in (thin_data / "runs").iterdir() if (p / "order_records.pkl").exists())
+    full_run = next(
+        p.name for p in (thin_data / "runs").iterdir() if (p / "order_records" / "manifest.json").exists()
+    )
     # With one run to keep, the last run pruned the earlier partial run (its only output had a newer copy)
     # but kept the full run (the only copy of the upstream outputs) and the run before it (the newest
     # copy of the report, still in place when pruning started).
