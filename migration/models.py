@@ -326,5 +326,25 @@ class StewardDecision(Base):
     source_row: Mapped[int | None] = mapped_column(Integer)
 
 
+class MatchReview(Base):
+    """The partner or customer pairs the latest matching left for a steward (replaced on every run)."""
+
+    __tablename__ = "match_review"
+
+    review_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(16), index=True)
+    left_source_system: Mapped[str] = mapped_column(SOURCE_SYSTEM)
+    left_source_record_id: Mapped[str] = mapped_column(RECORD_ID)
+    left_source_row: Mapped[int | None] = mapped_column(Integer)
+    right_source_system: Mapped[str] = mapped_column(SOURCE_SYSTEM)
+    right_source_record_id: Mapped[str] = mapped_column(RECORD_ID)
+    right_source_row: Mapped[int | None] = mapped_column(Integer)
+    match_score: Mapped[float] = mapped_column(Float)
+    match_class: Mapped[str] = mapped_column(String(16))
+    evidence: Mapped[str | None] = mapped_column(Text)
+    """Per field the two values, level and weight, as JSON text."""
+    created_at: Mapped[datetime] = mapped_column(TIMESTAMP)
+
+
 TABLES = Base.metadata.tables
 """Every store table by name."""

@@ -2,6 +2,7 @@
 
 Usage::
 
+    channel-mdm review export --entity partner review.xlsx       # after a pipeline run
     channel-mdm dedupe partners.xlsx --spec SPEC.yaml --out clusters.csv --review-workbook review.xlsx
     channel-mdm review import review.xlsx [--steward NAME] [--entity partner|customer]
 
@@ -29,6 +30,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description="Steward decisions on partner and customer pairs (see 'channel-mdm dedupe --review-workbook').",
     )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
+    exported = actions.add_parser(
+        "export",
+        help="write the pairs the latest pipeline run left for a steward as a review workbook",
+        description="Write the partner or customer pairs stored by the latest matching as an xlsx to fill in.",
+    )
+    exported.add_argument("--entity", required=True, choices=("partner", "customer"))
+    exported.add_argument("out", metavar="OUT.xlsx", type=Path, help="the review workbook to write")
+    exported.set_defaults(func=run_export)
     imported = actions.add_parser(
         "import",
         help="check a filled-in review workbook and store its decisions",
@@ -49,6 +58,23 @@ def steward_name(given: str | None) -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "unknown"
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from channel_mdm.settings import load_settings
+    from mdm.pair_review import write_pair_review_workbook
+    from migration.match_review import read_match_review
+    from migration.store import create_store_engine, upgrade_store
+
+    engine = create_store_engine(load_settings().store_url)
+    try:
+        upgrade_store(engine)
+        review = read_match_review(engine, args.entity)
+    finally:
+        engine.dispose()
+    write_pair_review_workbook(review, args.out)
+    log.info("wrote %s %s pairs for a steward to %s", f"{len(review):,}", args.entity, args.out)
+    return 0
 
 
 def run_import(args: argparse.Namespace) -> int:
