@@ -26,6 +26,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ingest",
     "dedupe",
     "review",
+    "golden",
     "validate",
     "migrate",
     "reconcile",
