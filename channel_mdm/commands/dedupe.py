@@ -4,7 +4,7 @@ Usage::
 
     channel-mdm dedupe partners.xlsx --spec mdm/examples/partners_zh.yaml --out clusters.csv \\
         [--pairs pairs.csv] [--sheet 客户] [--model model.json] [--save-model model.json] \\
-        [--labels decisions.csv]
+        [--labels decisions.csv] [--review-workbook review.xlsx] [--decisions review.xlsx|store]
 
 The spec (YAML) names the record id column and which columns hold the company name, person name,
 USCC, phones, address, e-mail, birth date and postcode; see ``mdm/examples/`` for a Chinese partner
@@ -23,6 +23,12 @@ the same ``cluster_id`` are one entity (``cluster_id`` is the smallest record id
 level and its weight, for stewards to review. Their decisions, saved as ``left_record_id,
 right_record_id, is_match`` (yes/no) and passed back with ``--labels``, refine the model; a
 trained model saved with ``--save-model`` scores the next file unchanged with ``--model``.
+
+``--review-workbook`` writes the pairs a steward should decide as an xlsx (``merge`` / ``not a match`` /
+``skip``); ``channel-mdm review import`` stores the decisions, and ``--decisions store`` (or the filled-in
+workbook itself) enforces them as hard constraints: a ``not a match`` pair is never merged, not even
+through a chain, and a ``merge`` pair is joined. Decisions name records by source system
+(``--source-system``, default the input file's name) and record id.
 """
 
 from __future__ import annotations
