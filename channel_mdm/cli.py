@@ -25,6 +25,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "generate",
     "ingest",
     "dedupe",
+    "review",
+    "golden",
     "validate",
     "migrate",
     "reconcile",

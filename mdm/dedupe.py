@@ -43,6 +43,7 @@ from mdm.party_kind import mark_person_names
 from mdm.roles import SET_COLUMNS, joined_person_name, standardise_extra_roles
 from mdm.set_comparisons import OTHER_NAMES, WEBSITE, identifier_comparison
 from mdm.spec import DedupeSpec
+from mdm.steward_constraints import DECISION_COLUMNS, decision_positions, pair_decisions, with_cannot_links
 from mdm.term_frequency import tf_adjustments
 
 log = logging.getLogger(__name__)
@@ -76,6 +77,8 @@ class DedupeResult:
     timings: dict[str, float] = field(default_factory=dict)
     refused_merges: int = 0
     candidate_pairs: int = 0
+    steward_decisions_missing: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Steward decisions naming a record this frame does not hold (reported, not applied)."""
     pair_completeness: float = float("nan")
     """Estimated share of all duplicate pairs that blocking offered (no labels needed; see
     :meth:`mdm.blocking.CandidatePairs.completeness`); the report's ``confident_pairs_found`` is per rule."""
@@ -225,13 +228,16 @@ def deduplicate(
     train: bool = True,
     labels: pd.DataFrame | None = None,
     pairs_min_probability: float = 0.5,
+    decisions: pd.DataFrame | None = None,
 ) -> DedupeResult:
     """Find the records of ``frame`` that describe the same partner or customer.
 
     ``frame`` is either the raw input described by ``spec`` or a frame already returned by
     ``standardise_parties`` (recognised by its ``name_core`` column). ``params`` reuses a trained
     model (set ``train=False`` to score with it unchanged); ``labels`` are steward decisions
-    (``left_record_id, right_record_id, is_match``) folded into the model.
+    (``left_record_id, right_record_id, is_match``) folded into the model. ``decisions``
+    (``left_record_id, right_record_id, decision``) are hard constraints: ``merge`` joins the two
+    records, ``not_a_match`` keeps them apart even through a chain (:mod:`mdm.steward_constraints`).
     """
     timings: dict[str, float] = {}
     bar = tqdm(total=7, desc="deduplicating", unit="step", disable=not progress, leave=False)
@@ -288,7 +294,30 @@ def deduplicate(
     with _timed(timings, "cluster", bar):
         auto = match_class == "auto_merge"
         constraints = cannot_link_codes(cols)
-        result = cluster_records(n, left[auto], right[auto], probability[auto], constraints)
+        no_decisions = pd.DataFrame(columns=list(DECISION_COLUMNS))
+        decided = decision_positions(decisions if decisions is not None else no_decisions, std["record_id"])
+        constraints = with_cannot_links(constraints, decided.cannot_left, decided.cannot_right)
+        # A steward's merge is an edge scored above any computed one, so it is joined first.
+        edge_left = np.r_[decided.must_left, left[auto]]
+        edge_right = np.r_[decided.must_right, right[auto]]
+        edge_score = np.r_[np.full(len(decided.must_left), 2.0), probability[auto]]
+        result = cluster_records(n, edge_left, edge_right, edge_score, constraints)
+        kept_apart = result.cluster_index[decided.must_left] != result.cluster_index[decided.must_right]
+        if kept_apart.any():
+            log.warning(
+                "%s steward merges break a hard rule (two valid USCCs, two regions, a branch and its "
+                "head office, a person and a company) and were not applied",
+                f"{int(kept_apart.sum()):,}",
+            )
+        if len(decided.missing):
+            log.warning(
+                "%s steward decisions name a record that is not in this input and were not applied: %s",
+                f"{len(decided.missing):,}",
+                "; ".join(
+                    f"{r.left_record_id} / {r.right_record_id} ({r.decision})"
+                    for r in decided.missing.head(20).itertuples()
+                ),
+            )
         clusters = assign_cluster_ids(std["record_id"], result.cluster_index, left, right, probability)
         # An auto-merge pair the constraints kept apart goes to a steward instead.
         split = auto & (result.cluster_index[left] != result.cluster_index[right])
@@ -321,6 +350,7 @@ def deduplicate(
                 "match_probability": np.round(probability[keep], 6),
                 "match_class": match_class[keep],
                 "same_cluster": result.cluster_index[left[keep]] == result.cluster_index[right[keep]],
+                "steward_decision": pair_decisions(decisions, ids[left[keep]], ids[right[keep]]),
             }
         )
         explained = explanation_columns(
@@ -332,6 +362,9 @@ def deduplicate(
             comparisons,
             {j: adjust[keep] for j, adjust in adjustments.items()},
         )
+        # A steward's decision is the pair's class from now on.
+        pairs.loc[pairs["steward_decision"] == "merge", "match_class"] = "auto_merge"
+        pairs.loc[pairs["steward_decision"] == "not_a_match", "match_class"] = "no_match"
         pairs = pd.concat([pairs, explained], axis=1).sort_values("match_probability", ascending=False)
     bar.close()
     return DedupeResult(
@@ -342,5 +375,6 @@ def deduplicate(
         timings=timings,
         refused_merges=result.refused_merges,
         candidate_pairs=len(left),
+        steward_decisions_missing=decided.missing,
         pair_completeness=completeness,
     )

@@ -8,6 +8,7 @@ and a company never describe the same customer.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,7 @@ import pandas as pd
 from cleansing.text import normalise_text_series
 from mdm.dedupe import DedupeResult, deduplicate, standardise_for_spec
 from mdm.golden import GoldenRecords, build_golden_records, resolve_parent_golden_ids
+from mdm.pair_review import review_pairs
 from mdm.spec import DedupeSpec, load_spec
 
 log = logging.getLogger(__name__)
@@ -60,6 +62,10 @@ class PartyMatchResult:
     """Scored candidate pairs with explanations (auto-merge and needs-review)."""
     standardised: pd.DataFrame
     records_in: int
+    review: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    """The pairs a steward should decide (:func:`mdm.pair_review.review_pairs`)."""
+    decisions_missing: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    """Steward decisions naming a record no source holds any more (reported, not applied)."""
 
     @property
     def merged_away(self) -> int:
@@ -86,19 +92,30 @@ def match_parties(
     trust_ranks: dict[str, int],
     existing_crosswalk: pd.DataFrame | None = None,
     progress: bool = False,
+    decisions: pd.DataFrame | None = None,
 ) -> PartyMatchResult:
-    """Deduplicate ``records`` (canonical partner or customer rows from every source) into golden records."""
+    """Deduplicate ``records`` (canonical partner or customer rows from every source) into golden records.
+
+    ``decisions`` are a steward's (``migration.steward_decisions.load_decisions``): by source system and
+    source record id, ``merge`` or ``not_a_match``; they hold as hard constraints.
+    """
     records = records.reset_index(drop=True).copy()
     records["record_id"] = record_ids(records)
     records["trust_rank"] = records["source_system"].map(trust_ranks).fillna(99).astype(int)
 
-    std_parts, cluster_parts, pair_parts = [], [], []
+    by_record_id = _decisions_by_record_id(decisions)
+    std_parts, cluster_parts, pair_parts, missing_parts = [], [], [], []
     for kind, spec in specs_for(entity).items():
         subset = records if kind == "*" else _customers_of_kind(records, kind)
         if subset.empty:
             continue
         std = standardise_for_spec(subset, spec)
-        result: DedupeResult = deduplicate(std, spec, progress=progress)
+        mine = by_record_id[
+            by_record_id["left_record_id"].isin(subset["record_id"])
+            | by_record_id["right_record_id"].isin(subset["record_id"])
+        ]
+        result: DedupeResult = deduplicate(std, spec, progress=progress, decisions=mine)
+        missing_parts.append(result.steward_decisions_missing)
         clusters = result.clusters.copy()
         clusters["cluster_id"] = f"{kind}:" + clusters["cluster_id"].astype(str)
         std_parts.append(std.set_index(subset.index))
@@ -120,8 +137,40 @@ def match_parties(
         parents = resolve_parent_golden_ids(candidates, golden.crosswalk)
         golden.golden["parent_golden_id"] = _parent_by_golden(golden, candidates, parents)
     cluster_out = candidates[["record_id", "source_system", "source_record_id", "cluster_id", "match_score"]]
+    pairs = pd.concat(pair_parts, ignore_index=True)
+    rows = records.get("source_row", pd.Series(pd.NA, index=records.index))
+    review = review_pairs(
+        pairs, records[["record_id", "source_system", "source_record_id"]].assign(source_row=rows)
+    )
+    # A decision whose records are both gone is in no subset; it is missing too.
+    unplaced = by_record_id[
+        ~by_record_id["left_record_id"].isin(records["record_id"])
+        & ~by_record_id["right_record_id"].isin(records["record_id"])
+    ]
+    missing = pd.concat([*missing_parts, unplaced], ignore_index=True).drop_duplicates()
     return PartyMatchResult(
-        entity, golden, cluster_out, pd.concat(pair_parts, ignore_index=True), standardised, len(records)
+        entity, golden, cluster_out, pairs, standardised, len(records), review, missing.reset_index(drop=True)
+    )
+
+
+def _decisions_by_record_id(decisions: pd.DataFrame | None) -> pd.DataFrame:
+    """Steward decisions named by this module's record ids (``source_system:source_record_id``)."""
+    if decisions is None or decisions.empty:
+        return pd.DataFrame(columns=["left_record_id", "right_record_id", "decision"])
+    return pd.DataFrame(
+        {
+            "left_record_id": (
+                decisions["left_source_system"].astype(str)
+                + ":"
+                + decisions["left_source_record_id"].astype(str)
+            ).to_numpy(),
+            "right_record_id": (
+                decisions["right_source_system"].astype(str)
+                + ":"
+                + decisions["right_source_record_id"].astype(str)
+            ).to_numpy(),
+            "decision": decisions["decision"].to_numpy(),
+        }
     )
 
 

@@ -9,19 +9,16 @@ that starts with ``=`` is shown as text instead of running as a formula. Decisio
 
 from __future__ import annotations
 
-import io
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.styles import Alignment
 
 from channel_mdm.errors import UserError
-from cleansing.safe_export import FORMULA_PREFIXES, neutralise_cell, write_atomically, write_csv
+from cleansing.safe_export import FORMULA_PREFIXES, neutralise_cell, write_csv
 from mdm.product_match import REVIEW_COLUMNS
+from mdm.workbook_style import add_dropdown, add_guide_sheet, fit_widths, save_workbook, style_header
 
 DECISIONS = ("match", "no_match")
 SHEET = "review"
@@ -42,13 +39,6 @@ EXPLAIN = [
 ]
 
 
-def _width(values: pd.Series, header: str) -> int:
-    """Column width in Excel units: a CJK character is two wide."""
-    texts = [header, *map(str, values.head(500).fillna(""))]
-    longest = max(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text) for text in texts)
-    return min(max(longest + 2, 8), 60)
-
-
 def write_review_workbook(review: pd.DataFrame, path: Path) -> Path:
     """Write the review pairs (``ProductMatchResult.review``) as an xlsx a steward fills in."""
     book = Workbook()
@@ -58,31 +48,14 @@ def write_review_workbook(review: pd.DataFrame, path: Path) -> Path:
     sheet.append(columns)
     for row in review.reindex(columns=REVIEW_COLUMNS).itertuples(index=False):
         sheet.append([None, *(neutralise_cell(None if pd.isna(v) else v) for v in row)])
-    header_fill = PatternFill("solid", fgColor="DDEBF7")
-    for cell in sheet[1]:
-        cell.font, cell.fill = Font(bold=True), header_fill
-    sheet.freeze_panes = "B2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(review) + 1, 2)}"
-    choice = DataValidation(type="list", formula1=f'"{",".join(DECISIONS)}"', allow_blank=True)
-    choice.error, choice.errorTitle = "Choose match or no_match", "decision"
-    sheet.add_data_validation(choice)
-    choice.add(f"A2:A{max(len(review) + 1, 2)}")
-    for index, name in enumerate(columns, start=1):
-        values = review[name] if name in review.columns else pd.Series(dtype=object)
-        sheet.column_dimensions[get_column_letter(index)].width = _width(values, name)
+    style_header(sheet, len(review))
+    add_dropdown(sheet, 1, DECISIONS, len(review), "decision")
+    fit_widths(sheet, columns, {c: review[c] for c in review.columns})
     for row in sheet.iter_rows(min_row=2, min_col=3, max_col=3):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    guide = book.create_sheet("columns")
-    guide.append(["column", "meaning"])
-    for cell in guide[1]:
-        cell.font = Font(bold=True)
-    for name, meaning in EXPLAIN:
-        guide.append([name, meaning])
-    guide.column_dimensions["A"].width, guide.column_dimensions["B"].width = 20, 100
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return write_atomically(Path(path), buffer.getvalue())
+    add_guide_sheet(book, EXPLAIN)
+    return save_workbook(book, path)
 
 
 def read_review_decisions(path: Path) -> pd.DataFrame:

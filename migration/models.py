@@ -304,5 +304,47 @@ class RunLog(Base):
     message: Mapped[str | None] = mapped_column(Text)
 
 
+class StewardDecision(Base):
+    """A steward's decision on a pair of partner or customer records, kept by source system and source
+    record id so it survives changes to every other field. Rows are never changed: a later decision on
+    the same pair is a new row, and the latest one holds."""
+
+    __tablename__ = "steward_decision"
+
+    decision_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str | None] = mapped_column(String(16))
+    left_source_system: Mapped[str] = mapped_column(SOURCE_SYSTEM)
+    left_source_record_id: Mapped[str] = mapped_column(RECORD_ID)
+    right_source_system: Mapped[str] = mapped_column(SOURCE_SYSTEM)
+    right_source_record_id: Mapped[str] = mapped_column(RECORD_ID)
+    decision: Mapped[str] = mapped_column(String(16))
+    """merge | not_a_match"""
+    notes: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(100))
+    decided_at: Mapped[datetime] = mapped_column(TIMESTAMP)
+    source_file: Mapped[str | None] = mapped_column(String(500))
+    source_row: Mapped[int | None] = mapped_column(Integer)
+
+
+class MatchReview(Base):
+    """The partner or customer pairs the latest matching left for a steward (replaced on every run)."""
+
+    __tablename__ = "match_review"
+
+    review_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(16), index=True)
+    left_source_system: Mapped[str] = mapped_column(SOURCE_SYSTEM)
+    left_source_record_id: Mapped[str] = mapped_column(RECORD_ID)
+    left_source_row: Mapped[int | None] = mapped_column(Integer)
+    right_source_system: Mapped[str] = mapped_column(SOURCE_SYSTEM)
+    right_source_record_id: Mapped[str] = mapped_column(RECORD_ID)
+    right_source_row: Mapped[int | None] = mapped_column(Integer)
+    match_score: Mapped[float] = mapped_column(Float)
+    match_class: Mapped[str] = mapped_column(String(16))
+    evidence: Mapped[str | None] = mapped_column(Text)
+    """Per field the two values, level and weight, as JSON text."""
+    created_at: Mapped[datetime] = mapped_column(TIMESTAMP)
+
+
 TABLES = Base.metadata.tables
 """Every store table by name."""

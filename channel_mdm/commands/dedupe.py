@@ -4,7 +4,7 @@ Usage::
 
     channel-mdm dedupe partners.xlsx --spec mdm/examples/partners_zh.yaml --out clusters.csv \\
         [--pairs pairs.csv] [--sheet 客户] [--model model.json] [--save-model model.json] \\
-        [--labels decisions.csv]
+        [--labels decisions.csv] [--review-workbook review.xlsx] [--decisions review.xlsx|store]
 
 The spec (YAML) names the record id column and which columns hold the company name, person name,
 USCC, phones, address, e-mail, birth date and postcode; see ``mdm/examples/`` for a Chinese partner
@@ -23,6 +23,12 @@ the same ``cluster_id`` are one entity (``cluster_id`` is the smallest record id
 level and its weight, for stewards to review. Their decisions, saved as ``left_record_id,
 right_record_id, is_match`` (yes/no) and passed back with ``--labels``, refine the model; a
 trained model saved with ``--save-model`` scores the next file unchanged with ``--model``.
+
+``--review-workbook`` writes the pairs a steward should decide as an xlsx (``merge`` / ``not a match`` /
+``skip``); ``channel-mdm review import`` stores the decisions, and ``--decisions store`` (or the filled-in
+workbook itself) enforces them as hard constraints: a ``not a match`` pair is never merged, not even
+through a chain, and a ``merge`` pair is joined. Decisions name records by source system
+(``--source-system``, default the input file's name) and record id.
 """
 
 from __future__ import annotations
@@ -66,6 +72,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--labels",
         type=Path,
         help="steward decisions to learn from: CSV with left_record_id, right_record_id, is_match (yes/no)",
+    )
+    parser.add_argument(
+        "--review-workbook",
+        type=Path,
+        help="write the pairs a steward should decide to this xlsx (see 'channel-mdm review import')",
+    )
+    parser.add_argument(
+        "--decisions",
+        help="enforce steward decisions: a filled-in review workbook (FILE.xlsx) or 'store' for every "
+        "decision imported into the store",
+    )
+    parser.add_argument(
+        "--source-system",
+        help="the system the records come from, as decisions name it (default: the input file's name)",
     )
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
     add_file_limit_arguments(parser)
@@ -123,6 +143,40 @@ def read_labels(path: Path, limits: FileLimits) -> pd.DataFrame:
     return labels
 
 
+def read_decisions(where: str, source_system: str) -> pd.DataFrame:
+    """Steward decisions on records of ``source_system``, by record id: from a review workbook, or
+    ``store`` for every decision imported so far (``CHANNEL_MDM_STORE_URL``)."""
+    from mdm.pair_decisions import read_pair_decisions
+
+    if where.strip().lower() == "store":
+        from channel_mdm.settings import load_settings
+        from migration.steward_decisions import load_decisions
+        from migration.store import create_store_engine, upgrade_store
+
+        engine = create_store_engine(load_settings().store_url)
+        try:
+            upgrade_store(engine)
+            decided = load_decisions(engine)
+        finally:
+            engine.dispose()
+    else:
+        decided = read_pair_decisions(Path(where))
+    mine = (decided["left_source_system"] == source_system) & (
+        decided["right_source_system"] == source_system
+    )
+    others = int((~mine).sum())
+    if others:
+        log.info("%s steward decisions concern other source systems than %s", f"{others:,}", source_system)
+    decided = decided[mine]
+    return pd.DataFrame(
+        {
+            "left_record_id": decided["left_source_record_id"].astype(str).to_numpy(),
+            "right_record_id": decided["right_source_record_id"].astype(str).to_numpy(),
+            "decision": decided["decision"].to_numpy(),
+        }
+    )
+
+
 def run(args: argparse.Namespace) -> int:
     from mdm.dedupe import deduplicate
     from mdm.model import ModelParameters
@@ -141,8 +195,16 @@ def run(args: argparse.Namespace) -> int:
         except (OSError, ValueError, TypeError) as exc:
             raise UserError(f"{args.model}: cannot read model parameters ({exc})") from None
     labels = read_labels(args.labels, limits) if args.labels else None
+    source_system = (args.source_system or args.input.stem).strip()
+    decisions = read_decisions(args.decisions, source_system) if args.decisions else None
     result = deduplicate(
-        frame, spec, progress=not args.no_progress, params=params, train=params is None, labels=labels
+        frame,
+        spec,
+        progress=not args.no_progress,
+        params=params,
+        train=params is None,
+        labels=labels,
+        decisions=decisions,
     )
 
     report = result.blocking_report
@@ -172,6 +234,20 @@ def run(args: argparse.Namespace) -> int:
         args.pairs.parent.mkdir(parents=True, exist_ok=True)
         write_csv(result.pairs, args.pairs)
         log.info("wrote %s scored pairs to %s", f"{len(result.pairs):,}", args.pairs)
+    if args.review_workbook:
+        from mdm.pair_review import review_pairs, write_pair_review_workbook
+
+        records = pd.DataFrame(
+            {
+                "record_id": frame[spec.record_id].to_numpy(),
+                "source_system": source_system,
+                "source_record_id": frame[spec.record_id].to_numpy(),
+                "source_row": frame.attrs["source_rows"],
+            }
+        )
+        review = review_pairs(result.pairs, records)
+        write_pair_review_workbook(review, args.review_workbook)
+        log.info("wrote %s pairs for a steward to %s", f"{len(review):,}", args.review_workbook)
     if args.save_model:
         result.model_params.save(args.save_model)
         log.info("saved model parameters to %s", args.save_model)

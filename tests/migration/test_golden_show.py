@@ -1,0 +1,48 @@
+"""``channel-mdm golden show ID`` on a loaded store (SQLite, and PostgreSQL when a server is reachable)."""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from channel_mdm.cli import main
+from migration.steward_decisions import save_decisions
+
+
+def test_a_golden_record_with_its_sources_and_decisions(
+    loaded_store: Engine, store_url, tmp_path, monkeypatch, capsys
+):
+    decisions = pd.DataFrame(
+        {
+            "left_source_system": ["DMS"],
+            "left_source_record_id": ["D-9"],
+            "right_source_system": ["ERP"],
+            "right_source_record_id": ["P001"],
+            "decision": ["merge"],
+            "notes": [""],
+            "sheet_row": [2],
+        }
+    )
+    save_decisions(loaded_store, decisions, "王芳", "review.xlsx", "partner")
+    monkeypatch.setenv("CHANNEL_MDM_STORE_URL", store_url)
+    monkeypatch.setenv("CHANNEL_MDM_DATA_DIR", str(tmp_path / "data"))
+    assert main(["golden", "show", "P00000001"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "partner P00000001"
+    assert "  partner_name: 深圳市华南商贸有限公司" in out
+    assert out[out.index("source records (2):") + 1 :][:2] == [
+        "  DMS D-9: auto_merge score 0.930",
+        "  ERP P001: auto_merge score 1.000",
+    ]
+    assert out[-2] == "steward decisions (1):"
+    assert out[-1].startswith("  DMS D-9 / ERP P001: merge by 王芳 at ")
+
+
+def test_an_unknown_golden_id_is_one_line(loaded_store: Engine, store_url, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CHANNEL_MDM_STORE_URL", store_url)
+    monkeypatch.setenv("CHANNEL_MDM_DATA_DIR", str(tmp_path / "data"))
+    assert main(["golden", "show", "P09999999"]) == 2
+    assert capsys.readouterr().err == (
+        "channel-mdm golden: error: golden id 'P09999999' is in neither the partner nor the customer table of "
+        "the store; check the id (e.g. P00000001) and CHANNEL_MDM_STORE_URL\n"
+    )
