@@ -2,8 +2,11 @@
 
 import dagster as dg
 import pandas as pd
+from sqlalchemy import inspect
 
 from mdm.parties import PartyMatchResult, match_parties
+from migration.models import StewardDecision
+from migration.steward_decisions import load_decisions
 from migration.store import create_store_engine
 from migration.store_reads import read_crosswalk
 from pipelines.defs.partitions import BUSINESS_DATES
@@ -18,10 +21,19 @@ def _match(
     engine = create_store_engine(channel_mdm.settings().store_url)
     try:
         existing = read_crosswalk(engine)
+        decided = (
+            load_decisions(engine, entity)
+            if inspect(engine).has_table(StewardDecision.__tablename__)
+            else None
+        )
     finally:
         engine.dispose()
-    result = match_parties(entity, records, landed["trust_ranks"], existing_crosswalk=existing)
-    decisions = result.pairs["decision"].value_counts() if "decision" in result.pairs.columns else pd.Series()
+    result = match_parties(
+        entity, records, landed["trust_ranks"], existing_crosswalk=existing, decisions=decided
+    )
+    decisions = (
+        result.pairs["match_class"].value_counts() if "match_class" in result.pairs.columns else pd.Series()
+    )
     metadata = {
         "records_in": result.records_in,
         "golden_records": len(result.golden.golden),
@@ -31,6 +43,9 @@ def _match(
         "golden_ids_retired": len(result.golden.retired),
         "pairs_auto_merge": int(decisions.get("auto_merge", 0)),
         "pairs_needs_review": int(decisions.get("needs_review", 0)),
+        "pairs_for_steward": len(result.review),
+        "steward_decisions_applied": 0 if decided is None else len(decided),
+        "steward_decisions_on_missing_records": len(result.decisions_missing),
     }
     return result, metadata
 

@@ -12,6 +12,7 @@ from mdm.product_master import ProductMaster, resolve_product_codes
 from mdm.references import first_by_trust, load_partner_code_systems, resolve_partner_golden_ids
 from migration.direct_edits import find_direct_edits
 from migration.load import load_all
+from migration.match_review import save_match_review
 from migration.prepare import (
     attach_partner_golden_ids,
     hold_unknown_references,
@@ -108,6 +109,11 @@ def channel_store(
         upgrade_store(engine)
         edited = find_direct_edits(engine)  # before the load: it counts an edited row as unchanged
         stats = load_all(engine, frames, batch_id)
+        # The pairs this run left for a steward, for 'channel-mdm review export'.
+        reviewed = {
+            e: save_match_review(engine, e, g.review)
+            for e, g in (("partner", partner_golden), ("customer", customer_golden))
+        }
     finally:
         engine.dispose()
     for name, keys in edited.items():
@@ -131,6 +137,7 @@ def channel_store(
             "loaded": dg.MetadataValue.json(summary),
             "rows_gone_from_sources": sum(gone.values()),
             "rows_edited_in_store": dg.MetadataValue.json({name: len(keys) for name, keys in edited.items()}),
+            **{f"{entity}_pairs_for_review": count for entity, count in reviewed.items()},
             **{f"{name}_rows": len(frame) for name, frame in frames.items()},
         }
     )
