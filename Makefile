@@ -22,9 +22,10 @@ demo: $(STAMP)
 	@test -f $(DAGSTER_HOME)/dagster.yaml || cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/channel-mdm demo
 
-## test: lint, then the whole test suite (database tests skip without a server)
+## test: lint and format check, then the whole test suite (database tests skip without a server)
 test: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

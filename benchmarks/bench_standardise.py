@@ -143,7 +143,10 @@ def main() -> None:
         distinct = frame["partner_name"].nunique()
         from benchmarks.bench_dedupe_accuracy import PARTNER_SPEC
 
-        roles = {"record_id": PARTNER_SPEC["record_id"], **PARTNER_SPEC["columns"]}  # the dedupe benchmark's roles
+        roles = {
+            "record_id": PARTNER_SPEC["record_id"],
+            **PARTNER_SPEC["columns"],
+        }  # the dedupe benchmark's roles
         timed(frame, roles, f"generated partners, {distinct:,} distinct names")
         return
     for distinct in args.distinct:

@@ -121,7 +121,14 @@ def render_address(
 
 
 COMPANY_NAME_PART_COLUMNS = (
-    "region_style", "name_city", "name_city_short", "name_district", "trade_name", "industry", "legal_form", "branch",
+    "region_style",
+    "name_city",
+    "name_city_short",
+    "name_district",
+    "trade_name",
+    "industry",
+    "legal_form",
+    "branch",
 )
 
 

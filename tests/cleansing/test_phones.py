@@ -173,11 +173,18 @@ def test_vectorised_parse_matches_one_by_one():
         ("020 7946 0958", "GB", PhoneParts("+442079460958", "landline")),
         ("020 7946 0958", "CN", PhoneParts("+862079460958", "landline")),  # Guangzhou, read as China's plan
         ("650-253-0000", "US", PhoneParts("+16502530000", "landline")),
-        ("+86 138 1234 5678", "GB", PhoneParts("+8613812345678", "mobile")),  # written with +: the country is given
+        (
+            "+86 138 1234 5678",
+            "GB",
+            PhoneParts("+8613812345678", "mobile"),
+        ),  # written with +: the country is given
         ("0161 496 0000 ext 12", "GB", PhoneParts("+441614960000", "landline", "12")),
     ],
 )
 def test_numbers_without_a_country_code_belong_to_the_given_country(raw, country, expected):
     assert parse_phone(raw, country) == expected
-    assert parse_phones(pd.Series([raw]), country).iloc[0].tolist() == [expected.e164, expected.kind,
-                                                                        expected.extension or pd.NA]
+    assert parse_phones(pd.Series([raw]), country).iloc[0].tolist() == [
+        expected.e164,
+        expected.kind,
+        expected.extension or pd.NA,
+    ]

@@ -194,6 +194,8 @@ def test_a_chinese_name_against_a_latin_one_is_compared_by_its_pinyin():
 def test_an_acronym_meets_the_name_it_abbreviates():
     from cleansing.standardise import standardise_parties
 
-    raw = pd.DataFrame({"id": ["1", "2", "3"], "name": ["AP Corp", "Ashcroft Plastics Ltd", "Acme Paper Ltd"]})
+    raw = pd.DataFrame(
+        {"id": ["1", "2", "3"], "name": ["AP Corp", "Ashcroft Plastics Ltd", "Acme Paper Ltd"]}
+    )
     std = standardise_parties(raw, {"record_id": "id", "company_name": "name"}, "GB")
     assert _levels(std, NAME, [(0, 1), (0, 2), (1, 2)]) == ["acronym", "acronym", "different"]

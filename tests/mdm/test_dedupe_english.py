@@ -17,7 +17,9 @@ def test_english_companies_merge_on_name_phone_and_address_but_not_a_regional_si
     spec = PROJECT_ROOT / "mdm" / "examples" / "companies_en.yaml"
     assert main(["dedupe", str(DATA), "--spec", str(spec), "--out", str(out), "--no-progress"]) == 0
     clusters = pd.read_csv(out, dtype=str, encoding="utf-8-sig").set_index("record_id")["cluster_id"]
-    assert clusters["1"] == clusters["2"]  # Acme Trading Co. Ltd / ACME TRADING COMPANY LIMITED, same London phone
+    assert (
+        clusters["1"] == clusters["2"]
+    )  # Acme Trading Co. Ltd / ACME TRADING COMPANY LIMITED, same London phone
     assert clusters["4"] == clusters["5"]  # Globex Corporation / Globex Corp., same address
     assert clusters["3"] != clusters["1"]  # Acme Trading (Manchester): another office, phone and address
     assert clusters["6"] != clusters["7"]  # Initech / Initrode: different companies in one city

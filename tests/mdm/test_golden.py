@@ -11,16 +11,45 @@ from mdm.survivorship import load_survivorship_rules
 def _records() -> pd.DataFrame:
     rows = [
         # cluster A: erp is most trusted; crm has the only valid USCC
-        ("erp", "C000001", "A", 1, "深圳市华润商贸有限公司", "914403001922038215", "invalid_checksum", "+8613800000001", "2020-01-01"),
+        (
+            "erp",
+            "C000001",
+            "A",
+            1,
+            "深圳市华润商贸有限公司",
+            "914403001922038215",
+            "invalid_checksum",
+            "+8613800000001",
+            "2020-01-01",
+        ),
         ("dms", "D00001", "A", 2, "华润商贸(深圳)有限公司", None, "missing", "+8613800000002", "2024-05-01"),
-        ("crm", "A-000001", "A", 3, "深圳华润商贸有限公司", "914403001922038216", "valid", "+8613800000002", "2023-01-01"),
+        (
+            "crm",
+            "A-000001",
+            "A",
+            3,
+            "深圳华润商贸有限公司",
+            "914403001922038216",
+            "valid",
+            "+8613800000002",
+            "2023-01-01",
+        ),
         # cluster B: singleton, missing everything but the name
         ("crm", "A-000002", "B", 3, "上海华润商贸有限公司", None, "missing", None, None),
     ]
     frame = pd.DataFrame(
         rows,
-        columns=["source_system", "source_record_id", "cluster_id", "trust_rank", "partner_name", "uscc",
-                 "uscc_status", "phone", "created_date"],
+        columns=[
+            "source_system",
+            "source_record_id",
+            "cluster_id",
+            "trust_rank",
+            "partner_name",
+            "uscc",
+            "uscc_status",
+            "phone",
+            "created_date",
+        ],
     )
     frame["record_id"] = frame["source_system"] + ":" + frame["source_record_id"]
     return frame

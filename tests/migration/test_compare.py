@@ -73,7 +73,11 @@ def test_money_compares_by_value_not_by_notation():
 def test_a_value_flagged_damaged_at_ingest_and_left_blank_is_withheld_not_a_defect():
     from migration.compare import compare_fields
 
-    old = {"uscc": "9.15201E+17", "phone": "13812345678", "data_flags": "uscc:scientific_notation;phone:was_numeric"}
+    old = {
+        "uscc": "9.15201E+17",
+        "phone": "13812345678",
+        "data_flags": "uscc:scientific_notation;phone:was_numeric",
+    }
     outcome = compare_fields(old, {"uscc": None, "phone": None}, ["uscc", "phone"], "customer")
     assert outcome.withheld == ["uscc"]
     assert outcome.mismatches == [("phone", "13812345678", "")]
