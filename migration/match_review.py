@@ -35,11 +35,21 @@ def save_match_review(engine: Engine, entity: str, review: pd.DataFrame) -> int:
         row["evidence"] = json.dumps(evidence, ensure_ascii=False, default=str)
         row["created_at"] = now
         rows.append(row)
+    compared = [c for c in (rows[0] if rows else {}) if c != "created_at"]
     with engine.begin() as connection:
+        stored = connection.execute(
+            select(*(MatchReview.__table__.c[c] for c in compared)).where(MatchReview.entity == entity)
+        ).mappings()
+        if rows and _as_set(stored, compared) == _as_set(rows, compared):
+            return len(rows)  # a rerun on the same data leaves the table as it was
         connection.execute(delete(MatchReview).where(MatchReview.entity == entity))
         if rows:
             connection.execute(insert(MatchReview), rows)
     return len(rows)
+
+
+def _as_set(rows, columns: list[str]) -> set[tuple]:
+    return {tuple(row[c] for c in columns) for row in rows}
 
 
 def read_match_review(engine: Engine, entity: str) -> pd.DataFrame:
