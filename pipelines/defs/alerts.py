@@ -49,7 +49,10 @@ def _root_cause(error) -> str:  # type: ignore[no-untyped-def]
         return ""
     while error.cause is not None:
         error = error.cause
-    return redact_passwords_in_text(error.message.strip())
+    message = error.message.strip()
+    if error.cls_name == "Failure":  # a step that failed on purpose says why in its own words
+        message = message.split(": ", 1)[-1]
+    return redact_passwords_in_text(message)
 
 
 @dg.run_failure_sensor(

@@ -77,6 +77,17 @@ def source_records(context: dg.AssetExecutionContext, channel_mdm: ChannelMdmCon
         progress=False,
         landing_dir=settings.landing_dir,
     )
+    if not any(len(res.accepted) for rs in results.values() for res in rs):
+        problems = [r.error for rs in results.values() for res in rs for r in res.file_reports if r.error]
+        raise dg.Failure(
+            description=f"no source rows were read from {settings.sources_dir} (nor {settings.landing_dir}): "
+            + (
+                "; ".join(problems[:3]) + ("; …" if len(problems) > 3 else "")
+                if problems
+                else "no mapping found a file"
+            )
+            + "; put the exports there, or point CHANNEL_MDM_SOURCES_DIR at them"
+        )
     quarantine_parts: list[pd.DataFrame] = []
     for entity, name in RECORD_ASSETS.items():
         entity_results: list[IngestResult] = results.get(entity, [])
