@@ -47,6 +47,9 @@ PRICE_KEY: list[str] = ["sku_code", "price_tier", "sales_region", "effective_fro
 DOCS_SITE = "channel_mdm_data_docs"
 
 
+RULE_COUNT_COLUMNS = ("rule", "severity", "column", "unexpected_count", "element_count", "success")
+
+
 @dataclass(frozen=True)
 class ExpectationOutcome:
     """How one rule fared: counts and the business keys of the rows it failed."""
@@ -59,6 +62,10 @@ class ExpectationOutcome:
     element_count: int
     unexpected_keys: list[dict[str, object]]
     severity: Severity = "error"
+
+    def counts(self) -> dict[str, object]:
+        """The rule's counts, one row of :meth:`ValidationOutcome.rule_counts`."""
+        return {c: getattr(self, "name" if c == "rule" else c) for c in RULE_COUNT_COLUMNS}
 
 
 @dataclass(frozen=True)
@@ -87,18 +94,8 @@ class ValidationOutcome:
     def rule_counts(self) -> pd.DataFrame:
         """One row per rule: severity, column, failing and checked row counts (what a steward reads first)."""
         return pd.DataFrame(
-            [
-                {
-                    "rule": o.name,
-                    "severity": o.severity,
-                    "column": o.column,
-                    "unexpected_count": o.unexpected_count,
-                    "element_count": o.element_count,
-                    "success": o.success,
-                }
-                for o in self.expectations
-            ],
-            columns=["rule", "severity", "column", "unexpected_count", "element_count", "success"],
+            [o.counts() for o in self.expectations],
+            columns=list(RULE_COUNT_COLUMNS),
         )
 
 
@@ -303,6 +300,7 @@ def validate_frame(
     quarantined = _assemble_quarantine(quarantine_parts, frame, business_key)
     docs_index = suite_docs_dir / "index.html" if suite_docs_dir is not None else None
     warnings = int((quarantined["severity"] == "warning").sum())
+    success = not any(not o.success and o.severity == "error" for o in outcomes)
     if docs_index is not None and docs_index.exists():
         make_site_offline(suite_docs_dir)
         write_suite_summary(
@@ -313,24 +311,14 @@ def validate_frame(
                 "rows": len(frame),
                 "passed": int(keep.sum()),
                 "warnings": warnings,
-                "success": not any(not o.success and o.severity == "error" for o in outcomes),
-                "rules": [
-                    {
-                        "rule": o.name,
-                        "severity": o.severity,
-                        "column": o.column,
-                        "unexpected_count": o.unexpected_count,
-                        "element_count": o.element_count,
-                        "success": o.success,
-                    }
-                    for o in outcomes
-                ],
+                "success": success,
+                "rules": [o.counts() for o in outcomes],
             },
         )
         write_docs_overview(Path(data_docs_dir).resolve())
     outcome = ValidationOutcome(
         suite_name=definition.name,
-        success=not any(not o.success and o.severity == "error" for o in outcomes),
+        success=success,
         expectations=outcomes,
         passed=frame[keep],
         quarantined=quarantined,

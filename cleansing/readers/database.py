@@ -95,14 +95,19 @@ class DatabaseReader(SourceReader):
             engine.dispose()
 
 
-def _select_rows(path: Path, connection: sa.Connection, opts: DatabaseOptions) -> RawTable:
+def table_columns(
+    connection: sa.Connection, table: str, schema: str | None, url_env: str | None, place: object
+) -> list[str]:
+    """The columns of ``table``; a missing table is a :class:`UserError` at ``place`` naming the tables there."""
     inspector = sa.inspect(connection)
-    if not inspector.has_table(opts.table, schema=opts.schema_name):
-        tables = ", ".join(sorted(inspector.get_table_names(schema=opts.schema_name))[:30])
-        raise UserError(
-            f"{path}: table {opts.table!r} not found in the database in ${opts.url_env}; tables: {tables}"
-        )
-    present = [c["name"] for c in inspector.get_columns(opts.table, schema=opts.schema_name)]
+    if not inspector.has_table(table, schema=schema):
+        tables = ", ".join(sorted(inspector.get_table_names(schema=schema))[:30])
+        raise UserError(f"{place}: table {table!r} not found in the database in ${url_env}; tables: {tables}")
+    return [c["name"] for c in inspector.get_columns(table, schema=schema)]
+
+
+def _select_rows(path: Path, connection: sa.Connection, opts: DatabaseOptions) -> RawTable:
+    present = table_columns(connection, opts.table, opts.schema_name, opts.url_env, path)
     wanted = opts.columns or present
     missing = [c for c in [*wanted, *opts.order_by] if c not in present]
     if missing:

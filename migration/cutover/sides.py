@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from channel_mdm.errors import UserError
 from channel_mdm.settings import redact_passwords_in_text
 from cleansing.read_file import read_text_table, table_to_frame
-from cleansing.readers.database import database_value_to_text, read_only_engine
+from cleansing.readers.database import database_value_to_text, read_only_engine, table_columns
 from migration.cutover.config import SideSpec
 
 _FETCH_ROWS = 50_000
@@ -213,13 +213,7 @@ def _statement(
         # the user's own SELECT, run on a connection that refuses writes
         return sa.text(spec.query), []
     assert spec.table is not None
-    inspector = sa.inspect(connection)
-    if not inspector.has_table(spec.table, schema=spec.schema_name):
-        tables = ", ".join(sorted(inspector.get_table_names(schema=spec.schema_name))[:30])
-        raise UserError(
-            f"{source}: table {spec.table!r} not found in the database in ${spec.url_env}; tables: {tables}"
-        )
-    present = [c["name"] for c in inspector.get_columns(spec.table, schema=spec.schema_name)]
+    present = table_columns(connection, spec.table, spec.schema_name, spec.url_env, source)
     wanted = [c for c in present if c in set(columns)]
     if len(wanted) < len(set(columns)):
         wanted = present  # read every column so the message can name the real ones
