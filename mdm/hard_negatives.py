@@ -92,6 +92,14 @@ def _conflict(a: str, b: str, freq: WordFrequency) -> bool:
     )
 
 
+def _char_matrix(values: list[str], width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Code points of ``values`` (cut or padded with 0 to ``width``) and their lengths."""
+    if not values:
+        return np.zeros((0, width), dtype=np.int32), np.zeros(0, dtype=np.int64)
+    chars = np.array(values, dtype=f"<U{width}").view(np.int32).reshape(len(values), width)
+    return chars, np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+
+
 class ChineseNames:
     """Decides Chinese name pairs in NumPy, over a matrix of the names' code points.
 
@@ -104,19 +112,11 @@ class ChineseNames:
         self.names = cols.uniques("name_core")
         self.freq = _word_frequency(cols)
 
-    def _matrix(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        names = [str(self.names[k]) for k in ids]
-        width = self.WIDTH
-        if not names:
-            return np.zeros((0, width), dtype=np.int64), np.zeros(0, dtype=np.int64)
-        chars = np.array(names, dtype=f"<U{width}").view(np.int32).reshape(len(names), width)
-        return chars, np.fromiter(map(len, names), dtype=np.int64, count=len(names))
-
     def decide(self, a: np.ndarray, b: np.ndarray, chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
         """``(handled, conflict)``: which name pairs ``(a[i], b[i])`` are both Chinese and short
         enough to decide here, and for those :func:`_chinese_conflict`."""
         ids, inverse = np.unique(np.r_[a, b], return_inverse=True)
-        chars, length = self._matrix(ids)
+        chars, length = _char_matrix([str(self.names[k]) for k in ids], self.WIDTH)
         cjk = (chars >= 0x3400) & (chars <= 0x9FFF)
         usable = cjk.any(axis=1) & (length <= self.WIDTH)
         both = cjk[:, :-1] & cjk[:, 1:]
@@ -144,14 +144,6 @@ class ChineseNames:
                 (prefix >= 2) & (prefix < la) & (prefix < lb) & ~shared & est_a & est_b
             )
         return handled, out & handled
-
-
-def _char_matrix(values: list[str], width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Code points of ``values`` (cut or padded with 0 to ``width``) and their lengths."""
-    if not values:
-        return np.zeros((0, width), dtype=np.int32), np.zeros(0, dtype=np.int64)
-    chars = np.array(values, dtype=f"<U{width}").view(np.int32).reshape(len(values), width)
-    return chars, np.fromiter(map(len, values), dtype=np.int64, count=len(values))
 
 
 def trade_names_apart(cols: FrameColumns, a: np.ndarray, b: np.ndarray, width: int = 16) -> np.ndarray:

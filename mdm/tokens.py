@@ -59,9 +59,6 @@ class Vocabulary:
         self._ids: dict[str, int] = {}
         self._words: list[str] = []
 
-    def code(self, word: str) -> np.int64:
-        return WORD_BASE + self._ids.setdefault(word, len(self._ids))
-
     def codes(self, words: Iterable[str]) -> np.ndarray:
         ids = self._ids
         return WORD_BASE + np.fromiter((ids.setdefault(w, len(ids)) for w in words), dtype=np.int64)
