@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from cleansing.canonical import CUSTOMER, PARTNER
-from sample_data.parties import render_address, render_company_names_of
+from sample_data.parties import COMPANY_NAME_PART_COLUMNS, render_address, render_company_names_of
 from sample_data.variants import COMPANY_VARIANT_P, PERSON_VARIANT_P, apply_variants, choose_variant_kinds
 
 TRUTH_COLUMNS = ["source_system", "source_record_id", "true_entity_id", "variant_kinds"]
@@ -142,14 +142,7 @@ def build_customer_records(
     company_name = render_company_names_of(rec)
     rec["customer_name"] = np.where(is_company, company_name, rec["name"].fillna("").to_numpy(object))
     for col in (
-        "region_style",
-        "name_city",
-        "name_city_short",
-        "name_district",
-        "trade_name",
-        "industry",
-        "legal_form",
-        "branch",
+        *COMPANY_NAME_PART_COLUMNS,
         "uscc",
         "id_number_masked",
         "gender",
