@@ -30,10 +30,6 @@ class Settings:
         return self.data_dir / "reports"
 
     @property
-    def quarantine_dir(self) -> Path:
-        return self.data_dir / "quarantine"
-
-    @property
     def drop_dir(self) -> Path:
         return self.data_dir / "drop"
 

@@ -14,14 +14,6 @@ import pandas as pd
 
 GOLDEN_ID_PREFIX = {"partner": "P", "customer": "C"}
 GOLDEN_ID_DIGITS = 8
-CROSSWALK_COLUMNS = [
-    "entity",
-    "source_system",
-    "source_record_id",
-    "golden_id",
-    "match_score",
-    "match_decision",
-]
 
 
 @dataclass(frozen=True)

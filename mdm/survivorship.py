@@ -37,10 +37,6 @@ class SurvivorshipRules:
     status_suffix: str = "_status"
     extra: dict[str, object] = field(default_factory=dict)
 
-    @property
-    def field_names(self) -> list[str]:
-        return [f.field for f in self.fields]
-
 
 def load_survivorship_rules(entity: str, path: Path = DEFAULT_RULES_PATH) -> SurvivorshipRules:
     """Read and validate the survivorship rules for ``entity`` from ``path``."""

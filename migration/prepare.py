@@ -7,27 +7,18 @@ no golden partner is not loaded with a dangling reference: it is quarantined at 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pandas as pd
 
 from migration.quarantine_rows import QUARANTINE_TABLE_COLUMNS, quarantine_rows
 
 __all__ = [
     "QUARANTINE_TABLE_COLUMNS",
-    "StoreFrames",
     "attach_partner_golden_ids",
     "hold_unknown_references",
     "ingest_quarantine_rows",
     "quarantine_rows",
     "validation_quarantine_rows",
 ]
-
-
-@dataclass(frozen=True)
-class StoreFrames:
-    tables: dict[str, pd.DataFrame]
-    load_quarantine: pd.DataFrame
 
 
 def attach_partner_golden_ids(

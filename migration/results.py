@@ -103,12 +103,16 @@ class StratumResult:
 
 @dataclass(frozen=True)
 class SampledKey:
+    """One record key drawn for the sample, and whether it held a defect (a reconciliation's or a comparison's)."""
+
     entity: str
     key: str
     selected_by: str
     units: int
     defect: bool
     mismatched_columns: str
+    stratum: str = ""
+    """The comparison's stratum the key was drawn from; empty where an entity is one stratum."""
 
 
 @dataclass

@@ -11,9 +11,9 @@ import pandas as pd
 from cleansing.safe_export import write_csv, write_text_atomically
 from migration.cutover.report_html import render_comparison_html
 from migration.cutover.report_xlsx import write_comparison_xlsx
-from migration.cutover.results import ComparisonResult, SampledKey
+from migration.cutover.results import ComparisonResult
 
-SAMPLED_KEY_COLUMNS = [f for f in SampledKey.__dataclass_fields__]
+SAMPLED_KEY_COLUMNS = ["entity", "stratum", "key", "selected_by", "units", "defect", "mismatched_columns"]
 
 
 @dataclass(frozen=True)

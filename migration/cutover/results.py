@@ -9,6 +9,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from migration.results import SampledKey
+
+__all__ = ["CheckResult", "ComparisonResult", "SampledKey"]
+
 
 @dataclass
 class CheckResult:
@@ -31,17 +35,6 @@ class CheckResult:
     @property
     def sheet_name(self) -> str:
         return f"{self.entity} {self.title}"
-
-
-@dataclass
-class SampledKey:
-    entity: str
-    stratum: str
-    key: str
-    selected_by: str
-    units: int
-    defect: bool
-    mismatched_columns: str
 
 
 @dataclass

@@ -143,7 +143,7 @@ def check_sample(entity: PreparedEntity, config: CompareConfig) -> tuple[CheckRe
             weight = int(units) if method == "monetary_unit" else 1
             defects += weight if columns else 0
             sampled.append(
-                SampledKey(entity.name, stratum, key, method, int(units), bool(columns), ";".join(columns))
+                SampledKey(entity.name, key, method, int(units), bool(columns), ";".join(columns), stratum)
             )
         listed.extend(found.listed)
         units_total = int(drawn["units"].sum()) if len(drawn) else 0
