@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install demo test lint ui bench sample-data clean
+.PHONY: install demo test lint typecheck ui bench sample-data clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "channel-mdm needs Python 3.11 or newer")'
@@ -22,15 +22,19 @@ demo: $(STAMP)
 	@test -f $(DAGSTER_HOME)/dagster.yaml || cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/channel-mdm demo
 
-## test: lint and format check, then the whole test suite (database tests skip without a server)
-test: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+## test: lint, format and type check, then the whole test suite (database tests skip without a server)
+test: lint
 	$(BIN)/python -m pytest
 
+## lint: ruff's lint and format check, then mypy over the libraries
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(MAKE) --no-print-directory typecheck
+
+## typecheck: mypy over the libraries, configured in pyproject.toml ([tool.mypy])
+typecheck: $(STAMP)
+	$(BIN)/mypy
 
 ## ui: the Dagster UI with the assets, checks, schedule and sensor
 ui: $(STAMP)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -309,7 +310,7 @@ _PINYIN = Pinyin(UltimateConverter(v_to_u=False, neutral_tone_with_five=False, t
 _NOT_KEY = re.compile(r"[^0-9a-z]")
 
 
-def _pinyin_keys(texts: object) -> list[str | None]:
+def _pinyin_keys(texts: Iterable[object]) -> list[str | None]:
     """:func:`pinyin_key` of each text, converting each distinct word once."""
     words: dict[str, str] = {}
     seg, convert = _PINYIN.seg, _PINYIN._converter.convert
@@ -319,7 +320,7 @@ def _pinyin_keys(texts: object) -> list[str | None]:
             keys.append(None)
             continue
         pieces = []
-        for word in seg(text):
+        for word in seg(str(text)):
             piece = words.get(word)
             if piece is None:
                 piece = words[word] = "".join(

@@ -85,7 +85,7 @@ def id_damage_kinds(
         and re.search(f"\x1f[^\x1f]{{1,{length - 1}}}\x1f", joined) is not None
     )
     # A sign is one character (a fast scan); only when there is one, look for an exponent.
-    marks = ("E+", "e+") if "+" in joined else ()
+    marks: tuple[str, ...] = ("E+", "e+") if "+" in joined else ()
     marks += ("E-", "e-") if "-" in joined else ()
     scientific = any(mark in joined for mark in marks) and _SCIENTIFIC_ANYWHERE.search(joined) is not None
     if not (long_possible or short_possible or scientific):

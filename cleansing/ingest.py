@@ -339,7 +339,7 @@ def _uncached_formulas(table: RawTable, source: str, column: str) -> list[Proble
     reasons = pd.Series(
         [
             f"{source} ({cells[position]}) " if position in cells else f"{source} "
-            for position in np.flatnonzero(mask)
+            for position in np.flatnonzero(mask).tolist()
         ],
         index=table.frame.index[mask],
         dtype=object,

@@ -132,7 +132,7 @@ class SourceMapping(BaseModel):
 
     def spec(self, column: str) -> ColumnSpec:
         value = self.columns[column]
-        return ColumnSpec(**{"from": value}) if isinstance(value, str) else value
+        return ColumnSpec.model_validate({"from": value}) if isinstance(value, str) else value
 
     def source_columns(self) -> list[str]:
         """Every source column the mapping reads, in mapping order."""
@@ -221,10 +221,10 @@ def _check_semantics(mapping: SourceMapping, path: Path) -> None:
     for column in mapping.columns:
         mapping._transforms[column] = _parse_transforms(mapping, column, path)
     covered = set(mapping.columns) | set(mapping.constants) | set(PROVENANCE_COLUMNS)
-    for column in entity.columns:
-        if column.required and column.name not in covered:
+    for canonical_column in entity.columns:
+        if canonical_column.required and canonical_column.name not in covered:
             raise UserError(
-                f"{path}: columns: required canonical column {column.name!r} of entity {entity.name} is not mapped; "
+                f"{path}: columns: required canonical column {canonical_column.name!r} of entity {entity.name} is not mapped; "
                 "add it under columns (or constants)"
             )
 

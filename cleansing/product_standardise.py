@@ -38,7 +38,7 @@ def standardise_codes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """``standard_code`` over a column, once per distinct value, and the mask of values it changed."""
     array = values.to_numpy(dtype=object)
     present = pd.notna(array)
-    out = np.where(present, map_distinct(values, standard_code), None)
+    out = np.where(present, map_distinct(values, standard_code), None)  # type: ignore[call-overload]  # numpy's stubs refuse None, which numpy takes as an object value
     changed = present & (out != array)
     return pd.Series(out, index=values.index, dtype=object), changed
 

@@ -309,7 +309,8 @@ def normalise_codes(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
         return pd.Series(array, index=values.index, dtype=object), changed
     rest = values[~as_is]
     present = rest.notna().to_numpy()
-    normalised = np.where(present, map_distinct(rest, normalise_code), None)  # missing stays None
+    # missing stays None
+    normalised = np.where(present, map_distinct(rest, normalise_code), None)  # type: ignore[call-overload]  # numpy's stubs refuse None, which numpy takes as an object value
     changed[~as_is] = present & (normalised != rest.to_numpy(dtype=object))
     out = array.copy()
     out[~as_is] = normalised

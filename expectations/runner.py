@@ -143,7 +143,8 @@ def _ephemeral_context(data_docs_dir: Path | None) -> gx.data_context.AbstractDa
             DOCS_SITE,
             {
                 "class_name": "SiteBuilder",
-                "show_how_to_buttons": False,
+                # SiteBuilder takes this keyword; GX's typed config does not list it
+                "show_how_to_buttons": False,  # type: ignore[typeddict-unknown-key]
                 "store_backend": {
                     "class_name": "TupleFilesystemStoreBackend",
                     "base_directory": str(data_docs_dir),
@@ -301,7 +302,7 @@ def validate_frame(
     docs_index = suite_docs_dir / "index.html" if suite_docs_dir is not None else None
     warnings = int((quarantined["severity"] == "warning").sum())
     success = not any(not o.success and o.severity == "error" for o in outcomes)
-    if docs_index is not None and docs_index.exists():
+    if suite_docs_dir is not None and data_docs_dir is not None and (suite_docs_dir / "index.html").exists():
         make_site_offline(suite_docs_dir)
         write_suite_summary(
             suite_docs_dir,

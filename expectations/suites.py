@@ -116,7 +116,7 @@ def _rule(
     """Build a rule; GX judges ``check_column`` (or the pair in ``column_A``/``column_B``) when given."""
     if "column_A" not in kwargs:
         kwargs["column"] = check_column or column
-    checked = tuple(kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs)
+    checked = tuple(str(kwargs[k]) for k in ("column", "column_A", "column_B") if k in kwargs)
     expectation = expectation_cls(severity=_gx_severity(severity), **kwargs)
     return Rule(name, column, severity, reason, expectation, checked)
 

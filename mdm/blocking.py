@@ -19,8 +19,8 @@ import pandas as pd
 from mdm.comparators import FrameColumns
 from mdm.tokens import Vocabulary, token_text, tokenise
 
-KeyFunction = Callable[[pd.DataFrame], pd.DataFrame]
-"""Returns a frame with columns ``row`` (positional index) and ``key`` (str, or an int64 code built
+KeyFunction = Callable[..., pd.DataFrame]
+"""Called with the frame (a fallback rule also with the mask of rows no other rule covered); returns a frame with columns ``row`` (positional index) and ``key`` (str, or an int64 code built
 from the codes of the columns it combines), one row per key."""
 
 
@@ -87,7 +87,7 @@ class CandidatePairs:
 
 def _keys_from(frame: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
     values = key.astype("string").to_numpy(dtype=object, na_value=None)
-    mask = np.not_equal(values, None) & (values != "")
+    mask = np.not_equal(values, None) & (values != "")  # type: ignore[call-overload]  # numpy's stubs refuse None, which numpy takes as an object value
     rows = np.flatnonzero(mask)
     return pd.DataFrame({"row": rows, "key": values[mask]})
 

@@ -36,7 +36,7 @@ def cannot_link_codes(frame: pd.DataFrame | FrameColumns) -> np.ndarray:
     reuse what they already derived."""
     cols = frame if isinstance(frame, FrameColumns) else FrameColumns(frame)
     n = len(cols.frame)
-    uscc = np.where(cols.values("uscc_status") == "valid", cols.values("uscc"), None)
+    uscc = np.where(cols.values("uscc_status") == "valid", cols.values("uscc"), None)  # type: ignore[call-overload]  # numpy's stubs refuse None, which numpy takes as an object value
     region = cols.derived("trusted_name_region", trusted_name_region)
     is_branch = pd.array(cols.values("name_is_branch"), dtype="boolean")
     branch_region = _strip_division_suffix(cols.values("name_branch_region"))

@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+Derived = TypeVar("Derived")
 
 UNKNOWN = 0
 """Level code shared by all comparisons: either value missing; weight 0, never agreement."""
@@ -28,7 +31,7 @@ class FrameColumns:
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self.frame = frame
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: dict[str, Any] = {}
 
     def __contains__(self, column: str) -> bool:
         return column in self.frame.columns
@@ -46,8 +49,8 @@ class FrameColumns:
                 self._cache[column] = arr
         return self._cache[column]
 
-    def derived(self, name: str, compute: Callable[[FrameColumns], np.ndarray]) -> np.ndarray:
-        """A per-record array computed once from the columns (e.g. regions without their suffix)."""
+    def derived(self, name: str, compute: Callable[[FrameColumns], Derived]) -> Derived:
+        """A value computed once from the columns (e.g. regions without their suffix, a token vocabulary)."""
         if name not in self._cache:
             self._cache[name] = compute(self)
         return self._cache[name]
@@ -378,11 +381,11 @@ def trusted_name_region(cols: FrameColumns) -> np.ndarray:
     any_division = np.zeros(len(region), dtype=bool)
     for column in ("province", "city", "district"):
         division = _strip_division_suffix(cols.values(column))
-        known = np.not_equal(division, None)
+        known = np.not_equal(division, None)  # type: ignore[call-overload]  # numpy's stubs refuse None, which numpy takes as an object value
         any_division |= known
         agrees |= known & (division == region)
-    keep = np.not_equal(region, None) & (agrees | ~any_division)
-    return np.where(keep, region, None)
+    keep = np.not_equal(region, None) & (agrees | ~any_division)  # type: ignore[call-overload]  # numpy's stubs refuse None, which numpy takes as an object value
+    return np.where(keep, region, None)  # type: ignore[call-overload]  # numpy's stubs refuse None, which numpy takes as an object value
 
 
 def compare_name_region(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -16,10 +16,17 @@ from urllib.parse import quote, unquote
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
 
 from cleansing.safe_export import neutralise_cell
-from mdm.workbook_style import add_dropdown, add_guide_sheet, fit_widths, save_workbook, style_header
+from mdm.workbook_style import (
+    add_dropdown,
+    add_guide_sheet,
+    fit_widths,
+    new_workbook,
+    save_workbook,
+    style_header,
+)
 
 SHEET = "review"
 CHOICES = ("merge", "not a match", "skip")
@@ -121,9 +128,7 @@ def _compared_fields(pairs: pd.DataFrame) -> list[str]:
 
 def write_pair_review_workbook(review: pd.DataFrame, path: Path) -> Path:
     """Write :func:`review_pairs` as an xlsx a steward fills in."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET
+    book, sheet = new_workbook(SHEET)
     columns = list(review.columns)
     sheet.append(columns)
     text_columns = {i for i, c in enumerate(columns) if not c.endswith(("weight", "score", "source_row"))}
@@ -136,7 +141,7 @@ def write_pair_review_workbook(review: pd.DataFrame, path: Path) -> Path:
     style_header(sheet, len(review), freeze="C2")
     add_dropdown(sheet, columns.index("decision") + 1, CHOICES, len(review), "decision")
     fit_widths(sheet, columns, {c: review[c] for c in columns if c != "key"})
-    key_letter = sheet.cell(row=1, column=columns.index("key") + 1).column_letter
+    key_letter = get_column_letter(columns.index("key") + 1)
     sheet.column_dimensions[key_letter].hidden = True
     add_guide_sheet(book, GUIDE)
     return save_workbook(book, path)

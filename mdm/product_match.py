@@ -182,7 +182,7 @@ def _decided_pairs(records: pd.DataFrame, decisions: pd.DataFrame | None) -> lis
     position: dict[tuple[str, str], list[int]] = {}
     for i, key in enumerate(zip(records["source_system"], records["source_code"].astype(str), strict=True)):
         position.setdefault(key, []).append(i)
-    pairs = []
+    pairs: list[tuple[int, int, bool]] = []
     for row in decisions.itertuples(index=False):
         left = position.get((str(row.left_source_system), str(row.left_source_code)), [])
         right = position.get((str(row.right_source_system), str(row.right_source_code)), [])

@@ -12,13 +12,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.styles import Alignment
 
 from channel_mdm.errors import UserError
 from cleansing.safe_export import FORMULA_PREFIXES, neutralise_cell, write_csv
 from mdm.product_match import REVIEW_COLUMNS
-from mdm.workbook_style import add_dropdown, add_guide_sheet, fit_widths, save_workbook, style_header
+from mdm.workbook_style import (
+    add_dropdown,
+    add_guide_sheet,
+    fit_widths,
+    new_workbook,
+    save_workbook,
+    style_header,
+)
 
 DECISIONS = ("match", "no_match")
 SHEET = "review"
@@ -41,9 +48,7 @@ EXPLAIN = [
 
 def write_review_workbook(review: pd.DataFrame, path: Path) -> Path:
     """Write the review pairs (``ProductMatchResult.review``) as an xlsx a steward fills in."""
-    book = Workbook()
-    sheet = book.active
-    sheet.title = SHEET
+    book, sheet = new_workbook(SHEET)
     columns = ["decision", *REVIEW_COLUMNS]
     sheet.append(columns)
     for row in review.reindex(columns=REVIEW_COLUMNS).itertuples(index=False):

@@ -126,11 +126,13 @@ def standardise_extra_roles(
             values = map_distinct(frame[columns[role][0]], name_part)
             std[column] = pd.array(values, dtype="string")
     if "other_names" in columns:
-        values = _split_values(frame, columns["other_names"])
-        std["other_names"] = _as_sets(values, lambda v: _normalise_names(v, organisation)).to_numpy()
+        names = _split_values(frame, columns["other_names"])
+        std["other_names"] = _as_sets(names, lambda v: _normalise_names(v, organisation)).to_numpy()
     normalisers = {"website": registered_domain, "national_id": identifier, "tax_id": identifier}
     for role, normalise in normalisers.items():
         if role in columns:
-            values = _split_values(frame, columns[role])
-            std[SET_COLUMNS[role]] = _as_sets(values, lambda v, f=normalise: [f(x) for x in v]).to_numpy()
+            identifiers = _split_values(frame, columns[role])
+            std[SET_COLUMNS[role]] = _as_sets(
+                identifiers, lambda v, f=normalise: [f(x) for x in v]
+            ).to_numpy()
     return std

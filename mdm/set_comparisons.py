@@ -88,7 +88,8 @@ def _all_names(cols: FrameColumns) -> list[frozenset[str]]:
     """Per record its main name (core company name or person name) and its other names."""
     main = cols.values("name_core").copy()
     person = cols.values("person_name")
-    main[np.equal(main, None)] = person[np.equal(main, None)]
+    missing = np.equal(main, None)  # type: ignore[call-overload]  # numpy's stubs refuse None, which numpy takes as an object value
+    main[missing] = person[missing]
     others = cols.values("other_names")
     return [
         frozenset(([m] if m is not None else []) + (str(o).split(SEPARATOR) if o is not None else []))

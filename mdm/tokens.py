@@ -95,7 +95,7 @@ def token_text(code: int, vocabulary: Vocabulary) -> str:
     return chr(code >> 21) + chr(code & 0x1FFFFF) if code >= 1 << 21 else chr(code)
 
 
-def tokenise(values: Sequence[object], vocabulary: Vocabulary) -> ValueTokens:
+def tokenise(values: Sequence[object] | np.ndarray, vocabulary: Vocabulary) -> ValueTokens:
     """The tokens (module docstring) of each of ``values`` (``None`` holds none)."""
     texts = ["" if v is None else str(v) for v in values]
     if not texts:

@@ -60,6 +60,15 @@ def add_guide_sheet(book: Workbook, rows: Sequence[tuple[str, str]], title: str 
     guide.column_dimensions["A"].width, guide.column_dimensions["B"].width = 24, 100
 
 
+def new_workbook(title: str) -> tuple[Workbook, Worksheet]:
+    """A fresh workbook and its first sheet, named ``title``."""
+    book = Workbook()
+    sheet = book.worksheets[0]
+    assert isinstance(sheet, Worksheet)  # a new workbook starts with one ordinary sheet
+    sheet.title = title
+    return book, sheet
+
+
 def save_workbook(book: Workbook, path: Path) -> Path:
     buffer = io.BytesIO()
     book.save(buffer)

@@ -186,10 +186,10 @@ def _raise_as_refusal(connection: Connection, statement: str, exc: Exception) ->
     """Raise a driver's refusal of the data as SQLAlchemy's; return for any other error."""
     dbapi = connection.dialect.dbapi
     if isinstance(exc, getattr(dbapi, "IntegrityError", ())):
-        raise IntegrityError(statement, None, exc) from exc  # type: ignore[arg-type]
+        raise IntegrityError(statement, None, exc) from exc
     if isinstance(exc, (getattr(dbapi, "DataError", ()), ValueError)):
         # psycopg2 refuses text holding NUL with a ValueError before it reaches the server
-        raise DataError(statement, None, exc) from exc  # type: ignore[arg-type]
+        raise DataError(statement, None, exc) from exc
 
 
 def _scalar_default(column: Column) -> Any:

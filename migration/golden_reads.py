@@ -52,7 +52,7 @@ def read_golden_record(engine: Engine, golden_id: str) -> GoldenRecordView | Non
     return None
 
 
-def _decisions_about(connection, keys: list[tuple[str, str]]) -> pd.DataFrame:  # type: ignore[no-untyped-def]
+def _decisions_about(connection, keys: list[tuple[str, str]]) -> pd.DataFrame:
     columns = [
         "left_source_system",
         "left_source_record_id",

@@ -385,7 +385,7 @@ def _bookkeeping(table: Table, record_hash: str, batch_id: str, now: datetime) -
     return values
 
 
-def _key_condition(table: Table):  # type: ignore[no-untyped-def]
+def _key_condition(table: Table):
     return and_(*(table.c[name] == bindparam(f"k_{name}") for name in BUSINESS_KEYS[table.name]))
 
 

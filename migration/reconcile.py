@@ -260,9 +260,12 @@ def _money_totals(
 def _price_tiers(connection: Connection, accepted: pd.DataFrame) -> list[PriceTierCount]:
     table = TABLES["price"]
     source = accepted["price_tier"].map(lambda v: normalise(v, table.c.price_tier)).value_counts(dropna=False)
-    store = dict(
-        connection.execute(select(table.c.price_tier, func.count()).group_by(table.c.price_tier)).all()
-    )
+    store: dict[str, int] = {
+        tier: count
+        for tier, count in connection.execute(
+            select(table.c.price_tier, func.count()).group_by(table.c.price_tier)
+        ).all()
+    }
     tiers = sorted({str(t) for t in source.index if t is not None and not pd.isna(t)} | set(store))
     return [PriceTierCount(t, int(source.get(t, 0)), int(store.get(t, 0))) for t in tiers]
 

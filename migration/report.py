@@ -7,6 +7,7 @@ and can be attached to a sign-off. The store URL is shown only with its password
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -83,7 +84,7 @@ def _cell(tag: str, value: object, text: bool) -> str:
     return f"<{tag}{attribute}>{escape(shown)}</{tag}>"
 
 
-def _table(headers: list[str], rows: list[list[object]], text_columns: int = 1) -> str:
+def _table(headers: list[str], rows: Sequence[Sequence[object]], text_columns: int = 1) -> str:
     """An HTML table; the first ``text_columns`` columns are left-aligned text, the rest numbers."""
     head = "".join(_cell("th", h, i < text_columns) for i, h in enumerate(headers))
     body = "".join(

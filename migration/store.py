@@ -76,7 +76,7 @@ def create_store_engine(url: str) -> Engine:
     engine = _create_engine(parsed, shown)
 
     @event.listens_for(engine, "connect")
-    def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    def _sqlite_pragmas(dbapi_connection, _record) -> None:
         # The driver's own transaction handling is switched off, and SQLAlchemy emits BEGIN itself
         # (below): otherwise a SAVEPOINT opened first would start, and its RELEASE commit, a
         # transaction of its own, and a load killed half-way would leave half a batch behind.
@@ -88,7 +88,7 @@ def create_store_engine(url: str) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _sqlite_begin(connection) -> None:  # type: ignore[no-untyped-def]
+    def _sqlite_begin(connection) -> None:
         connection.exec_driver_sql("BEGIN")
 
     return engine

@@ -83,13 +83,13 @@ def decode_text(data: bytes, path: Path, declared: str | None = None) -> Decoded
                 f"{path}: starts with a {display_name(bom)} byte-order mark but is not valid "
                 f"{display_name(bom)} at line {_line_of(data, exc.start)}; re-export it"
             ) from None
-    codec, text = _first_fitting(data)
-    if codec is None or text is None:
+    fitting, text = _first_fitting(data)
+    if fitting is None or text is None:
         raise UserError(
             f"{path}: cannot tell the text encoding (not UTF-8, GB18030/GBK or Big5 throughout); "
             "declare encoding: in the mapping or re-export as UTF-8"
         )
-    return DecodedText(text, codec)
+    return DecodedText(text, fitting)
 
 
 def _first_fitting(data: bytes, exclude: str = "") -> tuple[str | None, str | None]:

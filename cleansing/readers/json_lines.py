@@ -10,6 +10,7 @@ since which one the source meant cannot be known.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -161,7 +162,7 @@ def _parse_lines(text: str) -> _ParsedRows:
                 )
             )
             continue
-        rows.add(number, "line", value, lambda line=line: line)
+        rows.add(number, "line", value, functools.partial(str, line))
     return rows
 
 
@@ -181,7 +182,7 @@ def _parse_array(path: Path, text: str) -> _ParsedRows:
     rows = _ParsedRows()
     for number, item in enumerate(value, start=1):
         if isinstance(item, dict):
-            rows.add(number, "array element", item, lambda item=item: json.dumps(item, ensure_ascii=False))
+            rows.add(number, "array element", item, functools.partial(json.dumps, item, ensure_ascii=False))
         else:
             rows.rejected.append(
                 RejectedRow(

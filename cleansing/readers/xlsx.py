@@ -115,7 +115,8 @@ def _xlsx_sheets(path: Path) -> list[tuple[str, Any]]:
 
     def opener(ws: Any) -> Any:
         def open_sheet() -> tuple[Any, SheetLayout, Any]:
-            layout = _scan_layout(workbook._archive, ws._worksheet_path)
+            # the zip archive a read-only workbook keeps open: openpyxl exposes no public way to it
+            layout = _scan_layout(workbook._archive, ws._worksheet_path)  # type: ignore[attr-defined]
             return _XlsxSheet(workbook, ws), layout, ws.sheet_state
 
         return open_sheet

@@ -6,6 +6,7 @@ Missing keys are listed both ways with the row they came from, not just counted.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sized
 
 from migration.cutover.prepared import PreparedEntity, PreparedSide
 from migration.cutover.results import CheckResult
@@ -15,7 +16,7 @@ def _n(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def _are(items: list[object]) -> str:
+def _are(items: Sized) -> str:
     return "is" if len(items) == 1 else "are"
 
 

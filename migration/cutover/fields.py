@@ -39,12 +39,12 @@ def compare_pairs(
         new = [new_values[p] for p in new_positions]
         differs = ~agree_many(old, new, entity.rule(column))
         defective |= differs
-        for pair in np.flatnonzero(differs):
+        for pair in np.flatnonzero(differs).tolist():
             per_pair[pair].append(column)
             differences.append((int(pair), column))
     order = {c: i for i, c in enumerate(entity.compared_columns)}
     differences.sort(key=lambda d: (d[0], order[d[1]]))  # record by record, columns as configured
-    listed = []
+    listed: list[list[object]] = []
     for pair, column in differences:
         o, n = old_positions[pair], new_positions[pair]
         listed.append([

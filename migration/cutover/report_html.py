@@ -6,6 +6,7 @@ never by URL. Long lists are cut in the page (the workbook and JSON hold them al
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from migration.cutover.results import CheckResult, ComparisonResult
@@ -23,7 +24,7 @@ def _cell(value: object) -> str:
     return escape("" if value is None else str(value))
 
 
-def _table(columns: list[str], rows: list[list[object]]) -> str:
+def _table(columns: list[str], rows: Sequence[Sequence[object]]) -> str:
     head = "".join(f'<th class="text">{escape(c)}</th>' for c in columns)
     body = "".join(
         "<tr>" + "".join(f'<td class="text">{_cell(v)}</td>' for v in row) + "</tr>" for row in rows

@@ -11,12 +11,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from cleansing.safe_export import neutralise_cell, write_atomically
+from mdm.workbook_style import new_workbook
 from migration.cutover.results import ComparisonResult
 
 _BAD_SHEET_CHARACTERS = re.compile(r"[\[\]:*?/\\]")
@@ -58,16 +58,14 @@ def _fit(sheet: Any, rows: list[list[Any]]) -> None:
 
 
 def render_comparison_xlsx(result: ComparisonResult) -> bytes:
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = "summary"
+    workbook, summary = new_workbook("summary")
     taken = {"summary"}
     verdict = "ACCEPTED" if result.accepted else "NOT ACCEPTED"
     header = [["comparison", result.config], ["mode", result.mode], ["generated", result.generated_at],
               ["verdict", verdict], []]  # fmt: skip
     for row, values in enumerate(header, start=1):
         _write(summary, row, values)
-    table = [["entity", "check", "accepted", "statement", "listed rows", "sheet"]]
+    table: list[list[Any]] = [["entity", "check", "accepted", "statement", "listed rows", "sheet"]]
     sheets = []
     for check in result.checks:
         name = _sheet_name(check.sheet_name, taken)
@@ -78,7 +76,7 @@ def render_comparison_xlsx(result: ComparisonResult) -> bytes:
         _write(summary, start + offset, values)
     for cell in summary[start]:
         cell.font = Font(bold=True)
-    summary.freeze_panes = summary.cell(row=start + 1, column=1)
+    summary.freeze_panes = f"A{start + 1}"
     _fit(summary, table)
 
     for name, check in sheets:
@@ -99,13 +97,13 @@ def render_comparison_xlsx(result: ComparisonResult) -> bytes:
         _fit(sheet, [check.columns, *check.rows[:500]])
     if result.sampled_keys:
         sheet = workbook.create_sheet(_sheet_name("sampled keys", taken))
-        columns = ["entity", "stratum", "key", "selected_by", "units", "defect", "mismatched_columns"]
-        rows = [[k.entity, k.stratum, k.key, k.selected_by, k.units, k.defect, k.mismatched_columns]
+        key_columns = ["entity", "stratum", "key", "selected_by", "units", "defect", "mismatched_columns"]
+        rows: list[list[Any]] = [[k.entity, k.stratum, k.key, k.selected_by, k.units, k.defect, k.mismatched_columns]
                 for k in result.sampled_keys]  # fmt: skip
-        for offset, values in enumerate([columns, *rows], start=1):
+        for offset, values in enumerate([key_columns, *rows], start=1):
             _write(sheet, offset, values)
         sheet.freeze_panes = "A2"
-        _fit(sheet, [columns, *rows[:500]])
+        _fit(sheet, [key_columns, *rows[:500]])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
