@@ -16,12 +16,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from pypinyin import Style, lazy_pinyin
 from pypinyin.converter import UltimateConverter
 from pypinyin.core import Pinyin
 
 from channel_mdm.errors import UserError
+from cleansing.config_files import read_yaml_mapping
 from cleansing.divisions import Division, DivisionTable, load_divisions
 from cleansing.text import (
     is_blank,
@@ -73,13 +73,7 @@ class CompanyNameVocabulary:
 
 
 def _read_word_list(path: Path, key: str) -> tuple[str, ...]:
-    try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{path}: vocabulary file not found") from None
-    except yaml.YAMLError as error:
-        raise UserError(f"{path}: not valid YAML ({error}); fix the file and run again") from None
-    words = loaded.get(key) if isinstance(loaded, dict) else None
+    words = read_yaml_mapping(path, "vocabulary file", f"{key}: a list of words").get(key)
     if not isinstance(words, list) or not all(isinstance(w, str) and w.strip() for w in words):
         raise UserError(f"{path}: expected a key '{key}' holding a list of non-empty words")
     normalised = {normalise_company_name(w) for w in words}

@@ -9,11 +9,9 @@ Whether the mapped *source* columns exist is only known once the file is read:
 
 from __future__ import annotations
 
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -26,6 +24,7 @@ from pydantic import (
 
 from channel_mdm.errors import UserError
 from cleansing.canonical import ENTITIES, PROVENANCE_COLUMNS, CanonicalEntity, get_entity
+from cleansing.config_files import describe_validation_error, load_yaml_model, suggest
 from cleansing.mapping_transforms import TRANSFORMS, Transform, parse_transform
 from cleansing.numbers import NumberFormat
 from cleansing.readers import READERS, get_reader
@@ -141,23 +140,7 @@ class SourceMapping(BaseModel):
 
 def load_mapping(path: Path) -> SourceMapping:
     """Read and validate one mapping YAML; raise :class:`UserError` naming the file and key."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "syntax error"
-        raise UserError(f"{path}: not valid YAML{where}: {problem}") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: cannot read the mapping ({exc})") from None
-    if not isinstance(raw, dict):
-        raise UserError(
-            f"{path}: a mapping must be a YAML dictionary with source_system, entity, format and columns"
-        )
-    try:
-        mapping = SourceMapping(**raw)
-    except ValidationError as exc:
-        raise UserError(f"{path}: {_first_problem(exc)}") from None
+    mapping = load_yaml_model(path, SourceMapping, "mapping", "source_system, entity, format and columns")
     mapping._path = path
     _check_semantics(mapping, path)
     return mapping
@@ -173,30 +156,15 @@ def load_mappings(directory: Path) -> list[SourceMapping]:
     return [load_mapping(p) for p in files]
 
 
-def _first_problem(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    key = ".".join(str(p) for p in error["loc"] if p not in ("str", "ColumnSpec")) or "(top level)"
-    if error["type"] == "missing":
-        return f"missing required key {key!r}"
-    if error["type"] == "extra_forbidden":
-        return f"unknown key {key!r}"
-    return f"{key}: {error['msg']}"
-
-
-def _suggest(name: str, choices: list[str]) -> str:
-    close = get_close_matches(name, choices, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
-
-
 def _check_semantics(mapping: SourceMapping, path: Path) -> None:
     if mapping.entity not in ENTITIES:
         raise UserError(
-            f"{path}: entity: unknown entity {mapping.entity!r}{_suggest(mapping.entity, list(ENTITIES))} "
+            f"{path}: entity: unknown entity {mapping.entity!r}{suggest(mapping.entity, list(ENTITIES))} "
             f"Expected one of {', '.join(ENTITIES)}"
         )
     if mapping.format not in READERS:
         raise UserError(
-            f"{path}: format: unknown format {mapping.format!r}{_suggest(mapping.format, list(READERS))} "
+            f"{path}: format: unknown format {mapping.format!r}{suggest(mapping.format, list(READERS))} "
             f"Expected one of {', '.join(sorted(READERS))}"
         )
     if mapping.format != "database" and not mapping.file:
@@ -204,12 +172,12 @@ def _check_semantics(mapping: SourceMapping, path: Path) -> None:
     try:
         mapping.options = get_reader(mapping.format).validate_options(mapping.options)
     except ValidationError as exc:
-        raise UserError(f"{path}: options.{_first_problem(exc)}") from None
+        raise UserError(f"{path}: {describe_validation_error(exc, prefix=('options',))}") from None
     entity = mapping.canonical
     known = entity.column_names
     for column in [*mapping.columns, *mapping.constants]:
         if column not in known:
-            hint = _suggest(column, known)
+            hint = suggest(column, known)
             section = "columns" if column in mapping.columns else "constants"
             raise UserError(
                 f"{path}: {section}.{column}: unknown canonical column {column!r} for entity "
@@ -238,11 +206,11 @@ def _parse_transforms(mapping: SourceMapping, column: str, path: Path) -> list[T
             transform = parse_transform(entry)
         except ValueError as exc:
             name = entry if isinstance(entry, str) else next(iter(entry), "")
-            hint = _suggest(str(name), list(TRANSFORMS)) if "unknown transform" in str(exc) else ""
+            hint = suggest(str(name), list(TRANSFORMS)) if "unknown transform" in str(exc) else ""
             raise UserError(f"{path}: {key}: {exc}{hint}") from None
         if transform.name == "value_map" and isinstance(transform.argument, str):
             if transform.argument not in mapping.value_maps:
-                hint = _suggest(transform.argument, list(mapping.value_maps))
+                hint = suggest(transform.argument, list(mapping.value_maps))
                 raise UserError(
                     f"{path}: {key}: value map {transform.argument!r} is not defined under value_maps{hint}"
                 )
@@ -274,5 +242,5 @@ def check_source_columns(
             if name not in present:
                 raise UserError(
                     f"{source}: has no column {name!r} (mapping {mapping.path}, columns.{column})"
-                    f"{_suggest(name, available)} Columns in the file: {', '.join(available)}"
+                    f"{suggest(name, available)} Columns in the file: {', '.join(available)}"
                 )

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from channel_mdm.errors import UserError
+from cleansing.config_files import read_yaml_mapping
 
 UNITS_PATH = Path(__file__).resolve().parent.parent / "expectations" / "config" / "units.yaml"
 
@@ -73,13 +73,9 @@ def _require(mapping: object, where: str, path: Path) -> dict:
 def load_unit_vocabulary(path: Path | None = None) -> UnitVocabulary:
     """Read and check the unit vocabulary YAML (default ``expectations/config/units.yaml``)."""
     path = Path(path) if path else UNITS_PATH
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{path}: unit vocabulary not found; pass the path of a units.yaml") from None
-    except yaml.YAMLError as exc:
-        raise UserError(f"{path}: not valid YAML ({exc.__class__.__name__}); fix the syntax") from None
-    raw = _require(raw, "top level", path)
+    raw = read_yaml_mapping(
+        path, "unit vocabulary", "standard_units, sales_units, measure_units", "pass the path of a units.yaml"
+    )
     standard = _require(raw.get("standard_units"), "standard_units", path)
     sales: dict[str, SalesUnit] = {}
     for code, spec in _require(raw.get("sales_units"), "sales_units", path).items():

@@ -9,9 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from channel_mdm.errors import UserError
+from cleansing.config_files import read_yaml_mapping
 
 CONFIG_DIR = Path(__file__).resolve().parent / "config"
 
@@ -49,15 +48,7 @@ class PriceTierOrder:
 
 
 def _load_yaml(path: Path) -> dict:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{path}: standards file not found") from None
-    except yaml.YAMLError as exc:
-        raise UserError(f"{path}: not valid YAML ({exc.__class__.__name__}); fix the syntax") from None
-    if not isinstance(raw, dict):
-        raise UserError(f"{path}: expected a mapping at the top level")
-    return raw
+    return read_yaml_mapping(path, "standards file")
 
 
 def load_price_tiers(path: Path | None = None) -> PriceTierOrder:

@@ -12,19 +12,29 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import yaml
+from pydantic import BaseModel, ConfigDict
 from rapidfuzz.distance import JaroWinkler
 
 from cleansing.company_names import VOCAB_DIR
+from cleansing.config_files import load_yaml_model
 from mdm.comparators import FrameColumns, _distinct_pairs
+
+
+class NicknameVocabulary(BaseModel):
+    """``nicknames.yaml``: families of given names that stand for one another (William, Bill, Will)."""
+
+    model_config = ConfigDict(extra="forbid")
+    families: list[list[str]]
 
 
 @lru_cache(maxsize=4)
 def nickname_families(path: Path = VOCAB_DIR / "nicknames.yaml") -> dict[str, frozenset[int]]:
     """Per given name the families (row numbers in the vocabulary) it belongs to."""
-    data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    families = load_yaml_model(
+        path, NicknameVocabulary, "nickname vocabulary", "families: a list of name lists"
+    )
     out: dict[str, set[int]] = {}
-    for k, family in enumerate(data["families"]):
+    for k, family in enumerate(families.families):
         for name in family:
             out.setdefault(str(name).upper(), set()).add(k)
     return {name: frozenset(ks) for name, ks in out.items()}

@@ -5,19 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from channel_mdm.errors import UserError
+from cleansing.config_files import read_yaml_mapping
 
 DEFAULT_REFERENCES_PATH = Path(__file__).parent / "config" / "references.yaml"
 
 
 def load_partner_code_systems(path: Path = DEFAULT_REFERENCES_PATH) -> dict[str, str]:
     """source_system → the system whose partner codes it uses (see ``mdm/config/references.yaml``)."""
-    try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise UserError(f"{path}: cannot read partner code references: {exc}") from None
+    document = read_yaml_mapping(path, "partner code references", "partner_code_system")
     systems = document.get("partner_code_system")
     if not isinstance(systems, dict):
         raise UserError(f"{path}: expected a 'partner_code_system:' mapping of source system → code system")

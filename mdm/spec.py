@@ -25,9 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from channel_mdm.errors import UserError
+from cleansing.config_files import read_yaml
 from mdm.model import Thresholds
 
 TOP_LEVEL_KEYS = ("record_id", "entity", "country", "columns", "thresholds", "max_block_size")
@@ -257,15 +256,4 @@ def check_spec_consistency(spec: DedupeSpec) -> None:
 
 def load_spec(path: str | Path) -> DedupeSpec:
     """Read and validate a dedupe spec YAML file."""
-    path = Path(path)
-    if not path.is_file():
-        raise UserError(f"{path}: spec file not found")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark is not None else ""
-        raise UserError(f"{path}: not valid YAML{where}; check indentation and quoting") from None
-    except UnicodeDecodeError:
-        raise UserError(f"{path}: not UTF-8 text; save the spec as UTF-8") from None
-    return parse_spec(data, str(path))
+    return parse_spec(read_yaml(path, "spec file"), str(path))

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from channel_mdm.errors import UserError
+from cleansing.config_files import read_yaml_mapping
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "config" / "survivorship.yaml"
 RULE_NAMES = ("valid_first", "most_trusted", "most_frequent", "most_recent", "longest")
@@ -40,10 +40,7 @@ class SurvivorshipRules:
 
 def load_survivorship_rules(entity: str, path: Path = DEFAULT_RULES_PATH) -> SurvivorshipRules:
     """Read and validate the survivorship rules for ``entity`` from ``path``."""
-    try:
-        document = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise UserError(f"{path}: cannot read survivorship rules: {exc}") from None
+    document = read_yaml_mapping(path, "survivorship rules", "one section per entity")
     if entity not in document:
         raise UserError(
             f"{path}: no survivorship rules for entity {entity!r}; add a top-level '{entity}:' section"

@@ -7,14 +7,13 @@ a side names the environment variable that holds its URL (``url_env: NEW_SYSTEM_
 
 from __future__ import annotations
 
-from difflib import get_close_matches
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from channel_mdm.errors import UserError
+from cleansing.config_files import load_yaml_model, suggest
 
 FieldKind = Literal["text", "code", "number", "money", "date"]
 
@@ -183,44 +182,11 @@ class CompareConfig(BaseModel):
 
 def load_compare_config(path: Path) -> CompareConfig:
     """Read and validate a comparison YAML; raise :class:`UserError` naming the file and key."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UserError(f"{path}: comparison file not found") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise UserError(
-            f"{path}: not valid YAML{where}: {getattr(exc, 'problem', None) or 'syntax error'}"
-        ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise UserError(f"{path}: cannot read the comparison file ({exc})") from None
-    if not isinstance(raw, dict):
-        raise UserError(f"{path}: a comparison must be a YAML dictionary with an entities: key")
-    try:
-        config = CompareConfig(**raw, path=path)
-    except ValidationError as exc:
-        raise UserError(f"{path}: {_first_problem(exc)}") from None
+    config = load_yaml_model(path, CompareConfig, "comparison file", "an entities: key", path=path)
     for name, entity in config.entities.items():
         _check_entity(path, name, entity)
     check_references(config)
     return config
-
-
-def _first_problem(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    key = ".".join(str(p) for p in error["loc"]) or "(top level)"
-    if error["type"] == "missing":
-        return f"missing required key {key!r}"
-    if error["type"] == "extra_forbidden":
-        return f"unknown key {key!r}"
-    message = error["msg"].removeprefix("Value error, ")
-    return f"{key}: {message}"
-
-
-def _suggest(name: str, choices: list[str]) -> str:
-    close = get_close_matches(name, choices, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _check_entity(path: Path, name: str, entity: EntitySpec) -> None:
@@ -230,7 +196,7 @@ def _check_entity(path: Path, name: str, entity: EntitySpec) -> None:
         if column is not None and column not in entity.columns:
             raise UserError(
                 f"{path}: entities.{name}.{where}: {column!r} is not one of the compared columns"
-                f"{_suggest(column, known)}; add it under entities.{name}.columns (old name: new name)"
+                f"{suggest(column, known)}; add it under entities.{name}.columns (old name: new name)"
             )
 
     for index, column in enumerate(entity.key):
@@ -272,7 +238,7 @@ def check_references(config: CompareConfig) -> None:
             if target is None:
                 raise UserError(
                     f"{where}: no entity {reference.entity!r} in this comparison"
-                    f"{_suggest(reference.entity, list(config.entities))}"
+                    f"{suggest(reference.entity, list(config.entities))}"
                 )
             if len(target.key) != 1:
                 raise UserError(

@@ -380,7 +380,7 @@ MAPPING_ERRORS = [
         "columns: required canonical column 'partner_name' of entity partner is not mapped; "
         "add it under columns (or constants)",
     ),
-    ("mapping_unknown_option.yaml", "options.unknown key 'delimter'"),
+    ("mapping_unknown_option.yaml", "unknown key 'options.delimter'"),
 ]
 
 

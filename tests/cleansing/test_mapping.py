@@ -115,7 +115,7 @@ def test_column_mapped_twice_is_refused(tmp_path: Path) -> None:
 
 def test_missing_key_and_unknown_key(tmp_path: Path) -> None:
     assert error(tmp_path, BASE.replace("trust_rank: 2\n", "")) == "missing required key 'trust_rank'"
-    assert error(tmp_path, BASE + "colums: {}\n") == "unknown key 'colums'"
+    assert error(tmp_path, BASE + "colums: {}\n") == "unknown key 'colums'; did you mean 'columns'?"
     assert error(tmp_path, BASE.replace("trust_rank: 2", "trust_rank: 0")) == (
         "trust_rank: Input should be greater than or equal to 1"
     )

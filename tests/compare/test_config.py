@@ -22,7 +22,7 @@ def test_unknown_and_missing_keys_are_named(tmp_path):
     entity = customer_entity("old.csv", "new.csv")
     assert (
         _problem(tmp_path, {"mdoe": "full", "entities": {"customer": entity}})
-        == "compare.yaml: unknown key 'mdoe'"
+        == "compare.yaml: unknown key 'mdoe'; did you mean 'mode'?"
     )
     del entity["key"]
     assert _problem(tmp_path, {"entities": {"customer": entity}}) == (

@@ -103,7 +103,10 @@ def test_missing_and_broken_files(tmp_path):
     bad.write_text("record_id: [unclosed\n", encoding="utf-8")
     with pytest.raises(UserError) as info:
         load_spec(bad)
-    assert str(info.value) == f"{bad}: not valid YAML at line 2; check indentation and quoting"
+    assert (
+        str(info.value)
+        == f"{bad}: not valid YAML at line 2, column 1: expected ',' or ']', but got '<stream end>'"
+    )
 
 
 def test_country_must_be_a_two_letter_code():
