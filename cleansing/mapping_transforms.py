@@ -17,12 +17,9 @@ import numpy as np
 import pandas as pd
 
 from cleansing.canonical import ColumnType
+from cleansing.dates import DEFAULT_DATE_FORMATS, parse_date_texts
 from cleansing.numbers import DEFAULT_FORMAT, NumberFormat, parse_numbers
 
-DEFAULT_DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
-_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
-_ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
-"""Tried first, in C, before any format a mapping names: a datetime keeps only its date."""
 _TRUE = {"true", "1", "y", "yes", "是", "t"}
 _FALSE = {"false", "0", "n", "no", "否", "f"}
 
@@ -178,23 +175,9 @@ def parse_dates(
     excel_serial: np.ndarray | None = None,
 ) -> tuple[pd.Series, Problem | None]:
     """Parse text to ISO ``YYYY-MM-DD`` trying each format; a datetime keeps only its date."""
-    known = values.notna()
-    text = values.astype(object).where(known, None)
-    present = known.to_numpy()
-    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[s]")  # [ns] overflows before 1677
-    for fmt in (*_likely_first(text, present, _ISO_FORMATS), *formats):
-        todo = present & parsed.isna().to_numpy()
-        if not todo.any():
-            break
-        parsed[todo] = (
-            pd.to_datetime(text[todo], format=fmt, errors="coerce").dt.normalize().astype("datetime64[s]")
-        )
-    if excel_serial is not None:
-        todo = present & parsed.isna().to_numpy() & excel_serial
-        if todo.any():
-            serial = pd.to_numeric(text[todo], errors="coerce")
-            ok = serial.between(1, 2958465)
-            parsed[serial[ok].index] = _EXCEL_EPOCH + pd.to_timedelta(serial[ok].round(), unit="D")
+    text = values.astype(object).where(values.notna(), None)
+    present = values.notna().to_numpy()
+    parsed = parse_date_texts(values, formats, excel_serial)
     bad = present & parsed.isna().to_numpy()
     iso = pd.Series(_iso_dates(parsed), index=values.index, dtype=object)
     if not bad.any():
@@ -215,16 +198,6 @@ def _iso_dates(parsed: pd.Series) -> np.ndarray:
     texts[:-1] = uniques.strftime("%Y-%m-%d").to_numpy(dtype=object)
     texts[-1] = np.nan  # code -1: NaT
     return texts[codes]
-
-
-def _likely_first(text: pd.Series, present: np.ndarray, formats: tuple[str, ...]) -> tuple[str, ...]:
-    """Put the format matching the first value's length first: a failed pass over a million rows costs."""
-    positions = np.flatnonzero(present)
-    if not len(positions):
-        return formats
-    length = len(text.iloc[int(positions[0])])
-    matching = [f for f in formats if len(pd.Timestamp(2000, 1, 1).strftime(f)) == length]
-    return (*matching, *[f for f in formats if f not in matching])
 
 
 def _format_hint(fmt: str) -> str:

@@ -17,6 +17,7 @@ import pandas as pd
 from channel_mdm.errors import UserError
 from cleansing.addresses import parse_addresses
 from cleansing.company_names import parse_company_names
+from cleansing.dates import EXCEL_EPOCH, parse_date
 from cleansing.emails import normalise_emails
 from cleansing.person_names import normalise_person_names
 from cleansing.phones import parse_phones
@@ -79,11 +80,6 @@ _NAME_COLUMNS = {
     "core": "name_core",
     "pinyin_key": "name_pinyin_key",
 }
-_DATE_PATTERNS = (
-    re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T].*)?$"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-)
-_EXCEL_EPOCH = date(1899, 12, 30)
 
 
 def normalise_birth_date(value: object) -> str | None:
@@ -96,17 +92,9 @@ def normalise_birth_date(value: object) -> str | None:
     if re.fullmatch(r"\d{5}(\.0+)?", text):
         serial = int(float(text))
         if 1 <= serial <= 80_000:
-            return (_EXCEL_EPOCH + timedelta(days=serial)).isoformat()
-    for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
-        if match:
-            year, month, day = (int(g) for g in match.groups())
-            try:
-                parsed = date(year, month, day)
-            except ValueError:
-                return None
-            return parsed.isoformat() if 1900 <= year <= date.today().year else None
-    return None
+            return (EXCEL_EPOCH + timedelta(days=serial)).isoformat()
+    parsed = parse_date(text, any_time=True)
+    return parsed.isoformat() if parsed is not None and 1900 <= parsed.year <= date.today().year else None
 
 
 def _check_roles(frame: pd.DataFrame, roles: dict[str, str | list[str]]) -> dict[str, list[str]]:

@@ -20,6 +20,7 @@ from great_expectations.expectations.metrics.map_metric_provider import (
     column_condition_partial,
 )
 
+from cleansing.dates import parse_date_texts
 from cleansing.gtin import restricted_circulation_mask, valid_gtin_mask
 from cleansing.numbers import parse_numbers
 from cleansing.product_specs import load_unit_vocabulary, parse_specs
@@ -50,7 +51,7 @@ def parse_decimal_text(values: pd.Series) -> pd.Series:
 def _parse_dates(values: pd.Series) -> pd.Series:
     text = values.astype("string").str.strip()
     well_formed = text.str.fullmatch(_DATE_PATTERN, na=False)
-    return pd.to_datetime(text.str.slice(0, 10).where(well_formed), format="%Y-%m-%d", errors="coerce")
+    return parse_date_texts(text.str.slice(0, 10).where(well_formed), ("%Y-%m-%d",)).astype("datetime64[us]")
 
 
 def parse_date_text(values: pd.Series) -> pd.Series:

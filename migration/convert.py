@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Boolean, Column, Date, DateTime, Float, Integer, Numeric, String, Text
 
+from cleansing.dates import parse_date
 from cleansing.numbers import parse_number
 
 Converter = Callable[[Any], Any]
@@ -92,24 +93,10 @@ def to_int(value: Any) -> int:
 
 
 def to_date(value: Any) -> date:
-    if isinstance(value, datetime):  # pd.Timestamp is a datetime
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip()
-    if len(text) > 10 and text[10:].strip() in ("00:00:00", "T00:00:00", "00:00:00.000"):
-        text = text[:10]
-    for candidate in (text, text.replace("/", "-").replace(".", "-")):
-        try:
-            return date.fromisoformat(candidate)
-        except ValueError:
-            pass
-    if len(text) == 8 and text.isdigit():
-        try:
-            return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-        except ValueError:
-            pass
-    raise ValueError("is not a date; write it as YYYY-MM-DD")
+    parsed = parse_date(value)
+    if parsed is None:
+        raise ValueError("is not a date; write it as YYYY-MM-DD")
+    return parsed
 
 
 def to_datetime(value: Any) -> datetime:

@@ -1,0 +1,99 @@
+"""The one reader of dates written as text: source columns, birth dates, store loads, comparisons, standards.
+
+A date is read in one of a short list of formats (``2024-03-07``, ``2024/3/7``, ``20240307``,
+``2024.03.07``, ``2024年3月7日``), after NFKC normalisation (full-width digits). A date-time keeps its
+date; a time other than midnight is accepted only where a caller says so (a record's creation time may
+carry one, a date column in the store may not). Excel serial numbers are read where the cell was numeric.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["DEFAULT_DATE_FORMATS", "EXCEL_EPOCH", "parse_date", "parse_date_texts"]
+
+DEFAULT_DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
+EXCEL_EPOCH = date(1899, 12, 30)
+"""Day 0 of Excel's serial dates (so that serial 60 is the 1900-02-29 Excel believes in)."""
+_ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")
+"""Tried first, in C, before any format a mapping names: a datetime keeps only its date."""
+_MIDNIGHT = ("00:00:00", "00:00", "00:00:00.000")
+_LATEST_EXCEL_SERIAL = 2958465  # 9999-12-31
+
+
+def parse_date(
+    value: object, formats: tuple[str, ...] = DEFAULT_DATE_FORMATS, any_time: bool = False
+) -> date | None:
+    """One value as a date, or ``None`` when it is blank or not a date in one of ``formats``.
+
+    A ``date``/``datetime`` is taken as it is. Text may be followed by a time (after a space or ``T``):
+    midnight only, unless ``any_time``.
+    """
+    if isinstance(value, datetime):  # pd.Timestamp is a datetime
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    head, time = _split_time(text)
+    if time and not any_time and time not in _MIDNIGHT:
+        return None
+    for fmt in formats:
+        try:
+            return datetime.strptime(head, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def _split_time(text: str) -> tuple[str, str]:
+    for separator in (" ", "T"):
+        head, found, time = text.partition(separator)
+        if found and head and time[:1].isdigit() and ":" in time:
+            return head, time.strip()
+    return text, ""
+
+
+def parse_date_texts(
+    values: pd.Series, formats: tuple[str, ...] = DEFAULT_DATE_FORMATS, excel_serial: np.ndarray | None = None
+) -> pd.Series:
+    """A column as ``datetime64[s]`` dates (``NaT`` where blank or not a date), format by format in C.
+
+    ISO dates and date-times are tried first; ``excel_serial`` marks rows whose cell was a number
+    in the workbook, read as Excel serial dates when no format fits.
+    """
+    known = values.notna()
+    text = values.astype(object).where(known, None)
+    present = known.to_numpy()
+    parsed = pd.Series(pd.NaT, index=values.index, dtype="datetime64[s]")  # [ns] overflows before 1677
+    for fmt in (*_likely_first(text, present, _ISO_FORMATS), *formats):
+        todo = present & parsed.isna().to_numpy()
+        if not todo.any():
+            break
+        parsed[todo] = (
+            pd.to_datetime(text[todo], format=fmt, errors="coerce").dt.normalize().astype("datetime64[s]")
+        )
+    if excel_serial is not None:
+        todo = present & parsed.isna().to_numpy() & excel_serial
+        if todo.any():
+            serial = pd.to_numeric(text[todo], errors="coerce")
+            ok = serial.between(1, _LATEST_EXCEL_SERIAL)
+            parsed[serial[ok].index] = pd.Timestamp(EXCEL_EPOCH) + pd.to_timedelta(
+                serial[ok].round(), unit="D"
+            )
+    return parsed
+
+
+def _likely_first(text: pd.Series, present: np.ndarray, formats: tuple[str, ...]) -> tuple[str, ...]:
+    """Put the format matching the first value's length first: a failed pass over a million rows costs."""
+    positions = np.flatnonzero(present)
+    if not len(positions):
+        return formats
+    length = len(text.iloc[int(positions[0])])
+    matching = [f for f in formats if len(pd.Timestamp(2000, 1, 1).strftime(f)) == length]
+    return (*matching, *[f for f in formats if f not in matching])

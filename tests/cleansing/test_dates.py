@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pandas as pd
+import pytest
+
+from cleansing.dates import parse_date, parse_date_texts
+
+WRITTEN = {
+    "2024-03-07": date(2024, 3, 7),
+    "2024/3/7": date(2024, 3, 7),
+    "20240307": date(2024, 3, 7),
+    "2024.03.07": date(2024, 3, 7),
+    "2024年3月7日": date(2024, 3, 7),
+    "２０２４－０３－０７": date(2024, 3, 7),  # full-width digits and minus, as a Chinese IME types them
+    "２０２４/０３/０７": date(2024, 3, 7),
+    "2024-03-07 00:00:00": date(2024, 3, 7),
+    "2024-02-30": None,
+    "07/03/2024": None,
+    "yesterday": None,
+    "": None,
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), WRITTEN.items())
+def test_one_value_is_read_in_the_formats_every_caller_shares(text: str, expected: date | None) -> None:
+    assert parse_date(text) == expected
+
+
+def test_a_time_other_than_midnight_is_a_date_only_where_the_caller_allows_it() -> None:
+    assert parse_date("2024-03-07 13:45:00") is None
+    assert parse_date("2024-03-07 13:45:00", any_time=True) == date(2024, 3, 7)
+    assert parse_date(datetime(2024, 3, 7, 13, 45)) == date(2024, 3, 7)
+    assert parse_date(None) is None and parse_date(float("nan")) is None
+
+
+def test_a_column_reads_as_the_values_do_one_by_one() -> None:
+    texts = [
+        "2024-03-07",
+        "2024/3/7",
+        "20240307",
+        "2024.03.07",
+        "2024年3月7日",
+        "2024-02-30",
+        "yesterday",
+        None,
+    ]
+    column = parse_date_texts(pd.Series(texts, dtype=object))
+    one_by_one = [parse_date(t) for t in texts]
+    assert [None if pd.isna(v) else v.date() for v in column] == one_by_one
+
+
+def test_a_numeric_workbook_cell_is_an_excel_serial_date() -> None:
+    values = pd.Series(["45358", "45358"], dtype=object)
+    column = parse_date_texts(values, excel_serial=pd.Series([True, False]).to_numpy())
+    assert column.iloc[0].date() == date(2024, 3, 7)
+    assert pd.isna(column.iloc[1])
