@@ -19,6 +19,7 @@ from cleansing.addresses import parse_addresses
 from cleansing.company_names import parse_company_names
 from cleansing.dates import EXCEL_EPOCH, parse_date
 from cleansing.emails import normalise_emails
+from cleansing.party_roles import STANDARDISED_ROLES
 from cleansing.person_names import normalise_person_names
 from cleansing.phones import parse_phones
 from cleansing.postcodes import clean_postcodes
@@ -27,20 +28,8 @@ from cleansing.uscc import classify_uscc_series
 
 __all__ = ["PARTY_COLUMNS", "PARTY_ROLES", "normalise_birth_date", "standardise_parties"]
 
-PARTY_ROLES = (
-    "record_id",
-    "company_name",
-    "person_name",
-    "uscc",
-    "phone",
-    "address",
-    "province",
-    "city",
-    "district",
-    "email",
-    "birth_date",
-    "postcode",
-)
+PARTY_ROLES = ("record_id", *STANDARDISED_ROLES)
+"""The keys of a role map: the record id and the roles standardised here."""
 PARTY_COLUMNS = (
     "record_id",
     "name_normalised",

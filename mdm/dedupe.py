@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from cleansing.party_roles import MULTI_COLUMN_ROLES, STANDARDISED_ROLES
 from mdm.adaptive_blocking import ADAPTIVE_RULES
 from mdm.blocking import DEFAULT_RULES, CandidatePairs, block
 from mdm.clustering import assign_cluster_ids, cannot_link_codes, cluster_records
@@ -53,16 +54,7 @@ STANDARDISED_MARKER = "name_core"
 EXTRA_PREFIX = "input:"
 ADDRESS_COLUMN = "__address_joined"
 PERSON_NAME_COLUMN = "__person_name_joined"
-ROLE_FOR_STANDARDISER = (
-    "company_name",
-    "uscc",
-    "province",
-    "city",
-    "district",
-    "email",
-    "birth_date",
-    "postcode",
-)
+ROLE_FOR_STANDARDISER = tuple(r for r in STANDARDISED_ROLES if r not in MULTI_COLUMN_ROLES)
 _CHUNK = 1_000_000
 
 

@@ -27,63 +27,16 @@ from typing import Any
 
 from channel_mdm.errors import UserError
 from cleansing.config_files import read_yaml
+from cleansing.party_roles import (
+    MULTI_COLUMN_ROLES,
+    NAME_ROLES,
+    PARTY_ROLES,
+    PERSON_NAME_ROLES,
+)
 from mdm.model import Thresholds
 
 TOP_LEVEL_KEYS = ("record_id", "entity", "country", "columns", "thresholds", "max_block_size")
 ENTITIES = ("organisation", "person", "auto")
-SINGLE_COLUMN_ROLES = (
-    "company_name",
-    "given_name",
-    "family_name",
-    "middle_name",
-    "uscc",
-    "province",
-    "city",
-    "district",
-    "email",
-    "birth_date",
-    "postcode",
-)
-LIST_COLUMN_ROLES = (
-    "person_name",
-    "phone",
-    "address",
-    "other_names",
-    "website",
-    "national_id",
-    "tax_id",
-    "categorical",
-    "free_text",
-    "exact",
-)
-"""Roles that accept several columns: person-name parts, phones and address parts are joined; other
-names, websites and identifiers are each a set any of whose values may agree; the others are
-compared one by one."""
-COLUMN_ROLES = (
-    "company_name",
-    "person_name",
-    "given_name",
-    "family_name",
-    "middle_name",
-    "other_names",
-    "uscc",
-    "national_id",
-    "tax_id",
-    "phone",
-    "email",
-    "website",
-    "address",
-    "province",
-    "city",
-    "district",
-    "postcode",
-    "birth_date",
-    "categorical",
-    "free_text",
-    "exact",
-)
-PERSON_NAME_ROLES = ("person_name", "given_name", "family_name", "middle_name")
-NAME_ROLES = ("company_name", *PERSON_NAME_ROLES)
 
 
 @dataclass
@@ -149,25 +102,25 @@ def parse_spec(data: Any, source: str = "<spec>") -> DedupeSpec:
     raw_columns = data.get("columns")
     if not isinstance(raw_columns, dict) or not raw_columns:
         raise UserError(
-            f"{source}: 'columns' must map roles ({', '.join(COLUMN_ROLES)}) to input column names"
+            f"{source}: 'columns' must map roles ({', '.join(PARTY_ROLES)}) to input column names"
         )
     columns: dict[str, list[str]] = {}
     for role, value in raw_columns.items():
-        if role not in COLUMN_ROLES:
+        if role not in PARTY_ROLES:
             raise UserError(
-                f"{source}: unknown key 'columns.{role}'; expected one of {', '.join(COLUMN_ROLES)}"
-                f"{_suggest(str(role), COLUMN_ROLES)}"
+                f"{source}: unknown key 'columns.{role}'; expected one of {', '.join(PARTY_ROLES)}"
+                f"{_suggest(str(role), PARTY_ROLES)}"
             )
         if isinstance(value, str) and value.strip():
             columns[role] = [value]
         elif (
-            role in LIST_COLUMN_ROLES
+            role in MULTI_COLUMN_ROLES
             and isinstance(value, list)
             and value
             and all(isinstance(v, str) and v.strip() for v in value)
         ):
             columns[role] = list(value)
-        elif role in LIST_COLUMN_ROLES:
+        elif role in MULTI_COLUMN_ROLES:
             raise UserError(f"{source}: columns.{role} must be a column name or a list of column names")
         else:
             raise UserError(f"{source}: columns.{role} must be one column name")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from benchmarks.bench_dedupe_public import markdown, run_ours
-from mdm.spec import COLUMN_ROLES
+from cleansing.party_roles import PARTY_ROLES
 
 
 def test_a_spec_the_engine_rejects_becomes_an_unsupported_row():
@@ -15,7 +15,7 @@ def test_a_spec_the_engine_rejects_becomes_an_unsupported_row():
     row = run_ours(records, truth, None, spec)
     assert row == {
         "unsupported": "<generated spec>: unknown key 'columns.shoe_size'; expected one of "
-        + ", ".join(COLUMN_ROLES)
+        + ", ".join(PARTY_ROLES)
     }
     table = markdown([{"data": "tiny", "records": 2, "true_pairs": 1, "system": "channel-mdm", **row}])
     assert table.splitlines()[-1].startswith(
