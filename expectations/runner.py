@@ -27,6 +27,7 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 
 from channel_mdm.errors import UserError
+from cleansing.canonical import ENTITIES
 from cleansing.numbers import parse_numbers
 from expectations.offline_docs import make_site_offline, write_docs_overview, write_suite_summary
 from expectations.suites import (
@@ -42,8 +43,8 @@ log = logging.getLogger(__name__)
 
 ROW_POSITION = "_row_position"
 PROVENANCE_IN_QUARANTINE: tuple[str, ...] = ("source_system", "source_file", "source_sheet", "source_row")
-PRODUCT_KEY: list[str] = ["sku_code"]
-PRICE_KEY: list[str] = ["sku_code", "price_tier", "sales_region", "effective_from"]
+PRODUCT_KEY: list[str] = list(ENTITIES["product"].business_key)
+PRICE_KEY: list[str] = list(ENTITIES["price"].business_key)
 DOCS_SITE = "channel_mdm_data_docs"
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Column, Date, Float, Integer, Numeric
 
+from cleansing.canonical import ENTITIES
 from migration.convert import canonical_text, is_blank, to_date, to_decimal, to_int
 from migration.models import TABLES
 
@@ -55,25 +56,23 @@ COMPARISONS: dict[str, EntityComparison] = {
             "customer", golden=True,
         ),
         EntityComparison(
-            "product", "product", ("sku_code",), ("sku_code",),
+            "product", "product", ENTITIES["product"].business_key, ENTITIES["product"].business_key,
             ("gtin", "product_name", "brand", "category", "spec", "net_content", "net_content_unit",
              "units_per_case", "sales_unit", "tax_rate", "status"),
             "product",
         ),
         EntityComparison(
-            "price", "price", ("sku_code", "price_tier", "sales_region", "effective_from"),
-            ("sku_code", "price_tier", "sales_region", "effective_from"),
+            "price", "price", ENTITIES["price"].business_key, ENTITIES["price"].business_key,
             ("price", "currency", "effective_to"),
             "price",
         ),
         EntityComparison(
-            "balance", "balance", ("source_system", "partner_record_id", "as_of_date"),
-            ("source_system", "partner_record_id", "as_of_date"),
+            "balance", "balance", ENTITIES["balance"].business_key, ENTITIES["balance"].business_key,
             ("balance_amount", "credit_limit", "currency"),
             "balance", money_columns=("balance_amount",), monetary_unit_column="balance_amount",
         ),
         EntityComparison(
-            "order", "order_line", ("source_system", "order_no", "line_no"), ("source_system", "order_no", "line_no"),
+            "order", "order_line", ENTITIES["order"].business_key, ENTITIES["order"].business_key,
             ("partner_record_id", "order_date", "sku_code", "quantity", "unit_price", "amount", "status"),
             "order line", money_columns=("amount", "quantity"),
         ),
