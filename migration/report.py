@@ -7,12 +7,12 @@ and can be attached to a sign-off. The store URL is shown only with its password
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 
+import jinja2
 import pandas as pd
+from markupsafe import Markup
 
 from channel_mdm.settings import redact_url
 from cleansing.safe_export import write_text_atomically
@@ -41,127 +41,99 @@ class ReportFiles:
     sampled_keys: Path
 
 
-def svg_bar_chart(title: str, categories: list[str], series: dict[str, list[float]], width: int = 640) -> str:
-    """A grouped horizontal bar chart as inline SVG: one group per category, one bar per series."""
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    keep_trailing_newline=True,
+)
+_STATUS_CLASS = {"agrees": "ok", "yes": "ok", "differs": "bad", "no": "bad"}
+
+
+def _shown(value: object) -> str:
+    """A table cell's text: whole numbers with thousands separators, anything else as it is."""
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
+_TEMPLATES.filters["shown"] = _shown
+
+
+def svg_bar_chart(
+    title: str, categories: list[str], series: dict[str, list[float]], width: int = 640
+) -> Markup:
+    """A grouped horizontal bar chart as inline SVG: one group per category, one bar per series.
+
+    Drawn from ``templates/bar_chart.svg`` with autoescaping, so a category named by a source file
+    shows as text.
+    """
     bar, gap, label_width, top = 14, 10, 110, 30
     group = bar * len(series) + gap
     height = top + group * len(categories) + 24
     largest = max([v for values in series.values() for v in values] + [1])
     scale = (width - label_width - 90) / largest
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
-        f'aria-label="{escape(title)}">',
-        f'<text x="0" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
+    legends = [
+        {"x": label_width + index * 120, "colour": PALETTE[index % 4], "name": name}
+        for index, name in enumerate(series)
     ]
-    for index, name in enumerate(series):
-        x = label_width + index * 120
-        parts.append(f'<rect x="{x}" y="{height - 14}" width="10" height="10" fill="{PALETTE[index % 4]}"/>')
-        parts.append(f'<text x="{x + 14}" y="{height - 5}" font-size="11">{escape(name)}</text>')
-    for row, category in enumerate(categories):
-        y0 = top + row * group
-        parts.append(f'<text x="0" y="{y0 + group / 2}" font-size="12">{escape(category)}</text>')
-        for index, (_name, values) in enumerate(series.items()):
-            value = values[row]
-            y = y0 + index * bar
-            length = max(value * scale, 0)
-            parts.append(
-                f'<rect x="{label_width}" y="{y}" width="{length:.1f}" height="{bar - 2}" fill="{PALETTE[index % 4]}"/>'
-            )
-            parts.append(
-                f'<text x="{label_width + length + 4:.1f}" y="{y + bar - 4}" font-size="11">{value:,.0f}</text>'
-            )
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-_STATUS_CLASS = {"agrees": "ok", "yes": "ok", "differs": "bad", "no": "bad"}
-
-
-def _cell(tag: str, value: object, text: bool) -> str:
-    shown = f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
-    classes = " ".join(c for c in ("text" if text else "", _STATUS_CLASS.get(shown, "")) if c)
-    attribute = f' class="{classes}"' if classes else ""
-    return f"<{tag}{attribute}>{escape(shown)}</{tag}>"
-
-
-def _table(headers: list[str], rows: Sequence[Sequence[object]], text_columns: int = 1) -> str:
-    """An HTML table; the first ``text_columns`` columns are left-aligned text, the rest numbers."""
-    head = "".join(_cell("th", h, i < text_columns) for i, h in enumerate(headers))
-    body = "".join(
-        "<tr>" + "".join(_cell("td", v, i < text_columns) for i, v in enumerate(row)) + "</tr>"
-        for row in rows
-    )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    groups = [
+        {
+            "category": category,
+            "label_y": top + row * group + group / 2,
+            "bars": [
+                {
+                    "y": top + row * group + index * bar,
+                    "length": max(values[row] * scale, 0),
+                    "value": values[row],
+                    "colour": PALETTE[index % 4],
+                }
+                for index, values in enumerate(series.values())
+            ],
+        }
+        for row, category in enumerate(categories)
+    ]
+    svg = _TEMPLATES.get_template("bar_chart.svg").render(
+        title=title, width=width, height=height, legends=legends, groups=groups,
+        label_width=label_width, bar_height=bar,
+    )  # fmt: skip
+    return Markup(svg.strip())
 
 
 def render_html(result: ReconciliationResult) -> str:
-    """The whole report as one HTML document."""
-    verdict = "ok" if result.accepted else "bad"
-    verdict_text = (
-        "Every control total agrees and every sampled stratum supports the claim below."
-        if result.accepted
-        else "Not ready for sign-off: a control total differs or a sampled stratum found defects (marked below)."
-    )
+    """The whole report as one HTML document (``templates/reconciliation.html``, autoescaped)."""
     totals = result.control_totals
-    sections = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-CN"><head><meta charset="utf-8">',
-        # Machine-readable stamp: compare with the store's latest committed load (run_log.batch_id).
-        f'<meta name="channel-mdm-batch-id" content="{escape(result.batch_id)}">',
-        f'<meta name="channel-mdm-generated-at" content="{escape(result.generated_at)}">',
-        "<title>Migration reconciliation report</title>",
-        f"<style>{CSS}</style></head><body>",
-        "<h1>Migration reconciliation report</h1>",
-        _table(
-            ["Setting", "Value"],
-            [
-                ["Generated at", result.generated_at],
-                ["Load batch", result.batch_id or "-"],
-                ["Store", redact_url(result.store)],
-                ["Confidence", f"{result.confidence * 100:g}%"],
-                ["Tolerable record error rate", f"{result.tolerable_error_rate * 100:g}%"],
-                ["Sampling seed", str(result.seed)],
-            ],
-            text_columns=2,
-        ).replace("<table>", '<table class="meta">'),
-        f'<div class="verdict {verdict}">{escape(verdict_text)}</div>',
-        "<h2>Conclusions</h2><ul>",
-        *(
-            f'<li><span class="{"ok" if s.accepted else "bad"}">{escape(s.entity)}</span>: {escape(s.conclusion)}</li>'
-            for s in result.strata
+    listed = [
+        [c.entity, direction, key]
+        for c in totals
+        for direction, keys in (("missing from the store", c.missing_from_store), ("in the store, not from the source", c.not_from_source))
+        for key in keys
+    ]  # fmt: skip
+    return _TEMPLATES.get_template("reconciliation.html").render(
+        result=result,
+        css=Markup(CSS),  # our own constant, not data
+        status_class=_STATUS_CLASS,
+        verdict_text=(
+            "Every control total agrees and every sampled stratum supports the claim below."
+            if result.accepted
+            else "Not ready for sign-off: a control total differs or a sampled stratum found defects (marked below)."
         ),
-        "</ul>",
-        "<h2>Control totals</h2>",
-        _table(
-            [
-                "Entity",
-                "Rows in source",
-                "Quarantined",
-                "Accepted",
-                "Merged away",
-                "Unmapped",
-                "Expected in store",
-                "In store",
-                "Difference",
-                "",
-            ],
-            [
-                [
-                    c.entity,
-                    c.rows_in_source,
-                    c.quarantined,
-                    c.accepted,
-                    c.merged_away,
-                    c.unmapped,
-                    c.expected_in_store,
-                    c.actually_in_store,
-                    c.difference,
-                    "agrees" if c.difference == 0 and c.unmapped == 0 else "differs",
-                ]
-                for c in totals
-            ],
-        ),  # fmt: skip
-        svg_bar_chart(
+        settings=[
+            ["Generated at", result.generated_at],
+            ["Load batch", result.batch_id or "-"],
+            ["Store", redact_url(result.store)],
+            ["Confidence", f"{result.confidence * 100:g}%"],
+            ["Tolerable record error rate", f"{result.tolerable_error_rate * 100:g}%"],
+            ["Sampling seed", str(result.seed)],
+        ],
+        control_headers=["Entity", "Rows in source", "Quarantined", "Accepted", "Merged away", "Unmapped",
+                         "Expected in store", "In store", "Difference", ""],
+        control_rows=[
+            [c.entity, c.rows_in_source, c.quarantined, c.accepted, c.merged_away, c.unmapped,
+             c.expected_in_store, c.actually_in_store, c.difference,
+             "agrees" if c.difference == 0 and c.unmapped == 0 else "differs"]
+            for c in totals
+        ],
+        records_chart=svg_bar_chart(
             "Records: source, accepted, in store",
             [c.entity for c in totals],
             {
@@ -171,106 +143,34 @@ def render_html(result: ReconciliationResult) -> str:
                 "in store": [c.actually_in_store for c in totals],
             },
         ),
-    ]
-    listed = [
-        [c.entity, direction, key]
-        for c in totals
-        for direction, keys in (("missing from the store", c.missing_from_store), ("in the store, not from the source", c.not_from_source))
-        for key in keys
-    ]  # fmt: skip
-    if listed:
-        counts = ", ".join(
+        listed=listed,
+        listed_counts=", ".join(
             f"{c.entity}: {c.missing_count:,} missing, {c.not_from_source_count:,} not from the source"
             for c in totals
             if c.missing_count or c.not_from_source_count
-        )
-        sections += [
-            "<h2>Keys that do not add up</h2>",
-            f"<p>{escape(counts)} (at most 1,000 listed per entity and direction; all are in the JSON counts).</p>",
-            _table(["Entity", "Problem", "Key"], listed, text_columns=3),
-        ]
-    if result.money_totals:
-        sections += [
-            "<h2>Money totals</h2>",
-            _table(
-                ["Entity", "Column", "Source (accepted rows)", "Store", "Difference", ""],
-                [
-                    [m.entity, m.column, f"{m.source_total:,}", f"{m.store_total:,}", f"{m.difference:,}",
-                     "agrees" if m.difference == 0 else "differs"]
-                    for m in result.money_totals
-                ],
-                text_columns=2,
-            ),
-        ]  # fmt: skip
-    if result.price_tiers:
-        sections += [
-            "<h2>Price rows per tier</h2>",
-            _table(
-                ["Price tier", "Source rows", "Store rows", "Difference"],
-                [[p.price_tier, p.source_rows, p.store_rows, p.difference] for p in result.price_tiers],
-            ),
-        ]
-    sections += [
-        "<h2>Sampled old-versus-new comparison</h2>",
-        _table(
-            [
-                "Entity",
-                "Population",
-                "Method",
-                "Sampled",
-                "Records compared",
-                "Defects",
-                "Upper bound",
-                "Fields enriched",
-                "Fields withheld (damaged at source)",
-                "Accepted",
-            ],
-            [
-                [
-                    s.entity,
-                    s.population,
-                    s.method,
-                    s.sample_size,
-                    s.records_compared,
-                    s.defects,
-                    f"{s.upper_bound * 100:.2f}%",
-                    s.enriched_fields,
-                    s.withheld_fields,
-                    "yes" if s.accepted else "no",
-                ]
-                for s in result.strata
-            ],
-            text_columns=1,
-        ),  # fmt: skip
-        svg_bar_chart(
+        ),
+        money_rows=[
+            [m.entity, m.column, f"{m.source_total:,}", f"{m.store_total:,}", f"{m.difference:,}",
+             "agrees" if m.difference == 0 else "differs"]
+            for m in result.money_totals
+        ],
+        tier_rows=[[p.price_tier, p.source_rows, p.store_rows, p.difference] for p in result.price_tiers],
+        stratum_headers=["Entity", "Population", "Method", "Sampled", "Records compared", "Defects", "Upper bound",
+                         "Fields enriched", "Fields withheld (damaged at source)", "Accepted"],
+        stratum_rows=[
+            [s.entity, s.population, s.method, s.sample_size, s.records_compared, s.defects,
+             f"{s.upper_bound * 100:.2f}%", s.enriched_fields, s.withheld_fields, "yes" if s.accepted else "no"]
+            for s in result.strata
+        ],
+        sample_chart=svg_bar_chart(
             "Sampled and defective per stratum",
             [s.entity for s in result.strata],
-            {
-                "sampled": [s.sample_size for s in result.strata],
-                "defects": [s.defects for s in result.strata],
-            },
+            {"sampled": [s.sample_size for s in result.strata], "defects": [s.defects for s in result.strata]},
         ),
-    ]
-    mismatches = [m for s in result.strata for m in s.mismatches]
-    if mismatches:
-        sections += [
-            "<h2>Defects found</h2>",
-            _table(
-                ["Entity", "Record key", "Column", "Old value", "Store value"],
-                [[m.entity, m.key, m.column, m.old_value, m.new_value] for m in mismatches],
-                text_columns=5,
-            ),
-        ]
-    sections += [
-        "<h2>Sign-off</h2>",
-        "<p>The sampled record keys are listed in sampled_keys.csv beside this report; "
-        "re-running with the same seed draws the same records.</p>",
-        '<table class="signoff"><tr><th class="text">Prepared by</th><td></td><th class="text">Date</th><td></td></tr>'
-        '<tr><th class="text">Reviewed by</th><td></td><th class="text">Date</th><td></td></tr>'
-        '<tr><th class="text">Approved for cut-over by</th><td></td><th class="text">Date</th><td></td></tr></table>',
-        "</body></html>",
-    ]
-    return "\n".join(sections) + "\n"
+        mismatch_rows=[
+            [m.entity, m.key, m.column, m.old_value, m.new_value] for s in result.strata for m in s.mismatches
+        ],
+    )  # fmt: skip
 
 
 def render_json(result: ReconciliationResult) -> str:

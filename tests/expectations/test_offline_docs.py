@@ -70,3 +70,24 @@ def test_remote_tags_are_removed_and_local_ones_kept() -> None:
         '<html><head><link rel="icon" href="./static/f.ico"/><style>p{}</style></head>'
         '<body><a href="https://greatexpectations.io">GX</a></body></html>'
     )
+
+
+def test_a_script_in_a_failing_value_shows_as_text_on_every_page(tmp_path: Path) -> None:
+    injected = "<script>alert(1)</script>"
+    frame = pd.DataFrame(
+        {
+            "sku_code": ["1001000001"],
+            "gtin": [injected],
+            "product_name": [injected],
+            "spec": ["500ml×12瓶/箱"],
+            "sales_unit": ["箱"],
+            "tax_rate": ["0.13"],
+            "category": ["调味品"],
+            "brand": ["金禾"],
+        }
+    )
+    outcome = validate_products(frame, tmp_path)
+    assert (outcome.quarantined["column"] == "gtin").any()
+    pages = {page: page.read_text(encoding="utf-8") for page in tmp_path.rglob("*.html")}
+    assert not [page for page, text in pages.items() if "<script>alert(1)" in text]
+    assert [page for page, text in pages.items() if "&lt;script&gt;alert(1)" in text]

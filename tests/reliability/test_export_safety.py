@@ -7,6 +7,7 @@ ingest output, ``dedupe --out`` and the validate quarantine.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -82,12 +83,16 @@ def test_data_docs_show_injected_values_as_text(tmp_path: Path) -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in shown  # the value is there, as text
 
 
-def test_reconciliation_report_escapes_partner_names() -> None:
-    from migration.report import _table
+def test_reconciliation_report_escapes_partner_names_in_tables_and_charts() -> None:
+    from migration.report import load_result, render_html
 
-    rendered = _table(["name"], [[SCRIPT], [IMAGE]], text_columns=1)
+    result = load_result(Path(__file__).parents[1] / "migration" / "snapshots" / "small_case.json")
+    # the entity shows in the conclusions, the tables and the charts' labels
+    result.strata = [replace(s, entity=SCRIPT) for s in result.strata]
+    result.control_totals = [replace(c, entity=IMAGE) for c in result.control_totals]
+    rendered = render_html(result)
     assert SCRIPT not in rendered and "<img" not in rendered
-    assert "&lt;script&gt;" in rendered
+    assert rendered.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3 * len(result.strata)
 
 
 @pytest.mark.parametrize("value", FORMULAS)

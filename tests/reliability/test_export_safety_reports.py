@@ -51,6 +51,8 @@ def test_partner_names_in_the_reconciliation_report_are_text(tmp_path: Path) -> 
     assert "script" not in elements.tags and "img" not in elements.tags
     assert not [a for a in elements.attributes if "alert(" in a]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert "&quot;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+    assert (
+        "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in page
+    )  # the quote too: no attribute to break out of
     keys = pd.read_csv(files.sampled_keys, dtype=str, encoding="utf-8-sig", keep_default_na=False)
     assert keys["key"].tolist()[:1] == ["'=HYPERLINK(1)"]
