@@ -100,9 +100,13 @@ def describe_validation_error(
     return f"{key}: {error['msg'].removeprefix('Value error, ')}"
 
 
-def suggest(name: str, choices: Sequence[str]) -> str:
-    """``"; did you mean 'x'?"`` for the choice closest to ``name``, or nothing when none is close."""
-    close = get_close_matches(name, list(choices), n=1, cutoff=0.6)
+def suggest(name: str, choices: Sequence[str], cutoff: float = 0.6) -> str:
+    """``"; did you mean 'x'?"`` for the choice closest to ``name``, or nothing when none is close.
+
+    ``cutoff`` (difflib's similarity, 0–1) can be lowered for short words such as two-character
+    Chinese category names.
+    """
+    close = get_close_matches(name, list(choices), n=1, cutoff=cutoff)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 

@@ -7,12 +7,12 @@ and the key to fix, never as a failed validation later.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from channel_mdm.errors import UserError
+from cleansing.config_files import suggest
 from expectations.standards import CONFIG_DIR, _load_yaml
 
 PRODUCT_ATTRIBUTES = (
@@ -76,12 +76,11 @@ class PriceRules:
     price_change_review_percent: Decimal
 
 
-def _unknown_keys(raw: dict, allowed: tuple[str, ...], path: Path, where: str = "top level") -> None:
+def _unknown_keys(raw: dict, allowed: tuple[str, ...], path: Path) -> None:
     for key in raw:
         if key not in allowed:
-            close = difflib.get_close_matches(str(key), allowed, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; expected one of {', '.join(allowed)}"
-            raise UserError(f"{path}: unknown key {key!r} at {where}{hint}")
+            hint = suggest(str(key), allowed) or f"; expected one of {', '.join(allowed)}"
+            raise UserError(f"{path}: unknown key {key!r}{hint}")
 
 
 def _walk(tree: object, parent: tuple[str, ...], path: Path, out: dict[str, CategoryNode]) -> None:
@@ -125,15 +124,13 @@ def load_category_vocabulary(path: Path | None = None) -> CategoryVocabulary:
     required: dict[str, tuple[str, ...]] = {}
     for name, columns in (raw.get("required_attributes") or {}).items():
         if name != "*" and name not in nodes:
-            close = difflib.get_close_matches(str(name), list(nodes), n=1, cutoff=0.5)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
+            hint = suggest(str(name), list(nodes), cutoff=0.5)
             raise UserError(f"{path}: required_attributes.{name} names no category in the tree{hint}")
         if not isinstance(columns, list):
             raise UserError(f"{path}: required_attributes.{name} must be a list of product columns")
         for column in columns:
             if column not in PRODUCT_ATTRIBUTES:
-                close = difflib.get_close_matches(str(column), PRODUCT_ATTRIBUTES, n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                hint = suggest(str(column), PRODUCT_ATTRIBUTES)
                 raise UserError(
                     f"{path}: required_attributes.{name}: {column!r} is not a product column{hint}"
                 )

@@ -33,7 +33,7 @@ def test_default_tree_knows_nodes_by_name_and_path() -> None:
     [
         (
             "categories: {饮料: [水]}\nminimum_levle: 2\n",
-            "unknown key 'minimum_levle' at top level; did you mean 'minimum_level'?",
+            "unknown key 'minimum_levle'; did you mean 'minimum_level'?",
         ),
         (
             "categories: {饮料: {水: [矿泉水]}, 食品: [水]}\n",
@@ -67,7 +67,7 @@ BASE = "price_floor: 0.1\nmax_decimal_places: 2\ntax_tolerance: 0.01\nprice_chan
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (BASE + "price_flor: 1\n", "unknown key 'price_flor' at top level; did you mean 'price_floor'?"),
+        (BASE + "price_flor: 1\n", "unknown key 'price_flor'; did you mean 'price_floor'?"),
         (BASE.replace("0.1\n", "'cheap'\n", 1), "price_floor must be a number of at least 0, not 'cheap'"),
         (
             BASE.replace("max_decimal_places: 2", "max_decimal_places: 2.5"),
