@@ -268,6 +268,16 @@ def _parse_normalised(
     return CompanyNameParts(*_parse_fields(normalised, vocabulary, table))
 
 
+def _shop_word_back(body: str, legal_form: str | None, industries: tuple[str, ...]) -> tuple[str, str | None]:
+    """Give back a 店 stripped as a legal form when it ends an industry word (商店, 烟酒店): the
+    shop's trade is its industry, and 泓越商店 must keep 泓越 as its trade name."""
+    if not legal_form or not legal_form.startswith("店"):
+        return body, legal_form
+    if any((body + "店").endswith(word) for word in industries if word.endswith("店")):
+        return body + "店", legal_form[1:] or None
+    return body, legal_form
+
+
 _Fields = tuple[str | None, str | None, str | None, str | None, str | None, str | None, bool, str | None]
 
 
@@ -275,6 +285,7 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
     """The fields of :class:`CompanyNameParts`, in order, for a normalised name."""
     head, branch, branch_region = _branch(normalised, vocabulary, table)
     body, legal_form = _strip_suffixes(head, vocabulary.legal_forms, limit=2)
+    body, legal_form = _shop_word_back(body, legal_form, vocabulary.industries)
     body, region = _bracketed_region(body, table)
     division, length = _leading_region(body, table)
     trade, industry = _strip_suffixes(body[length:], vocabulary.industries, limit=3)

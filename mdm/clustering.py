@@ -2,8 +2,9 @@
 would put two records into one cluster that must stay apart (cannot-link constraints).
 
 A cluster may hold at most one valid USCC, one name region (``深圳`` vs ``上海``), one
-branch identity (a head office, or one particular branch) and one party kind (person or
-organisation); unknown values never conflict.
+branch identity (a head office, or one particular branch), one party kind (person or
+organisation) and one Chinese industry word (``商贸`` vs ``酒业``: two registered names); unknown
+values never conflict.
 Because every accepted cluster satisfies that, a cluster's state is one value per
 constraint, and each merge is checked in constant time. Components that are conflict-free
 as a whole (the vast majority) are accepted in one vectorised step; only the rest are
@@ -19,7 +20,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from mdm.comparators import FrameColumns, _strip_division_suffix, trusted_name_region
+from mdm.comparators import _CJK_CHAR, FrameColumns, _strip_division_suffix, trusted_name_region
 
 
 @dataclass
@@ -32,7 +33,8 @@ class ClusterResult:
 
 def cannot_link_codes(frame: pd.DataFrame | FrameColumns) -> np.ndarray:
     """Per record an int code for each constraint (-1 = unknown): valid USCC, name region, branch
-    identity, party kind (a person is never a company). Pass the comparisons' ``FrameColumns`` to
+    identity, party kind (a person is never a company), Chinese industry word (a record cut to its
+    trade name may join either of two sister companies, but not both). Pass the comparisons' ``FrameColumns`` to
     reuse what they already derived."""
     cols = frame if isinstance(frame, FrameColumns) else FrameColumns(frame)
     n = len(cols.frame)
@@ -49,11 +51,23 @@ def cannot_link_codes(frame: pd.DataFrame | FrameColumns) -> np.ndarray:
     for i in np.flatnonzero(known_branch & flag):
         identity[i] = f"branch:{branch_region[i] or ''}:{branch_word[i] or ''}"
     party_kind = cols.values("party_kind")
-    out = np.empty((n, 4), dtype=np.int64)
-    for j, values in enumerate((uscc, region, identity, party_kind)):
+    industry = chinese_industry(cols)
+    out = np.empty((n, 5), dtype=np.int64)
+    for j, values in enumerate((uscc, region, identity, party_kind, industry)):
         codes, _ = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
         out[:, j] = codes
     return out
+
+
+def chinese_industry(cols: FrameColumns) -> np.ndarray:
+    """Per record the industry word of a Chinese company name (``None`` if absent or not Chinese),
+    read without a closing 店 (``便利店`` with no legal form and ``便利`` + ``店`` are one word)."""
+    if "name_industry" not in cols:
+        return np.full(len(cols.frame), None, dtype=object)
+    words = [str(w).removesuffix("店") for w in cols.uniques("name_industry")]
+    chinese = np.array([_CJK_CHAR.search(w) is not None for w in words] + [False], dtype=bool)
+    codes = cols.codes("name_industry")
+    return np.where(chinese[codes], np.array([*words, None], dtype=object)[codes], None)
 
 
 def _find(parent: np.ndarray, x: int) -> int:

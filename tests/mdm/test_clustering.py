@@ -79,3 +79,23 @@ def test_singletons_score_one(make_frame, make_company):
     _, clusters = _cluster(frame, [])
     assert clusters["match_score"].tolist() == [1.0, 1.0]
     assert clusters["cluster_id"].tolist() == ["R000", "R001"]
+
+
+def test_a_trade_name_alone_joins_one_of_two_sister_companies_not_both(make_frame, make_company):
+    frame = make_frame(
+        [
+            make_company("晖财", industry="商业", phone_e164="+864002896943"),
+            make_company("晖财", industry="", legal="", region=None, phone_e164="+864002896943"),
+            make_company("晖财", industry="酒业", phone_e164="+864002896943"),
+        ]
+    )
+    frame.loc[1, "name_industry"] = pd.NA
+    result, clusters = _cluster(frame, [(0, 1, 0.99), (1, 2, 0.98)])
+    assert clusters["cluster_id"].tolist() == ["R000", "R000", "R002"]
+    assert result.refused_merges == 1
+
+
+def test_a_shop_word_with_or_without_its_closing_character_is_one_industry(make_frame, make_company):
+    frame = make_frame([make_company("百麟博", industry="便利店"), make_company("百麟博", industry="便利")])
+    _, clusters = _cluster(frame, [(0, 1, 0.99)])
+    assert clusters["cluster_id"].nunique() == 1
