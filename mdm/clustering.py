@@ -28,7 +28,8 @@ class ClusterResult:
     cluster_index: np.ndarray
     """Per record (positional) the cluster number (0..k-1)."""
     refused_merges: int
-    """Auto-merge edges not applied because they would break a cannot-link constraint."""
+    """Auto-merge edges not applied because they would break a cannot-link constraint, or because
+    they tie a record to two records that must stay apart (:func:`ambiguous_edges`)."""
 
 
 def cannot_link_codes(frame: pd.DataFrame | FrameColumns) -> np.ndarray:
@@ -79,6 +80,52 @@ def _find(parent: np.ndarray, x: int) -> int:
     return root
 
 
+AMBIGUITY_MARGIN_BITS = 3.0
+"""A record torn between two values keeps the one whose best edge is this much stronger."""
+
+
+def ambiguous_edges(
+    left: np.ndarray, right: np.ndarray, score: np.ndarray, constraints: np.ndarray
+) -> np.ndarray:
+    """Computed edges of a record that would join records which must stay apart.
+
+    A record that says nothing on a constraint (``晖财`` without industry word or credit code)
+    and whose edges reach records with two different values of it (晖财商业 and 晖财酒业 at one
+    phone) fits either. Unless its best edge to one value is :data:`AMBIGUITY_MARGIN_BITS`
+    stronger than to any other, joining one is a coin toss: its edges to those records go to a
+    steward instead. A steward's own merges (score above 1) are never ambiguous.
+    """
+    out = np.zeros(len(left), dtype=bool)
+    computed = score <= 1.0
+    weight = np.log2(np.clip(score, 1e-300, None)) - np.log2(np.clip(1.0 - score, 1e-300, None))
+    for j in range(constraints.shape[1]):
+        codes = constraints[:, j]
+        cl, cr = codes[left], codes[right]
+        where = np.flatnonzero(computed & ((cl < 0) != (cr < 0)))
+        if not len(where):
+            continue
+        edges = pd.DataFrame(
+            {
+                "bridge": np.where(cl < 0, left, right)[where],
+                "value": np.where(cl < 0, cr, cl)[where],
+                "weight": weight[where],
+            }
+        )
+        best = edges.groupby(["bridge", "value"])["weight"].max().reset_index()
+        torn = best.groupby("bridge")["value"].transform("size") > 1
+        if not torn.any():
+            continue
+        best = best[torn.to_numpy()].sort_values(["bridge", "weight"], ascending=[True, False])
+        first = best.groupby("bridge").head(1).set_index("bridge")
+        second = best.groupby("bridge").nth(1).set_index("bridge")["weight"]
+        clear = first["weight"] >= second.reindex(first.index) + AMBIGUITY_MARGIN_BITS
+        kept_value = first["value"].where(clear, -2)
+        torn_edge = edges["bridge"].isin(first.index).to_numpy()
+        kept = kept_value.reindex(edges["bridge"]).to_numpy()
+        out[where[torn_edge & (edges["value"].to_numpy() != kept)]] = True
+    return out
+
+
 def cluster_records(
     n_records: int, left: np.ndarray, right: np.ndarray, score: np.ndarray, constraints: np.ndarray
 ) -> ClusterResult:
@@ -87,6 +134,12 @@ def cluster_records(
         return ClusterResult(np.arange(n_records), 0)
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
+    score = np.asarray(score, dtype=float)
+    keep = ~ambiguous_edges(left, right, score, constraints)
+    held_back = int((~keep).sum())
+    left, right, score = left[keep], right[keep], score[keep]
+    if len(left) == 0:
+        return ClusterResult(np.arange(n_records), held_back)
     graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n_records, n_records))
     _, component = connected_components(graph, directed=False)
     # A component is conflict-free if no constraint has two different known values in it.
@@ -98,7 +151,7 @@ def cluster_records(
         conflicted[distinct.index[distinct.to_numpy() > 1]] = True
     cluster = component.copy()
     edge_conflicted = conflicted[component[left]]
-    refused = 0
+    refused = held_back
     if edge_conflicted.any():
         rows = np.flatnonzero(conflicted[component])
         parent = np.arange(n_records)
