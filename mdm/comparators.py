@@ -312,7 +312,24 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
         same_sound[where_p] = agree[inverse_p] if len(agree) else False
     else:
         same_sound = np.zeros(len(left), dtype=bool)
-    return _assign(known, [exact, core_exact, close, trade_only, acronym, somewhat, same_sound, other_script])
+    homophone = known & ~core_exact & chinese[a] & chinese[b] & _sound_alike(cols, left, right)
+    return _assign(
+        known, [exact, core_exact, close, homophone, trade_only, acronym, somewhat, same_sound, other_script]
+    )
+
+
+def _sound_alike(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Trade names that sound the same (恒丰越 / 恒峰越: one pinyin, a character typed for another
+    that sounds like it) before the same industry word, or both without one."""
+    if "name_pinyin_key" not in cols or "name_trade" not in cols:
+        return np.zeros(len(left), dtype=bool)
+    pa, pb, pknown = _pair(cols, "name_pinyin_key", left, right)
+    ta, tb, _ = _pair(cols, "name_trade", left, right)
+    same = pknown & (pa == pb) & (ta != tb)
+    if "name_industry" in cols:
+        ia, ib = cols.codes("name_industry")[left], cols.codes("name_industry")[right]
+        same &= ia == ib
+    return same
 
 
 def _acronym_pairs(cols: FrameColumns, da: np.ndarray, db: np.ndarray) -> np.ndarray:
@@ -351,6 +368,7 @@ NAME = Comparison(
         ComparisonLevel("exact", 0.55, 0.0005),
         ComparisonLevel("core_exact", 0.25, 0.001),
         ComparisonLevel("close", 0.12, 0.003),
+        ComparisonLevel("same_sound", 0.03, 0.0002, sign=1),
         ComparisonLevel("trade_name_only", 0.02, 0.002, fixed=True, sign=1),
         ComparisonLevel("acronym", 0.01, 0.0002, sign=1),
         ComparisonLevel("somewhat", 0.03, 0.03),
@@ -362,7 +380,7 @@ NAME = Comparison(
     "name_normalised",
     tf_column="name_core",
     tf_level_columns=(("exact", "name_normalised"),),
-    tf_levels=("exact", "core_exact", "close"),
+    tf_levels=("exact", "core_exact", "close", "same_sound"),
 )
 
 
