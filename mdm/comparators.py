@@ -313,9 +313,24 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     else:
         same_sound = np.zeros(len(left), dtype=bool)
     homophone = known & ~core_exact & chinese[a] & chinese[b] & _sound_alike(cols, left, right)
+    # 伟贵永 / 贵永: a Chinese trade name with a character more is another trade name (字号), not a
+    # typo (a typo swaps a character); it is only somewhat alike.
+    close &= ~(chinese[a] & chinese[b] & _trade_lengths_differ(cols, left, right))
     return _assign(
         known, [exact, core_exact, close, homophone, trade_only, acronym, somewhat, same_sound, other_script]
     )
+
+
+def _trade_lengths_differ(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Pairs whose trade names are both known and of different lengths."""
+    if "name_trade" not in cols:
+        return np.zeros(len(left), dtype=bool)
+    length = cols.derived(
+        "name_trade_length",
+        lambda c: np.array([len(v) if v is not None else -1 for v in c.values("name_trade")], dtype=np.int32),
+    )
+    la, lb = length[left], length[right]
+    return (la >= 0) & (lb >= 0) & (la != lb)
 
 
 def _sound_alike(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
