@@ -129,6 +129,8 @@ def test_legal_forms_longest_first(name, legal_form):
         ("雯珊烟酒店经营部", "雯珊", "烟酒店", "经营部"),
         ("广州市百麟博便利店有限公司", "百麟博", "便利店", "有限公司"),
         ("老王小吃店", "老王小吃", None, "店"),
+        # A trade name keeps two characters: 健康 here is part of it, not a third industry word.
+        ("合肥市绿健康生鲜超市有限公司", "绿健康", "生鲜超市", "有限公司"),
     ],
 )
 def test_a_shop_word_ending_in_dian_is_the_industry_not_the_legal_form(name, trade, industry, legal_form):
