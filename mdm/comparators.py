@@ -642,11 +642,16 @@ def compare_person_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray)
         # Where both records have both parts, the parts decide: ``CLARKE FINN`` and ``CLARKE JAKIB``
         # are as similar as joined text as they are different as people.
         both = parts_known(cols)[left] & parts_known(cols)[right]
-        parts_close, parts_somewhat = name_parts_agree(cols, left, right)
+        parts_close, parts_somewhat, parts_one = name_parts_agree(cols, left, right)
         typo = (token_set >= 100) | ((dist <= 1) & (lengths >= 3))
         close = np.where(both, known & (parts_close | typo), close)
         somewhat = np.where(both, known & parts_somewhat, somewhat)
-    return _assign(known, [exact, close, somewhat])
+        # HAMISH VINCENT / HAMISH RYAN: one part the same, the other replaced — a married name, a
+        # nickname written out, or two relatives; the rest of the record decides.
+        one_part = both & known & parts_one
+    else:
+        one_part = np.zeros(len(left), dtype=bool)
+    return _assign(known, [exact, close, somewhat, one_part])
 
 
 PERSON_NAME = Comparison(
@@ -656,7 +661,8 @@ PERSON_NAME = Comparison(
         ComparisonLevel("exact", 0.85, 0.0005),
         ComparisonLevel("close", 0.08, 0.002),
         ComparisonLevel("somewhat", 0.04, 0.02),
-        ComparisonLevel("different", 0.03, 0.9775, max_m=0.1),
+        ComparisonLevel("one_part_same", 0.02, 0.02),
+        ComparisonLevel("different", 0.03, 0.9575, max_m=0.1),
     ),
     compare_person_name,
     tf_column="person_name",
