@@ -139,13 +139,13 @@ def _by_last_char(words: tuple[str, ...]) -> _SuffixIndex:
 
 
 def _strip_suffix(
-    text: str, words: tuple[str, ...], index: _SuffixIndex | None = None
+    text: str, words: tuple[str, ...], index: _SuffixIndex | None = None, min_left: int = 1
 ) -> tuple[str, str | None]:
     if not text:
         return text, None
     size = len(text)
     for length, group in (index or _by_last_char(words)).get(text[-1], ()):
-        if size > length and text[-length:] in group and not _inside_latin_word(text, length):
+        if size - length >= min_left and text[-length:] in group and not _inside_latin_word(text, length):
             return text[:-length].rstrip(" ,.-"), text[-length:]
     return text, None
 
@@ -156,12 +156,15 @@ def _inside_latin_word(text: str, length: int) -> bool:
     return first.isascii() and first.isalnum() and before.isascii() and before.isalnum()
 
 
-def _strip_suffixes(text: str, words: tuple[str, ...], limit: int) -> tuple[str, str | None]:
-    """Strip up to ``limit`` stacked suffixes (合伙企业 + (有限合伙)); returns them in reading order."""
+def _strip_suffixes(
+    text: str, words: tuple[str, ...], limit: int, min_left: int = 1
+) -> tuple[str, str | None]:
+    """Strip up to ``limit`` stacked suffixes (合伙企业 + (有限合伙)); returns them in reading order.
+    A suffix is stripped only if at least ``min_left`` characters stay before it."""
     index = _by_last_char(words)
     stripped: list[str] = []
     for _ in range(limit):
-        text, word = _strip_suffix(text, words, index)
+        text, word = _strip_suffix(text, words, index, min_left)
         if word is None:
             break
         stripped.insert(0, word)
@@ -263,6 +266,20 @@ def _parse_normalised(
     return CompanyNameParts(*_parse_fields(normalised, vocabulary, table))
 
 
+TRADE_NAME_MIN = 2
+"""Characters a trade name keeps at least when industry words are stripped off behind it."""
+
+
+def _shop_word_back(body: str, legal_form: str | None, industries: tuple[str, ...]) -> tuple[str, str | None]:
+    """Give back a 店 stripped as a legal form when it ends an industry word (商店, 烟酒店): the
+    shop's trade is its industry, and 泓越商店 must keep 泓越 as its trade name."""
+    if not legal_form or not legal_form.startswith("店"):
+        return body, legal_form
+    if any((body + "店").endswith(word) for word in industries if word.endswith("店")):
+        return body + "店", legal_form[1:] or None
+    return body, legal_form
+
+
 _Fields = tuple[str | None, str | None, str | None, str | None, str | None, str | None, bool, str | None]
 
 
@@ -270,16 +287,18 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
     """The fields of :class:`CompanyNameParts`, in order, for a normalised name."""
     head, branch, branch_region = _branch(normalised, vocabulary, table)
     body, legal_form = _strip_suffixes(head, vocabulary.legal_forms, limit=2)
+    body, legal_form = _shop_word_back(body, legal_form, vocabulary.industries)
     body, region = _bracketed_region(body, table)
     division, length = _leading_region(body, table)
-    trade, industry = _strip_suffixes(body[length:], vocabulary.industries, limit=3)
+    # A trade name (字号) has two characters or more: 绿健康生鲜超市 is 绿健康 | 生鲜超市, not 绿 | 健康生鲜超市.
+    trade, industry = _strip_suffixes(body[length:], vocabulary.industries, limit=3, min_left=TRADE_NAME_MIN)
     written_in_full = division is not None and body[:length].endswith(division.name)
     has_trade_name = bool(trade.strip(" ()")) and trade not in vocabulary.industries
     if division is not None and (has_trade_name or written_in_full):
         region = region or _region_name(table, division)
     else:
         # 朝阳食品, 中山商贸: a short division name with nothing after it but an industry is the trade name
-        trade, industry = _strip_suffixes(body, vocabulary.industries, limit=3)
+        trade, industry = _strip_suffixes(body, vocabulary.industries, limit=3, min_left=TRADE_NAME_MIN)
     trade_name = trade.strip(" ()") or None
     if trade_name is None and industry is not None:
         # 商贸有限公司 alone: the industry word is all there is to call it

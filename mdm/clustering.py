@@ -2,8 +2,9 @@
 would put two records into one cluster that must stay apart (cannot-link constraints).
 
 A cluster may hold at most one valid USCC, one name region (``深圳`` vs ``上海``), one
-branch identity (a head office, or one particular branch) and one party kind (person or
-organisation); unknown values never conflict.
+branch identity (a head office, or one particular branch), one party kind (person or
+organisation) and one Chinese industry word (``商贸`` vs ``酒业``: two registered names); unknown
+values never conflict.
 Because every accepted cluster satisfies that, a cluster's state is one value per
 constraint, and each merge is checked in constant time. Components that are conflict-free
 as a whole (the vast majority) are accepted in one vectorised step; only the rest are
@@ -19,7 +20,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from mdm.comparators import FrameColumns, _strip_division_suffix, trusted_name_region
+from mdm.comparators import _CJK_CHAR, FrameColumns, _strip_division_suffix, trusted_name_region
 
 
 @dataclass
@@ -27,12 +28,14 @@ class ClusterResult:
     cluster_index: np.ndarray
     """Per record (positional) the cluster number (0..k-1)."""
     refused_merges: int
-    """Auto-merge edges not applied because they would break a cannot-link constraint."""
+    """Auto-merge edges not applied because they would break a cannot-link constraint, or because
+    they tie a record to two records that must stay apart (:func:`ambiguous_edges`)."""
 
 
 def cannot_link_codes(frame: pd.DataFrame | FrameColumns) -> np.ndarray:
     """Per record an int code for each constraint (-1 = unknown): valid USCC, name region, branch
-    identity, party kind (a person is never a company). Pass the comparisons' ``FrameColumns`` to
+    identity, party kind (a person is never a company), Chinese industry word (a record cut to its
+    trade name may join either of two sister companies, but not both). Pass the comparisons' ``FrameColumns`` to
     reuse what they already derived."""
     cols = frame if isinstance(frame, FrameColumns) else FrameColumns(frame)
     n = len(cols.frame)
@@ -49,11 +52,23 @@ def cannot_link_codes(frame: pd.DataFrame | FrameColumns) -> np.ndarray:
     for i in np.flatnonzero(known_branch & flag):
         identity[i] = f"branch:{branch_region[i] or ''}:{branch_word[i] or ''}"
     party_kind = cols.values("party_kind")
-    out = np.empty((n, 4), dtype=np.int64)
-    for j, values in enumerate((uscc, region, identity, party_kind)):
+    industry = chinese_industry(cols)
+    out = np.empty((n, 5), dtype=np.int64)
+    for j, values in enumerate((uscc, region, identity, party_kind, industry)):
         codes, _ = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
         out[:, j] = codes
     return out
+
+
+def chinese_industry(cols: FrameColumns) -> np.ndarray:
+    """Per record the industry word of a Chinese company name (``None`` if absent or not Chinese),
+    read without a closing 店 (``便利店`` with no legal form and ``便利`` + ``店`` are one word)."""
+    if "name_industry" not in cols:
+        return np.full(len(cols.frame), None, dtype=object)
+    words = [str(w).removesuffix("店") for w in cols.uniques("name_industry")]
+    chinese = np.array([_CJK_CHAR.search(w) is not None for w in words] + [False], dtype=bool)
+    codes = cols.codes("name_industry")
+    return np.where(chinese[codes], np.array([*words, None], dtype=object)[codes], None)
 
 
 def _find(parent: np.ndarray, x: int) -> int:
@@ -65,6 +80,52 @@ def _find(parent: np.ndarray, x: int) -> int:
     return root
 
 
+AMBIGUITY_MARGIN_BITS = 3.0
+"""A record torn between two values keeps the one whose best edge is this much stronger."""
+
+
+def ambiguous_edges(
+    left: np.ndarray, right: np.ndarray, score: np.ndarray, constraints: np.ndarray
+) -> np.ndarray:
+    """Computed edges of a record that would join records which must stay apart.
+
+    A record that says nothing on a constraint (``晖财`` without industry word or credit code)
+    and whose edges reach records with two different values of it (晖财商业 and 晖财酒业 at one
+    phone) fits either. Unless its best edge to one value is :data:`AMBIGUITY_MARGIN_BITS`
+    stronger than to any other, joining one is a coin toss: its edges to those records go to a
+    steward instead. A steward's own merges (score above 1) are never ambiguous.
+    """
+    out = np.zeros(len(left), dtype=bool)
+    computed = score <= 1.0
+    weight = np.log2(np.clip(score, 1e-300, None)) - np.log2(np.clip(1.0 - score, 1e-300, None))
+    for j in range(constraints.shape[1]):
+        codes = constraints[:, j]
+        cl, cr = codes[left], codes[right]
+        where = np.flatnonzero(computed & ((cl < 0) != (cr < 0)))
+        if not len(where):
+            continue
+        edges = pd.DataFrame(
+            {
+                "bridge": np.where(cl < 0, left, right)[where],
+                "value": np.where(cl < 0, cr, cl)[where],
+                "weight": weight[where],
+            }
+        )
+        best = edges.groupby(["bridge", "value"])["weight"].max().reset_index()
+        torn = best.groupby("bridge")["value"].transform("size") > 1
+        if not torn.any():
+            continue
+        best = best[torn.to_numpy()].sort_values(["bridge", "weight"], ascending=[True, False])
+        first = best.groupby("bridge").head(1).set_index("bridge")
+        second = best.groupby("bridge").nth(1).set_index("bridge")["weight"]
+        clear = first["weight"] >= second.reindex(first.index) + AMBIGUITY_MARGIN_BITS
+        kept_value = first["value"].where(clear, -2)
+        torn_edge = edges["bridge"].isin(first.index).to_numpy()
+        kept = kept_value.reindex(edges["bridge"]).to_numpy()
+        out[where[torn_edge & (edges["value"].to_numpy() != kept)]] = True
+    return out
+
+
 def cluster_records(
     n_records: int, left: np.ndarray, right: np.ndarray, score: np.ndarray, constraints: np.ndarray
 ) -> ClusterResult:
@@ -73,6 +134,12 @@ def cluster_records(
         return ClusterResult(np.arange(n_records), 0)
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
+    score = np.asarray(score, dtype=float)
+    keep = ~ambiguous_edges(left, right, score, constraints)
+    held_back = int((~keep).sum())
+    left, right, score = left[keep], right[keep], score[keep]
+    if len(left) == 0:
+        return ClusterResult(np.arange(n_records), held_back)
     graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(n_records, n_records))
     _, component = connected_components(graph, directed=False)
     # A component is conflict-free if no constraint has two different known values in it.
@@ -84,7 +151,7 @@ def cluster_records(
         conflicted[distinct.index[distinct.to_numpy() > 1]] = True
     cluster = component.copy()
     edge_conflicted = conflicted[component[left]]
-    refused = 0
+    refused = held_back
     if edge_conflicted.any():
         rows = np.flatnonzero(conflicted[component])
         parent = np.arange(n_records)

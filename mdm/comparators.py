@@ -315,7 +315,39 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
         same_sound[where_p] = agree[inverse_p] if len(agree) else False
     else:
         same_sound = np.zeros(len(left), dtype=bool)
-    return _assign(known, [exact, core_exact, close, trade_only, acronym, somewhat, same_sound, other_script])
+    homophone = known & ~core_exact & chinese[a] & chinese[b] & _sound_alike(cols, left, right)
+    # 伟贵永 / 贵永: a Chinese trade name with a character more is another trade name (字号), not a
+    # typo (a typo swaps a character); it is only somewhat alike.
+    close &= ~(chinese[a] & chinese[b] & _trade_lengths_differ(cols, left, right))
+    return _assign(
+        known, [exact, core_exact, close, homophone, trade_only, acronym, somewhat, same_sound, other_script]
+    )
+
+
+def _trade_lengths_differ(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Pairs whose trade names are both known and of different lengths."""
+    if "name_trade" not in cols:
+        return np.zeros(len(left), dtype=bool)
+    length = cols.derived(
+        "name_trade_length",
+        lambda c: np.array([len(v) if v is not None else -1 for v in c.values("name_trade")], dtype=np.int32),
+    )
+    la, lb = length[left], length[right]
+    return (la >= 0) & (lb >= 0) & (la != lb)
+
+
+def _sound_alike(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Trade names that sound the same (恒丰越 / 恒峰越: one pinyin, a character typed for another
+    that sounds like it) before the same industry word, or both without one."""
+    if "name_pinyin_key" not in cols or "name_trade" not in cols:
+        return np.zeros(len(left), dtype=bool)
+    pa, pb, pknown = _pair(cols, "name_pinyin_key", left, right)
+    ta, tb, _ = _pair(cols, "name_trade", left, right)
+    same = pknown & (pa == pb) & (ta != tb)
+    if "name_industry" in cols:
+        ia, ib = cols.codes("name_industry")[left], cols.codes("name_industry")[right]
+        same &= ia == ib
+    return same
 
 
 def _acronym_pairs(cols: FrameColumns, da: np.ndarray, db: np.ndarray) -> np.ndarray:
@@ -354,6 +386,7 @@ NAME = Comparison(
         ComparisonLevel("exact", 0.55, 0.0005),
         ComparisonLevel("core_exact", 0.25, 0.001),
         ComparisonLevel("close", 0.12, 0.003),
+        ComparisonLevel("same_sound", 0.03, 0.0002, sign=1),
         ComparisonLevel("trade_name_only", 0.02, 0.002, fixed=True, sign=1),
         ComparisonLevel("acronym", 0.01, 0.0002, sign=1),
         ComparisonLevel("somewhat", 0.03, 0.03),
@@ -365,7 +398,7 @@ NAME = Comparison(
     "name_normalised",
     tf_column="name_core",
     tf_level_columns=(("exact", "name_normalised"),),
-    tf_levels=("exact", "core_exact", "close"),
+    tf_levels=("exact", "core_exact", "close", "same_sound"),
 )
 
 
@@ -612,11 +645,16 @@ def compare_person_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray)
         # Where both records have both parts, the parts decide: ``CLARKE FINN`` and ``CLARKE JAKIB``
         # are as similar as joined text as they are different as people.
         both = parts_known(cols)[left] & parts_known(cols)[right]
-        parts_close, parts_somewhat = name_parts_agree(cols, left, right)
+        parts_close, parts_somewhat, parts_one = name_parts_agree(cols, left, right)
         typo = (token_set >= 100) | ((dist <= 1) & (lengths >= 3))
         close = np.where(both, known & (parts_close | typo), close)
         somewhat = np.where(both, known & parts_somewhat, somewhat)
-    return _assign(known, [exact, close, somewhat])
+        # HAMISH VINCENT / HAMISH RYAN: one part the same, the other replaced — a married name, a
+        # nickname written out, or two relatives; the rest of the record decides.
+        one_part = both & known & parts_one
+    else:
+        one_part = np.zeros(len(left), dtype=bool)
+    return _assign(known, [exact, close, somewhat, one_part])
 
 
 PERSON_NAME = Comparison(
@@ -626,7 +664,8 @@ PERSON_NAME = Comparison(
         ComparisonLevel("exact", 0.85, 0.0005),
         ComparisonLevel("close", 0.08, 0.002),
         ComparisonLevel("somewhat", 0.04, 0.02),
-        ComparisonLevel("different", 0.03, 0.9775, max_m=0.1),
+        ComparisonLevel("one_part_same", 0.02, 0.02),
+        ComparisonLevel("different", 0.03, 0.9575, max_m=0.1),
     ),
     compare_person_name,
     tf_column="person_name",

@@ -182,6 +182,29 @@ def trade_names_apart(cols: FrameColumns, a: np.ndarray, b: np.ndarray, width: i
     return out
 
 
+def industries_apart(cols: FrameColumns, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Pairs of Chinese industry words (行业表述, part of the registered name) that are two words,
+    not one written shorter: ``食品贸易`` / ``商贸`` or ``商业`` / ``酒业`` are two registered names
+    of one owner; ``食品贸易`` / ``贸易`` may be the same name cut short. ``a`` and ``b`` are codes
+    of ``name_industry``; a missing industry word is never apart."""
+    out = np.zeros(len(a), dtype=bool)
+    known = (a >= 0) & (b >= 0) & (a != b)
+    if not known.any():
+        return out
+    words = cols.uniques("name_industry")
+    where, inverse, da, db = _distinct_pairs(a, b, known, len(words))
+    decided = np.array(
+        [_two_industries(str(words[x]), str(words[y])) for x, y in zip(da, db, strict=True)], dtype=bool
+    )
+    out[where] = decided[inverse]
+    return out
+
+
+def _two_industries(a: str, b: str) -> bool:
+    a, b = a.removesuffix("店"), b.removesuffix("店")
+    return bool(_CJK.search(a) and _CJK.search(b)) and a not in b and b not in a
+
+
 def compare_distinctive_words(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     core = cols.codes("name_core")
     a, b = core[left], core[right]
@@ -208,15 +231,21 @@ def compare_distinctive_words(cols: FrameColumns, left: np.ndarray, right: np.nd
         decided[slow] = [_conflict(str(names[da[k]]), str(names[db[k]]), freq) for k in slow]
         conflict[where] = decided[inverse]
     if "name_trade" in cols:
-        # Two trade names with nothing in common at one place: two businesses of one owner, unless
-        # one credit code says otherwise (a company that changed its name keeps its code).
+        # Two trade names with nothing in common at one place: two businesses of one owner.
         trade = cols.codes("name_trade")
         apart = np.flatnonzero(candidates & ~conflict)
         conflict[apart] = trade_names_apart(cols, trade[left[apart]], trade[right[apart]])
-        if "uscc" in cols:
-            uscc = cols.codes("uscc")
-            conflict &= ~((uscc[left] >= 0) & (uscc[left] == uscc[right]))
         known = candidates
+    if "name_industry" in cols:
+        # One trade name with two industry words at one place: two registered names, one owner.
+        industry = cols.codes("name_industry")
+        apart = np.flatnonzero(candidates & ~conflict)
+        conflict[apart] = industries_apart(cols, industry[left[apart]], industry[right[apart]])
+        known = candidates
+    if "uscc" in cols:
+        # One credit code says otherwise: a company that changed its name keeps its code.
+        uscc = cols.codes("uscc")
+        conflict &= ~((uscc[left] >= 0) & (uscc[left] == uscc[right]))
     return _assign(known, [known & ~conflict])
 
 

@@ -70,11 +70,11 @@ def _parts(cols: FrameColumns) -> np.ndarray:
     )
 
 
-def _agree(x: str, y: str) -> tuple[bool, bool]:
+def _agree(x: str, y: str) -> tuple[bool, bool, bool]:
     ga, fa = x.split("\x1f")
     gb, fb = y.split("\x1f")
     if not (fa and fb and ga and gb):
-        return False, False
+        return False, False, False
     family_equal = fa == fb or JaroWinkler.normalized_similarity(fa, fb) >= 0.92
     swapped = (ga == fb and fa == gb) or (
         JaroWinkler.normalized_similarity(ga, fb) >= 0.92
@@ -83,23 +83,26 @@ def _agree(x: str, y: str) -> tuple[bool, bool]:
     given = given_names_agree(ga, gb)
     close = (family_equal and given) or swapped
     somewhat = family_equal and (ga[0] == gb[0] or given)
-    return close, somewhat
+    one_part = fa in (fb, gb) or ga in (gb, fb)
+    return close, somewhat, one_part
 
 
 def name_parts_agree(
     cols: FrameColumns, left: np.ndarray, right: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """(close, somewhat) per pair from the name parts; False where a part is missing."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(close, somewhat, one part the same) per pair from the name parts; False where a part is missing."""
     codes = cols.derived_codes("name_parts", _parts)
     uniques = cols.derived_uniques("name_parts")
     a, b = codes[left], codes[right]
     known = (a >= 0) & (b >= 0) & (a != b)
     close = np.zeros(len(a), dtype=bool)
     somewhat = np.zeros(len(a), dtype=bool)
+    one_part = np.zeros(len(a), dtype=bool)
     where, inverse, da, db = _distinct_pairs(a, b, known, len(uniques))
     if len(where):
         results = np.array([_agree(uniques[x], uniques[y]) for x, y in zip(da, db, strict=True)], dtype=bool)
         close[where] = results[inverse, 0]
         somewhat[where] = results[inverse, 1]
+        one_part[where] = results[inverse, 2]
     same = (a >= 0) & (a == b)
-    return close | same, somewhat | same
+    return close | same, somewhat | same, one_part | same

@@ -20,6 +20,8 @@ more common of the two values (Splink does the same with the greater of the two 
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
 
 from mdm.comparators import Comparison, FrameColumns
 from mdm.tokens import ValueTokens, column_tokens, token_frequency
@@ -90,6 +92,54 @@ def _rarest(c: FrameColumns, column: str, n_values: int) -> np.ndarray:
     return rarest_word_holders(column_tokens(c, column), n_values)
 
 
+VARIANT_SCORE = 90
+"""Similarity (0–100) at which another name holding a value's rarest word is taken for
+a spelling of that same name (``ELECTRONIC KONINK PHILIPS`` of ``ELECTRONICS KONINK PHILIPS``)."""
+MAX_HOLDERS_CHECKED = 1_000
+
+
+def other_entities_holding_rarest_word(
+    c: FrameColumns, column: str, rarest: np.ndarray, wanted: np.ndarray
+) -> np.ndarray:
+    """``rarest`` with, for the ``wanted`` values, only the holders of the rarest word that are not
+    spellings of the value itself counted (plus the value).
+
+    One applicant written 292 times as ``ELECTRONICS KONINK PHILIPS`` and 70 other ways
+    (``ELECTRONIC KONINK PHILIPS``, ``ELECTRONICS KONINK PHILLIPS``) is one entity: its own
+    spellings must not pass for other entities sharing its rare word, as ``JANE SMITH`` and
+    ``PETER SMITH`` do for ``JOHN SMITH``. A word held by more than :data:`MAX_HOLDERS_CHECKED`
+    values keeps its plain count."""
+    tokens = column_tokens(c, column)
+    targets = np.flatnonzero(wanted & np.isfinite(rarest) & (rarest > 1) & (rarest <= MAX_HOLDERS_CHECKED))
+    if not len(targets) or not len(tokens.token):
+        return rarest
+    codes, values_with = token_frequency(tokens)
+    frequency = values_with[np.searchsorted(codes, tokens.token)]
+    entries = pd.DataFrame({"value": tokens.value, "token": tokens.token, "frequency": frequency})
+    mine = entries[np.isin(entries["value"].to_numpy(), targets)]
+    rarest_word = mine.sort_values(["value", "frequency"]).drop_duplicates("value")[["value", "token"]]
+    holders = entries[["value", "token"]].merge(rarest_word, on="token", suffixes=("_holder", ""))
+    holders = holders[holders["value"] != holders["value_holder"]]
+    if holders.empty:
+        return rarest
+    names = np.asarray(c.uniques(column), dtype=object).astype(str)
+    value, holder = holders["value"].to_numpy(), holders["value_holder"].to_numpy()
+    # A name of several words is spelt again when the other holds its words (a word misspelt or
+    # one added: ``... PHILIPS V``); a one-word name (``TRADING``) only when the whole is alike.
+    several = np.char.count(names[value].astype(str), " ") > 0
+    score = np.zeros(len(value))
+    for mask, scorer in ((several, fuzz.token_set_ratio), (~several, fuzz.ratio)):
+        if mask.any():
+            score[mask] = process.cpdist(
+                names[value[mask]], names[holder[mask]], scorer=scorer, score_cutoff=VARIANT_SCORE, workers=-1
+            )
+    others = np.bincount(value[score < VARIANT_SCORE], minlength=len(rarest)).astype(float)
+    out = rarest.copy()
+    checked = rarest_word["value"].to_numpy()
+    out[checked] = 1 + others[checked]
+    return out
+
+
 def value_frequency(cols: FrameColumns, column: str) -> np.ndarray:
     """Per record ``u(v)`` of its value (see the module docstring); NaN where missing.
 
@@ -103,7 +153,9 @@ def value_frequency(cols: FrameColumns, column: str) -> np.ndarray:
         if column in NAME_COLUMNS:
             excess = np.maximum(counts - records_per_entity(counts), 0)
             if (excess > 0).any():
-                excess = excess * entity_share(_rarest(c, column, len(counts)), counts, excess > 0)
+                rarest = _rarest(c, column, len(counts))
+                rarest = other_entities_holding_rarest_word(c, column, rarest, excess > 0)
+                excess = excess * entity_share(rarest, counts, excess > 0)
             u = (excess + COLLISION) / n
         else:
             u = counts / n

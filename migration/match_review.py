@@ -37,11 +37,12 @@ def save_match_review(engine: Engine, entity: str, review: pd.DataFrame) -> int:
         rows.append(row)
     compared = [c for c in (rows[0] if rows else {}) if c != "created_at"]
     with engine.begin() as connection:
-        stored = connection.execute(
-            select(*(MatchReview.__table__.c[c] for c in compared)).where(MatchReview.entity == entity)
-        ).mappings()
-        if rows and _as_set(stored, compared) == _as_set(rows, compared):
-            return len(rows)  # a rerun on the same data leaves the table as it was
+        if rows:  # no review pair at all: nothing to compare, the entity's old pairs are removed
+            stored = connection.execute(
+                select(*(MatchReview.__table__.c[c] for c in compared)).where(MatchReview.entity == entity)
+            ).mappings()
+            if _as_set(stored, compared) == _as_set(rows, compared):
+                return len(rows)  # a rerun on the same data leaves the table as it was
         connection.execute(delete(MatchReview).where(MatchReview.entity == entity))
         if rows:
             connection.execute(insert(MatchReview), rows)

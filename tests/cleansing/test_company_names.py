@@ -122,6 +122,22 @@ def test_legal_forms_longest_first(name, legal_form):
     assert parse_company_name(name).legal_form == legal_form
 
 
+@pytest.mark.parametrize(
+    ("name", "trade", "industry", "legal_form"),
+    [
+        ("昆明市盘龙区泓越商店", "泓越", "商店", None),
+        ("雯珊烟酒店经营部", "雯珊", "烟酒店", "经营部"),
+        ("广州市百麟博便利店有限公司", "百麟博", "便利店", "有限公司"),
+        ("老王小吃店", "老王小吃", None, "店"),
+        # A trade name keeps two characters: 健康 here is part of it, not a third industry word.
+        ("合肥市绿健康生鲜超市有限公司", "绿健康", "生鲜超市", "有限公司"),
+    ],
+)
+def test_a_shop_word_ending_in_dian_is_the_industry_not_the_legal_form(name, trade, industry, legal_form):
+    parts = parse_company_name(name)
+    assert (parts.trade_name, parts.industry, parts.legal_form) == (trade, industry, legal_form)
+
+
 def test_short_division_name_followed_only_by_industry_is_the_trade_name():
     parts = parse_company_name("朝阳食品有限公司")
     assert (parts.region, parts.trade_name, parts.industry) == (None, "朝阳", "食品")

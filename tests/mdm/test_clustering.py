@@ -22,7 +22,7 @@ def test_chain_through_a_record_without_uscc_cannot_join_two_valid_usccs(make_fr
             make_company("华强", uscc="91440300708461136T"),
         ]
     )
-    result, clusters = _cluster(frame, [(0, 1, 0.99), (1, 2, 0.97)])
+    result, clusters = _cluster(frame, [(0, 1, 0.9999), (1, 2, 0.97)])
     assert clusters["cluster_id"].tolist() == ["R000", "R000", "R002"]
     assert result.refused_merges == 1
 
@@ -61,9 +61,11 @@ def test_shenzhen_and_shanghai_namesakes_stay_apart_through_a_regionless_record(
         ]
     )
     result, clusters = _cluster(frame, [(0, 1, 0.99), (1, 2, 0.99)])
-    assert clusters["cluster_id"].nunique() == 2
-    assert clusters.loc[0, "cluster_id"] == clusters.loc[1, "cluster_id"]
-    assert result.refused_merges == 1
+    # It fits both equally: it joins neither, and both pairs go to a steward.
+    assert clusters["cluster_id"].nunique() == 3
+    assert result.refused_merges == 2
+    result, clusters = _cluster(frame, [(0, 1, 0.9999), (1, 2, 0.99)])
+    assert clusters["cluster_id"].tolist() == ["R000", "R000", "R002"]
 
 
 def test_conflict_free_components_merge_whole_and_ids_are_the_smallest_record_id(make_frame, make_company):
@@ -79,3 +81,51 @@ def test_singletons_score_one(make_frame, make_company):
     _, clusters = _cluster(frame, [])
     assert clusters["match_score"].tolist() == [1.0, 1.0]
     assert clusters["cluster_id"].tolist() == ["R000", "R001"]
+
+
+def test_a_trade_name_alone_joins_one_of_two_sister_companies_not_both(make_frame, make_company):
+    frame = make_frame(
+        [
+            make_company("晖财", industry="商业", phone_e164="+864002896943"),
+            make_company("晖财", industry="", legal="", region=None, phone_e164="+864002896943"),
+            make_company("晖财", industry="酒业", phone_e164="+864002896943"),
+        ]
+    )
+    frame.loc[1, "name_industry"] = pd.NA
+    # The trade name alone is much closer to the first (a credit code one character apart, say).
+    result, clusters = _cluster(frame, [(0, 1, 1 - 2.0**-30), (1, 2, 1 - 2.0**-20)])
+    assert clusters["cluster_id"].tolist() == ["R000", "R000", "R002"]
+
+
+def test_a_trade_name_that_fits_two_sister_companies_equally_well_joins_neither(make_frame, make_company):
+    frame = make_frame(
+        [
+            make_company("晖财", industry="商业"),
+            make_company("晖财", industry="", legal="", region=None),
+            make_company("晖财", industry="酒业"),
+            make_company("晖财", industry="", legal="", region=None),
+        ]
+    )
+    frame.loc[[1, 3], "name_industry"] = pd.NA
+    _, clusters = _cluster(frame, [(0, 1, 0.999), (1, 2, 0.999), (2, 3, 0.99)])
+    # Record 3 reaches only the second company; record 1 fits both and stays apart with a steward.
+    assert clusters["cluster_id"].tolist() == ["R000", "R001", "R002", "R002"]
+
+
+def test_a_stewards_merge_is_never_held_back_as_ambiguous(make_frame, make_company):
+    frame = make_frame(
+        [
+            make_company("晖财", industry="商业"),
+            make_company("晖财", industry=""),
+            make_company("晖财", industry="酒业"),
+        ]
+    )
+    frame.loc[1, "name_industry"] = pd.NA
+    _, clusters = _cluster(frame, [(0, 1, 2.0), (1, 2, 0.999)])
+    assert clusters["cluster_id"].tolist() == ["R000", "R000", "R002"]
+
+
+def test_a_shop_word_with_or_without_its_closing_character_is_one_industry(make_frame, make_company):
+    frame = make_frame([make_company("百麟博", industry="便利店"), make_company("百麟博", industry="便利")])
+    _, clusters = _cluster(frame, [(0, 1, 0.99)])
+    assert clusters["cluster_id"].nunique() == 1

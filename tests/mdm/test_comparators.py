@@ -68,6 +68,35 @@ def test_company_name_levels(make_frame, make_company):
     assert _levels(frame, NAME, [(0, 3)])[0] in ("close", "somewhat")
 
 
+def test_trade_names_that_sound_alike_before_one_industry_word_are_a_level_of_their_own(
+    make_frame, make_company
+):
+    frame = make_frame(
+        [
+            make_company("恒丰越", name_pinyin_key="hengfengyue"),
+            make_company("恒峰越", name_pinyin_key="hengfengyue"),  # 峰 typed for 丰: same sound
+            make_company("恒峰越", industry="酒业", name_pinyin_key="hengfengyue"),  # another industry word
+            make_company("恒凤越", name_pinyin_key="hengfengyue"),
+            make_company("衡丰悦", name_pinyin_key="hengfengyue", region="上海", city="上海市"),
+        ]
+    )
+    frame["name_pinyin_key"] = frame["name_pinyin_key"].astype("string")
+    got = _levels(frame, NAME, [(0, 1), (0, 3), (0, 4), (0, 2)])
+    assert got[:3] == ["same_sound"] * 3  # the region is the name-region comparison's business
+    assert got[3] != "same_sound"
+
+
+def test_a_chinese_trade_name_with_a_character_more_is_not_a_close_spelling(make_frame, make_company):
+    frame = make_frame(
+        [
+            make_company("伟贵永达兴", industry="贸易"),
+            make_company("贵永达兴", industry="贸易"),  # alike as text, but another trade name
+            make_company("伟贵永达星", industry="贸易"),  # one character swapped: a typo
+        ]
+    )
+    assert _levels(frame, NAME, [(0, 1), (0, 2)]) == ["somewhat", "close"]
+
+
 def test_region_branch_and_city_hard_negatives(make_frame, make_company):
     frame = make_frame(
         [

@@ -126,3 +126,21 @@ def test_a_shared_credit_code_keeps_two_trade_names_from_being_called_two_busine
     cols = FrameColumns(standardise_for_spec(frame, spec))
     levels = DISTINCTIVE_WORDS.compute(cols, np.array([0, 0]), np.array([1, 2]))
     assert [DISTINCTIVE_WORDS.labels[c] for c in levels] == ["no_conflict", "different_business"]
+
+
+def test_one_trade_name_with_two_industry_words_at_one_place_is_two_businesses():
+    frame = _chinese_frame(
+        [
+            ("杭州市名翰越食品贸易有限公司", "13070360555", "府前路207号"),
+            ("杭州市名翰越商贸有限公司", "13070360555", "府前路207号"),  # shares 贸 with the first
+            ("名翰越食品贸易有限公司", "13070360555", "府前路207号"),  # the first written again
+            ("杭州市名翰越贸易有限公司", "13070360555", "府前路207号"),  # the first cut short: not apart
+        ]
+    )
+    result = deduplicate(frame, CHINESE_SPEC, progress=False)
+    clusters = result.clusters.set_index("record_id")["cluster_id"]
+    assert clusters["R00"] == clusters["R02"]
+    assert clusters["R00"] != clusters["R01"]
+    levels = result.pairs.set_index(["left_record_id", "right_record_id"])["distinctive_words_level"]
+    assert levels.get(("R00", "R01"), "different_business") == "different_business"
+    assert levels.get(("R00", "R03")) == "no_conflict"

@@ -64,13 +64,15 @@ def test_person_name_parts_compare_swapped_initial_and_nickname_forms():
             ("Robert", "Jones", None, None),
             ("Bob", "Jones", None, None),  # nickname
             ("Finn", "Clarke", None, None),
-            ("Jakob", "Clarke", None, None),  # another person of the family
+            ("Jakob", "Clarke", None, None),  # another person of the family, or a given name replaced
+            ("Anna", "Berg", None, None),
         ]
     )
-    assert _levels(PERSON_NAME, std, [(0, 1), (0, 2), (3, 4), (5, 6)]) == [
+    assert _levels(PERSON_NAME, std, [(0, 1), (0, 2), (3, 4), (5, 6), (5, 7)]) == [
         "exact",
         "close",
         "close",
+        "one_part_same",  # its own level: the rest of the record decides
         "different",
     ]
 

@@ -28,6 +28,23 @@ def test_one_entity_written_many_times_is_not_a_common_name():
     assert u[0] < u[40] / 5
 
 
+def test_one_entity_written_many_ways_is_not_a_common_name():
+    # PHILIPS 60 times plus its own misspellings, against JOHN SMITH among other Johns and Smiths.
+    philips = ["ELECTRONICS KONINK PHILIPS"] * 60 + [
+        "ELECTRONIC KONINK PHILIPS",
+        "ELECTRONICS KONINK PHILLIPS",
+        "ELECTRONICS KONINKLIKE PHILIPS",
+        "ELECTRONICS KONINK PHILIPS V",
+        "ELECTRONICS KONINK PHILIPS NV",
+    ]
+    smiths = ["JOHN SMITH"] * 60 + [f"{g} SMITH" for g in ("ANN", "PETER", "MARY", "PAUL", "JANE")]
+    smiths += [f"JOHN {f}" for f in ("BROWN", "GREEN", "WHITE", "BLACK", "YOUNG")]
+    frame = pd.DataFrame({"name_core": philips + smiths})
+    u = value_frequency(FrameColumns(frame), "name_core")
+    assert u[0] == COLLISION / len(frame)  # its own spellings are not other entities
+    assert u[len(philips)] > 10 * u[0]  # other Smiths are other people
+
+
 def test_records_per_entity_reads_the_multiplicity_of_repeated_values():
     assert records_per_entity(np.array([1, 1, 1])) == 1.0
     assert records_per_entity(np.array([1, 2, 2, 3, 2])) == np.quantile([2, 2, 3, 2], 0.9)

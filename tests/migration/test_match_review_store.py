@@ -42,6 +42,12 @@ def test_review_pairs_are_replaced_per_entity_and_read_back(store: Engine) -> No
     assert read_match_review(store, "customer").empty
 
 
+def test_a_run_with_no_pair_to_review_clears_the_entitys_old_pairs(store: Engine) -> None:
+    save_match_review(store, "partner", _review())
+    assert save_match_review(store, "partner", _review().iloc[:0]) == 0
+    assert read_match_review(store, "partner").empty
+
+
 def test_review_export_writes_the_stored_pairs(store: Engine, store_url: str, tmp_path, monkeypatch) -> None:
     save_match_review(store, "partner", _review())
     monkeypatch.setenv("CHANNEL_MDM_STORE_URL", store_url)
