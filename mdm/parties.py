@@ -93,11 +93,13 @@ def match_parties(
     existing_crosswalk: pd.DataFrame | None = None,
     progress: bool = False,
     decisions: pd.DataFrame | None = None,
+    retired_golden_ids: pd.Series | None = None,
 ) -> PartyMatchResult:
     """Deduplicate ``records`` (canonical partner or customer rows from every source) into golden records.
 
     ``decisions`` are a steward's (``migration.steward_decisions.load_decisions``): by source system and
     source record id, ``merge`` or ``not_a_match``; they hold as hard constraints.
+    ``retired_golden_ids`` (the store's aliases) are never issued again.
     """
     records = records.reset_index(drop=True).copy()
     records["record_id"] = record_ids(records)
@@ -132,7 +134,9 @@ def match_parties(
     standardised = pd.concat(std_parts).sort_index()
     clusters = pd.concat(cluster_parts, ignore_index=True)
     candidates = _golden_candidates(entity, records, standardised, clusters)
-    golden = build_golden_records(entity, candidates, existing_crosswalk)
+    golden = build_golden_records(
+        entity, candidates, existing_crosswalk, retired_golden_ids=retired_golden_ids
+    )
     if entity == "partner":
         parents = resolve_parent_golden_ids(candidates, golden.crosswalk)
         golden.golden["parent_golden_id"] = _parent_by_golden(golden, candidates, parents)
