@@ -83,7 +83,7 @@ def append_history(
     rows = [
         {k: (None if pd.isna(v) else str(v)) for k, v in row.items()}
         | {"cause_batch_id": cause_batch_id, "changed_by": changed_by, "changed_at": now}
-        for row in events[HISTORY_COLUMNS].to_dict("records")
+        for row in events.reindex(columns=HISTORY_COLUMNS).to_dict("records")
     ]
     connection.execute(insert(TABLES["golden_history"]), rows)
     return len(rows)
