@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 
 from migration.golden_aliases import GOLDEN_TABLES, RETIRED_COLUMNS, retire_golden_ids
 from migration.golden_history import append_history, golden_events, snapshot_golden, snapshot_members
+from migration.partner_references import move_partner_references
 
 if TYPE_CHECKING:
     from migration.load import LoadStats
@@ -23,6 +24,8 @@ class GoldenLifecycle:
 
     before: dict[str, pd.DataFrame]
     members_before: dict[str, pd.DataFrame]
+    crosswalk: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """The crosswalk the load writes (empty when it writes none)."""
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     applied: dict[str, pd.DataFrame] = field(default_factory=dict)
 
@@ -33,6 +36,7 @@ class GoldenLifecycle:
         return cls(
             {entity: snapshot_golden(connection, GOLDEN_TABLES[entity]) for entity in entities},
             {entity: snapshot_members(connection, entity) for entity in entities},
+            frames.get("crosswalk", pd.DataFrame()),
         )
 
     def retire(
@@ -50,8 +54,27 @@ class GoldenLifecycle:
             return stats
         applied = retire_golden_ids(connection, entity, retired, batch_id, self.now)
         self.applied[entity] = applied
+        if entity == "partner":
+            move_partner_references(connection, self._moved_between_live_records(entity, applied, missing))
         gone = sum((golden_id,) in missing for golden_id in applied["retired_golden_id"])
         return replace(stats, retired=gone, absent=stats.absent - gone)
+
+    def _moved_between_live_records(
+        self, entity: str, applied: pd.DataFrame, missing: set[tuple[Any, ...]]
+    ) -> pd.DataFrame:
+        """Source records the load's crosswalk sends to another golden record than the store did, where
+        the one they left lives on (a retired one is handled by :func:`retire_golden_ids`)."""
+        columns = ["source_system", "source_record_id", "old_golden_id", "golden_id"]
+        if self.crosswalk.empty:
+            return pd.DataFrame(columns=columns)
+        written = self.crosswalk[self.crosswalk["entity"] == entity][
+            ["source_system", "source_record_id", "golden_id"]
+        ]
+        before = self.members_before[entity].rename(columns={"golden_id": "old_golden_id"})
+        both = written.merge(before, on=["source_system", "source_record_id"])
+        gone = {key[0] for key in missing} | set(applied["retired_golden_id"])
+        moved = both[(both["golden_id"] != both["old_golden_id"]) & ~both["old_golden_id"].isin(gone)]
+        return moved[columns]
 
     def record_history(self, connection: Connection, batch_id: str) -> int:
         """Append what changed for each snapshotted entity; returns the number of events."""

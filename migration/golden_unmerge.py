@@ -19,12 +19,12 @@ from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, t
 
 from channel_mdm.errors import UserError
 from mdm.crosswalk import format_golden_id
-from mdm.references import load_partner_code_systems
 from migration.bookkeeping import rehash_rows, stored_record_hashes
 from migration.golden_aliases import GOLDEN_TABLES, resolve_alias
 from migration.golden_history import append_history
 from migration.load import one_load_at_a_time
 from migration.models import TABLES
+from migration.partner_references import move_partner_references
 from migration.steward_decisions import save_decisions
 
 SourceRecord = tuple[str, str]
@@ -74,7 +74,8 @@ def unmerge_golden_record(
         _split_golden_row(connection, entity, row, new_id, records, staying, now)
         _move_crosswalk(connection, entity, records, new_id, now)
         if entity == "partner":
-            _move_partner_references(connection, wanted, new_id, records)
+            moves = pd.DataFrame(records, columns=["source_system", "source_record_id"])
+            move_partner_references(connection, moves.assign(old_golden_id=wanted, golden_id=new_id))
         _copy_lineage(connection, entity, wanted, new_id, records, now)
         if restored:
             aliases = TABLES["golden_alias"]
@@ -216,33 +217,6 @@ def _move_crosswalk(
         update(crosswalk).where(which).values(golden_id=new_id, match_decision="steward", updated_at=now)
     )
     rehash_rows(connection, crosswalk, which)
-
-
-def _move_partner_references(
-    connection: Connection, golden_id: str, new_id: str, records: list[SourceRecord]
-) -> None:
-    """Balances and orders that name a split partner record by its code follow it."""
-    code_systems = load_partner_code_systems()
-    for name in ("balance", "order_line"):
-        table = TABLES[name]
-        for system, record_id in records:
-            systems = {system} | {s for s, c in code_systems.items() if c == system}
-            which = and_(
-                table.c.partner_golden_id == golden_id,
-                table.c.partner_record_id == record_id,
-                table.c.source_system.in_(sorted(systems)),
-            )
-            moved = connection.execute(update(table).where(which).values(partner_golden_id=new_id)).rowcount
-            if moved:
-                rehash_rows(
-                    connection,
-                    table,
-                    and_(
-                        table.c.partner_golden_id == new_id,
-                        table.c.partner_record_id == record_id,
-                        table.c.source_system.in_(sorted(systems)),
-                    ),
-                )
 
 
 def _copy_lineage(

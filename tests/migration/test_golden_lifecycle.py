@@ -230,3 +230,32 @@ def test_golden_show_resolves_an_alias_and_prints_lineage_and_history(
     assert "merge: P00000002 merged into P00000001 (batch B2, steward file review.xlsx)" in history
     assert "merge: ERP P002 joined P00000001 from P00000002 (batch B2, steward file review.xlsx)" in history
     assert "change source_count: '2' → '3' (batch B2)" in history
+
+
+def test_a_record_split_off_by_a_run_takes_its_balances_along(first_load: Engine, store_frames):
+    frames = {name: frame.copy() for name, frame in store_frames.items()} | {"golden_lineage": LINEAGE}
+    split = pd.DataFrame(
+        {
+            "golden_id": ["P00000003"],
+            "partner_name": ["深圳华南商贸"],
+            "source_count": [1],
+            "primary_source_system": ["DMS"],
+            "primary_source_record_id": ["D-9"],
+        }
+    )
+    frames["partner"] = pd.concat([frames["partner"].assign(source_count=[1, 1]), split], ignore_index=True)
+    frames["crosswalk"].loc[frames["crosswalk"]["source_record_id"] == "D-9", "golden_id"] = "P00000003"
+    moved = frames["balance"]["partner_record_id"] == "D-9"
+    frames["balance"].loc[moved, "partner_golden_id"] = "P00000003"
+    frames["order"].loc[frames["order"]["partner_record_id"] == "D-9", "partner_golden_id"] = "P00000003"
+
+    stats = load_all(first_load, frames, "B2")
+
+    assert stats["balance"] == LoadStats(unchanged=3)  # moved with its record: no stale copy under P00000001
+    assert _rows(first_load, "balance", "partner_golden_id", "partner_record_id") == [
+        ("P00000001", "P001"), ("P00000002", "P002"), ("P00000003", "D-9")
+    ]  # fmt: skip
+    assert find_direct_edits(first_load) == {}
+    assert ("P00000003", "unmerge", None, "P00000001", "P00000003", "DMS", "D-9", "B2", None) in _history(
+        first_load
+    )
