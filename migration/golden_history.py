@@ -36,7 +36,7 @@ def snapshot_golden(connection: Connection, table_name: str) -> pd.DataFrame:
     table = TABLES[table_name]
     hidden = bookkeeping_columns(table) - {"record_hash"}
     columns = [c for c in table.columns if c.name not in hidden]
-    frame = pd.DataFrame(connection.execute(select(*columns)).all(), columns=[c.name for c in columns])
+    frame = _frame(connection.execute(select(*columns)).all(), [c.name for c in columns])
     return frame.set_index("golden_id")
 
 
@@ -46,7 +46,12 @@ def snapshot_members(connection: Connection, entity: str) -> pd.DataFrame:
     query = select(table.c.source_system, table.c.source_record_id, table.c.golden_id).where(
         table.c.entity == entity
     )
-    return pd.DataFrame(connection.execute(query).all(), columns=[*MEMBER_KEY, "golden_id"])
+    return _frame(connection.execute(query).all(), [*MEMBER_KEY, "golden_id"])
+
+
+def _frame(rows: list, columns: list[str]) -> pd.DataFrame:  # type: ignore[type-arg]
+    """Result rows as a frame (as plain tuples: pandas reads SQLAlchemy rows one by one, far slower)."""
+    return pd.DataFrame.from_records([tuple(row) for row in rows], columns=columns)
 
 
 def golden_events(
