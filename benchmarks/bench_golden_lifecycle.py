@@ -6,7 +6,8 @@ number and 0.1 % were merged into another partner by a steward. "Before" is ``mi
 ``--baseline`` (imported from git beside the current code, as ``benchmarks.bench_load`` does) loading
 the same golden records, balances and crosswalk with neither lineage nor retirements; "after" is the
 current loader, which also loads the lineage, retires the merged-away ids into aliases (repointing their
-balances) and appends the history. Each variant loads into its own copy of the same first-load store,
+balances) and appends the history; "after without lineage" is the current loader given the "before"
+frames and the retirements (aliases and history, no lineage). Each variant loads into its own copy of the same first-load store,
 alternating, best of ``--repeat``. PostgreSQL runs too when ``CHANNEL_MDM_BENCH_POSTGRES_URL`` or
 ``CHANNEL_MDM_TEST_POSTGRES_URL`` reaches a server.
 
@@ -127,6 +128,7 @@ def main() -> int:
     plain = {k: v for k, v in following.items() if k != "golden_lineage"}
     variants = {
         "before": (before, plain, {}),
+        "after without lineage": (load_all, plain, {"retired": retired}),
         "after": (load_all, following, {"retired": retired}),
     }
     folder = Path(tempfile.mkdtemp(prefix="bench_golden_"))
@@ -159,8 +161,8 @@ def main() -> int:
                     seconds = _time_rerun(loader, fresh(), first, frames, kwargs)
                     best[name] = min(best.get(name, seconds), seconds)
             print(
-                f"{backend:<11} before {best['before']:.2f} s, after {best['after']:.2f} s, "
-                f"ratio {best['after'] / best['before']:.2f}x",
+                f"{backend:<11} "
+                + ", ".join(f"{name} {s:.2f} s ({s / best['before']:.2f}x)" for name, s in best.items()),
                 flush=True,
             )
     finally:

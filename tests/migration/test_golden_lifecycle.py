@@ -259,3 +259,28 @@ def test_a_record_split_off_by_a_run_takes_its_balances_along(first_load: Engine
     assert ("P00000003", "unmerge", None, "P00000001", "P00000003", "DMS", "D-9", "B2", None) in _history(
         first_load
     )
+
+
+def test_an_alias_moves_on_when_its_survivor_is_merged_in_turn(first_load: Engine, store_frames):
+    load_all(first_load, _merged_frames(store_frames), "B2", retired=RETIRED)
+    newer = pd.DataFrame(
+        {"golden_id": ["P00000000"], "partner_name": ["深圳市华南商贸总公司"], "source_count": [4],
+         "primary_source_system": ["ERP"], "primary_source_record_id": ["P000"]}
+    )  # fmt: skip
+    frames = _merged_frames(store_frames)
+    frames["partner"] = newer
+    frames["crosswalk"] = pd.concat(
+        [frames["crosswalk"], frames["crosswalk"].iloc[[0]].assign(source_record_id="P000")],
+        ignore_index=True,
+    ).assign(golden_id="P00000000")
+    frames["balance"] = frames["balance"].assign(partner_golden_id="P00000000")
+    frames["order"] = frames["order"].assign(partner_golden_id="P00000000")
+    frames["golden_lineage"] = LINEAGE.iloc[:0]
+    retired = RETIRED.assign(retired_golden_id="P00000001", golden_id="P00000000", cause_file=None)
+
+    load_all(first_load, frames, "B3", retired=retired)
+
+    assert _rows(first_load, "golden_alias", "retired_golden_id", "golden_id", "cause_batch_id") == [
+        ("P00000001", "P00000000", "B3"), ("P00000002", "P00000000", "B2")
+    ]  # fmt: skip
+    assert read_golden_record(first_load, "P00000002").golden_id == "P00000000"
