@@ -60,6 +60,7 @@ def retire_golden_ids(
     crosswalk = TABLES["crosswalk"]
     aliases = TABLES["golden_alias"]
     columns = [*references_to(golden), (crosswalk, crosswalk.c.golden_id)]
+    touched: dict[str, tuple[Table, Column, set[str]]] = {}
     for row in applied.itertuples(index=False):
         for table, column in columns:
             scope = [crosswalk.c.entity == entity] if table is crosswalk else []
@@ -69,7 +70,9 @@ def retire_golden_ids(
                 .values({column.name: row.golden_id})
             ).rowcount
             if moved:
-                rehash_rows(connection, table, and_(column == row.golden_id, *scope))
+                touched.setdefault(f"{table.name}.{column.name}", (table, column, set()))[2].add(
+                    row.golden_id
+                )
         connection.execute(delete(golden).where(golden.c.golden_id == row.retired_golden_id))
         connection.execute(
             update(aliases)
@@ -81,16 +84,26 @@ def retire_golden_ids(
                 aliases.c.entity == entity, aliases.c.retired_golden_id == row.retired_golden_id
             )
         )
+    if len(applied):
         connection.execute(
-            insert(aliases).values(
-                entity=entity,
-                retired_golden_id=row.retired_golden_id,
-                golden_id=row.golden_id,
-                retired_at=now,
-                cause_batch_id=batch_id,
-                cause_file=None if pd.isna(row.cause_file) else row.cause_file,
-            )
+            insert(aliases),
+            [
+                {
+                    "entity": entity,
+                    "retired_golden_id": row.retired_golden_id,
+                    "golden_id": row.golden_id,
+                    "retired_at": now,
+                    "cause_batch_id": batch_id,
+                    "cause_file": None if pd.isna(row.cause_file) else row.cause_file,
+                }
+                for row in applied.itertuples(index=False)
+            ],
         )
+    for table, column, survivors in touched.values():  # one rehash per table, not per merge
+        scope = [crosswalk.c.entity == entity] if table is crosswalk else []
+        ordered = sorted(survivors)
+        for start in range(0, len(ordered), 1000):
+            rehash_rows(connection, table, and_(column.in_(ordered[start : start + 1000]), *scope))
     return applied
 
 
