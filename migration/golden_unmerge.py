@@ -68,7 +68,7 @@ def unmerge_golden_record(
         wanted = alias[1] if alias else golden_id
         entity, row = _golden_row(connection, wanted, golden_id)
         members = _members(connection, entity, wanted)
-        _check_records(wanted, records, members)
+        _check_records(connection, entity, wanted, records, members)
         new_id, restored = _id_for_split(connection, entity, wanted, records)
         staying = [m for m in members if m not in set(records)]
         _split_golden_row(connection, entity, row, new_id, records, staying, now)
@@ -118,12 +118,33 @@ def _members(connection: Connection, entity: str, golden_id: str) -> list[Source
     return [(r.source_system, r.source_record_id) for r in connection.execute(query)]
 
 
-def _check_records(golden_id: str, records: list[SourceRecord], members: list[SourceRecord]) -> None:
+def _check_records(
+    connection: Connection,
+    entity: str,
+    golden_id: str,
+    records: list[SourceRecord],
+    members: list[SourceRecord],
+) -> None:
     shown = ", ".join(f"{s}:{r}" for s, r in members[:10]) + (" …" if len(members) > 10 else "")
-    unknown = [f"{s}:{r}" for s, r in records if (s, r) not in set(members)]
+    unknown = [(s, r) for s, r in records if (s, r) not in set(members)]
     if unknown:
+        crosswalk = TABLES["crosswalk"]
+        elsewhere = dict(
+            connection.execute(
+                select(
+                    crosswalk.c.source_system + ":" + crosswalk.c.source_record_id, crosswalk.c.golden_id
+                ).where(
+                    crosswalk.c.entity == entity,
+                    tuple_(crosswalk.c.source_system, crosswalk.c.source_record_id).in_(unknown),
+                )
+            ).all()
+        )
+        named = ", ".join(
+            f"{s}:{r}" + (f" (it is in {elsewhere[f'{s}:{r}']})" if f"{s}:{r}" in elsewhere else "")
+            for s, r in unknown
+        )
         raise UserError(
-            f"golden id {golden_id} has no source record {', '.join(unknown)}; its source records are {shown} "
+            f"golden id {golden_id} has no source record {named}; its source records are {shown} "
             f"(see 'channel-mdm golden show {golden_id}')"
         )
     if len(records) == len(members):

@@ -158,7 +158,9 @@ def _cause(batch: str | None, file: str | None, who: str | None = None) -> str:
     parts = [
         f"batch {batch}" if _given(batch) else "",
         f"by {who}" if _given(who) else "",
-        f"steward file {file}" if _given(file) else "",
+        (f"via {file}" if str(file).startswith("channel-mdm ") else f"steward file {file}")
+        if _given(file)
+        else "",
     ]
     shown = ", ".join(p for p in parts if p)
     return f" ({shown})" if shown else ""

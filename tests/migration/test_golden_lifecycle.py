@@ -134,7 +134,7 @@ def test_a_changed_value_is_recorded_with_old_and_new_value_and_its_batch(first_
 
 
 def test_unmerge_restores_the_id_a_merge_retired_and_stores_the_split_as_decisions(
-    first_load: Engine, store_frames
+    first_load: Engine, store_frames, store_url, tmp_path, monkeypatch, capsys
 ):
     load_all(first_load, _merged_frames(store_frames), "B2", retired=RETIRED)
 
@@ -161,6 +161,16 @@ def test_unmerge_restores_the_id_a_merge_retired_and_stores_the_split_as_decisio
         "ERP",
         "P002",
     )
+    monkeypatch.setenv("CHANNEL_MDM_STORE_URL", store_url)
+    monkeypatch.setenv("CHANNEL_MDM_DATA_DIR", str(tmp_path / "data"))
+    assert main(["golden", "show", "P00000002"]) == 0
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[-1]
+        .endswith(
+            " unmerge: ERP P002 split out of P00000001 into P00000002 (by 王芳, via channel-mdm golden unmerge P00000001)"
+        )
+    )
 
 
 def test_unmerge_without_an_earlier_id_issues_the_next_number(first_load: Engine):
@@ -180,9 +190,9 @@ def test_unmerge_without_an_earlier_id_issues_the_next_number(first_load: Engine
             "of a merged record; check the id with 'channel-mdm golden show' and CHANNEL_MDM_STORE_URL",
         ),
         (
-            ["P00000001", "--records", "ERP:P001,crm:X1"],
-            "golden id P00000001 has no source record crm:X1; its source records are DMS:D-9, ERP:P001 "
-            "(see 'channel-mdm golden show P00000001')",
+            ["P00000001", "--records", "ERP:P001,crm:X1,ERP:P002"],
+            "golden id P00000001 has no source record crm:X1, ERP:P002 (it is in P00000002); its source records "
+            "are DMS:D-9, ERP:P001 (see 'channel-mdm golden show P00000001')",
         ),
         (
             ["P00000001", "--records", "ERP:P001,DMS:D-9"],
