@@ -294,3 +294,60 @@ def test_an_alias_moves_on_when_its_survivor_is_merged_in_turn(first_load: Engin
         ("P00000001", "P00000000", "B3"), ("P00000002", "P00000000", "B2")
     ]  # fmt: skip
     assert read_golden_record(first_load, "P00000002").golden_id == "P00000000"
+
+
+def _customer_frames(store_frames, golden_ids: list[str], members: dict[str, str]) -> dict[str, pd.DataFrame]:
+    customer = pd.DataFrame(
+        {
+            "golden_id": golden_ids,
+            "customer_kind": "person",
+            "customer_name": [f"张{g[-1]}" for g in golden_ids],
+            "partner_golden_id": "P00000001",
+            "source_count": [list(members.values()).count(g) for g in golden_ids],
+            "primary_source_system": "CRM",
+            "primary_source_record_id": [
+                next(r for r, g in members.items() if g == gid) for gid in golden_ids
+            ],
+        }
+    )
+    crosswalk = pd.DataFrame(
+        {"entity": "customer", "source_system": "CRM", "source_record_id": list(members),
+         "golden_id": list(members.values()), "match_decision": "auto_merge"}
+    )  # fmt: skip
+    return store_frames | {
+        "customer": customer,
+        "crosswalk": pd.concat([store_frames["crosswalk"], crosswalk], ignore_index=True),
+    }
+
+
+def test_customers_merge_into_aliases_and_unmerge_like_partners(store: Engine, store_frames):
+    load_all(
+        store,
+        _customer_frames(store_frames, ["C00000001", "C00000002"], {"K1": "C00000001", "K2": "C00000002"}),
+        "B1",
+    )
+    merged = _customer_frames(store_frames, ["C00000001"], {"K1": "C00000001", "K2": "C00000001"})
+    retired = pd.DataFrame(
+        [
+            {
+                "entity": "customer",
+                "retired_golden_id": "C00000002",
+                "golden_id": "C00000001",
+                "cause_file": None,
+            }
+        ]
+    )
+
+    stats = load_all(store, merged, "B2", retired=retired)
+
+    assert stats["customer"].retired == 1
+    assert _rows(store, "customer", "golden_id") == [("C00000001",)]
+    assert _rows(store, "golden_alias", "entity", "retired_golden_id", "golden_id") == [
+        ("customer", "C00000002", "C00000001")
+    ]
+    done = unmerge_golden_record(store, "C00000002", [("CRM", "K2")], "王芳")  # asked by its alias
+    assert (done.entity, done.golden_id, done.new_golden_id, done.restored) == (
+        "customer", "C00000001", "C00000002", True
+    )  # fmt: skip
+    assert _rows(store, "customer", "golden_id", "source_count") == [("C00000001", 1), ("C00000002", 1)]
+    assert find_direct_edits(store) == {}
