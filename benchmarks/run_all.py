@@ -16,6 +16,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     # module: (full-size arguments, quick arguments)
     "benchmarks.bench_ingest": ([], ["--csv-rows", "20000", "--xlsx-rows", "5000"]),
     "benchmarks.bench_load": ([], ["--orders", "20000", "--repeat", "1"]),
+    "benchmarks.bench_golden_lifecycle": ([], ["--partners", "2000", "--repeat", "1"]),
     "benchmarks.bench_compare": ([], ["--rows", "20000"]),
     "benchmarks.bench_standardise": ([], ["--rows", "20000"]),
     "benchmarks.bench_dedupe_accuracy": ([], []),

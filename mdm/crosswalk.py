@@ -38,12 +38,15 @@ def assign_golden_ids(
     entity: str,
     clusters: pd.DataFrame,
     existing_crosswalk: pd.DataFrame | None = None,
+    retired_golden_ids: pd.Series | None = None,
 ) -> GoldenIdAssignment:
     """Give every cluster a golden id, reusing ids from ``existing_crosswalk`` where its records had one.
 
     ``clusters`` has ``source_system``, ``source_record_id``, ``cluster_id`` and ``trust_rank``.
-    New clusters are numbered after the highest existing id, in order of their most trusted
-    member's (trust_rank, source_system, source_record_id), so a first run is deterministic.
+    New clusters are numbered after the highest id ever issued (the crosswalk's and the
+    ``retired_golden_ids`` that now resolve as aliases, which are never issued again), in order of
+    their most trusted member's (trust_rank, source_system, source_record_id), so a first run is
+    deterministic.
     """
     frame = clusters[["source_system", "source_record_id", "cluster_id", "trust_rank"]].copy()
     known = pd.DataFrame(columns=["source_system", "source_record_id", "golden_id"])
@@ -81,8 +84,9 @@ def assign_golden_ids(
     order = frame.sort_values(["trust_rank", "source_system", "source_record_id"], kind="mergesort")
     cluster_order = pd.unique(order["cluster_id"])
     new_clusters = [c for c in cluster_order if c not in kept.index]
-    start = int(_golden_number(known["golden_id"]).max()) if len(known) else 0
-    start = 0 if pd.isna(start) else start
+    issued = pd.concat([known["golden_id"], pd.Series(retired_golden_ids, dtype=object)]).dropna()
+    highest = _golden_number(issued.astype(str)).max() if len(issued) else 0
+    start = 0 if pd.isna(highest) else int(highest)
     new_ids = pd.Series(
         [format_golden_id(entity, start + i + 1) for i in range(len(new_clusters))],
         index=pd.Index(new_clusters, name="cluster_id"),

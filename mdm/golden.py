@@ -24,7 +24,8 @@ class GoldenRecords:
     crosswalk: pd.DataFrame
     """One row per source record: entity, source_system, source_record_id, golden_id, match_score, match_decision."""
     lineage: pd.DataFrame
-    """golden_id, field, source_system, source_record_id: where each golden value came from."""
+    """golden_id, field, source_system, source_record_id, rule: where each golden value came from and
+    which survivorship rule chose it."""
     retired: pd.DataFrame
     """Golden ids that were merged into another by this run."""
     new_count: int
@@ -36,17 +37,19 @@ def build_golden_records(
     candidates: pd.DataFrame,
     existing_crosswalk: pd.DataFrame | None = None,
     rules: SurvivorshipRules | None = None,
+    retired_golden_ids: pd.Series | None = None,
 ) -> GoldenRecords:
     """Build golden records for ``entity`` from matched candidate records.
 
     ``candidates`` holds one row per source record with ``source_system``, ``source_record_id``,
     ``record_id``, ``cluster_id``, ``trust_rank``, optional ``match_score`` and the fields named
-    in the survivorship rules (already standardised).
+    in the survivorship rules (already standardised). ``retired_golden_ids`` are ids merged away
+    earlier (now aliases): never given to a new record.
     """
     rules = rules or load_survivorship_rules(entity)
     candidates = candidates.reset_index(drop=True)
     values, lineage = choose_survivors(candidates, rules)
-    assignment = assign_golden_ids(entity, candidates, existing_crosswalk)
+    assignment = assign_golden_ids(entity, candidates, existing_crosswalk, retired_golden_ids)
     golden_of_cluster = assignment.cluster_to_golden
 
     sizes = candidates.groupby("cluster_id").size()
@@ -64,7 +67,7 @@ def build_golden_records(
         golden_id=golden_of_cluster.reindex(lineage["cluster_id"]).to_numpy(),
         source_system=by_record["source_system"].reindex(lineage["record_id"]).to_numpy(),
         source_record_id=by_record["source_record_id"].reindex(lineage["record_id"]).to_numpy(),
-    )[["golden_id", "field", "source_system", "source_record_id"]]
+    )[["golden_id", "field", "source_system", "source_record_id", "rule"]]
     return GoldenRecords(
         entity,
         golden.drop(columns=["cluster_id"]),

@@ -93,11 +93,13 @@ def match_parties(
     existing_crosswalk: pd.DataFrame | None = None,
     progress: bool = False,
     decisions: pd.DataFrame | None = None,
+    retired_golden_ids: pd.Series | None = None,
 ) -> PartyMatchResult:
     """Deduplicate ``records`` (canonical partner or customer rows from every source) into golden records.
 
     ``decisions`` are a steward's (``migration.steward_decisions.load_decisions``): by source system and
     source record id, ``merge`` or ``not_a_match``; they hold as hard constraints.
+    ``retired_golden_ids`` (the store's aliases) are never issued again.
     """
     records = records.reset_index(drop=True).copy()
     records["record_id"] = record_ids(records)
@@ -132,7 +134,12 @@ def match_parties(
     standardised = pd.concat(std_parts).sort_index()
     clusters = pd.concat(cluster_parts, ignore_index=True)
     candidates = _golden_candidates(entity, records, standardised, clusters)
-    golden = build_golden_records(entity, candidates, existing_crosswalk)
+    golden = build_golden_records(
+        entity, candidates, existing_crosswalk, retired_golden_ids=retired_golden_ids
+    )
+    golden = dataclasses.replace(
+        golden, retired=_steward_files_behind_merges(entity, golden.retired, existing_crosswalk, decisions)
+    )
     if entity == "partner":
         parents = resolve_parent_golden_ids(candidates, golden.crosswalk)
         golden.golden["parent_golden_id"] = _parent_by_golden(golden, candidates, parents)
@@ -172,6 +179,36 @@ def _decisions_by_record_id(decisions: pd.DataFrame | None) -> pd.DataFrame:
             "decision": decisions["decision"].to_numpy(),
         }
     )
+
+
+def _steward_files_behind_merges(
+    entity: str,
+    retired: pd.DataFrame,
+    existing_crosswalk: pd.DataFrame | None,
+    decisions: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """The retired golden ids with ``entity`` and ``cause_file``: the review workbook whose latest
+    ``merge`` decision joined a record of the retired golden record to one of its survivor (else NA)."""
+    retired = retired.assign(entity=entity, cause_file=pd.NA)
+    if retired.empty or existing_crosswalk is None or decisions is None or decisions.empty:
+        return retired
+    known = existing_crosswalk[existing_crosswalk["entity"] == entity]
+    was = pd.Series(known["golden_id"].to_numpy(), index=record_ids(known).to_numpy())
+    merges = decisions[decisions["decision"] == "merge"]
+    named = _decisions_by_record_id(merges)
+    joined = pd.DataFrame(
+        {
+            "left": was.reindex(named["left_record_id"]).to_numpy(),
+            "right": was.reindex(named["right_record_id"]).to_numpy(),
+            "cause_file": merges.get("source_file", pd.Series(pd.NA, index=merges.index)).to_numpy(),
+        }
+    ).dropna(subset=["left", "right"])
+    both_ways = pd.concat([joined, joined.rename(columns={"left": "right", "right": "left"})])
+    cause = both_ways.drop_duplicates(["left", "right"], keep="last").set_index(["left", "right"])[
+        "cause_file"
+    ]
+    keys = pd.MultiIndex.from_arrays([retired["retired_golden_id"], retired["golden_id"]])
+    return retired.assign(cause_file=cause.reindex(keys).to_numpy())
 
 
 def _customers_of_kind(records: pd.DataFrame, kind: str) -> pd.DataFrame:

@@ -77,7 +77,8 @@ def choose_survivors(
 
     ``records`` needs ``cluster_column``, ``record_id``, ``trust_rank`` and the rule fields.
     Returns ``(values, lineage)``: one row per cluster with the chosen values, and a long
-    frame (cluster, field, record_id) saying which record each value came from.
+    frame (cluster, field, record_id, rule) saying which record each value came from and which rule
+    chose it (see :func:`_deciding_rules`).
     """
     base = records[[cluster_column, "record_id", "trust_rank"]].copy()
     base["_tie_record"] = records["record_id"].astype(str)
@@ -91,10 +92,10 @@ def choose_survivors(
             continue
         if rule.follow:
             continue
-        winner = _winning_rows(records, base, rule, rules, cluster_column)
+        winner, decided_by = _winning_rows(records, base, rule, rules, cluster_column)
         winners[rule.field] = winner
         values[rule.field] = records.loc[winner.values, rule.field].set_axis(winner.index)
-        lineage_parts.append(_lineage(records, winner, rule.field, cluster_column))
+        lineage_parts.append(_lineage(records, winner, rule.field, cluster_column, decided_by))
     for rule in rules.fields:
         if rule.follow and rule.field in records.columns:
             winner = winners.get(rule.follow)
@@ -102,19 +103,21 @@ def choose_survivors(
                 values[rule.field] = pd.NA
                 continue
             values[rule.field] = records.loc[winner.values, rule.field].set_axis(winner.index)
-            lineage_parts.append(_lineage(records, winner, rule.field, cluster_column))
+            follows = pd.Series(f"follow {rule.follow}", index=winner.index)
+            lineage_parts.append(_lineage(records, winner, rule.field, cluster_column, follows))
     lineage = (
         pd.concat(lineage_parts, ignore_index=True)
         if lineage_parts
-        else pd.DataFrame(columns=[cluster_column, "field", "record_id"])
+        else pd.DataFrame(columns=[cluster_column, "field", "record_id", "rule"])
     )
     return values.reset_index(), lineage
 
 
 def _winning_rows(
     records: pd.DataFrame, base: pd.DataFrame, rule: FieldRule, rules: SurvivorshipRules, cluster_column: str
-) -> pd.Series:
-    """Index label of the winning record per cluster for one field (clusters with no value are absent)."""
+) -> tuple[pd.Series, pd.Series]:
+    """Index label of the winning record per cluster for one field (clusters with no value are absent),
+    and the rule that decided each cluster's choice."""
     value = records[rule.field]
     known = value.notna() & (value.astype(str).str.strip() != "")
     frame = base.loc[known].copy()
@@ -146,14 +149,45 @@ def _winning_rows(
     order = [*keys, "trust_rank", "_tie_record"]
     frame = frame.sort_values(order, ascending=[*ascending, True, True], kind="mergesort")
     first = frame.drop_duplicates(cluster_column, keep="first")
-    return pd.Series(first.index, index=pd.Index(first[cluster_column], name=cluster_column))
+    winner = pd.Series(first.index, index=pd.Index(first[cluster_column], name=cluster_column))
+    named = dict(zip(keys, rule.rules, strict=True)) | {
+        "trust_rank": "most_trusted",
+        "_tie_record": "record_id",
+    }
+    return winner, _deciding_rules(frame, first, cluster_column, [(k, named[k]) for k in order])
 
 
-def _lineage(records: pd.DataFrame, winner: pd.Series, field_name: str, cluster_column: str) -> pd.DataFrame:
+def _deciding_rules(
+    ordered: pd.DataFrame, first: pd.DataFrame, cluster_column: str, keys: list[tuple[str, str]]
+) -> pd.Series:
+    """Per cluster, the first rule on which the winning value beat the best other value.
+
+    ``only_value`` when no other record of the cluster had a value, ``same_value`` when every record
+    that had one agreed (no rule had to choose); ``record_id`` is the final, arbitrary tie-break.
+    """
+    by_cluster = first.set_index(cluster_column)
+    decided = pd.Series("only_value", index=by_cluster.index, dtype=object)
+    rest = ordered.drop(index=first.index)
+    decided[decided.index.isin(rest[cluster_column])] = "same_value"
+    differs = rest["_value"].to_numpy() != by_cluster["_value"].reindex(rest[cluster_column]).to_numpy()
+    runner_up = rest[differs].drop_duplicates(cluster_column, keep="first").set_index(cluster_column)
+    winner = by_cluster.loc[runner_up.index]
+    undecided = pd.Series(True, index=runner_up.index)
+    for key, name in keys:
+        beats = undecided & (winner[key].to_numpy() != runner_up[key].to_numpy())
+        decided[beats[beats].index] = name
+        undecided &= ~beats
+    return decided
+
+
+def _lineage(
+    records: pd.DataFrame, winner: pd.Series, field_name: str, cluster_column: str, decided_by: pd.Series
+) -> pd.DataFrame:
     return pd.DataFrame(
         {
             cluster_column: winner.index,
             "field": field_name,
             "record_id": records.loc[winner.values, "record_id"].to_numpy(),
+            "rule": decided_by.reindex(winner.index).to_numpy(),
         }
     )

@@ -12,10 +12,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
-from migration.convert import record_hashes
-from migration.load import BOOKKEEPING, BUSINESS_KEYS, LOAD_ORDER, TABLE_BOOKKEEPING
+from migration.bookkeeping import stored_record_hashes
+from migration.load import BUSINESS_KEYS, LOAD_ORDER
 from migration.models import TABLES
-from migration.row_checks import typed_columns
 
 
 def find_direct_edits(engine: Engine, tables: tuple[str, ...] = LOAD_ORDER) -> dict[str, pd.DataFrame]:
@@ -29,9 +28,7 @@ def find_direct_edits(engine: Engine, tables: tuple[str, ...] = LOAD_ORDER) -> d
             stored = pd.read_sql(select(table), connection)
             if stored.empty:
                 continue
-            bookkeeping = BOOKKEEPING | TABLE_BOOKKEEPING.get(name, set())
-            columns, _ = typed_columns(table, stored, bookkeeping)
-            hashes = record_hashes({c: v for c, v in columns.items() if c not in bookkeeping})
+            hashes = stored_record_hashes(table, stored)
             differs = stored["record_hash"].to_numpy() != pd.Series(hashes, index=stored.index).to_numpy()
             if differs.any():
                 edited[name] = stored.loc[differs, list(BUSINESS_KEYS[name])].reset_index(drop=True)

@@ -20,8 +20,11 @@ from sqlalchemy import Connection, Engine, Table, and_, bindparam, delete, func,
 from sqlalchemy.exc import IntegrityError
 
 from channel_mdm.errors import UserError
+from migration.bookkeeping import NOT_IN_RECORD_HASH, bookkeeping_columns
 from migration.bulk import upsert_rows
 from migration.convert import convert_column, converter_for, record_hashes
+from migration.golden_aliases import RETIRED_COLUMNS
+from migration.golden_lifecycle import GoldenLifecycle
 from migration.models import TABLES
 from migration.quarantine_rows import QUARANTINE_IDENTITY
 from migration.refusals import Refusal, first_refusal_per_row, refused_rows
@@ -40,6 +43,7 @@ BUSINESS_KEYS: dict[str, tuple[str, ...]] = {
     "balance": ("partner_golden_id", "as_of_date", "source_system", "partner_record_id"),
     "order_line": ("source_system", "order_no", "line_no"),
     "crosswalk": ("entity", "source_system", "source_record_id"),
+    "golden_lineage": ("entity", "golden_id", "field"),
     "quarantine": ("quarantine_key",),
 }
 """The columns each loadable table is upserted on (its primary key or unique constraint)."""
@@ -52,6 +56,7 @@ LOAD_ORDER: tuple[str, ...] = (
     "balance",
     "order_line",
     "crosswalk",
+    "golden_lineage",
     "product_crosswalk",
     "quarantine",
 )
@@ -59,26 +64,6 @@ LOAD_ORDER: tuple[str, ...] = (
 
 TABLE_ALIASES = {"order": "order_line", "orders": "order_line"}
 """Canonical entity names that differ from their table's."""
-
-BOOKKEEPING = {
-    "id",
-    "record_hash",
-    "load_batch_id",
-    "created_at",
-    "updated_at",
-    "first_seen_batch",
-    "last_seen_batch",
-    "quarantine_key",
-}
-"""Columns the loader fills; a frame's values for them are ignored."""
-
-TABLE_BOOKKEEPING: dict[str, set[str]] = {
-    "quarantine": {"status", "resolved_batch_id", "resolved_at", "resolution"}
-}
-"""Columns the loader fills in one table only (``order_line.status`` is data, ``quarantine.status`` is not)."""
-
-NOT_IN_RECORD_HASH: dict[str, set[str]] = {"quarantine": {"batch_id"}}
-"""Columns that do not make a row different: a quarantine entry keeps the batch that first found it."""
 
 CHUNK_SIZE = 5_000
 
@@ -97,6 +82,8 @@ class LoadStats:
     absent: int = 0
     """Rows in the store that this load's frame no longer has (gone from their source): kept and counted,
     never removed silently; ``mode="replace_missing"`` deletes them (then counted as ``deleted``)."""
+    retired: int = 0
+    """Golden records merged into another by this load: gone from the table, their ids kept as aliases."""
 
     @property
     def changed(self) -> int:
@@ -175,6 +162,7 @@ def load_all(
     frames: dict[str, pd.DataFrame],
     batch_id: str,
     mode: LoadMode = "upsert",
+    retired: pd.DataFrame | None = None,
 ) -> LoadResult:
     """Load every frame (keyed by table name) in ONE transaction, parents first: all or nothing.
 
@@ -184,15 +172,25 @@ def load_all(
     upserts, children first (a row whose new version was refused is kept). A ``run_log`` row records
     the outcome and counts; a failed load is logged in its own transaction after the rollback, then
     the error is raised. A load killed part-way leaves the store as the last committed load left it.
+
+    Golden records: ``retired`` (``RETIRED_COLUMNS``) names the golden ids merged into another; each
+    leaves its table right after that table's upsert and resolves as an alias
+    (:mod:`migration.golden_aliases`). ``golden_lineage`` replaces the lineage of the entities it
+    carries. The golden records' history (:mod:`migration.golden_history`) is appended in the same
+    transaction.
     """
     _check_mode(mode)
     names = {resolve_table(name).name: frame for name, frame in frames.items()}
     run_id = uuid.uuid4().hex
     started = datetime.now(UTC)
     stats: dict[str, LoadStats] = {}
+    retired = (
+        pd.DataFrame(columns=RETIRED_COLUMNS) if retired is None else retired.reindex(columns=RETIRED_COLUMNS)
+    )
     try:
         with engine.begin() as connection:
             one_load_at_a_time(connection)
+            lifecycle = GoldenLifecycle.before_load(connection, names)
             missing: dict[str, set[tuple[Any, ...]]] = {}
             refused: list[pd.DataFrame] = []
             for name in LOAD_ORDER:
@@ -203,6 +201,9 @@ def load_all(
                         connection, TABLES[name], names[name], batch_id
                     )
                     refused += [held] if len(held) else []
+                    stats[name] = lifecycle.retire(
+                        connection, name, retired, batch_id, stats[name], missing[name]
+                    )
             refused_rows_frame = (
                 pd.concat(refused, ignore_index=True).assign(batch_id=batch_id) if refused else pd.DataFrame()
             )
@@ -222,6 +223,11 @@ def load_all(
                 if name in names and mode == "replace_missing" and name != "quarantine":
                     deleted = _delete_missing(connection, TABLES[name], missing[name])
                     stats[name] = replace(stats[name], deleted=deleted, absent=0)
+            if "golden_lineage" in names and mode != "replace_missing":
+                stats["golden_lineage"] = _replace_lineage(
+                    connection, names["golden_lineage"], stats["golden_lineage"], missing["golden_lineage"]
+                )
+            lifecycle.record_history(connection, batch_id)
             for name in stats:
                 _log_stats(TABLES[name], len(names[name]), stats[name])
             _write_run_log(connection, run_id, batch_id, started, "succeeded", stats, None)
@@ -235,6 +241,16 @@ def load_all(
             log.warning("could not record the failed load in run_log: %s", type(log_error).__name__)
         raise
     return LoadResult(stats, refused_rows_frame)
+
+
+def _replace_lineage(
+    connection: Connection, frame: pd.DataFrame, stats: LoadStats, missing: set[tuple[Any, ...]]
+) -> LoadStats:
+    """Lineage is derived: the rows of the frame's entities that the frame no longer has are deleted."""
+    entities = set(frame["entity"]) if "entity" in frame.columns else set()
+    stale = {key for key in missing if key[0] in entities}
+    deleted = _delete_missing(connection, TABLES["golden_lineage"], stale)
+    return replace(stats, deleted=deleted, absent=stats.absent - deleted)
 
 
 def _check_mode(mode: str) -> None:
@@ -259,7 +275,7 @@ def _upsert_frame(
     Returns the counts, the stored keys the frame lacks, and quarantine rows for the refused rows.
     """
     key_names = BUSINESS_KEYS[table.name]
-    columns, refusals = typed_columns(table, frame, _bookkeeping_columns(table))
+    columns, refusals = typed_columns(table, frame, bookkeeping_columns(table))
     if table.name == "quarantine":
         if refusals:  # the quarantine cannot quarantine itself
             first = refusals[0]
@@ -282,7 +298,7 @@ def _upsert_frame(
     business = [
         c
         for c in columns
-        if c not in _bookkeeping_columns(table) and c not in NOT_IN_RECORD_HASH.get(table.name, ())
+        if c not in bookkeeping_columns(table) and c not in NOT_IN_RECORD_HASH.get(table.name, ())
     ]
     hashes = record_hashes({c: columns[c] for c in business})
 
@@ -333,10 +349,6 @@ def _upsert_frame(
     absent = 0 if table.name == "quarantine" else len(missing)
     stats = LoadStats(inserted, updated, unchanged, quarantined=len(refused), absent=absent)
     return stats, missing, quarantined
-
-
-def _bookkeeping_columns(table: Table) -> set[str]:
-    return BOOKKEEPING | TABLE_BOOKKEEPING.get(table.name, set())
 
 
 def _fill_price_excl_tax(connection: Connection, frame: pd.DataFrame, columns: dict[str, list[Any]]) -> None:

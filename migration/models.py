@@ -346,5 +346,66 @@ class MatchReview(Base):
     created_at: Mapped[datetime] = mapped_column(TIMESTAMP)
 
 
+class GoldenAlias(Base):
+    """A golden id merged into another: it still resolves, to the surviving golden id.
+
+    The retired record leaves the ``partner``/``customer`` table; its alias stays so every system
+    and report that kept the old id can still find the record. When the survivor is itself merged
+    later, its aliases move to the new survivor, so an alias always resolves in one step.
+    """
+
+    __tablename__ = "golden_alias"
+
+    entity: Mapped[str] = mapped_column(String(16), primary_key=True)
+    retired_golden_id: Mapped[str] = mapped_column(GOLDEN_ID, primary_key=True)
+    golden_id: Mapped[str] = mapped_column(GOLDEN_ID, index=True)
+    """The surviving golden id."""
+    retired_at: Mapped[datetime] = mapped_column(TIMESTAMP)
+    cause_batch_id: Mapped[str | None] = mapped_column(BATCH)
+    """The load batch (run) that merged the two records."""
+    cause_file: Mapped[str | None] = mapped_column(String(500))
+    """The steward's review workbook whose ``merge`` decision joined them, if one did."""
+
+
+class GoldenLineage(LoadedMixin, Base):
+    """Where each golden value came from: the winning source record and the survivorship rule that
+    chose it, replaced by every load for the golden records it carries."""
+
+    __tablename__ = "golden_lineage"
+
+    entity: Mapped[str] = mapped_column(String(16), primary_key=True)
+    golden_id: Mapped[str] = mapped_column(GOLDEN_ID, primary_key=True)
+    field: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source_system: Mapped[str | None] = mapped_column(SOURCE_SYSTEM)
+    source_record_id: Mapped[str | None] = mapped_column(RECORD_ID)
+    rule: Mapped[str | None] = mapped_column(String(32))
+    """The survivorship rule that chose the value (``most_trusted``, ``valid_first``…), ``follow FIELD``,
+    ``only_value`` (no other record had one) or ``same_value`` (every record agreed)."""
+
+
+class GoldenHistory(Base):
+    """What happened to a golden record, appended and never changed: ``create``, ``merge`` (another
+    record or a source record joined it), ``unmerge`` (source records split out) and ``change`` (an
+    attribute's value), with the run (load batch) or steward file that caused it."""
+
+    __tablename__ = "golden_history"
+
+    history_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(16))
+    golden_id: Mapped[str] = mapped_column(GOLDEN_ID, index=True)
+    event: Mapped[str] = mapped_column(String(16))
+    """create | merge | unmerge | change"""
+    field: Mapped[str | None] = mapped_column(String(64))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    source_system: Mapped[str | None] = mapped_column(SOURCE_SYSTEM)
+    source_record_id: Mapped[str | None] = mapped_column(RECORD_ID)
+    """The source record that moved, for a merge or unmerge of one record."""
+    cause_batch_id: Mapped[str | None] = mapped_column(BATCH)
+    cause_file: Mapped[str | None] = mapped_column(String(500))
+    changed_by: Mapped[str | None] = mapped_column(String(100))
+    changed_at: Mapped[datetime] = mapped_column(TIMESTAMP)
+
+
 TABLES = Base.metadata.tables
 """Every store table by name."""

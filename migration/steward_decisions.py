@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select
 
 from migration.models import StewardDecision
 
@@ -19,13 +19,14 @@ PAIR_COLUMNS = [
 
 
 def save_decisions(
-    engine: Engine,
+    engine: Engine | Connection,
     decisions: pd.DataFrame,
     decided_by: str,
     source_file: str,
     entity: str | None = None,
 ) -> int:
-    """Append ``decisions`` (pair columns, ``decision``, ``notes``, ``sheet_row``) in one transaction."""
+    """Append ``decisions`` (pair columns, ``decision``, ``notes``, ``sheet_row``) in one transaction
+    (the caller's, given a connection)."""
     now = datetime.now(UTC)
     rows = [
         {
@@ -40,7 +41,9 @@ def save_decisions(
         }
         for r in decisions.itertuples(index=False)
     ]
-    if rows:
+    if rows and isinstance(engine, Connection):
+        engine.execute(insert(StewardDecision), rows)
+    elif rows:
         with engine.begin() as connection:
             connection.execute(insert(StewardDecision), rows)
     return len(rows)

@@ -5,6 +5,7 @@ import pandas as pd
 from sqlalchemy import inspect
 
 from mdm.parties import PartyMatchResult, match_parties
+from migration.golden_aliases import read_retired_golden_ids
 from migration.models import StewardDecision
 from migration.steward_decisions import load_decisions
 from migration.store import create_store_engine
@@ -21,6 +22,7 @@ def _match(
     engine = create_store_engine(channel_mdm.settings().store_url)
     try:
         existing = read_crosswalk(engine)
+        retired_ids = read_retired_golden_ids(engine, entity)
         decided = (
             load_decisions(engine, entity)
             if inspect(engine).has_table(StewardDecision.__tablename__)
@@ -29,7 +31,12 @@ def _match(
     finally:
         engine.dispose()
     result = match_parties(
-        entity, records, landed["trust_ranks"], existing_crosswalk=existing, decisions=decided
+        entity,
+        records,
+        landed["trust_ranks"],
+        existing_crosswalk=existing,
+        decisions=decided,
+        retired_golden_ids=retired_ids,
     )
     decisions = (
         result.pairs["match_class"].value_counts() if "match_class" in result.pairs.columns else pd.Series()

@@ -101,6 +101,10 @@ def channel_store(
         "balance": balances,
         "order_line": orders,
         "crosswalk": pd.concat([partner_crosswalk, customer_golden.golden.crosswalk], ignore_index=True),
+        "golden_lineage": pd.concat(
+            [g.golden.lineage.assign(entity=g.entity) for g in (partner_golden, customer_golden)],
+            ignore_index=True,
+        ),
         "product_crosswalk": product_master.crosswalk,
         "quarantine": quarantine,
     }
@@ -108,7 +112,8 @@ def channel_store(
     try:
         upgrade_store(engine)
         edited = find_direct_edits(engine)  # before the load: it counts an edited row as unchanged
-        stats = load_all(engine, frames, batch_id)
+        retired = pd.concat([g.golden.retired for g in (partner_golden, customer_golden)], ignore_index=True)
+        stats = load_all(engine, frames, batch_id, retired=retired)
         # The pairs this run left for a steward, for 'channel-mdm review export'.
         reviewed = {
             e: save_match_review(engine, e, g.review)
@@ -141,8 +146,12 @@ def channel_store(
             **{f"{name}_rows": len(frame) for name, frame in frames.items()},
         }
     )
-    lineage = pd.concat([partner_golden.golden.lineage, customer_golden.golden.lineage], ignore_index=True)
-    return {"batch_id": batch_id, "load_stats": summary, "quarantine": quarantine, "lineage": lineage}
+    return {
+        "batch_id": batch_id,
+        "load_stats": summary,
+        "quarantine": quarantine,
+        "lineage": frames["golden_lineage"],
+    }
 
 
 def _customers_with_partner(

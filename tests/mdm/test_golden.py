@@ -78,6 +78,17 @@ def test_lineage_names_the_record_each_value_came_from():
     assert len(lineage) > 0
 
 
+def test_lineage_names_the_rule_that_chose_each_value():
+    result = build_golden_records("partner", _records())
+    by_record = result.lineage.set_index(["source_record_id", "field"])["rule"]
+    assert by_record[("A-000001", "uscc")] == "valid_first"  # beat the more trusted invalid code
+    assert by_record[("A-000001", "uscc_status")] == "follow uscc"
+    assert by_record[("C000001", "partner_name")] == "most_trusted"
+    assert by_record[("A-000002", "partner_name")] == "only_value"  # a cluster of one
+    phone = result.lineage[result.lineage["field"] == "phone"].set_index("source_record_id")["rule"]
+    assert phone["D00001"] == "most_frequent"  # two records agree against the most trusted one
+
+
 def test_first_run_ids_are_deterministic_and_independent_of_row_order():
     first = build_golden_records("partner", _records())
     shuffled = build_golden_records("partner", _records().sample(frac=1, random_state=3))
@@ -118,3 +129,18 @@ def test_unknown_rule_is_reported_with_the_file_and_field(tmp_path):
         f"{path}: partner.fields.phone: unknown rule 'most_popular'; expected one of "
         "valid_first, most_trusted, most_frequent, most_recent, longest or 'follow: FIELD'"
     )
+
+
+def test_an_id_retired_by_a_merge_is_never_given_to_a_new_record():
+    first = build_golden_records("partner", _records())
+    merged = build_golden_records("partner", _records().assign(cluster_id="A"), first.crosswalk)
+    records = _records().assign(cluster_id="A")
+    newcomer = records.iloc[[3]].assign(source_record_id="A-000009", record_id="crm:A-000009", cluster_id="N")
+    third = build_golden_records(
+        "partner",
+        pd.concat([records, newcomer]),
+        merged.crosswalk,
+        retired_golden_ids=merged.retired["retired_golden_id"],
+    )
+    assert merged.retired["retired_golden_id"].tolist() == ["P00000002"]
+    assert third.crosswalk.set_index("source_record_id").loc["A-000009", "golden_id"] == "P00000003"

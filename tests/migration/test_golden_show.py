@@ -34,8 +34,10 @@ def test_a_golden_record_with_its_sources_and_decisions(
         "  DMS D-9: auto_merge score 0.930",
         "  ERP P001: auto_merge score 1.000",
     ]
-    assert out[-2] == "steward decisions (1):"
-    assert out[-1].startswith("  DMS D-9 / ERP P001: merge by 王芳 at ")
+    decisions = out.index("steward decisions (1):")
+    assert out[decisions + 1].startswith("  DMS D-9 / ERP P001: merge by 王芳 at ")
+    assert out[-2:] == ["history (1):", out[-1]]
+    assert out[-1].endswith(" create P00000001 from ERP P001 (batch B1)")
 
 
 def test_an_unknown_golden_id_is_one_line(loaded_store: Engine, store_url, tmp_path, monkeypatch, capsys):
@@ -44,5 +46,5 @@ def test_an_unknown_golden_id_is_one_line(loaded_store: Engine, store_url, tmp_p
     assert main(["golden", "show", "P09999999"]) == 2
     assert capsys.readouterr().err == (
         "channel-mdm golden: error: golden id 'P09999999' is in neither the partner nor the customer table of "
-        "the store; check the id (e.g. P00000001) and CHANNEL_MDM_STORE_URL\n"
+        "the store, nor an alias of a merged record; check the id (e.g. P00000001) and CHANNEL_MDM_STORE_URL\n"
     )

@@ -44,7 +44,7 @@ def test_first_load_inserts_every_row_and_logs_the_run(store, store_frames):
         log = connection.execute(select(TABLES["run_log"])).mappings().one()
     assert (log["batch_id"], log["status"], log["stage"]) == ("B1", "succeeded", "load")
     assert json.loads(log["counts"])["price"] == {
-        "inserted": 3, "updated": 0, "unchanged": 0, "deleted": 0, "quarantined": 0, "absent": 0,
+        "inserted": 3, "updated": 0, "unchanged": 0, "deleted": 0, "quarantined": 0, "absent": 0, "retired": 0,
     }  # fmt: skip
 
 
@@ -308,7 +308,7 @@ def test_an_unknown_table_is_named():
         load_table(None, "invoice", pd.DataFrame(), "B1")
     assert str(error.value) == (
         "cannot load 'invoice': not a store table; expected one of "
-        "partner, product, customer, price, balance, order_line, crosswalk, product_crosswalk, quarantine"
+        "partner, product, customer, price, balance, order_line, crosswalk, golden_lineage, product_crosswalk, quarantine"
     )
 
 
