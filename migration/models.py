@@ -88,6 +88,12 @@ class Partner(LoadedMixin, Base):
     source_count: Mapped[int | None] = mapped_column(Integer)
     primary_source_system: Mapped[str | None] = mapped_column(SOURCE_SYSTEM)
     primary_source_record_id: Mapped[str | None] = mapped_column(RECORD_ID)
+    parent_link: Mapped[str | None] = mapped_column(String(32))
+    """How the head office was found: source_parent_code or name_rule (see mdm.hierarchy)."""
+    supplier_golden_id: Mapped[str | None] = mapped_column(
+        GOLDEN_ID, ForeignKey("partner.golden_id", deferrable=True, initially="DEFERRED")
+    )
+    """For a 二批 dealer: the 一批 distributor that supplies it, where a source names one."""
 
 
 class Customer(LoadedMixin, Base):
@@ -343,6 +349,25 @@ class MatchReview(Base):
     match_class: Mapped[str] = mapped_column(String(16))
     evidence: Mapped[str | None] = mapped_column(Text)
     """Per field the two values, level and weight, as JSON text."""
+    created_at: Mapped[datetime] = mapped_column(TIMESTAMP)
+
+
+class QualityScore(Base):
+    """The latest run's data-quality scorecard, one row per source system, entity, measure and field
+    (replaced on every run; see mdm.scorecard)."""
+
+    __tablename__ = "quality_score"
+
+    score_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(16))
+    source_system: Mapped[str] = mapped_column(SOURCE_SYSTEM)
+    measure: Mapped[str] = mapped_column(String(32))
+    field: Mapped[str] = mapped_column(String(64))
+    records: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer)
+    rate: Mapped[float | None] = mapped_column(Float)
+    problem_share: Mapped[float] = mapped_column(Float)
+    batch_id: Mapped[str | None] = mapped_column(BATCH)
     created_at: Mapped[datetime] = mapped_column(TIMESTAMP)
 
 
