@@ -1,0 +1,252 @@
+"""The data-quality scorecard: per source system and entity, how complete and how valid each field is, how
+many source records describe one golden record, and how many rows were quarantined and why.
+
+One tidy frame (:data:`SCORECARD_COLUMNS`), one row per source system, entity, measure and field, sorted
+worst first so a steward sees which source to fix first. Validity reuses what standardisation already
+decided (a USCC's status, a phone's kind, an address resolved to a division); nothing is checked twice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from cleansing.text import is_blank
+
+__all__ = [
+    "COMPLETENESS_FIELDS",
+    "SCORECARD_COLUMNS",
+    "PartySources",
+    "build_scorecard",
+    "summarise_scorecard",
+]
+
+SCORECARD_COLUMNS = [
+    "entity",
+    "source_system",
+    "measure",
+    "field",
+    "records",
+    "count",
+    "rate",
+    "problem_share",
+]
+"""``records`` is the denominator, ``count`` the records that are fine (complete, valid), the duplicates
+or the quarantined rows; ``rate`` = count / records; ``problem_share`` the share of records with the
+problem (0 = nothing to fix, 1 = every record)."""
+
+COMPLETENESS_FIELDS: dict[str, dict[str, str | None]] = {
+    "partner": {
+        "partner_name": None,
+        "uscc": None,
+        "partner_type": None,
+        "channel_tier": None,
+        "sales_region": None,
+        "province": None,
+        "city": None,
+        "district": None,
+        "address": None,
+        "contact_name": None,
+        "phone": None,
+        "email": None,
+        "status": None,
+        "created_date": None,
+    },
+    "customer": {
+        "customer_name": None,
+        "uscc": "business",
+        "birth_date": "person",
+        "gender": "person",
+        "province": None,
+        "city": None,
+        "district": None,
+        "address": None,
+        "postcode": None,
+        "phone": None,
+        "email": None,
+        "created_date": None,
+    },
+}
+"""The fields whose completeness is scored, each with the customer kind it applies to (None: every record)."""
+
+_VALID_PHONE_KINDS = ("mobile", "landline", "toll_free")
+
+
+@dataclass(frozen=True)
+class PartySources:
+    """What the scorecard reads for partners or customers."""
+
+    records: pd.DataFrame
+    """Accepted canonical rows, with ``source_system`` (and ``customer_kind`` for customers)."""
+    standardised: pd.DataFrame
+    """The standardised columns of the same rows, same index (``uscc_status``, ``phone_kind`` …)."""
+    crosswalk: pd.DataFrame
+    """source_system, source_record_id, golden_id for every accepted row."""
+
+
+def build_scorecard(
+    parties: dict[str, PartySources], quarantine: pd.DataFrame, rows_in: pd.DataFrame
+) -> pd.DataFrame:
+    """The whole scorecard, worst first.
+
+    ``quarantine`` has ``entity``, ``source_system`` and ``reason_code`` (every stage's quarantined rows);
+    ``rows_in`` has ``entity``, ``source_system`` and ``rows_in`` (rows read per file or per source).
+    """
+    parts = []
+    for entity, sources in parties.items():
+        parts += [
+            _completeness(entity, sources.records),
+            _validity(entity, sources.records, sources.standardised),
+            _duplicates(entity, sources.crosswalk),
+        ]
+    parts.append(_quarantined(quarantine, rows_in))
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=SCORECARD_COLUMNS)
+    frame = pd.concat(parts, ignore_index=True)
+    frame["problems"] = (frame["problem_share"] * frame["records"]).round()
+    frame = frame.sort_values(
+        ["problem_share", "problems", "entity", "source_system", "measure", "field"],
+        ascending=[False, False, True, True, True, True],
+        kind="mergesort",
+    )
+    return frame[SCORECARD_COLUMNS].reset_index(drop=True)
+
+
+def _rows(entity: str, system: str, measure: str, field: str, records: int, count: int, bad: int) -> dict:
+    return {
+        "entity": entity,
+        "source_system": system,
+        "measure": measure,
+        "field": field,
+        "records": int(records),
+        "count": int(count),
+        "rate": count / records if records else None,
+        "problem_share": bad / records if records else 0.0,
+    }
+
+
+def _present(values: pd.Series) -> pd.Series:
+    """True where a value is given (blank, whitespace and NA are not)."""
+    return ~values.map(is_blank).astype(bool)
+
+
+def _completeness(entity: str, records: pd.DataFrame) -> pd.DataFrame:
+    kinds = records.get("customer_kind", pd.Series("business", index=records.index)).fillna("business")
+    rows = []
+    for field, kind in COMPLETENESS_FIELDS.get(entity, {}).items():
+        scope = records if kind is None else records[kinds == kind]
+        if scope.empty:
+            continue
+        given = _present(scope[field]) if field in scope.columns else pd.Series(False, index=scope.index)
+        for system, present in given.groupby(scope["source_system"]):
+            n, ok = len(present), int(present.sum())
+            rows.append(_rows(entity, system, "completeness", field, n, ok, n - ok))
+    return pd.DataFrame(rows)
+
+
+def _validity_checks(records: pd.DataFrame, std: pd.DataFrame) -> dict[str, tuple[pd.Series, pd.Series]]:
+    """Per field: (value given in the source, value valid after standardising)."""
+
+    def given(column: str) -> pd.Series:
+        if column not in records.columns:
+            return pd.Series(False, index=records.index)
+        return _present(records[column])
+
+    place = given("address") | given("province") | given("city") | given("district")
+    checks = {
+        "uscc": (given("uscc"), std.get("uscc_status") == "valid"),
+        "phone": (given("phone"), std.get("phone_kind").isin(_VALID_PHONE_KINDS)),
+        "email": (given("email"), std.get("email_normalised").notna()),
+        "address": (place, std.get("division_code").notna()),
+    }
+    if "birth_date" in records.columns:
+        checks["birth_date"] = (given("birth_date"), std.get("birth_date").notna())
+    if "postcode" in records.columns:
+        checks["postcode"] = (given("postcode"), std.get("postcode").notna())
+    return checks
+
+
+def _validity(entity: str, records: pd.DataFrame, standardised: pd.DataFrame) -> pd.DataFrame:
+    std = standardised.reindex(records.index)
+    rows = []
+    for field, (given, valid) in _validity_checks(records, std).items():
+        valid = valid.fillna(False).astype(bool) & given
+        counted = pd.DataFrame({"given": given, "valid": valid, "system": records["source_system"]})
+        for system, part in counted[counted["given"]].groupby("system"):
+            n, ok = len(part), int(part["valid"].sum())
+            rows.append(_rows(entity, system, "validity", field, n, ok, n - ok))
+    return pd.DataFrame(rows)
+
+
+def _duplicates(entity: str, crosswalk: pd.DataFrame) -> pd.DataFrame:
+    """Source records per golden record: above 1 means a source holds the same partner more than once."""
+    rows = []
+    for system, part in crosswalk.groupby("source_system"):
+        n, golden = len(part), part["golden_id"].nunique()
+        row = _rows(entity, system, "duplicate_rate", "records per golden record", n, n - golden, n - golden)
+        row["rate"] = n / golden if golden else None
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _quarantined(quarantine: pd.DataFrame, rows_in: pd.DataFrame) -> pd.DataFrame:
+    if quarantine.empty:
+        return pd.DataFrame(columns=SCORECARD_COLUMNS)
+    counts = quarantine.groupby(["entity", "source_system", "reason_code"], dropna=False).size()
+    totals = rows_in.groupby(["entity", "source_system"])["rows_in"].sum()
+    rows = []
+    for (entity, system, reason), count in counts.items():
+        records = int(totals.get((entity, system), 0)) or int(count)
+        rows.append(_rows(entity, system, "quarantined", str(reason), records, int(count), int(count)))
+    return pd.DataFrame(rows)
+
+
+def summarise_scorecard(scorecard: pd.DataFrame) -> pd.DataFrame:
+    """One row per entity and source system, worst first: mean completeness and validity, records per
+    golden record, share of rows quarantined, and the field with the biggest problem."""
+    if scorecard.empty:
+        return pd.DataFrame(
+            columns=[
+                "entity",
+                "source_system",
+                "completeness",
+                "validity",
+                "records_per_golden",
+                "quarantined",
+            ]
+        )
+    keys = ["entity", "source_system"]
+    by_measure = scorecard.pivot_table(index=keys, columns="measure", values="rate", aggfunc="mean")
+    quarantined = (
+        scorecard[scorecard["measure"] == "quarantined"]
+        .groupby(keys)["problem_share"]
+        .sum()
+        .rename("quarantined")
+    )
+    summary = pd.DataFrame(index=by_measure.index.union(quarantined.index))
+    for measure, column in (
+        ("completeness", "completeness"),
+        ("validity", "validity"),
+        ("duplicate_rate", "records_per_golden"),
+    ):
+        summary[column] = by_measure[measure] if measure in by_measure.columns else float("nan")
+    summary["quarantined"] = quarantined.reindex(summary.index).fillna(0.0)
+    worst = scorecard.drop_duplicates(keys).set_index(keys)  # the scorecard is sorted worst first
+    summary["worst"] = (worst["measure"] + " " + worst["field"]).reindex(summary.index)
+    summary["worst_problem_share"] = worst["problem_share"].reindex(summary.index)
+    issues = pd.concat(
+        [
+            1 - summary["completeness"],
+            1 - summary["validity"],
+            summary["quarantined"],
+            1 - 1 / summary["records_per_golden"],
+        ],
+        axis=1,
+    ).mean(axis=1, skipna=True)
+    summary["issue_score"] = issues.fillna(0.0)
+    summary = summary.reset_index().sort_values(
+        ["issue_score", "entity", "source_system"], ascending=[False, True, True], kind="mergesort"
+    )
+    return summary.reset_index(drop=True)
