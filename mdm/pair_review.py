@@ -19,6 +19,7 @@ import pandas as pd
 from openpyxl import Workbook
 
 from cleansing.safe_export import neutralise_cell
+from mdm.scorecard_sheet import SCORECARD_GUIDE, add_scorecard_sheet
 from mdm.workbook_style import add_dropdown, add_guide_sheet, fit_widths, save_workbook, style_header
 
 SHEET = "review"
@@ -119,8 +120,11 @@ def _compared_fields(pairs: pd.DataFrame) -> list[str]:
     ]
 
 
-def write_pair_review_workbook(review: pd.DataFrame, path: Path) -> Path:
-    """Write :func:`review_pairs` as an xlsx a steward fills in."""
+def write_pair_review_workbook(
+    review: pd.DataFrame, path: Path, scorecard: pd.DataFrame | None = None
+) -> Path:
+    """Write :func:`review_pairs` as an xlsx a steward fills in; with ``scorecard``
+    (:func:`mdm.scorecard.build_scorecard`) also a "Scorecard" sheet of data quality per source."""
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
@@ -138,7 +142,9 @@ def write_pair_review_workbook(review: pd.DataFrame, path: Path) -> Path:
     fit_widths(sheet, columns, {c: review[c] for c in columns if c != "key"})
     key_letter = sheet.cell(row=1, column=columns.index("key") + 1).column_letter
     sheet.column_dimensions[key_letter].hidden = True
-    add_guide_sheet(book, GUIDE)
+    if scorecard is not None:
+        add_scorecard_sheet(book, scorecard)
+    add_guide_sheet(book, GUIDE if scorecard is None else [*GUIDE, *SCORECARD_GUIDE])
     return save_workbook(book, path)
 
 

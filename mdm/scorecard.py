@@ -15,7 +15,9 @@ import pandas as pd
 from cleansing.text import is_blank
 
 __all__ = [
+    "ANY_REASON",
     "COMPLETENESS_FIELDS",
+    "NOT_PROVIDED",
     "SCORECARD_COLUMNS",
     "PartySources",
     "build_scorecard",
@@ -71,6 +73,11 @@ COMPLETENESS_FIELDS: dict[str, dict[str, str | None]] = {
 """The fields whose completeness is scored, each with the customer kind it applies to (None: every record)."""
 
 _VALID_PHONE_KINDS = ("mobile", "landline", "toll_free")
+ANY_REASON = "any reason"
+"""The ``quarantined`` row counting each quarantined source row once, whatever its reasons."""
+NOT_PROVIDED = "not_provided"
+"""Completeness of a field that no record of the source fills: the source does not carry it at all.
+Listed after the fields a steward can fix in the source's data."""
 
 
 @dataclass(frozen=True)
@@ -106,9 +113,10 @@ def build_scorecard(
         return pd.DataFrame(columns=SCORECARD_COLUMNS)
     frame = pd.concat(parts, ignore_index=True)
     frame["problems"] = (frame["problem_share"] * frame["records"]).round()
+    frame["not_provided"] = frame["measure"] == NOT_PROVIDED
     frame = frame.sort_values(
-        ["problem_share", "problems", "entity", "source_system", "measure", "field"],
-        ascending=[False, False, True, True, True, True],
+        ["not_provided", "problem_share", "problems", "entity", "source_system", "measure", "field"],
+        ascending=[True, False, False, True, True, True, True],
         kind="mergesort",
     )
     return frame[SCORECARD_COLUMNS].reset_index(drop=True)
@@ -142,7 +150,8 @@ def _completeness(entity: str, records: pd.DataFrame) -> pd.DataFrame:
         given = _present(scope[field]) if field in scope.columns else pd.Series(False, index=scope.index)
         for system, present in given.groupby(scope["source_system"]):
             n, ok = len(present), int(present.sum())
-            rows.append(_rows(entity, system, "completeness", field, n, ok, n - ok))
+            measure = "completeness" if ok else NOT_PROVIDED
+            rows.append(_rows(entity, system, measure, field, n, ok, n - ok))
     return pd.DataFrame(rows)
 
 
@@ -192,20 +201,29 @@ def _duplicates(entity: str, crosswalk: pd.DataFrame) -> pd.DataFrame:
 
 
 def _quarantined(quarantine: pd.DataFrame, rows_in: pd.DataFrame) -> pd.DataFrame:
+    """Rows held back per reason, and (field :data:`ANY_REASON`) rows held back for at least one reason."""
     if quarantine.empty:
         return pd.DataFrame(columns=SCORECARD_COLUMNS)
-    counts = quarantine.groupby(["entity", "source_system", "reason_code"], dropna=False).size()
-    totals = rows_in.groupby(["entity", "source_system"])["rows_in"].sum()
+    keys = ["entity", "source_system"]
+    counts = quarantine.groupby([*keys, "reason_code"], dropna=False).size()
+    # A row quarantined for two reasons is one row held back: count each source row once.
+    row_identity = [c for c in ("source_file", "source_row", "business_key") if c in quarantine.columns]
+    distinct = quarantine.drop_duplicates([*keys, *row_identity]).groupby(keys).size()
+    totals = rows_in.groupby(keys)["rows_in"].sum()
     rows = []
     for (entity, system, reason), count in counts.items():
         records = int(totals.get((entity, system), 0)) or int(count)
         rows.append(_rows(entity, system, "quarantined", str(reason), records, int(count), int(count)))
+    for (entity, system), count in distinct.items():
+        records = int(totals.get((entity, system), 0)) or int(count)
+        rows.append(_rows(entity, system, "quarantined", ANY_REASON, records, int(count), int(count)))
     return pd.DataFrame(rows)
 
 
 def summarise_scorecard(scorecard: pd.DataFrame) -> pd.DataFrame:
-    """One row per entity and source system, worst first: mean completeness and validity, records per
-    golden record, share of rows quarantined, and the field with the biggest problem."""
+    """One row per entity and source system, worst first: mean completeness (over the fields the source
+    carries) and validity, records per golden record, share of rows quarantined, the fields the source does
+    not carry at all, and the field with the biggest problem."""
     if scorecard.empty:
         return pd.DataFrame(
             columns=[
@@ -215,16 +233,14 @@ def summarise_scorecard(scorecard: pd.DataFrame) -> pd.DataFrame:
                 "validity",
                 "records_per_golden",
                 "quarantined",
+                "not_provided",
             ]
         )
     keys = ["entity", "source_system"]
     by_measure = scorecard.pivot_table(index=keys, columns="measure", values="rate", aggfunc="mean")
-    quarantined = (
-        scorecard[scorecard["measure"] == "quarantined"]
-        .groupby(keys)["problem_share"]
-        .sum()
-        .rename("quarantined")
-    )
+    any_reason = scorecard[(scorecard["measure"] == "quarantined") & (scorecard["field"] == ANY_REASON)]
+    quarantined = any_reason.groupby(keys)["problem_share"].sum().rename("quarantined")
+    not_provided = scorecard[scorecard["measure"] == NOT_PROVIDED].groupby(keys)["field"].agg(", ".join)
     summary = pd.DataFrame(index=by_measure.index.union(quarantined.index))
     for measure, column in (
         ("completeness", "completeness"),
@@ -233,6 +249,7 @@ def summarise_scorecard(scorecard: pd.DataFrame) -> pd.DataFrame:
     ):
         summary[column] = by_measure[measure] if measure in by_measure.columns else float("nan")
     summary["quarantined"] = quarantined.reindex(summary.index).fillna(0.0)
+    summary["not_provided"] = not_provided.reindex(summary.index).fillna("")
     worst = scorecard.drop_duplicates(keys).set_index(keys)  # the scorecard is sorted worst first
     summary["worst"] = (worst["measure"] + " " + worst["field"]).reindex(summary.index)
     summary["worst_problem_share"] = worst["problem_share"].reindex(summary.index)

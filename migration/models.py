@@ -90,10 +90,9 @@ class Partner(LoadedMixin, Base):
     primary_source_record_id: Mapped[str | None] = mapped_column(RECORD_ID)
     parent_link: Mapped[str | None] = mapped_column(String(32))
     """How the head office was found: source_parent_code or name_rule (see mdm.hierarchy)."""
-    supplier_golden_id: Mapped[str | None] = mapped_column(
-        GOLDEN_ID, ForeignKey("partner.golden_id", deferrable=True, initially="DEFERRED")
-    )
-    """For a 二批 dealer: the 一批 distributor that supplies it, where a source names one."""
+    supplier_golden_id: Mapped[str | None] = mapped_column(GOLDEN_ID)
+    """For a 二批 dealer: the 一批 distributor that supplies it, where a source names one (resolved through
+    the crosswalk of the same load; no foreign key, which SQLite cannot add to an existing table)."""
 
 
 class Customer(LoadedMixin, Base):

@@ -93,8 +93,9 @@ def _table(headers: list[str], rows: list[list[object]], text_columns: int = 1) 
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def render_html(result: ReconciliationResult) -> str:
-    """The whole report as one HTML document."""
+def render_html(result: ReconciliationResult, appendix: str = "") -> str:
+    """The whole report as one HTML document; ``appendix`` (ready HTML, e.g. the data-quality scorecard)
+    goes before the sign-off."""
     verdict = "ok" if result.accepted else "bad"
     verdict_text = (
         "Every control total agrees and every sampled stratum supports the claim below."
@@ -261,6 +262,7 @@ def render_html(result: ReconciliationResult) -> str:
             ),
         ]
     sections += [
+        *([appendix] if appendix else []),
         "<h2>Sign-off</h2>",
         "<p>The sampled record keys are listed in sampled_keys.csv beside this report; "
         "re-running with the same seed draws the same records.</p>",
@@ -286,14 +288,16 @@ def sampled_keys_frame(result: ReconciliationResult) -> pd.DataFrame:
     return frame.assign(batch_id=result.batch_id, generated_at=result.generated_at)
 
 
-def write_report(result: ReconciliationResult, out_dir: Path, name: str = "reconciliation") -> ReportFiles:
+def write_report(
+    result: ReconciliationResult, out_dir: Path, name: str = "reconciliation", appendix: str = ""
+) -> ReportFiles:
     """Write ``<name>.html``, ``<name>.json`` and ``sampled_keys.csv`` into ``out_dir``.
 
     Each file is replaced atomically (temporary file, then rename), so a run killed half-way leaves the
     previous complete file, and each names its load batch, so a file left from an earlier run can be told apart.
     """
     # Render everything before replacing anything: a rendering error leaves the previous report whole.
-    html, data, keys = render_html(result), render_json(result), sampled_keys_frame(result)
+    html, data, keys = render_html(result, appendix), render_json(result), sampled_keys_frame(result)
     keys_path = save_sampled_keys(keys, out_dir / "sampled_keys.csv")
     json_path = write_text_atomically(out_dir / f"{name}.json", data)
     html_path = write_text_atomically(out_dir / f"{name}.html", html)

@@ -64,15 +64,17 @@ def run_export(args: argparse.Namespace) -> int:
     from channel_mdm.settings import load_settings
     from mdm.pair_review import write_pair_review_workbook
     from migration.match_review import read_match_review
+    from migration.quality_scores import read_quality_scores
     from migration.store import create_store_engine, upgrade_store
 
     engine = create_store_engine(load_settings().store_url)
     try:
         upgrade_store(engine)
         review = read_match_review(engine, args.entity)
+        scorecard = read_quality_scores(engine)
     finally:
         engine.dispose()
-    write_pair_review_workbook(review, args.out)
+    write_pair_review_workbook(review, args.out, scorecard)
     log.info("wrote %s %s pairs for a steward to %s", f"{len(review):,}", args.entity, args.out)
     return 0
 

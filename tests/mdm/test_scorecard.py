@@ -85,8 +85,9 @@ def test_completeness_counts_blank_and_whitespace_as_missing(scorecard):
         "count": 1,
         "problem_share": 0.5,
     }
-    # a field no sales row carries is wholly missing there
-    assert _row(scorecard, "sales", "completeness", "district") == {
+    # a field no sales row fills is one the source does not carry: listed apart, after what can be fixed
+    assert not (scorecard.loc[scorecard["measure"] == "completeness", "count"] == 0).any()
+    assert _row(scorecard, "sales", "not_provided", "district") == {
         "records": 2,
         "count": 0,
         "problem_share": 1.0,
@@ -116,13 +117,37 @@ def test_quarantined_rows_count_against_every_row_read(scorecard):
     }
 
 
+def test_a_row_quarantined_for_two_reasons_is_one_row_held_back():
+    quarantine = pd.DataFrame(
+        {
+            "entity": ["product"] * 3,
+            "source_system": ["erp"] * 3,
+            "source_file": ["erp/products.xlsx"] * 3,
+            "source_row": [5, 5, 9],
+            "reason_code": ["gtin_valid", "sku_code_unique", "gtin_valid"],
+        }
+    )
+    rows_in = pd.DataFrame({"entity": ["product"], "source_system": ["erp"], "rows_in": [10]})
+    scorecard = build_scorecard({}, quarantine, rows_in)
+    assert _row(scorecard, "erp", "quarantined", "gtin_valid")["count"] == 2
+    assert _row(scorecard, "erp", "quarantined", "any reason") == {
+        "records": 10,
+        "count": 2,
+        "problem_share": 0.2,
+    }
+    assert summarise_scorecard(scorecard).loc[0, "quarantined"] == 0.2
+
+
 def test_worst_first(scorecard):
-    shares = scorecard["problem_share"].tolist()
+    fixable = scorecard[scorecard["measure"] != "not_provided"]
+    assert fixable.index.max() < scorecard[scorecard["measure"] == "not_provided"].index.min()
+    shares = fixable["problem_share"].tolist()
     assert shares == sorted(shares, reverse=True)
     summary = summarise_scorecard(scorecard)
     assert summary["source_system"].tolist() == ["sales", "erp"]
     assert summary.loc[0, "records_per_golden"] == 2.0
     assert summary.loc[1, "quarantined"] == pytest.approx(0.25)
+    assert "district" in summary.loc[0, "not_provided"].split(", ")
 
 
 def test_nothing_to_score_is_an_empty_scorecard():

@@ -20,17 +20,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("partner") as batch:
-        batch.add_column(sa.Column("parent_link", sa.String(length=32), nullable=True))
-        batch.add_column(sa.Column("supplier_golden_id", sa.String(length=16), nullable=True))
-        batch.create_foreign_key(
-            batch.f("fk_partner_supplier_golden_id_partner"),
-            "partner",
-            ["supplier_golden_id"],
-            ["golden_id"],
-            deferrable=True,
-            initially="DEFERRED",
-        )
+    # Plain ADD COLUMN, never a batch copy of the table: on SQLite a copy must drop ``partner``, which
+    # customers, balances and order lines reference. SQLite cannot add a named foreign key to an existing
+    # table either, so the supplier is a plain column: it is always resolved through the crosswalk of the
+    # same load, like the head office.
+    op.add_column("partner", sa.Column("parent_link", sa.String(length=32), nullable=True))
+    op.add_column("partner", sa.Column("supplier_golden_id", sa.String(length=16), nullable=True))
     op.create_table(
         "quality_score",
         sa.Column("score_id", sa.Integer(), autoincrement=True, nullable=False),
@@ -50,7 +45,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("quality_score")
-    with op.batch_alter_table("partner") as batch:
-        batch.drop_constraint(batch.f("fk_partner_supplier_golden_id_partner"), type_="foreignkey")
-        batch.drop_column("supplier_golden_id")
-        batch.drop_column("parent_link")
+    op.drop_column("partner", "supplier_golden_id")
+    op.drop_column("partner", "parent_link")
