@@ -265,3 +265,24 @@ def test_every_branch_gets_its_true_head_office(runs):
     assert linked == present  # and every branch whose head office is in some source has it
     assert result.unlinked_branches.empty
     assert golden["parent_link"].value_counts().to_dict() == {"source_parent_code": 33, "name_rule": 3}
+
+
+def test_the_hierarchy_and_the_scorecard_are_counted_and_reported(runs):
+    first, _, data_dir = runs
+    metadata = first.asset_materializations_for_node("partner_golden")[0].metadata
+    counts = {
+        k: metadata[k].value
+        for k in ("head_office_by_source_code", "head_office_by_name", "branches_unlinked")
+    }
+    assert counts == {"head_office_by_source_code": 33, "head_office_by_name": 3, "branches_unlinked": 0}
+    # no sample source names the 一批 that supplies a 二批 dealer: every dealer is counted without one
+    assert metadata["tier2_dealers_with_supplier"].value == 0
+    assert metadata["tier2_dealers_without_supplier"].value == metadata["tier2_dealers"].value > 0
+
+    scorecard = _output(first, "quality_scorecard")
+    systems = set(zip(scorecard["entity"], scorecard["source_system"], strict=True))
+    assert {("partner", "erp"), ("partner", "dms"), ("partner", "crm"), ("customer", "sales")} <= systems
+    html = (data_dir / "reports" / "reconciliation.html").read_text(encoding="utf-8")
+    assert "Data quality by source" in html
+    summary = json.loads((data_dir / "reports" / "summary.json").read_text(encoding="utf-8"))
+    assert len(summary["data_quality"]) == len({(e, s) for e, s in systems})
