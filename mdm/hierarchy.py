@@ -4,7 +4,8 @@ A source names a branch's head office only when it holds the head office too (it
 code of the same source). A branch whose source does not hold its head office is linked by name: its
 name is the head office's name plus a branch part (深圳X商贸有限公司杭州分公司 → 深圳X商贸有限公司), so the
 head office is the golden partner that is not a branch and has the same trade name, industry and legal
-form, in a compatible region. When no such partner, or more than one, is found, the branch stays
+form (the law's two spellings of one form count as one), in a compatible region. A shop word after a
+company's name (…有限公司杭州经营部) marks a branch as 分公司 does. When no such partner, or more than one, is found, the branch stays
 unlinked and is listed for a steward with the reason.
 """
 
@@ -30,6 +31,14 @@ LINK_BY_SOURCE_CODE = "source_parent_code"
 LINK_BY_NAME = "name_rule"
 """The head office was found by the branch's name."""
 UNLINKED_BRANCH_COLUMNS = ["golden_id", "partner_name", "reason_code", "reason", "candidate_golden_ids"]
+SAME_LEGAL_FORM = {
+    "有限责任公司": "有限公司",
+    "集团有限责任公司": "集团有限公司",
+    "股份公司": "股份有限公司",
+}
+"""Spellings the Company Law allows for one legal form (公司法: 有限责任公司 may be named 有限公司, 股份有限公司
+股份公司). Any other difference in legal form is a different company."""
+_SHOP_AFTER_A_COMPANY = r"^(?P<head>.+公司)[^司]{0,12}(?:经营部|门市部)$"
 
 
 @dataclass(frozen=True)
@@ -54,14 +63,36 @@ def link_branches_to_head_offices(golden: pd.DataFrame) -> BranchLinks:
     parent = from_source.copy()
     link = pd.Series(pd.NA, index=golden.index, dtype="string").mask(from_source.notna(), LINK_BY_SOURCE_CODE)
 
-    is_branch = names["is_branch"].fillna(False).astype(bool)
-    wanted = is_branch & from_source.isna() & names["core"].notna()
+    head_office_names = _head_office_names(names)
+    is_branch = head_office_names.notna()
+    wanted = is_branch & from_source.isna()
+    implied = parse_company_names(head_office_names[wanted])  # the head office each branch's name implies
+    wanted = wanted & implied["core"].reindex(golden.index).notna()
+    implied = implied.loc[wanted[wanted].index]
     heads = golden.loc[~is_branch & names["core"].notna()]
-    candidates = _candidates(golden.loc[wanted], names.loc[wanted], heads, names.loc[heads.index])
-    chosen, unlinked = _choose(golden.loc[wanted], names.loc[wanted], candidates)
+    candidates = _candidates(golden.loc[wanted], implied, heads, names.loc[heads.index])
+    chosen, unlinked = _choose(golden.loc[wanted], implied, candidates)
     parent.loc[chosen.index] = chosen.to_numpy()
     link.loc[chosen.index] = LINK_BY_NAME
     return BranchLinks(parent, link, unlinked.reset_index(drop=True))
+
+
+def _head_office_names(names: pd.DataFrame) -> pd.Series:
+    """The head office's name each branch's name implies (NA for a name that is not a branch's).
+
+    A parsed branch (…有限公司杭州分公司) names its head office by its region, trade name, industry and legal
+    form. A shop word after a company's legal form (…有限公司杭州经营部) marks a branch too, though the same
+    word alone (华强副食经营部) is a business's own form, not a branch.
+    """
+    parsed = names["region"].fillna("") + names["trade_name"].fillna("") + names["industry"].fillna("")
+    parsed = (parsed + names["legal_form"].fillna("")).where(names["is_branch"].fillna(False).astype(bool))
+    shop = names["name_normalised"].str.extract(_SHOP_AFTER_A_COMPANY, expand=False)
+    return parsed.fillna(shop).replace("", pd.NA).astype("string")
+
+
+def _legal_form_key(legal_forms: pd.Series) -> pd.Series:
+    """Legal forms with the law's two spellings of one form made one (有限责任公司 = 有限公司)."""
+    return legal_forms.fillna("").replace(SAME_LEGAL_FORM)
 
 
 def _region_key(names: pd.DataFrame) -> pd.Series:
@@ -76,7 +107,7 @@ def _candidates(
         {
             "branch_index": branches.index,
             "core": branch_names["core"].to_numpy(),
-            "legal_form": branch_names["legal_form"].fillna("").to_numpy(),
+            "legal_form": _legal_form_key(branch_names["legal_form"]).to_numpy(),
             "branch_region": _region_key(branch_names).to_numpy(),
         }
     )
@@ -84,7 +115,7 @@ def _candidates(
         {
             "head_golden_id": heads["golden_id"].astype(str).to_numpy(),
             "core": head_names["core"].to_numpy(),
-            "legal_form": head_names["legal_form"].fillna("").to_numpy(),
+            "legal_form": _legal_form_key(head_names["legal_form"]).to_numpy(),
             "head_name_region": _region_key(head_names).to_numpy(),
             "head_place": _place(heads).to_numpy(),
         }

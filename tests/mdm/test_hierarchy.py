@@ -180,3 +180,27 @@ def test_matching_records_each_branchs_head_office_and_each_dealers_supplier():
         "tier2_dealers_with_supplier": 1,
         "tier2_dealers_without_supplier": 1,
     }
+
+
+def test_the_two_spellings_of_one_legal_form_are_the_same_company():
+    golden = _golden(
+        [
+            ("P1", "深圳市华强商贸有限公司", "深圳市", None),
+            ("P2", "深圳市华强商贸有限责任公司杭州分公司", "杭州市", None),
+        ]
+    )
+    assert _links(golden) == {"P2": ("P1", LINK_BY_NAME)}
+
+
+def test_a_shop_word_after_a_company_name_is_a_branch_but_alone_it_is_a_business():
+    golden = _golden(
+        [
+            ("P1", "深圳市华强商贸有限公司", "深圳市", None),
+            ("P2", "深圳市华强商贸有限公司杭州经营部", "杭州市", None),
+            ("P3", "华强副食经营部", "杭州市", None),
+            ("P4", "华强副食有限公司", "杭州市", None),
+        ]
+    )
+    result = link_branches_to_head_offices(golden)
+    assert _links(golden) == {"P2": ("P1", LINK_BY_NAME)}
+    assert result.unlinked_branches.empty
