@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from cleansing.text import is_blank
+from cleansing.text import is_blank, map_distinct
 
 __all__ = [
     "ANY_REASON",
@@ -137,7 +137,7 @@ def _rows(entity: str, system: str, measure: str, field: str, records: int, coun
 
 def _present(values: pd.Series) -> pd.Series:
     """True where a value is given (blank, whitespace and NA are not)."""
-    return ~values.map(is_blank).astype(bool)
+    return pd.Series(~map_distinct(values, is_blank, na_value=True).astype(bool), index=values.index)
 
 
 def _completeness(entity: str, records: pd.DataFrame) -> pd.DataFrame:
