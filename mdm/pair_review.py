@@ -19,8 +19,16 @@ import pandas as pd
 from openpyxl import Workbook
 
 from cleansing.safe_export import neutralise_cell
+from mdm.hierarchy import UNLINKED_BRANCH_COLUMNS
 from mdm.scorecard_sheet import SCORECARD_GUIDE, add_scorecard_sheet
-from mdm.workbook_style import add_dropdown, add_guide_sheet, fit_widths, save_workbook, style_header
+from mdm.workbook_style import (
+    add_dropdown,
+    add_guide_sheet,
+    add_table_sheet,
+    fit_widths,
+    save_workbook,
+    style_header,
+)
 
 SHEET = "review"
 CHOICES = ("merge", "not a match", "skip")
@@ -48,6 +56,15 @@ GUIDE = [
     ("<field> weight", "Evidence for (+) or against (−) a match; the score adds these up. 0 = said nothing."),
     ("key", "Hidden. Names the two records; do not edit. An edited key is refused on import."),
 ]
+
+
+BRANCHES_SHEET = "Branches without a head office"
+BRANCHES_GUIDE = [
+    ("Branches … sheet", "Partner branches whose head office neither their source nor their name gave."),
+    ("reason_code", "ambiguous: several partners could be the head office; region_mismatch: one has the "
+     "name but in another region; no_head_office: no partner has the head office's name."),
+    ("candidate_golden_ids", "The partners that could be the head office: decide, or fix the name in the source."),
+]  # fmt: skip
 
 
 def pair_key(left_system: str, left_id: str, right_system: str, right_id: str) -> str:
@@ -121,10 +138,14 @@ def _compared_fields(pairs: pd.DataFrame) -> list[str]:
 
 
 def write_pair_review_workbook(
-    review: pd.DataFrame, path: Path, scorecard: pd.DataFrame | None = None
+    review: pd.DataFrame,
+    path: Path,
+    scorecard: pd.DataFrame | None = None,
+    unlinked_branches: pd.DataFrame | None = None,
 ) -> Path:
     """Write :func:`review_pairs` as an xlsx a steward fills in; with ``scorecard``
-    (:func:`mdm.scorecard.build_scorecard`) also a "Scorecard" sheet of data quality per source."""
+    (:func:`mdm.scorecard.build_scorecard`) also a "Scorecard" sheet of data quality per source, and with
+    ``unlinked_branches`` (:mod:`mdm.hierarchy`) a sheet of the branches no head office was found for."""
     book = Workbook()
     sheet = book.active
     sheet.title = SHEET
@@ -142,9 +163,14 @@ def write_pair_review_workbook(
     fit_widths(sheet, columns, {c: review[c] for c in columns if c != "key"})
     key_letter = sheet.cell(row=1, column=columns.index("key") + 1).column_letter
     sheet.column_dimensions[key_letter].hidden = True
+    guide = list(GUIDE)
     if scorecard is not None:
         add_scorecard_sheet(book, scorecard)
-    add_guide_sheet(book, GUIDE if scorecard is None else [*GUIDE, *SCORECARD_GUIDE])
+        guide += SCORECARD_GUIDE
+    if unlinked_branches is not None:
+        add_table_sheet(book, BRANCHES_SHEET, unlinked_branches[UNLINKED_BRANCH_COLUMNS])
+        guide += BRANCHES_GUIDE
+    add_guide_sheet(book, guide)
     return save_workbook(book, path)
 
 
