@@ -167,11 +167,20 @@ def _choose(
         found = exact.get(index, [])
         if len(found) != 1:
             found = compatible.get(index, [])
-        if len(found) == 1:
+        named_by_form = not pd.isna(branch_names.at[index, "legal_form"])
+        if len(found) == 1 and named_by_form:
             chosen[index] = found[0]
             continue
         head_name = _head_office_name(branch_names.loc[index])
-        if len(found) > 1:
+        if not named_by_form and index in every.index:
+            # 安洁济南分公司: a trade name alone is too little to tell one company from another
+            found = every[index]
+            code = "no_legal_form"
+            reason = (
+                f"the branch name gives its head office no legal form (有限公司 …), too little to find it by "
+                f"name among the partners called {head_name}: check which one it belongs to"
+            )
+        elif len(found) > 1:
             code = "ambiguous"
             reason = (
                 f"{len(found)} golden partners could be the head office {head_name}: decide which one "

@@ -204,3 +204,11 @@ def test_a_shop_word_after_a_company_name_is_a_branch_but_alone_it_is_a_business
     result = link_branches_to_head_offices(golden)
     assert _links(golden) == {"P2": ("P1", LINK_BY_NAME)}
     assert result.unlinked_branches.empty
+
+
+def test_a_branch_name_without_a_legal_form_is_too_little_to_link():
+    golden = _golden([("P1", "安洁", "兰州市", None), ("P2", "安洁济南分公司", "济南市", None)])
+    result = link_branches_to_head_offices(golden)
+    assert result.parent_golden_id.isna().all()
+    unlinked = result.unlinked_branches.iloc[0]
+    assert (unlinked["reason_code"], unlinked["candidate_golden_ids"]) == ("no_legal_form", "P1")
