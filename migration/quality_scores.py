@@ -13,7 +13,8 @@ from migration.models import QualityScore
 
 
 def save_quality_scores(engine: Engine, scorecard: pd.DataFrame, batch_id: str | None) -> int:
-    """Replace the stored scorecard with ``scorecard`` (:func:`mdm.scorecard.build_scorecard`)."""
+    """Replace the stored scorecard with ``scorecard`` (:func:`mdm.scorecard.build_scorecard`); the same
+    scorecard again leaves the stored one untouched, with the batch that first scored it."""
     now = datetime.now(UTC)
     rows = [
         {
@@ -27,7 +28,15 @@ def save_quality_scores(engine: Engine, scorecard: pd.DataFrame, batch_id: str |
         }
         for record in scorecard.to_dict("records")
     ]
+    table = QualityScore.__table__
     with engine.begin() as connection:
+        stored = connection.execute(
+            select(*(table.c[c] for c in SCORECARD_COLUMNS)).order_by(table.c.score_id)
+        )
+        if [tuple(row) for row in stored] == [tuple(row[c] for c in SCORECARD_COLUMNS) for row in rows]:
+            return len(
+                rows
+            )  # a rerun on the same data leaves the table (and the batch that scored it) as it was
         connection.execute(delete(QualityScore))
         if rows:
             connection.execute(insert(QualityScore), rows)

@@ -6,11 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from channel_mdm.cli import main
 from mdm.scorecard import SCORECARD_COLUMNS
 from migration.load import load_table
+from migration.models import QualityScore
 from migration.quality_scores import read_quality_scores, save_quality_scores
 
 
@@ -30,6 +31,11 @@ def test_the_scorecard_is_replaced_on_every_run_and_read_back_in_order(store: En
     assert save_quality_scores(store, _scorecard().iloc[:1], "B1") == 1
     assert save_quality_scores(store, _scorecard(), "B2") == 3
     pd.testing.assert_frame_equal(read_quality_scores(store), _scorecard(), check_dtype=False)
+    with store.connect() as connection:
+        before = connection.execute(select(QualityScore.__table__)).all()
+    assert save_quality_scores(store, _scorecard(), "B3") == 3  # a rerun on the same data
+    with store.connect() as connection:
+        assert connection.execute(select(QualityScore.__table__)).all() == before
 
 
 def test_review_export_adds_the_scorecard_sheet(store: Engine, store_url: str, tmp_path, monkeypatch) -> None:
