@@ -78,6 +78,11 @@ PARTNER = CanonicalEntity(
         _c(
             "parent_record_id", "id", description="head office's code for a branch, where the source knows it"
         ),
+        _c(
+            "supplier_record_id",
+            "id",
+            description="for a 二批 dealer, the code of the 一批 distributor that supplies it, in the same source",
+        ),
         _c("status", "text"),
         _c("created_date", "date"),
     ),

@@ -68,7 +68,7 @@ def chinese_industry(cols: FrameColumns) -> np.ndarray:
     words = [str(w).removesuffix("店") for w in cols.uniques("name_industry")]
     chinese = np.array([_CJK_CHAR.search(w) is not None for w in words] + [False], dtype=bool)
     codes = cols.codes("name_industry")
-    return np.where(chinese[codes], np.array([*words, None], dtype=object)[codes], None)
+    return np.where(chinese[codes], np.array([*words, None], dtype=object)[codes], None)  # type: ignore[return-value]  # numpy's stubs read a three-argument where as the one-argument form
 
 
 def _find(parent: np.ndarray, x: int) -> int:

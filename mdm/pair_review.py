@@ -19,9 +19,12 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from cleansing.safe_export import neutralise_cell
+from mdm.hierarchy import UNLINKED_BRANCH_COLUMNS
+from mdm.scorecard_sheet import SCORECARD_GUIDE, add_scorecard_sheet
 from mdm.workbook_style import (
     add_dropdown,
     add_guide_sheet,
+    add_table_sheet,
     fit_widths,
     new_workbook,
     save_workbook,
@@ -54,6 +57,15 @@ GUIDE = [
     ("<field> weight", "Evidence for (+) or against (−) a match; the score adds these up. 0 = said nothing."),
     ("key", "Hidden. Names the two records; do not edit. An edited key is refused on import."),
 ]
+
+
+BRANCHES_SHEET = "Branches without a head office"
+BRANCHES_GUIDE = [
+    ("Branches … sheet", "Partner branches whose head office neither their source nor their name gave."),
+    ("reason_code", "ambiguous: several partners could be the head office; region_mismatch: one has the "
+     "name but in another region; no_head_office: no partner has the head office's name."),
+    ("candidate_golden_ids", "The partners that could be the head office: decide, or fix the name in the source."),
+]  # fmt: skip
 
 
 def pair_key(left_system: str, left_id: str, right_system: str, right_id: str) -> str:
@@ -126,8 +138,15 @@ def _compared_fields(pairs: pd.DataFrame) -> list[str]:
     ]
 
 
-def write_pair_review_workbook(review: pd.DataFrame, path: Path) -> Path:
-    """Write :func:`review_pairs` as an xlsx a steward fills in."""
+def write_pair_review_workbook(
+    review: pd.DataFrame,
+    path: Path,
+    scorecard: pd.DataFrame | None = None,
+    unlinked_branches: pd.DataFrame | None = None,
+) -> Path:
+    """Write :func:`review_pairs` as an xlsx a steward fills in; with ``scorecard``
+    (:func:`mdm.scorecard.build_scorecard`) also a "Scorecard" sheet of data quality per source, and with
+    ``unlinked_branches`` (:mod:`mdm.hierarchy`) a sheet of the branches no head office was found for."""
     book, sheet = new_workbook(SHEET)
     columns = list(review.columns)
     sheet.append(columns)
@@ -143,7 +162,14 @@ def write_pair_review_workbook(review: pd.DataFrame, path: Path) -> Path:
     fit_widths(sheet, columns, {c: review[c] for c in columns if c != "key"})
     key_letter = get_column_letter(columns.index("key") + 1)
     sheet.column_dimensions[key_letter].hidden = True
-    add_guide_sheet(book, GUIDE)
+    guide = list(GUIDE)
+    if scorecard is not None:
+        add_scorecard_sheet(book, scorecard)
+        guide += SCORECARD_GUIDE
+    if unlinked_branches is not None:
+        add_table_sheet(book, BRANCHES_SHEET, unlinked_branches[UNLINKED_BRANCH_COLUMNS])
+        guide += BRANCHES_GUIDE
+    add_guide_sheet(book, guide)
     return save_workbook(book, path)
 
 

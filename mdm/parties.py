@@ -18,6 +18,7 @@ import pandas as pd
 from cleansing.text import normalise_text_series
 from mdm.dedupe import DedupeResult, deduplicate, standardise_for_spec
 from mdm.golden import GoldenRecords, build_golden_records, resolve_parent_golden_ids
+from mdm.hierarchy import UNLINKED_BRANCH_COLUMNS, link_branches_to_head_offices
 from mdm.pair_review import review_pairs
 from mdm.spec import DedupeSpec, load_spec
 
@@ -66,6 +67,8 @@ class PartyMatchResult:
     """The pairs a steward should decide (:func:`mdm.pair_review.review_pairs`)."""
     decisions_missing: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     """Steward decisions naming a record no source holds any more (reported, not applied)."""
+    unlinked_branches: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    """Golden partner branches left without a head office, with the reason (:mod:`mdm.hierarchy`)."""
 
     @property
     def merged_away(self) -> int:
@@ -140,9 +143,16 @@ def match_parties(
     golden = dataclasses.replace(
         golden, retired=_steward_files_behind_merges(entity, golden.retired, existing_crosswalk, decisions)
     )
+    unlinked_branches = pd.DataFrame(columns=UNLINKED_BRANCH_COLUMNS)
     if entity == "partner":
         parents = resolve_parent_golden_ids(candidates, golden.crosswalk)
         golden.golden["parent_golden_id"] = _parent_by_golden(golden, candidates, parents)
+        links = link_branches_to_head_offices(golden.golden)
+        golden.golden["parent_golden_id"] = links.parent_golden_id
+        golden.golden["parent_link"] = links.parent_link
+        unlinked_branches = links.unlinked_branches
+        suppliers = resolve_parent_golden_ids(candidates, golden.crosswalk, "supplier_record_id")
+        golden.golden["supplier_golden_id"] = _parent_by_golden(golden, candidates, suppliers)
     cluster_out = candidates[["record_id", "source_system", "source_record_id", "cluster_id", "match_score"]]
     pairs = pd.concat(pair_parts, ignore_index=True)
     rows = records.get("source_row", pd.Series(pd.NA, index=records.index))
@@ -156,7 +166,15 @@ def match_parties(
     ]
     missing = pd.concat([*missing_parts, unplaced], ignore_index=True).drop_duplicates()
     return PartyMatchResult(
-        entity, golden, cluster_out, pairs, standardised, len(records), review, missing.reset_index(drop=True)
+        entity,
+        golden,
+        cluster_out,
+        pairs,
+        standardised,
+        len(records),
+        review,
+        missing.reset_index(drop=True),
+        unlinked_branches,
     )
 
 

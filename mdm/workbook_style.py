@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from cleansing.safe_export import write_atomically
+from cleansing.safe_export import neutralise_cell, write_atomically
 
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 
@@ -73,3 +73,30 @@ def save_workbook(book: Workbook, path: Path) -> Path:
     buffer = io.BytesIO()
     book.save(buffer)
     return write_atomically(Path(path), buffer.getvalue())
+
+
+def add_table_sheet(
+    book: Workbook, title: str, frame: pd.DataFrame, number_formats: dict[str, str] | None = None
+) -> None:
+    """``frame`` as a sheet of its own (in its row order): styled header, fitted widths, every cell made
+    safe from formula injection, ``number_formats`` by column (e.g. ``{"share": "0.0%"}``)."""
+    sheet = book.create_sheet(title)
+    columns = list(frame.columns)
+    sheet.append(columns)
+    for record in frame.itertuples(index=False):
+        sheet.append([_safe_cell(value) for value in record])
+    formats = number_formats or {}
+    for cells in sheet.iter_rows(min_row=2):
+        for name, cell in zip(columns, cells, strict=True):
+            if name in formats:
+                cell.number_format = formats[name]
+    style_header(sheet, len(frame), freeze="A2")
+    fit_widths(sheet, columns, {c: frame[c] for c in columns})
+
+
+def _safe_cell(value: object) -> object:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    return neutralise_cell(value)

@@ -9,7 +9,9 @@ Rows are only ever appended.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, insert, select
@@ -49,7 +51,7 @@ def snapshot_members(connection: Connection, entity: str) -> pd.DataFrame:
     return _frame(connection.execute(query).all(), [*MEMBER_KEY, "golden_id"])
 
 
-def _frame(rows: list, columns: list[str]) -> pd.DataFrame:  # type: ignore[type-arg]
+def _frame(rows: Sequence[Any], columns: list[str]) -> pd.DataFrame:
     """Result rows as a frame (as plain tuples: pandas reads SQLAlchemy rows one by one, far slower)."""
     return pd.DataFrame.from_records([tuple(row) for row in rows], columns=columns)
 
@@ -85,7 +87,7 @@ def append_history(
     """Append ``events`` to ``golden_history`` with the batch or steward that caused them."""
     if events.empty:
         return 0
-    rows = [
+    rows: list[dict[str, object]] = [
         {k: (None if pd.isna(v) else str(v)) for k, v in row.items()}
         | {"cause_batch_id": cause_batch_id, "changed_by": changed_by, "changed_at": now}
         for row in events.reindex(columns=HISTORY_COLUMNS).to_dict("records")

@@ -88,6 +88,11 @@ class Partner(LoadedMixin, Base):
     source_count: Mapped[int | None] = mapped_column(Integer)
     primary_source_system: Mapped[str | None] = mapped_column(SOURCE_SYSTEM)
     primary_source_record_id: Mapped[str | None] = mapped_column(RECORD_ID)
+    parent_link: Mapped[str | None] = mapped_column(String(32))
+    """How the head office was found: source_parent_code or name_rule (see mdm.hierarchy)."""
+    supplier_golden_id: Mapped[str | None] = mapped_column(GOLDEN_ID)
+    """For a 二批 dealer: the 一批 distributor that supplies it, where a source names one (resolved through
+    the crosswalk of the same load; no foreign key, which SQLite cannot add to an existing table)."""
 
 
 class Customer(LoadedMixin, Base):
@@ -405,6 +410,25 @@ class GoldenHistory(Base):
     cause_file: Mapped[str | None] = mapped_column(String(500))
     changed_by: Mapped[str | None] = mapped_column(String(100))
     changed_at: Mapped[datetime] = mapped_column(TIMESTAMP)
+
+
+class QualityScore(Base):
+    """The latest run's data-quality scorecard, one row per source system, entity, measure and field
+    (replaced on every run; see mdm.scorecard)."""
+
+    __tablename__ = "quality_score"
+
+    score_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(16))
+    source_system: Mapped[str] = mapped_column(SOURCE_SYSTEM)
+    measure: Mapped[str] = mapped_column(String(32))
+    field: Mapped[str] = mapped_column(String(64))
+    records: Mapped[int] = mapped_column(Integer)
+    count: Mapped[int] = mapped_column(Integer)
+    rate: Mapped[float | None] = mapped_column(Float)
+    problem_share: Mapped[float] = mapped_column(Float)
+    batch_id: Mapped[str | None] = mapped_column(BATCH)
+    created_at: Mapped[datetime] = mapped_column(TIMESTAMP)
 
 
 TABLES = Base.metadata.tables

@@ -41,7 +41,7 @@ class ReportFiles:
     sampled_keys: Path
 
 
-_TEMPLATES = jinja2.Environment(
+TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
@@ -56,7 +56,8 @@ def _shown(value: object) -> str:
     return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
 
 
-_TEMPLATES.filters["shown"] = _shown
+TEMPLATES.filters["shown"] = _shown
+TEMPLATES.globals["status_class"] = _STATUS_CLASS
 
 
 def svg_bar_chart(
@@ -92,15 +93,16 @@ def svg_bar_chart(
         }
         for row, category in enumerate(categories)
     ]
-    svg = _TEMPLATES.get_template("bar_chart.svg").render(
+    svg = TEMPLATES.get_template("bar_chart.svg").render(
         title=title, width=width, height=height, legends=legends, groups=groups,
         label_width=label_width, bar_height=bar,
     )  # fmt: skip
     return Markup(svg.strip())
 
 
-def render_html(result: ReconciliationResult) -> str:
-    """The whole report as one HTML document (``templates/reconciliation.html``, autoescaped)."""
+def render_html(result: ReconciliationResult, appendix: str = "") -> str:
+    """The whole report as one HTML document; ``appendix`` (ready HTML, e.g. the data-quality scorecard)
+    goes before the sign-off (``templates/reconciliation.html``, autoescaped)."""
     totals = result.control_totals
     listed = [
         [c.entity, direction, key]
@@ -108,10 +110,9 @@ def render_html(result: ReconciliationResult) -> str:
         for direction, keys in (("missing from the store", c.missing_from_store), ("in the store, not from the source", c.not_from_source))
         for key in keys
     ]  # fmt: skip
-    return _TEMPLATES.get_template("reconciliation.html").render(
+    return TEMPLATES.get_template("reconciliation.html").render(
         result=result,
         css=Markup(CSS),  # our own constant, not data
-        status_class=_STATUS_CLASS,
         verdict_text=(
             "Every control total agrees and every sampled stratum supports the claim below."
             if result.accepted
@@ -170,6 +171,7 @@ def render_html(result: ReconciliationResult) -> str:
         mismatch_rows=[
             [m.entity, m.key, m.column, m.old_value, m.new_value] for s in result.strata for m in s.mismatches
         ],
+        appendix=Markup(appendix),  # built escaped by its own renderer
     )  # fmt: skip
 
 
@@ -187,14 +189,16 @@ def sampled_keys_frame(result: ReconciliationResult) -> pd.DataFrame:
     return frame.assign(batch_id=result.batch_id, generated_at=result.generated_at)
 
 
-def write_report(result: ReconciliationResult, out_dir: Path, name: str = "reconciliation") -> ReportFiles:
+def write_report(
+    result: ReconciliationResult, out_dir: Path, name: str = "reconciliation", appendix: str = ""
+) -> ReportFiles:
     """Write ``<name>.html``, ``<name>.json`` and ``sampled_keys.csv`` into ``out_dir``.
 
     Each file is replaced atomically (temporary file, then rename), so a run killed half-way leaves the
     previous complete file, and each names its load batch, so a file left from an earlier run can be told apart.
     """
     # Render everything before replacing anything: a rendering error leaves the previous report whole.
-    html, data, keys = render_html(result), render_json(result), sampled_keys_frame(result)
+    html, data, keys = render_html(result, appendix), render_json(result), sampled_keys_frame(result)
     keys_path = save_sampled_keys(keys, out_dir / "sampled_keys.csv")
     json_path = write_text_atomically(out_dir / f"{name}.json", data)
     html_path = write_text_atomically(out_dir / f"{name}.html", html)

@@ -41,9 +41,11 @@ def save_decisions(
         }
         for r in decisions.itertuples(index=False)
     ]
-    if rows and isinstance(engine, Connection):
+    if not rows:
+        return 0
+    if isinstance(engine, Connection):
         engine.execute(insert(StewardDecision), rows)
-    elif rows:
+    else:
         with engine.begin() as connection:
             connection.execute(insert(StewardDecision), rows)
     return len(rows)

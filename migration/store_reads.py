@@ -47,3 +47,14 @@ def latest_committed_load(engine: Engine) -> CommittedLoad | None:
     with engine.connect() as connection:
         row = connection.execute(query).first()
     return CommittedLoad(row.run_id, row.batch_id or "", row.finished_at) if row else None
+
+
+def read_partner_hierarchy(engine: Engine) -> pd.DataFrame:
+    """Every stored golden partner's name, place and head office, for :mod:`mdm.hierarchy`."""
+    table = TABLES["partner"]
+    columns = ["golden_id", "partner_name", "province", "city", "parent_golden_id"]
+    if not inspect(engine).has_table(table.name):
+        return pd.DataFrame(columns=columns)
+    query = select(*(table.c[name] for name in columns)).order_by(table.c.golden_id)
+    with engine.connect() as connection:
+        return pd.DataFrame(connection.execute(query).all(), columns=columns)

@@ -16,7 +16,11 @@ from channel_mdm.errors import UserError
 if TYPE_CHECKING:
     from migration.golden_reads import GoldenRecordView
 
-HIDDEN = {"record_hash", "load_batch_id", "created_at", "updated_at"}
+HIDDEN = {"record_hash", "load_batch_id", "created_at", "updated_at", "parent_link", "supplier_golden_id"}
+HEAD_OFFICE_FOUND_BY = {
+    "source_parent_code": "the source's parent code",
+    "name_rule": "the branch's name",
+}
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -99,6 +103,8 @@ def print_golden_record(view: GoldenRecordView) -> None:
     for name, value in view.record.items():
         if name not in HIDDEN and value is not None:
             print(f"  {name}: {value}")
+    if view.entity == "partner":
+        print(hierarchy_line(view.record))
     print(f"aliases ({len(view.aliases)}):")
     for a in view.aliases.itertuples(index=False):
         print(
@@ -164,3 +170,21 @@ def _cause(batch: str | None, file: str | None, who: str | None = None) -> str:
     ]
     shown = ", ".join(p for p in parts if p)
     return f" ({shown})" if shown else ""
+
+
+def hierarchy_line(record: dict[str, object]) -> str:
+    """Where a partner sits in the channel: its head office (and how it was found), its supplying 一批."""
+    parent = record.get("parent_golden_id")
+    head_office = (
+        f"{parent} (found by {HEAD_OFFICE_FOUND_BY.get(str(record.get('parent_link')), 'an earlier load')})"
+        if parent
+        else "-"
+    )
+    supplier = record.get("supplier_golden_id")
+    if supplier:
+        supplied_by = str(supplier)
+    elif str(record.get("channel_tier")) == "2":
+        supplied_by = "not named by any source"
+    else:
+        supplied_by = "-"
+    return f"hierarchy: head office {head_office}; supplying distributor (一批) {supplied_by}"

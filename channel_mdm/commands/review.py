@@ -62,17 +62,23 @@ def steward_name(given: str | None) -> str:
 
 def run_export(args: argparse.Namespace) -> int:
     from channel_mdm.settings import load_settings
+    from mdm.hierarchy import link_branches_to_head_offices
     from mdm.pair_review import write_pair_review_workbook
     from migration.match_review import read_match_review
+    from migration.quality_scores import read_quality_scores
     from migration.store import create_store_engine, upgrade_store
+    from migration.store_reads import read_partner_hierarchy
 
     engine = create_store_engine(load_settings().store_url)
     try:
         upgrade_store(engine)
         review = read_match_review(engine, args.entity)
+        scorecard = read_quality_scores(engine)
+        partners = read_partner_hierarchy(engine) if args.entity == "partner" else None
     finally:
         engine.dispose()
-    write_pair_review_workbook(review, args.out)
+    unlinked = None if partners is None else link_branches_to_head_offices(partners).unlinked_branches
+    write_pair_review_workbook(review, args.out, scorecard, unlinked)
     log.info("wrote %s %s pairs for a steward to %s", f"{len(review):,}", args.entity, args.out)
     return 0
 

@@ -4,6 +4,7 @@ import dagster as dg
 import pandas as pd
 from sqlalchemy import inspect
 
+from mdm.hierarchy import count_hierarchy
 from mdm.parties import PartyMatchResult, match_parties
 from migration.golden_aliases import read_retired_golden_ids
 from migration.models import StewardDecision
@@ -54,6 +55,12 @@ def _match(
         "steward_decisions_applied": 0 if decided is None else len(decided),
         "steward_decisions_on_missing_records": len(result.decisions_missing),
     }
+    if entity == "partner":
+        metadata.update(count_hierarchy(result.golden.golden, result.unlinked_branches))
+        if len(result.unlinked_branches):
+            metadata["unlinked_branches"] = dg.MetadataValue.md(
+                result.unlinked_branches.to_markdown(index=False)
+            )
     return result, metadata
 
 

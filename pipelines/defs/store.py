@@ -10,6 +10,7 @@ from expectations.runner import ValidationOutcome
 from mdm.parties import PartyMatchResult
 from mdm.product_master import ProductMaster, resolve_product_codes
 from mdm.references import first_by_trust, load_partner_code_systems, resolve_partner_golden_ids
+from mdm.scorecard import summarise_scorecard
 from migration.direct_edits import find_direct_edits
 from migration.load import load_all
 from migration.match_review import save_match_review
@@ -22,6 +23,7 @@ from migration.prepare import (
 from migration.publish import publish_accepted_run
 from migration.reconcile import reconcile
 from migration.report import write_report
+from migration.scorecard_report import render_scorecard_html
 from migration.store import create_store_engine, upgrade_store
 from pipelines.defs.partitions import BUSINESS_DATES
 from pipelines.defs.resources import ChannelMdmConfig
@@ -202,6 +204,8 @@ def reconciliation_report(
     product_master: ProductMaster,
     ingest_file_reports: pd.DataFrame,
     landed_sources: dict,
+    quality_scorecard: pd.DataFrame,
+    partner_golden: PartyMatchResult,
 ):
     settings = channel_mdm.settings()
     # Products and prices are compared in standard form: a unit alias rewritten to its standard unit
@@ -228,7 +232,8 @@ def reconciliation_report(
         )
     finally:
         engine.dispose()
-    files = write_report(result, settings.reports_dir)
+    scorecard_html = render_scorecard_html(quality_scorecard, partner_golden.unlinked_branches)
+    files = write_report(result, settings.reports_dir, appendix=scorecard_html)
     summary = {
         "batch_id": channel_store["batch_id"],
         "business_date": landed_sources.get("business_date"),
@@ -239,6 +244,11 @@ def reconciliation_report(
             ingest_file_reports["error"] != "", ["file", "error"]
         ].to_dict("records"),
         "load": channel_store["load_stats"],
+        "data_quality": summarise_scorecard(quality_scorecard)
+        .round(4)
+        .astype(object)
+        .where(lambda f: f.notna(), None)
+        .to_dict("records"),
         "reports": {k: str(v) for k, v in files.__dict__.items()},
     }
     write_text_atomically(

@@ -369,7 +369,8 @@ MAPPING_ERRORS = [
         "mapping_unknown_column.yaml",
         "columns.partner_nmae: unknown canonical column 'partner_nmae' for entity partner; "
         "did you mean 'partner_name'? Known columns: source_record_id, partner_name, uscc, partner_type, channel_tier, "
-        "sales_region, province, city, district, address, contact_name, phone, email, parent_record_id, status, created_date",
+        "sales_region, province, city, district, address, contact_name, phone, email, parent_record_id, supplier_record_id, status, "
+        "created_date",
     ),
     (
         "mapping_unknown_transform.yaml",

@@ -3,21 +3,23 @@ from __future__ import annotations
 import pytest
 
 from channel_mdm.cli import main
+from migration.store import head_revision
 
 
 def test_migrate_upgrade_then_current(tmp_path, monkeypatch, capsys):
     url = f"sqlite:///{tmp_path / 'data' / 'store.sqlite'}"
     monkeypatch.setenv("CHANNEL_MDM_STORE_URL", url)
+    head = head_revision()
 
     assert main(["migrate", "current"]) == 0
     assert capsys.readouterr().out == (
-        f"store {url} is at revision <empty> (latest is 0005; run 'channel-mdm migrate upgrade')\n"
+        f"store {url} is at revision <empty> (latest is {head}; run 'channel-mdm migrate upgrade')\n"
     )
     assert main(["migrate", "upgrade"]) == 0
     assert main(["migrate", "current"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        f"store {url} is at revision 0005 (latest)",
-        f"store {url} is at revision 0005 (latest)",
+        f"store {url} is at revision {head} (latest)",
+        f"store {url} is at revision {head} (latest)",
     ]
 
 

@@ -48,3 +48,35 @@ def test_an_unknown_golden_id_is_one_line(loaded_store: Engine, store_url, tmp_p
         "channel-mdm golden: error: golden id 'P09999999' is in neither the partner nor the customer table of "
         "the store, nor an alias of a merged record; check the id (e.g. P00000001) and CHANNEL_MDM_STORE_URL\n"
     )
+
+
+def test_a_partner_shows_its_head_office_and_supplying_distributor(
+    loaded_store: Engine, store_url, tmp_path, monkeypatch, capsys
+):
+    from migration.load import load_table
+
+    more = pd.DataFrame(
+        {
+            "golden_id": ["P00000003", "P00000004"],
+            "partner_name": ["深圳市华南商贸有限公司杭州分公司", "绵阳百顺副食经营部"],
+            "channel_tier": ["1", "2"],
+            "parent_golden_id": ["P00000001", None],
+            "parent_link": ["name_rule", None],
+            "supplier_golden_id": [None, "P00000001"],
+        }
+    )
+    load_table(loaded_store, "partner", more, "B2")
+    monkeypatch.setenv("CHANNEL_MDM_STORE_URL", store_url)
+    monkeypatch.setenv("CHANNEL_MDM_DATA_DIR", str(tmp_path / "data"))
+    shown = {}
+    for golden_id in ("P00000001", "P00000002", "P00000003", "P00000004"):
+        assert main(["golden", "show", golden_id]) == 0
+        shown[golden_id] = [line for line in capsys.readouterr().out.splitlines() if "hierarchy" in line]
+    assert shown == {
+        "P00000001": ["hierarchy: head office -; supplying distributor (一批) -"],
+        "P00000002": ["hierarchy: head office -; supplying distributor (一批) not named by any source"],
+        "P00000003": [
+            "hierarchy: head office P00000001 (found by the branch's name); supplying distributor (一批) -"
+        ],
+        "P00000004": ["hierarchy: head office -; supplying distributor (一批) P00000001"],
+    }

@@ -240,3 +240,49 @@ def _send_failure_alert(instance: dg.DagsterInstance, run_id: str) -> None:
         dagster_event=failure.event_log_entry.dagster_event,
     ).for_run_failure()
     sync_failure_alert(context)
+
+
+def test_every_branch_gets_its_true_head_office(runs):
+    first, _, _ = runs
+    result = _output(first, "partner_golden")
+    truth = pd.read_csv(TRUTH / "entities.csv", dtype=str)
+    true_of = (
+        result.golden.crosswalk.merge(
+            truth[truth["entity"] == "partner"], on=["source_system", "source_record_id"]
+        )
+        .drop_duplicates("golden_id")
+        .set_index("golden_id")["true_entity_id"]
+    )
+    relations = pd.read_csv(TRUTH / "relations.csv", dtype=str)
+    branch_of = relations[(relations["entity"] == "partner") & (relations["relation"] == "branch_of")]
+    expected = set(zip(branch_of["true_entity_id_a"], branch_of["true_entity_id_b"], strict=True))
+    golden = result.golden.golden.dropna(subset=["parent_golden_id"])
+    linked = set(
+        zip(true_of.reindex(golden["golden_id"]), true_of.reindex(golden["parent_golden_id"]), strict=True)
+    )
+    present = {(a, b) for a, b in expected if a in set(true_of) and b in set(true_of)}
+    assert linked <= expected  # no branch is given a wrong head office
+    assert linked == present  # and every branch whose head office is in some source has it
+    assert result.unlinked_branches.empty
+    assert golden["parent_link"].value_counts().to_dict() == {"source_parent_code": 33, "name_rule": 3}
+
+
+def test_the_hierarchy_and_the_scorecard_are_counted_and_reported(runs):
+    first, _, data_dir = runs
+    metadata = first.asset_materializations_for_node("partner_golden")[0].metadata
+    counts = {
+        k: metadata[k].value
+        for k in ("head_office_by_source_code", "head_office_by_name", "branches_unlinked")
+    }
+    assert counts == {"head_office_by_source_code": 33, "head_office_by_name": 3, "branches_unlinked": 0}
+    # no sample source names the 一批 that supplies a 二批 dealer: every dealer is counted without one
+    assert metadata["tier2_dealers_with_supplier"].value == 0
+    assert metadata["tier2_dealers_without_supplier"].value == metadata["tier2_dealers"].value > 0
+
+    scorecard = _output(first, "quality_scorecard")
+    systems = set(zip(scorecard["entity"], scorecard["source_system"], strict=True))
+    assert {("partner", "erp"), ("partner", "dms"), ("partner", "crm"), ("customer", "sales")} <= systems
+    html = (data_dir / "reports" / "reconciliation.html").read_text(encoding="utf-8")
+    assert "Data quality by source" in html
+    summary = json.loads((data_dir / "reports" / "summary.json").read_text(encoding="utf-8"))
+    assert len(summary["data_quality"]) == len({(e, s) for e, s in systems})
