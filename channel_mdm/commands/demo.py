@@ -127,6 +127,23 @@ def _reconciliation_refused(result) -> bool:  # type: ignore[no-untyped-def]
     )
 
 
+def format_source_changes(sources: list[dict]) -> list[str]:
+    """Per source (source system × entity): rows in, quarantined, new, changed, unchanged, deleted."""
+    if not sources:
+        return []
+    lines = [
+        "",
+        f"{'source':<20}{'rows in':>9}{'quarant.':>10}{'new':>7}{'changed':>9}{'unchanged':>11}{'deleted':>9}",
+    ]
+    for row in sources:
+        name = f"{row['source_system']} {row['entity']}"
+        lines.append(
+            f"{name:<20}{row['rows_in']:>9,}{row['quarantined']:>10,}{row['new']:>7,}{row['changed']:>9,}"
+            f"{row['unchanged']:>11,}{row['deleted']:>9,}"
+        )
+    return lines
+
+
 def format_summary(
     summary: dict, elapsed: float, store_url: str, home: Path, run_id: str, reports: Path
 ) -> str:
@@ -139,6 +156,22 @@ def format_summary(
         lines.append(
             f"{row['entity']:<10}{row['records_in']:>12,}{row['accepted']:>10,}{row['quarantined']:>13,}"
             f"{row['merged_away']:>9,}{row['in_store']:>10,}"
+        )
+    lines += format_source_changes(summary.get("sources", []))
+    edits = summary.get("store_edits") or {}
+    if any(edits.get("found", {}).values()):
+        found = ", ".join(f"{name} {count:,}" for name, count in edits["found"].items())
+        repaired = sum(edits.get("repaired", {}).values())
+        lines.append(
+            f"edited in the store directly: {found} (drift policy {edits['policy']}: "
+            + (f"{repaired:,} rewritten)" if edits["policy"] == "repair" else "left as edited)")
+        )
+    absent = sum(t.get("absent", 0) for t in summary.get("load", {}).values())
+    if absent:
+        soft_deleted = sum(t.get("soft_deleted", 0) for t in summary["load"].values())
+        lines.append(
+            f"in the store, gone from the sources: {absent:,} (delete policy {summary.get('delete_policy', 'flag')}"
+            + (f"; {soft_deleted:,} soft-deleted now)" if soft_deleted else ")")
         )
     for bad in summary.get("unreadable_files", []):
         lines.append(f"unreadable: {bad['error']}")

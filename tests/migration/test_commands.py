@@ -11,13 +11,13 @@ def test_migrate_upgrade_then_current(tmp_path, monkeypatch, capsys):
 
     assert main(["migrate", "current"]) == 0
     assert capsys.readouterr().out == (
-        f"store {url} is at revision <empty> (latest is 0004; run 'channel-mdm migrate upgrade')\n"
+        f"store {url} is at revision <empty> (latest is 0007; run 'channel-mdm migrate upgrade')\n"
     )
     assert main(["migrate", "upgrade"]) == 0
     assert main(["migrate", "current"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        f"store {url} is at revision 0004 (latest)",
-        f"store {url} is at revision 0004 (latest)",
+        f"store {url} is at revision 0007 (latest)",
+        f"store {url} is at revision 0007 (latest)",
     ]
 
 
