@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import pandas as pd
 from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, inspect, select
 
-from cleansing.canonical import PROVENANCE_COLUMNS, get_entity
+from cleansing.canonical import ENTITIES, PROVENANCE_COLUMNS, get_entity
 from migration.models import TABLES
 from migration.sampling import key_strings
 
@@ -113,8 +113,14 @@ def detect_source_changes(
     for name in ("new", "changed", "unchanged", "deleted"):
         counts[name] = counts[name] if name in counts.columns else 0
     counts = counts.reset_index()[CHANGE_COLUMNS]
+    entity_order = {name: position for position, name in enumerate(ENTITIES)}
+    counts = counts.sort_values(
+        ["entity", "source_system"], key=lambda c: c.map(entity_order) if c.name == "entity" else c
+    )
     counts[CHANGE_COLUMNS[2:]] = counts[CHANGE_COLUMNS[2:]].astype(int)
-    return SourceChanges(counts, rows[[*STATE_COLUMNS, "change"]].reset_index(drop=True), unread)
+    return SourceChanges(
+        counts.reset_index(drop=True), rows[[*STATE_COLUMNS, "change"]].reset_index(drop=True), unread
+    )
 
 
 def save_source_state(connection: Connection, changes: SourceChanges, batch_id: str) -> None:
