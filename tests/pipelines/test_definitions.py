@@ -195,3 +195,16 @@ def test_a_job_runs_on_the_production_instance_with_postgres_storage_and_the_mul
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_the_sync_runs_in_process_unless_the_environment_asks_for_the_multiprocess_executor(monkeypatch):
+    from channel_mdm.errors import UserError
+    from pipelines.defs.schedules import sync_executor
+
+    assert defs.resolve_job_def("master_data_sync").executor_def is dg.in_process_executor
+    monkeypatch.setenv("CHANNEL_MDM_EXECUTOR", "multiprocess")
+    monkeypatch.setenv("CHANNEL_MDM_MAX_CONCURRENT_STEPS", "3")
+    assert sync_executor().name == "multiprocess"
+    monkeypatch.setenv("CHANNEL_MDM_EXECUTOR", "threads")
+    with pytest.raises(UserError, match=r"^CHANNEL_MDM_EXECUTOR='threads': use in_process or multiprocess$"):
+        sync_executor()
