@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -46,6 +46,8 @@ class SourceChanges:
     """entity, source_system, row_key, row_hash, change (new | changed | unchanged | deleted)."""
     unread: list[tuple[str, str]]
     """Sources (entity, source system) none of whose files could be read: their state is left as it was."""
+    files: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Per source file read: its content hash and, when this run skipped it, the batch it is unchanged since."""
 
 
 def source_row_hashes(records: pd.DataFrame, entity: str) -> pd.DataFrame:
@@ -78,8 +80,27 @@ def read_source_state(engine: Engine) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=STATE_COLUMNS)
 
 
+def file_hashes(records: pd.DataFrame, file_reports: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """Per source file: the sha256 of its bytes (from the rows' provenance) and the batch it was skipped as
+    unchanged since (empty when it was read)."""
+    hashes = (
+        records.drop_duplicates("source_file").set_index("source_file")["file_hash"] if len(records) else {}
+    )
+    return {
+        report["file"]: {
+            "file_hash": str(hashes.get(report["file"], "") or ""),
+            "unchanged_since": str(report.get("unchanged_since", "") or ""),
+        }
+        for report in file_reports.to_dict("records")
+        if not report.get("error")
+    }
+
+
 def detect_source_changes(
-    current: pd.DataFrame, previous: pd.DataFrame, file_reports: pd.DataFrame
+    current: pd.DataFrame,
+    previous: pd.DataFrame,
+    file_reports: pd.DataFrame,
+    files: dict[str, dict[str, str]] | None = None,
 ) -> SourceChanges:
     """Compare this night's row hashes with the last load's, per source.
 
@@ -119,7 +140,10 @@ def detect_source_changes(
     )
     counts[CHANGE_COLUMNS[2:]] = counts[CHANGE_COLUMNS[2:]].astype(int)
     return SourceChanges(
-        counts.reset_index(drop=True), rows[[*STATE_COLUMNS, "change"]].reset_index(drop=True), unread
+        counts.reset_index(drop=True),
+        rows[[*STATE_COLUMNS, "change"]].reset_index(drop=True),
+        unread,
+        files or {},
     )
 
 
@@ -143,11 +167,12 @@ def save_source_state(connection: Connection, changes: SourceChanges, batch_id: 
 
 def record_source_changes(engine: Engine, changes: SourceChanges, batch_id: str, started: datetime) -> None:
     """After a committed load: save the row hashes it saw and a ``run_log`` row (stage ``source_changes``)
-    holding the per-source counts."""
-    counts = {
+    holding the per-source counts and each file's content hash (and whether it was skipped as unchanged)."""
+    sources = {
         f"{row['source_system']} {row['entity']}": {name: int(row[name]) for name in CHANGE_COLUMNS[2:]}
         for row in changes.counts.to_dict("records")
     }
+    counts = {"sources": sources, "files": changes.files}
     with engine.begin() as connection:
         save_source_state(connection, changes, batch_id)
         connection.execute(

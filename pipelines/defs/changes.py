@@ -6,6 +6,7 @@ import pandas as pd
 from migration.source_changes import (
     SourceChanges,
     detect_source_changes,
+    file_hashes,
     read_source_state,
     source_row_hashes,
 )
@@ -50,7 +51,13 @@ def source_changes(
         previous = read_source_state(engine)
     finally:
         engine.dispose()
-    changes = detect_source_changes(current, previous, ingest_file_reports)
+    provenance = pd.concat(
+        [frame[["source_file", "file_hash"]] for frame in records.values() if "source_file" in frame.columns],
+        ignore_index=True,
+    )
+    changes = detect_source_changes(
+        current, previous, ingest_file_reports, file_hashes(provenance, ingest_file_reports)
+    )
     for entity, source_system in changes.unread:
         context.log.warning(
             f"{source_system} {entity}: no file could be read; its rows are not counted as deleted"

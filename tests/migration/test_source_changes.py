@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -84,8 +85,9 @@ def test_a_source_that_could_not_be_read_has_no_deleted_rows():
 
 
 def test_the_state_saved_after_a_load_is_what_the_next_night_compares_with(store):
+    files = {"erp/partners.xlsx": {"file_hash": "ab12", "unchanged_since": ""}}
     first = detect_source_changes(
-        source_row_hashes(_partners(NIGHT_ONE), "partner"), read_source_state(store), _reports()
+        source_row_hashes(_partners(NIGHT_ONE), "partner"), read_source_state(store), _reports(), files
     )
     record_source_changes(store, first, "B1", datetime.now(UTC))
     tonight = source_row_hashes(_partners([*NIGHT_ONE[:2], NIGHT_ONE[3]]), "partner")
@@ -95,6 +97,17 @@ def test_the_state_saved_after_a_load_is_what_the_next_night_compares_with(store
 
     assert second.counts["deleted"].sum() == 1 and second.counts["unchanged"].sum() == 3
     assert sorted(read_source_state(store)["row_key"]) == ["crm|A1", "erp|P1", "erp|P2"]
+    log = TABLES["run_log"]
     with store.connect() as connection:
-        stages = connection.execute(select(TABLES["run_log"].c.stage, TABLES["run_log"].c.batch_id)).all()
-    assert sorted(stages) == [("source_changes", "B1"), ("source_changes", "B2")]
+        stages = connection.execute(
+            select(log.c.stage, log.c.batch_id, log.c.counts).order_by(log.c.batch_id)
+        ).all()
+    assert [(stage, batch) for stage, batch, _ in stages] == [
+        ("source_changes", "B1"),
+        ("source_changes", "B2"),
+    ]
+    counts = json.loads(stages[0].counts)
+    assert counts["files"] == files
+    assert counts["sources"]["erp partner"] == {
+        "rows_in": 3, "quarantined": 0, "new": 3, "changed": 0, "unchanged": 0, "deleted": 0,
+    }  # fmt: skip

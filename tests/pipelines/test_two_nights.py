@@ -7,6 +7,8 @@ reconciliation not accepted, so the run is red and its alert reaches a real webh
 
 from __future__ import annotations
 
+import json
+
 import dagster as dg
 import pandas as pd
 import pytest
@@ -86,6 +88,13 @@ def test_night_two_processes_only_its_changes_soft_deletes_and_repairs(tmp_path,
     skipped = changes["files_skipped_unchanged"]
     assert set(skipped) >= UNTOUCHED_FILES and not set(delta.files) & set(skipped)
     assert all(text.startswith("skipped, unchanged since ") for text in skipped.values())
+    (logged,) = _read(tmp_path, "run_log").query(
+        "stage == 'source_changes' and batch_id == @store['batch_id']"
+    )["counts"]
+    logged = json.loads(logged)  # the store's run log keeps the same counts and each file's content hash
+    assert logged["sources"]["crm partner"]["deleted"] == 12
+    assert logged["files"]["erp/partners.xlsx"]["unchanged_since"] == skipped["erp/partners.xlsx"].split()[-1]
+    assert len(logged["files"]["crm/partners.jsonl"]["file_hash"]) == 64
 
     loaded = store["loaded"]
     for table in ("product", "price", "balance"):  # their sources did not change: nothing written
