@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install demo test lint typecheck ui bench sample-data clean
+.PHONY: install demo nightly test lint typecheck ui bench sample-data clean
 
 $(STAMP): pyproject.toml constraints.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "channel-mdm needs Python 3.11 or newer")'
@@ -21,6 +21,13 @@ demo: $(STAMP)
 	@mkdir -p $(DAGSTER_HOME)
 	@test -f $(DAGSTER_HOME)/dagster.yaml || cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
 	$(BIN)/channel-mdm demo
+
+## nightly: after 'make demo', the sample's next night: changed exports dropped, the next business date synced
+## (rows gone from the sample's exports are soft-deleted unless CHANNEL_MDM_DELETE_POLICY says otherwise)
+nightly: $(STAMP)
+	@mkdir -p $(DAGSTER_HOME)
+	@test -f $(DAGSTER_HOME)/dagster.yaml || cp dagster.yaml $(DAGSTER_HOME)/dagster.yaml
+	CHANNEL_MDM_DELETE_POLICY=$${CHANNEL_MDM_DELETE_POLICY:-soft_delete} $(BIN)/channel-mdm nightly
 
 ## test: lint, format and type check, then the whole test suite (database tests skip without a server)
 test: lint

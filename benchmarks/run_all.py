@@ -25,6 +25,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "benchmarks.bench_dedupe_public": ([], ["--sets", "fake_1000", "patstat", "--variants", "name"]),
     "benchmarks.bench_product_crosswalk": ([], ["--products", "300"]),
     "benchmarks.bench_hierarchy": ([], ["--partners", "2000"]),
+    "benchmarks.bench_nightly": ([], ["--scale", "0.5", "--repeat", "1"]),
 }
 
 

@@ -48,7 +48,7 @@ def read_result(folder: Path) -> Any:
     return _decode(manifest, folder)
 
 
-def _encode(value: Any, folder: Path, counter) -> Any:  # type: ignore[no-untyped-def]
+def _encode(value: Any, folder: Path, counter: Any) -> Any:
     if isinstance(value, pd.DataFrame):
         name = f"frame_{next(counter)}.parquet"
         return {
@@ -228,7 +228,8 @@ def _tag(value: Any) -> Any:
         return {"d": [[_tag(k), _tag(v)] for k, v in value.items()]}
     for tag, kind in _CONTAINERS.items():
         if type(value) is kind:
-            items = sorted(value, key=repr) if kind in (set, frozenset) else value
+            container: Any = value  # the type check above narrows it to object
+            items = sorted(container, key=repr) if kind in (set, frozenset) else container
             return {tag: [_tag(v) for v in items]}
     if isinstance(value, np.generic):
         value = value.item()

@@ -24,6 +24,12 @@ class Settings:
     """Folder holding the source files (one sub-folder per source system)."""
     mappings_dir: Path
     """Folder of source-mapping YAML files."""
+    delete_policy: str = "flag"
+    """What a load does with a store row gone from its sources: ``flag`` (kept, marked, counted; the
+    reconciliation is then not accepted) or ``soft_delete`` (kept with ``deleted_at``, no longer counted)."""
+    drift_policy: str = "flag"
+    """What a load does with a store row edited directly since the last load: ``flag`` (reported, left as
+    edited) or ``repair`` (rewritten with what the sources say, reported)."""
 
     @property
     def reports_dir(self) -> Path:
@@ -51,7 +57,12 @@ def load_settings() -> Settings:
     sources_dir = Path(os.environ.get("CHANNEL_MDM_SOURCES_DIR", PROJECT_ROOT / "sample_data" / "sources"))
     mappings_dir = Path(os.environ.get("CHANNEL_MDM_MAPPINGS_DIR", PROJECT_ROOT / "sample_data" / "mappings"))
     return Settings(
-        data_dir=data_dir, store_url=store_url, sources_dir=sources_dir, mappings_dir=mappings_dir
+        data_dir=data_dir,
+        store_url=store_url,
+        sources_dir=sources_dir,
+        mappings_dir=mappings_dir,
+        delete_policy=os.environ.get("CHANNEL_MDM_DELETE_POLICY", "").strip() or "flag",
+        drift_policy=os.environ.get("CHANNEL_MDM_DRIFT_POLICY", "").strip() or "flag",
     )
 
 

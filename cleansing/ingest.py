@@ -40,6 +40,7 @@ from cleansing.readers import RawTable, get_reader
 from cleansing.readers.checks import FileLimits
 from cleansing.text import normalise_codes
 from cleansing.total_rows import find_total_rows, put_total_rows_first
+from cleansing.unchanged_files import read_unchanged_file, remember_mapped_file
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,8 @@ class FileReport:
     quarantined: int = 0
     error: str | None = None
     notes: list[str] = field(default_factory=list)
+    unchanged_since: str | None = None
+    """The batch that read this file, when this run skipped it as unchanged since then."""
 
 
 @dataclass
@@ -84,9 +87,11 @@ def ingest_source(
     batch_id: str | None = None,
     limits: FileLimits | None = None,
     landing_dir: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> IngestResult:
     """Ingest every file matching ``mapping.file`` under ``sources_dir``; a file of the same name under
-    ``landing_dir`` (exports landed from the drop folder) is read instead of the one in ``sources_dir``."""
+    ``landing_dir`` (exports landed from the drop folder) is read instead of the one in ``sources_dir``.
+    With ``cache_dir``, a file unchanged since a run read it is skipped (see :mod:`cleansing.unchanged_files`)."""
     batch_id = batch_id or new_batch_id()
     limits = limits or FileLimits()
     entity = mapping.canonical
@@ -101,7 +106,7 @@ def ingest_source(
         logger.warning("%s", exc)
     for path, label in files:
         try:
-            mapped = ingest_file(mapping, path, label, batch_id, limits)
+            mapped = _read_or_reuse(mapping, path, label, batch_id, limits, cache_dir)
         except UserError as exc:
             reports.append(FileReport(file=label, error=str(exc)))
             logger.warning("%s", exc)
@@ -125,6 +130,22 @@ def ingest_source(
     )
 
 
+def _read_or_reuse(
+    mapping: SourceMapping, path: Path, label: str, batch_id: str, limits: FileLimits, cache_dir: Path | None
+) -> _MappedFile:
+    if cache_dir is None:
+        return ingest_file(mapping, path, label, batch_id, limits)
+    remembered = read_unchanged_file(cache_dir, mapping, path, label)
+    if remembered is not None:
+        read_by = remembered.accepted["batch_id"].iloc[0] if len(remembered.accepted) else "an earlier run"
+        remembered.report.unchanged_since = str(read_by)
+        logger.info("%s: skipped, unchanged since %s", label, read_by)
+        return remembered
+    mapped = ingest_file(mapping, path, label, batch_id, limits)
+    remember_mapped_file(cache_dir, mapping, path, label, mapped)
+    return mapped
+
+
 def ingest_all(
     mappings_dir: Path,
     sources_dir: Path,
@@ -132,6 +153,7 @@ def ingest_all(
     progress: bool = True,
     limits: FileLimits | None = None,
     landing_dir: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> dict[str, list[IngestResult]]:
     """Ingest every mapping in ``mappings_dir``; results grouped by canonical entity.
 
@@ -142,7 +164,7 @@ def ingest_all(
     mappings = load_mappings(mappings_dir)
     results: dict[str, list[IngestResult]] = {}
     for mapping in tqdm(mappings, desc="ingest", unit="source", disable=not progress):
-        result = ingest_source(mapping, sources_dir, batch_id, limits, landing_dir)
+        result = ingest_source(mapping, sources_dir, batch_id, limits, landing_dir, cache_dir)
         results.setdefault(result.entity, []).append(result)
         for report in result.file_reports:
             if report.error is None:

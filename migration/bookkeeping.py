@@ -24,6 +24,8 @@ BOOKKEEPING = {
     "first_seen_batch",
     "last_seen_batch",
     "quarantine_key",
+    "absent_since_batch",
+    "deleted_at",
 }
 """Columns the loader fills; a frame's values for them are ignored."""
 

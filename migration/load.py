@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, Table, and_, bindparam, delete, func,
 from sqlalchemy.exc import IntegrityError
 
 from channel_mdm.errors import UserError
+from migration.absent_rows import DeletePolicy, check_delete_policy, mark_absent_rows
 from migration.bookkeeping import NOT_IN_RECORD_HASH, bookkeeping_columns
 from migration.bulk import upsert_rows
 from migration.convert import convert_column, converter_for, record_hashes
@@ -84,6 +85,9 @@ class LoadStats:
     never removed silently; ``mode="replace_missing"`` deletes them (then counted as ``deleted``)."""
     retired: int = 0
     """Golden records merged into another by this load: gone from the table, their ids kept as aliases."""
+    soft_deleted: int = 0
+    """Absent rows this load stamped ``deleted_at`` (delete policy ``soft_delete``, see
+    :mod:`migration.absent_rows`): kept in the table, no longer counted as in the store."""
 
     @property
     def changed(self) -> int:
@@ -135,6 +139,7 @@ def load_table(
     frame: pd.DataFrame,
     batch_id: str,
     mode: LoadMode = "upsert",
+    delete_policy: DeletePolicy = "flag",
 ) -> LoadStats:
     """Upsert ``frame`` into ``table_name`` by its business key and say what changed.
 
@@ -144,13 +149,15 @@ def load_table(
     _check_mode(mode)
     if isinstance(engine_or_connection, Engine):
         with engine_or_connection.begin() as connection:
-            return load_table(connection, table_name, frame, batch_id, mode)
+            return load_table(connection, table_name, frame, batch_id, mode, delete_policy)
     table = resolve_table(table_name)
     one_load_at_a_time(engine_or_connection)
     stats, missing, refused = _upsert_frame(engine_or_connection, table, frame, batch_id)
     if mode == "replace_missing":
         deleted = _delete_missing(engine_or_connection, table, missing)
         stats = replace(stats, deleted=deleted, absent=0)
+    else:
+        stats = _mark_absent(engine_or_connection, table, stats, missing, batch_id, delete_policy)
     if len(refused):
         _upsert_frame(engine_or_connection, TABLES["quarantine"], refused.assign(batch_id=batch_id), batch_id)
     _log_stats(table, len(frame), stats)
@@ -163,6 +170,7 @@ def load_all(
     batch_id: str,
     mode: LoadMode = "upsert",
     retired: pd.DataFrame | None = None,
+    delete_policy: DeletePolicy = "flag",
 ) -> LoadResult:
     """Load every frame (keyed by table name) in ONE transaction, parents first: all or nothing.
 
@@ -178,8 +186,11 @@ def load_all(
     (:mod:`migration.golden_aliases`). ``golden_lineage`` replaces the lineage of the entities it
     carries. The golden records' history (:mod:`migration.golden_history`) is appended in the same
     transaction.
+
+    With ``mode="upsert"`` the rows no frame mentions are kept and marked as ``delete_policy`` says.
     """
     _check_mode(mode)
+    check_delete_policy(delete_policy)
     names = {resolve_table(name).name: frame for name, frame in frames.items()}
     run_id = uuid.uuid4().hex
     started = datetime.now(UTC)
@@ -223,6 +234,10 @@ def load_all(
                 if name in names and mode == "replace_missing" and name != "quarantine":
                     deleted = _delete_missing(connection, TABLES[name], missing[name])
                     stats[name] = replace(stats[name], deleted=deleted, absent=0)
+                elif name in names and name not in ("quarantine", "golden_lineage"):
+                    stats[name] = _mark_absent(
+                        connection, TABLES[name], stats[name], missing[name], batch_id, delete_policy
+                    )
             if "golden_lineage" in names and mode != "replace_missing":
                 stats["golden_lineage"] = _replace_lineage(
                     connection, names["golden_lineage"], stats["golden_lineage"], missing["golden_lineage"]
@@ -261,9 +276,9 @@ def _check_mode(mode: str) -> None:
 def _log_stats(table: Table, rows: int, stats: LoadStats) -> None:
     log.info(
         "loaded %s: %s rows, inserted %s, updated %s, unchanged %s, deleted %s, kept though gone from the "
-        "sources %s",
+        "sources %s (soft-deleted now %s)",
         table.name, f"{rows:,}", f"{stats.inserted:,}", f"{stats.updated:,}", f"{stats.unchanged:,}",
-        f"{stats.deleted:,}", f"{stats.absent:,}",
+        f"{stats.deleted:,}", f"{stats.absent:,}", f"{stats.soft_deleted:,}",
     )  # fmt: skip
 
 
@@ -349,6 +364,18 @@ def _upsert_frame(
     absent = 0 if table.name == "quarantine" else len(missing)
     stats = LoadStats(inserted, updated, unchanged, quarantined=len(refused), absent=absent)
     return stats, missing, quarantined
+
+
+def _mark_absent(
+    connection: Connection,
+    table: Table,
+    stats: LoadStats,
+    missing: set[tuple[Any, ...]],
+    batch_id: str,
+    policy: DeletePolicy,
+) -> LoadStats:
+    marks = mark_absent_rows(connection, table, BUSINESS_KEYS[table.name], missing, batch_id, policy)
+    return replace(stats, soft_deleted=marks.soft_deleted)
 
 
 def _fill_price_excl_tax(connection: Connection, frame: pd.DataFrame, columns: dict[str, list[Any]]) -> None:

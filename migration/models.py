@@ -51,7 +51,16 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class LoadedMixin:
+class SourcePresenceMixin:
+    """Whether the sources still have the row: set by the load's policy for rows gone from them."""
+
+    absent_since_batch: Mapped[str | None] = mapped_column(BATCH)
+    """The first load whose sources no longer had the row (NULL while they have it)."""
+    deleted_at: Mapped[datetime | None] = mapped_column(TIMESTAMP)
+    """Soft-deleted (``soft_delete`` policy): kept, but no longer counted as in the store."""
+
+
+class LoadedMixin(SourcePresenceMixin):
     """Bookkeeping on every loaded table: which batch last changed the row, and when."""
 
     record_hash: Mapped[str] = mapped_column(HASH)
@@ -241,7 +250,7 @@ class OrderLine(LoadedMixin, Base):
     status: Mapped[str | None] = mapped_column(String(32))
 
 
-class Crosswalk(Base):
+class Crosswalk(SourcePresenceMixin, Base):
     """Where every source record went: (entity, source system, source record id) → golden id."""
 
     __tablename__ = "crosswalk"
@@ -307,6 +316,20 @@ class RunLog(Base):
     stage: Mapped[str | None] = mapped_column(String(32))
     counts: Mapped[str | None] = mapped_column(Text)
     message: Mapped[str | None] = mapped_column(Text)
+
+
+class SourceRowState(Base):
+    """Each source row's hash as the last committed load saw it, to tell new, changed, unchanged and
+    deleted rows per source (source system × entity) on the next night."""
+
+    __tablename__ = "source_row_state"
+
+    entity: Mapped[str] = mapped_column(String(16), primary_key=True)
+    source_system: Mapped[str] = mapped_column(SOURCE_SYSTEM, primary_key=True)
+    row_key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    row_hash: Mapped[str] = mapped_column(HASH)
+    changed_batch: Mapped[str] = mapped_column(BATCH)
+    """The load that first saw the row with this hash."""
 
 
 class StewardDecision(Base):

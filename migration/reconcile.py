@@ -20,6 +20,7 @@ from sqlalchemy import Connection, Engine, and_, column, func, select, tuple_, v
 
 from channel_mdm.errors import UserError
 from cleansing.canonical import get_entity
+from migration.absent_rows import not_soft_deleted
 from migration.compare import (
     COMPARISONS,
     ENTITY_ALIASES,
@@ -185,7 +186,9 @@ def _golden_ids(accepted: pd.DataFrame, entity: str, crosswalk: pd.DataFrame | N
 
 
 def _count_rows(connection: Connection, table_name: str) -> int:
-    return int(connection.execute(select(func.count()).select_from(TABLES[table_name])).scalar_one())
+    table = TABLES[table_name]
+    counted = select(func.count()).select_from(table).where(not_soft_deleted(table))
+    return int(connection.execute(counted).scalar_one())
 
 
 def _control_totals(
@@ -229,7 +232,8 @@ def _key_differences(
 ) -> tuple[list[str], list[str]]:
     """Keys expected but not in the store, and keys in the store no accepted record accounts for."""
     table = TABLES[comparison.table]
-    stored = set(map(tuple, connection.execute(select(*(table.c[c] for c in comparison.store_key))).all()))
+    present = select(*(table.c[c] for c in comparison.store_key)).where(not_soft_deleted(table))
+    stored = set(map(tuple, connection.execute(present).all()))
 
     def shown(keys: set[tuple[Any, ...]]) -> list[str]:
         return sorted("|".join(display(v) for v in key) for key in keys)
@@ -249,10 +253,14 @@ def _money_totals(
         source_total = sum((v for v in values if isinstance(v, Decimal)), Decimal(0))
         if connection.dialect.name == "sqlite":
             # SQLite sums NUMERIC as binary floats; add the exact per-row Decimals instead
-            stored = connection.execute(select(table.c[name]).where(table.c[name].is_not(None))).scalars()
+            stored = connection.execute(
+                select(table.c[name]).where(table.c[name].is_not(None), not_soft_deleted(table))
+            ).scalars()
             store_total = sum(stored, Decimal(0))
         else:
-            store_total = connection.execute(select(func.coalesce(func.sum(table.c[name]), 0))).scalar_one()
+            store_total = connection.execute(
+                select(func.coalesce(func.sum(table.c[name]), 0)).where(not_soft_deleted(table))
+            ).scalar_one()
         totals.append(MoneyTotal(comparison.entity, name, source_total, Decimal(store_total)))
     return totals
 
@@ -263,7 +271,9 @@ def _price_tiers(connection: Connection, accepted: pd.DataFrame) -> list[PriceTi
     store: dict[str, int] = {
         tier: count
         for tier, count in connection.execute(
-            select(table.c.price_tier, func.count()).group_by(table.c.price_tier)
+            select(table.c.price_tier, func.count())
+            .where(not_soft_deleted(table))
+            .group_by(table.c.price_tier)
         ).all()
     }
     tiers = sorted({str(t) for t in source.index if t is not None and not pd.isna(t)} | set(store))

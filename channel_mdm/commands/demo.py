@@ -72,6 +72,11 @@ def ensure_sample_sources(sources_dir: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    return run_sync(args.business_date, "channel-mdm demo")
+
+
+def run_sync(business_date: str | None, title: str) -> int:
+    """Run the sync job in-process on the local instance for ``business_date``; print its summary."""
     import dagster as dg
 
     # Great Expectations announces each of its internal registrations at INFO: noise in a demo's output.
@@ -82,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
     from pipelines.definitions import defs
     from pipelines.defs.partitions import business_date_of
 
-    business_date = args.business_date or business_date_of(datetime.now(UTC))
+    business_date = business_date or business_date_of(datetime.now(UTC))
     started = time.perf_counter()
     # Dagster's own console output (a stack per failed step) goes to the run's log file, not the terminal.
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -96,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
             elapsed = time.perf_counter() - started
             print(
                 format_summary(
-                    summary, elapsed, settings.store_url, home, result.run_id, settings.reports_dir
+                    summary, elapsed, settings.store_url, home, result.run_id, settings.reports_dir, title
                 )
             )
             return 1
@@ -109,13 +114,15 @@ def run(args: argparse.Namespace) -> int:
             if failure.user_error:
                 raise UserError(f"step '{failure.step}' failed: {failure.message} {where}")
             print(
-                f"channel-mdm demo: error: step '{failure.step}' failed: {failure.message} {where}",
+                f"{title}: error: step '{failure.step}' failed: {failure.message} {where}",
                 file=sys.stderr,
             )
             return 1
     elapsed = time.perf_counter() - started
     summary = json.loads((settings.reports_dir / "summary.json").read_text(encoding="utf-8"))
-    print(format_summary(summary, elapsed, settings.store_url, home, result.run_id, settings.reports_dir))
+    print(
+        format_summary(summary, elapsed, settings.store_url, home, result.run_id, settings.reports_dir, title)
+    )
     return 0
 
 
@@ -127,11 +134,35 @@ def _reconciliation_refused(result) -> bool:  # type: ignore[no-untyped-def]
     )
 
 
+def format_source_changes(sources: list[dict]) -> list[str]:
+    """Per source (source system × entity): rows in, quarantined, new, changed, unchanged, deleted."""
+    if not sources:
+        return []
+    lines = [
+        "",
+        f"{'source':<20}{'rows in':>9}{'quarant.':>10}{'new':>7}{'changed':>9}{'unchanged':>11}{'deleted':>9}",
+    ]
+    for row in sources:
+        name = f"{row['source_system']} {row['entity']}"
+        lines.append(
+            f"{name:<20}{row['rows_in']:>9,}{row['quarantined']:>10,}{row['new']:>7,}{row['changed']:>9,}"
+            f"{row['unchanged']:>11,}{row['deleted']:>9,}"
+        )
+    return lines
+
+
 def format_summary(
-    summary: dict, elapsed: float, store_url: str, home: Path, run_id: str, reports: Path
+    summary: dict,
+    elapsed: float,
+    store_url: str,
+    home: Path,
+    run_id: str,
+    reports: Path,
+    title: str = "channel-mdm demo",
 ) -> str:
     lines = [
-        f"channel-mdm demo finished in {elapsed:.0f} s (batch {summary['batch_id']}, Dagster run {run_id[:8]})",
+        f"{title} finished in {elapsed:.0f} s (business date {summary.get('business_date') or '-'}, "
+        f"batch {summary['batch_id']}, Dagster run {run_id[:8]})",
         "",
         f"{'entity':<10}{'records in':>12}{'accepted':>10}{'quarantined':>13}{'merged':>9}{'in store':>10}",
     ]
@@ -139,6 +170,22 @@ def format_summary(
         lines.append(
             f"{row['entity']:<10}{row['records_in']:>12,}{row['accepted']:>10,}{row['quarantined']:>13,}"
             f"{row['merged_away']:>9,}{row['in_store']:>10,}"
+        )
+    lines += format_source_changes(summary.get("sources", []))
+    edits = summary.get("store_edits") or {}
+    if any(edits.get("found", {}).values()):
+        found = ", ".join(f"{name} {count:,}" for name, count in edits["found"].items())
+        repaired = sum(edits.get("repaired", {}).values())
+        lines.append(
+            f"edited in the store directly: {found} (drift policy {edits['policy']}: "
+            + (f"{repaired:,} rewritten)" if edits["policy"] == "repair" else "left as edited)")
+        )
+    absent = sum(t.get("absent", 0) for t in summary.get("load", {}).values())
+    if absent:
+        soft_deleted = sum(t.get("soft_deleted", 0) for t in summary["load"].values())
+        lines.append(
+            f"in the store, gone from the sources: {absent:,} (delete policy {summary.get('delete_policy', 'flag')}"
+            + (f"; {soft_deleted:,} soft-deleted now)" if soft_deleted else ")")
         )
     for bad in summary.get("unreadable_files", []):
         lines.append(f"unreadable: {bad['error']}")

@@ -76,6 +76,7 @@ def source_records(context: dg.AssetExecutionContext, channel_mdm: ChannelMdmCon
         landed_sources["batch_id"],
         progress=False,
         landing_dir=settings.landing_dir,
+        cache_dir=settings.data_dir / "ingest_cache",
     )
     if not any(len(res.accepted) for rs in results.values() for res in rs):
         problems = [r.error for rs in results.values() for res in rs for r in res.file_reports if r.error]
@@ -112,7 +113,8 @@ def source_records(context: dg.AssetExecutionContext, channel_mdm: ChannelMdmCon
 
 
 def file_report_frame(results: dict[str, list[IngestResult]]) -> pd.DataFrame:
-    """One row per source file: entity, source system, file, rows in, accepted, quarantined, error."""
+    """One row per source file: entity, source system, file, rows in, accepted, quarantined, error, and the
+    batch that read it when this run skipped it as unchanged."""
     rows = [
         {
             "entity": entity,
@@ -122,14 +124,25 @@ def file_report_frame(results: dict[str, list[IngestResult]]) -> pd.DataFrame:
             "accepted": f.accepted,
             "quarantined": f.quarantined,
             "error": f.error or "",
+            "unchanged_since": f.unchanged_since or "",
         }
         for entity, entity_results in results.items()
         for result in entity_results
         for f in result.file_reports
     ]
-    return pd.DataFrame(
-        rows, columns=["entity", "source_system", "file", "rows_in", "accepted", "quarantined", "error"]
-    )
+    return pd.DataFrame(rows, columns=FILE_REPORT_COLUMNS)
+
+
+FILE_REPORT_COLUMNS = [
+    "entity",
+    "source_system",
+    "file",
+    "rows_in",
+    "accepted",
+    "quarantined",
+    "error",
+    "unchanged_since",
+]
 
 
 def _file_metadata(results: list[IngestResult], accepted: int) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
@@ -22,9 +23,9 @@ class ChannelMdmConfig(dg.ConfigurableResource):
 
     def settings(self) -> Settings:
         base = load_settings()
-        return Settings(
+        return replace(
+            base,
             data_dir=Path(self.data_dir).resolve() if self.data_dir else base.data_dir,
-            store_url=base.store_url,
             sources_dir=Path(self.sources_dir) if self.sources_dir else base.sources_dir,
             mappings_dir=Path(self.mappings_dir) if self.mappings_dir else base.mappings_dir,
         )

@@ -1,6 +1,7 @@
 """Load everything into the target channel store in one transaction, then reconcile it with the sources."""
 
 import json
+from datetime import UTC, datetime
 
 import dagster as dg
 import pandas as pd
@@ -11,7 +12,8 @@ from mdm.parties import PartyMatchResult
 from mdm.product_master import ProductMaster, resolve_product_codes
 from mdm.references import first_by_trust, load_partner_code_systems, resolve_partner_golden_ids
 from mdm.scorecard import summarise_scorecard
-from migration.direct_edits import find_direct_edits
+from migration.absent_rows import check_delete_policy
+from migration.direct_edits import check_drift_policy, find_direct_edits, rewrite_on_next_load
 from migration.load import load_all
 from migration.match_review import save_match_review
 from migration.prepare import (
@@ -24,6 +26,7 @@ from migration.publish import publish_accepted_run
 from migration.reconcile import reconcile
 from migration.report import write_report
 from migration.scorecard_report import render_scorecard_html
+from migration.source_changes import SourceChanges, record_source_changes
 from migration.store import create_store_engine, upgrade_store
 from pipelines.defs.partitions import BUSINESS_DATES
 from pipelines.defs.resources import ChannelMdmConfig
@@ -50,8 +53,12 @@ def channel_store(
     standardised_orders: pd.DataFrame,
     product_master: ProductMaster,
     ingest_quarantine: pd.DataFrame,
+    source_changes: SourceChanges,
 ) -> dict:
     settings = channel_mdm.settings()
+    delete_policy = check_delete_policy(settings.delete_policy)
+    drift_policy = check_drift_policy(settings.drift_policy)
+    started = datetime.now(UTC)
     batch_id = landed_sources["batch_id"]
     code_systems = load_partner_code_systems()
     partner_crosswalk = partner_golden.golden.crosswalk
@@ -115,7 +122,11 @@ def channel_store(
         upgrade_store(engine)
         edited = find_direct_edits(engine)  # before the load: it counts an edited row as unchanged
         retired = pd.concat([g.golden.retired for g in (partner_golden, customer_golden)], ignore_index=True)
-        stats = load_all(engine, frames, batch_id, retired=retired)
+        if drift_policy == "repair":
+            rewrite_on_next_load(engine, edited)
+        stats = load_all(engine, frames, batch_id, retired=retired, delete_policy=delete_policy)
+        still_edited = find_direct_edits(engine) if drift_policy == "repair" else edited
+        record_source_changes(engine, source_changes, batch_id, started)
         # The pairs this run left for a steward, for 'channel-mdm review export'.
         reviewed = {
             e: save_match_review(engine, e, g.review)
@@ -123,9 +134,15 @@ def channel_store(
         }
     finally:
         engine.dispose()
+    repaired = {name: len(keys) - len(still_edited.get(name, ())) for name, keys in edited.items()}
     for name, keys in edited.items():
+        outcome = (
+            f"{repaired[name]:,} rewritten with what the sources say"
+            if drift_policy == "repair"
+            else "kept as edited"
+        )
         context.log.warning(
-            f"{name}: {len(keys):,} row(s) edited in the store directly since the last load (kept as edited; "
+            f"{name}: {len(keys):,} row(s) edited in the store directly since the last load ({outcome}; "
             f"first keys: {keys.head(5).to_dict('records')})"
         )
     if len(stats.refused):  # rows the store refused are held back like every other quarantined row
@@ -134,8 +151,8 @@ def channel_store(
     gone = {name: s.absent for name, s in stats.items() if s.absent}
     if gone:
         context.log.warning(
-            "rows in the store but gone from the sources (kept, never removed silently): "
-            + ", ".join(f"{name} {count:,}" for name, count in gone.items())
+            f"rows in the store but gone from the sources (kept, never removed silently; delete policy "
+            f"{delete_policy}): " + ", ".join(f"{name} {count:,}" for name, count in gone.items())
         )
     context.add_output_metadata(
         {
@@ -143,7 +160,12 @@ def channel_store(
             "business_date": landed_sources.get("business_date") or "-",
             "loaded": dg.MetadataValue.json(summary),
             "rows_gone_from_sources": sum(gone.values()),
+            "delete_policy": delete_policy,
+            "rows_soft_deleted": sum(s.soft_deleted for s in stats.values()),
+            "drift_policy": drift_policy,
             "rows_edited_in_store": dg.MetadataValue.json({name: len(keys) for name, keys in edited.items()}),
+            "rows_repaired": sum(repaired.values()),
+            "changes_per_source": dg.MetadataValue.json(source_changes.counts.to_dict("records")),
             **{f"{entity}_pairs_for_review": count for entity, count in reviewed.items()},
             **{f"{name}_rows": len(frame) for name, frame in frames.items()},
         }
@@ -153,6 +175,13 @@ def channel_store(
         "load_stats": summary,
         "quarantine": quarantine,
         "lineage": frames["golden_lineage"],
+        "source_changes": source_changes.counts.to_dict("records"),
+        "store_edits": {
+            "policy": drift_policy,
+            "found": {name: len(keys) for name, keys in edited.items()},
+            "repaired": repaired,
+        },
+        "delete_policy": delete_policy,
     }
 
 
@@ -249,6 +278,9 @@ def reconciliation_report(
         .astype(object)
         .where(lambda f: f.notna(), None)
         .to_dict("records"),
+        "sources": channel_store["source_changes"],
+        "store_edits": channel_store["store_edits"],
+        "delete_policy": channel_store["delete_policy"],
         "reports": {k: str(v) for k, v in files.__dict__.items()},
     }
     write_text_atomically(

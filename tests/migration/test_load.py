@@ -44,7 +44,7 @@ def test_first_load_inserts_every_row_and_logs_the_run(store, store_frames):
         log = connection.execute(select(TABLES["run_log"])).mappings().one()
     assert (log["batch_id"], log["status"], log["stage"]) == ("B1", "succeeded", "load")
     assert json.loads(log["counts"])["price"] == {
-        "inserted": 3, "updated": 0, "unchanged": 0, "deleted": 0, "quarantined": 0, "absent": 0, "retired": 0,
+        "inserted": 3, "updated": 0, "unchanged": 0, "deleted": 0, "quarantined": 0, "absent": 0, "retired": 0, "soft_deleted": 0,
     }  # fmt: skip
 
 

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 import shutil
 from datetime import UTC, datetime
 
 import dagster as dg
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from channel_mdm.settings import PROJECT_ROOT
 from pipelines.definitions import defs
@@ -115,12 +119,92 @@ def test_the_production_instance_file_validates_against_dagster(tmp_path):
 
 
 def test_the_production_instance_starts_with_dagster_postgres():
-    pytest.importorskip(
-        "dagster_postgres",
-        reason="dagster-postgres has no release for dagster 1.13.28 on the package index yet; "
-        "the file is validated against Dagster's schema above",
-    )
     from dagster._core.instance.config import dagster_instance_config
+    from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage, PostgresScheduleStorage
 
     config, _ = dagster_instance_config(str(PROJECT_ROOT), config_filename="dagster.production.yaml")
     assert "postgres" in config["storage"]
+    assert config["storage"]["postgres"]["postgres_db"]["db_name"] == {"env": "DAGSTER_PG_DB"}
+    assert all(
+        isinstance(c, type) for c in (PostgresRunStorage, PostgresEventLogStorage, PostgresScheduleStorage)
+    )
+
+
+@dg.op
+def count_partners() -> int:
+    return 3
+
+
+@dg.op
+def report_partners(count: int) -> str:
+    return f"{count} partners"
+
+
+@dg.job(executor_def=dg.multiprocess_executor)
+def tiny_multiprocess_job():
+    report_partners(count_partners())
+
+
+@pytest.mark.postgres
+def test_a_job_runs_on_the_production_instance_with_postgres_storage_and_the_multiprocess_executor(
+    tmp_path, monkeypatch
+):
+    """dagster.production.yaml as deployed: runs and event logs in PostgreSQL (a throwaway database on this
+    machine's server), each step in its own process."""
+    server = os.environ.get("CHANNEL_MDM_TEST_POSTGRES_URL")
+    if not server:
+        pytest.skip("CHANNEL_MDM_TEST_POSTGRES_URL is not set; the PostgreSQL instance test is skipped")
+    url = make_url(server)
+    database = f"dagster_nightly_{secrets.token_hex(4)}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{database}"'))
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    production = (PROJECT_ROOT / "dagster.production.yaml").read_text(encoding="utf-8")
+    (home / "dagster.yaml").write_text(
+        production.replace("/var/lib/dagster/compute_logs", str(tmp_path / "logs"))
+    )
+    for name, value in {
+        "DAGSTER_HOME": str(home),
+        "DAGSTER_PG_HOST": url.host or "127.0.0.1",
+        "DAGSTER_PG_PORT": str(url.port or 5432),
+        "DAGSTER_PG_DB": database,
+        "DAGSTER_PG_USER": url.username or "postgres",
+        "DAGSTER_PG_PASSWORD": url.password or "",
+    }.items():
+        monkeypatch.setenv(name, value)
+    try:
+        with dg.DagsterInstance.get() as instance:
+            assert type(instance.run_storage).__name__ == "PostgresRunStorage"
+            with dg.execute_job(dg.reconstructable(tiny_multiprocess_job), instance=instance) as result:
+                assert result.success
+                assert result.output_for_node("report_partners") == "3 partners"
+                run_id = result.run_id
+            starts = instance.get_records_for_run(run_id, of_type=dg.DagsterEventType.STEP_START).records
+            processes = {r.event_log_entry.dagster_event.pid for r in starts}
+        assert len(processes) == 2  # each step in its own process
+        stored = create_engine(url.set(database=database))
+        with stored.connect() as connection:
+            status = connection.execute(
+                text("SELECT status FROM runs WHERE run_id = :r"), {"r": run_id}
+            ).scalar_one()
+        stored.dispose()
+        assert status == "SUCCESS"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_the_sync_runs_in_process_unless_the_environment_asks_for_the_multiprocess_executor(monkeypatch):
+    from channel_mdm.errors import UserError
+    from pipelines.defs.schedules import sync_executor
+
+    assert defs.resolve_job_def("master_data_sync").executor_def is dg.in_process_executor
+    monkeypatch.setenv("CHANNEL_MDM_EXECUTOR", "multiprocess")
+    monkeypatch.setenv("CHANNEL_MDM_MAX_CONCURRENT_STEPS", "3")
+    assert sync_executor().name == "multiprocess"
+    monkeypatch.setenv("CHANNEL_MDM_EXECUTOR", "threads")
+    with pytest.raises(UserError, match=r"^CHANNEL_MDM_EXECUTOR='threads': use in_process or multiprocess$"):
+        sync_executor()

@@ -1,0 +1,113 @@
+"""New, changed, unchanged and deleted rows per source, against what the last load saw."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+import pandas as pd
+from sqlalchemy import select
+
+from migration.models import TABLES
+from migration.source_changes import (
+    detect_source_changes,
+    read_source_state,
+    record_source_changes,
+    source_row_hashes,
+)
+
+
+def _partners(rows: list[tuple[str, str, str]], source_row_start: int = 2) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "source_system": [r[0] for r in rows],
+            "source_record_id": [r[1] for r in rows],
+            "partner_name": [r[2] for r in rows],
+            "source_row": range(source_row_start, source_row_start + len(rows)),
+            "batch_id": "B",
+        }
+    )
+
+
+def _reports(*unreadable: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        [
+            {
+                "entity": "partner",
+                "source_system": s,
+                "rows_in": 3,
+                "quarantined": 0,
+                "error": "bad" if s in unreadable else "",
+            }
+            for s in ("erp", "crm")
+        ]
+    )
+
+
+NIGHT_ONE = [
+    ("erp", "P1", "华南商贸"),
+    ("erp", "P2", "东方贸易"),
+    ("erp", "P3", "北方物流"),
+    ("crm", "A1", "西部商行"),
+]
+
+
+def test_each_source_row_is_new_changed_unchanged_or_deleted():
+    before = source_row_hashes(_partners(NIGHT_ONE), "partner")
+    # P1 unchanged but moved down a row, P2 renamed, P3 gone, P4 new
+    tonight = _partners(
+        [
+            ("erp", "P4", "新星商贸"),
+            ("erp", "P1", "华南商贸"),
+            ("erp", "P2", "东方贸易集团"),
+            ("crm", "A1", "西部商行"),
+        ]
+    )
+
+    changes = detect_source_changes(source_row_hashes(tonight, "partner"), before, _reports())
+
+    counts = changes.counts.set_index("source_system")
+    assert counts.loc["erp", ["new", "changed", "unchanged", "deleted"]].tolist() == [1, 1, 1, 1]
+    assert counts.loc["crm", ["new", "changed", "unchanged", "deleted"]].tolist() == [0, 0, 1, 0]
+    assert dict(zip(changes.rows["row_key"], changes.rows["change"], strict=True)) == {
+        "erp|P1": "unchanged", "erp|P2": "changed", "erp|P3": "deleted", "erp|P4": "new", "crm|A1": "unchanged",
+    }  # fmt: skip
+
+
+def test_a_source_that_could_not_be_read_has_no_deleted_rows():
+    before = source_row_hashes(_partners(NIGHT_ONE), "partner")
+    tonight = _partners([("crm", "A1", "西部商行")])  # the ERP file was unreadable tonight
+
+    changes = detect_source_changes(source_row_hashes(tonight, "partner"), before, _reports("erp"))
+
+    assert changes.unread == [("partner", "erp")]
+    assert changes.counts.set_index("source_system").loc["erp", "deleted"] == 0
+
+
+def test_the_state_saved_after_a_load_is_what_the_next_night_compares_with(store):
+    files = {"erp/partners.xlsx": {"file_hash": "ab12", "unchanged_since": ""}}
+    first = detect_source_changes(
+        source_row_hashes(_partners(NIGHT_ONE), "partner"), read_source_state(store), _reports(), files
+    )
+    record_source_changes(store, first, "B1", datetime.now(UTC))
+    tonight = source_row_hashes(_partners([*NIGHT_ONE[:2], NIGHT_ONE[3]]), "partner")
+
+    second = detect_source_changes(tonight, read_source_state(store), _reports())
+    record_source_changes(store, second, "B2", datetime.now(UTC))
+
+    assert second.counts["deleted"].sum() == 1 and second.counts["unchanged"].sum() == 3
+    assert sorted(read_source_state(store)["row_key"]) == ["crm|A1", "erp|P1", "erp|P2"]
+    log = TABLES["run_log"]
+    with store.connect() as connection:
+        stages = connection.execute(
+            select(log.c.stage, log.c.batch_id, log.c.counts).order_by(log.c.batch_id)
+        ).all()
+    assert [(stage, batch) for stage, batch, _ in stages] == [
+        ("source_changes", "B1"),
+        ("source_changes", "B2"),
+    ]
+    counts = json.loads(stages[0].counts)
+    assert counts["files"] == files
+    assert counts["sources"]["erp partner"] == {
+        "rows_in": 3, "quarantined": 0, "new": 3, "changed": 0, "unchanged": 0, "deleted": 0,
+    }  # fmt: skip
