@@ -116,6 +116,7 @@ def render_html(result: ReconciliationResult) -> str:
             [
                 ["Generated at", result.generated_at],
                 ["Load batch", result.batch_id or "-"],
+                ["Migration wave", result.wave or "everything (no wave)"],
                 ["Store", redact_url(result.store)],
                 ["Confidence", f"{result.confidence * 100:g}%"],
                 ["Tolerable record error rate", f"{result.tolerable_error_rate * 100:g}%"],

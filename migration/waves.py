@@ -24,6 +24,8 @@ from pathlib import Path
 
 from channel_mdm.errors import UserError
 
+WAVE_TAG = "channel_mdm/wave"
+"""The Dagster run tag that carries a run's wave (:meth:`Scope.to_dict` as JSON); no tag: everything."""
 SCOPE_KINDS = ("region", "partners", "entity")
 SCOPE_HELP = (
     "one migration wave: region=华东[,华南], partners=CODE[,CODE] or partners=FILE (one code per line), "
@@ -82,6 +84,18 @@ class Scope:
             "partners_source": self.partners_source,
             "entities": list(self.entities),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> Scope:
+        """The scope :meth:`to_dict` wrote."""
+
+        def texts(name: str) -> tuple[str, ...]:
+            values = data.get(name) or []
+            return tuple(str(v) for v in values) if isinstance(values, list) else ()
+
+        return cls(
+            texts("regions"), texts("partners"), texts("entities"), str(data.get("partners_source") or "")
+        )
 
 
 def parse_scope(options: list[str] | None, folder: Path | None = None) -> Scope:

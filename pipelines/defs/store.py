@@ -23,6 +23,15 @@ from migration.publish import publish_accepted_run
 from migration.reconcile import reconcile
 from migration.report import write_report
 from migration.store import create_store_engine, upgrade_store
+from migration.store_reads import read_crosswalk
+from migration.wave_load import (
+    WaveMembers,
+    source_frames_in_wave,
+    store_frames_in_wave,
+    store_rows_in_wave,
+    wave_members,
+)
+from migration.waves import WAVE_TAG, Scope
 from pipelines.defs.partitions import BUSINESS_DATES
 from pipelines.defs.resources import ChannelMdmConfig
 
@@ -104,6 +113,13 @@ def channel_store(
         "product_crosswalk": product_master.crosswalk,
         "quarantine": quarantine,
     }
+    members = wave_members(run_wave(context), partner_golden.golden.golden, customers, partner_crosswalk)
+    if not members.scope.is_whole:  # one migration wave: only its rows are written
+        frames = store_frames_in_wave(frames, members)
+        context.log.info(
+            f"loading the wave {members.scope.label}: "
+            + ", ".join(f"{name} {len(frame):,}" for name, frame in frames.items())
+        )
     engine = create_store_engine(settings.store_url)
     try:
         upgrade_store(engine)
@@ -142,7 +158,19 @@ def channel_store(
         }
     )
     lineage = pd.concat([partner_golden.golden.lineage, customer_golden.golden.lineage], ignore_index=True)
-    return {"batch_id": batch_id, "load_stats": summary, "quarantine": quarantine, "lineage": lineage}
+    return {
+        "batch_id": batch_id,
+        "load_stats": summary,
+        "quarantine": quarantine,
+        "lineage": lineage,
+        "wave": members.to_dict(),
+    }
+
+
+def run_wave(context: dg.AssetExecutionContext) -> Scope:
+    """The migration wave the run was started for (its ``channel_mdm/wave`` tag); none: everything."""
+    tag = context.run.tags.get(WAVE_TAG)
+    return Scope.from_dict(json.loads(tag)) if tag else Scope()
 
 
 def _customers_with_partner(
@@ -207,8 +235,12 @@ def reconciliation_report(
         "order": standardised_orders,
     }
     engine = create_store_engine(settings.store_url)
+    members = WaveMembers.from_dict(channel_store.get("wave") or {})
     try:
         rows_read = ingest_file_reports.groupby("entity")["rows_in"].sum().astype(int).to_dict()
+        if not members.scope.is_whole:  # a wave: its source rows against its store rows
+            old = source_frames_in_wave(old, members, read_crosswalk(engine), load_partner_code_systems())
+            rows_read = {name: len(frame) for name, frame in old.items()}
         result = reconcile(
             old,
             engine,
@@ -216,12 +248,15 @@ def reconciliation_report(
             lineage=channel_store["lineage"],
             rows_read=rows_read,
             batch_id=channel_store["batch_id"],
+            store_rows=store_rows_in_wave(members),
+            wave="" if members.scope.is_whole else members.scope.label,
         )
     finally:
         engine.dispose()
     files = write_report(result, settings.reports_dir)
     summary = {
         "batch_id": channel_store["batch_id"],
+        "wave": result.wave or "everything (no wave)",
         "business_date": landed_sources.get("business_date"),
         "generated_at": result.generated_at,
         "accepted": result.accepted,

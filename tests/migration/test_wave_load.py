@@ -1,0 +1,63 @@
+"""Which golden records and store rows a migration wave covers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from channel_mdm.errors import UserError
+from migration.wave_load import store_frames_in_wave, wave_members
+from migration.waves import parse_scope
+
+PARTNERS = pd.DataFrame({
+    "golden_id": ["G1", "G2", "G3", "G4"],
+    "sales_region": ["华东", "华南", "华东 ", "华北"],
+    "parent_golden_id": [None, None, "G4", None],  # G3 is a branch of a head office in another region
+})  # fmt: skip
+CUSTOMERS = pd.DataFrame({"golden_id": ["K1", "K2", "K3"], "partner_golden_id": ["G1", "G2", None]})
+CROSSWALK = pd.DataFrame({"source_system": ["ERP", "DMS"], "source_record_id": ["P-001", "D-9"],
+                          "golden_id": ["G2", "G1"]})  # fmt: skip
+
+
+def test_a_region_wave_takes_its_partners_their_head_offices_and_the_customers_they_serve():
+    members = wave_members(parse_scope(["region=华东"]), PARTNERS, CUSTOMERS, CROSSWALK)
+    assert members.partners == {"G1", "G3", "G4"}
+    assert members.customers == {"K1"}
+
+
+def test_a_partner_wave_accepts_golden_ids_or_any_source_code():
+    members = wave_members(parse_scope(["partners=P-001,G4"]), PARTNERS, CUSTOMERS, CROSSWALK)
+    assert members.partners == {"G2", "G4"}
+    assert members.customers == {"K2"}
+
+
+def test_a_wave_writes_only_its_rows_and_the_shared_master_data_whole():
+    members = wave_members(parse_scope(["partners=G2"]), PARTNERS, CUSTOMERS, CROSSWALK)
+    frames = {
+        "partner": PARTNERS,
+        "customer": CUSTOMERS,
+        "order_line": pd.DataFrame({"order_no": ["1", "2"], "partner_golden_id": ["G1", "G2"]}),
+        "crosswalk": CROSSWALK.assign(entity="partner"),
+        "product": pd.DataFrame({"sku_code": ["A", "B"]}),
+        "quarantine": pd.DataFrame({"entity": ["order"]}),
+    }
+    chosen = store_frames_in_wave(frames, members)
+    assert chosen["partner"]["golden_id"].tolist() == ["G2"]
+    assert chosen["customer"]["golden_id"].tolist() == ["K2"]
+    assert chosen["order_line"]["order_no"].tolist() == ["2"]
+    assert chosen["crosswalk"]["source_record_id"].tolist() == ["P-001"]
+    assert len(chosen["product"]) == 2 and len(chosen["quarantine"]) == 1
+
+    only_customers = store_frames_in_wave(
+        frames, wave_members(parse_scope(["entity=customer"]), PARTNERS, CUSTOMERS, CROSSWALK)
+    )
+    assert set(only_customers) == {"customer", "crosswalk", "quarantine"}
+    assert only_customers["crosswalk"].empty  # the crosswalk's partner rows belong to the partner wave
+
+
+def test_an_entity_the_store_does_not_load_is_named():
+    with pytest.raises(
+        UserError,
+        match=r"--scope entity=custmer: not an entity the store loads; use one of partner, customer",
+    ):
+        wave_members(parse_scope(["entity=custmer"]), PARTNERS, CUSTOMERS, CROSSWALK)
