@@ -17,6 +17,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "benchmarks.bench_ingest": ([], ["--csv-rows", "20000", "--xlsx-rows", "5000"]),
     "benchmarks.bench_load": ([], ["--orders", "20000", "--repeat", "1"]),
     "benchmarks.bench_compare": ([], ["--rows", "20000"]),
+    "benchmarks.bench_compare_scale": ([], ["--rows", "20000", "--pg-rows", "20000"]),
     "benchmarks.bench_standardise": ([], ["--rows", "20000"]),
     "benchmarks.bench_dedupe_accuracy": ([], []),
     "benchmarks.bench_dedupe_scale": ([], ["--sizes", "20000"]),
