@@ -143,8 +143,11 @@ def _read_database(spec: SideSpec, name: str, columns: list[str], only: list[str
             names = [str(k) for k in result.keys()]  # noqa: SIM118 (a Result, not a dict)
             cells: list[list[str]] = [[] for _ in names]
             for partition in result.partitions(_FETCH_ROWS):
-                for row in partition:
-                    for index, value in enumerate(row):
+                for index, column in enumerate(zip(*partition, strict=True)):
+                    if all(type(v) is str for v in column):  # text as the driver gave it: nothing to write
+                        cells[index].extend(column)
+                        continue
+                    for value in column:
                         text = database_value_to_text(value)
                         cells[index].append("" if text is None else text)
     except UserError:
