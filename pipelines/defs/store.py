@@ -141,7 +141,12 @@ def channel_store(
         quarantine = pd.concat([quarantine, stats.refused], ignore_index=True)
     summary = {name: s.to_dict() for name, s in stats.items()}
     gone = {name: s.absent for name, s in stats.items() if s.absent}
-    if gone:
+    if gone and not members.scope.is_whole:  # other waves' rows are not in this wave's frames
+        context.log.info(
+            f"rows in the store outside the wave {members.scope.label} (other waves, or gone from the sources; "
+            "kept): " + ", ".join(f"{name} {count:,}" for name, count in gone.items())
+        )
+    elif gone:
         context.log.warning(
             "rows in the store but gone from the sources (kept, never removed silently): "
             + ", ".join(f"{name} {count:,}" for name, count in gone.items())
