@@ -18,6 +18,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "benchmarks.bench_load": ([], ["--orders", "20000", "--repeat", "1"]),
     "benchmarks.bench_golden_lifecycle": ([], ["--partners", "2000", "--repeat", "1"]),
     "benchmarks.bench_compare": ([], ["--rows", "20000"]),
+    "benchmarks.bench_compare_scale": ([], ["--rows", "20000", "--pg-rows", "20000"]),
     "benchmarks.bench_standardise": ([], ["--rows", "20000"]),
     "benchmarks.bench_dedupe_accuracy": ([], []),
     "benchmarks.bench_dedupe_scale": ([], ["--sizes", "20000"]),

@@ -23,6 +23,7 @@ import pandas as pd
 SEPARATORS = (".", ",", " ", "'")
 """What a source may declare as its decimal or thousands separator (space: also a narrow no-break space)."""
 _CURRENCY = re.compile(r"^(?:CNY|RMB|USD|EUR|[¥$€£])\s*|\s*(?:CNY|RMB|USD|EUR|元|[¥$€£])$", re.IGNORECASE)
+_PLAIN_DECIMAL = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
 _NON_FINITE = {"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "nan", "+nan", "-nan", "snan"}
 
 
@@ -79,6 +80,9 @@ def parse_number(
     """
     if text is None or (isinstance(text, float) and text != text) or text is pd.NA:
         return ParsedNumber(None, None)
+    if type(text) is str and number_format.decimal == "." and _PLAIN_DECIMAL.fullmatch(text):
+        # the common case, 1234.50 as a system writes it: nothing to normalise, one way to read it
+        return ParsedNumber(Decimal(text), None)
     raw = unicodedata.normalize("NFKC", str(text)).strip().replace("\u202f", " ")
     if not raw:
         return ParsedNumber(None, None)

@@ -10,19 +10,19 @@ refused row is found, so one bad row costs only itself.
 
 from __future__ import annotations
 
+import csv
 import io
 import secrets
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-import numpy as np
-import pandas as pd
 from sqlalchemy import Column, Connection, MetaData, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, IntegrityError
 
 from channel_mdm.errors import UserError
+from migration.convert import per_distinct_value
 
 STORE_REFUSALS = (IntegrityError, DataError)
 """What the database raises for a row it will not take (constraint, type or length)."""
@@ -35,11 +35,18 @@ Columns = dict[str, list[Any]]
 
 
 def upsert_rows(
-    connection: Connection, table: Table, columns: Columns, key: list[str], keep: set[str]
+    connection: Connection,
+    table: Table,
+    columns: Columns,
+    key: list[str],
+    keep: set[str],
+    all_new: bool = False,
 ) -> list[tuple[int, str]]:
     """Insert or update the rows in ``columns`` by ``key``; return the refused ones.
 
     Columns in ``keep`` are never overwritten on conflict (creation time, first batch, the key).
+    ``all_new``: the caller knows (under the load lock) that no row's key is stored yet, so PostgreSQL
+    can COPY straight into the table; should one be there after all, the rows are upserted one by one.
     Returns ``(position, database message)`` for every row the database refused; the others are written.
     """
     count = len(next(iter(columns.values()), []))
@@ -50,7 +57,9 @@ def upsert_rows(
         raise UserError(
             f"the channel store supports SQLite and PostgreSQL, not {dialect}; set CHANNEL_MDM_STORE_URL"
         )
-    write = _copy_upsert if dialect == "postgresql" else _executemany_upsert
+    write = _executemany_upsert
+    if dialect == "postgresql":
+        write = _copy_insert if all_new else _copy_upsert
     try:
         with connection.begin_nested():
             write(connection, table, columns, key, keep)
@@ -95,21 +104,6 @@ def _upsert_statement(table: Table, dialect: str, names: list[str], key: list[st
     )
 
 
-def _converted(values: list[Any], convert: Any, blank: Any = None) -> list[Any]:
-    """``convert`` applied once per distinct value (bookkeeping columns hold one value in every row);
-    ``None`` becomes ``blank``."""
-    if convert is None:
-        return values
-    try:
-        codes, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
-    except TypeError:  # unhashable values: one by one
-        return [blank if v is None else convert(v) for v in values]
-    converted = np.empty(len(distinct) + 1, dtype=object)  # the last slot (code -1) is for None
-    converted[: len(distinct)] = [convert(v) for v in distinct]
-    converted[-1] = blank
-    return converted[codes].tolist()
-
-
 def _executemany_upsert(
     connection: Connection, table: Table, columns: Columns, key: list[str], keep: set[str]
 ) -> None:
@@ -126,7 +120,7 @@ def _executemany_upsert(
     }
     # each column's conversion for this driver (e.g. dates and timestamps to text for SQLite)
     ready = {
-        name: _converted(values, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
+        name: per_distinct_value(values, table.c[name].type.dialect_impl(dialect).bind_processor(dialect))
         for name, values in filled.items()
     }
     if compiled.positional:
@@ -139,6 +133,35 @@ def _executemany_upsert(
             cursor.executemany(str(compiled), parameters[start : start + SQLITE_BATCH])
     except Exception as exc:
         _raise_as_refusal(connection, str(compiled), exc)
+        raise
+    finally:
+        cursor.close()
+
+
+def _copy_insert(
+    connection: Connection, table: Table, columns: Columns, key: list[str], keep: set[str]
+) -> None:
+    """COPY new rows straight into the table (one pass, no staging table)."""
+    count = len(next(iter(columns.values())))
+    # columns the rows leave out but an INSERT would fill with their default (quarantine.status = 'open')
+    defaults = {
+        c.key: [_scalar_default(c)] * count
+        for c in table.columns
+        if c.key not in columns and c.default is not None and c.autoincrement is not True
+    }
+    _copy_into(connection, table, {**columns, **defaults})
+
+
+def _copy_into(connection: Connection, target: Table, columns: Columns) -> None:
+    buffer, options = _copy_csv(list(columns.values()))
+    preparer = connection.dialect.identifier_preparer
+    quoted = ", ".join(preparer.quote(name) for name in columns)
+    copy = f"COPY {preparer.format_table(target)} ({quoted}) FROM STDIN WITH (FORMAT csv{options})"
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.copy_expert(copy, buffer)
+    except Exception as exc:
+        _raise_as_refusal(connection, copy, exc)
         raise
     finally:
         cursor.close()
@@ -157,23 +180,7 @@ def _copy_upsert(
         postgresql_on_commit="DROP",
     )
     staging.create(connection)
-    fields = [
-        _converted(values, _copy_text, blank="") for values in columns.values()
-    ]  # NULL: an unquoted empty field
-    buffer = io.StringIO()
-    buffer.writelines(",".join(row) + "\n" for row in zip(*fields, strict=True))
-    buffer.seek(0)
-    preparer = connection.dialect.identifier_preparer
-    quoted = ", ".join(preparer.quote(name) for name in names)
-    copy = f"COPY {preparer.format_table(staging)} ({quoted}) FROM STDIN WITH (FORMAT csv)"
-    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.copy_expert(copy, buffer)
-    except Exception as exc:
-        _raise_as_refusal(connection, copy, exc)
-        raise
-    finally:
-        cursor.close()
+    _copy_into(connection, staging, columns)
     statement = postgresql.insert(table).from_select(names, select(*[staging.c[n] for n in names]))
     statement = statement.on_conflict_do_update(
         index_elements=key, set_={name: statement.excluded[name] for name in names if name not in keep}
@@ -199,14 +206,48 @@ def _scalar_default(column: Column) -> Any:
     return default.arg  # type: ignore[attr-defined]
 
 
-def _copy_text(value: Any) -> str:
-    """A typed value as a quoted CSV field for COPY (``None`` never reaches here)."""
+COPY_NULL = "\\N"
+"""How a NULL is written for COPY; a real value that reads the same makes the load quote every field."""
+
+
+def _copy_csv(columns: list[list[Any]]) -> tuple[io.StringIO, str]:
+    """The rows as CSV for COPY, and the COPY options that read it.
+
+    Each column is turned into text once per distinct value and the csv module writes the rows (in C).
+    NULL is written as ``\\N``; should a real value be ``\\N``, every field is quoted and NULL is an
+    unquoted empty field instead.
+    """
+    buffer = io.StringIO()
+    fields = [_copy_column(values) for values in columns]
+    if not any(COPY_NULL in values for values in columns):  # list.__contains__: a C loop, None never equal
+        csv.writer(buffer, lineterminator="\n").writerows(zip(*fields, strict=True))
+        buffer.seek(0)
+        return buffer, f", NULL '{COPY_NULL}'"
+    quoted = [
+        [
+            "" if v is None else '"' + text.replace('"', '""') + '"'
+            for v, text in zip(values, texts, strict=True)
+        ]
+        for values, texts in zip(columns, fields, strict=True)
+    ]
+    buffer.writelines(",".join(row) + "\n" for row in zip(*quoted, strict=True))
+    buffer.seek(0)
+    return buffer, ""
+
+
+def _copy_column(values: list[Any]) -> list[str]:
+    """A column as COPY text; text columns (most, and the widest) pass through as they are."""
+    if all(type(v) is str or v is None for v in values):
+        return [COPY_NULL if v is None else v for v in values]
+    return per_distinct_value(values, _copy_value, blank=COPY_NULL)
+
+
+def _copy_value(value: Any) -> str:
+    """A typed value as COPY reads it (``None`` never reaches here)."""
     if isinstance(value, bool):
-        text = "true" if value else "false"
-    elif isinstance(value, Decimal):
-        text = format(value, "f")
-    elif isinstance(value, datetime | date):
-        text = value.isoformat()
-    else:
-        text = str(value)
-    return '"' + text.replace('"', '""') + '"'
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)

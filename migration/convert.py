@@ -253,9 +253,36 @@ def canonical_text(value: Any) -> str:
     return str(value)
 
 
+def per_distinct_value(values: list[Any], convert: Any, blank: Any = None) -> list[Any]:
+    """``convert`` applied once per distinct value, spread back over the rows; ``None`` becomes ``blank``.
+
+    A column of a million order lines holds a few hundred dates, one batch id, a handful of statuses:
+    converting each distinct value once is what keeps a bulk load out of per-row Python.
+    """
+    if convert is None:
+        return values
+    try:
+        codes, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
+    except TypeError:  # unhashable values: one by one
+        return [blank if v is None else convert(v) for v in values]
+    if len(distinct) == len(values):  # every value differs (a key): nothing to share
+        return [blank if v is None else convert(v) for v in values]
+    converted = np.empty(len(distinct) + 1, dtype=object)  # the last slot (code -1) is for None
+    converted[: len(distinct)] = [convert(v) for v in distinct]
+    converted[-1] = blank
+    return converted[codes].tolist()
+
+
+def _canonical_column(values: list[Any]) -> list[str]:
+    if all(type(v) is str for v in values):
+        return values
+    return per_distinct_value(values, canonical_text, blank=canonical_text(None))
+
+
 def record_hashes(columns: dict[str, list[Any]]) -> list[str]:
     """sha256 over the named typed columns of each row (column order by name, so stable)."""
     names = sorted(columns)
-    texts = [[v if type(v) is str else canonical_text(v) for v in columns[name]] for name in names]
+    texts = [_canonical_column(columns[name]) for name in names]
     rows = zip(*texts, strict=True) if texts else iter(())
-    return [hashlib.sha256("\x1f".join(row).encode("utf-8")).hexdigest() for row in rows]
+    sha256 = hashlib.sha256
+    return [sha256("\x1f".join(row).encode("utf-8")).hexdigest() for row in rows]

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, and_, column, func, select, tuple_, values
+from sqlalchemy import ColumnElement, Connection, Engine, and_, column, func, select, true, tuple_, values
 
 from channel_mdm.errors import UserError
 from cleansing.canonical import get_entity
@@ -71,6 +72,8 @@ def reconcile(
     lineage: pd.DataFrame | None = None,
     rows_read: dict[str, int] | None = None,
     batch_id: str | None = None,
+    store_rows: Mapping[str, ColumnElement[bool]] | None = None,
+    wave: str = "",
 ) -> ReconciliationResult:
     """Reconcile the canonical ``old`` frames (one per entity, as ingested) with the store.
 
@@ -82,7 +85,11 @@ def reconcile(
     ``rows_read`` gives the rows read from the source files per entity, when some were
     quarantined before ``old`` was formed (at ingest): they count as source rows, quarantined.
     ``batch_id`` stamps the report with the load it checks; by default the store's latest committed load.
+    ``store_rows`` (table → condition) limits the store side to one migration wave's rows, as
+    :func:`migration.wave_load.store_rows_in_wave` gives them; ``old`` then holds that wave's rows only,
+    and ``wave`` names the wave in the report.
     """
+    rows_of = dict(store_rows or {})
     required = zero_defect_sample_size(confidence, tolerable_error_rate)
     if batch_id is None:
         latest = latest_committed_load(engine)
@@ -94,6 +101,7 @@ def reconcile(
         confidence=confidence,
         tolerable_error_rate=tolerable_error_rate,
         seed=seed,
+        wave=wave,
     )
     with engine.connect() as connection:
         if crosswalk is None:
@@ -119,9 +127,12 @@ def reconcile(
                     max(len(frame), (rows_read or {}).get(name, len(frame))),
                     accepted,
                     golden_ids,
+                    rows_of.get(comparison.table, true()),
                 )
             )
-            result.money_totals.extend(_money_totals(connection, comparison, accepted))
+            result.money_totals.extend(
+                _money_totals(connection, comparison, accepted, rows_of.get(comparison.table, true()))
+            )
             if entity == "price":
                 result.price_tiers.extend(_price_tiers(connection, accepted))
             stratum, sampled = _compare_sample(
@@ -185,10 +196,10 @@ def _golden_ids(accepted: pd.DataFrame, entity: str, crosswalk: pd.DataFrame | N
     return keys.map(golden_of)
 
 
-def _count_rows(connection: Connection, table_name: str) -> int:
+def _count_rows(connection: Connection, table_name: str, rows: ColumnElement[bool]) -> int:
     table = TABLES[table_name]
-    counted = select(func.count()).select_from(table).where(not_soft_deleted(table))
-    return int(connection.execute(counted).scalar_one())
+    statement = select(func.count()).select_from(table).where(rows, not_soft_deleted(table))
+    return int(connection.execute(statement).scalar_one())
 
 
 def _control_totals(
@@ -197,6 +208,7 @@ def _control_totals(
     rows_in_source: int,
     accepted: pd.DataFrame,
     golden_ids: pd.Series | None,
+    rows: ColumnElement[bool],
 ) -> ControlTotals:
     if golden_ids is not None:
         unmapped = int(golden_ids.isna().sum())
@@ -210,7 +222,7 @@ def _control_totals(
         expected_keys = {(g,) for g in golden_ids.dropna()}
     else:
         expected_keys = set(store_key_values(accepted, comparison))
-    missing, extra = _key_differences(connection, comparison, expected_keys)
+    missing, extra = _key_differences(connection, comparison, expected_keys, rows)
     return ControlTotals(
         entity=comparison.entity,
         rows_in_source=rows_in_source,
@@ -219,7 +231,7 @@ def _control_totals(
         merged_away=merged_away,
         unmapped=unmapped,
         expected_in_store=expected,
-        actually_in_store=_count_rows(connection, comparison.table),
+        actually_in_store=_count_rows(connection, comparison.table, rows),
         missing_from_store=missing[:LISTED_KEYS],
         not_from_source=extra[:LISTED_KEYS],
         missing_count=len(missing),
@@ -228,12 +240,15 @@ def _control_totals(
 
 
 def _key_differences(
-    connection: Connection, comparison: EntityComparison, expected: set[tuple[Any, ...]]
+    connection: Connection,
+    comparison: EntityComparison,
+    expected: set[tuple[Any, ...]],
+    rows: ColumnElement[bool],
 ) -> tuple[list[str], list[str]]:
     """Keys expected but not in the store, and keys in the store no accepted record accounts for."""
     table = TABLES[comparison.table]
-    present = select(*(table.c[c] for c in comparison.store_key)).where(not_soft_deleted(table))
-    stored = set(map(tuple, connection.execute(present).all()))
+    statement = select(*(table.c[c] for c in comparison.store_key)).where(rows, not_soft_deleted(table))
+    stored = set(map(tuple, connection.execute(statement).all()))
 
     def shown(keys: set[tuple[Any, ...]]) -> list[str]:
         return sorted("|".join(display(v) for v in key) for key in keys)
@@ -242,7 +257,7 @@ def _key_differences(
 
 
 def _money_totals(
-    connection: Connection, comparison: EntityComparison, accepted: pd.DataFrame
+    connection: Connection, comparison: EntityComparison, accepted: pd.DataFrame, rows: ColumnElement[bool]
 ) -> list[MoneyTotal]:
     totals = []
     table = TABLES[comparison.table]
@@ -254,13 +269,12 @@ def _money_totals(
         if connection.dialect.name == "sqlite":
             # SQLite sums NUMERIC as binary floats; add the exact per-row Decimals instead
             stored = connection.execute(
-                select(table.c[name]).where(table.c[name].is_not(None), not_soft_deleted(table))
+                select(table.c[name]).where(table.c[name].is_not(None), rows, not_soft_deleted(table))
             ).scalars()
             store_total = sum(stored, Decimal(0))
         else:
-            store_total = connection.execute(
-                select(func.coalesce(func.sum(table.c[name]), 0)).where(not_soft_deleted(table))
-            ).scalar_one()
+            total = select(func.coalesce(func.sum(table.c[name]), 0)).where(rows, not_soft_deleted(table))
+            store_total = connection.execute(total).scalar_one()
         totals.append(MoneyTotal(comparison.entity, name, source_total, Decimal(store_total)))
     return totals
 

@@ -121,6 +121,7 @@ def render_html(result: ReconciliationResult, appendix: str = "") -> str:
         settings=[
             ["Generated at", result.generated_at],
             ["Load batch", result.batch_id or "-"],
+            ["Migration wave", result.wave or "everything (no wave)"],
             ["Store", redact_url(result.store)],
             ["Confidence", f"{result.confidence * 100:g}%"],
             ["Tolerable record error rate", f"{result.tolerable_error_rate * 100:g}%"],

@@ -133,6 +133,8 @@ class ReconciliationResult:
     batch_id: str = ""
     """The load batch this reconciliation checked (the store's ``run_log``), so a report on disk can be
     matched with the load it belongs to."""
+    wave: str = ""
+    """The migration wave reconciled (``region=华东``); blank: the whole store."""
 
     @property
     def accepted(self) -> bool:
@@ -149,6 +151,7 @@ class ReconciliationResult:
         return {
             "generated_at": self.generated_at,
             "batch_id": self.batch_id,
+            "wave": self.wave or "everything (no wave)",
             "store": self.store,
             "confidence": self.confidence,
             "tolerable_error_rate": self.tolerable_error_rate,
@@ -199,4 +202,5 @@ class ReconciliationResult:
             ],
             sampled_keys=[build(SampledKey, r) for r in data.get("sampled_keys", [])],
             batch_id=data.get("batch_id", ""),
+            wave="" if data.get("wave") == "everything (no wave)" else data.get("wave", ""),
         )

@@ -83,6 +83,7 @@ def create_store_engine(url: str) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA cache_size=-65536")
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()

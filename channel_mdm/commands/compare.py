@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from migration.waves import SCOPE_HELP
+
 DESCRIPTION = """\
 Compare an old side with a new side, entity by entity, as a YAML file describes them, and
 say whether the new system may go live.
@@ -42,6 +44,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--mode", choices=["full", "sampled"], help="override the YAML's mode")
     parser.add_argument("--seed", help="override the YAML's sampling seed")
+    parser.add_argument(
+        "--scope",
+        action="append",
+        metavar="KIND=VALUES",
+        help=SCOPE_HELP + "; needs wave_columns: in the YAML (see README, 'Migration in waves')",
+    )
     parser.set_defaults(func=run)
 
 
@@ -49,8 +57,10 @@ def run(args: argparse.Namespace) -> int:
     from channel_mdm.settings import load_settings
     from migration.cutover import load_compare_config, run_comparison
     from migration.cutover.report import write_comparison_reports
+    from migration.waves import parse_scope
 
     config = load_compare_config(args.config)
+    scope = parse_scope(args.scope)
     updates: dict[str, object] = {}
     if args.mode:
         updates["mode"] = args.mode
@@ -58,9 +68,13 @@ def run(args: argparse.Namespace) -> int:
         updates["seed"] = args.seed
     if updates:
         config = config.model_copy(update=updates)
-    result = run_comparison(config)
-    out = args.out or load_settings().reports_dir / "compare" / args.config.stem
+    result = run_comparison(config, scope)
+    out = args.out or load_settings().reports_dir / "compare" / args.config.stem / scope.folder_name
     files = write_comparison_reports(result, out)
+    if not scope.is_whole:
+        print(f"wave: {scope.label}")
+        for entity, covers in result.wave_coverage.items():
+            print(f"     {entity:<12} {covers}")
     for check in result.checks:
         mark = "ok  " if check.accepted else "FAIL"
         print(f"{mark} {check.entity:<12} {check.title:<24} {check.statement}")

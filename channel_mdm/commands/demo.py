@@ -15,6 +15,7 @@ from pathlib import Path
 from channel_mdm.commands.run_failures import first_step_failure, write_run_log
 from channel_mdm.errors import UserError
 from channel_mdm.settings import PROJECT_ROOT, load_settings, redact_url
+from migration.waves import SCOPE_HELP, WAVE_TAG, Scope, parse_scope
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         default=None,
         metavar="YYYY-MM-DD",
         help="the partition (business date) the run is recorded under; default: today in Shanghai",
+    )
+    parser.add_argument(
+        "--scope",
+        action="append",
+        metavar="KIND=VALUES",
+        help=SCOPE_HELP
+        + ": load and reconcile only this wave; other waves' rows in the store are left as they are",
     )
     parser.set_defaults(func=run)
 
@@ -72,16 +80,18 @@ def ensure_sample_sources(sources_dir: Path) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    return run_sync(args.business_date, "channel-mdm demo")
+    return run_sync(args.business_date, "channel-mdm demo", parse_scope(args.scope))
 
 
-def run_sync(business_date: str | None, title: str) -> int:
+def run_sync(business_date: str | None, title: str, scope: Scope | None = None) -> int:
     """Run the sync job in-process on the local instance for ``business_date``; print its summary."""
     import dagster as dg
 
     # Great Expectations announces each of its internal registrations at INFO: noise in a demo's output.
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     settings = load_settings()
+    scope = scope or Scope()
+    tags = {} if scope.is_whole else {WAVE_TAG: json.dumps(scope.to_dict(), ensure_ascii=False)}
     ensure_sample_sources(settings.sources_dir)
     home = ensure_dagster_home()
     from pipelines.definitions import defs
@@ -93,7 +103,7 @@ def run_sync(business_date: str | None, title: str) -> int:
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     with dg.DagsterInstance.get() as instance:
         result = defs.resolve_job_def("master_data_sync").execute_in_process(
-            instance=instance, run_config=quiet, raise_on_error=False, partition_key=business_date
+            instance=instance, run_config=quiet, raise_on_error=False, partition_key=business_date, tags=tags
         )
         if not result.success and _reconciliation_refused(result):
             # the blocking check failed the run on purpose: the report says why, and so does the summary
@@ -192,6 +202,7 @@ def format_summary(
     verdict = "ACCEPTED" if summary["accepted"] else "NOT ACCEPTED (see the defects listed in the report)"
     lines += [
         "",
+        f"migration wave:   {summary.get('wave', 'everything (no wave)')}",
         f"reconciliation:   {verdict}",
         f"report (HTML):    {summary['reports'].get('html', '-')}",
         f"report (JSON):    {summary['reports'].get('json', '-')}",

@@ -138,6 +138,10 @@ class EntitySpec(BaseModel):
     where: dict[str, list[str]] = {}
     """Compare only the rows holding one of these values (old names and old values), e.g. one wave:
     ``where: {sales_region: [华南]}``; applied to both sides."""
+    wave_columns: dict[Literal["region", "partner"], str] = {}
+    """Which column (old name) tells a row's sales region and partner code, so ``--scope region=…`` or
+    ``--scope partners=…`` can select a migration wave: ``{region: 省份, partner: 客户编码}``. An entity
+    without them follows a reference to one that has them (an order follows its customer)."""
     strata: list[str] = []
     """Sampled mode: sample each group of these columns on its own."""
     amount_column: str | None = None
@@ -219,6 +223,8 @@ def _check_entity(path: Path, name: str, entity: EntitySpec) -> None:
         need("strata", column)
     for column in entity.where:
         need(f"where.{column}", column)
+    for kind, column in entity.wave_columns.items():
+        need(f"wave_columns.{kind}", column)
     need("amount_column", entity.amount_column)
     if entity.amount_column and entity.rules.get(entity.amount_column, FieldRule()).kind not in (
         "money",

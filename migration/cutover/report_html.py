@@ -82,7 +82,11 @@ def render_comparison_html(result: ComparisonResult) -> str:
         if result.accepted
         else f"{len(result.failed_checks)} of {len(result.checks)} checks are not accepted (marked below)."
     )
-    sides = [[entity, s["old"], s["new"]] for entity, s in result.sides.items()]
+    sides = [
+        [entity, s["old"], s["new"], result.wave_coverage.get(entity, "")]
+        for entity, s in result.sides.items()
+    ]
+    wave = result.wave.get("label", "everything (no wave)")
     summary = [[c.entity, c.title, c.accepted, c.statement] for c in result.checks]
     sections = [
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8">',
@@ -92,12 +96,13 @@ def render_comparison_html(result: ComparisonResult) -> str:
         f'<div class="verdict {"ok" if result.accepted else "bad"}">{_verdict(result.accepted)}: {escape(verdict)}</div>',
         '<table class="meta">'
         f"<tr><th>configuration</th><td>{escape(result.config)}</td></tr>"
+        f"<tr><th>wave</th><td>{escape(wave)}</td></tr>"
         f"<tr><th>mode</th><td>{escape(result.mode)}</td></tr>"
         f"<tr><th>generated</th><td>{escape(result.generated_at)}</td></tr>"
         f"<tr><th>confidence / tolerable mismatch rate</th><td>{result.confidence:g} / {result.tolerable_error_rate:g}</td></tr>"
         f"<tr><th>seed</th><td>{escape(str(result.seed))}</td></tr></table>",
         "<h2>Sources</h2>",
-        _table(["entity", "old side", "new side"], sides),
+        _table(["entity", "old side", "new side", "rows compared"], sides),
         "<h2>Checks</h2>",
         _charts(result),
         _table(["entity", "check", "accepted", "statement"], summary),

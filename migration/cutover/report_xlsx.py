@@ -61,8 +61,9 @@ def render_comparison_xlsx(result: ComparisonResult) -> bytes:
     workbook, summary = new_workbook("summary")
     taken = {"summary"}
     verdict = "ACCEPTED" if result.accepted else "NOT ACCEPTED"
+    wave = result.wave.get("label", "everything (no wave)")
     header = [["comparison", result.config], ["mode", result.mode], ["generated", result.generated_at],
-              ["verdict", verdict], []]  # fmt: skip
+              ["verdict", verdict], ["wave", wave], []]  # fmt: skip
     for row, values in enumerate(header, start=1):
         _write(summary, row, values)
     table: list[list[Any]] = [["entity", "check", "accepted", "statement", "listed rows", "sheet"]]

@@ -49,6 +49,11 @@ class ComparisonResult:
     seed: int | str
     sides: dict[str, dict[str, str]] = field(default_factory=dict)
     """entity → {"old": source, "new": source}, sources named by file or $VARIABLE, never by URL."""
+    wave: dict[str, Any] = field(default_factory=dict)
+    """The migration wave compared (:meth:`migration.waves.Scope.to_dict`); its label says "everything"
+    when no ``--scope`` narrowed the comparison."""
+    wave_coverage: dict[str, str] = field(default_factory=dict)
+    """entity → which of its rows the wave compares."""
     checks: list[CheckResult] = field(default_factory=list)
     sampled_keys: list[SampledKey] = field(default_factory=list)
 
@@ -69,6 +74,7 @@ class ComparisonResult:
             "tolerable_error_rate": self.tolerable_error_rate,
             "seed": self.seed,
             "accepted": self.accepted,
+            "wave": {**self.wave, "coverage": self.wave_coverage},
             "sides": self.sides,
             "checks": [
                 {

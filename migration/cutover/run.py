@@ -22,12 +22,15 @@ from migration.cutover.prepared import PreparedEntity, prepare_entity
 from migration.cutover.results import CheckResult, ComparisonResult
 from migration.cutover.sample import check_sample
 from migration.cutover.totals import check_control_total, check_hash_totals
+from migration.cutover.wave import plan_wave
+from migration.waves import Scope
 
 log = logging.getLogger(__name__)
 
 
-def run_comparison(config: CompareConfig) -> ComparisonResult:
-    """Compare every entity of ``config`` and return every check's outcome."""
+def run_comparison(config: CompareConfig, scope: Scope | None = None) -> ComparisonResult:
+    """Compare every entity of ``config`` (or one migration wave of it) and return every check's outcome."""
+    scope = scope or Scope()
     result = ComparisonResult(
         config=str(config.path),
         mode=config.mode,
@@ -35,18 +38,30 @@ def run_comparison(config: CompareConfig) -> ComparisonResult:
         confidence=config.confidence,
         tolerable_error_rate=config.tolerable_error_rate,
         seed=config.seed,
+        wave=scope.to_dict(),
     )
+    plan = plan_wave(config, scope)
     prepared: dict[str, PreparedEntity] = {}
-    for name, spec in config.entities.items():
+    for name, part in plan.items():
+        spec = part.spec
+        if part.follows is not None:
+            column, target = part.follows
+            keys = [*prepared[target].old.first_position, *prepared[target].new.first_position]
+            spec = spec.model_copy(update={"where": {**spec.where, column: list(dict.fromkeys(keys))}})
         entity = prepare_entity(name, spec, config.folder, config.mode)
         prepared[name] = entity
+        if not part.checked:
+            continue
         result.sides[name] = {"old": entity.old.rows.source, "new": entity.new.rows.source}
+        result.wave_coverage[name] = part.covers
         log.info(
             "%s: %s old rows (%s), %s new rows (%s)",
             name, f"{len(entity.old.keys):,}", entity.old.rows.source, f"{len(entity.new.keys):,}",
             entity.new.rows.source,
         )  # fmt: skip
     for name, entity in prepared.items():
+        if not plan[name].checked:
+            continue
         checks = _entity_checks(entity, config, result)
         for reference in entity.spec.references:
             checks.append(check_orphans(entity, reference, prepared[reference.entity], config.max_listed))

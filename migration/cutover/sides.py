@@ -143,8 +143,11 @@ def _read_database(spec: SideSpec, name: str, columns: list[str], only: list[str
             names = [str(k) for k in result.keys()]  # noqa: SIM118 (a Result, not a dict)
             cells: list[list[str]] = [[] for _ in names]
             for partition in result.partitions(_FETCH_ROWS):
-                for row in partition:
-                    for index, value in enumerate(row):
+                for index, column in enumerate(zip(*partition, strict=True)):
+                    if all(type(v) is str for v in column):  # text as the driver gave it: nothing to write
+                        cells[index].extend(column)
+                        continue
+                    for value in column:
                         text = database_value_to_text(value)
                         cells[index].append("" if text is None else text)
     except UserError:
@@ -159,9 +162,9 @@ def _read_database(spec: SideSpec, name: str, columns: list[str], only: list[str
     frame = pd.DataFrame(dict(zip(names, cells, strict=True)), dtype=object)
     partial = only is not None and not set(names) >= set(columns)
     if partial:  # the compared columns the table has are fetched later, for the sampled rows only
-        for column in columns:
-            if column not in frame.columns and column in present:
-                frame[column] = ""
+        for wanted in columns:
+            if wanted not in frame.columns and wanted in present:
+                frame[wanted] = ""
     return SideRows(name, source, frame, list(range(1, len(frame) + 1)), partial=partial)
 
 

@@ -28,6 +28,15 @@ from migration.report import write_report
 from migration.scorecard_report import render_scorecard_html
 from migration.source_changes import SourceChanges, record_source_changes
 from migration.store import create_store_engine, upgrade_store
+from migration.store_reads import read_crosswalk
+from migration.wave_load import (
+    WaveMembers,
+    source_frames_in_wave,
+    store_frames_in_wave,
+    store_rows_in_wave,
+    wave_members,
+)
+from migration.waves import WAVE_TAG, Scope
 from pipelines.defs.partitions import BUSINESS_DATES
 from pipelines.defs.resources import ChannelMdmConfig
 
@@ -117,6 +126,13 @@ def channel_store(
         "product_crosswalk": product_master.crosswalk,
         "quarantine": quarantine,
     }
+    members = wave_members(run_wave(context), partner_golden.golden.golden, customers, partner_crosswalk)
+    if not members.scope.is_whole:  # one migration wave: only its rows are written
+        frames = store_frames_in_wave(frames, members)
+        context.log.info(
+            f"loading the wave {members.scope.label}: "
+            + ", ".join(f"{name} {len(frame):,}" for name, frame in frames.items())
+        )
     engine = create_store_engine(settings.store_url)
     try:
         upgrade_store(engine)
@@ -149,7 +165,12 @@ def channel_store(
         quarantine = pd.concat([quarantine, stats.refused], ignore_index=True)
     summary = {name: s.to_dict() for name, s in stats.items()}
     gone = {name: s.absent for name, s in stats.items() if s.absent}
-    if gone:
+    if gone and not members.scope.is_whole:  # other waves' rows are not in this wave's frames
+        context.log.info(
+            f"rows in the store outside the wave {members.scope.label} (other waves, or gone from the sources; "
+            "kept): " + ", ".join(f"{name} {count:,}" for name, count in gone.items())
+        )
+    elif gone:
         context.log.warning(
             f"rows in the store but gone from the sources (kept, never removed silently; delete policy "
             f"{delete_policy}): " + ", ".join(f"{name} {count:,}" for name, count in gone.items())
@@ -182,7 +203,14 @@ def channel_store(
             "repaired": repaired,
         },
         "delete_policy": delete_policy,
+        "wave": members.to_dict(),
     }
+
+
+def run_wave(context: dg.AssetExecutionContext) -> Scope:
+    """The migration wave the run was started for (its ``channel_mdm/wave`` tag); none: everything."""
+    tag = context.run.tags.get(WAVE_TAG)
+    return Scope.from_dict(json.loads(tag)) if tag else Scope()
 
 
 def _customers_with_partner(
@@ -249,8 +277,12 @@ def reconciliation_report(
         "order": standardised_orders,
     }
     engine = create_store_engine(settings.store_url)
+    members = WaveMembers.from_dict(channel_store.get("wave") or {})
     try:
         rows_read = ingest_file_reports.groupby("entity")["rows_in"].sum().astype(int).to_dict()
+        if not members.scope.is_whole:  # a wave: its source rows against its store rows
+            old = source_frames_in_wave(old, members, read_crosswalk(engine), load_partner_code_systems())
+            rows_read = {name: len(frame) for name, frame in old.items()}
         result = reconcile(
             old,
             engine,
@@ -258,6 +290,8 @@ def reconciliation_report(
             lineage=channel_store["lineage"],
             rows_read=rows_read,
             batch_id=channel_store["batch_id"],
+            store_rows=store_rows_in_wave(members),
+            wave="" if members.scope.is_whole else members.scope.label,
         )
     finally:
         engine.dispose()
@@ -265,6 +299,7 @@ def reconciliation_report(
     files = write_report(result, settings.reports_dir, appendix=scorecard_html)
     summary = {
         "batch_id": channel_store["batch_id"],
+        "wave": result.wave or "everything (no wave)",
         "business_date": landed_sources.get("business_date"),
         "generated_at": result.generated_at,
         "accepted": result.accepted,

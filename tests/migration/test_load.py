@@ -194,6 +194,25 @@ def test_extra_columns_are_ignored_and_missing_nullable_ones_are_null(store):
     assert _rows(store, "product", "sku_code", "gtin", "tax_rate") == [("SKU9", None, None)]
 
 
+def test_text_that_looks_like_a_null_marker_or_csv_syntax_loads_as_written(store):
+    """Bulk writes pass text through CSV (PostgreSQL COPY): quotes, commas, newlines, a backslash-N and a
+    blank must come back exactly, and a missing value as NULL, whether the rows are new or updated."""
+    names = ["\\N", 'say "hi", then\nleave', "tab\tinside", "\\.", "逗号，全角"]
+    product = pd.DataFrame({"sku_code": [f"SKU{i}" for i in range(5)], "product_name": names,
+                            "brand": [None, "\\N", None, "b", None]})  # fmt: skip
+    assert load_table(store, "product", product, "B1") == LoadStats(inserted=5)
+    expected = [
+        (f"SKU{i}", n, b) for i, (n, b) in enumerate(zip(names, [None, "\\N", None, "b", None], strict=True))
+    ]
+    assert _rows(store, "product", "sku_code", "product_name", "brand") == expected
+    changed = product.assign(product_name=[n + "!" for n in names], brand=["x", None, "y", None, "z"])
+    assert load_table(store, "product", changed, "B2") == LoadStats(updated=5)
+    assert _rows(store, "product", "sku_code", "product_name", "brand") == [
+        (f"SKU{i}", n + "!", b)
+        for i, (n, b) in enumerate(zip(names, ["x", None, "y", None, "z"], strict=True))
+    ]
+
+
 def test_a_missing_required_column_is_named(store):
     with pytest.raises(UserError) as error:
         load_table(store, "product", pd.DataFrame({"sku_code": ["SKU9"]}), "B1")
