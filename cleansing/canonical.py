@@ -218,7 +218,7 @@ ORDER = CanonicalEntity(
 )
 
 ENTITIES: dict[str, CanonicalEntity] = {
-    e.name: e for e in (PARTNER, CUSTOMER, PRODUCT, PRICE, PROMOTION, VOLUME_BAND, BALANCE, ORDER)
+    e.name: e for e in (PARTNER, CUSTOMER, PRODUCT, PRICE, BALANCE, ORDER, PROMOTION, VOLUME_BAND)
 }
 
 
