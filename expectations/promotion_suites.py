@@ -182,7 +182,12 @@ def validate_promotions(
 
 
 def validate_volume_bands(frame: pd.DataFrame, data_docs_dir: Path | None = None) -> ValidationOutcome:
-    """Validate a canonical volume-band frame (business key price_tier × channel × min_quantity)."""
+    """Validate a canonical volume-band frame (business key price_tier × channel × min_quantity).
+
+    The quantity in the business key is kept as text (``100``), as a steward finds it in the source."""
+    quantity = frame["min_quantity"] if "min_quantity" in frame.columns else None
+    if quantity is not None:
+        frame = frame.assign(min_quantity=quantity.map(lambda v: v if v is None or pd.isna(v) else f"{v}"))
     return validate_frame(frame, build_volume_band_suite(), VOLUME_BAND_KEY, data_docs_dir)
 
 

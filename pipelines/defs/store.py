@@ -6,6 +6,7 @@ import dagster as dg
 import pandas as pd
 
 from cleansing.safe_export import write_text_atomically
+from expectations.promotion_suites import PROMOTION_KEY, VOLUME_BAND_KEY
 from expectations.runner import ValidationOutcome
 from mdm.parties import PartyMatchResult
 from mdm.product_master import ProductMaster, resolve_product_codes
@@ -44,6 +45,8 @@ def channel_store(
     customer_records: pd.DataFrame,
     validated_products: ValidationOutcome,
     validated_prices: ValidationOutcome,
+    validated_promotions: ValidationOutcome,
+    validated_volume_bands: ValidationOutcome,
     balance_records: pd.DataFrame,
     standardised_orders: pd.DataFrame,
     product_master: ProductMaster,
@@ -86,6 +89,8 @@ def channel_store(
                 "price",
                 ["sku_code", "price_tier", "sales_region", "effective_from"],
             ),
+            validation_quarantine_rows(validated_promotions.quarantined, "promotion", PROMOTION_KEY),
+            validation_quarantine_rows(validated_volume_bands.quarantined, "volume_band", VOLUME_BAND_KEY),
             balance_quarantine,
             order_quarantine,
             order_sku_quarantine,
