@@ -29,6 +29,7 @@ from great_expectations.data_context.types.resource_identifiers import Expectati
 from channel_mdm.errors import UserError
 from cleansing.numbers import parse_numbers
 from expectations.offline_docs import make_site_offline, write_docs_overview, write_suite_summary
+from expectations.standards_page import save_failing_rows, write_standards_page
 from expectations.suites import (
     Rule,
     Severity,
@@ -315,7 +316,9 @@ def validate_frame(
                 "rules": [o.counts() for o in outcomes],
             },
         )
+        save_failing_rows(suite_docs_dir, quarantined, business_key)
         write_docs_overview(Path(data_docs_dir).resolve())
+        write_standards_page(Path(data_docs_dir).resolve())
     outcome = ValidationOutcome(
         suite_name=definition.name,
         success=success,

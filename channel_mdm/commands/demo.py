@@ -150,6 +150,7 @@ def format_summary(
         f"report (JSON):    {summary['reports'].get('json', '-')}",
         f"sampled keys:     {summary['reports'].get('sampled_keys', '-')}",
         f"data docs:        {reports / 'data_docs' / 'index.html'}",
+        f"standards page:   {reports / 'data_docs' / 'standards.html'}",
         f"channel store:    {redact_url(store_url)}",
         f"dagster instance: {home}  (browse it with 'make ui')",
     ]
