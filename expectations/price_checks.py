@@ -215,18 +215,18 @@ def add_price_checks(
     return out
 
 
-def _among(values: pd.Series, allowed: pd.Series) -> np.ndarray:
+def among(values: pd.Series, allowed: pd.Series) -> np.ndarray:
     """Which ``values`` are among ``allowed`` (compared as text), by one hash lookup per row."""
     index = pd.Index(pd.unique(allowed.dropna().astype(str).to_numpy(dtype=object)))
     return index.get_indexer(values.astype(object).to_numpy(dtype=object)) >= 0
 
 
 def unknown_skus(skus: pd.Series, valid_skus: pd.Series, rejected_skus: pd.Series | None) -> np.ndarray:
-    known = _among(skus, valid_skus)
+    known = among(skus, valid_skus)
     unknown = skus.notna().to_numpy(dtype=bool) & ~known
     rejected = np.zeros(len(skus), dtype=bool)
     if rejected_skus is not None:
-        rejected = unknown & _among(skus, rejected_skus)
+        rejected = unknown & among(skus, rejected_skus)
     message = np.full(len(skus), None, dtype=object)
     codes = skus.to_numpy(dtype=object)
     for mask, ending in (

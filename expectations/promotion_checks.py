@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from expectations.custom import parse_date_text, parse_decimal_text
-from expectations.price_checks import day_text, first_per_row, row_label, same_key_pairs, unknown_skus
+from expectations.price_checks import among, day_text, first_per_row, row_label, same_key_pairs, unknown_skus
 from expectations.rules_config import PromotionRules
 
 PROMOTION_FROM_DATE = "promotion_from_date"
@@ -113,10 +113,17 @@ def _price_periods(prices: pd.DataFrame) -> pd.DataFrame:
     return periods[periods["period_start"] >= 0].drop_duplicates()
 
 
-def _period_list(periods: pd.DataFrame) -> str:
-    ordered = periods.sort_values("period_start").drop_duplicates(["period_start", "period_end"])
+def _period_lists(periods: pd.DataFrame) -> dict[str, str]:
+    """SKU → its price periods as a steward reads them (``2025-01-01 to 2025-12-31, 2026-01-01 to open``)."""
+    ordered = periods.sort_values(["sku_code", "period_start"]).drop_duplicates(
+        ["sku_code", "period_start", "period_end"]
+    )
     text = day_text(ordered["period_start"].to_numpy()) + " to " + day_text(ordered["period_end"].to_numpy())
-    return ", ".join(text[:4]) + (" …" if len(text) > 4 else "")
+    listed = pd.Series(text, index=ordered["sku_code"].to_numpy())
+    return {
+        sku: ", ".join(group[:4]) + (" …" if len(group) > 4 else "")
+        for sku, group in listed.groupby(level=0, sort=False)
+    }
 
 
 def _outside_price_periods(
@@ -138,7 +145,7 @@ def _outside_price_periods(
             "end": _day_numbers(promotions["effective_to"]),
         }
     )[applying]
-    rows = rows[rows["sku_code"].isin(periods["sku_code"])]
+    rows = rows[among(rows["sku_code"], periods["sku_code"])]
     if rows.empty:
         return out
     pairs = rows.merge(periods, on="sku_code")
@@ -147,12 +154,10 @@ def _outside_price_periods(
         & (pairs["period_start"] <= pairs["start"])
         & (pairs["end"] <= pairs["period_end"])
     )
-    inside = set(pairs.loc[fits, "position"].tolist())
-    outside = rows[~rows["position"].isin(inside)]
-    by_sku = {
-        sku: _period_list(group)
-        for sku, group in periods[periods["sku_code"].isin(outside["sku_code"])].groupby("sku_code")
-    }
+    inside = np.zeros(len(promotions), dtype=bool)
+    inside[pairs.loc[fits, "position"].to_numpy()] = True
+    outside = rows[~inside[rows["position"].to_numpy()]]
+    by_sku = _period_lists(periods[among(periods["sku_code"], outside["sku_code"])])
     for position, sku, start, end in outside[["position", "sku_code", "start", "end"]].itertuples(
         index=False
     ):
