@@ -115,7 +115,10 @@ def run(args: argparse.Namespace) -> int:
             return 1
     elapsed = time.perf_counter() - started
     summary = json.loads((settings.reports_dir / "summary.json").read_text(encoding="utf-8"))
-    print(format_summary(summary, elapsed, settings.store_url, home, result.run_id, settings.reports_dir))
+    proof = standards_proof_line(settings.sources_dir, settings.mappings_dir)
+    print(
+        format_summary(summary, elapsed, settings.store_url, home, result.run_id, settings.reports_dir, proof)
+    )
     return 0
 
 
@@ -127,8 +130,33 @@ def _reconciliation_refused(result) -> bool:  # type: ignore[no-untyped-def]
     )
 
 
+SAMPLE_TRUTH = PROJECT_ROOT / "sample_data" / "ground_truth" / "standards_truth.csv"
+
+
+def standards_proof_line(sources_dir: Path, mappings_dir: Path) -> str | None:
+    """On the committed sample: the standards scored against its truth, lowest precision and recall of any rule."""
+    if (
+        sources_dir.resolve() != SAMPLE_TRUTH.parents[1].joinpath("sources").resolve()
+        or not SAMPLE_TRUTH.is_file()
+    ):
+        return None
+    from expectations.standards_proof import prove_standards
+
+    scores = prove_standards(sources_dir, mappings_dir, SAMPLE_TRUTH).scores
+    return (
+        f"standards proof:  {len(scores)} rules against the sample's injected defects: lowest precision "
+        f"{scores['precision'].min():.3f}, lowest recall {scores['recall'].min():.3f}"
+    )
+
+
 def format_summary(
-    summary: dict, elapsed: float, store_url: str, home: Path, run_id: str, reports: Path
+    summary: dict,
+    elapsed: float,
+    store_url: str,
+    home: Path,
+    run_id: str,
+    reports: Path,
+    proof: str | None = None,
 ) -> str:
     lines = [
         f"channel-mdm demo finished in {elapsed:.0f} s (batch {summary['batch_id']}, Dagster run {run_id[:8]})",
@@ -146,6 +174,7 @@ def format_summary(
     lines += [
         "",
         f"reconciliation:   {verdict}",
+        *([proof] if proof else []),
         f"report (HTML):    {summary['reports'].get('html', '-')}",
         f"report (JSON):    {summary['reports'].get('json', '-')}",
         f"sampled keys:     {summary['reports'].get('sampled_keys', '-')}",
