@@ -198,6 +198,8 @@ def reconciliation_report(
     product_master: ProductMaster,
     ingest_file_reports: pd.DataFrame,
     landed_sources: dict,
+    validated_promotions: ValidationOutcome,
+    validated_volume_bands: ValidationOutcome,
 ):
     settings = channel_mdm.settings()
     # Products and prices are compared in standard form: a unit alias rewritten to its standard unit
@@ -230,7 +232,12 @@ def reconciliation_report(
         "business_date": landed_sources.get("business_date"),
         "generated_at": result.generated_at,
         "accepted": result.accepted,
-        "entities": [entity_summary(totals) for totals in result.control_totals],
+        "entities": [
+            *(entity_summary(totals) for totals in result.control_totals),
+            *validated_only_summaries(
+                {"promotion": validated_promotions, "volume_band": validated_volume_bands}, rows_read
+            ),
+        ],
         "unreadable_files": ingest_file_reports.loc[
             ingest_file_reports["error"] != "", ["file", "error"]
         ].to_dict("records"),
@@ -260,6 +267,28 @@ def reconciliation_report(
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={"report": report, "batch_id": channel_store["batch_id"], **conclusions},
     )
+
+
+def validated_only_summaries(outcomes: dict[str, ValidationOutcome], rows_read: dict[str, int]) -> list[dict]:
+    """Summary lines of entities that are validated but not loaded into the store (promotions, volume
+    bands): rows read, rows that met their standard and rows held back at ingest or by a rule."""
+    lines = []
+    for entity, outcome in outcomes.items():
+        records_in = rows_read.get(entity, 0)
+        if records_in:
+            accepted = len(outcome.passed)
+            lines.append(
+                {
+                    "entity": entity,
+                    "records_in": records_in,
+                    "quarantined": records_in - accepted,
+                    "accepted": accepted,
+                    "merged_away": 0,
+                    "in_store": 0,
+                    "expected_in_store": 0,
+                }
+            )
+    return lines
 
 
 def entity_summary(totals) -> dict:
