@@ -161,11 +161,11 @@ def format_summary(
     lines = [
         f"channel-mdm demo finished in {elapsed:.0f} s (batch {summary['batch_id']}, Dagster run {run_id[:8]})",
         "",
-        f"{'entity':<10}{'records in':>12}{'accepted':>10}{'quarantined':>13}{'merged':>9}{'in store':>10}",
+        f"{'entity':<12}{'records in':>10}{'accepted':>10}{'quarantined':>13}{'merged':>9}{'in store':>10}",
     ]
     for row in summary["entities"]:
         lines.append(
-            f"{row['entity']:<10}{row['records_in']:>12,}{row['accepted']:>10,}{row['quarantined']:>13,}"
+            f"{row['entity']:<12}{row['records_in']:>10,}{row['accepted']:>10,}{row['quarantined']:>13,}"
             f"{row['merged_away']:>9,}{row['in_store']:>10,}"
         )
     for bad in summary.get("unreadable_files", []):
