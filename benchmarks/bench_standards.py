@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.bench_expectations import synthetic_prices, synthetic_products
+from benchmarks.time_standards_code import synthetic_promotions
 from expectations.custom import COLUMN_CONDITIONS
 from expectations.promotion_suites import PROMOTION_KEY, build_promotion_suite
 from expectations.runner import (
@@ -36,47 +37,6 @@ from expectations.standards_proof import prove_standards
 from expectations.suites import SuiteDefinition, build_price_suite, build_product_suite
 
 ROOT = Path(__file__).resolve().parents[1]
-_CHANNELS = np.array(["经销", "KA", "电商", "特通"])
-
-
-def synthetic_promotions(
-    skus: np.ndarray, rows: int, defect_rate: float = 0.01, seed: int = 7
-) -> pd.DataFrame:
-    """Promotion rows on distinct SKU × channel pairs, each defect kind on ``defect_rate`` of the rows."""
-    rng = np.random.default_rng(seed)
-    index = np.arange(rows)
-    sku = skus[index % len(skus)]
-    channel = _CHANNELS[(index // len(skus)) % len(_CHANNELS)]
-    start = np.datetime64("2026-02-01") + rng.integers(0, 240, rows).astype("timedelta64[D]")
-    end = start + rng.integers(10, 45, rows).astype("timedelta64[D]")
-    floor = rng.uniform(20, 200, rows).round(2)
-    promoted = (floor * 1.08).round(2)
-    status = np.where(rng.random(rows) < 0.3, "审批", "发布")
-    pick = [rng.random(rows) < defect_rate for _ in range(6)]
-    promoted[pick[0]] = (floor[pick[0]] * 0.9).round(2)  # below the floor
-    sku[pick[2]] = "9999999999"  # not a product
-    start[pick[3]] = np.datetime64("2025-12-15")  # before the price period
-    status[pick[4]] = "草稿"  # unknown status
-    start[pick[5]], end[pick[5]] = end[pick[5]], start[pick[5]]  # reversed window
-    frame = pd.DataFrame(
-        {
-            "promotion_code": np.char.add("CX", np.char.zfill(index.astype(str), 8)),
-            "status": status,
-            "channel": channel,
-            "sku_code": sku,
-            "promoted_price": np.char.mod("%.2f", promoted),
-            "floor_price": np.char.mod("%.2f", floor),
-            "stackable": "否",
-            "effective_from": start.astype(str),
-            "effective_to": end.astype(str),
-            "source_file": "dms/promotions.csv",
-            "source_row": (index + 2).astype(str),
-        },
-        dtype="str",
-    )
-    overlap = np.flatnonzero(pick[1] & (index > 0))  # a second promotion on the previous row's SKU × channel
-    copies = frame.iloc[overlap - 1].assign(promotion_code=lambda f: f["promotion_code"] + "B")
-    return pd.concat([frame, copies], ignore_index=True)
 
 
 def _pandas_failing(rule, prepared: pd.DataFrame) -> np.ndarray:
