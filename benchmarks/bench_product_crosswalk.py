@@ -25,6 +25,7 @@ import pandas as pd
 from benchmarks.public_datasets import DatasetMissing, load_abt_buy
 from benchmarks.scoring import pair_completeness, score_pairwise
 from mdm.product_match import candidate_pairs, match_products
+from sample_data.identifiers import make_gtin13
 from sample_data.products import CATEGORIES, build_products
 
 MODIFIERS = sorted({m for category in CATEGORIES for m in category.modifiers if m}, key=len, reverse=True)
@@ -48,10 +49,33 @@ def _spec_variant(spec: str, rng: np.random.Generator) -> str:
     return spec
 
 
+def _master_products(rng: np.random.Generator, n: int) -> pd.DataFrame:
+    """``n`` distinct ERP products; past the generator's pool (a few thousand) the pool is repeated under
+    numbered brands (清泉谷 → 清泉谷7) with their own codes and GTINs, so scale tests stay distinct products."""
+    first = build_products(rng, n)
+    parts, family = [first], 1
+    while sum(len(p) for p in parts) < n:
+        copy = build_products(rng, n - sum(len(p) for p in parts))
+        brand = copy["brand"] + str(family)
+        parts.append(
+            copy.assign(
+                product_name=[
+                    name.replace(b, nb, 1)
+                    for name, b, nb in zip(copy["product_name"], copy["brand"], brand, strict=True)
+                ],
+                brand=brand,
+                sku_code="F" + str(family) + copy["sku_code"].str[2:],
+                gtin=[make_gtin13("69" + f"{family:03d}", 10_000 + i) for i in range(len(copy))],
+            )
+        )
+        family += 1
+    return pd.concat(parts, ignore_index=True)
+
+
 def chinese_variants(n: int, seed: int) -> tuple[pd.DataFrame, np.ndarray]:
     """ERP masters and two channel copies per product; truth = the ERP code of the product."""
     rng = np.random.default_rng(seed)
-    master = build_products(rng, n)
+    master = _master_products(rng, n)
     rows, truth = [], []
     for product in master.itertuples(index=False):
         rows.append(

@@ -161,6 +161,38 @@ PRICE = CanonicalEntity(
     ),
 )
 
+PROMOTION = CanonicalEntity(
+    "promotion",
+    business_key=("promotion_code", "sku_code"),
+    columns=(
+        _c("promotion_code", "id", True),
+        _c("promotion_name", "text"),
+        _c("status", "text", True, "申请 | 审批 | 发布 | 终止 (promotion_rules.yaml)"),
+        _c("channel", "text", True, "the channel the promotion runs in (经销, KA, 电商, 特通 …)"),
+        _c("sku_code", "id", True, "one promoted SKU per row"),
+        _c("promoted_price", "decimal", True, "the promotion's unit price, CNY"),
+        _c("floor_price", "decimal", True, "最低限价: the promoted price may not go below it"),
+        _c("stackable", "boolean", description="may run at the same time as another promotion"),
+        _c("effective_from", "date", True),
+        _c("effective_to", "date", True),
+    ),
+)
+
+VOLUME_BAND = CanonicalEntity(
+    "volume_band",
+    business_key=("price_tier", "channel", "min_quantity"),
+    columns=(
+        _c("price_tier", "text", True, "the tier the band's discount applies to"),
+        _c("channel", "text", True),
+        _c("min_quantity", "decimal", True, "the band's first quantity (inclusive)"),
+        _c(
+            "max_quantity", "decimal", description="the band's last quantity (inclusive); blank: no upper end"
+        ),
+        _c("quantity_unit", "text", description="the unit quantities count in (箱)"),
+        _c("discount_rate", "decimal", True, "0.03 or 3%"),
+    ),
+)
+
 BALANCE = CanonicalEntity(
     "balance",
     business_key=("source_system", "partner_record_id", "as_of_date"),
@@ -191,7 +223,7 @@ ORDER = CanonicalEntity(
 )
 
 ENTITIES: dict[str, CanonicalEntity] = {
-    e.name: e for e in (PARTNER, CUSTOMER, PRODUCT, PRICE, BALANCE, ORDER)
+    e.name: e for e in (PARTNER, CUSTOMER, PRODUCT, PRICE, BALANCE, ORDER, PROMOTION, VOLUME_BAND)
 }
 
 

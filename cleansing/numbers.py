@@ -146,12 +146,23 @@ def _why_not(body: str, number_format: NumberFormat) -> str:
     return "is not a number"
 
 
+_parse_text = lru_cache(maxsize=1 << 17)(
+    lambda text, number_format, percent: parse_number(text, number_format, percent)
+)
+"""``parse_number`` remembered for text: the same price column is read by several rules of one run."""
+
+
 def parse_numbers(
     values: pd.Series, number_format: NumberFormat = DEFAULT_FORMAT, percent: bool = False
 ) -> tuple[pd.Series, pd.Series]:
     """Read a column: ``(Decimal or None per row, problem or None per row)``, once per distinct value."""
     codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
-    parsed = [parse_number(v, number_format, percent) for v in distinct]
+    parsed = [
+        _parse_text(v, number_format, percent)
+        if isinstance(v, str)
+        else parse_number(v, number_format, percent)
+        for v in distinct
+    ]
     numbers = pd.Series([p.value for p in parsed] + [None], dtype=object)
     problems = pd.Series([p.problem for p in parsed] + [None], dtype=object)
     return (

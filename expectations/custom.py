@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ClassVar
 
+import numpy as np
 import pandas as pd
 from great_expectations.execution_engine import PandasExecutionEngine
 from great_expectations.expectations.expectation import ColumnMapExpectation
@@ -67,6 +68,42 @@ def _is_positive_amount(values: pd.Series) -> pd.Series:
     return ((amounts > 0).fillna(False) & ~is_percent).astype(bool)
 
 
+def _valid_gtin(column: pd.Series, **kwargs) -> np.ndarray:
+    return np.asarray(valid_gtin_mask(column), dtype=bool)
+
+
+def _globally_unique_gtin(column: pd.Series, **kwargs) -> np.ndarray:
+    return ~np.asarray(restricted_circulation_mask(column), dtype=bool)
+
+
+def _parseable_spec(column: pd.Series, **kwargs) -> np.ndarray:
+    return parse_specs(column, load_unit_vocabulary())["spec_parsed"].to_numpy(dtype=bool)
+
+
+def _tax_rate_in_set(column: pd.Series, value_set: list[float], **kwargs) -> np.ndarray:
+    rates = parse_decimal_text(column).round(6)
+    return rates.isin([round(float(v), 6) for v in value_set]).fillna(False).to_numpy(dtype=bool)
+
+
+def _positive_amount(column: pd.Series, **kwargs) -> np.ndarray:
+    return on_distinct(column, _is_positive_amount).to_numpy(dtype=bool)
+
+
+def _calendar_date(column: pd.Series, **kwargs) -> np.ndarray:
+    return parse_date_text(column).notna().to_numpy(dtype=bool)
+
+
+COLUMN_CONDITIONS: dict[str, Callable[..., np.ndarray]] = {
+    "column_values.valid_gtin": _valid_gtin,
+    "column_values.globally_unique_gtin": _globally_unique_gtin,
+    "column_values.parseable_spec": _parseable_spec,
+    "column_values.tax_rate_in_set": _tax_rate_in_set,
+    "column_values.positive_amount": _positive_amount,
+    "column_values.calendar_date": _calendar_date,
+}
+"""Each custom expectation's row condition (True = good) on the non-missing values of a column,
+by metric name: GX's metric providers below call these, and so can plain pandas."""
+
 # ---- metrics -------------------------------------------------------------------------------------
 
 
@@ -75,7 +112,7 @@ class ColumnValuesValidGtin(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, **kwargs) -> pd.Series:
-        return valid_gtin_mask(column)
+        return COLUMN_CONDITIONS[cls.condition_metric_name](column)
 
 
 class ColumnValuesGloballyUniqueGtin(ColumnMapMetricProvider):
@@ -83,7 +120,7 @@ class ColumnValuesGloballyUniqueGtin(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, **kwargs) -> pd.Series:
-        return ~restricted_circulation_mask(column)
+        return COLUMN_CONDITIONS[cls.condition_metric_name](column)
 
 
 class ColumnValuesParseableSpec(ColumnMapMetricProvider):
@@ -91,7 +128,7 @@ class ColumnValuesParseableSpec(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, **kwargs) -> pd.Series:
-        return parse_specs(column, load_unit_vocabulary())["spec_parsed"].to_numpy(dtype=bool)
+        return COLUMN_CONDITIONS[cls.condition_metric_name](column)
 
 
 class ColumnValuesTaxRateInSet(ColumnMapMetricProvider):
@@ -100,8 +137,7 @@ class ColumnValuesTaxRateInSet(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, value_set: list[float], **kwargs) -> pd.Series:
-        rates = parse_decimal_text(column).round(6)
-        return rates.isin([round(float(v), 6) for v in value_set]).fillna(False).to_numpy(dtype=bool)
+        return COLUMN_CONDITIONS[cls.condition_metric_name](column, value_set=value_set)
 
 
 class ColumnValuesPositiveAmount(ColumnMapMetricProvider):
@@ -109,7 +145,7 @@ class ColumnValuesPositiveAmount(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, **kwargs) -> pd.Series:
-        return on_distinct(column, _is_positive_amount).to_numpy(dtype=bool)
+        return COLUMN_CONDITIONS[cls.condition_metric_name](column)
 
 
 class ColumnValuesCalendarDate(ColumnMapMetricProvider):
@@ -117,7 +153,7 @@ class ColumnValuesCalendarDate(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=PandasExecutionEngine)
     def _pandas(cls, column: pd.Series, **kwargs) -> pd.Series:
-        return parse_date_text(column).notna().to_numpy(dtype=bool)
+        return COLUMN_CONDITIONS[cls.condition_metric_name](column)
 
 
 # ---- expectations --------------------------------------------------------------------------------
@@ -174,6 +210,7 @@ class ExpectColumnValuesToBeCalendarDate(ColumnMapExpectation):
 
 
 __all__ = [
+    "COLUMN_CONDITIONS",
     "ExpectColumnValuesToBeCalendarDate",
     "ExpectColumnValuesToBeGloballyUniqueGtin",
     "ExpectColumnValuesToBeParseableSpec",

@@ -26,7 +26,7 @@ _OPEN_END = np.iinfo(np.int64).max
 """An open-ended period (blank effective_to) ends after every real date."""
 
 
-def _row_label(frame: pd.DataFrame, positions: np.ndarray) -> np.ndarray:
+def row_label(frame: pd.DataFrame, positions: np.ndarray) -> np.ndarray:
     """How a steward finds the other row: its source row when known, else its 1-based position."""
     fallback = np.char.add("row ", (positions + 1).astype(str)).astype(object)
     if "source_row" not in frame.columns:
@@ -38,7 +38,7 @@ def _row_label(frame: pd.DataFrame, positions: np.ndarray) -> np.ndarray:
     return labels
 
 
-def _day_text(days: np.ndarray) -> np.ndarray:
+def day_text(days: np.ndarray) -> np.ndarray:
     text = days.astype("datetime64[ns]").astype("datetime64[D]").astype(str).astype(object)
     text[days == _OPEN_END] = "open"
     return text
@@ -81,7 +81,7 @@ def _periods(frame: pd.DataFrame, tiers: PriceTierOrder) -> pd.DataFrame:
     )
 
 
-def _same_key_pairs(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def same_key_pairs(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Every ordered pair (i, j), i ≠ j, of rows sharing a ``key`` ≥ 0, as two index arrays.
 
     Built from a sort of the keys rather than a DataFrame self-merge: a price list has a handful of
@@ -106,13 +106,13 @@ def _same_key_pairs(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def _overlapping_pairs(periods: pd.DataFrame, key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Row indices (i, j) of distinct rows with equal ``key`` whose [start, end] periods intersect."""
     key = np.where(periods["has_start"].to_numpy(), key, -1)
-    left, right = _same_key_pairs(key)
+    left, right = same_key_pairs(key)
     start, end = periods["start"].to_numpy(), periods["end"].to_numpy()
     overlap = (start[left] <= end[right]) & (start[right] <= end[left])
     return left[overlap], right[overlap]
 
 
-def _first_per_row(positions: np.ndarray, text: np.ndarray, length: int) -> np.ndarray:
+def first_per_row(positions: np.ndarray, text: np.ndarray, length: int) -> np.ndarray:
     """One description per row (its first conflict), None for rows without any."""
     out = np.full(length, None, dtype=object)
     first_rows, first_index = np.unique(positions, return_index=True)
@@ -148,14 +148,14 @@ def _period_overlaps(prices: pd.DataFrame, periods: pd.DataFrame) -> np.ndarray:
     start, end = periods["start"].to_numpy(), periods["end"].to_numpy()
     text = (
         "effective period overlaps "
-        + _day_text(start[right])
+        + day_text(start[right])
         + " to "
-        + _day_text(end[right])
+        + day_text(end[right])
         + " of the same SKU, tier and region ("
-        + _row_label(prices, right)
+        + row_label(prices, right)
         + ")"
     )
-    return _first_per_row(left, text, len(prices))
+    return first_per_row(left, text, len(prices))
 
 
 def _tier_inversions(prices: pd.DataFrame, periods: pd.DataFrame, tiers: PriceTierOrder) -> np.ndarray:
@@ -183,10 +183,10 @@ def _tier_inversions(prices: pd.DataFrame, periods: pd.DataFrame, tiers: PriceTi
         + " "
         + np.char.mod("%.2f", price[right]).astype(object)
         + " in an overlapping period ("
-        + _row_label(prices, position[right])
+        + row_label(prices, position[right])
         + ")"
     )
-    return _first_per_row(position[left], text, len(prices))
+    return first_per_row(position[left], text, len(prices))
 
 
 def add_price_checks(
@@ -211,16 +211,22 @@ def add_price_checks(
     out[PERIOD_OVERLAP] = _period_overlaps(prices, periods)
     out[TIER_INVERSION] = _tier_inversions(prices, periods, tiers)
     if valid_skus is not None:
-        out[UNKNOWN_SKU] = _unknown_skus(prices["sku_code"], valid_skus, rejected_skus)
+        out[UNKNOWN_SKU] = unknown_skus(prices["sku_code"], valid_skus, rejected_skus)
     return out
 
 
-def _unknown_skus(skus: pd.Series, valid_skus: pd.Series, rejected_skus: pd.Series | None) -> np.ndarray:
-    known = skus.isin(set(valid_skus.dropna().astype(str))).to_numpy(dtype=bool)
+def among(values: pd.Series, allowed: pd.Series) -> np.ndarray:
+    """Which ``values`` are among ``allowed`` (compared as text), by one hash lookup per row."""
+    index = pd.Index(pd.unique(allowed.dropna().astype(str).to_numpy(dtype=object)))
+    return index.get_indexer(values.astype(object).to_numpy(dtype=object)) >= 0
+
+
+def unknown_skus(skus: pd.Series, valid_skus: pd.Series, rejected_skus: pd.Series | None) -> np.ndarray:
+    known = among(skus, valid_skus)
     unknown = skus.notna().to_numpy(dtype=bool) & ~known
     rejected = np.zeros(len(skus), dtype=bool)
     if rejected_skus is not None:
-        rejected = unknown & skus.isin(set(rejected_skus.dropna().astype(str))).to_numpy(dtype=bool)
+        rejected = unknown & among(skus, rejected_skus)
     message = np.full(len(skus), None, dtype=object)
     codes = skus.to_numpy(dtype=object)
     for mask, ending in (

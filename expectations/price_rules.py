@@ -32,14 +32,14 @@ Describe = Callable[[Decimal], str | None]
 
 def _decimals(values: pd.Series, percent: bool = False) -> np.ndarray:
     """Each value read by the one number parser (Decimal or None), parsing each distinct value once."""
-    codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
+    codes, distinct = pd.factorize(values, use_na_sentinel=True)
     parsed, _ = parse_numbers(pd.Series([*distinct, None], dtype=object), percent=percent)
     return parsed.to_numpy(dtype=object)[codes]  # code -1 (missing) takes the final None
 
 
 def _per_distinct(price: pd.Series, describe: Describe) -> np.ndarray:
     """``describe(Decimal) -> str | None`` once per distinct price, spread over the rows."""
-    codes, distinct = pd.factorize(price.astype(object), use_na_sentinel=True)
+    codes, distinct = pd.factorize(price, use_na_sentinel=True)
     parsed, _ = parse_numbers(pd.Series(distinct, dtype=object))
     texts = np.array([None if v is None else describe(v) for v in parsed] + [None], dtype=object)
     return texts[codes]
@@ -114,10 +114,11 @@ def _change_problems(prices: pd.DataFrame, rules: PriceRules) -> np.ndarray:
     key = [c for c in PERIOD_KEY if c in prices.columns]
     group = np.zeros(len(prices), dtype=np.int64)
     for column in key:  # one integer per distinct combination, refactorised after each column
-        codes_c, uniques = pd.factorize(prices[column].astype(object).fillna(""))
+        codes_c, uniques = pd.factorize(prices[column], use_na_sentinel=True)
+        codes_c = codes_c + 1  # a blank is a value of its own (code 0)
         group = pd.factorize(group * (len(uniques) + 1) + codes_c)[0].astype(np.int64)
     start = parse_date_text(prices["effective_from"]).to_numpy(dtype="datetime64[ns]")
-    codes, distinct = pd.factorize(prices["price"].astype(object), use_na_sentinel=True)
+    codes, distinct = pd.factorize(prices["price"], use_na_sentinel=True)
     parsed, _ = parse_numbers(pd.Series(distinct, dtype=object))
     values = np.array([np.nan if v is None else float(v) for v in parsed] + [np.nan])[codes]
     texts = np.array([None if v is None else str(v) for v in parsed] + [None], dtype=object)[codes]

@@ -31,6 +31,7 @@ PRODUCT_ATTRIBUTES = (
 
 CATEGORY_KEYS = ("categories", "minimum_level", "required_attributes")
 PRICE_RULE_KEYS = ("price_floor", "max_decimal_places", "tax_tolerance", "price_change_review_percent")
+PROMOTION_RULE_KEYS = ("statuses", "applying_statuses", "max_volume_discount", "first_band_from")
 
 
 @dataclass(frozen=True)
@@ -162,3 +163,42 @@ def load_price_rules(path: Path | None = None) -> PriceRules:
         tax_tolerance=_number(raw, "tax_tolerance", path),
         price_change_review_percent=_number(raw, "price_change_review_percent", path),
     )
+
+
+@dataclass(frozen=True)
+class PromotionRules:
+    statuses: tuple[str, ...]
+    applying_statuses: tuple[str, ...]
+    """The statuses in which a promotion takes effect (审批, 发布)."""
+    max_volume_discount: Decimal
+    first_band_from: int
+
+
+def _text_list(raw: dict, key: str, path: Path) -> tuple[str, ...]:
+    value = raw.get(key)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise UserError(f"{path}: {key} must be a non-empty list of words, not {value!r}")
+    return tuple(v.strip() for v in value)
+
+
+def load_promotion_rules(path: Path | None = None) -> PromotionRules:
+    """Read and check ``promotion_rules.yaml``."""
+    path = Path(path) if path else CONFIG_DIR / "promotion_rules.yaml"
+    raw = _load_yaml(path)
+    _unknown_keys(raw, PROMOTION_RULE_KEYS, path)
+    for key in PROMOTION_RULE_KEYS:
+        if key not in raw:
+            raise UserError(f"{path}: {key} is missing; see the comments at the top of the file")
+    statuses = _text_list(raw, "statuses", path)
+    applying = _text_list(raw, "applying_statuses", path)
+    for status in applying:
+        if status not in statuses:
+            hint = suggest(status, statuses, cutoff=0.3)
+            raise UserError(f"{path}: applying_statuses: {status!r} is not one of the statuses{hint}")
+    maximum = _number(raw, "max_volume_discount", path)
+    if maximum >= 1:
+        raise UserError(f"{path}: max_volume_discount must be a fraction below 1 (0.08 = 8 %), not {maximum}")
+    first = raw["first_band_from"]
+    if isinstance(first, bool) or not isinstance(first, int) or first < 0:
+        raise UserError(f"{path}: first_band_from must be a whole number of at least 0, not {first!r}")
+    return PromotionRules(statuses, applying, maximum, first)

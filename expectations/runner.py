@@ -25,11 +25,13 @@ import numpy as np
 import pandas as pd
 from great_expectations.data_context.types.base import ProgressBarsConfig
 from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
+from great_expectations.validator.v1_validator import Validator
 
 from channel_mdm.errors import UserError
 from cleansing.canonical import ENTITIES
 from cleansing.numbers import parse_numbers
 from expectations.offline_docs import make_site_offline, write_docs_overview, write_suite_summary
+from expectations.standards_page import save_failing_rows, write_standards_page
 from expectations.suites import (
     Rule,
     Severity,
@@ -107,12 +109,15 @@ def _blanks_to_missing(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
         values = out[column]
         if not (pd.api.types.is_string_dtype(values) or values.dtype == object):
             continue
-        text = values.to_numpy(dtype=object, na_value=None)
-        present = pd.notna(text)
-        if not present.any():
+        # Judged once per distinct value: a million rows hold a few thousand distinct cells per column.
+        codes, distinct = pd.factorize(values, use_na_sentinel=True)
+        text = np.asarray(distinct, dtype=object)
+        is_text = np.fromiter((isinstance(v, str) for v in text), dtype=bool, count=len(text))
+        if not is_text.any():
             continue
-        blank = np.zeros(len(text), dtype=bool)
-        blank[present] = np.strings.str_len(np.strings.strip(text[present].astype(str))) == 0
+        blank_distinct = np.zeros(len(text), dtype=bool)
+        blank_distinct[is_text] = np.strings.str_len(np.strings.strip(text[is_text].astype(str))) == 0
+        blank = (codes >= 0) & blank_distinct[np.maximum(codes, 0)]
         if blank.any():
             out[column] = values.mask(blank)
     return out
@@ -159,6 +164,13 @@ def _ephemeral_context(data_docs_dir: Path | None) -> gx.data_context.AbstractDa
 def _run_checkpoint(
     prepared: pd.DataFrame, definition: SuiteDefinition, business_key: list[str], data_docs_dir: Path | None
 ):
+    """Every expectation's result, one validation of the whole frame.
+
+    Without Data Docs the suite runs on GX's validator directly: a checkpoint would serialise the
+    results into the context's store (a third of the time at a million rows with 1 % failing), and GX
+    returns the failing rows' positions (the frame's index) in one step instead of looking up named
+    index columns cell by cell. With Data Docs the pages list failing rows by business key.
+    """
     context = _ephemeral_context(data_docs_dir)
     batch_definition = (
         context.data_sources.add_pandas(f"{definition.name}_source")
@@ -166,6 +178,13 @@ def _run_checkpoint(
         .add_batch_definition_whole_dataframe(f"{definition.name}_whole_frame")
     )
     suite = context.suites.add(definition.build_expectation_suite())
+    if data_docs_dir is None:
+        validator = Validator(
+            batch_definition=batch_definition,
+            batch_parameters={"dataframe": prepared},
+            result_format={"result_format": "COMPLETE"},
+        )
+        return validator.validate_expectation_suite(suite).results
     validation = context.validation_definitions.add(
         gx.ValidationDefinition(name=f"{definition.name}_standard", data=batch_definition, suite=suite)
     )
@@ -202,6 +221,13 @@ def _build_escaped_data_docs(context: gx.data_context.AbstractDataContext, run_r
             site_names=[DOCS_SITE],
             resource_identifiers=[identifier, ExpectationSuiteIdentifier(name=escaped.suite_name)],
         )
+
+
+def _failing_positions(index_list: list) -> np.ndarray:
+    """Row positions from GX's unexpected index list: plain positions, or dicts naming ``_row_position``."""
+    if index_list and isinstance(index_list[0], dict):
+        return np.array([entry[ROW_POSITION] for entry in index_list], dtype=np.int64)
+    return np.asarray(index_list, dtype=np.int64)
 
 
 def escape_html_values(value: Any) -> Any:
@@ -276,9 +302,8 @@ def validate_frame(
             raise RuntimeError(
                 f"rule {rule.name} could not run: {result.exception_info.get('exception_message')}"
             )
-        index_list = result.result.get("unexpected_index_list") or []
-        positions = np.array([entry[ROW_POSITION] for entry in index_list], dtype=np.int64)
-        keys = [{k: entry.get(k) for k in business_key} for entry in index_list]
+        positions = _failing_positions(result.result.get("unexpected_index_list") or [])
+        keys = prepared[business_key].iloc[positions].to_dict(orient="records")
         outcomes.append(
             ExpectationOutcome(
                 name=rule.name,
@@ -317,7 +342,9 @@ def validate_frame(
                 "rules": [o.counts() for o in outcomes],
             },
         )
+        save_failing_rows(suite_docs_dir, quarantined, business_key)
         write_docs_overview(Path(data_docs_dir).resolve())
+        write_standards_page(Path(data_docs_dir).resolve())
     outcome = ValidationOutcome(
         suite_name=definition.name,
         success=success,

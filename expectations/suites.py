@@ -103,7 +103,7 @@ def _gx_severity(severity: Severity) -> str:
     return "critical" if severity == "error" else "warning"
 
 
-def _rule(
+def make_rule(
     name: str,
     column: str,
     severity: Severity,
@@ -146,12 +146,12 @@ def build_product_suite(
     units = ", ".join(vocabulary.allowed_sales_units)
     rates = ", ".join(f"{r:g}" for r in tax_rates)
     rules = (
-        _rule(
+        make_rule(
             "sku_code_present", "sku_code", "error", "SKU code is missing", gxe.ExpectColumnValuesToNotBeNull
         ),
         # Every copy of a duplicated code is quarantined on purpose: which copy is the real product is a
         # steward's (or survivorship's) decision, not first-come. Copies quarantined at ingest count too.
-        _rule(
+        make_rule(
             "sku_code_unique",
             "sku_code",
             "error",
@@ -159,7 +159,7 @@ def build_product_suite(
             gxe.ExpectColumnValuesToBeNull,
             check_column=product_checks.SKU_DUPLICATE,
         ),
-        _rule(
+        make_rule(
             "product_name_present",
             "product_name",
             "error",
@@ -167,16 +167,16 @@ def build_product_suite(
             gxe.ExpectColumnValuesToNotBeNull,
         ),
         # A blank GTIN is not a broken one: the product is usable, but stewards should fill it in.
-        _rule("gtin_present", "gtin", "warning", "GTIN is missing", gxe.ExpectColumnValuesToNotBeNull),
-        _rule("gtin_valid", "gtin", "error", _gtin_reason, ExpectColumnValuesToBeValidGtin),
-        _rule(
+        make_rule("gtin_present", "gtin", "warning", "GTIN is missing", gxe.ExpectColumnValuesToNotBeNull),
+        make_rule("gtin_valid", "gtin", "error", _gtin_reason, ExpectColumnValuesToBeValidGtin),
+        make_rule(
             "gtin_globally_unique",
             "gtin",
             "warning",
             "GTIN {value} is an in-store / variable-weight code (prefix 200–299), not globally unique",
             ExpectColumnValuesToBeGloballyUniqueGtin,
         ),
-        _rule(
+        make_rule(
             "sales_unit_standard",
             "sales_unit",
             "error",
@@ -184,7 +184,7 @@ def build_product_suite(
             gxe.ExpectColumnValuesToBeInSet,
             value_set=vocabulary.allowed_sales_units,
         ),
-        _rule(
+        make_rule(
             "tax_rate_allowed",
             "tax_rate",
             "error",
@@ -192,7 +192,7 @@ def build_product_suite(
             ExpectColumnValuesToBeTaxRateInSet,
             value_set=list(tax_rates),
         ),
-        _rule(
+        make_rule(
             "spec_parseable",
             "spec",
             "warning",
@@ -200,7 +200,7 @@ def build_product_suite(
             ExpectColumnValuesToBeParseableSpec,
         ),
         # Both copies are held back: which SKU owns the GTIN (or which GTIN the SKU has) is a steward's call.
-        _rule(
+        make_rule(
             "one_gtin_per_sku",
             "gtin",
             "error",
@@ -208,7 +208,7 @@ def build_product_suite(
             gxe.ExpectColumnValuesToBeNull,
             check_column=product_checks.GTINS_PER_SKU,
         ),
-        _rule(
+        make_rule(
             "one_sku_per_gtin",
             "gtin",
             "error",
@@ -216,7 +216,7 @@ def build_product_suite(
             gxe.ExpectColumnValuesToBeNull,
             check_column=product_checks.SKUS_PER_GTIN,
         ),
-        _rule(
+        make_rule(
             "category_known",
             "category",
             "error",
@@ -224,7 +224,7 @@ def build_product_suite(
             gxe.ExpectColumnValuesToBeNull,
             check_column=category_checks.CATEGORY_UNKNOWN,
         ),
-        _rule(
+        make_rule(
             "required_attributes_present",
             "category",
             "error",
@@ -263,21 +263,21 @@ def build_price_suite(
     rules_config = rules_config or load_price_rules()
     accepted = tiers.accepted_values
     rules = [
-        _rule(
+        make_rule(
             "price_sku_code_present",
             "sku_code",
             "error",
             "SKU code is missing",
             gxe.ExpectColumnValuesToNotBeNull,
         ),
-        _rule(
+        make_rule(
             "price_tier_present",
             "price_tier",
             "error",
             "price tier is missing",
             gxe.ExpectColumnValuesToNotBeNull,
         ),
-        _rule(
+        make_rule(
             "price_tier_known",
             "price_tier",
             "error",
@@ -285,43 +285,43 @@ def build_price_suite(
             gxe.ExpectColumnValuesToBeInSet,
             value_set=accepted,
         ),
-        _rule(
+        make_rule(
             "sales_region_present",
             "sales_region",
             "error",
             "sales region is missing",
             gxe.ExpectColumnValuesToNotBeNull,
         ),
-        _rule("price_present", "price", "error", "price is missing", gxe.ExpectColumnValuesToNotBeNull),
-        _rule(
+        make_rule("price_present", "price", "error", "price is missing", gxe.ExpectColumnValuesToNotBeNull),
+        make_rule(
             "price_positive",
             "price",
             "error",
             "price {value} is not a number greater than 0",
             ExpectColumnValuesToBePositiveAmount,
         ),
-        _rule(
+        make_rule(
             "effective_from_present",
             "effective_from",
             "error",
             "effective_from is missing",
             gxe.ExpectColumnValuesToNotBeNull,
         ),
-        _rule(
+        make_rule(
             "effective_from_date",
             "effective_from",
             "error",
             "effective_from '{value}' is not a date written YYYY-MM-DD",
             ExpectColumnValuesToBeCalendarDate,
         ),
-        _rule(
+        make_rule(
             "effective_to_date",
             "effective_to",
             "error",
             "effective_to '{value}' is not a date written YYYY-MM-DD",
             ExpectColumnValuesToBeCalendarDate,
         ),
-        _rule(
+        make_rule(
             "effective_period_order",
             "effective_to",
             "error",
@@ -332,7 +332,7 @@ def build_price_suite(
             or_equal=True,
             ignore_row_if="either_value_is_missing",
         ),
-        _rule(
+        make_rule(
             "no_tier_inversion",
             "price",
             "error",
@@ -340,7 +340,7 @@ def build_price_suite(
             gxe.ExpectColumnValuesToBeNull,
             check_column=price_checks.TIER_INVERSION,
         ),
-        _rule(
+        make_rule(
             "no_period_overlap",
             "effective_from",
             "error",
@@ -348,7 +348,7 @@ def build_price_suite(
             gxe.ExpectColumnValuesToBeNull,
             check_column=price_checks.PERIOD_OVERLAP,
         ),
-        _rule(
+        make_rule(
             "price_above_floor",
             "price",
             "error",
@@ -356,7 +356,7 @@ def build_price_suite(
             gxe.ExpectColumnValuesToBeNull,
             check_column=price_rules.PRICE_FLOOR,
         ),
-        _rule(
+        make_rule(
             "price_decimal_places",
             "price",
             "error",
@@ -364,7 +364,7 @@ def build_price_suite(
             gxe.ExpectColumnValuesToBeNull,
             check_column=price_rules.PRICE_DECIMALS,
         ),
-        _rule(
+        make_rule(
             "tax_exclusive_price_consistent",
             "price_excl_tax",
             "error",
@@ -372,7 +372,7 @@ def build_price_suite(
             gxe.ExpectColumnValuesToBeNull,
             check_column=price_rules.TAX_CONSISTENCY,
         ),
-        _rule(
+        make_rule(
             "price_change_reviewed",
             "price",
             "warning",
@@ -380,7 +380,7 @@ def build_price_suite(
             gxe.ExpectColumnValuesToBeNull,
             check_column=price_rules.PRICE_CHANGE,
         ),
-        _rule(
+        make_rule(
             "discount_valid",
             "price",
             "error",
@@ -391,7 +391,7 @@ def build_price_suite(
     ]
     if valid_skus is not None:
         rules.append(
-            _rule(
+            make_rule(
                 "unknown_sku",
                 "sku_code",
                 "error",

@@ -26,6 +26,7 @@ from sample_data.excel_damage import sales_cell_values
 from sample_data.hard_negatives import RELATION_COLUMNS, add_company_hard_negatives, add_same_name_people
 from sample_data.parties import build_company_entities, build_person_entities
 from sample_data.products import build_prices, build_products
+from sample_data.promotions import PROMOTIONS_FILE, StandardsTruth, build_promotions, build_volume_bands
 from sample_data.records import (
     TRUTH_COLUMNS,
     build_customer_records,
@@ -33,6 +34,7 @@ from sample_data.records import (
     canonical_frame,
     truth_frame,
 )
+from sample_data.standards_truth import add_price_truth, add_product_truth
 from sample_data.transactions import build_balances, build_orders
 
 DEFAULT_SEED = 20261126
@@ -42,6 +44,8 @@ SOURCE_FILES: dict[str, tuple[str, str]] = {
     "dms/dealers.csv": ("dms", "partner"),
     "dms/price_list.csv": ("dms", "price"),
     "dms/orders.csv": ("dms", "order"),
+    "dms/promotions.csv": ("dms", "promotion"),
+    "erp/volume_bands.csv": ("erp", "volume_band"),
     "crm/partners.jsonl": ("crm", "partner"),
     "crm/customers.jsonl": ("crm", "customer"),
     "sales/customers.xlsx": ("sales", "customer"),
@@ -77,6 +81,10 @@ class SampleSize:
 
 def _rng(seed: int) -> np.random.Generator:
     return np.random.Generator(np.random.PCG64(seed))
+
+
+PROMOTION_STREAM = 1
+"""Promotions and volume bands draw from their own stream of the seed, so the other files stay as they were."""
 
 
 def _partner_entities(rng: np.random.Generator, n: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -257,6 +265,13 @@ def generate_sample(
 
     sales = customers[customers["source_system"] == "sales"]
     cells = sales_cell_values(rng, sales, log)
+    truth = StandardsTruth()
+    rejected = add_product_truth(written_products, log.frame(), truth)
+    add_price_truth(written_prices, log.frame(), rejected, truth)
+    promotion_rng = np.random.Generator(np.random.PCG64([seed, PROMOTION_STREAM]))
+    clean_skus = [sku for sku in products["sku_code"] if sku not in rejected]
+    promotions = build_promotions(promotion_rng, charged, clean_skus, sorted(rejected), log, truth)
+    bands = build_volume_bands(promotion_rng, log, truth)
     notes = [writers.SALES_NOTES[i] for i in rng.integers(0, len(writers.SALES_NOTES), len(sales))]
     rows = {
         "erp/partners.xlsx": writers.write_erp_partners(out_dir / "erp/partners.xlsx", erp),
@@ -278,6 +293,8 @@ def generate_sample(
         "finance/ar_balances.txt": writers.write_finance_balances(
             out_dir / "finance/ar_balances.txt", balances
         ),
+        PROMOTIONS_FILE: writers.write_dms_promotions(out_dir / PROMOTIONS_FILE, promotions),
+        "erp/volume_bands.csv": writers.write_erp_volume_bands(out_dir / "erp/volume_bands.csv", bands),
     }
     done("sources")
 
@@ -289,7 +306,13 @@ def generate_sample(
     entities = entities[["entity", *TRUTH_COLUMNS]]
     relations = pd.concat([partner_rel, customer_rel], ignore_index=True)[RELATION_COLUMNS]
     defects = log.frame()
-    for name, frame in (("entities.csv", entities), ("relations.csv", relations), ("defects.csv", defects)):
+    standards = truth.frame()
+    for name, frame in (
+        ("entities.csv", entities),
+        ("relations.csv", relations),
+        ("defects.csv", defects),
+        ("standards_truth.csv", standards),
+    ):
         frame.to_csv(truth_dir / name, index=False, encoding="utf-8", lineterminator="\n")
     manifest = {
         "seed": seed,
@@ -308,6 +331,7 @@ def generate_sample(
             "entities.csv": len(entities),
             "relations.csv": len(relations),
             "defects.csv": len(defects),
+            "standards_truth.csv": len(standards),
         },
         "true_entities": {
             "partner": int(partners["true_entity_id"].nunique()),

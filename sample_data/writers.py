@@ -204,6 +204,40 @@ def write_dms_prices(path: Path, prices: pd.DataFrame) -> int:
     return _write_gbk_csv(path, frame)
 
 
+def write_dms_promotions(path: Path, promotions: pd.DataFrame) -> int:
+    """DMS promotions (促销), GBK CSV: one row per promotion × promoted SKU."""
+    frame = pd.DataFrame(
+        {
+            "促销编码": promotions["promotion_code"],
+            "促销名称": promotions["promotion_name"],
+            "状态": promotions["status"],
+            "渠道": promotions["channel"],
+            "商品编码": promotions["sku_code"],
+            "促销价": promotions["promoted_price"].map("{:.2f}".format),
+            "最低限价": promotions["floor_price"].map("{:.2f}".format),
+            "可叠加": promotions["stackable"],
+            "开始日期": promotions["effective_from"],
+            "结束日期": promotions["effective_to"],
+        }
+    )
+    return _write_gbk_csv(path, frame)
+
+
+def write_erp_volume_bands(path: Path, bands: pd.DataFrame) -> int:
+    """ERP volume-discount bands (数量折扣), GBK CSV: one row per price tier × channel × band."""
+    frame = pd.DataFrame(
+        {
+            "价格类型": bands["price_tier"].map(PRICE_TIER_LABELS),
+            "渠道": bands["channel"],
+            "起订量": bands["min_quantity"].map("{:g}".format),
+            "截止量": bands["max_quantity"].map(lambda v: "" if v is None or pd.isna(v) else f"{v:g}"),
+            "单位": bands["quantity_unit"],
+            "折扣率": bands["discount_rate"].map("{:.2f}".format),
+        }
+    )
+    return _write_gbk_csv(path, frame)
+
+
 def write_dms_orders(path: Path, orders: pd.DataFrame) -> int:
     frame = pd.DataFrame(
         {

@@ -130,8 +130,11 @@ def run_sync(business_date: str | None, title: str, scope: Scope | None = None) 
             return 1
     elapsed = time.perf_counter() - started
     summary = json.loads((settings.reports_dir / "summary.json").read_text(encoding="utf-8"))
+    proof = standards_proof_line(settings.sources_dir, settings.mappings_dir)
     print(
-        format_summary(summary, elapsed, settings.store_url, home, result.run_id, settings.reports_dir, title)
+        format_summary(
+            summary, elapsed, settings.store_url, home, result.run_id, settings.reports_dir, title, proof
+        )
     )
     return 0
 
@@ -161,6 +164,25 @@ def format_source_changes(sources: list[dict]) -> list[str]:
     return lines
 
 
+SAMPLE_TRUTH = PROJECT_ROOT / "sample_data" / "ground_truth" / "standards_truth.csv"
+
+
+def standards_proof_line(sources_dir: Path, mappings_dir: Path) -> str | None:
+    """On the committed sample: the standards scored against its truth, lowest precision and recall of any rule."""
+    if (
+        sources_dir.resolve() != SAMPLE_TRUTH.parents[1].joinpath("sources").resolve()
+        or not SAMPLE_TRUTH.is_file()
+    ):
+        return None
+    from expectations.standards_proof import prove_standards
+
+    scores = prove_standards(sources_dir, mappings_dir, SAMPLE_TRUTH).scores
+    return (
+        f"standards proof:  {len(scores)} rules against the sample's injected defects: lowest precision "
+        f"{scores['precision'].min():.3f}, lowest recall {scores['recall'].min():.3f}"
+    )
+
+
 def format_summary(
     summary: dict,
     elapsed: float,
@@ -169,16 +191,17 @@ def format_summary(
     run_id: str,
     reports: Path,
     title: str = "channel-mdm demo",
+    proof: str | None = None,
 ) -> str:
     lines = [
         f"{title} finished in {elapsed:.0f} s (business date {summary.get('business_date') or '-'}, "
         f"batch {summary['batch_id']}, Dagster run {run_id[:8]})",
         "",
-        f"{'entity':<10}{'records in':>12}{'accepted':>10}{'quarantined':>13}{'merged':>9}{'in store':>10}",
+        f"{'entity':<12}{'records in':>10}{'accepted':>10}{'quarantined':>13}{'merged':>9}{'in store':>10}",
     ]
     for row in summary["entities"]:
         lines.append(
-            f"{row['entity']:<10}{row['records_in']:>12,}{row['accepted']:>10,}{row['quarantined']:>13,}"
+            f"{row['entity']:<12}{row['records_in']:>10,}{row['accepted']:>10,}{row['quarantined']:>13,}"
             f"{row['merged_away']:>9,}{row['in_store']:>10,}"
         )
     lines += format_source_changes(summary.get("sources", []))
@@ -204,10 +227,12 @@ def format_summary(
         "",
         f"migration wave:   {summary.get('wave', 'everything (no wave)')}",
         f"reconciliation:   {verdict}",
+        *([proof] if proof else []),
         f"report (HTML):    {summary['reports'].get('html', '-')}",
         f"report (JSON):    {summary['reports'].get('json', '-')}",
         f"sampled keys:     {summary['reports'].get('sampled_keys', '-')}",
         f"data docs:        {reports / 'data_docs' / 'index.html'}",
+        f"standards page:   {reports / 'data_docs' / 'standards.html'}",
         f"channel store:    {redact_url(store_url)}",
         f"dagster instance: {home}  (browse it with 'make ui')",
     ]

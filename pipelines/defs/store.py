@@ -7,6 +7,7 @@ import dagster as dg
 import pandas as pd
 
 from cleansing.safe_export import write_text_atomically
+from expectations.promotion_suites import PROMOTION_KEY, VOLUME_BAND_KEY
 from expectations.runner import ValidationOutcome
 from mdm.parties import PartyMatchResult
 from mdm.product_master import ProductMaster, resolve_product_codes
@@ -58,6 +59,8 @@ def channel_store(
     customer_records: pd.DataFrame,
     validated_products: ValidationOutcome,
     validated_prices: ValidationOutcome,
+    validated_promotions: ValidationOutcome,
+    validated_volume_bands: ValidationOutcome,
     balance_records: pd.DataFrame,
     standardised_orders: pd.DataFrame,
     product_master: ProductMaster,
@@ -104,6 +107,8 @@ def channel_store(
                 "price",
                 ["sku_code", "price_tier", "sales_region", "effective_from"],
             ),
+            validation_quarantine_rows(validated_promotions.quarantined, "promotion", PROMOTION_KEY),
+            validation_quarantine_rows(validated_volume_bands.quarantined, "volume_band", VOLUME_BAND_KEY),
             balance_quarantine,
             order_quarantine,
             order_sku_quarantine,
@@ -263,6 +268,8 @@ def reconciliation_report(
     landed_sources: dict,
     quality_scorecard: pd.DataFrame,
     partner_golden: PartyMatchResult,
+    validated_promotions: ValidationOutcome,
+    validated_volume_bands: ValidationOutcome,
 ):
     settings = channel_mdm.settings()
     # Products and prices are compared in standard form: a unit alias rewritten to its standard unit
@@ -303,7 +310,12 @@ def reconciliation_report(
         "business_date": landed_sources.get("business_date"),
         "generated_at": result.generated_at,
         "accepted": result.accepted,
-        "entities": [entity_summary(totals) for totals in result.control_totals],
+        "entities": [
+            *(entity_summary(totals) for totals in result.control_totals),
+            *validated_only_summaries(
+                {"promotion": validated_promotions, "volume_band": validated_volume_bands}, rows_read
+            ),
+        ],
         "unreadable_files": ingest_file_reports.loc[
             ingest_file_reports["error"] != "", ["file", "error"]
         ].to_dict("records"),
@@ -341,6 +353,28 @@ def reconciliation_report(
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={"report": report, "batch_id": channel_store["batch_id"], **conclusions},
     )
+
+
+def validated_only_summaries(outcomes: dict[str, ValidationOutcome], rows_read: dict[str, int]) -> list[dict]:
+    """Summary lines of entities that are validated but not loaded into the store (promotions, volume
+    bands): rows read, rows that met their standard and rows held back at ingest or by a rule."""
+    lines = []
+    for entity, outcome in outcomes.items():
+        records_in = rows_read.get(entity, 0)
+        if records_in:
+            accepted = len(outcome.passed)
+            lines.append(
+                {
+                    "entity": entity,
+                    "records_in": records_in,
+                    "quarantined": records_in - accepted,
+                    "accepted": accepted,
+                    "merged_away": 0,
+                    "in_store": 0,
+                    "expected_in_store": 0,
+                }
+            )
+    return lines
 
 
 def entity_summary(totals) -> dict:

@@ -5,6 +5,12 @@ import pandas as pd
 
 from cleansing.product_standardise import standardise_products, standardise_sku_references
 from cleansing.quarantine import quarantined_business_keys
+from expectations.promotion_suites import (
+    build_promotion_suite,
+    build_volume_band_suite,
+    validate_promotions,
+    validate_volume_bands,
+)
 from expectations.runner import ValidationOutcome, validate_prices, validate_products
 from expectations.suites import build_price_suite, build_product_suite
 from mdm.product_master import ProductMaster, resolve_product_codes
@@ -107,4 +113,45 @@ def validated_prices(
     docs = channel_mdm.settings().reports_dir / "data_docs"
     outcome = validate_prices(standardised_prices, products=validated_products, data_docs_dir=docs)
     yield dg.Output(outcome, metadata=_metadata(outcome, len(standardised_prices)))
+    yield from _check_results(outcome)
+
+
+@dg.asset(
+    partitions_def=BUSINESS_DATES,
+    group_name=GROUP,
+    check_specs=_rule_checks(
+        "validated_promotions",
+        build_promotion_suite(valid_skus=pd.Series([], dtype="string"), prices=pd.DataFrame()),
+    ),
+    description="Promotions that meet the promotion standard (above the floor, no overlap unless stackable, "
+    "valid SKU, window inside a price period; only 审批/发布 apply); failing rows quarantined by "
+    "promotion_code × sku_code.",
+)
+def validated_promotions(
+    channel_mdm: ChannelMdmConfig,
+    promotion_records: pd.DataFrame,
+    product_master: ProductMaster,
+    validated_products: ValidationOutcome,
+    standardised_prices: pd.DataFrame,
+):
+    docs = channel_mdm.settings().reports_dir / "data_docs"
+    promotions = resolve_product_codes(
+        standardise_sku_references(promotion_records), product_master.crosswalk
+    )
+    outcome = validate_promotions(promotions, validated_products, standardised_prices, data_docs_dir=docs)
+    yield dg.Output(outcome, metadata=_metadata(outcome, len(promotions)))
+    yield from _check_results(outcome)
+
+
+@dg.asset(
+    partitions_def=BUSINESS_DATES,
+    group_name=GROUP,
+    check_specs=_rule_checks("validated_volume_bands", build_volume_band_suite()),
+    description="Volume-discount bands per tier × channel: contiguous, not overlapping, discount never "
+    "falling and within the maximum; failing bands quarantined by price_tier × channel × min_quantity.",
+)
+def validated_volume_bands(channel_mdm: ChannelMdmConfig, volume_band_records: pd.DataFrame):
+    docs = channel_mdm.settings().reports_dir / "data_docs"
+    outcome = validate_volume_bands(volume_band_records, data_docs_dir=docs)
+    yield dg.Output(outcome, metadata=_metadata(outcome, len(volume_band_records)))
     yield from _check_results(outcome)

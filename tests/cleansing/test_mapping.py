@@ -49,8 +49,10 @@ def test_every_sample_mapping_loads_and_covers_its_entity() -> None:
             "dms_order",
             "dms_partner",
             "dms_price",
+            "dms_promotion",
             "erp_partner",
             "erp_product",
+            "erp_volume_band",
             "finance_balance",
             "sales_customer",
         ]
@@ -78,7 +80,7 @@ def test_value_maps_are_resolved_by_name(tmp_path: Path) -> None:
 def test_unknown_entity_suggests_the_close_one(tmp_path: Path) -> None:
     assert error(tmp_path, BASE.replace("entity: partner", "entity: partners")) == (
         "entity: unknown entity 'partners'; did you mean 'partner'? Expected one of partner, customer, product, price, "
-        "balance, order"
+        "balance, order, promotion, volume_band"
     )
 
 

@@ -99,7 +99,7 @@ def test_every_injected_defect_is_caught(runs):
         found.setdefault(kind, set()).update(f"{entity}|{s}|{k}" for s, k in zip(systems, keys, strict=True))
 
     quarantine = _output(first, "channel_store")["quarantine"]
-    for entity in ("partner", "customer", "product", "price", "balance", "order"):
+    for entity in ("partner", "customer", "product", "price", "balance", "order", "promotion", "volume_band"):
         held = quarantine[quarantine["entity"] == entity]
         add("*", entity, held["source_system"], held["business_key"].astype(str).str.split("|").str[-1])
         add("*", entity, held["source_system"], held["business_key"])

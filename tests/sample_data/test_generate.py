@@ -109,6 +109,8 @@ def test_manifest_row_counts_match_files(sample) -> None:
         "crm/customers.jsonl": len(read_jsonl(sources / "crm/customers.jsonl")),
         "sales/customers.xlsx": len(read_sales(sources / "sales/customers.xlsx")),
         "finance/ar_balances.txt": len((sources / "finance/ar_balances.txt").read_bytes().splitlines()) - 2,
+        "dms/promotions.csv": len(read_csv_gbk(sources / "dms/promotions.csv")),
+        "erp/volume_bands.csv": len(read_csv_gbk(sources / "erp/volume_bands.csv")),
     }
     assert {name: info["rows"] for name, info in manifest["files"].items()} == counted
     for name in ("entities.csv", "relations.csv", "defects.csv"):
@@ -436,6 +438,16 @@ def test_committed_sample_matches_its_manifest() -> None:
         "sci_notation_id",
         "truncated_id",
         "lost_leading_zero",
+        "promotion_below_floor",
+        "promotion_overlap",
+        "promotion_invalid_sku",
+        "promotion_outside_price_period",
+        "promotion_unknown_status",
+        "promotion_window_reversed",
+        "volume_band_gap",
+        "volume_band_overlap",
+        "volume_discount_falls",
+        "volume_discount_above_max",
     }
     total = sum(p.stat().st_size for p in (root / "sources").rglob("*") if p.is_file())
     assert total < 5 * 1024 * 1024
