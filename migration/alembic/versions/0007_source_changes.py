@@ -28,14 +28,15 @@ MARKED_TABLES = (
     "balance",
     "order_line",
     "crosswalk",
+    "golden_lineage",
 )
 
 
 def upgrade() -> None:
     for name in MARKED_TABLES:
-        with op.batch_alter_table(name) as batch:
-            batch.add_column(sa.Column("absent_since_batch", sa.String(length=64), nullable=True))
-            batch.add_column(sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True))
+        # plain ALTER TABLE: a batch copy of a table others reference fails on SQLite with foreign keys on
+        op.add_column(name, sa.Column("absent_since_batch", sa.String(length=64), nullable=True))
+        op.add_column(name, sa.Column("deleted_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "source_row_state",
         sa.Column("entity", sa.String(length=16), nullable=False),
@@ -50,6 +51,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("source_row_state")
     for name in MARKED_TABLES:
-        with op.batch_alter_table(name) as batch:
-            batch.drop_column("deleted_at")
-            batch.drop_column("absent_since_batch")
+        op.drop_column(name, "deleted_at")
+        op.drop_column(name, "absent_since_batch")
