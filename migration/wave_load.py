@@ -27,11 +27,12 @@ from migration.load import TABLE_ALIASES
 from migration.models import TABLES
 from migration.waves import Scope
 
-SHARED_TABLES = ("product", "price", "product_crosswalk", "quarantine")
-"""Tables every wave loads whole."""
+SHARED_TABLES = ("product", "price", "product_crosswalk", "quarantine", "golden_lineage")
+"""Tables every wave loads whole (lineage describes every golden record computed, loaded or not, so a
+later wave never deletes an earlier one's)."""
 ENTITY_TABLES = {
-    "partner": ("partner", "crosswalk"),
-    "customer": ("customer", "crosswalk"),
+    "partner": ("partner", "crosswalk", "golden_lineage"),
+    "customer": ("customer", "crosswalk", "golden_lineage"),
     "product": ("product", "product_crosswalk"),
     "price": ("price",),
     "balance": ("balance",),
@@ -67,7 +68,7 @@ class WaveMembers:
 
 
 def _text(value: object) -> str:
-    return unicodedata.normalize("NFKC", str(value)).strip() if value is not None and value == value else ""
+    return "" if value is None or pd.isna(value) else unicodedata.normalize("NFKC", str(value)).strip()
 
 
 def wave_members(

@@ -131,6 +131,7 @@ def channel_store(
         "product_crosswalk": product_master.crosswalk,
         "quarantine": quarantine,
     }
+    lineage = frames["golden_lineage"]
     members = wave_members(run_wave(context), partner_golden.golden.golden, customers, partner_crosswalk)
     if not members.scope.is_whole:  # one migration wave: only its rows are written
         frames = store_frames_in_wave(frames, members)
@@ -200,7 +201,7 @@ def channel_store(
         "batch_id": batch_id,
         "load_stats": summary,
         "quarantine": quarantine,
-        "lineage": frames["golden_lineage"],
+        "lineage": lineage,
         "source_changes": source_changes.counts.to_dict("records"),
         "store_edits": {
             "policy": drift_policy,
