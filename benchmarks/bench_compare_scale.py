@@ -35,7 +35,7 @@ from pathlib import Path
 import sqlalchemy as sa
 import yaml
 
-from channel_mdm.settings import PROJECT_ROOT, redact_url
+from foundation.settings import PROJECT_ROOT, redact_url
 
 DATACOMPY_PYTHON = Path(__file__).with_name(".venv-datacompy") / "bin" / "python"
 DATACOMPY_REQUIREMENT = "datacompy>=0.16,<0.17"

@@ -83,7 +83,7 @@ def candidate_pairs_of_engine(records: pd.DataFrame, spec) -> tuple[np.ndarray, 
 
 def run_ours(records: pd.DataFrame, truth: pd.Series, spec_path: Path | None, spec_data: dict | None) -> dict:
     """channel-mdm untuned on ``records`` (runs in the child process)."""
-    from channel_mdm.errors import UserError
+    from foundation.errors import UserError
     from mdm.dedupe import deduplicate
     from mdm.spec import load_spec, parse_spec
 

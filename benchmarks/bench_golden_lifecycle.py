@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from benchmarks.bench_load import _fresh_sqlite, _Postgres, baseline_loader
-from channel_mdm.settings import redact_url
+from foundation.settings import redact_url
 from migration.load import load_all
 from migration.store import create_store_engine, upgrade_store
 

@@ -27,7 +27,7 @@ from sqlalchemy import DDL, create_engine
 from sqlalchemy.engine import make_url
 
 from benchmarks.bench_frames import make_frames
-from channel_mdm.settings import PROJECT_ROOT, redact_url
+from foundation.settings import PROJECT_ROOT, redact_url
 
 BASELINE = "a62f5e0"
 """The loader before hashing, converting and writing COPY text once per distinct value with the csv module."""

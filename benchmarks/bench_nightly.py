@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from channel_mdm.settings import PROJECT_ROOT
 from cleansing.ingest import ingest_all
+from foundation.settings import PROJECT_ROOT
 from migration.source_changes import detect_source_changes, source_row_hashes
 from pipelines.defs.ingest import file_report_frame
 

@@ -1,3 +1,5 @@
-"""channel-mdm: cleanse, match, govern and migrate a brand's channel master data."""
+"""channel-mdm: cleanse, match, govern and migrate a brand's channel master data (the command line)."""
 
-__version__ = "0.1.0"
+from foundation import __version__
+
+__all__ = ["__version__"]

@@ -3,7 +3,7 @@
 Each subcommand lives in its own module under ``channel_mdm.commands`` and exposes
 ``add_parser(subparsers)``, which registers the subcommand and sets ``func`` to a callable
 taking the parsed arguments and returning an exit code. A user error (bad file, bad spec)
-is raised as :class:`channel_mdm.errors.UserError` and printed as one clear line, never a traceback
+is raised as :class:`foundation.errors.UserError` and printed as one clear line, never a traceback
 (exit 2). Anything unexpected is one line saying what failed and where its traceback was written
 (exit 1), unless ``--debug`` or ``CHANNEL_MDM_DEBUG=1`` asks for the traceback itself.
 """
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from channel_mdm import __version__
 from channel_mdm.crash_report import DEBUG_ENV, describe_failure, write_crash_report
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 
 COMMAND_MODULES: tuple[str, ...] = (
     "generate",

@@ -12,7 +12,7 @@ import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
-from channel_mdm.settings import load_settings, redact_passwords_in_text
+from foundation.settings import load_settings, redact_passwords_in_text
 
 DEBUG_ENV = "CHANNEL_MDM_DEBUG"
 """Set to 1 (or true/yes) to let unexpected errors raise with their traceback."""

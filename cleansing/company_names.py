@@ -20,7 +20,6 @@ from pypinyin import Style, lazy_pinyin
 from pypinyin.converter import UltimateConverter
 from pypinyin.core import Pinyin
 
-from channel_mdm.errors import UserError
 from cleansing.config_files import read_yaml_mapping
 from cleansing.divisions import Division, DivisionTable, load_divisions
 from cleansing.text import (
@@ -30,6 +29,7 @@ from cleansing.text import (
     normalise_text_values,
     object_array,
 )
+from foundation.errors import UserError
 
 __all__ = [
     "CompanyNameParts",

@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 
 __all__ = ["describe_validation_error", "load_yaml_model", "read_yaml", "read_yaml_mapping", "suggest"]
 

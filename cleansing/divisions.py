@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 
 __all__ = ["DIVISIONS_CSV", "Division", "DivisionTable", "load_divisions"]
 

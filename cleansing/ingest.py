@@ -15,7 +15,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from channel_mdm.errors import UserError
 from cleansing.canonical import PROVENANCE_COLUMNS, CanonicalEntity
 from cleansing.id_damage import DAMAGE_REASONS, IdExpectation, id_damage_kinds, restore_leading_zeros
 from cleansing.mapping import SourceMapping, check_source_columns, load_mappings
@@ -41,6 +40,7 @@ from cleansing.readers.checks import FileLimits
 from cleansing.text import normalise_codes
 from cleansing.total_rows import find_total_rows, put_total_rows_first
 from cleansing.unchanged_files import read_unchanged_file, remember_mapped_file
+from foundation.errors import UserError
 
 logger = logging.getLogger(__name__)
 

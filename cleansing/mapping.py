@@ -22,12 +22,12 @@ from pydantic import (
     model_validator,
 )
 
-from channel_mdm.errors import UserError
 from cleansing.canonical import ENTITIES, PROVENANCE_COLUMNS, CanonicalEntity, get_entity
 from cleansing.config_files import describe_validation_error, load_yaml_model, suggest
 from cleansing.mapping_transforms import TRANSFORMS, Transform, parse_transform
 from cleansing.numbers import NumberFormat
 from cleansing.readers import READERS, get_reader
+from foundation.errors import UserError
 
 VIRTUAL_COLUMNS = ("@sheet", "@file")
 """Source columns every reader provides: the sheet name and the file name of the row."""

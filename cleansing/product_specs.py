@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from channel_mdm.errors import UserError
 from cleansing.config_files import read_yaml_mapping
+from foundation.errors import UserError
 
 UNITS_PATH = Path(__file__).resolve().parent.parent / "expectations" / "config" / "units.yaml"
 

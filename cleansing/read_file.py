@@ -17,10 +17,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from channel_mdm.errors import UserError
 from cleansing.ingest import MAX_CELL_CHARS, cell_lengths
 from cleansing.readers import RawTable, get_reader
 from cleansing.readers.checks import FileLimits
+from foundation.errors import UserError
 
 FORMATS_BY_SUFFIX: dict[str, str] = {
     ".xlsx": "xlsx",

@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 
 import pandas as pd
 
-from channel_mdm.errors import UserError
 from cleansing.addresses import parse_addresses
 from cleansing.company_names import parse_company_names
 from cleansing.dates import EXCEL_EPOCH, parse_date
@@ -25,6 +24,7 @@ from cleansing.phones import parse_phones
 from cleansing.postcodes import clean_postcodes
 from cleansing.text import is_blank, map_distinct
 from cleansing.uscc import classify_uscc_series
+from foundation.errors import UserError
 
 __all__ = ["PARTY_COLUMNS", "PARTY_ROLES", "normalise_birth_date", "standardise_parties"]
 

@@ -2,7 +2,7 @@
 
 Reading and mapping a workbook is the slow part of a night; most exports are the same as yesterday's.
 Each mapped file is remembered under ``<data dir>/ingest_cache/<mapping>/`` as Parquet (see
-:mod:`channel_mdm.frame_files`), with a fingerprint of the file's bytes, the mapping's YAML and this
+:mod:`foundation.frame_files`), with a fingerprint of the file's bytes, the mapping's YAML and this
 tool's version. When the next run finds the same fingerprint, the remembered rows (with their original
 provenance: the batch that read them) are used and the file is reported as "skipped, unchanged since
 <batch>". Any change to the file, its mapping or the tool reads it again.
@@ -16,10 +16,10 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from channel_mdm import __version__
-from channel_mdm.frame_files import read_result, write_result
 from cleansing.mapping import SourceMapping
 from cleansing.provenance import file_sha256
+from foundation import __version__
+from foundation.frame_files import read_result, write_result
 
 log = logging.getLogger(__name__)
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from channel_mdm.errors import UserError
 from cleansing.config_files import suggest
 from expectations.standards import CONFIG_DIR, _load_yaml
+from foundation.errors import UserError
 
 PRODUCT_ATTRIBUTES = (
     "brand",

@@ -27,7 +27,6 @@ from great_expectations.data_context.types.base import ProgressBarsConfig
 from great_expectations.data_context.types.resource_identifiers import ExpectationSuiteIdentifier
 from great_expectations.validator.v1_validator import Validator
 
-from channel_mdm.errors import UserError
 from cleansing.canonical import ENTITIES
 from cleansing.numbers import parse_numbers
 from expectations.offline_docs import make_site_offline, write_docs_overview, write_suite_summary
@@ -40,6 +39,7 @@ from expectations.suites import (
     build_product_suite,
     get_suite,
 )
+from foundation.errors import UserError
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from channel_mdm.errors import UserError
 from cleansing.config_files import read_yaml_mapping
+from foundation.errors import UserError
 
 CONFIG_DIR = Path(__file__).resolve().parent / "config"
 

@@ -87,7 +87,7 @@ def check_fits(
     params: ModelParameters, comparisons: tuple[Comparison, ...], source: str = "the model"
 ) -> None:
     """Refuse parameters trained for other comparisons (another spec, or an older version of the engine)."""
-    from channel_mdm.errors import UserError
+    from foundation.errors import UserError
 
     expected = {c.name: len(c.levels) for c in comparisons}
     found = {name: len(params.m.get(name, [])) for name in params.comparisons}

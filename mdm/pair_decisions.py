@@ -15,8 +15,8 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from channel_mdm.errors import UserError
 from cleansing.safe_export import FORMULA_PREFIXES
+from foundation.errors import UserError
 from mdm.pair_review import CHOICES, SHEET, parse_pair_key
 from mdm.steward_constraints import MERGE, NOT_A_MATCH
 

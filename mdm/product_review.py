@@ -15,8 +15,8 @@ import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.styles import Alignment
 
-from channel_mdm.errors import UserError
 from cleansing.safe_export import FORMULA_PREFIXES, neutralise_cell, write_csv
+from foundation.errors import UserError
 from mdm.product_match import REVIEW_COLUMNS
 from mdm.workbook_style import (
     add_dropdown,

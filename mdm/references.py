@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from channel_mdm.errors import UserError
 from cleansing.config_files import read_yaml_mapping
+from foundation.errors import UserError
 
 DEFAULT_REFERENCES_PATH = Path(__file__).parent / "config" / "references.yaml"
 

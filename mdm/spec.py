@@ -12,7 +12,7 @@ Example (``mdm/examples/partners_zh.yaml``)::
       city: 城市
     thresholds: {auto_merge: 0.95, review: 0.7}
 
-Every problem is reported as one :class:`~channel_mdm.errors.UserError` naming the spec file
+Every problem is reported as one :class:`~foundation.errors.UserError` naming the spec file
 and the key, with a suggestion where a close match exists.
 """
 
@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from channel_mdm.errors import UserError
 from cleansing.config_files import read_yaml
 from cleansing.party_roles import (
     MULTI_COLUMN_ROLES,
@@ -33,6 +32,7 @@ from cleansing.party_roles import (
     PARTY_ROLES,
     PERSON_NAME_ROLES,
 )
+from foundation.errors import UserError
 from mdm.model import Thresholds
 
 TOP_LEVEL_KEYS = ("record_id", "entity", "country", "columns", "thresholds", "max_block_size")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from channel_mdm.errors import UserError
 from cleansing.config_files import read_yaml_mapping
+from foundation.errors import UserError
 
 DEFAULT_RULES_PATH = Path(__file__).parent / "config" / "survivorship.yaml"
 RULE_NAMES = ("valid_first", "most_trusted", "most_frequent", "most_recent", "longest")

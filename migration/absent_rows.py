@@ -16,7 +16,7 @@ from typing import Any, Literal, get_args
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, select, true, update
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 
 DeletePolicy = Literal["flag", "soft_delete"]
 DELETE_POLICIES: tuple[str, ...] = get_args(DeletePolicy)

@@ -21,7 +21,7 @@ from sqlalchemy import Column, Connection, MetaData, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, IntegrityError
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 from migration.convert import per_distinct_value
 
 STORE_REFUSALS = (IntegrityError, DataError)

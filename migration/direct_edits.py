@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.engine import Engine
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 from migration.bookkeeping import stored_record_hashes
 from migration.load import BUSINESS_KEYS, LOAD_ORDER
 from migration.models import TABLES

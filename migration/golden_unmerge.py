@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 import pandas as pd
 from sqlalchemy import Connection, Engine, and_, delete, func, insert, select, tuple_, update
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 from mdm.crosswalk import format_golden_id
 from migration.bookkeeping import rehash_rows, stored_record_hashes
 from migration.golden_aliases import GOLDEN_TABLES, resolve_alias

@@ -19,7 +19,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Table, and_, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 from migration.absent_rows import DeletePolicy, check_delete_policy, mark_absent_rows
 from migration.bookkeeping import NOT_IN_RECORD_HASH, bookkeeping_columns
 from migration.bulk import upsert_rows

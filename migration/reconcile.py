@@ -19,8 +19,8 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import ColumnElement, Connection, Engine, and_, column, func, select, true, tuple_, values
 
-from channel_mdm.errors import UserError
 from cleansing.canonical import get_entity
+from foundation.errors import UserError
 from migration.absent_rows import not_soft_deleted
 from migration.compare import (
     COMPARISONS,

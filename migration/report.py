@@ -14,8 +14,8 @@ import jinja2
 import pandas as pd
 from markupsafe import Markup
 
-from channel_mdm.settings import redact_url
 from cleansing.safe_export import write_text_atomically
+from foundation.settings import redact_url
 from migration.results import ReconciliationResult
 from migration.sampling import save_sampled_keys
 
@@ -208,7 +208,7 @@ def write_report(
 
 def load_result(path: Path) -> ReconciliationResult:
     """Read a saved JSON report back, to re-render it."""
-    from channel_mdm.errors import UserError
+    from foundation.errors import UserError
 
     try:
         return ReconciliationResult.from_dict(json.loads(path.read_text(encoding="utf-8")))

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Table, select
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 from migration.convert import canonical_text, convert_column_all, converter_for, is_blank
 from migration.models import ALL
 from migration.refusals import Refusal

@@ -19,9 +19,9 @@ from pathlib import Path
 import pandas as pd
 from scipy.stats import beta
 
-from channel_mdm.errors import UserError
 from cleansing.numbers import parse_number
 from cleansing.safe_export import write_csv
+from foundation.errors import UserError
 
 
 def _check_rates(confidence: float, tolerable_error_rate: float) -> None:

@@ -1,7 +1,7 @@
 """Open the target channel store and keep its schema at the latest Alembic revision.
 
 The URL always comes from the caller (ultimately ``CHANNEL_MDM_STORE_URL``); it may hold a
-password, so it is only ever logged through :func:`channel_mdm.settings.redact_url`.
+password, so it is only ever logged through :func:`foundation.settings.redact_url`.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from sqlalchemy.exc import InterfaceError, NoSuchModuleError, OperationalError
 if TYPE_CHECKING:
     from alembic.config import Config
 
-from channel_mdm.errors import UserError
-from channel_mdm.settings import redact_passwords_in_text
+from foundation.errors import UserError
+from foundation.settings import redact_passwords_in_text
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,7 @@ from typing import cast
 import pandas as pd
 from sqlalchemy import ColumnElement
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 from mdm.references import resolve_partner_golden_ids
 from migration.load import TABLE_ALIASES
 from migration.models import TABLES

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 
 WAVE_TAG = "channel_mdm/wave"
 """The Dagster run tag that carries a run's wave (:meth:`Scope.to_dict` as JSON); no tag: everything."""

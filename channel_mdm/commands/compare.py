@@ -54,7 +54,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from channel_mdm.settings import load_settings
+    from foundation.settings import load_settings
     from migration.cutover import load_compare_config, run_comparison
     from migration.cutover.report import write_comparison_reports
     from migration.waves import parse_scope

@@ -40,10 +40,10 @@ from pathlib import Path
 import pandas as pd
 
 from channel_mdm.commands.file_limits import add_file_limit_arguments, file_limits
-from channel_mdm.errors import UserError
 from cleansing.read_file import read_text_table, table_to_frame
 from cleansing.readers.checks import FileLimits
 from cleansing.safe_export import write_csv
+from foundation.errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -149,7 +149,7 @@ def read_decisions(where: str, source_system: str) -> pd.DataFrame:
     from mdm.pair_decisions import read_pair_decisions
 
     if where.strip().lower() == "store":
-        from channel_mdm.settings import load_settings
+        from foundation.settings import load_settings
         from migration.steward_decisions import load_decisions
         from migration.store import create_store_engine, upgrade_store
 

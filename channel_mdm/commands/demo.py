@@ -13,8 +13,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from channel_mdm.commands.run_failures import first_step_failure, write_run_log
-from channel_mdm.errors import UserError
-from channel_mdm.settings import PROJECT_ROOT, load_settings, redact_url
+from foundation.errors import UserError
+from foundation.settings import PROJECT_ROOT, load_settings, redact_url
 from migration.waves import SCOPE_HELP, WAVE_TAG, Scope, parse_scope
 
 log = logging.getLogger(__name__)

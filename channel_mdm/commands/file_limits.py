@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from channel_mdm.errors import UserError
 from cleansing.readers.checks import FileLimits
+from foundation.errors import UserError
 
 DEFAULT_MAX_FILE_MB = 2048.0
 

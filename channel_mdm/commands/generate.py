@@ -8,8 +8,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from channel_mdm.errors import UserError
-from channel_mdm.settings import PROJECT_ROOT
+from foundation.errors import UserError
+from foundation.settings import PROJECT_ROOT
 
 log = logging.getLogger(__name__)
 

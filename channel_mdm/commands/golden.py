@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 
 if TYPE_CHECKING:
     from migration.golden_reads import GoldenRecordView
@@ -53,7 +53,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_show(args: argparse.Namespace) -> int:
-    from channel_mdm.settings import load_settings
+    from foundation.settings import load_settings
     from migration.golden_reads import read_golden_record
     from migration.store import create_store_engine, upgrade_store
 
@@ -74,7 +74,7 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_unmerge(args: argparse.Namespace) -> int:
     from channel_mdm.commands.review import steward_name
-    from channel_mdm.settings import load_settings
+    from foundation.settings import load_settings
     from migration.golden_unmerge import parse_source_records, unmerge_golden_record
     from migration.store import create_store_engine, upgrade_store
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 
 from channel_mdm.commands.file_limits import add_file_limit_arguments, file_limits
-from channel_mdm.errors import UserError
-from channel_mdm.settings import load_settings
 from cleansing.safe_export import write_csv
+from foundation.errors import UserError
+from foundation.settings import load_settings
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 
-from channel_mdm.settings import load_settings, redact_url
+from foundation.settings import load_settings, redact_url
 
 log = logging.getLogger(__name__)
 

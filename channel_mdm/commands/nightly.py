@@ -7,8 +7,8 @@ import json
 from datetime import date, timedelta
 
 from channel_mdm.commands.demo import _business_date, ensure_sample_sources, run_sync
-from channel_mdm.errors import UserError
-from channel_mdm.settings import PROJECT_ROOT, load_settings
+from foundation.errors import UserError
+from foundation.settings import PROJECT_ROOT, load_settings
 
 STATE_FILE = "nightly.json"
 

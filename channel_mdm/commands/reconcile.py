@@ -6,7 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 
 log = logging.getLogger(__name__)
 

@@ -61,7 +61,7 @@ def steward_name(given: str | None) -> str:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from channel_mdm.settings import load_settings
+    from foundation.settings import load_settings
     from mdm.hierarchy import link_branches_to_head_offices
     from mdm.pair_review import write_pair_review_workbook
     from migration.match_review import read_match_review
@@ -84,7 +84,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from channel_mdm.settings import load_settings
+    from foundation.settings import load_settings
     from mdm.pair_decisions import read_pair_decisions
     from migration.steward_decisions import load_decisions, save_decisions
     from migration.store import create_store_engine, upgrade_store

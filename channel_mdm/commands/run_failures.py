@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from channel_mdm.settings import redact_passwords_in_text, redact_url
 from cleansing.safe_export import write_text_atomically
+from foundation.settings import redact_passwords_in_text, redact_url
 
 if TYPE_CHECKING:
     import dagster as dg
@@ -44,7 +44,7 @@ def first_step_failure(result: dg.ExecuteInProcessResult, store_url: str) -> Ste
                 return StepFailure(event.step_key or "?", event.message or "failed", False)
             user_error = underlying.cls_name == USER_ERROR
             text = underlying.message.strip()
-            # "channel_mdm.errors.UserError: the file ..." -> "the file ..."; keep other types' names.
+            # "foundation.errors.UserError: the file ..." -> "the file ..."; keep other types' names.
             text = _redact(text.split(": ", 1)[1] if user_error and ": " in text else text, store_url)
             if underlying.cls_name in STORE_ERRORS:
                 text += (

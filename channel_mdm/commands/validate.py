@@ -13,10 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from channel_mdm.commands.file_limits import add_file_limit_arguments, file_limits
-from channel_mdm.errors import UserError
 from cleansing.read_file import read_text_table
 from cleansing.readers.checks import FileLimits
 from cleansing.safe_export import write_csv
+from foundation.errors import UserError
 
 log = logging.getLogger(__name__)
 
@@ -89,9 +89,9 @@ def run(args: argparse.Namespace) -> int:
     limits = file_limits(args.max_file_mb)
     # GX logs its own start-up at INFO; stewards need our counts, not that.
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
-    from channel_mdm.settings import load_settings
     from cleansing.product_standardise import standardise_products, standardise_sku_references
     from expectations.runner import validate_prices, validate_products
+    from foundation.settings import load_settings
 
     for name in list(logging.root.manager.loggerDict):
         if name.startswith("great_expectations"):  # some GX modules set their own level on import

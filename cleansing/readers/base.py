@@ -147,7 +147,7 @@ class SourceReader(ABC):
     ``options`` are the reader options from the source mapping (already validated by
     :meth:`validate_options`) plus ``keep_columns``: the source columns the mapping uses, so
     a reader can keep hidden spreadsheet columns that are mapped and drop the rest.
-    Bad input raises :class:`channel_mdm.errors.UserError` naming the file and the problem.
+    Bad input raises :class:`foundation.errors.UserError` naming the file and the problem.
     """
 
     format_names: tuple[str, ...] = ()

@@ -23,8 +23,8 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.engine import Engine, make_url
 
-from channel_mdm.errors import UserError
 from cleansing.readers.base import RawTable, SourceReader, make_table, scalar_to_text
+from foundation.errors import UserError
 
 _FETCH_ROWS = 50_000
 

@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from channel_mdm.errors import UserError
 from cleansing.readers.base import RawTable, RejectedRow, SourceReader, make_table
 from cleansing.readers.checks import FileLimits, check_size, describe_magic
 from cleansing.readers.encoding import canonical_codec, decode_text, detect_bom
+from foundation.errors import UserError
 
 _SNIFF_DELIMITERS = ",\t;|"
 _BYTE_SAFE = ("utf-8", "utf-8-sig", "gb18030", "big5", "ascii")

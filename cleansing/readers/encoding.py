@@ -13,7 +13,7 @@ import codecs
 from dataclasses import dataclass
 from pathlib import Path
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32"),

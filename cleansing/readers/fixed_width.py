@@ -15,10 +15,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from channel_mdm.errors import UserError
 from cleansing.readers.base import RawTable, RejectedRow, SourceReader, make_table
 from cleansing.readers.checks import FileLimits, check_size, describe_magic
 from cleansing.readers.encoding import canonical_codec, decode_text
+from foundation.errors import UserError
 
 
 class FixedWidthField(BaseModel):

@@ -21,7 +21,6 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
-from channel_mdm.errors import UserError
 from cleansing.readers.base import (
     RawTable,
     RejectedRow,
@@ -31,6 +30,7 @@ from cleansing.readers.base import (
 )
 from cleansing.readers.checks import FileLimits, check_size, describe_magic
 from cleansing.readers.encoding import decode_text
+from foundation.errors import UserError
 
 
 class JsonOptions(BaseModel):

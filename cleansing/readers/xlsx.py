@@ -26,10 +26,10 @@ import pandas as pd
 from openpyxl.utils import column_index_from_string, get_column_letter
 from pydantic import BaseModel, ConfigDict
 
-from channel_mdm.errors import UserError
 from cleansing.readers.base import RawTable, SourceReader, make_table, number_to_text
 from cleansing.readers.checks import FileLimits, check_size, check_workbook
 from cleansing.readers.sheet_xml import UnsupportedSheet, iter_sheet_rows
+from foundation.errors import UserError
 
 EXCEL_ERRORS = frozenset(
     {"#N/A", "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA", "#SPILL!", "#CALC!"}

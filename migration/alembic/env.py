@@ -37,7 +37,7 @@ def run_migrations_online() -> None:
         return
     if config.config_file_name is not None:
         fileConfig(config.config_file_name)
-    from channel_mdm.settings import load_settings
+    from foundation.settings import load_settings
     from migration.store import create_store_engine
 
     url = os.environ.get("CHANNEL_MDM_STORE_URL") or load_settings().store_url

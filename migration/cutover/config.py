@@ -12,8 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from channel_mdm.errors import UserError
 from cleansing.config_files import load_yaml_model, suggest
+from foundation.errors import UserError
 
 FieldKind = Literal["text", "code", "number", "money", "date"]
 

@@ -17,10 +17,10 @@ from typing import Any
 import pandas as pd
 import sqlalchemy as sa
 
-from channel_mdm.errors import UserError
-from channel_mdm.settings import redact_passwords_in_text
 from cleansing.read_file import read_text_table, table_to_frame
 from cleansing.readers.database import database_value_to_text, read_only_engine, table_columns
+from foundation.errors import UserError
+from foundation.settings import redact_passwords_in_text
 from migration.cutover.config import SideSpec
 
 _FETCH_ROWS = 50_000

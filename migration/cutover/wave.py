@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from difflib import get_close_matches
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 from migration.cutover.config import CompareConfig, EntitySpec
 from migration.waves import Scope
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dagster as dg
 
-from channel_mdm.alerts import Alert, alert_settings_from_environment, send_alert
-from channel_mdm.settings import redact_passwords_in_text
+from foundation.alerts import Alert, alert_settings_from_environment, send_alert
+from foundation.settings import redact_passwords_in_text
 from pipelines.defs.schedules import master_data_sync_job
 from pipelines.defs.store import RECONCILIATION_CHECK
 

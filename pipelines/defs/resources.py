@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from channel_mdm.settings import Settings, load_settings
+from foundation.settings import Settings, load_settings
 
 
 class ChannelMdmConfig(dg.ConfigurableResource):

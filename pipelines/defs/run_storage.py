@@ -19,10 +19,10 @@ from typing import Any
 
 import dagster as dg
 
-from channel_mdm.errors import UserError
-from channel_mdm.frame_files import MANIFEST, read_result, write_result
-from channel_mdm.settings import Settings, redact_url
 from cleansing.safe_export import write_atomically
+from foundation.errors import UserError
+from foundation.frame_files import MANIFEST, read_result, write_result
+from foundation.settings import Settings, redact_url
 from pipelines.defs.resources import ChannelMdmConfig
 
 IDENTITY_FILE = "identity.json"

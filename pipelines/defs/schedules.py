@@ -6,7 +6,7 @@ import os
 
 import dagster as dg
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 from pipelines.defs.partitions import BUSINESS_DATES, TIMEZONE, business_date_closed_before
 
 SYNC_TAG = "channel_mdm/sync"

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-from channel_mdm.settings import load_settings
 from cleansing.landing import drop_fingerprint, list_dropped_files
+from foundation.settings import load_settings
 from pipelines.defs.partitions import business_date_of
 from pipelines.defs.schedules import master_data_sync_job
 

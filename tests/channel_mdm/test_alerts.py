@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from channel_mdm.alerts import Alert, AlertSettings, alert_settings_from_environment, send_alert
+from foundation.alerts import Alert, AlertSettings, alert_settings_from_environment, send_alert
 from tests.receivers import http_receiver, smtp_receiver
 
 ALERT = Alert(

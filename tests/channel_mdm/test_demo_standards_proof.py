@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from channel_mdm.commands.demo import standards_proof_line
-from channel_mdm.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 
 
 def test_on_the_sample_the_summary_line_gives_the_lowest_rule_scores() -> None:

@@ -11,8 +11,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from channel_mdm.frame_files import MANIFEST, read_result, write_result
 from expectations.runner import ExpectationOutcome, ValidationOutcome
+from foundation.frame_files import MANIFEST, read_result, write_result
 
 
 def _frame() -> pd.DataFrame:

@@ -5,7 +5,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from channel_mdm.errors import UserError
 from cleansing.company_names import (
     CompanyNameParts,
     load_company_name_vocabulary,
@@ -14,6 +13,7 @@ from cleansing.company_names import (
     parse_company_names,
     pinyin_key,
 )
+from foundation.errors import UserError
 
 
 def test_leading_city_region_is_split_off():

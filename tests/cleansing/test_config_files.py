@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from pydantic import BaseModel, ConfigDict
 
-from channel_mdm.errors import UserError
 from cleansing.config_files import load_yaml_model, read_yaml, read_yaml_mapping
+from foundation.errors import UserError
 
 
 class Column(BaseModel):

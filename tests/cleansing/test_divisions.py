@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from channel_mdm.errors import UserError
 from cleansing.data.build_divisions import build_divisions, short_name
 from cleansing.divisions import load_divisions
+from foundation.errors import UserError
 
 ETHNIC_GROUPS = ["布依族", "苗族", "壮族", "维吾尔族", "回族", "哈萨克族", "蒙古族", "藏族", "满族"]
 

@@ -14,11 +14,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from channel_mdm.cli import main
-from channel_mdm.settings import PROJECT_ROOT
 from cleansing.canonical import PROVENANCE_COLUMNS, get_entity
 from cleansing.ingest import IngestResult, ingest_all, ingest_source
 from cleansing.mapping import load_mapping
 from cleansing.quarantine import QUARANTINE_COLUMNS
+from foundation.settings import PROJECT_ROOT
 
 SAMPLE = PROJECT_ROOT / "sample_data"
 SOURCES = SAMPLE / "sources"

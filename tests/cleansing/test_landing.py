@@ -31,8 +31,8 @@ def test_fingerprint_changes_when_a_file_changes(tmp_path):
 
 def test_a_landed_export_replaces_the_source_file_of_the_same_name_at_ingest(tmp_path):
     """Landing never writes into the sources folder: the landed copy is read instead of the old one."""
-    from channel_mdm.settings import PROJECT_ROOT
     from cleansing.ingest import ingest_all
+    from foundation.settings import PROJECT_ROOT
 
     mappings = tmp_path / "mappings"
     mappings.mkdir()

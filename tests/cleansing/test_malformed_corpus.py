@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from channel_mdm.errors import UserError
 from cleansing.ingest import IngestResult, ingest_source
 from cleansing.mapping import load_mapping
 from cleansing.readers.checks import FileLimits
+from foundation.errors import UserError
 
 _SPEC = importlib.util.spec_from_file_location(
     "make_corpus", Path(__file__).parent / "malformed" / "make_corpus.py"

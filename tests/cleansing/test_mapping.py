@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from channel_mdm.errors import UserError
-from channel_mdm.settings import PROJECT_ROOT
 from cleansing.canonical import ENTITIES
 from cleansing.mapping import check_source_columns, load_mapping, load_mappings
+from foundation.errors import UserError
+from foundation.settings import PROJECT_ROOT
 
 MAPPINGS = PROJECT_ROOT / "sample_data" / "mappings"
 

@@ -5,8 +5,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from channel_mdm.errors import UserError
 from cleansing.product_specs import UNITS_PATH, fill_spec_columns, load_unit_vocabulary, parse_specs
+from foundation.errors import UserError
 
 
 @pytest.mark.parametrize(

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from channel_mdm.errors import UserError
-from channel_mdm.settings import redact_url
 from cleansing.readers.database import DatabaseReader, read_only_engine
+from foundation.errors import UserError
+from foundation.settings import redact_url
 
 MYSQL_ENV = "CHANNEL_MDM_TEST_MYSQL_URL"
 PLACE = Path("$LEGACY_ERP_URL/customers")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from channel_mdm.errors import UserError
 from cleansing.readers.delimited import DelimitedReader
+from foundation.errors import UserError
 
 ROWS = [
     "dealer_code,dealer_name,mobile",

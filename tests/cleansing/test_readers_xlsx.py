@@ -9,8 +9,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from channel_mdm.errors import UserError
 from cleansing.readers.xlsx import XlsxReader
+from foundation.errors import UserError
 
 
 def erp_like_workbook(path: Path) -> Path:

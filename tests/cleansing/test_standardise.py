@@ -3,8 +3,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from channel_mdm.errors import UserError
 from cleansing.standardise import PARTY_COLUMNS, normalise_birth_date, standardise_parties
+from foundation.errors import UserError
 
 
 @pytest.fixture

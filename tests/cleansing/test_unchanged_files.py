@@ -6,9 +6,9 @@ import shutil
 
 import pandas as pd
 
-from channel_mdm.settings import PROJECT_ROOT
 from cleansing.ingest import ingest_source
 from cleansing.mapping import load_mapping
+from foundation.settings import PROJECT_ROOT
 
 SAMPLE = PROJECT_ROOT / "sample_data"
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from channel_mdm.cli import main
-from channel_mdm.errors import UserError
-from channel_mdm.settings import PROJECT_ROOT
+from foundation.errors import UserError
+from foundation.settings import PROJECT_ROOT
 from migration.cutover import load_compare_config
 from tests.compare.conftest import customer_entity, write_yaml
 

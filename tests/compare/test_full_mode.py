@@ -167,7 +167,7 @@ def test_where_compares_one_wave_only(customer_files):
 
 
 def test_a_where_column_must_be_compared(tmp_path):
-    from channel_mdm.errors import UserError
+    from foundation.errors import UserError
 
     entity = customer_entity("old.csv", "new.csv", where={"区域": ["华南"]})
     config = write_yaml(tmp_path / "compare.yaml", {"entities": {"customer": entity}})

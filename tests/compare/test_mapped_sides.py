@@ -3,7 +3,7 @@ use are listed with their reasons instead of being dropped silently."""
 
 from __future__ import annotations
 
-from channel_mdm.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 from migration.cutover import load_compare_config, run_comparison
 from tests.compare.conftest import write_yaml
 

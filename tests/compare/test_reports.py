@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from channel_mdm.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 from migration.cutover import load_compare_config, run_comparison
 from migration.cutover.report import write_comparison_reports
 from tests.compare.conftest import as_new, customer_entity, customers, write_yaml

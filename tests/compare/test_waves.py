@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from channel_mdm.cli import main
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 from migration.waves import parse_scope
 from tests.compare.conftest import write_csv_file, write_yaml
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from channel_mdm.errors import UserError
 from expectations.price_checks import PERIOD_OVERLAP, TIER_INVERSION, UNKNOWN_SKU, add_price_checks
 from expectations.standards import load_price_tiers, load_tax_rates
+from foundation.errors import UserError
 
 TIERS = load_price_tiers()
 

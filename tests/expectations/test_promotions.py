@@ -7,7 +7,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from channel_mdm.errors import UserError
 from cleansing.product_standardise import standardise_products
 from expectations.promotion_suites import (
     applying_promotions,
@@ -16,6 +15,7 @@ from expectations.promotion_suites import (
 )
 from expectations.rules_config import load_promotion_rules
 from expectations.runner import validate_products
+from foundation.errors import UserError
 
 
 def promotion(code: str, sku: str = "A", **overrides: str) -> dict[str, str]:

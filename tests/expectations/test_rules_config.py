@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from channel_mdm.errors import UserError
 from expectations.rules_config import load_category_vocabulary, load_price_rules
+from foundation.errors import UserError
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:

@@ -3,8 +3,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from channel_mdm.errors import UserError
 from expectations.runner import validate_frame, validate_prices, validate_products
+from foundation.errors import UserError
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from channel_mdm.cli import main
-from channel_mdm.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 
 DATA = Path(__file__).parent / "data" / "companies_en.csv"
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 from mdm.golden import build_golden_records
 from mdm.survivorship import load_survivorship_rules
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 from mdm.product_match import match_products
 from mdm.product_review import read_review_decisions, remember_decisions, write_review_workbook
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 from mdm.spec import load_spec, parse_spec
 
 GOOD = {

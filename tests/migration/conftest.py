@@ -17,7 +17,7 @@ from sqlalchemy import DDL, Engine, create_engine
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import OperationalError
 
-from channel_mdm.settings import redact_url
+from foundation.settings import redact_url
 from migration.store import create_store_engine, upgrade_store
 
 POSTGRES_ENV = "CHANNEL_MDM_TEST_POSTGRES_URL"

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select, update
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 from migration.direct_edits import check_drift_policy, find_direct_edits, rewrite_on_next_load
 from migration.load import load_all
 from migration.models import TABLES

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 from migration.load import LoadStats, load_all, load_table
 from migration.models import TABLES
 

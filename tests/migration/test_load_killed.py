@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from benchmarks.bench_load import make_frames
-from channel_mdm.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 from migration.load import load_all
 from migration.models import TABLES
 from migration.store import create_store_engine, upgrade_store

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import delete, update
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 from migration.load import load_all, load_table
 from migration.models import TABLES
 from migration.reconcile import reconcile

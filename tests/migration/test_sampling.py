@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from scipy.stats import binom, hypergeom
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 from migration.sampling import (
     error_rate_upper_bound,
     hypergeometric_sample_size,

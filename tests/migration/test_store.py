@@ -86,7 +86,7 @@ def test_the_store_password_never_reaches_the_log(postgres_database_url, caplog)
 
 
 def test_an_invalid_store_url_is_a_user_error():
-    from channel_mdm.errors import UserError
+    from foundation.errors import UserError
 
     with pytest.raises(UserError) as error:
         create_store_engine("not a url")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 from migration.load import load_all
 from migration.models import TABLES
 from migration.reconcile import reconcile

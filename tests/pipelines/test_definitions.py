@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from channel_mdm.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 from pipelines.definitions import defs
 from pipelines.defs.partitions import BUSINESS_DATES, business_date_of
 from pipelines.defs.schedules import SYNC_TAG
@@ -198,7 +198,7 @@ def test_a_job_runs_on_the_production_instance_with_postgres_storage_and_the_mul
 
 
 def test_the_sync_runs_in_process_unless_the_environment_asks_for_the_multiprocess_executor(monkeypatch):
-    from channel_mdm.errors import UserError
+    from foundation.errors import UserError
     from pipelines.defs.schedules import sync_executor
 
     assert defs.resolve_job_def("master_data_sync").executor_def is dg.in_process_executor

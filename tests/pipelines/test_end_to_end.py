@@ -10,7 +10,7 @@ import dagster as dg
 import pandas as pd
 import pytest
 
-from channel_mdm.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 from tests.receivers import http_receiver
 
 TRUTH = PROJECT_ROOT / "sample_data" / "ground_truth"

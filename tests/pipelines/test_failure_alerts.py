@@ -6,7 +6,7 @@ import shutil
 
 import dagster as dg
 
-from channel_mdm.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 from pipelines.definitions import defs
 from pipelines.defs.alerts import sync_failure_alert
 from tests.receivers import http_receiver, smtp_receiver

@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from sqlalchemy import create_engine, select
 
 from channel_mdm.cli import main
-from channel_mdm.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 from migration.golden_reads import read_golden_record
 from migration.models import TABLES
 from migration.steward_decisions import load_decisions

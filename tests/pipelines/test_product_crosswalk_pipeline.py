@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, select
 
-from channel_mdm.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 from migration.models import TABLES
 
 pytestmark = pytest.mark.slow

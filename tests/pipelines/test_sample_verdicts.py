@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from channel_mdm.settings import PROJECT_ROOT
 from cleansing.id_damage import LOST_LEADING_ZEROS, SCIENTIFIC_NOTATION, TRUNCATED_15_DIGITS
+from foundation.settings import PROJECT_ROOT
 from sample_data.generate import SampleSize, _partner_entities, _rng
 from sample_data.parties import render_company_names_of
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, select, update
 
-from channel_mdm.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 from migration.models import TABLES
 from sample_data.nightly_delta import write_night_delta
 from tests.receivers import http_receiver

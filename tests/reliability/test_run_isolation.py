@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from channel_mdm.settings import PROJECT_ROOT
 from cleansing.ingest import ingest_all
+from foundation.settings import PROJECT_ROOT
 from migration.models import Balance, OrderLine, RunLog
 
 MAPPINGS = PROJECT_ROOT / "sample_data" / "mappings"

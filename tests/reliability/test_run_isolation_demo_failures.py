@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from channel_mdm.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from channel_mdm.errors import UserError
+from foundation.errors import UserError
 from migration.load import load_all
 from migration.reconcile import reconcile
 from migration.report import write_report

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from channel_mdm.cli import main
-from channel_mdm.settings import PROJECT_ROOT
+from foundation.settings import PROJECT_ROOT
 from sample_data.nightly_delta import DELTA_FILES, write_night_delta
 
 SOURCES = PROJECT_ROOT / "sample_data" / "sources"
