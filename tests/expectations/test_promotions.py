@@ -188,7 +188,7 @@ def test_a_good_ladder_passes_and_each_band_defect_names_the_band() -> None:
     [
         (
             "statuses: [申请, 审批]\napplying_statuses: [审批]\nmax_volume_discount: 0.08\nfirst_band_form: 1\n",
-            "unknown key 'first_band_form' at top level; did you mean 'first_band_from'?",
+            "unknown key 'first_band_form'; did you mean 'first_band_from'?",
         ),
         (
             "statuses: [申请, 审批]\napplying_statuses: [发布]\nmax_volume_discount: 0.08\nfirst_band_from: 1\n",
