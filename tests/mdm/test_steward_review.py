@@ -15,6 +15,7 @@ from channel_mdm.cli import main
 from migration.models import StewardDecision
 from migration.store import create_store_engine
 from tests.mdm.test_dedupe_command import COLUMNS, ROWS
+from tests.review_workbooks import decide
 
 EXTRA_ROWS = [
     ("C011", "成都通利食品商行", "", "", "028-85551234", "成都市武侯区人民南路四段"),
@@ -58,23 +59,6 @@ def _export(files: dict[str, Path]) -> None:
     _dedupe(files, "strict", "--review-workbook", str(files["review"]))
 
 
-def _decide(path: Path, answers: dict[tuple[str, str], str], notes: str = "") -> dict[tuple[str, str], int]:
-    """Fill the decision column for the given pairs; return each pair's row number."""
-    book = load_workbook(path)
-    sheet = book["review"]
-    header = [c.value for c in sheet[1]]
-    rows = {}
-    for row in sheet.iter_rows(min_row=2):
-        values = dict(zip(header, (c.value for c in row), strict=True))
-        pair = (values["left_record_id"], values["right_record_id"])
-        rows[pair] = row[0].row
-        if pair in answers:
-            row[header.index("decision")].value = answers[pair]
-            row[header.index("notes")].value = notes or None
-    book.save(path)
-    return rows
-
-
 def _stored(tmp_store_url: str) -> int:
     engine = create_store_engine(tmp_store_url)
     try:
@@ -111,7 +95,7 @@ def test_the_review_workbook_is_a_real_workbook(files) -> None:
 def test_decisions_are_stored_and_enforced_on_every_later_run(files, tmp_path, caplog) -> None:
     assert _dedupe(files, "lenient")["C003"] == "C001"  # the matcher alone merges C003 via C001 and C002
     _export(files)
-    _decide(
+    decide(
         files["review"],
         {
             ("C001", "C003"): "not a match",
@@ -201,7 +185,7 @@ def test_a_wrong_workbook_is_refused_whole_naming_sheet_row_and_cell(
     files, tmp_path, capsys, change, message
 ):
     _export(files)
-    rows = _decide(files["review"], {("C008", "C011"): "merge"})
+    rows = decide(files["review"], {("C008", "C011"): "merge"})
     row = rows[("C001", "C003")]
     book = load_workbook(files["review"])
     sheet = book["review"]
@@ -234,10 +218,10 @@ def test_a_wrong_workbook_is_refused_whole_naming_sheet_row_and_cell(
 
 def test_a_later_file_that_contradicts_stored_decisions_is_refused(files, tmp_path, capsys) -> None:
     _export(files)
-    _decide(files["review"], {("C001", "C003"): "not a match"})
+    decide(files["review"], {("C001", "C003"): "not a match"})
     assert main(["review", "import", str(files["review"])]) == 0
     _export(files)
-    rows = _decide(files["review"], {("C002", "C003"): "merge"})
+    rows = decide(files["review"], {("C002", "C003"): "merge"})
     book = load_workbook(files["review"])
     sheet = book["review"]
     from mdm.pair_review import pair_key

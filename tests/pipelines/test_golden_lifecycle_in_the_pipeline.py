@@ -17,7 +17,6 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 import pytest
-from openpyxl import load_workbook
 from sqlalchemy import create_engine, select
 
 from channel_mdm.cli import main
@@ -27,6 +26,7 @@ from migration.models import TABLES
 from migration.steward_decisions import load_decisions
 from sample_data.generate import generate_party_data
 from sample_data.writers import write_crm_partners
+from tests.review_workbooks import decide
 
 pytestmark = pytest.mark.slow
 CRM_PARTNERS = PROJECT_ROOT / "sample_data" / "sources" / "crm" / "partners.jsonl"
@@ -56,23 +56,6 @@ def _crosswalk(engine) -> pd.Series:
     with engine.connect() as connection:
         frame = pd.DataFrame(connection.execute(query).all(), columns=["system", "record", "golden_id"])
     return frame.set_index(["system", "record"])["golden_id"]
-
-
-def _decide(path: Path, answers: dict[tuple[str, str], str]) -> dict[tuple[str, str], int]:
-    """Pick a decision for the given pairs (by the two record ids), as a steward does in Excel."""
-    book = load_workbook(path)
-    sheet = book["review"]
-    header = [c.value for c in sheet[1]]
-    rows = {}
-    for row in sheet.iter_rows(min_row=2):
-        values = dict(zip(header, (c.value for c in row), strict=True))
-        pair = (values["left_record_id"], values["right_record_id"])
-        rows[pair] = row[0].row
-        if pair in answers:
-            row[header.index("decision")].value = answers[pair]
-    book.save(path)
-    assert set(answers) <= set(rows), f"pairs not in the review workbook: {set(answers) - set(rows)}"
-    return rows
 
 
 def _run(job, instance, day: str):
@@ -106,7 +89,7 @@ def test_the_stewards_loop_keeps_every_decision_and_the_golden_records_history(t
             assert before[("crm", confirm[0])] == before[("dms", confirm[1])]
             assert all(before[("crm", a)] != before[("crm", b)] for a, b in apart)
             answers = {merge: "merge", confirm: "merge", apart[0]: "not a match"}
-            rows = _decide(review, answers | {apart[1]: "maybe"})
+            rows = decide(review, answers | {apart[1]: "maybe"})
             capsys.readouterr()
             assert main(["review", "import", str(review), "--steward", "王芳"]) == 2
             row = rows[apart[1]]
@@ -116,7 +99,7 @@ def test_the_stewards_loop_keeps_every_decision_and_the_golden_records_history(t
                 "nothing was applied"
             )
             assert load_decisions(engine).empty
-            _decide(review, {apart[1]: "not a match"})
+            decide(review, {apart[1]: "not a match"})
             assert main(["review", "import", str(review), "--steward", "王芳"]) == 0
             assert len(load_decisions(engine)) == 4
 
