@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from foundation.errors import UserError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -82,3 +84,10 @@ _PASSWORD_IN_TEXT = re.compile(r"(://[^:/@\s'\"]*:)[^@\s'\"]*@")
 def redact_passwords_in_text(text: str) -> str:
     """Hide whatever sits between ``user:`` and ``@`` of every URL in free text (a traceback, a bad URL)."""
     return _PASSWORD_IN_TEXT.sub(r"\1***@", text)
+
+
+def check_choice(value: str, choices: tuple[str, ...], what: str, variable: str) -> str:
+    """``value`` if it is one of ``choices``; otherwise one clear message naming the setting and the choices."""
+    if value not in choices:
+        raise UserError(f"unknown {what} {value!r} ({variable}); use one of: " + ", ".join(choices))
+    return value

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, get_args
+from typing import Any, Literal, cast, get_args
 
 from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, select, true, update
 
-from foundation.errors import UserError
+from foundation.settings import check_choice
 
 DeletePolicy = Literal["flag", "soft_delete"]
 DELETE_POLICIES: tuple[str, ...] = get_args(DeletePolicy)
@@ -25,12 +25,9 @@ CHUNK_SIZE = 5_000
 
 def check_delete_policy(policy: str) -> DeletePolicy:
     """``policy`` if it is one the load knows; otherwise one clear message saying which ones are."""
-    if policy not in DELETE_POLICIES:
-        raise UserError(
-            f"unknown delete policy {policy!r} (CHANNEL_MDM_DELETE_POLICY); use one of: "
-            + ", ".join(DELETE_POLICIES)
-        )
-    return policy  # type: ignore[return-value]
+    return cast(
+        DeletePolicy, check_choice(policy, DELETE_POLICIES, "delete policy", "CHANNEL_MDM_DELETE_POLICY")
+    )
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,13 @@ them with what the sources say (for an unchanged source row, exactly what the la
 
 from __future__ import annotations
 
-from typing import Literal, get_args
+from typing import Literal, cast, get_args
 
 import pandas as pd
 from sqlalchemy import and_, bindparam, select, update
 from sqlalchemy.engine import Engine
 
-from foundation.errors import UserError
+from foundation.settings import check_choice
 from migration.bookkeeping import stored_record_hashes
 from migration.load import BUSINESS_KEYS, LOAD_ORDER
 from migration.models import TABLES
@@ -49,12 +49,7 @@ NEEDS_REWRITE = ""
 
 def check_drift_policy(policy: str) -> DriftPolicy:
     """``policy`` if it is one the load knows; otherwise one clear message saying which ones are."""
-    if policy not in DRIFT_POLICIES:
-        raise UserError(
-            f"unknown drift policy {policy!r} (CHANNEL_MDM_DRIFT_POLICY); use one of: "
-            + ", ".join(DRIFT_POLICIES)
-        )
-    return policy  # type: ignore[return-value]
+    return cast(DriftPolicy, check_choice(policy, DRIFT_POLICIES, "drift policy", "CHANNEL_MDM_DRIFT_POLICY"))
 
 
 def rewrite_on_next_load(engine: Engine, edited: dict[str, pd.DataFrame]) -> None:
