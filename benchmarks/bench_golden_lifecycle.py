@@ -17,8 +17,10 @@ Run: ``.venv/bin/python -m benchmarks.bench_golden_lifecycle`` (default 20,000 p
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import platform
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,8 +30,8 @@ from typing import Any
 
 import pandas as pd
 
-from benchmarks.bench_load import _fresh_sqlite, _Postgres, baseline_loader
-from foundation.settings import redact_url
+from benchmarks.bench_load import store_backends
+from foundation.settings import PROJECT_ROOT
 from migration.load import load_all
 from migration.store import create_store_engine, upgrade_store
 
@@ -47,6 +49,29 @@ FIELDS = (
     "email",
     "status",
 )
+
+
+def baseline_loader(revision: str) -> Callable[..., Any] | None:
+    """``load_all`` from ``migration/load.py`` at ``revision`` (run against this tree's other modules), or
+    ``None`` when git cannot show it. The error type it imports from the command-line package now lives in
+    ``foundation``; it is aliased for the old file only."""
+    try:
+        source = subprocess.run(
+            ["git", "show", f"{revision}:migration/load.py"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    path = Path(tempfile.mkdtemp()) / "baseline_load.py"
+    path.write_bytes(source.replace(b"from channel_mdm.errors import", b"from foundation.errors import"))
+    spec = importlib.util.spec_from_file_location("baseline_load", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module.load_all
 
 
 def make_runs(partners: int) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame], pd.DataFrame]:
@@ -131,23 +156,7 @@ def main() -> int:
         "after without lineage": (load_all, plain, {"retired": retired}),
         "after": (load_all, following, {"retired": retired}),
     }
-    folder = Path(tempfile.mkdtemp(prefix="bench_golden_"))
-    backends: dict[str, Callable[[], str]] = {"sqlite": lambda: _fresh_sqlite(folder)}
-    server = os.environ.get("CHANNEL_MDM_BENCH_POSTGRES_URL") or os.environ.get(
-        "CHANNEL_MDM_TEST_POSTGRES_URL"
-    )
-    postgres = None
-    if server:
-        try:
-            postgres = _Postgres(server)
-            postgres.admin.connect().close()
-            backends["postgresql"] = postgres.fresh
-        except Exception as exc:
-            print(
-                f"PostgreSQL at {redact_url(server)} not reachable ({type(exc).__name__}); skipped",
-                file=sys.stderr,
-            )
-            postgres = None
+    backends, postgres = store_backends("bench_golden_")
     rows = {name: sum(len(f) for f in frames.values()) for name, (_, frames, _) in variants.items()}
     print(
         f"{args.partners:,} partners; rerun: {rows['before']:,} rows before, {rows['after']:,} with lineage; "

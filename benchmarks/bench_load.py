@@ -87,6 +87,29 @@ class _Postgres:
         self.admin.dispose()
 
 
+def store_backends(prefix: str) -> tuple[dict[str, Callable[[], str]], _Postgres | None]:
+    """Fresh-store makers to measure on: SQLite always, PostgreSQL when ``CHANNEL_MDM_BENCH_POSTGRES_URL``
+    (or the tests' URL) reaches a server; the second value is the server to close afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix))
+    backends: dict[str, Callable[[], str]] = {"sqlite": lambda: _fresh_sqlite(folder)}
+    server = os.environ.get("CHANNEL_MDM_BENCH_POSTGRES_URL") or os.environ.get(
+        "CHANNEL_MDM_TEST_POSTGRES_URL"
+    )
+    if not server:
+        return backends, None
+    try:
+        postgres = _Postgres(server)
+        postgres.admin.connect().close()
+    except Exception as exc:
+        print(
+            f"PostgreSQL at {redact_url(server)} not reachable ({type(exc).__name__}); skipped",
+            file=sys.stderr,
+        )
+        return backends, None
+    backends["postgresql"] = postgres.fresh
+    return backends, postgres
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -108,24 +131,7 @@ def main() -> int:
         print(f"git cannot archive {args.baseline}; measuring 'after' only", file=sys.stderr)
     else:
         variants = {"before": before, "after": PROJECT_ROOT}
-    backends: dict[str, Callable[[], str]] = {}
-    folder = Path(tempfile.mkdtemp(prefix="bench_load_"))
-    backends["sqlite"] = lambda: _fresh_sqlite(folder)
-    server = os.environ.get("CHANNEL_MDM_BENCH_POSTGRES_URL") or os.environ.get(
-        "CHANNEL_MDM_TEST_POSTGRES_URL"
-    )
-    postgres = None
-    if server:
-        try:
-            postgres = _Postgres(server)
-            postgres.admin.connect().close()
-            backends["postgresql"] = postgres.fresh
-        except Exception as exc:
-            print(
-                f"PostgreSQL at {redact_url(server)} not reachable ({type(exc).__name__}); skipped",
-                file=sys.stderr,
-            )
-            postgres = None
+    backends, postgres = store_backends("bench_load_")
 
     print(f"{rows:,} rows ({args.orders:,} order lines), {os.cpu_count()} cores, {platform.python_version()}")
     results: dict[str, dict[str, float]] = {}
