@@ -6,6 +6,10 @@ Chinese numbers are checked against the numbering plan's shape (area code, lengt
 ``phonenumbers``' per-area number ranges, which reject local numbers in ranges its metadata does not list;
 ``phonenumbers`` handles numbers from other countries. A cell holding several numbers
 (``13812345678/0755-26881234``) yields the first as the phone; all of them come from :func:`split_phone_numbers`.
+
+Matching compares the number without its extension; a stored phone keeps the extension in the RFC 3966
+form ``+8675520026264;ext=460`` (:func:`phone_with_extension`), so the number and its extension always
+travel together.
 """
 
 from __future__ import annotations
@@ -22,7 +26,14 @@ import phonenumbers
 
 from cleansing.text import DistinctResults, is_blank, object_array
 
-__all__ = ["PhoneKind", "PhoneParts", "parse_phone", "parse_phones", "split_phone_numbers"]
+__all__ = [
+    "PhoneKind",
+    "PhoneParts",
+    "parse_phone",
+    "parse_phones",
+    "phone_with_extension",
+    "split_phone_numbers",
+]
 
 PhoneKind = Literal["mobile", "landline", "toll_free", "invalid", "missing"]
 
@@ -222,3 +233,18 @@ def parse_phones(series: pd.Series, country: str = "CN") -> pd.DataFrame:
         },
         index=series.index,
     )
+
+
+EXTENSION_SEPARATOR = ";ext="
+"""RFC 3966's extension parameter: ``+8675520026264;ext=460``."""
+
+
+def phone_with_extension(e164: pd.Series, extension: pd.Series) -> pd.Series:
+    """The number as stored in a golden record: E.164, plus ``;ext=NNN`` (RFC 3966) when it has an extension.
+
+    A number without E.164 form (invalid, or local without area code) stays missing here, as in ``e164``.
+    """
+    numbers = e164.astype("string")
+    extensions = extension.astype("string").reindex(numbers.index)
+    has_extension = numbers.notna() & extensions.notna() & (extensions != "")
+    return numbers.where(~has_extension, numbers + EXTENSION_SEPARATOR + extensions)

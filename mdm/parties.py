@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from cleansing.phones import phone_with_extension
 from cleansing.text import normalise_text_series
 from mdm.dedupe import DedupeResult, deduplicate, standardise_for_spec
 from mdm.golden import GoldenRecords, build_golden_records, resolve_parent_golden_ids
@@ -25,13 +26,14 @@ from mdm.spec import DedupeSpec, load_spec
 log = logging.getLogger(__name__)
 CONFIG_DIR = Path(__file__).parent / "config"
 
-# golden field ← column of the standardised frame (prefixed ``std_``) or of the canonical record
+# golden field ← column of the standardised frame (prefixed ``std_``) or of the canonical record.
+# A golden phone keeps its extension (``+8675520026264;ext=460``); matching compares ``phone_e164`` without it.
 GOLDEN_FIELD_SOURCES: dict[str, dict[str, str]] = {
     "partner": {
         "partner_name": "std_name_normalised",
         "uscc": "std_uscc",
         "uscc_status": "std_uscc_status",
-        "phone": "std_phone_e164",
+        "phone": "std_phone_with_extension",
         "province": "std_province",
         "city": "std_city",
         "district": "std_district",
@@ -41,7 +43,7 @@ GOLDEN_FIELD_SOURCES: dict[str, dict[str, str]] = {
     "customer": {
         "uscc": "std_uscc",
         "uscc_status": "std_uscc_status",
-        "phone": "std_phone_e164",
+        "phone": "std_phone_with_extension",
         "province": "std_province",
         "city": "std_city",
         "district": "std_district",
@@ -240,6 +242,10 @@ def _golden_candidates(
     std = standardised.drop(columns=["record_id"]).add_prefix("std_")
     candidates = records.join(std)
     candidates = candidates.merge(clusters, on="record_id", how="left", validate="one_to_one")
+    if "std_phone_e164" in candidates.columns:
+        candidates["std_phone_with_extension"] = phone_with_extension(
+            candidates["std_phone_e164"], candidates["std_phone_extension"]
+        )
     original_phone = normalise_text_series(records["phone"]) if "phone" in records.columns else None
     for field, column in GOLDEN_FIELD_SOURCES[entity].items():
         if column in candidates.columns:
