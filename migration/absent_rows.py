@@ -6,6 +6,11 @@ reconciliation then finds a store row no accepted record backs, so a steward dec
 ``soft_delete`` it is also stamped ``deleted_at``: it stays in the table for history, and every count
 the reconciliation makes of the store leaves it out, as the sources do. A row that comes back
 loses both marks.
+
+A table with an ``active`` column (the crosswalk) says the same thing there: a crosswalk row whose source
+record is gone becomes inactive (its golden record still lists it, as no longer in its source), and
+active again when the record comes back. The row is rehashed, so the direct-edit check sees it as the
+load left it.
 """
 
 from __future__ import annotations
@@ -14,9 +19,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal, cast, get_args
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, select, true, update
+from sqlalchemy import ColumnElement, Connection, Table, and_, bindparam, func, select, true, tuple_, update
 
 from foundation.settings import check_choice
+from migration.bookkeeping import rehash_rows
 
 DeletePolicy = Literal["flag", "soft_delete"]
 DELETE_POLICIES: tuple[str, ...] = get_args(DeletePolicy)
@@ -35,6 +41,8 @@ class AbsenceMarks:
     """What one table's policy step did."""
 
     newly_absent: int = 0
+    """Rows this batch was the first to miss (``absent_since_batch`` is this batch); a re-run of the
+    same batch counts them again, rows missed since an earlier batch are not counted."""
     soft_deleted: int = 0
     came_back: int = 0
 
@@ -58,7 +66,7 @@ def mark_absent_rows(
     keys = [table.c[name] for name in key_names]
     condition = and_(*(column == bindparam(f"k_{column.name}") for column in keys))
     params = [{f"k_{n}": v for n, v in zip(key_names, key, strict=True)} for key in sorted(missing, key=repr)]
-    newly_absent = _execute(
+    _execute(
         connection,
         update(table)
         .where(condition, table.c.absent_since_batch.is_(None))
@@ -81,7 +89,33 @@ def mark_absent_rows(
     came_back = _execute(
         connection, update(table).where(condition).values(absent_since_batch=None, deleted_at=None), back
     )
+    if "active" in table.c:
+        _deactivate_absent(connection, table)
+    newly_absent = (
+        connection.execute(
+            select(func.count()).select_from(table).where(table.c.absent_since_batch == batch_id)
+        ).scalar_one()
+        if missing
+        else 0
+    )
     return AbsenceMarks(newly_absent, soft_deleted, came_back)
+
+
+def _deactivate_absent(connection: Connection, table: Table) -> None:
+    """``active`` is false exactly while the row's source record is gone; changed rows are rehashed."""
+    for active, present in (
+        (False, table.c.absent_since_batch.is_not(None)),
+        (True, table.c.absent_since_batch.is_(None)),
+    ):
+        stale = and_(present, table.c.active.is_(not active))
+        keys = [c for c in table.primary_key.columns]
+        rows = connection.execute(select(*keys).where(stale)).all()
+        if not rows:
+            continue
+        connection.execute(update(table).where(stale).values(active=active))
+        for start in range(0, len(rows), CHUNK_SIZE):
+            chunk = rows[start : start + CHUNK_SIZE]
+            rehash_rows(connection, table, tuple_(*keys).in_([tuple(row) for row in chunk]))
 
 
 def _execute(connection: Connection, statement: Any, params: list[dict[str, Any]]) -> int:

@@ -88,6 +88,8 @@ class LoadStats:
     soft_deleted: int = 0
     """Absent rows this load stamped ``deleted_at`` (delete policy ``soft_delete``, see
     :mod:`migration.absent_rows`): kept in the table, no longer counted as in the store."""
+    newly_absent: int = 0
+    """Of ``absent``, the rows this batch was the first to miss; the others went in earlier batches."""
 
     @property
     def changed(self) -> int:
@@ -375,7 +377,7 @@ def _mark_absent(
     policy: DeletePolicy,
 ) -> LoadStats:
     marks = mark_absent_rows(connection, table, BUSINESS_KEYS[table.name], missing, batch_id, policy)
-    return replace(stats, soft_deleted=marks.soft_deleted)
+    return replace(stats, soft_deleted=marks.soft_deleted, newly_absent=marks.newly_absent)
 
 
 def _fill_price_excl_tax(connection: Connection, frame: pd.DataFrame, columns: dict[str, list[Any]]) -> None:

@@ -164,6 +164,21 @@ def format_source_changes(sources: list[dict]) -> list[str]:
     return lines
 
 
+def format_gone_rows(load: dict[str, dict], delete_policy: str) -> list[str]:
+    """Store rows gone from the sources: those this batch found gone, and those gone in earlier batches."""
+    absent = sum(t.get("absent", 0) for t in load.values())
+    if not absent:
+        return []
+    newly = sum(t.get("newly_absent", 0) for t in load.values())
+    soft_deleted = sum(t.get("soft_deleted", 0) for t in load.values())
+    earlier = absent - newly
+    return [
+        f"in the store, gone from the sources in this batch: {newly:,} (delete policy {delete_policy}"
+        + (f"; {soft_deleted:,} soft-deleted now)" if soft_deleted else ")")
+        + (f"; gone in earlier batches: {earlier:,}" if earlier else "")
+    ]
+
+
 SAMPLE_TRUTH = PROJECT_ROOT / "sample_data" / "ground_truth" / "standards_truth.csv"
 
 
@@ -213,13 +228,7 @@ def format_summary(
             f"edited in the store directly: {found} (drift policy {edits['policy']}: "
             + (f"{repaired:,} rewritten)" if edits["policy"] == "repair" else "left as edited)")
         )
-    absent = sum(t.get("absent", 0) for t in summary.get("load", {}).values())
-    if absent:
-        soft_deleted = sum(t.get("soft_deleted", 0) for t in summary["load"].values())
-        lines.append(
-            f"in the store, gone from the sources: {absent:,} (delete policy {summary.get('delete_policy', 'flag')}"
-            + (f"; {soft_deleted:,} soft-deleted now)" if soft_deleted else ")")
-        )
+    lines += format_gone_rows(summary.get("load", {}), summary.get("delete_policy", "flag"))
     for bad in summary.get("unreadable_files", []):
         lines.append(f"unreadable: {bad['error']}")
     verdict = "ACCEPTED" if summary["accepted"] else "NOT ACCEPTED (see the defects listed in the report)"

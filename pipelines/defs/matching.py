@@ -22,7 +22,7 @@ def _match(
 ) -> tuple[PartyMatchResult, dict]:
     engine = create_store_engine(channel_mdm.settings().store_url)
     try:
-        existing = read_crosswalk(engine)
+        existing = read_crosswalk(engine, active_only=False)  # a record that comes back keeps its golden id
         retired_ids = read_retired_golden_ids(engine, entity)
         decided = (
             load_decisions(engine, entity)

@@ -99,3 +99,49 @@ def test_repair_rewrites_a_hand_edit_with_what_the_last_load_wrote(store, store_
 
     assert stats["price"].updated == 1 and _price_of_sku2(store) == Decimal("10.00")
     assert find_direct_edits(store) == {}
+
+
+def _crosswalk_state(engine) -> dict[str, tuple]:
+    table = TABLES["crosswalk"]
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(
+                table.c.source_system, table.c.source_record_id, table.c.active, table.c.absent_since_batch
+            )
+        )
+        return {f"{r.source_system}:{r.source_record_id}": (r.active, r.absent_since_batch) for r in rows}
+
+
+@pytest.mark.parametrize("policy", ["flag", "soft_delete"])
+def test_a_crosswalk_row_whose_source_record_is_gone_is_inactive_until_it_comes_back(
+    store, store_frames, policy
+):
+    load_all(store, store_frames, "B1", delete_policy=policy)
+    gone = store_frames["crosswalk"].iloc[-1]
+    gone_key = f"{gone['source_system']}:{gone['source_record_id']}"
+    fewer = {**store_frames, "crosswalk": store_frames["crosswalk"].iloc[:-1]}
+
+    load_all(store, fewer, "B2", delete_policy=policy)
+
+    state = _crosswalk_state(store)
+    assert state.pop(gone_key) == (False, "B2")
+    assert set(state.values()) == {(True, None)}
+    assert "crosswalk" not in find_direct_edits(store)  # the load's own change, not an edit by hand
+    load_all(store, store_frames, "B3", delete_policy=policy)
+    assert set(_crosswalk_state(store).values()) == {(True, None)}
+    assert "crosswalk" not in find_direct_edits(store)
+
+
+def test_only_rows_this_batch_missed_first_count_as_newly_gone(store, store_frames):
+    load_all(store, store_frames, "B1", delete_policy="soft_delete")
+    two_gone = {**store_frames, "order": store_frames["order"].iloc[:1]}
+    one_gone = {**store_frames, "order": store_frames["order"].iloc[:2]}
+    load_all(store, one_gone, "B2", delete_policy="soft_delete")
+
+    stats = load_all(store, two_gone, "B3", delete_policy="soft_delete")["order_line"]
+    again = load_all(store, two_gone, "B3", delete_policy="soft_delete")["order_line"]
+    later = load_all(store, two_gone, "B4", delete_policy="soft_delete")["order_line"]
+
+    assert (stats.absent, stats.newly_absent, stats.soft_deleted) == (2, 1, 1)
+    assert (again.absent, again.newly_absent) == (2, 1)  # the same batch run again says the same
+    assert (later.absent, later.newly_absent, later.soft_deleted) == (2, 0, 0)

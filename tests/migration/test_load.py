@@ -45,6 +45,7 @@ def test_first_load_inserts_every_row_and_logs_the_run(store, store_frames):
     assert (log["batch_id"], log["status"], log["stage"]) == ("B1", "succeeded", "load")
     assert json.loads(log["counts"])["price"] == {
         "inserted": 3, "updated": 0, "unchanged": 0, "deleted": 0, "quarantined": 0, "absent": 0, "retired": 0, "soft_deleted": 0,
+        "newly_absent": 0,
     }  # fmt: skip
 
 
@@ -85,7 +86,7 @@ def test_rows_missing_from_the_frame_stay_unless_replace_missing(store, store_fr
     load_all(store, store_frames, "B1")
     fewer = store_frames["order"].iloc[:2]
 
-    assert load_table(store, "order", fewer, "B2") == LoadStats(unchanged=2, absent=1)
+    assert load_table(store, "order", fewer, "B2") == LoadStats(unchanged=2, absent=1, newly_absent=1)
     assert _count(store, "order_line") == 3
 
     assert load_table(store, "order", fewer, "B3", mode="replace_missing") == LoadStats(
