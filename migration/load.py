@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -173,6 +174,7 @@ def load_all(
     mode: LoadMode = "upsert",
     retired: pd.DataFrame | None = None,
     delete_policy: DeletePolicy = "flag",
+    in_same_transaction: Callable[[Connection], None] | None = None,
 ) -> LoadResult:
     """Load every frame (keyed by table name) in ONE transaction, parents first: all or nothing.
 
@@ -190,6 +192,9 @@ def load_all(
     transaction.
 
     With ``mode="upsert"`` the rows no frame mentions are kept and marked as ``delete_policy`` says.
+
+    ``in_same_transaction`` is called with the load's connection after every table is written and before
+    the load commits: what it writes (e.g. the source rows' state) commits or rolls back with the load.
     """
     _check_mode(mode)
     check_delete_policy(delete_policy)
@@ -245,6 +250,8 @@ def load_all(
                     connection, names["golden_lineage"], stats["golden_lineage"], missing["golden_lineage"]
                 )
             lifecycle.record_history(connection, batch_id)
+            if in_same_transaction is not None:
+                in_same_transaction(connection)
             for name in stats:
                 _log_stats(TABLES[name], len(names[name]), stats[name])
             _write_run_log(connection, run_id, batch_id, started, "succeeded", stats, None)

@@ -165,25 +165,28 @@ def save_source_state(connection: Connection, changes: SourceChanges, batch_id: 
         connection.execute(insert(table), records[start : start + CHUNK_SIZE])
 
 
-def record_source_changes(engine: Engine, changes: SourceChanges, batch_id: str, started: datetime) -> None:
-    """After a committed load: save the row hashes it saw and a ``run_log`` row (stage ``source_changes``)
-    holding the per-source counts and each file's content hash (and whether it was skipped as unchanged)."""
+def record_source_changes(
+    connection: Connection, changes: SourceChanges, batch_id: str, started: datetime
+) -> None:
+    """Within the load's transaction (the state must commit with the rows it describes, or the next
+    night would misclassify them): save the row hashes the load saw and a ``run_log`` row (stage
+    ``source_changes``) holding the per-source counts and each file's content hash (and whether it was
+    skipped as unchanged)."""
     sources = {
         f"{row['source_system']} {row['entity']}": {name: int(row[name]) for name in CHANGE_COLUMNS[2:]}
         for row in changes.counts.to_dict("records")
     }
     counts = {"sources": sources, "files": changes.files}
-    with engine.begin() as connection:
-        save_source_state(connection, changes, batch_id)
-        connection.execute(
-            insert(TABLES["run_log"]).values(
-                run_id=uuid.uuid4().hex,
-                batch_id=batch_id,
-                started_at=started,
-                finished_at=datetime.now(UTC),
-                status="succeeded",
-                stage="source_changes",
-                counts=json.dumps(counts, sort_keys=True),
-                message=None,
-            )
+    save_source_state(connection, changes, batch_id)
+    connection.execute(
+        insert(TABLES["run_log"]).values(
+            run_id=uuid.uuid4().hex,
+            batch_id=batch_id,
+            started_at=started,
+            finished_at=datetime.now(UTC),
+            status="succeeded",
+            stage="source_changes",
+            counts=json.dumps(counts, sort_keys=True),
+            message=None,
         )
+    )

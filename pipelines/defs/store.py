@@ -1,41 +1,31 @@
-"""Load everything into the target channel store in one transaction, then reconcile it with the sources."""
+"""Load everything into the target channel store in one transaction (:mod:`migration.publish_store`), then
+reconcile it with the sources."""
 
 import json
-from datetime import UTC, datetime
 
 import dagster as dg
 import pandas as pd
 
 from cleansing.safe_export import write_text_atomically
-from expectations.promotion_suites import PROMOTION_KEY, VOLUME_BAND_KEY
 from expectations.runner import ValidationOutcome
 from mdm.parties import PartyMatchResult
 from mdm.product_master import ProductMaster, resolve_product_codes
-from mdm.references import first_by_trust, load_partner_code_systems, resolve_partner_golden_ids
+from mdm.references import load_partner_code_systems
 from mdm.scorecard import summarise_scorecard
 from migration.absent_rows import check_delete_policy
-from migration.direct_edits import check_drift_policy, find_direct_edits, rewrite_on_next_load
-from migration.load import load_all
-from migration.match_review import save_match_review
-from migration.prepare import (
-    attach_partner_golden_ids,
-    hold_unknown_references,
-    ingest_quarantine_rows,
-    validation_quarantine_rows,
-)
+from migration.direct_edits import check_drift_policy
 from migration.publish import publish_accepted_run
+from migration.publish_store import StorePublication, SyncResults, golden_lineage, publish_store
 from migration.reconcile import reconcile
 from migration.report import write_report
 from migration.scorecard_report import render_scorecard_html
-from migration.source_changes import SourceChanges, record_source_changes
-from migration.store import create_store_engine, upgrade_store
+from migration.source_changes import SourceChanges
+from migration.store import create_store_engine
 from migration.store_reads import read_crosswalk
 from migration.wave_load import (
     WaveMembers,
     source_frames_in_wave,
-    store_frames_in_wave,
     store_rows_in_wave,
-    wave_members,
 )
 from migration.waves import WAVE_TAG, Scope
 from pipelines.defs.partitions import BUSINESS_DATES
@@ -70,96 +60,76 @@ def channel_store(
     settings = channel_mdm.settings()
     delete_policy = check_delete_policy(settings.delete_policy)
     drift_policy = check_drift_policy(settings.drift_policy)
-    started = datetime.now(UTC)
-    batch_id = landed_sources["batch_id"]
-    code_systems = load_partner_code_systems()
-    partner_crosswalk = partner_golden.golden.crosswalk
-
-    customers = _customers_with_partner(
-        customer_golden, customer_records, partner_crosswalk, code_systems, landed_sources["trust_ranks"]
+    results = SyncResults(
+        batch_id=landed_sources["batch_id"],
+        trust_ranks=landed_sources["trust_ranks"],
+        partner_golden=partner_golden,
+        customer_golden=customer_golden,
+        customer_records=customer_records,
+        products=validated_products,
+        prices=validated_prices,
+        promotions=validated_promotions,
+        volume_bands=validated_volume_bands,
+        balance_records=balance_records,
+        orders=standardised_orders,
+        product_master=product_master,
+        ingest_quarantine=ingest_quarantine,
+        source_changes=source_changes,
     )
-    balances, balance_quarantine = attach_partner_golden_ids(
-        balance_records,
-        resolve_partner_golden_ids(balance_records, partner_crosswalk, code_systems),
-        "balance",
-        ["source_system", "partner_record_id", "as_of_date"],
-    )
-    orders, order_quarantine = attach_partner_golden_ids(
-        standardised_orders,
-        resolve_partner_golden_ids(standardised_orders, partner_crosswalk, code_systems),
-        "order",
-        ["source_system", "order_no", "line_no"],
-    )
-    orders, order_sku_quarantine = hold_unknown_references(
-        orders,
-        "sku_code",
-        validated_products.passed["sku_code"],
-        "order",
-        ["source_system", "order_no", "line_no"],
-        "product",
-    )
-    quarantine = pd.concat(
-        [
-            ingest_quarantine_rows(ingest_quarantine),
-            validation_quarantine_rows(validated_products.quarantined, "product", ["sku_code"]),
-            validation_quarantine_rows(
-                validated_prices.quarantined,
-                "price",
-                ["sku_code", "price_tier", "sales_region", "effective_from"],
-            ),
-            validation_quarantine_rows(validated_promotions.quarantined, "promotion", PROMOTION_KEY),
-            validation_quarantine_rows(validated_volume_bands.quarantined, "volume_band", VOLUME_BAND_KEY),
-            balance_quarantine,
-            order_quarantine,
-            order_sku_quarantine,
-        ],
-        ignore_index=True,
-    )
-    quarantine["batch_id"] = quarantine["batch_id"].fillna(batch_id)
-    frames = {
-        "partner": partner_golden.golden.golden,
-        "customer": customers,
-        "product": validated_products.passed,
-        "price": validated_prices.passed,
-        "balance": balances,
-        "order_line": orders,
-        "crosswalk": pd.concat([partner_crosswalk, customer_golden.golden.crosswalk], ignore_index=True),
-        "golden_lineage": pd.concat(
-            [g.golden.lineage.assign(entity=g.entity) for g in (partner_golden, customer_golden)],
-            ignore_index=True,
-        ),
-        "product_crosswalk": product_master.crosswalk,
-        "quarantine": quarantine,
-    }
-    lineage = frames["golden_lineage"]
-    members = wave_members(run_wave(context), partner_golden.golden.golden, customers, partner_crosswalk)
-    if not members.scope.is_whole:  # one migration wave: only its rows are written
-        frames = store_frames_in_wave(frames, members)
-        context.log.info(
-            f"loading the wave {members.scope.label}: "
-            + ", ".join(f"{name} {len(frame):,}" for name, frame in frames.items())
-        )
     engine = create_store_engine(settings.store_url)
     try:
-        upgrade_store(engine)
-        edited = find_direct_edits(engine)  # before the load: it counts an edited row as unchanged
-        retired = pd.concat([g.golden.retired for g in (partner_golden, customer_golden)], ignore_index=True)
-        if drift_policy == "repair":
-            rewrite_on_next_load(engine, edited)
-        stats = load_all(engine, frames, batch_id, retired=retired, delete_policy=delete_policy)
-        still_edited = find_direct_edits(engine) if drift_policy == "repair" else edited
-        record_source_changes(engine, source_changes, batch_id, started)
-        # The pairs this run left for a steward, for 'channel-mdm review export'.
-        reviewed = {
-            e: save_match_review(engine, e, g.review)
-            for e, g in (("partner", partner_golden), ("customer", customer_golden))
-        }
+        published = publish_store(engine, results, run_wave(context), delete_policy, drift_policy)
     finally:
         engine.dispose()
-    repaired = {name: len(keys) - len(still_edited.get(name, ())) for name, keys in edited.items()}
-    for name, keys in edited.items():
+    _log_publication(context, published, delete_policy, drift_policy)
+    summary = {name: s.to_dict() for name, s in published.stats.items()}
+    context.add_output_metadata(
+        {
+            "batch_id": published.batch_id,
+            "business_date": landed_sources.get("business_date") or "-",
+            "loaded": dg.MetadataValue.json(summary),
+            "rows_gone_from_sources": sum(published.gone_this_batch.values()),
+            "rows_gone_in_earlier_batches": sum(published.gone.values())
+            - sum(published.gone_this_batch.values()),
+            "delete_policy": delete_policy,
+            "rows_soft_deleted": sum(s.soft_deleted for s in published.stats.values()),
+            "drift_policy": drift_policy,
+            "rows_edited_in_store": dg.MetadataValue.json(
+                {name: len(keys) for name, keys in published.edited.items()}
+            ),
+            "rows_repaired": sum(published.repaired.values()),
+            "changes_per_source": dg.MetadataValue.json(source_changes.counts.to_dict("records")),
+            **{f"{entity}_pairs_for_review": count for entity, count in published.pairs_for_review.items()},
+            **{f"{name}_rows": rows for name, rows in published.frame_rows.items()},
+        }
+    )
+    return {
+        "batch_id": published.batch_id,
+        "load_stats": summary,
+        "quarantine": published.quarantine,
+        "source_changes": source_changes.counts.to_dict("records"),
+        "store_edits": {
+            "policy": drift_policy,
+            "found": {name: len(keys) for name, keys in published.edited.items()},
+            "repaired": published.repaired,
+        },
+        "delete_policy": delete_policy,
+        "wave": published.members.to_dict(),
+    }
+
+
+def _log_publication(
+    context: dg.AssetExecutionContext, published: StorePublication, delete_policy: str, drift_policy: str
+) -> None:
+    members = published.members
+    if not members.scope.is_whole:
+        context.log.info(
+            f"loaded the wave {members.scope.label}: "
+            + ", ".join(f"{name} {rows:,}" for name, rows in published.frame_rows.items())
+        )
+    for name, keys in published.edited.items():
         outcome = (
-            f"{repaired[name]:,} rewritten with what the sources say"
+            f"{published.repaired[name]:,} rewritten with what the sources say"
             if drift_policy == "repair"
             else "kept as edited"
         )
@@ -167,10 +137,7 @@ def channel_store(
             f"{name}: {len(keys):,} row(s) edited in the store directly since the last load ({outcome}; "
             f"first keys: {keys.head(5).to_dict('records')})"
         )
-    if len(stats.refused):  # rows the store refused are held back like every other quarantined row
-        quarantine = pd.concat([quarantine, stats.refused], ignore_index=True)
-    summary = {name: s.to_dict() for name, s in stats.items()}
-    gone = {name: s.absent for name, s in stats.items() if s.absent}
+    gone = published.gone
     if gone and not members.scope.is_whole:  # other waves' rows are not in this wave's frames
         context.log.info(
             f"rows in the store outside the wave {members.scope.label} (other waves, or gone from the sources; "
@@ -179,62 +146,18 @@ def channel_store(
     elif gone:
         context.log.warning(
             f"rows in the store but gone from the sources (kept, never removed silently; delete policy "
-            f"{delete_policy}): " + ", ".join(f"{name} {count:,}" for name, count in gone.items())
+            f"{delete_policy}): "
+            + ", ".join(
+                f"{name} {count:,} ({published.gone_this_batch.get(name, 0):,} in this batch)"
+                for name, count in gone.items()
+            )
         )
-    context.add_output_metadata(
-        {
-            "batch_id": batch_id,
-            "business_date": landed_sources.get("business_date") or "-",
-            "loaded": dg.MetadataValue.json(summary),
-            "rows_gone_from_sources": sum(gone.values()),
-            "delete_policy": delete_policy,
-            "rows_soft_deleted": sum(s.soft_deleted for s in stats.values()),
-            "drift_policy": drift_policy,
-            "rows_edited_in_store": dg.MetadataValue.json({name: len(keys) for name, keys in edited.items()}),
-            "rows_repaired": sum(repaired.values()),
-            "changes_per_source": dg.MetadataValue.json(source_changes.counts.to_dict("records")),
-            **{f"{entity}_pairs_for_review": count for entity, count in reviewed.items()},
-            **{f"{name}_rows": len(frame) for name, frame in frames.items()},
-        }
-    )
-    return {
-        "batch_id": batch_id,
-        "load_stats": summary,
-        "quarantine": quarantine,
-        "lineage": lineage,
-        "source_changes": source_changes.counts.to_dict("records"),
-        "store_edits": {
-            "policy": drift_policy,
-            "found": {name: len(keys) for name, keys in edited.items()},
-            "repaired": repaired,
-        },
-        "delete_policy": delete_policy,
-        "wave": members.to_dict(),
-    }
 
 
 def run_wave(context: dg.AssetExecutionContext) -> Scope:
     """The migration wave the run was started for (its ``channel_mdm/wave`` tag); none: everything."""
     tag = context.run.tags.get(WAVE_TAG)
     return Scope.from_dict(json.loads(tag)) if tag else Scope()
-
-
-def _customers_with_partner(
-    customer_golden: PartyMatchResult,
-    customer_records: pd.DataFrame,
-    partner_crosswalk: pd.DataFrame,
-    code_systems: dict[str, str],
-    trust_ranks: dict[str, int],
-) -> pd.DataFrame:
-    records = customer_records.merge(
-        customer_golden.golden.crosswalk[["source_system", "source_record_id", "golden_id"]],
-        on=["source_system", "source_record_id"],
-    )
-    records["trust_rank"] = records["source_system"].map(trust_ranks).fillna(99)
-    records["partner_golden_id"] = resolve_partner_golden_ids(records, partner_crosswalk, code_systems)
-    served_by = first_by_trust(records, "golden_id", "partner_golden_id")
-    golden = customer_golden.golden.golden
-    return golden.assign(partner_golden_id=served_by.reindex(golden["golden_id"]).to_numpy())
 
 
 RECONCILIATION_CHECK = "reconciliation_accepted"
@@ -269,6 +192,7 @@ def reconciliation_report(
     landed_sources: dict,
     quality_scorecard: pd.DataFrame,
     partner_golden: PartyMatchResult,
+    customer_golden: PartyMatchResult,
     validated_promotions: ValidationOutcome,
     validated_volume_bands: ValidationOutcome,
 ):
@@ -295,7 +219,7 @@ def reconciliation_report(
             old,
             engine,
             quarantine=channel_store["quarantine"],
-            lineage=channel_store["lineage"],
+            lineage=golden_lineage(partner_golden, customer_golden),
             rows_read=rows_read,
             batch_id=channel_store["batch_id"],
             store_rows=store_rows_in_wave(members),

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import partial
 
 import pandas as pd
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
+from migration.load import load_all
 from migration.models import TABLES
 from migration.source_changes import (
     detect_source_changes,
@@ -89,11 +92,13 @@ def test_the_state_saved_after_a_load_is_what_the_next_night_compares_with(store
     first = detect_source_changes(
         source_row_hashes(_partners(NIGHT_ONE), "partner"), read_source_state(store), _reports(), files
     )
-    record_source_changes(store, first, "B1", datetime.now(UTC))
+    with store.begin() as connection:
+        record_source_changes(connection, first, "B1", datetime.now(UTC))
     tonight = source_row_hashes(_partners([*NIGHT_ONE[:2], NIGHT_ONE[3]]), "partner")
 
     second = detect_source_changes(tonight, read_source_state(store), _reports())
-    record_source_changes(store, second, "B2", datetime.now(UTC))
+    with store.begin() as connection:
+        record_source_changes(connection, second, "B2", datetime.now(UTC))
 
     assert second.counts["deleted"].sum() == 1 and second.counts["unchanged"].sum() == 3
     assert sorted(read_source_state(store)["row_key"]) == ["crm|A1", "erp|P1", "erp|P2"]
@@ -111,3 +116,44 @@ def test_the_state_saved_after_a_load_is_what_the_next_night_compares_with(store
     assert counts["sources"]["erp partner"] == {
         "rows_in": 3, "quarantined": 0, "new": 3, "changed": 0, "unchanged": 0, "deleted": 0,
     }  # fmt: skip
+
+
+def _source_changes_of_night_one(store):
+    return detect_source_changes(
+        source_row_hashes(_partners(NIGHT_ONE), "partner"), read_source_state(store), _reports()
+    )
+
+
+def test_the_source_state_commits_with_the_load_that_saw_it(store, store_frames):
+    changes = _source_changes_of_night_one(store)
+
+    load_all(
+        store,
+        store_frames,
+        "B1",
+        in_same_transaction=partial(
+            record_source_changes, changes=changes, batch_id="B1", started=datetime.now(UTC)
+        ),
+    )
+
+    assert len(read_source_state(store)) == len(NIGHT_ONE)
+    with store.connect() as connection:
+        stages = connection.execute(select(TABLES["run_log"].c.stage, TABLES["run_log"].c.batch_id)).all()
+    assert sorted(stages) == [("load", "B1"), ("source_changes", "B1")]
+
+
+def test_a_load_that_fails_after_the_state_was_written_leaves_neither_behind(store, store_frames):
+    changes = _source_changes_of_night_one(store)
+
+    def record_then_fail(connection):
+        record_source_changes(connection, changes, "B1", datetime.now(UTC))
+        raise RuntimeError("the server went away")
+
+    with pytest.raises(RuntimeError, match="the server went away"):
+        load_all(store, store_frames, "B1", in_same_transaction=record_then_fail)
+
+    assert read_source_state(store).empty  # the next night still compares against the last committed load
+    with store.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(TABLES["partner"])).scalar_one() == 0
+        stages = connection.execute(select(TABLES["run_log"].c.stage, TABLES["run_log"].c.status)).all()
+    assert stages == [("load", "failed")]
