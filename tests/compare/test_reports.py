@@ -13,6 +13,8 @@ from openpyxl import load_workbook
 from foundation.settings import PROJECT_ROOT
 from migration.cutover import load_compare_config, run_comparison
 from migration.cutover.report import write_comparison_reports
+from migration.cutover.report_html import render_comparison_html
+from migration.cutover.results import CheckResult, ComparisonResult
 from tests.compare.conftest import as_new, customer_entity, customers, write_yaml
 
 
@@ -115,3 +117,37 @@ def test_a_control_character_in_a_value_is_shown_not_fatal(customer_files, tmp_p
         "华南\x1b商贸"
         in json.loads(files.json.read_text(encoding="utf-8"))["checks"][3]["rows"][0]["new value"]
     )
+
+
+def test_markup_in_a_partner_name_shows_as_text_everywhere_on_the_page():
+    script = "<script>alert('x')</script>华南商贸"
+    result = ComparisonResult(
+        config="compare.yaml",
+        mode="full",
+        generated_at="2026-11-29T00:00:00+00:00",
+        confidence=0.95,
+        tolerable_error_rate=0.01,
+        seed=7,
+        sides={script: {"old": "old/<b>partners</b>.csv", "new": "$NEW_DB/partner"}},
+        checks=[
+            CheckResult(
+                entity=script,
+                check="row_counts",
+                title="row counts",
+                accepted=False,
+                statement=f"1 row differs: {script}",
+                figures={"old_rows": 2, "new_rows": 1},
+                columns=["partner_name", "missing"],
+                rows=[[script, True]],
+                rows_total=1,
+            )
+        ],
+    )
+
+    page = render_comparison_html(result)
+
+    assert "<script" not in page and "<b>" not in page
+    shown = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;华南商贸"
+    # sources table, both charts, checks table (entity and statement), heading, statement, detail row
+    assert page.count(shown) == 8
+    assert "<svg" in page and '<td class="text">yes</td>' in page
