@@ -150,4 +150,4 @@ def test_markup_in_a_partner_name_shows_as_text_everywhere_on_the_page():
     shown = "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;华南商贸"
     # sources table, both charts, checks table (entity and statement), heading, statement, detail row
     assert page.count(shown) == 8
-    assert "<svg" in page and '<td class="text">yes</td>' in page
+    assert "<svg" in page and '<td class="text ok">yes</td>' in page  # a flag shows as a coloured word
