@@ -87,7 +87,7 @@ def test_a_pilot_wave_is_accepted_on_its_own_and_says_which_wave_it_covers(tmp_p
     assert counts["customer"] == {"old_rows": 10, "new_rows": 10, "difference": 0}
     assert counts["order"] == {"old_rows": 30, "new_rows": 30, "difference": 0}
     html = (tmp_path / "pilot" / "comparison.html").read_text(encoding="utf-8")
-    assert "<th>wave</th><td>region=华东</td>" in html
+    assert '<tr><td class="text">wave</td><td class="text">region=华东</td></tr>' in html
 
 
 def test_a_later_wave_does_not_count_the_earlier_ones_rows_and_leaves_it_accepted(tmp_path, capsys):
