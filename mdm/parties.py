@@ -244,7 +244,7 @@ def _golden_candidates(
     candidates = candidates.merge(clusters, on="record_id", how="left", validate="one_to_one")
     if "std_phone_e164" in candidates.columns:
         candidates["std_phone_with_extension"] = phone_with_extension(
-            candidates["std_phone_e164"], candidates["std_phone_extension"]
+            candidates["std_phone_e164"], _extensions_within_cluster(candidates)
         )
     original_phone = normalise_text_series(records["phone"]) if "phone" in records.columns else None
     for field, column in GOLDEN_FIELD_SOURCES[entity].items():
@@ -258,6 +258,21 @@ def _golden_candidates(
         names = candidates["std_name_normalised"].where(~person, candidates["std_person_name"])
         candidates["customer_name"] = names.fillna(candidates["customer_name"])
     return candidates
+
+
+def _extensions_within_cluster(candidates: pd.DataFrame) -> pd.Series:
+    """Each record's phone extension; a number written without one takes the extension the other records
+    of its cluster give the same number, when they all give the same one (it is the same line, so the
+    golden record keeps the extension instead of losing it to the more frequent bare number)."""
+    extension = candidates["std_phone_extension"]
+    given = candidates[extension.notna() & candidates["std_phone_e164"].notna()]
+    if given.empty:
+        return extension
+    key = ["cluster_id", "std_phone_e164"]
+    distinct = given.groupby(key)["std_phone_extension"].agg(["first", "nunique"])
+    agreed = distinct.loc[distinct["nunique"] == 1, "first"]
+    of_number = agreed.reindex(pd.MultiIndex.from_frame(candidates[key])).to_numpy()
+    return extension.fillna(pd.Series(of_number, index=candidates.index, dtype="string"))
 
 
 def _parent_by_golden(golden: GoldenRecords, candidates: pd.DataFrame, parents: pd.Series) -> pd.Series:

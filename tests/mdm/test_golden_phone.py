@@ -72,3 +72,18 @@ def test_a_number_without_e164_form_stays_missing_even_with_an_extension():
 
     assert stored.isna().tolist() == [True, False, True]
     assert stored[1] == "+8613812345678"
+
+
+def test_a_bare_number_completes_from_its_cluster_so_the_extension_is_not_outvoted():
+    partners = _partners("(0755)20026264-分机460", "0755-20026264")
+    third = partners.iloc[[1]].assign(source_system="CRM", source_record_id="A-1", source_row=9)
+    result = match_parties("partner", pd.concat([partners, third], ignore_index=True), {**TRUST, "CRM": 3})
+
+    assert _golden_phone(result, "P001") == "+8675520026264;ext=460"
+
+
+def test_two_different_extensions_of_one_number_are_left_to_survivorship():
+    partners = _partners("(0755)20026264-分机460", "0755-20026264 转 461")
+    result = match_parties("partner", partners, TRUST)
+
+    assert _golden_phone(result, "P001") == "+8675520026264;ext=460"  # one each: the most trusted source's
