@@ -12,8 +12,9 @@ Example (``mdm/examples/partners_zh.yaml``)::
       city: 城市
     thresholds: {auto_merge: 0.95, review: 0.7}
 
-Every problem is reported as one :class:`~foundation.errors.UserError` naming the spec file
-and the key, with a suggestion where a close match exists.
+The file is read and its problems worded like every other YAML a steward edits
+(:mod:`cleansing.config_files`): one :class:`~foundation.errors.UserError` naming the spec file, the key
+path and what is wrong, with the key it probably meant for a misspelt one.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleansing.config_files import read_yaml
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator
+
+from cleansing.config_files import describe_validation_error, read_yaml_mapping, suggest
 from cleansing.party_roles import (
     MULTI_COLUMN_ROLES,
     NAME_ROLES,
@@ -72,100 +75,131 @@ class DedupeSpec:
             )
 
 
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+def _column_names(role: str) -> Any:
+    """The validator of one role's value: a column name, or (for a multi-column role) a list of them."""
 
-
-def _threshold(value: Any, key: str, source: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
-        raise UserError(f"{source}: thresholds.{key} must be a probability between 0 and 1, not {value!r}")
-    return float(value)
-
-
-def parse_spec(data: Any, source: str = "<spec>") -> DedupeSpec:
-    """Validate a spec already read from YAML (a dict) and return it."""
-    if not isinstance(data, dict):
-        raise UserError(f"{source}: the dedupe spec must be a mapping with keys {', '.join(TOP_LEVEL_KEYS)}")
-    for key in data:
-        if key not in TOP_LEVEL_KEYS:
-            raise UserError(
-                f"{source}: unknown key '{key}'; expected one of {', '.join(TOP_LEVEL_KEYS)}"
-                f"{_suggest(str(key), TOP_LEVEL_KEYS)}"
-            )
-    record_id = data.get("record_id")
-    if not isinstance(record_id, str) or not record_id.strip():
-        raise UserError(f"{source}: 'record_id' is required: the name of the column holding each record's id")
-    entity = data.get("entity", "auto")
-    if entity not in ENTITIES:
-        raise UserError(f"{source}: entity must be one of {', '.join(ENTITIES)}, not {entity!r}")
-    raw_columns = data.get("columns")
-    if not isinstance(raw_columns, dict) or not raw_columns:
-        raise UserError(
-            f"{source}: 'columns' must map roles ({', '.join(PARTY_ROLES)}) to input column names"
-        )
-    columns: dict[str, list[str]] = {}
-    for role, value in raw_columns.items():
-        if role not in PARTY_ROLES:
-            raise UserError(
-                f"{source}: unknown key 'columns.{role}'; expected one of {', '.join(PARTY_ROLES)}"
-                f"{_suggest(str(role), PARTY_ROLES)}"
-            )
+    def check(value: Any) -> Any:
+        if value is None:
+            return None
         if isinstance(value, str) and value.strip():
-            columns[role] = [value]
-        elif (
+            return [value]
+        if (
             role in MULTI_COLUMN_ROLES
             and isinstance(value, list)
             and value
             and all(isinstance(v, str) and v.strip() for v in value)
         ):
-            columns[role] = list(value)
-        elif role in MULTI_COLUMN_ROLES:
-            raise UserError(f"{source}: columns.{role} must be a column name or a list of column names")
-        else:
-            raise UserError(f"{source}: columns.{role} must be one column name")
-    if not any(role in columns for role in NAME_ROLES):
-        raise UserError(
-            f"{source}: 'columns' must map company_name or person_name (or given_name/family_name)"
-        )
-    if entity == "organisation" and "company_name" not in columns:
-        raise UserError(f"{source}: entity organisation needs columns.company_name")
-    if entity == "person" and not any(role in columns for role in (*PERSON_NAME_ROLES, "company_name")):
-        raise UserError(f"{source}: entity person needs columns.person_name (or given_name/family_name)")
-    thresholds = Thresholds()
-    raw_thresholds = data.get("thresholds")
-    if raw_thresholds is not None:
-        if not isinstance(raw_thresholds, dict):
-            raise UserError(f"{source}: thresholds must be a mapping with auto_merge and review")
-        for key in raw_thresholds:
-            if key not in ("auto_merge", "review"):
-                raise UserError(
-                    f"{source}: unknown key 'thresholds.{key}'; expected auto_merge or review"
-                    f"{_suggest(str(key), ('auto_merge', 'review'))}"
-                )
-        thresholds = Thresholds(
-            auto_merge=_threshold(
-                raw_thresholds.get("auto_merge", thresholds.auto_merge), "auto_merge", source
-            ),
-            review=_threshold(raw_thresholds.get("review", thresholds.review), "review", source),
-        )
-        if thresholds.review > thresholds.auto_merge:
-            raise UserError(
-                f"{source}: thresholds.review ({thresholds.review}) must not exceed "
-                f"thresholds.auto_merge ({thresholds.auto_merge})"
+            return list(value)
+        if role in MULTI_COLUMN_ROLES:
+            raise ValueError("must be a column name or a list of column names")
+        raise ValueError("must be one column name")
+
+    return field_validator(role, mode="before")(check)
+
+
+SpecColumns: type[BaseModel] = create_model(  # one optional field per role, so a misspelt role gets a hint
+    "SpecColumns",
+    __config__=ConfigDict(extra="forbid"),
+    __validators__={f"_check_{role}": _column_names(role) for role in PARTY_ROLES},
+    **{role: (list[str] | None, None) for role in PARTY_ROLES},  # type: ignore[call-overload]
+)
+
+
+def _probability(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value <= 1:
+        raise ValueError(f"must be a probability between 0 and 1, not {value!r}")
+    return float(value)
+
+
+class SpecThresholds(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    auto_merge: float = Thresholds().auto_merge
+    review: float = Thresholds().review
+
+    _probabilities = field_validator("auto_merge", "review", mode="before")(_probability)
+
+
+class SpecFile(BaseModel):
+    """A dedupe spec as written in its YAML (see the module's example)."""
+
+    model_config = ConfigDict(extra="forbid")
+    record_id: str
+    entity: str = "auto"
+    country: str = "CN"
+    columns: SpecColumns  # type: ignore[valid-type]
+    thresholds: SpecThresholds = SpecThresholds()
+    max_block_size: int = 1000
+
+    @field_validator("record_id", mode="before")
+    @classmethod
+    def _record_id(cls, value: Any) -> Any:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError("give the name of the column holding each record's id")
+        return value.strip()
+
+    @field_validator("entity", mode="before")
+    @classmethod
+    def _entity(cls, value: Any) -> Any:
+        if value not in ENTITIES:
+            raise ValueError(
+                f"must be one of {', '.join(ENTITIES)}, not {value!r}{suggest(str(value), ENTITIES)}"
             )
-    max_block_size = data.get("max_block_size", 1000)
-    if isinstance(max_block_size, bool) or not isinstance(max_block_size, int) or max_block_size < 2:
+        return value
+
+    @field_validator("country", mode="before")
+    @classmethod
+    def _country(cls, value: Any) -> Any:
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Z]{2}", value.strip().upper()):
+            raise ValueError(f"must be a two-letter ISO 3166 code such as CN, GB or US, not {value!r}")
+        return value.strip().upper()
+
+    @field_validator("columns", mode="before")
+    @classmethod
+    def _columns(cls, value: Any) -> Any:
+        if not isinstance(value, dict) or not value:
+            raise ValueError(f"must map roles ({', '.join(PARTY_ROLES)}) to input column names")
+        return value
+
+    @field_validator("max_block_size", mode="before")
+    @classmethod
+    def _block_size(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 2:
+            raise ValueError(f"must be a whole number of at least 2, not {value!r}")
+        return value
+
+
+def parse_spec(data: Any, source: str = "<spec>") -> DedupeSpec:
+    """Validate a spec already read from YAML (a dict) and return it; every problem is one
+    :class:`~foundation.errors.UserError` in the config files' style (file, key path, what is wrong)."""
+    if not isinstance(data, dict):
+        raise UserError(f"{source}: the dedupe spec must be a mapping with keys {', '.join(TOP_LEVEL_KEYS)}")
+    try:
+        written = SpecFile.model_validate(data)
+    except ValidationError as exc:
+        raise UserError(f"{source}: {describe_validation_error(exc, SpecFile)}") from None
+    columns = {role: names for role, names in BaseModel.model_dump(written.columns).items() if names}
+    if not any(role in columns for role in NAME_ROLES):
+        raise UserError(f"{source}: columns: needs company_name or person_name (or given_name/family_name)")
+    if written.entity == "organisation" and "company_name" not in columns:
+        raise UserError(f"{source}: columns: entity organisation needs company_name")
+    if written.entity == "person" and not any(
+        role in columns for role in (*PERSON_NAME_ROLES, "company_name")
+    ):
+        raise UserError(f"{source}: columns: entity person needs person_name (or given_name/family_name)")
+    thresholds = Thresholds(auto_merge=written.thresholds.auto_merge, review=written.thresholds.review)
+    if thresholds.review > thresholds.auto_merge:
         raise UserError(
-            f"{source}: max_block_size must be a whole number of at least 2, not {max_block_size!r}"
-        )
-    country = data.get("country", "CN")
-    if not isinstance(country, str) or not re.fullmatch(r"[A-Z]{2}", country.strip().upper()):
-        raise UserError(
-            f"{source}: country must be a two-letter ISO 3166 code such as CN, GB or US, not {country!r}"
+            f"{source}: thresholds.review: {thresholds.review} must not exceed "
+            f"thresholds.auto_merge ({thresholds.auto_merge})"
         )
     spec = DedupeSpec(
-        record_id.strip(), entity, columns, thresholds, max_block_size, source, country.strip().upper()
+        written.record_id,
+        written.entity,
+        columns,
+        thresholds,
+        written.max_block_size,
+        source,
+        written.country,
     )
     check_spec_consistency(spec)
     return spec
@@ -208,5 +242,5 @@ def check_spec_consistency(spec: DedupeSpec) -> None:
 
 
 def load_spec(path: str | Path) -> DedupeSpec:
-    """Read and validate a dedupe spec YAML file."""
-    return parse_spec(read_yaml(path, "spec file"), str(path))
+    """Read (:mod:`cleansing.config_files`: UTF-8, a byte-order mark is fine) and validate a dedupe spec."""
+    return parse_spec(read_yaml_mapping(path, "spec file", ", ".join(TOP_LEVEL_KEYS)), str(path))
