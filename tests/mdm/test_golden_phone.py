@@ -74,12 +74,16 @@ def test_a_number_without_e164_form_stays_missing_even_with_an_extension():
     assert stored[1] == "+8613812345678"
 
 
-def test_a_bare_number_completes_from_its_cluster_so_the_extension_is_not_outvoted():
+def test_bare_numbers_do_not_outvote_the_extension_and_the_lineage_names_who_wrote_it():
     partners = _partners("(0755)20026264-分机460", "0755-20026264")
     third = partners.iloc[[1]].assign(source_system="CRM", source_record_id="A-1", source_row=9)
     result = match_parties("partner", pd.concat([partners, third], ignore_index=True), {**TRUST, "CRM": 3})
 
     assert _golden_phone(result, "P001") == "+8675520026264;ext=460"
+    lineage = result.golden.lineage
+    golden_id = result.golden.crosswalk.set_index("source_record_id").at["P001", "golden_id"]
+    phone_from = lineage[(lineage["golden_id"] == golden_id) & (lineage["field"] == "phone")]
+    assert phone_from["source_record_id"].tolist() == ["P001"]  # the record that wrote the extension
 
 
 def test_two_different_extensions_of_one_number_are_left_to_survivorship():
