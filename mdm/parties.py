@@ -244,7 +244,7 @@ def _golden_candidates(
     candidates = candidates.merge(clusters, on="record_id", how="left", validate="one_to_one")
     if "std_phone_e164" in candidates.columns:
         candidates["std_phone_with_extension"] = phone_with_extension(
-            candidates["std_phone_e164"], candidates["std_phone_extension"]
+            candidates["std_phone_e164"], _extensions_within_cluster(candidates)
         )
     original_phone = normalise_text_series(records["phone"]) if "phone" in records.columns else None
     for field, column in GOLDEN_FIELD_SOURCES[entity].items():
@@ -253,8 +253,6 @@ def _golden_candidates(
     if original_phone is not None:
         # An invalid phone is kept as written (a steward fixes it), never silently dropped.
         candidates["phone"] = candidates["phone"].fillna(original_phone.reindex(candidates.index))
-    if "std_phone_e164" in candidates.columns:
-        candidates.loc[_bare_numbers_with_extension_elsewhere(candidates), "phone"] = None
     if entity == "customer":
         person = candidates.get("customer_kind") == "person"
         names = candidates["std_name_normalised"].where(~person, candidates["std_person_name"])
@@ -262,19 +260,20 @@ def _golden_candidates(
     return candidates
 
 
-def _bare_numbers_with_extension_elsewhere(candidates: pd.DataFrame) -> pd.Series:
-    """Records whose phone is a number without extension that another record of the same cluster writes
-    with one: the same line, less completely written. They give no phone to survivorship, so the golden
-    record keeps the extension instead of losing it to a more frequent bare number, and its lineage names
-    a record that wrote the extension."""
-    e164, extension = candidates["std_phone_e164"], candidates["std_phone_extension"]
+def _extensions_within_cluster(candidates: pd.DataFrame) -> pd.Series:
+    """Each record's phone extension; a number written without one takes the extension the other records
+    of its cluster write with the same number, when they all write the same one. It is the same line, so
+    its vote goes to the complete number and the golden record keeps the extension instead of losing it
+    to the more frequent bare number (the reconciliation counts the completed extension as enrichment)."""
+    extension = candidates["std_phone_extension"]
+    given = candidates[extension.notna() & candidates["std_phone_e164"].notna()]
+    if given.empty:
+        return extension
     key = ["cluster_id", "std_phone_e164"]
-    written_with_extension = candidates.loc[e164.notna() & extension.notna(), key].drop_duplicates()
-    if written_with_extension.empty:
-        return pd.Series(False, index=candidates.index)
-    known = pd.MultiIndex.from_frame(written_with_extension)
-    same_number = pd.MultiIndex.from_frame(candidates[key]).isin(known)
-    return pd.Series(same_number, index=candidates.index) & e164.notna() & extension.isna()
+    distinct = given.groupby(key)["std_phone_extension"].agg(["first", "nunique"])
+    agreed = distinct.loc[distinct["nunique"] == 1, "first"]
+    of_number = agreed.reindex(pd.MultiIndex.from_frame(candidates[key])).to_numpy()
+    return extension.fillna(pd.Series(of_number, index=candidates.index, dtype="string"))
 
 
 def _parent_by_golden(golden: GoldenRecords, candidates: pd.DataFrame, parents: pd.Series) -> pd.Series:

@@ -19,6 +19,7 @@ import pandas as pd
 from sqlalchemy import Column, Date, Float, Integer, Numeric
 
 from cleansing.canonical import ENTITIES
+from cleansing.phones import EXTENSION_SEPARATOR
 from migration.convert import canonical_text, is_blank, to_date, to_decimal, to_int
 from migration.models import TABLES
 
@@ -204,6 +205,14 @@ def comparable(value: Any, column: Column) -> Any:
     return text.casefold() if column.name == "email" else text
 
 
+def _completed_with_extension(old: Any, stored: Any, column: Column) -> bool:
+    """The store holds the old number plus an extension (``+8675520026264;ext=460``) that another record
+    of the same golden record wrote: the number agrees and the extension is enrichment."""
+    if not isinstance(stored, str) or EXTENSION_SEPARATOR not in stored:
+        return False
+    return comparable(stored.split(EXTENSION_SEPARATOR)[0], column) == old
+
+
 def _is_subsequence(part: str, whole: str) -> bool:
     characters = iter(whole)
     return all(character in characters for character in part)
@@ -214,8 +223,9 @@ def compare_fields(
 ) -> FieldComparison:
     """Compare the named columns of an old record and its store row after normalisation.
 
-    A value that is blank in the old record and filled in the store, or an address the store
-    completed (the old text is contained, in order, in the new), is enrichment, not a defect.
+    A value that is blank in the old record and filled in the store, an address the store
+    completed (the old text is contained, in order, in the new), or a phone the store completed with
+    its extension, is enrichment, not a defect.
     A value ingest flagged as damaged (``data_flags``) and left blank in the store is withheld.
     """
     table = TABLES[table_name]
@@ -228,7 +238,11 @@ def compare_fields(
         old, new = comparable(old_row.get(name), column), comparable(store_row.get(name), column)
         if old == new:
             continue
-        if old is None or (name in ADDRESS_COLUMNS and isinstance(new, str) and _is_subsequence(old, new)):
+        if (
+            old is None
+            or (name in ADDRESS_COLUMNS and isinstance(new, str) and _is_subsequence(old, new))
+            or (name in PHONE_COLUMNS and _completed_with_extension(old, store_row.get(name), column))
+        ):
             enriched.append(name)
             continue
         if new is None and name in damaged:

@@ -6,7 +6,7 @@ import pandas as pd
 
 from cleansing.phones import parse_phones, phone_with_extension
 from mdm.parties import match_parties
-from migration.compare import comparable
+from migration.compare import comparable, compare_fields
 from migration.models import TABLES
 
 TRUST = {"ERP": 1, "DMS": 2}
@@ -74,16 +74,29 @@ def test_a_number_without_e164_form_stays_missing_even_with_an_extension():
     assert stored[1] == "+8613812345678"
 
 
-def test_bare_numbers_do_not_outvote_the_extension_and_the_lineage_names_who_wrote_it():
+def test_bare_numbers_vote_for_the_number_with_its_extension():
     partners = _partners("(0755)20026264-分机460", "0755-20026264")
-    third = partners.iloc[[1]].assign(source_system="CRM", source_record_id="A-1", source_row=9)
-    result = match_parties("partner", pd.concat([partners, third], ignore_index=True), {**TRUST, "CRM": 3})
+    bare = partners.iloc[[1]].assign(source_system="CRM", source_record_id="A-1", source_row=9)
+    mobiles = pd.concat([partners.iloc[[1]]] * 2, ignore_index=True).assign(
+        source_system="CRM", source_record_id=["A-2", "A-3"], source_row=[10, 11], phone="13812345678"
+    )
+    records = pd.concat([partners, bare, mobiles], ignore_index=True)
+    result = match_parties("partner", records, {**TRUST, "CRM": 3})
 
-    assert _golden_phone(result, "P001") == "+8675520026264;ext=460"
-    lineage = result.golden.lineage
-    golden_id = result.golden.crosswalk.set_index("source_record_id").at["P001", "golden_id"]
-    phone_from = lineage[(lineage["golden_id"] == golden_id) & (lineage["field"] == "phone")]
-    assert phone_from["source_record_id"].tolist() == ["P001"]  # the record that wrote the extension
+    golden_of = result.golden.crosswalk.set_index("source_record_id")["golden_id"]
+    assert golden_of[["D-9", "A-1", "A-2", "A-3"]].eq(golden_of["P001"]).all()
+    assert _golden_phone(result, "P001") == "+8675520026264;ext=460"  # three votes against two
+
+
+def test_the_reconciliation_counts_a_completed_extension_as_enrichment_not_a_defect():
+    store_row = {"phone": "+8675520026264;ext=460"}
+
+    assert compare_fields({"phone": "0755-20026264"}, store_row, ["phone"], "partner").enriched == ["phone"]
+    assert compare_fields({"phone": "0755-20026264-460"}, store_row, ["phone"], "partner").mismatches == []
+    other_number = compare_fields({"phone": "0755-20026265"}, store_row, ["phone"], "partner")
+    assert [m[0] for m in other_number.mismatches] == ["phone"]
+    other_extension = compare_fields({"phone": "0755-20026264-461"}, store_row, ["phone"], "partner")
+    assert [m[0] for m in other_extension.mismatches] == ["phone"]
 
 
 def test_two_different_extensions_of_one_number_are_left_to_survivorship():
