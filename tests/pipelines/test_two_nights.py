@@ -111,6 +111,7 @@ def test_night_two_processes_only_its_changes_soft_deletes_and_repairs(tmp_path,
     gone = crosswalk_after[crosswalk_after["deleted_at"].notna()]
     assert len(gone) == loaded["crosswalk"]["soft_deleted"] == 24  # 12 CRM partners and 12 CRM customers
     assert set(gone["source_system"]) == {"crm"} and gone["absent_since_batch"].notna().all()
+    assert not gone["active"].astype(bool).any() and kept["active_y"].astype(bool).all()
 
     # the hand edit was found and rewritten with what the sources say
     assert store["rows_edited_in_store"] == {"partner": 1} and store["rows_repaired"] == 1
@@ -133,6 +134,7 @@ def test_under_the_default_policies_night_two_is_red_and_its_alert_is_sent(tmp_p
     crosswalk = _read(tmp_path, "crosswalk")
     flagged = crosswalk[crosswalk["absent_since_batch"].notna()]
     assert len(flagged) == store["loaded"]["crosswalk"]["absent"] == 24  # kept and flagged, not deleted
+    assert not flagged["active"].astype(bool).any()  # no longer in its source
     assert crosswalk["deleted_at"].isna().all() and store["rows_soft_deleted"] == 0
     assert store["rows_edited_in_store"] == {"partner": 1} and store["rows_repaired"] == 0
     assert _read(tmp_path, "partner").set_index("golden_id").loc[golden_id, "phone"] == "010-00000000"
