@@ -8,9 +8,10 @@ the reconciliation makes of the store leaves it out, as the sources do. A row th
 loses both marks.
 
 A table with an ``active`` column (the crosswalk) says the same thing there: a crosswalk row whose source
-record is gone becomes inactive (its golden record still lists it, as no longer in its source), and
-active again when the record comes back. The row is rehashed, so the direct-edit check sees it as the
-load left it.
+record is soft-deleted becomes inactive (its golden record still lists it, as no longer in its source),
+and active again when the record comes back. Under ``flag`` it stays active: the row is only marked, a
+steward decides (and a migration wave's load, which marks the other waves' rows, leaves them usable). The
+row is rehashed, so the direct-edit check sees it as the load left it.
 """
 
 from __future__ import annotations
@@ -102,10 +103,10 @@ def mark_absent_rows(
 
 
 def _deactivate_absent(connection: Connection, table: Table) -> None:
-    """``active`` is false exactly while the row's source record is gone; changed rows are rehashed."""
+    """``active`` is false exactly while the row is soft-deleted; changed rows are rehashed."""
     for active, present in (
-        (False, table.c.absent_since_batch.is_not(None)),
-        (True, table.c.absent_since_batch.is_(None)),
+        (False, table.c.deleted_at.is_not(None)),
+        (True, table.c.deleted_at.is_(None)),
     ):
         stale = and_(present, table.c.active.is_(not active))
         keys = [c for c in table.primary_key.columns]

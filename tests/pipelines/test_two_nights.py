@@ -134,7 +134,7 @@ def test_under_the_default_policies_night_two_is_red_and_its_alert_is_sent(tmp_p
     crosswalk = _read(tmp_path, "crosswalk")
     flagged = crosswalk[crosswalk["absent_since_batch"].notna()]
     assert len(flagged) == store["loaded"]["crosswalk"]["absent"] == 24  # kept and flagged, not deleted
-    assert not flagged["active"].astype(bool).any()  # no longer in its source
+    assert flagged["active"].astype(bool).all()  # flagged, not deleted: a steward decides
     assert crosswalk["deleted_at"].isna().all() and store["rows_soft_deleted"] == 0
     assert store["rows_edited_in_store"] == {"partner": 1} and store["rows_repaired"] == 0
     assert _read(tmp_path, "partner").set_index("golden_id").loc[golden_id, "phone"] == "010-00000000"
