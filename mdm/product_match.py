@@ -23,7 +23,9 @@ from mdm.product_features import models_agree, prepare_products
 AUTO_MERGE = 0.90
 REVIEW = 0.75
 MAX_BLOCK = 300
-"""Blocks bigger than this (a brand with thousands of products) are not compared pair by pair."""
+"""Blocks bigger than this (a brand with thousands of products) are not compared pair by pair..."""
+NEIGHBOURS = 30
+"""...but each of their records with the records next to it in name order: this many on either side."""
 _WEIGHTS = {"name": 0.55, "brand": 0.15, "spec": 0.30}
 
 
@@ -78,14 +80,15 @@ class _Clusters:
 
 
 def _group_pairs(keys: pd.Series) -> list[tuple[int, int]]:
-    """(first, other) positions for every record sharing a non-empty key with an earlier one."""
-    present = keys[keys.notna() & (keys.astype(str) != "")]
-    pairs: list[tuple[int, int]] = []
-    labels = present.index.to_numpy()
-    for positions in present.groupby(present, sort=False).indices.values():
-        rows = labels[positions]  # records carry a RangeIndex: labels are positions
-        pairs.extend((int(rows[0]), int(p)) for p in rows[1:])
-    return pairs
+    """(first, other) positions for every record sharing a non-empty key with an earlier one, group by
+    group in the order the keys first appear."""
+    present = np.flatnonzero((keys.notna() & (keys.astype(str) != "")).to_numpy(dtype=bool))
+    codes, _ = pd.factorize(keys.to_numpy(dtype=object)[present])
+    order = np.argsort(codes, kind="stable")  # records carry a RangeIndex: positions are labels
+    codes, rows = codes[order], present[order]
+    starts = np.r_[True, codes[1:] != codes[:-1]] if len(codes) else np.zeros(0, dtype=bool)
+    first = rows[starts][np.cumsum(starts) - 1]
+    return list(zip(first[~starts].tolist(), rows[~starts].tolist(), strict=True))
 
 
 def _block_keys(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -120,7 +123,10 @@ def _block_keys(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 def candidate_pair_arrays(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Blocked pairs from different source systems as two position arrays (left < right), each pair once.
 
-    A block bigger than ``MAX_BLOCK`` (a brand with thousands of products) is not compared pair by pair.
+    A block bigger than ``MAX_BLOCK`` (a brand with thousands of products in one net content) is not
+    compared pair by pair: its records are sorted by name and each is paired with its ``NEIGHBOURS``
+    nearest on either side, so the records of one product (their names alike) still meet, at a fixed
+    cost per record.
     """
     block, member = _block_keys(records)
     empty = np.zeros(0, dtype=np.int64)
@@ -140,6 +146,18 @@ def candidate_pair_arrays(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray
         keep = systems[left] != systems[right]
         lefts.append(left[keep])
         rights.append(right[keep])
+    big = np.repeat(sizes > MAX_BLOCK, sizes)
+    if big.any():
+        name_rank, _ = pd.factorize(records["name_core"], sort=True)
+        in_block, record = block[big], member[big]
+        by_name = np.lexsort((record, name_rank[record], in_block))
+        in_block, record = in_block[by_name], record[by_name]
+        for step in range(1, NEIGHBOURS + 1):
+            same = in_block[step:] == in_block[:-step]
+            one, other = record[:-step][same], record[step:][same]
+            keep = systems[one] != systems[other]
+            lefts.append(np.minimum(one, other)[keep])
+            rights.append(np.maximum(one, other)[keep])
     if not lefts:
         return empty, empty
     left, right = np.concatenate(lefts), np.concatenate(rights)

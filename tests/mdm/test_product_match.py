@@ -166,3 +166,15 @@ def test_blocked_pairs_are_each_pair_of_different_sources_once() -> None:
         & (records["source_system"] != "erp")
     ]
     assert all((erp, int(k)) in pairs for k in same)
+
+
+def test_a_brand_with_hundreds_of_products_of_one_size_still_links_its_channel_copies() -> None:
+    erp = [("erp", f"10{i:08d}", None, f"山泉饮用水第{i}号", "清泉谷", "550ml×24瓶/箱") for i in range(400)]
+    sales = [
+        ("sales", f"S{i}", None, f"【清泉谷】山泉饮用水第{i}号装", None, "550ML*24") for i in (7, 123, 399)
+    ]
+    result = match_products(pd.DataFrame(erp + sales, columns=COLUMNS), TRUST)
+    cw = result.crosswalk.set_index(["source_system", "source_code"])
+    for i in (7, 123, 399):
+        assert cw.loc[("sales", f"S{i}"), "sku_code"] == f"10{i:08d}"
+        assert cw.loc[("sales", f"S{i}"), "match_method"] == "fuzzy"
