@@ -97,3 +97,33 @@ def test_the_reconciliation_counts_and_sums_promotions_and_bands(store, store_fr
     strata = {s.entity: s for s in result.strata}
     assert strata["promotion"].defects == strata["volume_band"].defects == 0
     assert result.accepted
+
+
+def test_the_nightly_change_detection_tells_a_changed_promotion_and_a_new_band():
+    from migration.source_changes import detect_source_changes, source_row_hashes
+
+    def hashes(promotion: pd.DataFrame, bands: pd.DataFrame) -> pd.DataFrame:
+        return pd.concat(
+            [
+                source_row_hashes(promotion.assign(source_system="dms"), "promotion"),
+                source_row_hashes(bands.assign(source_system="erp"), "volume_band"),
+            ],
+            ignore_index=True,
+        )
+
+    before = hashes(PROMOTION, VOLUME_BAND.iloc[:2])
+    tonight = hashes(PROMOTION.assign(promoted_price=["103.96", "9.10", "100.00"]), VOLUME_BAND)
+    reports = pd.DataFrame(
+        {
+            "entity": ["promotion", "volume_band"],
+            "source_system": ["dms", "erp"],
+            "rows_in": [3, 3],
+            "accepted": [3, 3],
+            "quarantined": [0, 0],
+            "error": ["", ""],
+        }
+    )
+
+    counts = detect_source_changes(tonight, before, reports).counts.set_index("entity")
+    assert counts.loc["promotion", ["new", "changed", "unchanged"]].tolist() == [0, 1, 2]
+    assert counts.loc["volume_band", ["new", "changed", "unchanged"]].tolist() == [1, 0, 2]
