@@ -30,7 +30,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
             "column names, read as text) against their standards. Give any of the files; each is checked "
             "against the others given with it: prices and promotions against the products (an unknown or "
             "rejected SKU), a price's promotion_code against the promotions (the promotion must exist, "
-            "promote the SKU, be 审批/发布 and cover the price's period), a promotion's window against the "
+            "promote the SKU, be in an applying status (promotion_rules.yaml; 审批/发布 by default) and cover the "
+            "price's period), a promotion's window against the "
             "price periods. Prints failing rows per rule, writes Data Docs for stewards and a quarantine CSV. "
             "Exit code 1 when an error-level rule fails."
         ),
