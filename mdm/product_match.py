@@ -54,8 +54,9 @@ class _Clusters:
         self.parent = list(range(len(records)))
         self.apart: list[tuple[int, int]] = []
         """Record pairs a steward said are different products: never in one cluster."""
-        self.codes = [{s: c} for s, c in zip(records["source_system"], records["code"], strict=True)]
-        self.gtins = [{g} if isinstance(g, str) else set() for g in records["gtin14"]]
+        systems, codes = (records[c].to_numpy(dtype=object) for c in ("source_system", "code"))
+        self.codes = [{s: c} for s, c in zip(systems, codes, strict=True)]
+        self.gtins = [{g} if isinstance(g, str) else set() for g in records["gtin14"].to_numpy(dtype=object)]
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -97,11 +98,10 @@ def _block_keys(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     members: list[int] = []
     for i, (brand, net, family, models, core) in enumerate(
         zip(
-            records["brand"],
-            records["net_content"],
-            records["family"],
-            records["models"],
-            records["name_core"],
+            *(
+                records[c].to_numpy(dtype=object)  # plain arrays: iterating Arrow-backed text is slow
+                for c in ("brand", "net_content", "family", "models", "name_core")
+            ),
             strict=True,
         )
     ):
@@ -335,7 +335,14 @@ def match_products(
     clusters.apart = [(i, j) for i, j, same in decided if not same]
     refused: list[str] = []
     who = np.array(
-        [f"{s}:{c}" for s, c in zip(records["source_system"], records["source_code"], strict=True)],
+        [
+            f"{s}:{c}"
+            for s, c in zip(
+                records["source_system"].to_numpy(dtype=object),
+                records["source_code"].to_numpy(dtype=object),
+                strict=True,
+            )
+        ],
         dtype=object,
     )
     for i, j, same in decided:
@@ -363,7 +370,10 @@ def match_products(
     roots = np.array([clusters.find(i) for i in range(len(records))], dtype=np.int64)
     apart = roots[left] != roots[right]
     left, right = left[apart], right[apart]
-    values = np.array([round(v, 4) for v in _pair_scores(records, left, right).tolist()])
+    raw = _pair_scores(records, left, right)
+    near = raw >= thresholds.review - 1e-4  # only these can round into the band
+    left, right = left[near], right[near]
+    values = np.array([round(v, 4) for v in raw[near].tolist()], dtype=float)
     kept = values >= thresholds.review
     left, right, values = left[kept], right[kept], values[kept]
     # equal scores: the closer plain spelling wins (天然矿泉水 before 天然矿泉水(新))
