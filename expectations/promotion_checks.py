@@ -193,3 +193,80 @@ def add_promotion_checks(
     if prices is not None:
         out[OUTSIDE_PRICE_PERIOD] = _outside_price_periods(promotions, applying, prices)
     return out
+
+
+PRICE_PROMOTION = "check_price_promotion"
+"""A price row's ``promotion_code`` names no promotion of its SKU that applies over the price's period."""
+
+
+def _text_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    if column not in frame.columns:
+        return pd.Series("", index=frame.index, dtype="string")
+    return frame[column].astype("string").str.strip().fillna("")
+
+
+def price_promotion_problems(
+    prices: pd.DataFrame, promotions: pd.DataFrame, rules: PromotionRules
+) -> np.ndarray:
+    """For each price row naming a promotion, what is wrong with it (None for a good row or no promotion).
+
+    The promotion must exist, promote the price's SKU, be in an applying status (``applying_statuses``
+    of ``promotion_rules.yaml``) and its window must hold the price's whole period: a promotional price
+    runs no longer than its promotion. A price without an end date is left to ``discount_valid``.
+    """
+    out = np.full(len(prices), None, dtype=object)
+    codes = _text_column(prices, "promotion_code")
+    named = np.flatnonzero((codes != "").to_numpy(dtype=bool))
+    if len(named) == 0:
+        return out
+    if not {"status", "effective_from", "effective_to"} <= set(promotions.columns):
+        promotions = pd.DataFrame(
+            columns=["promotion_code", "sku_code", "status", "effective_from", "effective_to"]
+        )
+    promo = pd.DataFrame(
+        {
+            "promotion_code": _text_column(promotions, "promotion_code").to_numpy(),
+            "sku_code": _text_column(promotions, "sku_code").to_numpy(),
+            "status": _text_column(promotions, "status").to_numpy(),
+            "start": _day_numbers(promotions["effective_from"]),
+            "end": _day_numbers(promotions["effective_to"]),
+            "applies": applying_mask(promotions, rules),
+        }
+    )
+    known_codes = set(promo["promotion_code"])
+    skus_of = promo.groupby("promotion_code")["sku_code"].agg(lambda s: sorted(set(s))).to_dict()
+    by_key = {key: rows for key, rows in promo.groupby(["promotion_code", "sku_code"], sort=False)}
+    skus = _text_column(prices, "sku_code").to_numpy(dtype=object)
+    start = _day_numbers(prices["effective_from"])
+    end = (
+        _day_numbers(prices["effective_to"]) if "effective_to" in prices.columns else np.full(len(prices), -1)
+    )
+    applying = ", ".join(rules.applying_statuses)
+    for k in named:
+        code, sku = codes.iat[k], skus[k]
+        rows = by_key.get((code, sku))
+        if code not in known_codes:
+            out[k] = f"promotion {code} is not in the promotion list; correct the code or add the promotion"
+        elif rows is None:
+            listed = skus_of.get(code, [])
+            out[k] = (
+                f"promotion {code} does not promote SKU {sku} (it promotes {', '.join(listed[:5])}"
+                + (" …" if len(listed) > 5 else "")
+                + ")"
+            )
+        elif not rows["applies"].any():
+            status = ", ".join(sorted(set(rows["status"]) - {""})) or "blank"
+            out[k] = (
+                f"promotion {code} is {status}, not {applying} (promotion_rules.yaml: applying_statuses); "
+                "a price may only use a promotion that takes effect"
+            )
+        elif start[k] >= 0 and end[k] >= 0:
+            live = rows[rows["applies"].to_numpy(dtype=bool)]
+            if not ((live["start"] <= start[k]) & (end[k] <= live["end"])).any():
+                price_window = day_text(np.array([start[k], end[k]]))
+                window = day_text(live[["start", "end"]].to_numpy()[0])
+                out[k] = (
+                    f"price period {price_window[0]} to {price_window[1]} is outside promotion {code}'s window "
+                    f"{window[0]} to {window[1]}; end the price with the promotion"
+                )
+    return out

@@ -409,12 +409,15 @@ def validate_prices(
     frame: pd.DataFrame,
     products: pd.DataFrame | ValidationOutcome | None = None,
     data_docs_dir: Path | None = None,
+    promotions: pd.DataFrame | None = None,
 ) -> ValidationOutcome:
     """Validate a canonical price frame against the price standard.
 
     ``products`` are the valid products: a :class:`ValidationOutcome` of the product suite (its
     ``passed`` rows are used) or a frame of products already accepted. When given, a price whose SKU
-    is not among them fails ``unknown_sku``.
+    is not among them fails ``unknown_sku``. ``promotions`` (the canonical promotion list as read):
+    a price whose ``promotion_code`` names no promotion of its SKU that takes effect over the price's
+    period fails ``price_promotion_valid``.
     """
     valid_skus = rejected_skus = None
     tax_rates = None
@@ -430,5 +433,7 @@ def validate_prices(
             )
         valid_skus = products["sku_code"]
         tax_rates = product_tax_rates(products)
-    suite = build_price_suite(valid_skus=valid_skus, rejected_skus=rejected_skus, product_tax_rates=tax_rates)
+    suite = build_price_suite(
+        valid_skus=valid_skus, rejected_skus=rejected_skus, product_tax_rates=tax_rates, promotions=promotions
+    )
     return validate_frame(frame, suite, PRICE_KEY, data_docs_dir)

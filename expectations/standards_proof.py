@@ -129,10 +129,9 @@ def run_standards(sources_dir: Path, mappings_dir: Path) -> pd.DataFrame:
         standardise_products(results["product"].accepted), quarantined_skus=held["sku_code"]
     )
     prices = standardise_sku_references(results["price"].accepted)
-    price_outcome = validate_prices(prices, products)
-    promotions = validate_promotions(
-        standardise_sku_references(results["promotion"].accepted), products, prices
-    )
+    promotion_rows = standardise_sku_references(results["promotion"].accepted)
+    price_outcome = validate_prices(prices, products, promotions=promotion_rows)
+    promotions = validate_promotions(promotion_rows, products, prices)
     bands = validate_volume_bands(results["volume_band"].accepted)
     return pd.concat(
         [

@@ -19,7 +19,7 @@ import pandas as pd
 
 from cleansing.gtin import classify_gtin
 from cleansing.product_specs import UnitVocabulary, load_unit_vocabulary
-from expectations import category_checks, price_checks, price_rules, product_checks
+from expectations import category_checks, price_checks, price_rules, product_checks, promotion_checks
 from expectations.custom import (
     ExpectColumnValuesToBeCalendarDate,
     ExpectColumnValuesToBeGloballyUniqueGtin,
@@ -34,6 +34,7 @@ from expectations.rules_config import (
     PriceRules,
     load_category_vocabulary,
     load_price_rules,
+    load_promotion_rules,
 )
 from expectations.standards import PriceTierOrder, load_price_tiers, load_tax_rates
 
@@ -255,10 +256,14 @@ def build_price_suite(
     rejected_skus: pd.Series | None = None,
     rules_config: PriceRules | None = None,
     product_tax_rates: dict | None = None,
+    promotions: pd.DataFrame | None = None,
 ) -> SuiteDefinition:
     """The price-list standard; with ``valid_skus``, prices of SKUs outside it fail ``unknown_sku``
     (``rejected_skus``, the products that failed their own standard, only sharpen the reason).
-    ``product_tax_rates`` (SKU → rate) is the rate the tax-consistency rule uses where a row has none."""
+    ``product_tax_rates`` (SKU → rate) is the rate the tax-consistency rule uses where a row has none.
+    With ``promotions`` (the promotion list as read), a price naming a promotion that does not exist,
+    does not promote its SKU, does not take effect or does not cover its period fails
+    ``price_promotion_valid``."""
     tiers = tiers or load_price_tiers()
     rules_config = rules_config or load_price_rules()
     accepted = tiers.accepted_values
@@ -401,10 +406,29 @@ def build_price_suite(
             )
         )
 
+    if promotions is not None:
+        rules.append(
+            make_rule(
+                "price_promotion_valid",
+                "promotion_code",
+                "error",
+                "{check}",
+                gxe.ExpectColumnValuesToBeNull,
+                check_column=promotion_checks.PRICE_PROMOTION,
+            )
+        )
+        promotion_rules = load_promotion_rules()
+
     def prepare(frame: pd.DataFrame) -> pd.DataFrame:
         checked = price_checks.add_price_checks(frame, tiers, valid_skus, rejected_skus)
         if "price_excl_tax" not in checked.columns:
             checked["price_excl_tax"] = None
+        if promotions is not None:
+            if "promotion_code" not in checked.columns:
+                checked["promotion_code"] = None
+            checked[promotion_checks.PRICE_PROMOTION] = promotion_checks.price_promotion_problems(
+                checked, promotions, promotion_rules
+            )
         return price_rules.add_price_rule_checks(checked, rules_config, product_tax_rates)
 
     return SuiteDefinition(

@@ -16,6 +16,7 @@ import pandas as pd
 from cleansing.gtin import normalise_gtin
 from cleansing.product_specs import parse_specs
 from cleansing.product_standardise import standard_code
+from cleansing.text import map_distinct, map_distinct_tuples
 
 _MODEL_TOKEN = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*")
 _MEASURE = re.compile(r"\d+(?:ghz|mhz|mm|cm|gb|mb|tb|hz|in|mp|ft|lb|oz|ml|kg|ah|mah|w|v)")
@@ -95,17 +96,19 @@ def prepare_products(products: pd.DataFrame) -> pd.DataFrame:
     names = products["product_name"].astype(object).where(products["product_name"].notna(), "")
     brands = products["brand"] if "brand" in products.columns else pd.Series("", index=products.index)
     specs = products["spec"] if "spec" in products.columns else pd.Series(None, index=products.index)
-    out["brand"] = brands.map(_brand)
+    out["brand"] = map_distinct(brands, _brand, na_value="")  # each distinct spelling once
     missing_brand = out["brand"] == ""
     known = sorted(set(out["brand"]) - {""}, key=len, reverse=True)
-    out.loc[missing_brand, "brand"] = names[missing_brand].map(lambda n: _brand_from_name(n, known))
+    out.loc[missing_brand, "brand"] = map_distinct(
+        names[missing_brand], lambda n: _brand_from_name(n, known), na_value=""
+    )
     parsed = parse_specs(specs.astype(object))
     out["net_content"] = parsed["net_content"].astype(float).to_numpy()
     out["family"] = parsed["net_content_unit"].astype(object).to_numpy()
     out["units_per_case"] = parsed["units_per_case"].astype(float).to_numpy()
-    out["name_core"] = [
-        _name_core(n, b, s if isinstance(s, str) else "")
-        for n, b, s in zip(names, out["brand"], specs, strict=True)
-    ]
-    out["models"] = names.map(model_codes).to_numpy()
+    out["name_core"] = map_distinct_tuples(
+        [names, out["brand"], specs.astype(object)],
+        lambda n, b, s: _name_core(n or "", b or "", s if isinstance(s, str) else ""),
+    )
+    out["models"] = map_distinct(names, model_codes, na_value=frozenset())
     return out.reset_index(drop=True)

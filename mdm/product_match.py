@@ -16,14 +16,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from mdm.product_features import models_agree, prepare_products
 
 AUTO_MERGE = 0.90
 REVIEW = 0.75
 MAX_BLOCK = 300
-"""Blocks bigger than this (a brand with thousands of products) are not compared pair by pair."""
+"""Blocks bigger than this (a brand with thousands of products) are not compared pair by pair..."""
+NEIGHBOURS = 30
+"""...but each of their records with the records next to it in name order: this many on either side."""
 _WEIGHTS = {"name": 0.55, "brand": 0.15, "spec": 0.30}
 
 
@@ -52,8 +54,9 @@ class _Clusters:
         self.parent = list(range(len(records)))
         self.apart: list[tuple[int, int]] = []
         """Record pairs a steward said are different products: never in one cluster."""
-        self.codes = [{s: c} for s, c in zip(records["source_system"], records["code"], strict=True)]
-        self.gtins = [{g} if isinstance(g, str) else set() for g in records["gtin14"]]
+        systems, codes = (records[c].to_numpy(dtype=object) for c in ("source_system", "code"))
+        self.codes = [{s: c} for s, c in zip(systems, codes, strict=True)]
+        self.gtins = [{g} if isinstance(g, str) else set() for g in records["gtin14"].to_numpy(dtype=object)]
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -78,48 +81,96 @@ class _Clusters:
 
 
 def _group_pairs(keys: pd.Series) -> list[tuple[int, int]]:
-    """(first, other) positions for every record sharing a non-empty key with an earlier one."""
-    present = keys[keys.notna() & (keys.astype(str) != "")]
-    pairs: list[tuple[int, int]] = []
-    labels = present.index.to_numpy()
-    for positions in present.groupby(present, sort=False).indices.values():
-        rows = labels[positions]  # records carry a RangeIndex: labels are positions
-        pairs.extend((int(rows[0]), int(p)) for p in rows[1:])
-    return pairs
+    """(first, other) positions for every record sharing a non-empty key with an earlier one, group by
+    group in the order the keys first appear."""
+    present = np.flatnonzero((keys.notna() & (keys.astype(str) != "")).to_numpy(dtype=bool))
+    codes, _ = pd.factorize(keys.to_numpy(dtype=object)[present])
+    order = np.argsort(codes, kind="stable")  # records carry a RangeIndex: positions are labels
+    codes, rows = codes[order], present[order]
+    starts = np.r_[True, codes[1:] != codes[:-1]] if len(codes) else np.zeros(0, dtype=bool)
+    first = rows[starts][np.cumsum(starts) - 1]
+    return list(zip(first[~starts].tolist(), rows[~starts].tolist(), strict=True))
 
 
-def candidate_pairs(records: pd.DataFrame) -> list[tuple[int, int]]:
-    """Blocked pairs from different source systems: same brand and net content, same brand and name, or a
-    shared model code."""
-    keys: dict[str, list[int]] = {}
+def _block_keys(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(block, record) memberships: same brand and net content, same brand and name, or a shared model code."""
+    blocks: list[str] = []
+    members: list[int] = []
     for i, (brand, net, family, models, core) in enumerate(
         zip(
-            records["brand"],
-            records["net_content"],
-            records["family"],
-            records["models"],
-            records["name_core"],
+            *(
+                records[c].to_numpy(dtype=object)  # plain arrays: iterating Arrow-backed text is slow
+                for c in ("brand", "net_content", "family", "models", "name_core")
+            ),
             strict=True,
         )
     ):
         if brand:
             spec_key = f"{family}:{net:g}" if isinstance(family, str) and net == net else "?"
-            keys.setdefault(f"b:{brand}|{spec_key}", []).append(i)
+            blocks.append(f"b:{brand}|{spec_key}")
+            members.append(i)
             if core:  # the same name, whatever the spec says (or whether it says anything)
-                keys.setdefault(f"n:{brand}|{core.replace(' ', '')}", []).append(i)
+                blocks.append(f"n:{brand}|{core.replace(' ', '')}")
+                members.append(i)
         for model in models:
             if len(model) >= 4:
-                keys.setdefault(f"m:{model}", []).append(i)
-    systems = records["source_system"].to_numpy()
-    pairs: set[tuple[int, int]] = set()
-    for members in keys.values():
-        if len(members) < 2 or len(members) > MAX_BLOCK:
-            continue
-        for x, i in enumerate(members):
-            for j in members[x + 1 :]:
-                if systems[i] != systems[j]:
-                    pairs.add((i, j))
-    return sorted(pairs)
+                blocks.append(f"m:{model}")
+                members.append(i)
+    codes, _ = pd.factorize(pd.Series(blocks, dtype=object))
+    return codes.astype(np.int64), np.asarray(members, dtype=np.int64)
+
+
+def candidate_pair_arrays(records: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Blocked pairs from different source systems as two position arrays (left < right), each pair once.
+
+    A block bigger than ``MAX_BLOCK`` (a brand with thousands of products in one net content) is not
+    compared pair by pair: its records are sorted by name and each is paired with its ``NEIGHBOURS``
+    nearest on either side, so the records of one product (their names alike) still meet, at a fixed
+    cost per record.
+    """
+    block, member = _block_keys(records)
+    empty = np.zeros(0, dtype=np.int64)
+    if len(block) == 0:
+        return empty, empty
+    order = np.lexsort((member, block))
+    block, member = block[order], member[order]
+    starts = np.flatnonzero(np.r_[True, block[1:] != block[:-1]])
+    sizes = np.diff(np.r_[starts, len(block)])
+    systems, _ = pd.factorize(records["source_system"])
+    lefts, rights = [], []
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= MAX_BLOCK)]):
+        first = starts[sizes == size]  # every block of this size at once
+        a, b = np.triu_indices(int(size), k=1)
+        left = member[(first[:, None] + a[None, :]).ravel()]
+        right = member[(first[:, None] + b[None, :]).ravel()]
+        keep = systems[left] != systems[right]
+        lefts.append(left[keep])
+        rights.append(right[keep])
+    big = np.repeat(sizes > MAX_BLOCK, sizes)
+    if big.any():
+        name_rank, _ = pd.factorize(records["name_core"], sort=True)
+        in_block, record = block[big], member[big]
+        by_name = np.lexsort((record, name_rank[record], in_block))
+        in_block, record = in_block[by_name], record[by_name]
+        for step in range(1, NEIGHBOURS + 1):
+            same = in_block[step:] == in_block[:-step]
+            one, other = record[:-step][same], record[step:][same]
+            keep = systems[one] != systems[other]
+            lefts.append(np.minimum(one, other)[keep])
+            rights.append(np.maximum(one, other)[keep])
+    if not lefts:
+        return empty, empty
+    left, right = np.concatenate(lefts), np.concatenate(rights)
+    pair = np.sort(left * len(records) + right)  # sorted, as (left, right) pairs
+    unique = pair[np.r_[True, pair[1:] != pair[:-1]]] if len(pair) else pair
+    return unique // len(records), unique % len(records)
+
+
+def candidate_pairs(records: pd.DataFrame) -> list[tuple[int, int]]:
+    """Blocked pairs from different source systems: same brand and net content, same brand and name, or a
+    shared model code."""
+    left, right = candidate_pair_arrays(records)
+    return list(zip(left.tolist(), right.tolist(), strict=True))
 
 
 def _spec_score(a: Mapping[str, Any], b: Mapping[str, Any]) -> tuple[float | None, str]:
@@ -175,6 +226,77 @@ def score_pair(a: Mapping[str, Any], b: Mapping[str, Any]) -> tuple[float, str]:
     return round(score, 4), explanation
 
 
+def _spec_scores(records: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """:func:`_spec_score` for many pairs at once; NaN where neither side has a readable spec."""
+    family, _ = pd.factorize(records["family"], use_na_sentinel=True)
+    net = records["net_content"].to_numpy(dtype=float)
+    pack = records["units_per_case"].to_numpy(dtype=float)
+    known_a, known_b = family[left] >= 0, family[right] >= 0
+    spec = np.ones(len(left))
+    differs = (family[left] != family[right]) | (np.abs(net[left] - net[right]) > 1e-6)
+    pack_differs = ~np.isnan(pack[left]) & ~np.isnan(pack[right]) & (pack[left] != pack[right])
+    spec[pack_differs] = 0.2
+    spec[differs] = 0.0
+    spec[known_a != known_b] = 0.5
+    spec[~known_a & ~known_b] = np.nan
+    return spec
+
+
+def _pair_scores(records: pd.DataFrame, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """The score :func:`score_pair` gives each pair, for many pairs at once (without the explanation).
+
+    A pair whose brand and spec leave it below the review band even with equal names is not scored
+    further; the name similarity is computed once per distinct pair of names, in vectorised batches.
+    """
+    out = np.zeros(len(left))
+    if len(left) == 0:
+        return out
+    brands = records["brand"].to_numpy(dtype=object)
+    brand = ((brands[left] == brands[right]) & (brands[left] != "")).astype(float)
+    spec = _spec_scores(records, left, right)
+    no_spec = np.isnan(spec)
+    name_weight = np.where(no_spec, _WEIGHTS["name"] + _WEIGHTS["spec"], _WEIGHTS["name"])
+    rest = _WEIGHTS["brand"] * brand + np.where(no_spec, 0.0, _WEIGHTS["spec"] * np.nan_to_num(spec))
+    reach = (spec != 0.0) & (name_weight + rest >= REVIEW - 1e-9)  # a different net content stays below
+    idx = np.flatnonzero(reach)
+    name = _name_scores(records, left[idx], right[idx], (REVIEW - rest[idx]) / name_weight[idx])
+    spec_weight = np.where(no_spec, 0.0, _WEIGHTS["spec"])[idx]
+    # the same operations in the same order as score_pair, so that both round to the same value
+    out[idx] = (
+        name_weight[idx] * name + _WEIGHTS["brand"] * brand[idx] + spec_weight * np.nan_to_num(spec[idx])
+    )
+    return out
+
+
+def _name_scores(
+    records: pd.DataFrame, left: np.ndarray, right: np.ndarray, needed: np.ndarray
+) -> np.ndarray:
+    """:func:`_name_agreement` for many pairs; a similarity below what the pair ``needed`` may read 0."""
+    codes, names = pd.factorize(records["name_core"])
+    a, b = np.minimum(codes[left], codes[right]), np.maximum(codes[left], codes[right])
+    inverse, distinct = pd.factorize(a * len(names) + b)
+    cutoff = max(0.0, 50 + 50 * float(needed.min()) - 1) if len(needed) else 0.0
+    similarity = np.zeros(len(distinct))
+    for start in range(0, len(distinct), 200_000):  # batches keep the name lists small
+        part = distinct[start : start + 200_000]
+        similarity[start : start + len(part)] = process.cpdist(
+            names[part // len(names)].tolist(),
+            names[part % len(names)].tolist(),
+            scorer=fuzz.token_set_ratio,
+            score_cutoff=cutoff,
+            dtype=np.float64,
+        )
+    name = np.maximum(0.0, (similarity[inverse.ravel()] / 100 - 0.5) / 0.5)
+    models = records["models"].to_numpy(dtype=object)
+    has_models = np.array([bool(m) for m in models], dtype=bool)
+    for k in np.flatnonzero(has_models[left] & has_models[right]):  # both names carry a model: it decides
+        i, j = left[k], right[k]
+        agree = models_agree(models[i], models[j])
+        close = fuzz.token_set_ratio(names[codes[i]], names[codes[j]]) / 100 if agree else 0.0
+        name[k] = max(close, 0.98) if agree else 0.0
+    return name
+
+
 def _decided_pairs(records: pd.DataFrame, decisions: pd.DataFrame | None) -> list[tuple[int, int, bool]]:
     """Steward decisions as record positions (every record carrying each side's code)."""
     if decisions is None or decisions.empty:
@@ -212,19 +334,27 @@ def match_products(
     decided = _decided_pairs(records, decisions)
     clusters.apart = [(i, j) for i, j, same in decided if not same]
     refused: list[str] = []
+    who = np.array(
+        [
+            f"{s}:{c}"
+            for s, c in zip(
+                records["source_system"].to_numpy(dtype=object),
+                records["source_code"].to_numpy(dtype=object),
+                strict=True,
+            )
+        ],
+        dtype=object,
+    )
     for i, j, same in decided:
         if same and not clusters.union(i, j):
             refused.append(
-                f"match of {records['source_system'][i]}:{records['source_code'][i]} and "
-                f"{records['source_system'][j]}:{records['source_code'][j]} not applied: it would give one product "
+                f"match of {who[i]} and {who[j]} not applied: it would give one product "
                 "two codes of one source system, two different GTINs, or join a pair decided as no_match"
             )
         elif same:
             for k, other in ((i, j), (j, i)):
                 method[k] = "steward"
-                why[k] = (
-                    f"steward decision: same product as {records['source_system'][other]}:{records['source_code'][other]}"
-                )
+                why[k] = f"steward decision: same product as {who[other]}"
     decided_keys = {frozenset((i, j)) for i, j, _ in decided}
     for key, label in (("gtin14", "gtin"), ("code", "code")):
         for i, j in _group_pairs(records[key]):
@@ -233,36 +363,54 @@ def match_products(
                     if method[k] == "singleton":
                         method[k], why[k] = (
                             label,
-                            f"same {label.upper() if label == 'gtin' else 'normalised code'} as {records['source_system'][i if k == j else j]}:{records['source_code'][i if k == j else j]}",
+                            f"same {label.upper() if label == 'gtin' else 'normalised code'} as {who[i if k == j else j]}",
                         )
-    scored = []
-    rows = records.to_dict("records")  # plain dicts: a pandas row per pair would cost more than the score
-    for i, j in candidate_pairs(records):
-        if clusters.find(i) == clusters.find(j):
-            continue
-        value, text = score_pair(rows[i], rows[j])
-        if value >= thresholds.review:
-            # equal scores: the closer plain spelling wins (天然矿泉水 before 天然矿泉水(新))
-            closeness = fuzz.ratio(rows[i]["name_core"], rows[j]["name_core"])
-            scored.append((value, closeness, i, j, text))
+    columns = {c: records[c].to_numpy(dtype=object) for c in records.columns}
+    left, right = candidate_pair_arrays(records)
+    roots = np.array([clusters.find(i) for i in range(len(records))], dtype=np.int64)
+    apart = roots[left] != roots[right]
+    left, right = left[apart], right[apart]
+    raw = _pair_scores(records, left, right)
+    near = raw >= thresholds.review - 1e-4  # only these can round into the band
+    left, right = left[near], right[near]
+    values = np.array([round(v, 4) for v in raw[near].tolist()], dtype=float)
+    kept = values >= thresholds.review
+    left, right, values = left[kept], right[kept], values[kept]
+    # equal scores: the closer plain spelling wins (天然矿泉水 before 天然矿泉水(新))
+    closeness = (
+        process.cpdist(
+            columns["name_core"][left].tolist(),
+            columns["name_core"][right].tolist(),
+            scorer=fuzz.ratio,
+            dtype=np.float64,
+        )
+        if len(left)
+        else np.zeros(0)
+    )
+    order = np.lexsort((right, left, -closeness, -values))
+
+    def explain(i: int, j: int) -> str:
+        return score_pair(_row(columns, i), _row(columns, j))[1]
+
     candidates = []
-    for value, _, i, j, text in sorted(scored, key=lambda t: (-t[0], -t[1], t[2], t[3])):
+    for value, i, j in zip(values[order].tolist(), left[order].tolist(), right[order].tolist(), strict=True):
         if value >= thresholds.auto_merge and clusters.union(i, j):
+            text = explain(i, j)
             for k, other in ((i, j), (j, i)):
                 if method[k] == "singleton":
                     method[k], score[k] = "fuzzy", value
-                    why[k] = f"{text} vs {records['source_system'][other]}:{records['source_code'][other]}"
+                    why[k] = f"{text} vs {who[other]}"
         elif frozenset((i, j)) not in decided_keys:
-            candidates.append((value, i, j, text))
-    review_rows, asked = [], set()
-    for value, i, j, text in candidates:  # best pair per two final clusters, once
+            candidates.append((value, i, j))
+    review_pairs, asked = [], set()
+    for value, i, j in candidates:  # best pair per two final clusters, once
         pair = frozenset((clusters.find(i), clusters.find(j)))
         if len(pair) == 2 and pair not in asked:
             asked.add(pair)
-            review_rows.append(_review_row(products, records, i, j, value, text))
+            review_pairs.append((value, i, j, explain(i, j)))
     return ProductMatchResult(
         _crosswalk(records, clusters, method, score, why, trust_ranks or {}),
-        pd.DataFrame(review_rows, columns=REVIEW_COLUMNS),
+        _review_frame(products, records, review_pairs),
         records,
         refused,
     )
@@ -275,17 +423,29 @@ REVIEW_COLUMNS = [
 ]  # fmt: skip
 
 
-def _review_row(
-    products: pd.DataFrame, records: pd.DataFrame, i: int, j: int, value: float, text: str
-) -> dict:
-    row: dict = {"match_score": value, "explanation": text}
-    for side, k in (("left", i), ("right", j)):
-        source = products.iloc[k]
-        row[f"{side}_source_system"] = records["source_system"][k]
-        row[f"{side}_source_code"] = records["source_code"][k]
+def _review_frame(
+    products: pd.DataFrame, records: pd.DataFrame, pairs: list[tuple[float, int, int, str]]
+) -> pd.DataFrame:
+    """One row per review pair: score, explanation and both sides' source values."""
+    out = pd.DataFrame(
+        {"match_score": [p[0] for p in pairs], "explanation": [p[3] for p in pairs]}, dtype=object
+    )
+    for side, positions in (("left", [p[1] for p in pairs]), ("right", [p[2] for p in pairs])):
+        out[f"{side}_source_system"] = records["source_system"].to_numpy(dtype=object)[positions]
+        out[f"{side}_source_code"] = records["source_code"].to_numpy(dtype=object)[positions]
         for column in ("product_name", "brand", "spec", "gtin"):
-            row[f"{side}_{column}"] = source.get(column)
-    return row
+            values = (
+                products[column].to_numpy(dtype=object)[positions]
+                if column in products.columns
+                else [None] * len(positions)
+            )
+            out[f"{side}_{column}"] = values
+    out["match_score"] = out["match_score"].astype(float)
+    return out[REVIEW_COLUMNS]
+
+
+def _row(columns: Mapping[str, np.ndarray], i: int) -> dict[str, Any]:
+    return {c: values[i] for c, values in columns.items()}
 
 
 def _crosswalk(

@@ -189,6 +189,42 @@ class Price(LoadedMixin, Base):
     """The promotion the price belongs to; its window is the price's effective period."""
 
 
+class Promotion(LoadedMixin, Base):
+    """One promoted SKU of one promotion (促销): its price, floor, channel, status and window."""
+
+    __tablename__ = "promotion"
+
+    promotion_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    sku_code: Mapped[str] = mapped_column(String(64), ForeignKey("product.sku_code"), primary_key=True)
+    promotion_name: Mapped[str | None] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))
+    """申请 / 审批 / 发布 / 终止 (``promotion_rules.yaml``); only 审批 and 发布 take effect."""
+    channel: Mapped[str] = mapped_column(String(32))
+    promoted_price: Mapped[Decimal] = mapped_column(MONEY)
+    floor_price: Mapped[Decimal] = mapped_column(MONEY)
+    """最低限价: the promoted price may not go below it."""
+    stackable: Mapped[bool | None] = mapped_column(Boolean)
+    """May run at the same time as another promotion of the SKU and channel."""
+    effective_from: Mapped[date] = mapped_column(Date)
+    effective_to: Mapped[date] = mapped_column(Date)
+
+
+class VolumeBand(LoadedMixin, Base):
+    """One volume-discount band of a price tier × channel (e.g. 100–499 箱: 3 % off)."""
+
+    __tablename__ = "volume_band"
+
+    price_tier: Mapped[str] = mapped_column(String(16), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    min_quantity: Mapped[Decimal] = mapped_column(QUANTITY, primary_key=True)
+    """The band's first quantity (inclusive)."""
+    max_quantity: Mapped[Decimal | None] = mapped_column(QUANTITY)
+    """The band's last quantity (inclusive); NULL: no upper end."""
+    quantity_unit: Mapped[str | None] = mapped_column(String(16))
+    discount_rate: Mapped[Decimal] = mapped_column(Numeric(5, 4))
+    """A fraction (0.03 = 3 % off)."""
+
+
 class ProductCrosswalk(LoadedMixin, Base):
     """Where each source system's product code points: (source system, source code) → master SKU."""
 

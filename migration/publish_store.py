@@ -181,6 +181,8 @@ def build_store_frames(results: SyncResults, scope: Scope | None = None) -> Stor
         "customer": customers,
         "product": results.products.passed,
         "price": results.prices.passed,
+        "promotion": results.promotions.passed,
+        "volume_band": results.volume_bands.passed,
         "balance": balances,
         "order_line": orders,
         "crosswalk": pd.concat(

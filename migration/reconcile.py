@@ -59,6 +59,25 @@ log = logging.getLogger(__name__)
 DEFAULT_SEED = 20261126
 _FETCH_CHUNK = 500
 
+_PROMOTION_KEY = get_entity("promotion").business_key
+_VOLUME_BAND_KEY = get_entity("volume_band").business_key
+RECONCILED: dict[str, EntityComparison] = {
+    **COMPARISONS,
+    "promotion": EntityComparison(
+        "promotion", "promotion", _PROMOTION_KEY, _PROMOTION_KEY,
+        # stackable is left out: the comparison reads yes/no columns as text, so 是 would differ from True
+        ("promotion_name", "status", "channel", "promoted_price", "floor_price", "effective_from", "effective_to"),
+        "promotion", money_columns=("promoted_price",),
+    ),
+    "volume_band": EntityComparison(
+        "volume_band", "volume_band", _VOLUME_BAND_KEY, _VOLUME_BAND_KEY,
+        ("max_quantity", "quantity_unit", "discount_rate"),
+        "volume band",
+    ),
+}  # fmt: skip
+"""Every entity the reconciliation counts and samples: the compared entities plus the stored standards
+(promotions, volume-discount bands)."""
+
 
 def reconcile(
     old: dict[str, pd.DataFrame],
@@ -110,9 +129,9 @@ def reconcile(
             quarantine = _read_table(connection, "quarantine")
         for name, frame in old.items():
             entity = ENTITY_ALIASES.get(name, name)
-            if entity not in COMPARISONS:
-                raise UserError(f"cannot reconcile {name!r}: expected one of {', '.join(COMPARISONS)}")
-            comparison = COMPARISONS[entity]
+            if entity not in RECONCILED:
+                raise UserError(f"cannot reconcile {name!r}: expected one of {', '.join(RECONCILED)}")
+            comparison = RECONCILED[entity]
             missing = [c for c in comparison.old_key if c not in frame.columns]
             if missing:
                 raise UserError(

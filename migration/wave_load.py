@@ -27,7 +27,9 @@ from migration.load import TABLE_ALIASES
 from migration.models import TABLES
 from migration.waves import Scope
 
-SHARED_TABLES = ("product", "price", "product_crosswalk", "quarantine", "golden_lineage")
+SHARED_TABLES = (
+    "product", "price", "promotion", "volume_band", "product_crosswalk", "quarantine", "golden_lineage",
+)  # fmt: skip
 """Tables every wave loads whole (lineage describes every golden record computed, loaded or not, so a
 later wave never deletes an earlier one's)."""
 ENTITY_TABLES = {
@@ -35,6 +37,8 @@ ENTITY_TABLES = {
     "customer": ("customer", "crosswalk", "golden_lineage"),
     "product": ("product", "product_crosswalk"),
     "price": ("price",),
+    "promotion": ("promotion",),
+    "volume_band": ("volume_band",),
     "balance": ("balance",),
     "order_line": ("order_line",),
 }

@@ -26,7 +26,13 @@ from sample_data.excel_damage import sales_cell_values
 from sample_data.hard_negatives import RELATION_COLUMNS, add_company_hard_negatives, add_same_name_people
 from sample_data.parties import build_company_entities, build_person_entities
 from sample_data.products import build_prices, build_products
-from sample_data.promotions import PROMOTIONS_FILE, StandardsTruth, build_promotions, build_volume_bands
+from sample_data.promotions import (
+    PROMOTIONS_FILE,
+    StandardsTruth,
+    build_promotion_prices,
+    build_promotions,
+    build_volume_bands,
+)
 from sample_data.records import (
     TRUTH_COLUMNS,
     build_customer_records,
@@ -272,6 +278,10 @@ def generate_sample(
     clean_skus = [sku for sku in products["sku_code"] if sku not in rejected]
     promotions = build_promotions(promotion_rng, charged, clean_skus, sorted(rejected), log, truth)
     bands = build_volume_bands(promotion_rng, log, truth)
+    written_prices = pd.concat(
+        [written_prices, build_promotion_prices(promotion_rng, promotions, written_prices, log, truth)],
+        ignore_index=True,
+    )
     notes = [writers.SALES_NOTES[i] for i in rng.integers(0, len(writers.SALES_NOTES), len(sales))]
     rows = {
         "erp/partners.xlsx": writers.write_erp_partners(out_dir / "erp/partners.xlsx", erp),

@@ -239,3 +239,102 @@ def build_volume_bands(rng: np.random.Generator, log: DefectLog, truth: Standard
         log.add("erp", BANDS_FILE, "volume_band", band_key, column, kind, detail)
         truth.add("volume_band", band_key, rule, kind)
     return pd.DataFrame(rows)
+
+
+PRICES_FILE = "dms/price_list.csv"
+APPLYING = ("审批", "发布")
+PRICE_PROMOTION_RULE = "price_promotion_valid"
+
+
+def build_promotion_prices(
+    rng: np.random.Generator,
+    promotions: pd.DataFrame,
+    prices: pd.DataFrame,
+    log: DefectLog,
+    truth: StandardsTruth,
+) -> pd.DataFrame:
+    """Promotional price rows (a tier-1 price for the promotion's channel over its window, naming it) and
+    one defect of each kind the price's ``promotion_code`` check catches.
+
+    Each row is for a SKU none of whose written prices carries a defect, one row per SKU, priced between
+    its factory and its tier-1 price so that it is neither inverted nor below the floor: only the named
+    promotion is wrong in a defective row. The defects: a code that is no promotion, a promotion that does
+    not promote the SKU, an application (申请) that does not take effect, a price running past the window.
+    """
+    defective_prices = set(log.frame().query("entity == 'price'")["record_key"].str.split("|").str[0])
+    flagged = {key.split("|")[1] for entity, key, _, _ in truth.rows if entity == "promotion"}
+    open_ended = prices[(prices["effective_to"].fillna("") == "") & prices["price"].notna()]
+    factory = open_ended[open_ended["price_tier"] == "factory"].groupby("sku_code")["price"].max()
+    tier1 = open_ended[open_ended["price_tier"] == "tier1"].drop_duplicates("sku_code").set_index("sku_code")
+    usable = [
+        sku
+        for sku in tier1.index
+        if sku in factory.index
+        and sku not in defective_prices
+        and sku not in flagged
+        and float(tier1.at[sku, "price"]) - float(factory[sku]) > 0.05
+    ]
+    candidates = promotions[
+        promotions["status"].isin(APPLYING)
+        & (promotions["effective_from"] < promotions["effective_to"])
+        & promotions["sku_code"].isin(usable)
+    ]
+    candidates = candidates[~candidates.duplicated("sku_code", keep=False)]
+    candidates = candidates[
+        ~(candidates["promotion_code"] + "|" + candidates["sku_code"]).isin(
+            {key for entity, key, _, _ in truth.rows if entity == "promotion"}
+        )
+    ]
+    applications = promotions[(promotions["status"] == "申请") & promotions["sku_code"].isin(usable)]
+    candidates = candidates[~candidates["sku_code"].isin(applications["sku_code"].head(1))]
+    chosen = candidates.iloc[rng.permutation(len(candidates))]
+    rows: list[dict] = []
+    used: set[str] = set(promotions["sku_code"])
+
+    def price_row(sku: str, channel: str, code: str, start: str, end: str) -> dict:
+        region = str(tier1.at[sku, "sales_region"])
+        middle = (float(factory[sku]) + float(tier1.at[sku, "price"])) / 2
+        row = {
+            "sku_code": sku, "sku_as_written": sku, "price_tier": "tier1", "sales_region": region,
+            "price": round(middle, 2), "currency": "CNY", "effective_from": start, "effective_to": end,
+            "channel": channel, "promotion_code": code,
+        }  # fmt: skip
+        rows.append(row)
+        return row
+
+    def defect(row: dict, kind: str, detail: str) -> None:
+        key = f"{row['sku_code']}|{row['price_tier']}|{row['sales_region']}|{row['effective_from']}"
+        log.add("dms", PRICES_FILE, "price", key, "promotion_code", kind, detail)
+        truth.add("price", key, PRICE_PROMOTION_RULE, kind)
+
+    for promotion in chosen.head(4).itertuples(index=False):  # clean: inside the window of a live promotion
+        price_row(
+            promotion.sku_code, promotion.channel, promotion.promotion_code,
+            promotion.effective_from, promotion.effective_to,
+        )  # fmt: skip
+    rest = list(chosen.iloc[4:].itertuples(index=False))
+    if rest:
+        late = rest.pop()
+        row = price_row(
+            late.sku_code, late.channel, late.promotion_code, late.effective_from, _day(late.effective_to, 10)
+        )
+        defect(row, "price_outside_promotion_window", f"ends 10 days after {late.promotion_code}")
+    if len(applications):
+        applied = applications.iloc[0]
+        row = price_row(
+            applied["sku_code"], applied["channel"], applied["promotion_code"],
+            applied["effective_from"], applied["effective_to"],
+        )  # fmt: skip
+        defect(row, "price_promotion_not_applying", f"{applied['promotion_code']} is 申请")
+    spare = [sku for sku in usable if sku not in used]
+    if rest and spare:
+        other = rest.pop()
+        row = price_row(
+            spare.pop(), other.channel, other.promotion_code, other.effective_from, other.effective_to
+        )
+        defect(row, "price_promotion_other_sku", f"{other.promotion_code} does not promote {row['sku_code']}")
+    if spare:
+        start, end = _window(rng)
+        row = price_row(spare.pop(), CHANNELS[2], "CX20999999", start, end)
+        defect(row, "price_unknown_promotion", "CX20999999 is no promotion")
+    return pd.DataFrame(rows)

@@ -199,6 +199,8 @@ def write_dms_prices(path: Path, prices: pd.DataFrame) -> int:
             "currency": prices["currency"],
             "start_date": prices["effective_from"],
             "end_date": prices["effective_to"],
+            "channel": prices.get("channel"),
+            "promotion_code": prices.get("promotion_code"),
         }
     )
     return _write_gbk_csv(path, frame)

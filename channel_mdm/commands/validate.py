@@ -1,6 +1,6 @@
-"""``channel-mdm validate``: check products and price lists against the master-data standards.
+"""``channel-mdm validate``: check products, price lists, promotions and volume bands against the standards.
 
-Reads canonical product / price files (CSV or xlsx, every cell as text), runs the GX suites,
+Reads canonical product / price / promotion / volume-band files (CSV or xlsx, every cell as text), runs the GX suites,
 prints how many rows each rule failed, writes the quarantine list and tells where Data Docs are.
 """
 
@@ -24,11 +24,16 @@ log = logging.getLogger(__name__)
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "validate",
-        help="check products and price lists against the SKU and price standards (Great Expectations)",
+        help="check products, price lists, promotions and volume bands against the standards (Great Expectations)",
         description=(
-            "Validate canonical product and price files (CSV or xlsx with canonical column names, "
-            "read as text) against the product and price-list standards. Prints failing rows per rule, "
-            "writes Data Docs for stewards and a quarantine CSV. Exit code 1 when an error-level rule fails."
+            "Validate canonical product, price, promotion and volume-band files (CSV or xlsx with canonical "
+            "column names, read as text) against their standards. Give any of the files; each is checked "
+            "against the others given with it: prices and promotions against the products (an unknown or "
+            "rejected SKU), a price's promotion_code against the promotions (the promotion must exist, "
+            "promote the SKU, be in an applying status (promotion_rules.yaml; 审批/发布 by default) and cover the "
+            "price's period), a promotion's window against the "
+            "price periods. Prints failing rows per rule, writes Data Docs for stewards and a quarantine CSV. "
+            "Exit code 1 when an error-level rule fails."
         ),
     )
     parser.add_argument(
@@ -36,6 +41,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--prices", type=Path, help="canonical price-list file (sku_code, price_tier, sales_region, …)"
+    )
+    parser.add_argument(
+        "--promotions",
+        type=Path,
+        help="canonical promotion file, one row per promotion × SKU (promotion_code, status, channel, sku_code, "
+        "promoted_price, floor_price, effective_from, effective_to; optional promotion_name, stackable)",
+    )
+    parser.add_argument(
+        "--volume-bands",
+        type=Path,
+        help="canonical volume-band file (price_tier, channel, min_quantity, max_quantity, discount_rate; "
+        "optional quantity_unit)",
     )
     parser.add_argument(
         "--docs", type=Path, help="folder for Data Docs (default: <data dir>/reports/data_docs)"
@@ -84,12 +101,13 @@ def combine_quarantines(outcomes: list) -> pd.DataFrame:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.products and not args.prices:
-        raise UserError("give --products FILE and/or --prices FILE")
+    if not (args.products or args.prices or args.promotions or args.volume_bands):
+        raise UserError("give any of --products FILE, --prices FILE, --promotions FILE, --volume-bands FILE")
     limits = file_limits(args.max_file_mb)
     # GX logs its own start-up at INFO; stewards need our counts, not that.
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     from cleansing.product_standardise import standardise_products, standardise_sku_references
+    from expectations.promotion_suites import validate_promotions, validate_volume_bands
     from expectations.runner import validate_prices, validate_products
     from foundation.settings import load_settings
 
@@ -108,15 +126,35 @@ def run(args: argparse.Namespace) -> int:
             raise UserError(f"{args.products}: {exc}") from None
         _print_counts("products", products_outcome)
         outcomes.append(products_outcome)
+    promotions = prices = None
+    if args.promotions:
+        promotions = standardise_sku_references(read_canonical_file(args.promotions, limits))
+        log.info("read %s promotion rows from %s", f"{len(promotions):,}", args.promotions)
     if args.prices:
         prices = standardise_sku_references(read_canonical_file(args.prices, limits))
         log.info("read %s price rows from %s", f"{len(prices):,}", args.prices)
         try:
-            prices_outcome = validate_prices(prices, products_outcome, docs)
+            prices_outcome = validate_prices(prices, products_outcome, docs, promotions=promotions)
         except UserError as exc:
             raise UserError(f"{args.prices}: {exc}") from None
         _print_counts("prices", prices_outcome)
         outcomes.append(prices_outcome)
+    if promotions is not None:
+        try:
+            promotions_outcome = validate_promotions(promotions, products_outcome, prices, docs)
+        except UserError as exc:
+            raise UserError(f"{args.promotions}: {exc}") from None
+        _print_counts("promotions", promotions_outcome)
+        outcomes.append(promotions_outcome)
+    if args.volume_bands:
+        bands = read_canonical_file(args.volume_bands, limits)
+        log.info("read %s volume-band rows from %s", f"{len(bands):,}", args.volume_bands)
+        try:
+            bands_outcome = validate_volume_bands(bands, docs)
+        except UserError as exc:
+            raise UserError(f"{args.volume_bands}: {exc}") from None
+        _print_counts("volume bands", bands_outcome)
+        outcomes.append(bands_outcome)
 
     if args.quarantine:
         quarantine = combine_quarantines(outcomes)

@@ -30,6 +30,8 @@ def source_changes(
     customer_records: pd.DataFrame,
     product_records: pd.DataFrame,
     price_records: pd.DataFrame,
+    promotion_records: pd.DataFrame,
+    volume_band_records: pd.DataFrame,
     balance_records: pd.DataFrame,
     order_records: pd.DataFrame,
     ingest_file_reports: pd.DataFrame,
@@ -39,6 +41,8 @@ def source_changes(
         "customer": customer_records,
         "product": product_records,
         "price": price_records,
+        "promotion": promotion_records,
+        "volume_band": volume_band_records,
         "balance": balance_records,
         "order": order_records,
     }

@@ -185,6 +185,8 @@ def reconciliation_report(
     customer_records: pd.DataFrame,
     standardised_products: pd.DataFrame,
     standardised_prices: pd.DataFrame,
+    standardised_promotions: pd.DataFrame,
+    volume_band_records: pd.DataFrame,
     balance_records: pd.DataFrame,
     standardised_orders: pd.DataFrame,
     product_master: ProductMaster,
@@ -193,8 +195,6 @@ def reconciliation_report(
     quality_scorecard: pd.DataFrame,
     partner_golden: PartyMatchResult,
     customer_golden: PartyMatchResult,
-    validated_promotions: ValidationOutcome,
-    validated_volume_bands: ValidationOutcome,
 ):
     settings = channel_mdm.settings()
     # Products and prices are compared in standard form: a unit alias rewritten to its standard unit
@@ -205,6 +205,8 @@ def reconciliation_report(
         # each product record under its master SKU: records merged into one master count as merged away
         "product": resolve_product_codes(standardised_products, product_master.crosswalk),
         "price": standardised_prices,
+        "promotion": standardised_promotions,
+        "volume_band": volume_band_records,
         "balance": balance_records,
         "order": standardised_orders,
     }
@@ -235,12 +237,7 @@ def reconciliation_report(
         "business_date": landed_sources.get("business_date"),
         "generated_at": result.generated_at,
         "accepted": result.accepted,
-        "entities": [
-            *(entity_summary(totals) for totals in result.control_totals),
-            *validated_only_summaries(
-                {"promotion": validated_promotions, "volume_band": validated_volume_bands}, rows_read
-            ),
-        ],
+        "entities": [entity_summary(totals) for totals in result.control_totals],
         "unreadable_files": ingest_file_reports.loc[
             ingest_file_reports["error"] != "", ["file", "error"]
         ].to_dict("records"),
@@ -278,28 +275,6 @@ def reconciliation_report(
         severity=dg.AssetCheckSeverity.ERROR,
         metadata={"report": report, "batch_id": channel_store["batch_id"], **conclusions},
     )
-
-
-def validated_only_summaries(outcomes: dict[str, ValidationOutcome], rows_read: dict[str, int]) -> list[dict]:
-    """Summary lines of entities that are validated but not loaded into the store (promotions, volume
-    bands): rows read, rows that met their standard and rows held back at ingest or by a rule."""
-    lines = []
-    for entity, outcome in outcomes.items():
-        records_in = rows_read.get(entity, 0)
-        if records_in:
-            accepted = len(outcome.passed)
-            lines.append(
-                {
-                    "entity": entity,
-                    "records_in": records_in,
-                    "quarantined": records_in - accepted,
-                    "accepted": accepted,
-                    "merged_away": 0,
-                    "in_store": 0,
-                    "expected_in_store": 0,
-                }
-            )
-    return lines
 
 
 def entity_summary(totals) -> dict:

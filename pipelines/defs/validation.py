@@ -77,6 +77,16 @@ def standardised_prices(price_records: pd.DataFrame, product_master: ProductMast
 @dg.asset(
     partitions_def=BUSINESS_DATES,
     group_name=GROUP,
+    description="Promotions whose SKU codes are normalised and resolved to master SKUs "
+    "through the product crosswalk.",
+)
+def standardised_promotions(promotion_records: pd.DataFrame, product_master: ProductMaster) -> pd.DataFrame:
+    return resolve_product_codes(standardise_sku_references(promotion_records), product_master.crosswalk)
+
+
+@dg.asset(
+    partitions_def=BUSINESS_DATES,
+    group_name=GROUP,
     description="Order lines whose SKU codes are resolved to master SKUs.",
 )
 def standardised_orders(order_records: pd.DataFrame, product_master: ProductMaster) -> pd.DataFrame:
@@ -104,14 +114,26 @@ def validated_products(
 @dg.asset(
     partitions_def=BUSINESS_DATES,
     group_name=GROUP,
-    check_specs=_rule_checks("validated_prices", build_price_suite(valid_skus=pd.Series([], dtype="string"))),
-    description="Channel price lists that meet the price standard (tiers in order, periods not overlapping).",
+    check_specs=_rule_checks(
+        "validated_prices",
+        build_price_suite(valid_skus=pd.Series([], dtype="string"), promotions=pd.DataFrame()),
+    ),
+    description="Channel price lists that meet the price standard (tiers in order, periods not overlapping, "
+    "a promotion code naming a promotion of the SKU that takes effect over the price's period).",
 )
 def validated_prices(
-    channel_mdm: ChannelMdmConfig, standardised_prices: pd.DataFrame, validated_products: ValidationOutcome
+    channel_mdm: ChannelMdmConfig,
+    standardised_prices: pd.DataFrame,
+    validated_products: ValidationOutcome,
+    standardised_promotions: pd.DataFrame,
 ):
     docs = channel_mdm.settings().reports_dir / "data_docs"
-    outcome = validate_prices(standardised_prices, products=validated_products, data_docs_dir=docs)
+    outcome = validate_prices(
+        standardised_prices,
+        products=validated_products,
+        data_docs_dir=docs,
+        promotions=standardised_promotions,
+    )
     yield dg.Output(outcome, metadata=_metadata(outcome, len(standardised_prices)))
     yield from _check_results(outcome)
 
@@ -129,17 +151,15 @@ def validated_prices(
 )
 def validated_promotions(
     channel_mdm: ChannelMdmConfig,
-    promotion_records: pd.DataFrame,
-    product_master: ProductMaster,
+    standardised_promotions: pd.DataFrame,
     validated_products: ValidationOutcome,
     standardised_prices: pd.DataFrame,
 ):
     docs = channel_mdm.settings().reports_dir / "data_docs"
-    promotions = resolve_product_codes(
-        standardise_sku_references(promotion_records), product_master.crosswalk
+    outcome = validate_promotions(
+        standardised_promotions, validated_products, standardised_prices, data_docs_dir=docs
     )
-    outcome = validate_promotions(promotions, validated_products, standardised_prices, data_docs_dir=docs)
-    yield dg.Output(outcome, metadata=_metadata(outcome, len(promotions)))
+    yield dg.Output(outcome, metadata=_metadata(outcome, len(standardised_promotions)))
     yield from _check_results(outcome)
 
 

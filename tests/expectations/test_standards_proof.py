@@ -35,6 +35,7 @@ def test_the_proof_covers_product_price_discount_and_promotion_defects(proof) ->
         "no_promotion_overlap",
         "promotion_window_in_price_period",
         "promoted_sku_valid",
+        "price_promotion_valid",
     ):
         assert by_rule[rule] > 0, rule
 

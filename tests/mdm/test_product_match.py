@@ -125,3 +125,56 @@ def test_a_steward_match_links_what_the_score_would_not() -> None:
     row = result.crosswalk.iloc[1]
     assert (row["sku_code"], row["match_method"]) == ("A1", "steward")
     assert row["explanation"] == "steward decision: same product as erp:A1"
+
+
+def test_pairs_scored_in_batches_get_the_score_the_explanation_gives() -> None:
+    from benchmarks.bench_product_crosswalk import chinese_variants
+    from mdm.product_features import prepare_products
+    from mdm.product_match import REVIEW, _pair_scores, candidate_pair_arrays, score_pair
+
+    products, _ = chinese_variants(300, seed=3)
+    records = prepare_products(products)
+    left, right = candidate_pair_arrays(records)
+    assert len(left) > 1000
+    batch = _pair_scores(records, left, right)
+    rows = records.to_dict("records")
+    for i, j, fast in zip(left.tolist(), right.tolist(), batch.tolist(), strict=True):
+        one, _ = score_pair(rows[i], rows[j])
+        if one >= REVIEW:
+            assert round(fast, 4) == one, (rows[i], rows[j])
+        else:
+            assert fast < REVIEW
+
+
+def test_blocked_pairs_are_each_pair_of_different_sources_once() -> None:
+    from benchmarks.bench_product_crosswalk import chinese_variants
+    from mdm.product_features import prepare_products
+    from mdm.product_match import candidate_pair_arrays
+
+    products, _ = chinese_variants(200, seed=5)
+    records = prepare_products(products)
+    left, right = candidate_pair_arrays(records)
+    pairs = set(zip(left.tolist(), right.tolist(), strict=True))
+    assert len(pairs) == len(left) and (left < right).all()
+    systems = records["source_system"].to_numpy()
+    assert (systems[left] != systems[right]).all()
+    # a channel copy with the ERP brand and spec is compared with its ERP product
+    erp = records.index[records["source_system"] == "erp"][0]
+    same = records.index[
+        (records["brand"] == records["brand"][erp])
+        & (records["name_core"] == records["name_core"][erp])
+        & (records["source_system"] != "erp")
+    ]
+    assert all((erp, int(k)) in pairs for k in same)
+
+
+def test_a_brand_with_hundreds_of_products_of_one_size_still_links_its_channel_copies() -> None:
+    erp = [("erp", f"10{i:08d}", None, f"山泉饮用水第{i}号", "清泉谷", "550ml×24瓶/箱") for i in range(400)]
+    sales = [
+        ("sales", f"S{i}", None, f"【清泉谷】山泉饮用水第{i}号装", None, "550ML*24") for i in (7, 123, 399)
+    ]
+    result = match_products(pd.DataFrame(erp + sales, columns=COLUMNS), TRUST)
+    cw = result.crosswalk.set_index(["source_system", "source_code"])
+    for i in (7, 123, 399):
+        assert cw.loc[("sales", f"S{i}"), "sku_code"] == f"10{i:08d}"
+        assert cw.loc[("sales", f"S{i}"), "match_method"] == "fuzzy"

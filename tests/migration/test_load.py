@@ -328,7 +328,8 @@ def test_an_unknown_table_is_named():
         load_table(None, "invoice", pd.DataFrame(), "B1")
     assert str(error.value) == (
         "cannot load 'invoice': not a store table; expected one of "
-        "partner, product, customer, price, balance, order_line, crosswalk, golden_lineage, product_crosswalk, quarantine"
+        "partner, product, customer, price, promotion, volume_band, balance, order_line, crosswalk, golden_lineage, "
+        "product_crosswalk, quarantine"
     )
 
 

@@ -216,7 +216,8 @@ def test_an_unknown_entity_is_named(loaded_store):
     with pytest.raises(UserError) as error:
         reconcile({"invoice": pd.DataFrame()}, loaded_store)
     assert str(error.value) == (
-        "cannot reconcile 'invoice': expected one of partner, customer, product, price, balance, order"
+        "cannot reconcile 'invoice': expected one of partner, customer, product, price, balance, order, "
+        "promotion, volume_band"
     )
 
 

@@ -124,6 +124,7 @@ def test_a_mapping_to_a_missing_column_reports_the_file_and_finishes(demos):
     assert (
         f"unreadable: {sources / 'dms' / 'price_list.csv'}: has no column 'regoin' "
         f"(mapping {root / 'mappings' / 'dms_price.yaml'}, columns.sales_region); did you mean 'region'? "
-        "Columns in the file: sku, price_type, region, price, currency, start_date, end_date"
+        "Columns in the file: sku, price_type, region, price, currency, start_date, end_date, channel, "
+        "promotion_code"
     ) in out.splitlines()
     assert "Traceback" not in err

@@ -185,6 +185,7 @@ def test_every_recorded_defect_is_present_in_its_file(sample) -> None:
     parties = party_values(sources)
     products = read_sheet(sources / "erp/products.xlsx", "物料主数据", 2)
     prices = _price_rows(sources)
+    promotions = read_csv_gbk(sources / "dms/promotions.csv")
     assert defects["defect_kind"].nunique() >= 10
     for d in defects.to_dict("records"):
         kind, key, column = d["defect_kind"], d["record_key"], d["column"]
@@ -242,6 +243,18 @@ def test_every_recorded_defect_is_present_in_its_file(sample) -> None:
                         r for k, r in prices.items() if k.startswith(f"{sku}|tier1|") and k.endswith(start)
                     ]
                 assert float(row["price"]) > max(float(r["price"]) for r in other if r["price"]), d
+            elif kind.startswith("price_") and "promotion" in kind:
+                named = promotions[promotions["促销编码"] == row["promotion_code"]]
+                own = named[named["商品编码"] == sku]
+                if kind == "price_unknown_promotion":
+                    assert named.empty, d
+                elif kind == "price_promotion_other_sku":
+                    assert len(named) and own.empty, d
+                elif kind == "price_promotion_not_applying":
+                    assert len(own) and set(own["状态"]) <= {"申请", "终止"}, d
+                else:
+                    assert kind == "price_outside_promotion_window", d
+                    assert (own["结束日期"] < row["end_date"]).all() and len(own), d
             else:
                 pytest.fail(f"unexpected price defect {d}")
 
@@ -448,6 +461,10 @@ def test_committed_sample_matches_its_manifest() -> None:
         "volume_band_overlap",
         "volume_discount_falls",
         "volume_discount_above_max",
+        "price_unknown_promotion",
+        "price_promotion_other_sku",
+        "price_promotion_not_applying",
+        "price_outside_promotion_window",
     }
     total = sum(p.stat().st_size for p in (root / "sources").rglob("*") if p.is_file())
     assert total < 5 * 1024 * 1024
