@@ -341,7 +341,9 @@ def _upsert_frame(
             to_write[name] = [value] * len(write_positions)
 
     keep = {"id", "created_at", "first_seen_batch", *key_names}
-    store_refused = upsert_rows(connection, table, to_write, list(key_names), keep, all_new=all(is_new))
+    store_refused = upsert_rows(
+        connection, table, to_write, list(key_names), keep, all_new=all(is_new), stored_rows=len(existing)
+    )
     if store_refused and table.name == "quarantine":
         raise UserError(f"cannot load quarantine: the store refused an entry ({store_refused[0][1]})")
     for index, detail in store_refused:
