@@ -227,13 +227,11 @@ def _copy_insert(
 
 def _copy_into(connection: Connection, target: Table, columns: Columns) -> None:
     """COPY the rows into ``target`` in COPY's text format, sent as one buffer in the connection's encoding."""
-    dbapi_connection = connection.connection.dbapi_connection
-    encoding = _python_encoding(getattr(dbapi_connection, "encoding", "UTF8"))
-    buffer = io.BytesIO(copy_text(list(columns.values())).encode(encoding))
+    buffer = io.BytesIO(copy_text(list(columns.values())).encode(_python_encoding(connection)))
     preparer = connection.dialect.identifier_preparer
     quoted = ", ".join(preparer.quote(name) for name in columns)
     copy = f"COPY {preparer.format_table(target)} ({quoted}) FROM STDIN"
-    cursor = dbapi_connection.cursor()  # type: ignore[union-attr]
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.copy_expert(copy, buffer, size=COPY_CHUNK)
     except Exception as exc:
@@ -243,11 +241,11 @@ def _copy_into(connection: Connection, target: Table, columns: Columns) -> None:
         cursor.close()
 
 
-def _python_encoding(postgres_encoding: str) -> str:
-    """The Python codec of a PostgreSQL client encoding (``UTF8`` → ``utf_8``)."""
-    from psycopg2.extensions import encodings
-
-    return str(encodings.get(postgres_encoding, "utf_8"))
+def _python_encoding(connection: Connection) -> str:
+    """The Python codec of the connection's PostgreSQL client encoding (``UTF8`` → ``utf_8``)."""
+    encoding = getattr(connection.connection.dbapi_connection, "encoding", "UTF8")
+    known = getattr(getattr(connection.dialect.dbapi, "extensions", None), "encodings", {})
+    return str(known.get(encoding, "utf_8"))
 
 
 def _copy_upsert(
