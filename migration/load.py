@@ -323,19 +323,27 @@ def _upsert_frame(
     unchanged = 0
     is_new: list[bool] = []
     write_positions: list[int] = []
-    for position, key in enumerate(keys):
-        if position in refused or position in repeated:
-            continue
-        stored = existing.get(key)
-        if stored is not None and stored[0] == hashes[position]:
-            unchanged += 1
-            if table.name == "crosswalk" and stored[1] != batch_id:
-                touch.append({f"k_{c}": columns[c][position] for c in key_names})
-            continue
-        is_new.append(stored is None)
-        write_positions.append(position)
-    to_write = {name: [values[p] for p in write_positions] for name, values in columns.items()}
-    to_write["record_hash"] = [hashes[p] for p in write_positions]
+    held = refused.keys() | repeated
+    if not existing and not held:  # nothing stored, nothing held back (a first load): every row is new
+        is_new, write_positions = [True] * len(keys), list(range(len(keys)))
+    else:
+        for position, key in enumerate(keys):
+            if position in held:
+                continue
+            stored = existing.get(key)
+            if stored is not None and stored[0] == hashes[position]:
+                unchanged += 1
+                if table.name == "crosswalk" and stored[1] != batch_id:
+                    touch.append({f"k_{c}": columns[c][position] for c in key_names})
+                continue
+            is_new.append(stored is None)
+            write_positions.append(position)
+    if len(write_positions) == len(keys):  # every row is written (a first load): no copy needed
+        to_write = dict(columns)
+        to_write["record_hash"] = hashes
+    else:
+        to_write = {name: [values[p] for p in write_positions] for name, values in columns.items()}
+        to_write["record_hash"] = [hashes[p] for p in write_positions]
     for name, value in _bookkeeping(table, "", batch_id, now).items():
         if name != "record_hash":
             to_write[name] = [value] * len(write_positions)
