@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Column, Connection, MetaData, Table, insert, inspect, select
+from sqlalchemy import Column, Connection, MetaData, Table, bindparam, insert, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 from sqlalchemy.schema import AddConstraint, DropConstraint
@@ -253,21 +253,52 @@ def _copy_upsert(
 ) -> None:
     """COPY the rows into a temporary staging table, then one INSERT … SELECT … ON CONFLICT DO UPDATE."""
     names = list(columns)
-    staging = Table(
-        f"load_{table.name}_{secrets.token_hex(4)}",
-        MetaData(),
-        *[Column(name, table.c[name].type) for name in names],
-        prefixes=["TEMPORARY"],
-        postgresql_on_commit="DROP",
-    )
-    staging.create(connection)
-    _copy_into(connection, staging, columns)
+    staging = _staged(connection, table, columns)
     statement = postgresql.insert(table).from_select(names, select(*[staging.c[n] for n in names]))
     statement = statement.on_conflict_do_update(
         index_elements=key, set_={name: statement.excluded[name] for name in names if name not in keep}
     )
     connection.execute(statement)
     staging.drop(connection)
+
+
+def _staged(connection: Connection, table: Table, columns: Columns) -> Table:
+    """A temporary table with ``columns`` in ``table``'s types, filled by one COPY (PostgreSQL)."""
+    staging = Table(
+        f"load_{table.name}_{secrets.token_hex(4)}",
+        MetaData(),
+        *[Column(name, table.c[name].type) for name in columns],
+        prefixes=["TEMPORARY"],
+        postgresql_on_commit="DROP",
+    )
+    staging.create(connection)
+    _copy_into(connection, staging, columns)
+    return staging
+
+
+def update_by_keys(connection: Connection, table: Table, keys: Columns, values: dict[str, Any]) -> int:
+    """Set ``values`` on the rows whose key columns equal one of the rows of ``keys``; returns how many.
+
+    PostgreSQL: the keys are COPYed into a staging table and one ``UPDATE … FROM`` joins them (an
+    executemany would send one UPDATE per row). SQLite: one compiled UPDATE run by executemany.
+    """
+    count = len(next(iter(keys.values()), []))
+    if not count:
+        return 0
+    if connection.dialect.name == "postgresql":
+        staging = _staged(connection, table, keys)
+        statement = update(table).where(*(table.c[n] == staging.c[n] for n in keys)).values(**values)
+        updated = connection.execute(statement).rowcount
+        staging.drop(connection)
+        return updated
+    statement = update(table).where(*(table.c[n] == bindparam(f"k_{n}") for n in keys)).values(**values)
+    params = [
+        {f"k_{n}": v for n, v in zip(keys, row, strict=True)} for row in zip(*keys.values(), strict=True)
+    ]
+    return sum(
+        connection.execute(statement, params[start : start + SQLITE_BATCH]).rowcount
+        for start in range(0, count, SQLITE_BATCH)
+    )
 
 
 def _raise_as_refusal(connection: Connection, statement: str, exc: Exception) -> None:

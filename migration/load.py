@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from foundation.errors import UserError
 from migration.absent_rows import DeletePolicy, check_delete_policy, mark_absent_rows
 from migration.bookkeeping import NOT_IN_RECORD_HASH, bookkeeping_columns
-from migration.bulk import upsert_rows
+from migration.bulk import update_by_keys, upsert_rows
 from migration.convert import convert_column, converter_for, record_hashes
 from migration.golden_aliases import RETIRED_COLUMNS
 from migration.golden_lifecycle import GoldenLifecycle
@@ -319,7 +319,7 @@ def _upsert_frame(
 
     existing = _existing_hashes(connection, table)
     now = datetime.now(UTC)
-    touch: list[dict[str, Any]] = []
+    touch: list[tuple[Any, ...]] = []
     unchanged = 0
     is_new: list[bool] = []
     write_positions: list[int] = []
@@ -334,7 +334,7 @@ def _upsert_frame(
             if stored is not None and stored[0] == hashes[position]:
                 unchanged += 1
                 if table.name == "crosswalk" and stored[1] != batch_id:
-                    touch.append({f"k_{c}": columns[c][position] for c in key_names})
+                    touch.append(key)
                 continue
             is_new.append(stored is None)
             write_positions.append(position)
@@ -438,13 +438,13 @@ def _key_condition(table: Table):
     return and_(*(table.c[name] == bindparam(f"k_{name}") for name in BUSINESS_KEYS[table.name]))
 
 
-def _touch_crosswalk(connection: Connection, table: Table, keys: list[dict[str, Any]], batch_id: str) -> None:
-    """An unchanged crosswalk row was still seen by this batch."""
-    if not keys:
-        return
-    statement = update(table).where(_key_condition(table)).values(last_seen_batch=batch_id)
-    for start in range(0, len(keys), CHUNK_SIZE):
-        connection.execute(statement, keys[start : start + CHUNK_SIZE])
+def _touch_crosswalk(
+    connection: Connection, table: Table, keys: list[tuple[Any, ...]], batch_id: str
+) -> None:
+    """Unchanged crosswalk rows were still seen by this batch (one set-based update)."""
+    names = BUSINESS_KEYS[table.name]
+    columns = {name: [key[i] for key in keys] for i, name in enumerate(names)}
+    update_by_keys(connection, table, columns, {"last_seen_batch": batch_id})
 
 
 def _delete_missing(connection: Connection, table: Table, missing: set[tuple[Any, ...]]) -> int:

@@ -1,0 +1,86 @@
+"""``channel-mdm load``: a pilot wave computed and loaded by ``demo --scope``, the next wave loaded from the
+same results without computing them again, the pilot's rows left as they were, then everything."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+
+from channel_mdm.cli import main
+
+pytestmark = pytest.mark.slow
+
+
+def _partners(url: str) -> pd.DataFrame:
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        frame = pd.read_sql(
+            sa.text("SELECT golden_id, sales_region, record_hash, updated_at FROM partner"), connection
+        )
+    engine.dispose()
+    return frame.set_index("golden_id")
+
+
+@pytest.fixture(scope="module")
+def waves(tmp_path_factory):
+    """Exit code, output and the store's partners after each command, in order."""
+    data_dir = tmp_path_factory.mktemp("data")
+    url = f"sqlite:///{data_dir / 'store.sqlite'}"
+    mp = pytest.MonkeyPatch()
+    mp.setenv("CHANNEL_MDM_DATA_DIR", str(data_dir))
+    mp.setenv("CHANNEL_MDM_STORE_URL", url)
+    mp.setenv("DAGSTER_HOME", str(tmp_path_factory.mktemp("dagster_home")))
+    steps = {}
+    for name, argv in (
+        ("pilot", ["demo", "--scope", "region=华东"]),
+        ("second", ["load", "--scope", "region=华北"]),
+        ("whole", ["load"]),
+    ):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = main(argv)
+        steps[name] = (code, out.getvalue(), _partners(url))
+    other_store = f"sqlite:///{data_dir / 'other.sqlite'}"
+    mp.setenv("CHANNEL_MDM_STORE_URL", other_store)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        steps["other_store"] = (main(["load"]), err.getvalue(), pd.DataFrame())
+    mp.undo()
+    return steps
+
+
+def test_the_next_wave_loads_from_the_pilots_results_and_is_accepted(waves):
+    code, out, partners = waves["second"]
+    assert code == 0, out
+    assert "migration wave:   region=华北" in out and "reconciliation:   ACCEPTED" in out
+    assert set(partners["sales_region"]) == {"华东", "华北"}
+
+
+def test_loading_the_next_wave_leaves_the_pilots_rows_as_they_were(waves):
+    _, _, pilot = waves["pilot"]
+    _, _, second = waves["second"]
+    assert len(pilot) and set(pilot["sales_region"]) == {"华东"}
+    pd.testing.assert_frame_equal(second.loc[pilot.index], pilot)
+
+
+def test_loading_everything_afterwards_is_accepted(waves):
+    code, out, partners = waves["whole"]
+    assert code == 0, out
+    assert "migration wave:   everything (no wave)" in out
+    assert len(partners) > len(waves["second"][2])
+
+
+def test_a_store_without_results_is_one_line_and_exit_2(waves):
+    code, err, _ = waves["other_store"]
+    assert code == 2
+    assert "has no output computed for this store" in err
+    assert "Traceback" not in err
+
+
+def test_a_misspelt_scope_is_named_with_exit_2(capsys):
+    assert main(["load", "--scope", "regoin=华东"]) == 2
+    assert "did you mean region=…?" in capsys.readouterr().err
