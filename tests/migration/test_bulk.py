@@ -25,7 +25,9 @@ def every_write_is_bulk(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _frames(orders: int, unknown_sku_at: int | None = None) -> dict[str, pd.DataFrame]:
-    partner = pd.DataFrame({"golden_id": ["P1", "P2"], "partner_name": ["华南商贸有限公司", "东方贸易有限公司"]})
+    partner = pd.DataFrame(
+        {"golden_id": ["P1", "P2"], "partner_name": ["华南商贸有限公司", "东方贸易有限公司"]}
+    )
     product = pd.DataFrame({"sku_code": ["SKU1", "SKU2"], "product_name": ["纯净水 500ml", "绿茶 250ml"]})
     skus = [f"SKU{1 + i % 2}" for i in range(orders)]
     if unknown_sku_at is not None:
