@@ -418,11 +418,8 @@ def _existing_hashes(connection: Connection, table: Table) -> dict[tuple[Any, ..
     key_columns = [table.c[name] for name in BUSINESS_KEYS[table.name]]
     seen = table.c.last_seen_batch if "last_seen_batch" in table.c else table.c.record_hash
     width = len(key_columns)
-    rows = connection.execute(select(*key_columns, table.c.record_hash, seen)).all()
-    if not rows:
-        return {}
-    columns = list(zip(*rows, strict=True))  # column by column: the dict is then built by C-level zips
-    return dict(zip(zip(*columns[:width], strict=True), zip(*columns[width:], strict=True), strict=True))
+    rows = connection.execute(select(*key_columns, table.c.record_hash, seen))
+    return {tuple(row[:width]): (row[width], row[width + 1]) for row in rows}
 
 
 def _bookkeeping(table: Table, record_hash: str, batch_id: str, now: datetime) -> dict[str, Any]:
