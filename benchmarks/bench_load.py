@@ -50,9 +50,9 @@ def source_tree(revision: str) -> Path | None:
     return folder
 
 
-def _time_load(tree: Path, url: str, orders: int) -> tuple[float, float]:
+def _time_load(tree: Path, url: str, orders: int) -> dict[str, tuple[float, float]]:
     """One load into a fresh store and its unchanged rerun, in a child process whose ``migration``
-    comes from ``tree``: the two times in seconds."""
+    comes from ``tree``: wall and CPU seconds (of the loading process, not the database server) of each."""
     child = subprocess.run(
         [sys.executable, "-m", "benchmarks.load_child", str(tree), url, str(orders)],
         cwd=PROJECT_ROOT,
@@ -60,8 +60,8 @@ def _time_load(tree: Path, url: str, orders: int) -> tuple[float, float]:
         text=True,
         check=True,
     )
-    first, rerun = child.stdout.strip().splitlines()[-1].split()
-    return float(first), float(rerun)
+    wall, cpu, rerun_wall, rerun_cpu = map(float, child.stdout.strip().splitlines()[-1].split())
+    return {"load": (wall, cpu), "rerun": (rerun_wall, rerun_cpu)}
 
 
 def _fresh_sqlite(folder: Path) -> str:
@@ -141,19 +141,20 @@ def main() -> int:
     results: dict[str, dict[str, float]] = {}
     try:
         for backend, fresh in backends.items():
-            best: dict[tuple[str, str], float] = {}
+            best: dict[tuple[str, str], tuple[float, float]] = {}
             for _ in range(args.repeat):
                 for name, tree in variants.items():
-                    for load, seconds in zip(
-                        ("load", "rerun"), _time_load(tree, fresh(), args.orders), strict=True
-                    ):
-                        best[name, load] = min(best.get((name, load), seconds), seconds)
-            results[backend] = {f"{n}_{load}_rows_per_s": rows / s for (n, load), s in best.items()}
+                    for load, timed in _time_load(tree, fresh(), args.orders).items():
+                        best[name, load] = min(best.get((name, load), timed), timed)
+            results[backend] = {f"{n}_{load}_rows_per_s": rows / w for (n, load), (w, _) in best.items()}
             for load in ("load", "rerun"):
-                timed = {n: s for (n, kind), s in best.items() if kind == load}
-                line = ", ".join(f"{n} {rows / s:,.0f} rows/s ({s:.1f} s)" for n, s in timed.items())
-                if "before" in timed:
-                    line += f", ratio {timed['before'] / timed['after']:.2f}x"
+                mine = {n: t for (n, kind), t in best.items() if kind == load}
+                line = ", ".join(
+                    f"{n} {rows / w:,.0f} rows/s ({w:.1f} s, CPU {c:.1f} s)" for n, (w, c) in mine.items()
+                )
+                if "before" in mine:
+                    line += f", ratio {mine['before'][0] / mine['after'][0]:.2f}x"
+                    line += f" (CPU {mine['before'][1] / mine['after'][1]:.2f}x)"
                 print(f"{backend:<11} {load:<6} {line}", flush=True)
     finally:
         if postgres is not None:
