@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "migrate",
     "reconcile",
     "compare",
+    "load",
     "demo",
     "nightly",
 )

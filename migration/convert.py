@@ -197,6 +197,28 @@ def convert_column(values: pd.Series, convert: Converter) -> tuple[list[Any], in
     return typed, None, None
 
 
+def text_as_stored(values: pd.Series, column: Column) -> list[str] | None:
+    """The column's values as they are, when every one is text a ``String`` column stores unchanged:
+    no blank, no surrounding space, none too long. ``None`` when any needs :func:`convert_column_all`.
+
+    Each test is one C-level pass over the column, so the ids and names that make up most of a
+    load skip the conversion per distinct value.
+    """
+    kind = column.type
+    if not isinstance(kind, String) or isinstance(kind, Text) or values.dtype not in (object, "str"):
+        return None
+    texts = values.tolist()
+    try:
+        "".join(texts)  # only text joins
+    except TypeError:
+        return None
+    if not texts or list(map(str.strip, texts)) != texts or not _NULL_TEXT.isdisjoint(map(str.lower, texts)):
+        return None
+    if kind.length is not None and max(map(len, texts)) > kind.length:
+        return None
+    return texts
+
+
 def convert_column_all(values: pd.Series, convert: Converter) -> tuple[list[Any], dict[int, str]]:
     """Convert every value; a value that fails becomes ``None`` and its position maps to the problem.
 
@@ -274,8 +296,11 @@ def per_distinct_value(values: list[Any], convert: Any, blank: Any = None) -> li
 
 
 def _canonical_column(values: list[Any]) -> list[str]:
-    if all(type(v) is str for v in values):
+    try:
+        "".join(values)  # only a column of text joins: the check in one C loop
         return values
+    except TypeError:
+        pass
     return per_distinct_value(values, canonical_text, blank=canonical_text(None))
 
 

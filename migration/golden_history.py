@@ -14,9 +14,10 @@ from datetime import datetime
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, select
 
 from migration.bookkeeping import bookkeeping_columns
+from migration.bulk import insert_rows
 from migration.models import TABLES
 
 HISTORY_COLUMNS = [
@@ -87,13 +88,15 @@ def append_history(
     """Append ``events`` to ``golden_history`` with the batch or steward that caused them."""
     if events.empty:
         return 0
-    rows: list[dict[str, object]] = [
-        {k: (None if pd.isna(v) else str(v)) for k, v in row.items()}
-        | {"cause_batch_id": cause_batch_id, "changed_by": changed_by, "changed_at": now}
-        for row in events.reindex(columns=HISTORY_COLUMNS).to_dict("records")
-    ]
-    connection.execute(insert(TABLES["golden_history"]), rows)
-    return len(rows)
+    frame = events.reindex(columns=HISTORY_COLUMNS).astype(object)
+    columns: dict[str, list[Any]] = {
+        name: [None if pd.isna(v) else str(v) for v in frame[name].tolist()] for name in HISTORY_COLUMNS
+    }
+    count = len(frame)
+    columns |= {"cause_batch_id": [cause_batch_id] * count, "changed_by": [changed_by] * count}
+    columns["changed_at"] = [now] * count
+    insert_rows(connection, TABLES["golden_history"], columns)
+    return count
 
 
 def _created(entity: str, before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:

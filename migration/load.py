@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from foundation.errors import UserError
 from migration.absent_rows import DeletePolicy, check_delete_policy, mark_absent_rows
 from migration.bookkeeping import NOT_IN_RECORD_HASH, bookkeeping_columns
-from migration.bulk import upsert_rows
+from migration.bulk import update_by_keys, upsert_rows
 from migration.convert import convert_column, converter_for, record_hashes
 from migration.golden_aliases import RETIRED_COLUMNS
 from migration.golden_lifecycle import GoldenLifecycle
@@ -332,29 +332,39 @@ def _upsert_frame(
 
     existing = _existing_hashes(connection, table)
     now = datetime.now(UTC)
-    touch: list[dict[str, Any]] = []
+    touch: list[tuple[Any, ...]] = []
     unchanged = 0
     is_new: list[bool] = []
     write_positions: list[int] = []
-    for position, key in enumerate(keys):
-        if position in refused or position in repeated:
-            continue
-        stored = existing.get(key)
-        if stored is not None and stored[0] == hashes[position]:
-            unchanged += 1
-            if table.name == "crosswalk" and stored[1] != batch_id:
-                touch.append({f"k_{c}": columns[c][position] for c in key_names})
-            continue
-        is_new.append(stored is None)
-        write_positions.append(position)
-    to_write = {name: [values[p] for p in write_positions] for name, values in columns.items()}
-    to_write["record_hash"] = [hashes[p] for p in write_positions]
+    held = refused.keys() | repeated
+    if not existing and not held:  # nothing stored, nothing held back (a first load): every row is new
+        is_new, write_positions = [True] * len(keys), list(range(len(keys)))
+    else:
+        for position, key in enumerate(keys):
+            if position in held:
+                continue
+            stored = existing.get(key)
+            if stored is not None and stored[0] == hashes[position]:
+                unchanged += 1
+                if table.name == "crosswalk" and stored[1] != batch_id:
+                    touch.append(key)
+                continue
+            is_new.append(stored is None)
+            write_positions.append(position)
+    if len(write_positions) == len(keys):  # every row is written (a first load): no copy needed
+        to_write = dict(columns)
+        to_write["record_hash"] = hashes
+    else:
+        to_write = {name: [values[p] for p in write_positions] for name, values in columns.items()}
+        to_write["record_hash"] = [hashes[p] for p in write_positions]
     for name, value in _bookkeeping(table, "", batch_id, now).items():
         if name != "record_hash":
             to_write[name] = [value] * len(write_positions)
 
     keep = {"id", "created_at", "first_seen_batch", *key_names}
-    store_refused = upsert_rows(connection, table, to_write, list(key_names), keep, all_new=all(is_new))
+    store_refused = upsert_rows(
+        connection, table, to_write, list(key_names), keep, all_new=all(is_new), stored_rows=len(existing)
+    )
     if store_refused and table.name == "quarantine":
         raise UserError(f"cannot load quarantine: the store refused an entry ({store_refused[0][1]})")
     for index, detail in store_refused:
@@ -441,13 +451,13 @@ def _key_condition(table: Table):
     return and_(*(table.c[name] == bindparam(f"k_{name}") for name in BUSINESS_KEYS[table.name]))
 
 
-def _touch_crosswalk(connection: Connection, table: Table, keys: list[dict[str, Any]], batch_id: str) -> None:
-    """An unchanged crosswalk row was still seen by this batch."""
-    if not keys:
-        return
-    statement = update(table).where(_key_condition(table)).values(last_seen_batch=batch_id)
-    for start in range(0, len(keys), CHUNK_SIZE):
-        connection.execute(statement, keys[start : start + CHUNK_SIZE])
+def _touch_crosswalk(
+    connection: Connection, table: Table, keys: list[tuple[Any, ...]], batch_id: str
+) -> None:
+    """Unchanged crosswalk rows were still seen by this batch (one set-based update)."""
+    names = BUSINESS_KEYS[table.name]
+    columns = {name: [key[i] for key in keys] for i, name in enumerate(names)}
+    update_by_keys(connection, table, columns, {"last_seen_batch": batch_id})
 
 
 def _delete_missing(connection: Connection, table: Table, missing: set[tuple[Any, ...]]) -> int:

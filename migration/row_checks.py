@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, Table, select
 
 from foundation.errors import UserError
-from migration.convert import canonical_text, convert_column_all, converter_for, is_blank
+from migration.convert import canonical_text, convert_column_all, converter_for, is_blank, text_as_stored
 from migration.models import ALL
 from migration.refusals import Refusal
 
@@ -58,7 +58,12 @@ def typed_columns(
     refusals: list[Refusal] = []
     for name, values in present.items():
         column = table.columns[name]
-        converted, problems = convert_column_all(values, converter_for(column))
+        as_stored = text_as_stored(values, column)
+        problems: dict[int, str] = {}
+        if as_stored is not None:
+            converted = as_stored
+        else:
+            converted, problems = convert_column_all(values, converter_for(column))
         typed[name] = converted
         for position, problem in problems.items():
             value = values.iloc[position]

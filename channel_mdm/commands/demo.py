@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -83,8 +84,17 @@ def run(args: argparse.Namespace) -> int:
     return run_sync(args.business_date, "channel-mdm demo", parse_scope(args.scope))
 
 
-def run_sync(business_date: str | None, title: str, scope: Scope | None = None) -> int:
-    """Run the sync job in-process on the local instance for ``business_date``; print its summary."""
+def run_sync(
+    business_date: str | None,
+    title: str,
+    scope: Scope | None = None,
+    assets: Sequence[str] | None = None,
+) -> int:
+    """Run the sync job in-process on the local instance for ``business_date``; print its summary.
+
+    ``assets``: only these assets of the job (their inputs come from the last run for this store and
+    these sources); default every one.
+    """
     import dagster as dg
 
     # Great Expectations announces each of its internal registrations at INFO: noise in a demo's output.
@@ -92,7 +102,8 @@ def run_sync(business_date: str | None, title: str, scope: Scope | None = None) 
     settings = load_settings()
     scope = scope or Scope()
     tags = {} if scope.is_whole else {WAVE_TAG: json.dumps(scope.to_dict(), ensure_ascii=False)}
-    ensure_sample_sources(settings.sources_dir)
+    if assets is None:
+        ensure_sample_sources(settings.sources_dir)
     home = ensure_dagster_home()
     from pipelines.definitions import defs
     from pipelines.defs.partitions import business_date_of
@@ -103,7 +114,12 @@ def run_sync(business_date: str | None, title: str, scope: Scope | None = None) 
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
     with dg.DagsterInstance.get() as instance:
         result = defs.resolve_job_def("master_data_sync").execute_in_process(
-            instance=instance, run_config=quiet, raise_on_error=False, partition_key=business_date, tags=tags
+            instance=instance,
+            run_config=quiet,
+            raise_on_error=False,
+            partition_key=business_date,
+            tags=tags,
+            asset_selection=None if assets is None else [dg.AssetKey(name) for name in assets],
         )
         if not result.success and _reconciliation_refused(result):
             # the blocking check failed the run on purpose: the report says why, and so does the summary
@@ -130,7 +146,7 @@ def run_sync(business_date: str | None, title: str, scope: Scope | None = None) 
             return 1
     elapsed = time.perf_counter() - started
     summary = json.loads((settings.reports_dir / "summary.json").read_text(encoding="utf-8"))
-    proof = standards_proof_line(settings.sources_dir, settings.mappings_dir)
+    proof = standards_proof_line(settings.sources_dir, settings.mappings_dir) if assets is None else None
     print(
         format_summary(
             summary, elapsed, settings.store_url, home, result.run_id, settings.reports_dir, title, proof
@@ -228,13 +244,20 @@ def format_summary(
             f"edited in the store directly: {found} (drift policy {edits['policy']}: "
             + (f"{repaired:,} rewritten)" if edits["policy"] == "repair" else "left as edited)")
         )
-    lines += format_gone_rows(summary.get("load", {}), summary.get("delete_policy", "flag"))
+    absent = sum(t.get("absent", 0) for t in summary.get("load", {}).values())
+    wave = summary.get("wave", "everything (no wave)")
+    if absent and wave != "everything (no wave)":  # a wave's frames leave out the other waves' rows
+        lines.append(
+            f"in the store outside this wave (other waves, or gone from the sources; kept): {absent:,}"
+        )
+    else:
+        lines += format_gone_rows(summary.get("load", {}), summary.get("delete_policy", "flag"))
     for bad in summary.get("unreadable_files", []):
         lines.append(f"unreadable: {bad['error']}")
     verdict = "ACCEPTED" if summary["accepted"] else "NOT ACCEPTED (see the defects listed in the report)"
     lines += [
         "",
-        f"migration wave:   {summary.get('wave', 'everything (no wave)')}",
+        f"migration wave:   {wave}",
         f"reconciliation:   {verdict}",
         *([proof] if proof else []),
         f"report (HTML):    {summary['reports'].get('html', '-')}",
