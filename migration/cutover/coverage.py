@@ -5,8 +5,10 @@ Missing keys are listed both ways with the row they came from, not just counted.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sized
+
+import numpy as np
+import pandas as pd
 
 from migration.cutover.prepared import PreparedEntity, PreparedSide
 from migration.cutover.results import CheckResult
@@ -59,17 +61,21 @@ def check_unreadable_rows(entity: PreparedEntity, max_listed: int) -> CheckResul
     )  # fmt: skip
 
 
+def repeated_keys(side: PreparedSide) -> list[list[object]]:
+    """``[side, key, times, rows]`` for every key that more than one row of ``side`` holds, in row order."""
+    keys = pd.Series(side.keys, dtype=object)
+    repeated = (keys.duplicated(keep=False) & keys.notna()).to_numpy()
+    if not repeated.any():
+        return []
+    rows_of: dict[str | None, list[int]] = {}
+    numbers = side.rows.row_numbers
+    for position in np.flatnonzero(repeated).tolist():
+        rows_of.setdefault(side.keys[position], []).append(numbers[position])
+    return [[side.rows.name, key, len(rows), ", ".join(map(str, rows))] for key, rows in rows_of.items()]
+
+
 def check_duplicate_keys(entity: PreparedEntity, max_listed: int) -> CheckResult:
-    listed: list[list[object]] = []
-    for side in (entity.old, entity.new):
-        counts = Counter(k for k in side.keys if k is not None)
-        rows_of: dict[str, list[int]] = {}
-        for key, row in zip(side.keys, side.rows.row_numbers, strict=False):
-            if key is not None and counts[key] > 1:
-                rows_of.setdefault(key, []).append(row)
-        listed += [
-            [side.rows.name, key, len(rows), ", ".join(map(str, rows))] for key, rows in rows_of.items()
-        ]
+    listed = [*repeated_keys(entity.old), *repeated_keys(entity.new)]
     key_names = " + ".join(entity.spec.key)
     statement = (
         f"No {key_names} repeats on either side."
@@ -83,22 +89,19 @@ def check_duplicate_keys(entity: PreparedEntity, max_listed: int) -> CheckResult
     )  # fmt: skip
 
 
-def missing_keys(present: PreparedSide, absent_from: PreparedSide) -> list[tuple[str, int]]:
+def missing_keys(present: PreparedSide, absent_from: PreparedSide) -> list[tuple[str | None, int]]:
     """Keys of ``present`` (with their first row) that ``absent_from`` lacks, in row order."""
-    others = set(absent_from.keys)
-    seen: set[str] = set()
-    out = []
-    for key, row in zip(present.keys, present.rows.row_numbers, strict=False):
-        if key is not None and key not in others and key not in seen:
-            seen.add(key)
-            out.append((key, row))
-    return out
+    keys = pd.Series(present.keys, dtype=object)
+    others = pd.Series(absent_from.keys, dtype=object).dropna()
+    missing = (keys.notna() & ~keys.duplicated() & ~keys.isin(others)).to_numpy()
+    numbers = present.rows.row_numbers
+    return [(present.keys[p], numbers[p]) for p in np.flatnonzero(missing).tolist()]
 
 
 def check_key_coverage(entity: PreparedEntity, max_listed: int) -> CheckResult:
     not_migrated = missing_keys(entity.old, entity.new)
     not_in_old = missing_keys(entity.new, entity.old)
-    old_keys = len(entity.old.first_position)
+    old_keys = len(entity.old.first_rows[0])
     listed = [["missing on the new side", key, "old", row] for key, row in not_migrated]
     listed += [["not on the old side", key, "new", row] for key, row in not_in_old]
     blank = [
@@ -129,7 +132,7 @@ def check_key_coverage(entity: PreparedEntity, max_listed: int) -> CheckResult:
     return CheckResult(
         entity.name, "key_coverage", "key coverage", accepted, statement,
         figures={
-            "old_keys": old_keys, "new_keys": len(entity.new.first_position),
+            "old_keys": old_keys, "new_keys": len(entity.new.first_rows[0]),
             "missing_on_new": len(not_migrated), "missing_on_old": len(not_in_old), "blank_keys": len(blank),
         },
         columns=["problem", "key", "side", "row"], rows=listed[:max_listed], rows_total=len(listed),

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from migration.cutover.prepared import PreparedEntity
 from migration.cutover.results import CheckResult
-from migration.cutover.rules import agree_many
+from migration.cutover.rules import differ_many
 
 MISMATCH_COLUMNS = ["key", "old row", "new row", "old column", "new column", "old value", "new value"]
 
@@ -30,18 +31,17 @@ def compare_pairs(
 ) -> FieldDifferences:
     """Compare the old rows at ``old_positions`` with the new rows at ``new_positions``, column by column."""
     count = len(old_positions)
+    old_at, new_at = np.asarray(old_positions, dtype=np.intp), np.asarray(new_positions, dtype=np.intp)
     defective = np.zeros(count, dtype=bool)
     per_pair: list[list[str]] = [[] for _ in range(count)]
     differences: list[tuple[int, str]] = []
     for column in entity.compared_columns:
-        old_values, new_values = entity.old.values[column], entity.new.values[column]
-        old = [old_values[p] for p in old_positions]
-        new = [new_values[p] for p in new_positions]
-        differs = ~agree_many(old, new, entity.rule(column))
+        old, new = entity.old.values[column][old_at], entity.new.values[column][new_at]
+        differs = differ_many(old, new, entity.rule(column))
         defective |= differs
         for pair in np.flatnonzero(differs).tolist():
             per_pair[pair].append(column)
-            differences.append((int(pair), column))
+            differences.append((pair, column))
     order = {c: i for i, c in enumerate(entity.compared_columns)}
     differences.sort(key=lambda d: (d[0], order[d[1]]))  # record by record, columns as configured
     listed: list[list[object]] = []
@@ -58,10 +58,15 @@ def matched_positions(
     entity: PreparedEntity, keys: list[str] | None = None
 ) -> tuple[list[str], list[int], list[int]]:
     """Keys on both sides (all, or those in ``keys``) with the first old and first new row of each."""
-    old_first, new_first = entity.old.first_position, entity.new.first_position
-    wanted = keys if keys is not None else list(old_first)
-    both = [k for k in wanted if k in old_first and k in new_first]
-    return both, [old_first[k] for k in both], [new_first[k] for k in both]
+    if keys is not None:
+        old_first, new_first = entity.old.first_position, entity.new.first_position
+        both = [k for k in keys if k in old_first and k in new_first]
+        return both, [old_first[k] for k in both], [new_first[k] for k in both]
+    old_keys, old_at = entity.old.first_rows
+    new_keys, new_at = entity.new.first_rows
+    found = pd.Index(new_keys).get_indexer(old_keys) if len(new_keys) else np.full(len(old_keys), -1)
+    matched = found >= 0
+    return old_keys[matched].tolist(), old_at[matched].tolist(), new_at[found[matched]].tolist()
 
 
 def check_all_fields(entity: PreparedEntity, max_listed: int) -> CheckResult:

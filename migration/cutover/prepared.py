@@ -5,20 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from migration.cutover.config import EntitySpec, FieldRule, SideSpec
-from migration.cutover.rules import comparable_values, shown
+from migration.cutover.rules import comparable_codes, comparable_values, shown
 from migration.cutover.sides import SideRows, fetch_rows_by_key, read_side
 
 
 @dataclass
 class PreparedSide:
     rows: SideRows
-    values: dict[str, list[Any]]
-    """Comparable values per compared column, by its OLD name (the new side's own column mapped back)."""
+    values: dict[str, np.ndarray]
+    """Comparable values per compared column (object arrays), by its OLD name (the new side's own column
+    mapped back)."""
     keys: list[str | None]
     """Each row's key as text: its normalised key values joined with ``|``; ``None`` when a key value is
     blank (an unknown key never matches another, not even another blank one)."""
@@ -26,18 +27,32 @@ class PreparedSide:
     names: dict[str, str] = field(default_factory=dict)
     """Old column name → this side's own name."""
     is_old: bool = True
+    factors: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    """Per column, ``(codes, distinct)`` with ``distinct[codes]`` equal to its values: what was normalised
+    once per distinct value (dropped for a column whose values change afterwards)."""
+
+    def factorised(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(codes, distinct)`` of a column's comparable values."""
+        if column not in self.factors:
+            codes, distinct = pd.factorize(self.values[column], use_na_sentinel=False)
+            self.factors[column] = (codes, np.asarray(distinct, dtype=object))
+        return self.factors[column]
 
     def raw(self, column: str, position: int) -> str:
         return str(self.rows.frame[column].iat[position])
 
     @cached_property
+    def first_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each (non-blank) key once, in the order it first appears, and the position of that first row."""
+        keys = pd.Series(self.keys, dtype=object)
+        first = np.flatnonzero((keys.notna() & ~keys.duplicated()).to_numpy())
+        return keys.to_numpy()[first], first
+
+    @cached_property
     def first_position(self) -> dict[str, int]:
         """Each key's first row (a repeated key is reported on its own, then compared once)."""
-        positions: dict[str, int] = {}
-        for position, key in enumerate(self.keys):
-            if key is not None:
-                positions.setdefault(key, position)
-        return positions
+        keys, positions = self.first_rows
+        return dict(zip(keys.tolist(), positions.tolist(), strict=True))
 
     @property
     def blank_key_rows(self) -> list[int]:
@@ -109,9 +124,8 @@ def complete_rows(entity: PreparedEntity, side: PreparedSide, positions: list[in
     for column in entity.compared_columns:
         subset = frame.loc[index, side.names[column]]
         normal = comparable_values(subset, entity.rule(column), apply_value_map=side.is_old)
-        values = side.values[column]
-        for position, value in zip(positions, normal, strict=True):
-            values[position] = value
+        side.values[column][positions] = normal
+        side.factors.pop(column, None)
 
 
 def _prepare_side(
@@ -119,21 +133,25 @@ def _prepare_side(
 ) -> PreparedSide:
     if spec.where:
         rows = _selected(rows, spec, names, is_old)
-    values = {
-        column: comparable_values(
-            rows.frame[own], spec.rules.get(column, FieldRule()), apply_value_map=is_old
-        )
+    factors = {
+        column: comparable_codes(rows.frame[own], spec.rules.get(column, FieldRule()), apply_value_map=is_old)
         for column, own in names.items()
+    }
+    values = {
+        column: distinct[codes] if len(codes) else np.empty(0, dtype=object)
+        for column, (codes, distinct) in factors.items()
     }
     parts = [values[c] for c in spec.key]
     if len(parts) == 1:
-        keys = [v if v is None or type(v) is str else shown(v) for v in parts[0]]
+        codes, distinct = factors[spec.key[0]]
+        spelled = np.array([v if v is None or type(v) is str else shown(v) for v in distinct] + [None])
+        keys = spelled[:-1][codes].tolist()
     else:
         keys = [
             None if any(v is None for v in key) else "|".join(shown(v) for v in key)
             for key in zip(*parts, strict=True)
         ]
-    return PreparedSide(rows, values, keys, side, names, is_old)
+    return PreparedSide(rows, values, keys, side, names, is_old, factors)
 
 
 def _selected(rows: SideRows, spec: EntitySpec, names: dict[str, str], is_old: bool) -> SideRows:

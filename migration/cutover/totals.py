@@ -11,7 +11,7 @@ from typing import Any
 from migration.cutover.config import ControlTotalSpec
 from migration.cutover.prepared import PreparedEntity, PreparedSide
 from migration.cutover.results import CheckResult
-from migration.cutover.rules import Unreadable, hash_total, row_hashes, shown
+from migration.cutover.rules import Unreadable, column_hashes, hash_total, row_hashes, shown
 
 
 def check_hash_totals(entity: PreparedEntity, fields_agree: bool) -> CheckResult:
@@ -22,8 +22,8 @@ def check_hash_totals(entity: PreparedEntity, fields_agree: bool) -> CheckResult
     difference then comes from amounts that differ within tolerance, which the rules allow.
     """
     columns = list(entity.spec.columns)
-    old = hash_total(row_hashes([entity.old.values[c] for c in columns]))
-    new = hash_total(row_hashes([entity.new.values[c] for c in columns]))
+    old = hash_total(row_hashes([column_hashes(*entity.old.factorised(c)) for c in columns]))
+    new = hash_total(row_hashes([column_hashes(*entity.new.factorised(c)) for c in columns]))
     equal = old == new
     if equal:
         statement = f"The hash totals of all {entity.label} agree ({old}): both sides hold the same rows."
