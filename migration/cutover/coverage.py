@@ -102,7 +102,7 @@ def check_key_coverage(entity: PreparedEntity, max_listed: int) -> CheckResult:
     not_migrated = missing_keys(entity.old, entity.new)
     not_in_old = missing_keys(entity.new, entity.old)
     old_keys = len(entity.old.first_rows[0])
-    listed = [["missing on the new side", key, "old", row] for key, row in not_migrated]
+    listed: list[list[object]] = [["missing on the new side", key, "old", row] for key, row in not_migrated]
     listed += [["not on the old side", key, "new", row] for key, row in not_in_old]
     blank = [
         ["blank key", "", side.rows.name, row]
