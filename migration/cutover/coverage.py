@@ -68,7 +68,7 @@ def repeated_keys(side: PreparedSide) -> list[list[object]]:
     repeated = (keys.duplicated(keep=False) & keys.notna()).to_numpy()
     if not repeated.any():
         return []
-    rows_of: dict[str | None, list[int]] = {}
+    rows_of: dict[str | None, list[int | None]] = {}
     numbers = side.rows.row_numbers
     for position in np.flatnonzero(repeated).tolist():
         rows_of.setdefault(side.keys[position], []).append(numbers[position])
@@ -97,7 +97,7 @@ def repeated_keys_result(
     )  # fmt: skip
 
 
-def missing_keys(present: PreparedSide, absent_from: PreparedSide) -> list[tuple[str | None, int]]:
+def missing_keys(present: PreparedSide, absent_from: PreparedSide) -> list[tuple[str | None, object]]:
     """Keys of ``present`` (with their first row) that ``absent_from`` lacks, in row order."""
     keys = pd.Series(present.keys, dtype=object)
     others = pd.Series(absent_from.keys, dtype=object).dropna()
@@ -109,7 +109,9 @@ def missing_keys(present: PreparedSide, absent_from: PreparedSide) -> list[tuple
 def check_key_coverage(entity: PreparedEntity, max_listed: int) -> CheckResult:
     not_migrated = missing_keys(entity.old, entity.new)
     not_in_old = missing_keys(entity.new, entity.old)
-    blank = [[side.rows.name, row] for side in (entity.old, entity.new) for row in side.blank_key_rows]
+    blank: list[list[object]] = [
+        [side.rows.name, row] for side in (entity.old, entity.new) for row in side.blank_key_rows
+    ]
     return key_coverage_result(
         entity.name, entity.label, (len(entity.old.first_rows[0]), len(entity.new.first_rows[0])),
         (not_migrated, len(not_migrated)), (not_in_old, len(not_in_old)), (blank, len(blank)), max_listed,

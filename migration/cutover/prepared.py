@@ -55,7 +55,7 @@ class PreparedSide:
         return dict(zip(keys.tolist(), positions.tolist(), strict=True))
 
     @property
-    def blank_key_rows(self) -> list[int]:
+    def blank_key_rows(self) -> list[int | None]:
         """Row numbers of the rows whose key has a blank value."""
         return [row for key, row in zip(self.keys, self.rows.row_numbers, strict=False) if key is None]
 

@@ -8,6 +8,7 @@ the environment variable the YAML names; the URL is never logged or shown, only 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -35,8 +36,9 @@ class SideRows:
     source: str
     """The file or ``$VARIABLE/table``: never a URL."""
     frame: pd.DataFrame
-    row_numbers: list[int]
-    """The row each frame row came from in its file (1-based, header included) or result set."""
+    row_numbers: Sequence[int | None]
+    """The row each frame row came from in its file (1-based, header included) or result set (``None``
+    for rows fetched by key)."""
     unreadable: list[dict[str, Any]] = field(default_factory=list)
     """Rows a mapping quarantined: row, column, reason."""
     partial: bool = False
@@ -58,17 +60,20 @@ def read_side(
         rows = _read_mapped_file(spec, name, folder)
     else:
         rows = _read_plain_file(spec, name, folder, columns)
-    missing = [c for c in columns if c not in rows.frame.columns]
+    require_columns(rows.source, name, [str(c) for c in rows.frame.columns], columns)
+    return rows
+
+
+def require_columns(source: str, name: str, present: list[str], columns: list[str]) -> None:
+    """Raise :class:`UserError` naming the first of ``columns`` not in ``present``, with the closest real one."""
+    missing = [c for c in columns if c not in present]
     if missing:
         from difflib import get_close_matches
 
-        close = get_close_matches(missing[0], [str(c) for c in rows.frame.columns], n=1, cutoff=0.6)
+        close = get_close_matches(missing[0], present, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        shown = ", ".join(str(c) for c in list(rows.frame.columns)[:30])
-        raise UserError(
-            f"{rows.source}: no column {missing[0]!r} on the {name} side{hint} (columns: {shown})"
-        )
-    return rows
+        shown = ", ".join(present[:30])
+        raise UserError(f"{source}: no column {missing[0]!r} on the {name} side{hint} (columns: {shown})")
 
 
 def _file_path(spec: SideSpec, folder: Path) -> Path:
