@@ -11,9 +11,11 @@
    generated on the server with ``INSERT … SELECT generate_series`` (the new one with one balance in 500
    changed), compared in sampled mode at 95 % / 0.1 % (2,995 keys drawn by hash); the baseline is streaming
    both whole tables to the client, the least a whole-table comparison must do. The tables are dropped
-   afterwards. Needs ``CHANNEL_MDM_BENCH_POSTGRES_URL`` or ``CHANNEL_MDM_TEST_POSTGRES_URL``.
+   afterwards unless ``--keep-tables`` (then a later run with it reuses them). Needs
+   ``CHANNEL_MDM_BENCH_POSTGRES_URL`` or ``CHANNEL_MDM_TEST_POSTGRES_URL``.
 
-Run: ``.venv/bin/python -m benchmarks.bench_compare_scale [--rows N] [--pg-rows N] [--skip-datacompy] [--skip-postgres]``
+Run: ``.venv/bin/python -m benchmarks.bench_compare_scale [--rows N] [--pg-rows N] [--skip-datacompy] [--skip-postgres]
+[--keep-tables]``
 """
 
 from __future__ import annotations
@@ -155,9 +157,9 @@ def func_series(rows: int) -> sa.Label:
     return sa.func.generate_series(1, rows).label("g")
 
 
-def bench_postgres(server: str, rows: int) -> dict:
+def bench_postgres(server: str, rows: int, keep: bool = False) -> dict:
     engine = sa.create_engine(server)
-    suffix = secrets.token_hex(3)
+    suffix = str(rows) if keep else secrets.token_hex(3)
     metadata = sa.MetaData()
     tables = {
         side: sa.Table(
@@ -169,14 +171,16 @@ def bench_postgres(server: str, rows: int) -> dict:
     }  # fmt: skip
     try:
         started = time.perf_counter()
-        with engine.begin() as connection:
-            metadata.create_all(connection)
-            for side, table in tables.items():
-                select = _customers_select(rows, 500 if side == "new" else None)
-                connection.execute(sa.insert(table).from_select([c.name for c in table.columns], select))
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            for table in tables.values():
-                connection.execute(sa.text(f'ANALYZE "{table.name}"'))
+        if not (keep and _kept(engine, list(tables.values()), rows)):
+            with engine.begin() as connection:
+                metadata.drop_all(connection, checkfirst=True)
+                metadata.create_all(connection)
+                for side, table in tables.items():
+                    select = _customers_select(rows, 500 if side == "new" else None)
+                    connection.execute(sa.insert(table).from_select([c.name for c in table.columns], select))
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                for table in tables.values():
+                    connection.execute(sa.text(f'ANALYZE "{table.name}"'))
         generated = time.perf_counter() - started
         streamed = _stream_whole_tables(engine, list(tables.values()))
         folder = Path(tempfile.mkdtemp(prefix="bench_compare_pg_"))
@@ -197,9 +201,21 @@ def bench_postgres(server: str, rows: int) -> dict:
             "channel_mdm": ours,
         }
     finally:
-        with engine.begin() as connection:
-            metadata.drop_all(connection, checkfirst=True)
+        if not keep:
+            with engine.begin() as connection:
+                metadata.drop_all(connection, checkfirst=True)
         engine.dispose()
+
+
+def _kept(engine: sa.Engine, tables: list[sa.Table], rows: int) -> bool:
+    """Whether tables kept by an earlier ``--keep-tables`` run hold ``rows`` rows each (then they are reused)."""
+    with engine.connect() as connection:
+        inspector = sa.inspect(connection)
+        if not all(inspector.has_table(t.name) for t in tables):
+            return False
+        return all(
+            connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one() == rows for t in tables
+        )
 
 
 def _stream_whole_tables(engine: sa.Engine, tables: list[sa.Table]) -> float:
@@ -225,6 +241,11 @@ def main() -> int:
     )
     parser.add_argument("--skip-datacompy", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument(
+        "--keep-tables",
+        action="store_true",
+        help="keep the PostgreSQL tables (named by their row count) for the next run, and reuse kept ones",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     print(
@@ -246,7 +267,7 @@ def main() -> int:
         "CHANNEL_MDM_TEST_POSTGRES_URL"
     )
     if not args.skip_postgres and server:
-        result = bench_postgres(server, args.pg_rows)
+        result = bench_postgres(server, args.pg_rows, args.keep_tables)
         ours = result["channel_mdm"]
         figures["sampled_postgres"] = {**result, "server": redact_url(server)}
         print(
