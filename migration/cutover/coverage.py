@@ -97,18 +97,22 @@ def repeated_keys_result(
     )  # fmt: skip
 
 
-def missing_keys(present: PreparedSide, absent_from: PreparedSide) -> list[tuple[str | None, object]]:
-    """Keys of ``present`` (with their first row) that ``absent_from`` lacks, in row order."""
-    keys = pd.Series(present.keys, dtype=object)
-    others = pd.Series(absent_from.keys, dtype=object).dropna()
-    missing = (keys.notna() & ~keys.duplicated() & ~keys.isin(others)).to_numpy()
-    numbers = present.rows.row_numbers
-    return [(present.keys[p], numbers[p]) for p in np.flatnonzero(missing).tolist()]
+def missing_keys(
+    entity: PreparedEntity,
+) -> tuple[list[tuple[str | None, object]], list[tuple[str | None, object]]]:
+    """Keys of the old side the new one lacks and keys of the new side the old one lacks, each with its
+    first row, in row order."""
+    found, hit = entity.key_match
+    out = []
+    for side, lacking in ((entity.old, found < 0), (entity.new, ~hit)):
+        keys, first = side.first_rows
+        numbers = side.rows.row_numbers
+        out.append([(keys[i], numbers[first[i]]) for i in np.flatnonzero(lacking).tolist()])
+    return out[0], out[1]
 
 
 def check_key_coverage(entity: PreparedEntity, max_listed: int) -> CheckResult:
-    not_migrated = missing_keys(entity.old, entity.new)
-    not_in_old = missing_keys(entity.new, entity.old)
+    not_migrated, not_in_old = missing_keys(entity)
     blank: list[list[object]] = [
         [side.rows.name, row] for side in (entity.old, entity.new) for row in side.blank_key_rows
     ]

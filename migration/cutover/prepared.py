@@ -79,6 +79,19 @@ class PreparedEntity:
     def new_name(self, column: str) -> str:
         return self.spec.columns[column]
 
+    @cached_property
+    def key_match(self) -> tuple[np.ndarray, np.ndarray]:
+        """For each old key (in :attr:`PreparedSide.first_rows` order) the index of the same key among
+        the new side's keys (-1 when it has none), and which of the new side's keys an old key matched."""
+        old_keys, new_keys = self.old.first_rows[0], self.new.first_rows[0]
+        if len(new_keys):
+            found = pd.Index(new_keys).get_indexer(old_keys)
+        else:
+            found = np.full(len(old_keys), -1, dtype=np.intp)
+        hit = np.zeros(len(new_keys), dtype=bool)
+        hit[found[found >= 0]] = True
+        return found, hit
+
 
 def prepare_entity(name: str, spec: EntitySpec, folder: Path, mode: str = "full") -> PreparedEntity:
     """Read both sides of ``spec``, keep the rows its ``where`` selects, normalise every compared column.

@@ -8,13 +8,14 @@ the environment variable the YAML names; the URL is never logged or shown, only 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -144,17 +145,13 @@ def _read_database(spec: SideSpec, name: str, columns: list[str], only: list[str
     try:
         with engine.connect() as connection:
             statement, present = _statement(connection, spec, source, columns if only is None else only)
-            result = connection.execution_options(stream_results=True).execute(statement)
+            local = connection.dialect.name == "sqlite"  # a file: its cursor streams without a server cursor
+            result = connection.execution_options(stream_results=not local).execute(statement)
             names = [str(k) for k in result.keys()]  # noqa: SIM118 (a Result, not a dict)
-            cells: list[list[str]] = [[] for _ in names]
-            for partition in result.partitions(_FETCH_ROWS):
-                for index, column in enumerate(zip(*partition, strict=True)):
-                    if all(type(v) is str for v in column):  # text as the driver gave it: nothing to write
-                        cells[index].extend(column)
-                        continue
-                    for value in column:
-                        text = database_value_to_text(value)
-                        cells[index].append("" if text is None else text)
+            cells: list[list[np.ndarray]] = [[] for _ in names]
+            for block in _blocks(result, local, len(names)):
+                for index, column in enumerate(block):
+                    cells[index].append(_column_text(column))
     except UserError:
         raise
     except sa.exc.SQLAlchemyError as exc:
@@ -164,13 +161,43 @@ def _read_database(spec: SideSpec, name: str, columns: list[str], only: list[str
         ) from None
     finally:
         engine.dispose()
-    frame = pd.DataFrame(dict(zip(names, cells, strict=True)), dtype=object)
+    frame = pd.DataFrame(
+        {n: np.concatenate(c) if c else np.empty(0, dtype=object) for n, c in zip(names, cells, strict=True)},
+        dtype=object,
+    )
     partial = only is not None and not set(names) >= set(columns)
     if partial:  # the compared columns the table has are fetched later, for the sampled rows only
         for wanted in columns:
             if wanted not in frame.columns and wanted in present:
                 frame[wanted] = ""
     return SideRows(name, source, frame, list(range(1, len(frame) + 1)), partial=partial)
+
+
+def _blocks(result: sa.CursorResult[Any], local: bool, width: int) -> Iterator[list[np.ndarray]]:
+    """The result's columns as object arrays, up to ``_FETCH_ROWS`` rows at a time.
+
+    SQLite's rows are taken from its cursor as the driver gives them (plain tuples of scalars;
+    SQLAlchemy has nothing to process for an untyped select), the others through SQLAlchemy's
+    streamed partitions.
+    """
+    if local:
+        cursor = result.cursor
+        while batch := cursor.fetchmany(_FETCH_ROWS):
+            block = np.empty((len(batch), width), dtype=object)
+            block[:] = batch
+            yield [block[:, index] for index in range(width)]
+        return
+    for partition in result.partitions(_FETCH_ROWS):
+        yield [
+            np.fromiter(column, dtype=object, count=len(partition)) for column in zip(*partition, strict=True)
+        ]
+
+
+def _column_text(values: np.ndarray) -> np.ndarray:
+    """A fetched column as cell text: text as the driver gave it, anything else written out, blanks as ``""``."""
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values
+    return np.array([database_value_to_text(v) or "" for v in values] + [None], dtype=object)[:-1]
 
 
 FETCH_CHUNK = 500
