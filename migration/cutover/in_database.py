@@ -80,6 +80,8 @@ class _Side:
     table: sa.TableClause
     key: list[sa.ColumnClause[Any]]
     strata: list[sa.ColumnClause[Any]]
+    unique_key: bool
+    """The key columns are the table's primary key or carry a unique constraint."""
 
     @property
     def dialect(self) -> str:
@@ -133,9 +135,9 @@ def _opened(
             present = table_columns(connection, spec.table, spec.schema_name, spec.url_env, source)
             require_columns(source, name, present, columns)
             table = sa.table(spec.table, *[sa.column(c) for c in present], schema=spec.schema_name)
-            yield _Side(
-                name, spec, source, connection, table, [table.c[k] for k in key], [table.c[s] for s in strata]
-            )
+            keys = [table.c[k] for k in key]
+            unique = _unique_key(connection, spec, key)
+            yield _Side(name, spec, source, connection, table, keys, [table.c[s] for s in strata], unique)
     except sa.exc.SQLAlchemyError as exc:
         detail = redact_passwords_in_text(str(getattr(exc, "orig", None) or type(exc).__name__)).splitlines()
         raise UserError(
@@ -143,6 +145,20 @@ def _opened(
         ) from None
     finally:
         engine.dispose()
+
+
+def _unique_key(connection: sa.Connection, spec: SideSpec, key: list[str]) -> bool:
+    """Whether the table's primary key or one of its unique constraints is exactly the key columns."""
+    assert spec.table is not None
+    inspector = sa.inspect(connection)
+    wanted = set(key)
+    primary = (
+        inspector.get_pk_constraint(spec.table, schema=spec.schema_name).get("constrained_columns") or []
+    )
+    if set(primary) == wanted:
+        return True
+    unique = inspector.get_unique_constraints(spec.table, schema=spec.schema_name)
+    return any(set(u.get("column_names") or []) == wanted for u in unique)
 
 
 def _text(values: tuple[Any, ...]) -> str:
@@ -165,8 +181,13 @@ class _Counts:
 
 def _counts(side: _Side, max_listed: int) -> _Counts:
     table, key = side.table, side.key
-    rows = side.scalar(sa.select(sa.func.count()).select_from(table))
-    blank = side.scalar(sa.select(sa.func.count()).select_from(table).where(sa.not_(side.not_blank())))
+    blank_row = sa.case((side.not_blank(), 0), else_=1)
+    counted = side.connection.execute(
+        sa.select(sa.func.count(), sa.func.sum(blank_row)).select_from(table)
+    ).one()
+    rows, blank = int(counted[0] or 0), int(counted[1] or 0)
+    if side.unique_key:  # the database already refuses a repeated key
+        return _Counts(rows, blank, [], 0, 0)
     groups = (
         sa.select(*key, sa.func.count().label("times"))
         .where(side.not_blank())

@@ -59,9 +59,12 @@ def server(request, tmp_path):
     engine.dispose()
 
 
-def _fill(url: str, table: str, header: list[str], rows: list[list[str]]) -> None:
+def _fill(url: str, table: str, header: list[str], rows: list[list[str]], primary_key: bool = False) -> None:
     engine = sa.create_engine(url)
-    target = sa.Table(table, sa.MetaData(), *[sa.Column(name, sa.String(100)) for name in header])
+    columns = [
+        sa.Column(name, sa.String(100), primary_key=primary_key and i == 0) for i, name in enumerate(header)
+    ]
+    target = sa.Table(table, sa.MetaData(), *columns)
     with engine.begin() as connection:
         target.create(connection)
         connection.execute(sa.insert(target), [dict(zip(header, row, strict=True)) for row in rows])
@@ -162,8 +165,8 @@ def test_each_stratum_is_drawn_in_the_database_as_it_is_from_files(server, tmp_p
 def test_tables_on_two_servers_have_their_keys_counted_and_every_sampled_key_looked_up(tmp_path, monkeypatch):
     old = customers(400)
     new = [as_new(r) for r in old][:-1]
-    _fill(f"sqlite:///{tmp_path / 'old.sqlite'}", "customer", OLD_HEADER, old)
-    _fill(f"sqlite:///{tmp_path / 'new.sqlite'}", "customer", NEW_HEADER, new)
+    _fill(f"sqlite:///{tmp_path / 'old.sqlite'}", "customer", OLD_HEADER, old, primary_key=True)
+    _fill(f"sqlite:///{tmp_path / 'new.sqlite'}", "customer", NEW_HEADER, new, primary_key=True)
     monkeypatch.setenv("OLD_SYSTEM_URL", f"sqlite:///{tmp_path / 'old.sqlite'}")
     monkeypatch.setenv("NEW_SYSTEM_URL", f"sqlite:///{tmp_path / 'new.sqlite'}")
     result = _run(
@@ -171,6 +174,8 @@ def test_tables_on_two_servers_have_their_keys_counted_and_every_sampled_key_loo
         {"url_env": "OLD_SYSTEM_URL", "table": "customer"}, {"url_env": "NEW_SYSTEM_URL", "table": "customer"},
     )  # fmt: skip
     checks = {c.check: c for c in result.checks}
+    assert checks["duplicate_keys"].accepted  # the primary keys refuse repeats
+    assert checks["row_counts"].figures == {"old_rows": 400, "new_rows": 399, "difference": -1}
     coverage = checks["key_coverage"]
     assert not coverage.accepted
     assert "old side holds 400 distinct keys (customers) and the new side 399 (-1)" in coverage.statement
