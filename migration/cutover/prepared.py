@@ -104,9 +104,37 @@ def prepare_entity(name: str, spec: EntitySpec, folder: Path, mode: str = "full"
     old_rows = read_side(spec.old, "old", folder, list(spec.columns), only)
     new_only = [spec.columns[c] for c in only] if only is not None else None
     new_rows = read_side(spec.new, "new", folder, list(spec.columns.values()), new_only)
-    old = _prepare_side(old_rows, spec, old_names, is_old=True, side=spec.old)
-    new = _prepare_side(new_rows, spec, spec.columns, is_old=False, side=spec.new)
+    if spec.where:
+        old_rows = _selected(old_rows, spec, old_names, True)
+        new_rows = _selected(new_rows, spec, spec.columns, False)
+    old_factors, new_factors = _factorised_together(old_rows, new_rows, spec)
+    old = _prepare_side(old_rows, spec, old_names, is_old=True, side=spec.old, factors=old_factors)
+    new = _prepare_side(new_rows, spec, spec.columns, is_old=False, side=spec.new, factors=new_factors)
     return PreparedEntity(name, spec.label or f"{name} records", spec, old, new)
+
+
+Factors = dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+def _factorised_together(old: SideRows, new: SideRows, spec: EntitySpec) -> tuple[Factors, Factors]:
+    """Both sides' ``(codes, distinct)`` per column; a column whose rule has no value map is normalised
+    once over both sides' distinct values (the same value is usually on both), sharing ``distinct``."""
+    old_factors: Factors = {}
+    new_factors: Factors = {}
+    for column, own in spec.columns.items():
+        rule = spec.rules.get(column, FieldRule())
+        if rule.value_map:
+            old_factors[column] = comparable_codes(old.frame[column], rule, apply_value_map=True)
+            new_factors[column] = comparable_codes(new.frame[own], rule, apply_value_map=False)
+            continue
+        both = pd.Series(
+            np.concatenate([old.frame[column].to_numpy(dtype=object), new.frame[own].to_numpy(dtype=object)]),
+            dtype=object,
+        )
+        codes, distinct = comparable_codes(both, rule)
+        old_factors[column] = (codes[: len(old.frame)], distinct)
+        new_factors[column] = (codes[len(old.frame) :], distinct)
+    return old_factors, new_factors
 
 
 def light_columns(spec: EntitySpec) -> list[str]:
@@ -142,14 +170,23 @@ def complete_rows(entity: PreparedEntity, side: PreparedSide, positions: list[in
 
 
 def _prepare_side(
-    rows: SideRows, spec: EntitySpec, names: dict[str, str], is_old: bool, side: SideSpec | None = None
+    rows: SideRows,
+    spec: EntitySpec,
+    names: dict[str, str],
+    is_old: bool,
+    side: SideSpec | None = None,
+    factors: Factors | None = None,
 ) -> PreparedSide:
-    if spec.where:
-        rows = _selected(rows, spec, names, is_old)
-    factors = {
-        column: comparable_codes(rows.frame[own], spec.rules.get(column, FieldRule()), apply_value_map=is_old)
-        for column, own in names.items()
-    }
+    """One side normalised: ``factors`` when already worked out (rows already selected by ``where``)."""
+    if factors is None:
+        if spec.where:
+            rows = _selected(rows, spec, names, is_old)
+        factors = {
+            column: comparable_codes(
+                rows.frame[own], spec.rules.get(column, FieldRule()), apply_value_map=is_old
+            )
+            for column, own in names.items()
+        }
     values = {
         column: distinct[codes] if len(codes) else np.empty(0, dtype=object)
         for column, (codes, distinct) in factors.items()
@@ -158,7 +195,7 @@ def _prepare_side(
     if len(parts) == 1:
         codes, distinct = factors[spec.key[0]]
         spelled = np.array([v if v is None or type(v) is str else shown(v) for v in distinct] + [None])
-        keys = spelled[:-1][codes].tolist()
+        keys = spelled[:-1][codes].tolist() if len(codes) else []
     else:
         keys = [
             None if any(v is None for v in key) else "|".join(shown(v) for v in key)

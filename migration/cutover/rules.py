@@ -125,11 +125,15 @@ def canonical(value: Any) -> str:
 _ROW_PRIME = np.uint64(0x100000001B3)
 
 
-def column_hashes(codes: np.ndarray, distinct: np.ndarray) -> np.ndarray:
-    """A 64-bit hash per value of a column given as ``distinct[codes]``, of each value's canonical
-    spelling (:func:`canonical`), computed once per distinct value."""
+def distinct_hashes(distinct: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each value's canonical spelling (:func:`canonical`)."""
     spelled = np.array([v if type(v) is str else canonical(v) for v in distinct] + [""], dtype=object)[:-1]
-    return pd.util.hash_array(spelled, categorize=False)[codes]
+    return pd.util.hash_array(spelled, categorize=False)
+
+
+def column_hashes(codes: np.ndarray, distinct: np.ndarray) -> np.ndarray:
+    """A 64-bit hash per value of a column given as ``distinct[codes]`` (:func:`distinct_hashes`)."""
+    return distinct_hashes(distinct)[codes]
 
 
 def row_hashes(columns: list[np.ndarray]) -> np.ndarray:
