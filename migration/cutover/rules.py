@@ -40,7 +40,7 @@ def normalise_distinct(distinct: list[Any], rule: FieldRule) -> np.ndarray:
     Works a kind at a time over the whole list: the number parser reads plain decimals straight to
     ``Decimal``, text is normalised in one pass.
     """
-    texts = [v.strip() if type(v) is str else ("" if v is None else str(v).strip()) for v in distinct]
+    texts = [v.strip() if type(v) is str else _text(v) for v in distinct]
     if rule.value_map:
         mapped = rule.value_map
         texts = [mapped.get(t, t) for t in texts]
@@ -67,6 +67,13 @@ def normalise_distinct(distinct: list[Any], rule: FieldRule) -> np.ndarray:
     return out
 
 
+def _text(value: Any) -> str:
+    """A value that is not text, as text: blank (``None``, NaN, ``pd.NA``) as ``""``."""
+    if value is None or pd.isna(value) is True:
+        return ""
+    return str(value).strip()
+
+
 def comparable_codes(
     values: pd.Series, rule: FieldRule, apply_value_map: bool = True
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -76,7 +83,9 @@ def comparable_codes(
     ``apply_value_map=False`` for the new side: the map translates old values only.
     """
     effective = rule if apply_value_map or not rule.value_map else rule.model_copy(update={"value_map": {}})
-    codes, distinct = pd.factorize(values.astype(object).where(values.notna(), ""), use_na_sentinel=False)
+    codes, distinct = pd.factorize(
+        values.astype(object), use_na_sentinel=False
+    )  # a blank is normalised as ""
     return codes, normalise_distinct(list(distinct), effective)
 
 

@@ -89,6 +89,7 @@ def _read_plain_file(spec: SideSpec, name: str, folder: Path, columns: list[str]
         raise UserError(f"{path}: file not found ({name} side)")
     table = read_text_table(path, sheet=spec.sheet, expected_columns=columns)
     frame = table_to_frame(table)
+    frame.attrs.clear()  # the row numbers are kept below; pandas would copy them into every column taken
     return SideRows(name, str(path), frame.reset_index(drop=True), [int(r) for r in table.source_rows])
 
 
