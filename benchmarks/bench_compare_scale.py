@@ -49,12 +49,13 @@ import json, resource, sys, time
 from pathlib import Path
 from migration.cutover import load_compare_config, run_comparison
 from migration.cutover.report import write_comparison_reports
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 result = run_comparison(load_compare_config(Path(sys.argv[1])))
 write_comparison_reports(result, Path(sys.argv[2]))
 checks = {c.check: c for c in result.checks}
 print(json.dumps({
     "seconds": time.perf_counter() - started,
+    "cpu_seconds": time.process_time() - cpu,
     "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "accepted": result.accepted,
     "mismatched_rows": checks["fields"].figures.get("records_with_differences") if "fields" in checks else None,
@@ -258,9 +259,11 @@ def main() -> int:
         figures["full_vs_datacompy"] = result
         print(
             f"full, {args.rows:,} rows per side (csv vs SQLite), {result['planted_defective_rows']:,} planted: "
-            f"channel-mdm {ours['seconds']:.1f} s ({ours['peak_mib']:,.0f} MiB, {ours['mismatched_rows']:,} rows "
-            f"differ), datacompy {theirs['datacompy']} {theirs['seconds']:.1f} s ({theirs['peak_mib']:,.0f} MiB, "
-            f"{theirs['mismatched_rows']:,} rows differ); ratio {theirs['seconds'] / ours['seconds']:.2f}x",
+            f"channel-mdm {ours['seconds']:.1f} s, CPU {ours['cpu_seconds']:.1f} s ({ours['peak_mib']:,.0f} MiB, "
+            f"{ours['mismatched_rows']:,} rows differ), datacompy {theirs['datacompy']} {theirs['seconds']:.1f} s, "
+            f"CPU {theirs['cpu_seconds']:.1f} s ({theirs['peak_mib']:,.0f} MiB, {theirs['mismatched_rows']:,} rows "
+            f"differ); ratio {theirs['seconds'] / ours['seconds']:.2f}x (CPU "
+            f"{theirs['cpu_seconds'] / ours['cpu_seconds']:.2f}x)",
             flush=True,
         )
     server = os.environ.get("CHANNEL_MDM_BENCH_POSTGRES_URL") or os.environ.get(
@@ -271,7 +274,8 @@ def main() -> int:
         ours = result["channel_mdm"]
         figures["sampled_postgres"] = {**result, "server": redact_url(server)}
         print(
-            f"sampled, {args.pg_rows:,} rows per PostgreSQL table: channel-mdm {ours['seconds']:.1f} s "
+            f"sampled, {args.pg_rows:,} rows per PostgreSQL table: channel-mdm {ours['seconds']:.1f} s, "
+            f"CPU {ours['cpu_seconds']:.1f} s "
             f"({ours['peak_mib']:,.0f} MiB); streaming both whole tables {result['stream_both_tables_seconds']:.1f} s "
             f"(ratio {result['stream_both_tables_seconds'] / ours['seconds']:.2f}x); generating them "
             f"{result['generate_seconds']:.0f} s\n  {ours['statement']}",
