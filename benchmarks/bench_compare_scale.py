@@ -11,9 +11,11 @@
    generated on the server with ``INSERT … SELECT generate_series`` (the new one with one balance in 500
    changed), compared in sampled mode at 95 % / 0.1 % (2,995 keys drawn by hash); the baseline is streaming
    both whole tables to the client, the least a whole-table comparison must do. The tables are dropped
-   afterwards. Needs ``CHANNEL_MDM_BENCH_POSTGRES_URL`` or ``CHANNEL_MDM_TEST_POSTGRES_URL``.
+   afterwards unless ``--keep-tables`` (then a later run with it reuses them). Needs
+   ``CHANNEL_MDM_BENCH_POSTGRES_URL`` or ``CHANNEL_MDM_TEST_POSTGRES_URL``.
 
-Run: ``.venv/bin/python -m benchmarks.bench_compare_scale [--rows N] [--pg-rows N] [--skip-datacompy] [--skip-postgres]``
+Run: ``.venv/bin/python -m benchmarks.bench_compare_scale [--rows N] [--pg-rows N] [--skip-datacompy] [--skip-postgres]
+[--keep-tables]``
 """
 
 from __future__ import annotations
@@ -47,12 +49,13 @@ import json, resource, sys, time
 from pathlib import Path
 from migration.cutover import load_compare_config, run_comparison
 from migration.cutover.report import write_comparison_reports
-started = time.perf_counter()
+started, cpu = time.perf_counter(), time.process_time()
 result = run_comparison(load_compare_config(Path(sys.argv[1])))
 write_comparison_reports(result, Path(sys.argv[2]))
 checks = {c.check: c for c in result.checks}
 print(json.dumps({
     "seconds": time.perf_counter() - started,
+    "cpu_seconds": time.process_time() - cpu,
     "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "accepted": result.accepted,
     "mismatched_rows": checks["fields"].figures.get("records_with_differences") if "fields" in checks else None,
@@ -155,9 +158,9 @@ def func_series(rows: int) -> sa.Label:
     return sa.func.generate_series(1, rows).label("g")
 
 
-def bench_postgres(server: str, rows: int) -> dict:
+def bench_postgres(server: str, rows: int, keep: bool = False) -> dict:
     engine = sa.create_engine(server)
-    suffix = secrets.token_hex(3)
+    suffix = str(rows) if keep else secrets.token_hex(3)
     metadata = sa.MetaData()
     tables = {
         side: sa.Table(
@@ -169,14 +172,16 @@ def bench_postgres(server: str, rows: int) -> dict:
     }  # fmt: skip
     try:
         started = time.perf_counter()
-        with engine.begin() as connection:
-            metadata.create_all(connection)
-            for side, table in tables.items():
-                select = _customers_select(rows, 500 if side == "new" else None)
-                connection.execute(sa.insert(table).from_select([c.name for c in table.columns], select))
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            for table in tables.values():
-                connection.execute(sa.text(f'ANALYZE "{table.name}"'))
+        if not (keep and _kept(engine, list(tables.values()), rows)):
+            with engine.begin() as connection:
+                metadata.drop_all(connection, checkfirst=True)
+                metadata.create_all(connection)
+                for side, table in tables.items():
+                    select = _customers_select(rows, 500 if side == "new" else None)
+                    connection.execute(sa.insert(table).from_select([c.name for c in table.columns], select))
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+                for table in tables.values():
+                    connection.execute(sa.text(f'ANALYZE "{table.name}"'))
         generated = time.perf_counter() - started
         streamed = _stream_whole_tables(engine, list(tables.values()))
         folder = Path(tempfile.mkdtemp(prefix="bench_compare_pg_"))
@@ -197,9 +202,21 @@ def bench_postgres(server: str, rows: int) -> dict:
             "channel_mdm": ours,
         }
     finally:
-        with engine.begin() as connection:
-            metadata.drop_all(connection, checkfirst=True)
+        if not keep:
+            with engine.begin() as connection:
+                metadata.drop_all(connection, checkfirst=True)
         engine.dispose()
+
+
+def _kept(engine: sa.Engine, tables: list[sa.Table], rows: int) -> bool:
+    """Whether tables kept by an earlier ``--keep-tables`` run hold ``rows`` rows each (then they are reused)."""
+    with engine.connect() as connection:
+        inspector = sa.inspect(connection)
+        if not all(inspector.has_table(t.name) for t in tables):
+            return False
+        return all(
+            connection.execute(sa.select(sa.func.count()).select_from(t)).scalar_one() == rows for t in tables
+        )
 
 
 def _stream_whole_tables(engine: sa.Engine, tables: list[sa.Table]) -> float:
@@ -225,6 +242,11 @@ def main() -> int:
     )
     parser.add_argument("--skip-datacompy", action="store_true")
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument(
+        "--keep-tables",
+        action="store_true",
+        help="keep the PostgreSQL tables (named by their row count) for the next run, and reuse kept ones",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     print(
@@ -237,20 +259,23 @@ def main() -> int:
         figures["full_vs_datacompy"] = result
         print(
             f"full, {args.rows:,} rows per side (csv vs SQLite), {result['planted_defective_rows']:,} planted: "
-            f"channel-mdm {ours['seconds']:.1f} s ({ours['peak_mib']:,.0f} MiB, {ours['mismatched_rows']:,} rows "
-            f"differ), datacompy {theirs['datacompy']} {theirs['seconds']:.1f} s ({theirs['peak_mib']:,.0f} MiB, "
-            f"{theirs['mismatched_rows']:,} rows differ); ratio {theirs['seconds'] / ours['seconds']:.2f}x",
+            f"channel-mdm {ours['seconds']:.1f} s, CPU {ours['cpu_seconds']:.1f} s ({ours['peak_mib']:,.0f} MiB, "
+            f"{ours['mismatched_rows']:,} rows differ), datacompy {theirs['datacompy']} {theirs['seconds']:.1f} s, "
+            f"CPU {theirs['cpu_seconds']:.1f} s ({theirs['peak_mib']:,.0f} MiB, {theirs['mismatched_rows']:,} rows "
+            f"differ); ratio {theirs['seconds'] / ours['seconds']:.2f}x (CPU "
+            f"{theirs['cpu_seconds'] / ours['cpu_seconds']:.2f}x)",
             flush=True,
         )
     server = os.environ.get("CHANNEL_MDM_BENCH_POSTGRES_URL") or os.environ.get(
         "CHANNEL_MDM_TEST_POSTGRES_URL"
     )
     if not args.skip_postgres and server:
-        result = bench_postgres(server, args.pg_rows)
+        result = bench_postgres(server, args.pg_rows, args.keep_tables)
         ours = result["channel_mdm"]
         figures["sampled_postgres"] = {**result, "server": redact_url(server)}
         print(
-            f"sampled, {args.pg_rows:,} rows per PostgreSQL table: channel-mdm {ours['seconds']:.1f} s "
+            f"sampled, {args.pg_rows:,} rows per PostgreSQL table: channel-mdm {ours['seconds']:.1f} s, "
+            f"CPU {ours['cpu_seconds']:.1f} s "
             f"({ours['peak_mib']:,.0f} MiB); streaming both whole tables {result['stream_both_tables_seconds']:.1f} s "
             f"(ratio {result['stream_both_tables_seconds'] / ours['seconds']:.2f}x); generating them "
             f"{result['generate_seconds']:.0f} s\n  {ours['statement']}",

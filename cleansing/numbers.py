@@ -157,14 +157,23 @@ def parse_numbers(
 ) -> tuple[pd.Series, pd.Series]:
     """Read a column: ``(Decimal or None per row, problem or None per row)``, once per distinct value."""
     codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
-    parsed = [
-        _parse_text(v, number_format, percent)
-        if isinstance(v, str)
-        else parse_number(v, number_format, percent)
-        for v in distinct
-    ]
-    numbers = pd.Series([p.value for p in parsed] + [None], dtype=object)
-    problems = pd.Series([p.problem for p in parsed] + [None], dtype=object)
+    plain = _PLAIN_DECIMAL.fullmatch if number_format.decimal == "." else None
+    read: list[Decimal | None] = []
+    why: list[str | None] = []
+    for v in distinct:
+        if plain is not None and type(v) is str and plain(v):  # parse_number's fast path, without a call
+            read.append(Decimal(v))
+            why.append(None)
+            continue
+        parsed = (
+            _parse_text(v, number_format, percent)
+            if isinstance(v, str)
+            else parse_number(v, number_format, percent)
+        )
+        read.append(parsed.value)
+        why.append(parsed.problem)
+    numbers = pd.Series([*read, None], dtype=object)
+    problems = pd.Series([*why, None], dtype=object)
     return (
         pd.Series(numbers.to_numpy()[codes], index=values.index, dtype=object),
         pd.Series(problems.to_numpy()[codes], index=values.index, dtype=object),

@@ -5,8 +5,8 @@ Missing keys are listed both ways with the row they came from, not just counted.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sized
+import numpy as np
+import pandas as pd
 
 from migration.cutover.prepared import PreparedEntity, PreparedSide
 from migration.cutover.results import CheckResult
@@ -16,23 +16,26 @@ def _n(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def _are(items: Sized) -> str:
-    return "is" if len(items) == 1 else "are"
-
-
 def check_row_counts(entity: PreparedEntity) -> CheckResult:
-    old, new = len(entity.old.keys), len(entity.new.keys)
+    return row_counts_result(
+        entity.name, entity.label, (entity.old.rows.source, entity.new.rows.source),
+        len(entity.old.keys), len(entity.new.keys),
+    )  # fmt: skip
+
+
+def row_counts_result(name: str, label: str, sources: tuple[str, str], old: int, new: int) -> CheckResult:
+    """The row-count check from the two counts (however they were counted)."""
     agrees = old == new
     statement = (
-        f"Both sides hold {old:,} {entity.label}."
+        f"Both sides hold {old:,} {label}."
         if agrees
-        else f"The old side holds {old:,} {entity.label} and the new side {new:,} ({new - old:+,})."
+        else f"The old side holds {old:,} {label} and the new side {new:,} ({new - old:+,})."
     )
     return CheckResult(
-        entity.name, "row_counts", "row counts", agrees, statement,
+        name, "row_counts", "row counts", agrees, statement,
         figures={"old_rows": old, "new_rows": new, "difference": new - old},
         columns=["side", "source", "rows"],
-        rows=[["old", entity.old.rows.source, old], ["new", entity.new.rows.source, new]],
+        rows=[["old", sources[0], old], ["new", sources[1], new]],
         rows_total=2,
     )  # fmt: skip
 
@@ -59,78 +62,104 @@ def check_unreadable_rows(entity: PreparedEntity, max_listed: int) -> CheckResul
     )  # fmt: skip
 
 
+def repeated_keys(side: PreparedSide) -> list[list[object]]:
+    """``[side, key, times, rows]`` for every key that more than one row of ``side`` holds, in row order."""
+    keys = pd.Series(side.keys, dtype=object)
+    repeated = (keys.duplicated(keep=False) & keys.notna()).to_numpy()
+    if not repeated.any():
+        return []
+    rows_of: dict[str | None, list[int | None]] = {}
+    numbers = side.rows.row_numbers
+    for position in np.flatnonzero(repeated).tolist():
+        rows_of.setdefault(side.keys[position], []).append(numbers[position])
+    return [[side.rows.name, key, len(rows), ", ".join(map(str, rows))] for key, rows in rows_of.items()]
+
+
 def check_duplicate_keys(entity: PreparedEntity, max_listed: int) -> CheckResult:
-    listed: list[list[object]] = []
-    for side in (entity.old, entity.new):
-        counts = Counter(k for k in side.keys if k is not None)
-        rows_of: dict[str, list[int]] = {}
-        for key, row in zip(side.keys, side.rows.row_numbers, strict=False):
-            if key is not None and counts[key] > 1:
-                rows_of.setdefault(key, []).append(row)
-        listed += [
-            [side.rows.name, key, len(rows), ", ".join(map(str, rows))] for key, rows in rows_of.items()
-        ]
-    key_names = " + ".join(entity.spec.key)
+    listed = [*repeated_keys(entity.old), *repeated_keys(entity.new)]
+    return repeated_keys_result(entity.name, entity.spec.key, listed, len(listed), max_listed)
+
+
+def repeated_keys_result(
+    name: str, key: list[str], listed: list[list[object]], total: int, max_listed: int
+) -> CheckResult:
+    """The repeated-keys check from the ``[side, key, times, rows]`` found and how many there are in all."""
+    key_names = " + ".join(key)
     statement = (
         f"No {key_names} repeats on either side."
-        if not listed
-        else f"{_n(len(listed), 'key')} ({key_names}) {'appears' if len(listed) == 1 else 'appear'} more than once on a side; each is compared once."
+        if not total
+        else f"{_n(total, 'key')} ({key_names}) {'appears' if total == 1 else 'appear'} more than once on a side; each is compared once."
     )
     return CheckResult(
-        entity.name, "duplicate_keys", "repeated keys", not listed, statement,
-        figures={"repeated_keys": len(listed)},
-        columns=["side", "key", "times", "rows"], rows=listed[:max_listed], rows_total=len(listed),
+        name, "duplicate_keys", "repeated keys", not total, statement,
+        figures={"repeated_keys": total},
+        columns=["side", "key", "times", "rows"], rows=listed[:max_listed], rows_total=total,
     )  # fmt: skip
 
 
-def missing_keys(present: PreparedSide, absent_from: PreparedSide) -> list[tuple[str, int]]:
-    """Keys of ``present`` (with their first row) that ``absent_from`` lacks, in row order."""
-    others = set(absent_from.keys)
-    seen: set[str] = set()
+def missing_keys(
+    entity: PreparedEntity,
+) -> tuple[list[tuple[str | None, object]], list[tuple[str | None, object]]]:
+    """Keys of the old side the new one lacks and keys of the new side the old one lacks, each with its
+    first row, in row order."""
+    found, hit = entity.key_match
     out = []
-    for key, row in zip(present.keys, present.rows.row_numbers, strict=False):
-        if key is not None and key not in others and key not in seen:
-            seen.add(key)
-            out.append((key, row))
-    return out
+    for side, lacking in ((entity.old, found < 0), (entity.new, ~hit)):
+        keys, first = side.first_rows
+        numbers = side.rows.row_numbers
+        out.append([(keys[i], numbers[first[i]]) for i in np.flatnonzero(lacking).tolist()])
+    return out[0], out[1]
 
 
 def check_key_coverage(entity: PreparedEntity, max_listed: int) -> CheckResult:
-    not_migrated = missing_keys(entity.old, entity.new)
-    not_in_old = missing_keys(entity.new, entity.old)
-    old_keys = len(entity.old.first_position)
-    listed = [["missing on the new side", key, "old", row] for key, row in not_migrated]
-    listed += [["not on the old side", key, "new", row] for key, row in not_in_old]
-    blank = [
-        ["blank key", "", side.rows.name, row]
-        for side in (entity.old, entity.new)
-        for row in side.blank_key_rows
+    not_migrated, not_in_old = missing_keys(entity)
+    blank: list[list[object]] = [
+        [side.rows.name, row] for side in (entity.old, entity.new) for row in side.blank_key_rows
     ]
-    listed += blank
-    accepted = not listed
+    return key_coverage_result(
+        entity.name, entity.label, (len(entity.old.first_rows[0]), len(entity.new.first_rows[0])),
+        (not_migrated, len(not_migrated)), (not_in_old, len(not_in_old)), (blank, len(blank)), max_listed,
+    )  # fmt: skip
+
+
+def key_coverage_result(
+    name: str,
+    label: str,
+    keys: tuple[int, int],
+    not_migrated: tuple[list[tuple[str | None, object]], int],
+    not_in_old: tuple[list[tuple[str | None, object]], int],
+    blank: tuple[list[list[object]], int],
+    max_listed: int,
+) -> CheckResult:
+    """The key-coverage check from the keys each side lacks (key, row) and the rows with a blank key
+    (side, row), each with how many there are in all (the lists may stop early)."""
+    listed: list[list[object]] = [
+        ["missing on the new side", key, "old", row] for key, row in not_migrated[0]
+    ]
+    listed += [["not on the old side", key, "new", row] for key, row in not_in_old[0]]
+    listed += [["blank key", "", side, row] for side, row in blank[0]]
+    missing_on_new, missing_on_old, blanks = not_migrated[1], not_in_old[1], blank[1]
+    accepted = not (missing_on_new or missing_on_old or blanks)
     if accepted:
-        statement = (
-            f"All {old_keys:,} keys of the old side ({entity.label}) are on the new side, and no other."
-        )
+        statement = f"All {keys[0]:,} keys of the old side ({label}) are on the new side, and no other."
     else:
         parts = []
-        if not_migrated:
-            parts.append(
-                f"{_n(len(not_migrated), 'key')} of the old side {_are(not_migrated)} missing on the new side"
-            )
-        if not_in_old:
-            parts.append(
-                f"{_n(len(not_in_old), 'key')} on the new side {_are(not_in_old)} not on the old side"
-            )
-        if blank:
-            have = "has" if len(blank) == 1 else "have"
-            parts.append(f"{_n(len(blank), 'row')} {have} a blank key and cannot be matched")
+        if missing_on_new:
+            are = "is" if missing_on_new == 1 else "are"
+            parts.append(f"{_n(missing_on_new, 'key')} of the old side {are} missing on the new side")
+        if missing_on_old:
+            are = "is" if missing_on_old == 1 else "are"
+            parts.append(f"{_n(missing_on_old, 'key')} on the new side {are} not on the old side")
+        if blanks:
+            have = "has" if blanks == 1 else "have"
+            parts.append(f"{_n(blanks, 'row')} {have} a blank key and cannot be matched")
         statement = "; ".join(parts) + "; every one is listed."
     return CheckResult(
-        entity.name, "key_coverage", "key coverage", accepted, statement,
+        name, "key_coverage", "key coverage", accepted, statement,
         figures={
-            "old_keys": old_keys, "new_keys": len(entity.new.first_position),
-            "missing_on_new": len(not_migrated), "missing_on_old": len(not_in_old), "blank_keys": len(blank),
+            "old_keys": keys[0], "new_keys": keys[1],
+            "missing_on_new": missing_on_new, "missing_on_old": missing_on_old, "blank_keys": blanks,
         },
-        columns=["problem", "key", "side", "row"], rows=listed[:max_listed], rows_total=len(listed),
+        columns=["problem", "key", "side", "row"], rows=listed[:max_listed],
+        rows_total=missing_on_new + missing_on_old + blanks,
     )  # fmt: skip

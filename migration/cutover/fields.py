@@ -8,7 +8,7 @@ import numpy as np
 
 from migration.cutover.prepared import PreparedEntity
 from migration.cutover.results import CheckResult
-from migration.cutover.rules import agree_many
+from migration.cutover.rules import differ_many
 
 MISMATCH_COLUMNS = ["key", "old row", "new row", "old column", "new column", "old value", "new value"]
 
@@ -21,8 +21,17 @@ class FieldDifferences:
     """Per pair: any compared field differs."""
     listed: list[list[object]]
     """One row per differing field, in :data:`MISMATCH_COLUMNS` order."""
-    mismatched_columns: list[list[str]]
-    """Per pair: the old names of the columns that differ."""
+    differs: dict[str, np.ndarray]
+    """Per compared column (old name): which pairs differ in it."""
+
+    @property
+    def mismatched_columns(self) -> list[list[str]]:
+        """Per pair: the old names of the columns that differ."""
+        out: list[list[str]] = [[] for _ in range(len(self.defective))]
+        for column, differs in self.differs.items():
+            for pair in np.flatnonzero(differs).tolist():
+                out[pair].append(column)
+        return out
 
 
 def compare_pairs(
@@ -30,18 +39,15 @@ def compare_pairs(
 ) -> FieldDifferences:
     """Compare the old rows at ``old_positions`` with the new rows at ``new_positions``, column by column."""
     count = len(old_positions)
+    old_at, new_at = np.asarray(old_positions, dtype=np.intp), np.asarray(new_positions, dtype=np.intp)
     defective = np.zeros(count, dtype=bool)
-    per_pair: list[list[str]] = [[] for _ in range(count)]
+    by_column: dict[str, np.ndarray] = {}
     differences: list[tuple[int, str]] = []
     for column in entity.compared_columns:
-        old_values, new_values = entity.old.values[column], entity.new.values[column]
-        old = [old_values[p] for p in old_positions]
-        new = [new_values[p] for p in new_positions]
-        differs = ~agree_many(old, new, entity.rule(column))
+        old, new = entity.old.values[column][old_at], entity.new.values[column][new_at]
+        differs = by_column[column] = differ_many(old, new, entity.rule(column))
         defective |= differs
-        for pair in np.flatnonzero(differs).tolist():
-            per_pair[pair].append(column)
-            differences.append((int(pair), column))
+        differences += [(pair, column) for pair in np.flatnonzero(differs).tolist()]
     order = {c: i for i, c in enumerate(entity.compared_columns)}
     differences.sort(key=lambda d: (d[0], order[d[1]]))  # record by record, columns as configured
     listed: list[list[object]] = []
@@ -51,17 +57,22 @@ def compare_pairs(
             entity.old.keys[o], entity.old.rows.row_numbers[o], entity.new.rows.row_numbers[n],
             column, entity.new_name(column), entity.old.raw(column, o), entity.new.raw(entity.new_name(column), n),
         ])  # fmt: skip
-    return FieldDifferences(defective, listed, per_pair)
+    return FieldDifferences(defective, listed, by_column)
 
 
 def matched_positions(
     entity: PreparedEntity, keys: list[str] | None = None
 ) -> tuple[list[str], list[int], list[int]]:
     """Keys on both sides (all, or those in ``keys``) with the first old and first new row of each."""
-    old_first, new_first = entity.old.first_position, entity.new.first_position
-    wanted = keys if keys is not None else list(old_first)
-    both = [k for k in wanted if k in old_first and k in new_first]
-    return both, [old_first[k] for k in both], [new_first[k] for k in both]
+    if keys is not None:
+        old_first, new_first = entity.old.first_position, entity.new.first_position
+        both = [k for k in keys if k in old_first and k in new_first]
+        return both, [old_first[k] for k in both], [new_first[k] for k in both]
+    old_keys, old_at = entity.old.first_rows
+    new_at = entity.new.first_rows[1]
+    found = entity.key_match[0]
+    matched = found >= 0
+    return old_keys[matched].tolist(), old_at[matched].tolist(), new_at[found[matched]].tolist()
 
 
 def check_all_fields(entity: PreparedEntity, max_listed: int) -> CheckResult:
@@ -70,10 +81,7 @@ def check_all_fields(entity: PreparedEntity, max_listed: int) -> CheckResult:
     found = compare_pairs(entity, old_positions, new_positions)
     defects = int(found.defective.sum())
     compared = len(keys)
-    by_column: dict[str, int] = {}
-    for columns in found.mismatched_columns:
-        for column in columns:
-            by_column[column] = by_column.get(column, 0) + 1
+    by_column = {c: int(d.sum()) for c, d in found.differs.items() if d.any()}
     if defects == 0:
         statement = (
             f"0 mismatches in all {compared:,} {entity.label} found on both sides, compared field by field."

@@ -5,20 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from migration.cutover.config import EntitySpec, FieldRule, SideSpec
-from migration.cutover.rules import comparable_values, shown
+from migration.cutover.rules import comparable_codes, comparable_values, shown
 from migration.cutover.sides import SideRows, fetch_rows_by_key, read_side
 
 
 @dataclass
 class PreparedSide:
     rows: SideRows
-    values: dict[str, list[Any]]
-    """Comparable values per compared column, by its OLD name (the new side's own column mapped back)."""
+    values: dict[str, np.ndarray]
+    """Comparable values per compared column (object arrays), by its OLD name (the new side's own column
+    mapped back)."""
     keys: list[str | None]
     """Each row's key as text: its normalised key values joined with ``|``; ``None`` when a key value is
     blank (an unknown key never matches another, not even another blank one)."""
@@ -26,21 +27,35 @@ class PreparedSide:
     names: dict[str, str] = field(default_factory=dict)
     """Old column name → this side's own name."""
     is_old: bool = True
+    factors: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    """Per column, ``(codes, distinct)`` with ``distinct[codes]`` equal to its values: what was normalised
+    once per distinct value (dropped for a column whose values change afterwards)."""
+
+    def factorised(self, column: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(codes, distinct)`` of a column's comparable values."""
+        if column not in self.factors:
+            codes, distinct = pd.factorize(self.values[column], use_na_sentinel=False)
+            self.factors[column] = (codes, np.asarray(distinct, dtype=object))
+        return self.factors[column]
 
     def raw(self, column: str, position: int) -> str:
         return str(self.rows.frame[column].iat[position])
 
     @cached_property
+    def first_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each (non-blank) key once, in the order it first appears, and the position of that first row."""
+        keys = pd.Series(self.keys, dtype=object)
+        first = np.flatnonzero((keys.notna() & ~keys.duplicated()).to_numpy())
+        return keys.to_numpy()[first], first
+
+    @cached_property
     def first_position(self) -> dict[str, int]:
         """Each key's first row (a repeated key is reported on its own, then compared once)."""
-        positions: dict[str, int] = {}
-        for position, key in enumerate(self.keys):
-            if key is not None:
-                positions.setdefault(key, position)
-        return positions
+        keys, positions = self.first_rows
+        return dict(zip(keys.tolist(), positions.tolist(), strict=True))
 
     @property
-    def blank_key_rows(self) -> list[int]:
+    def blank_key_rows(self) -> list[int | None]:
         """Row numbers of the rows whose key has a blank value."""
         return [row for key, row in zip(self.keys, self.rows.row_numbers, strict=False) if key is None]
 
@@ -64,6 +79,19 @@ class PreparedEntity:
     def new_name(self, column: str) -> str:
         return self.spec.columns[column]
 
+    @cached_property
+    def key_match(self) -> tuple[np.ndarray, np.ndarray]:
+        """For each old key (in :attr:`PreparedSide.first_rows` order) the index of the same key among
+        the new side's keys (-1 when it has none), and which of the new side's keys an old key matched."""
+        old_keys, new_keys = self.old.first_rows[0], self.new.first_rows[0]
+        if len(new_keys):
+            found = pd.Index(new_keys).get_indexer(old_keys)
+        else:
+            found = np.full(len(old_keys), -1, dtype=np.intp)
+        hit = np.zeros(len(new_keys), dtype=bool)
+        hit[found[found >= 0]] = True
+        return found, hit
+
 
 def prepare_entity(name: str, spec: EntitySpec, folder: Path, mode: str = "full") -> PreparedEntity:
     """Read both sides of ``spec``, keep the rows its ``where`` selects, normalise every compared column.
@@ -76,9 +104,37 @@ def prepare_entity(name: str, spec: EntitySpec, folder: Path, mode: str = "full"
     old_rows = read_side(spec.old, "old", folder, list(spec.columns), only)
     new_only = [spec.columns[c] for c in only] if only is not None else None
     new_rows = read_side(spec.new, "new", folder, list(spec.columns.values()), new_only)
-    old = _prepare_side(old_rows, spec, old_names, is_old=True, side=spec.old)
-    new = _prepare_side(new_rows, spec, spec.columns, is_old=False, side=spec.new)
+    if spec.where:
+        old_rows = _selected(old_rows, spec, old_names, True)
+        new_rows = _selected(new_rows, spec, spec.columns, False)
+    old_factors, new_factors = _factorised_together(old_rows, new_rows, spec)
+    old = _prepare_side(old_rows, spec, old_names, is_old=True, side=spec.old, factors=old_factors)
+    new = _prepare_side(new_rows, spec, spec.columns, is_old=False, side=spec.new, factors=new_factors)
     return PreparedEntity(name, spec.label or f"{name} records", spec, old, new)
+
+
+Factors = dict[str, tuple[np.ndarray, np.ndarray]]
+
+
+def _factorised_together(old: SideRows, new: SideRows, spec: EntitySpec) -> tuple[Factors, Factors]:
+    """Both sides' ``(codes, distinct)`` per column; a column whose rule has no value map is normalised
+    once over both sides' distinct values (the same value is usually on both), sharing ``distinct``."""
+    old_factors: Factors = {}
+    new_factors: Factors = {}
+    for column, own in spec.columns.items():
+        rule = spec.rules.get(column, FieldRule())
+        if rule.value_map:
+            old_factors[column] = comparable_codes(old.frame[column], rule, apply_value_map=True)
+            new_factors[column] = comparable_codes(new.frame[own], rule, apply_value_map=False)
+            continue
+        both = pd.Series(
+            np.concatenate([old.frame[column].to_numpy(dtype=object), new.frame[own].to_numpy(dtype=object)]),
+            dtype=object,
+        )
+        codes, distinct = comparable_codes(both, rule)
+        old_factors[column] = (codes[: len(old.frame)], distinct)
+        new_factors[column] = (codes[len(old.frame) :], distinct)
+    return old_factors, new_factors
 
 
 def light_columns(spec: EntitySpec) -> list[str]:
@@ -109,31 +165,43 @@ def complete_rows(entity: PreparedEntity, side: PreparedSide, positions: list[in
     for column in entity.compared_columns:
         subset = frame.loc[index, side.names[column]]
         normal = comparable_values(subset, entity.rule(column), apply_value_map=side.is_old)
-        values = side.values[column]
-        for position, value in zip(positions, normal, strict=True):
-            values[position] = value
+        side.values[column][positions] = normal
+        side.factors.pop(column, None)
 
 
 def _prepare_side(
-    rows: SideRows, spec: EntitySpec, names: dict[str, str], is_old: bool, side: SideSpec | None = None
+    rows: SideRows,
+    spec: EntitySpec,
+    names: dict[str, str],
+    is_old: bool,
+    side: SideSpec | None = None,
+    factors: Factors | None = None,
 ) -> PreparedSide:
-    if spec.where:
-        rows = _selected(rows, spec, names, is_old)
+    """One side normalised: ``factors`` when already worked out (rows already selected by ``where``)."""
+    if factors is None:
+        if spec.where:
+            rows = _selected(rows, spec, names, is_old)
+        factors = {
+            column: comparable_codes(
+                rows.frame[own], spec.rules.get(column, FieldRule()), apply_value_map=is_old
+            )
+            for column, own in names.items()
+        }
     values = {
-        column: comparable_values(
-            rows.frame[own], spec.rules.get(column, FieldRule()), apply_value_map=is_old
-        )
-        for column, own in names.items()
+        column: distinct[codes] if len(codes) else np.empty(0, dtype=object)
+        for column, (codes, distinct) in factors.items()
     }
     parts = [values[c] for c in spec.key]
     if len(parts) == 1:
-        keys = [v if v is None or type(v) is str else shown(v) for v in parts[0]]
+        codes, distinct = factors[spec.key[0]]
+        spelled = np.array([v if v is None or type(v) is str else shown(v) for v in distinct] + [None])
+        keys = spelled[:-1][codes].tolist() if len(codes) else []
     else:
         keys = [
             None if any(v is None for v in key) else "|".join(shown(v) for v in key)
             for key in zip(*parts, strict=True)
         ]
-    return PreparedSide(rows, values, keys, side, names, is_old)
+    return PreparedSide(rows, values, keys, side, names, is_old, factors)
 
 
 def _selected(rows: SideRows, spec: EntitySpec, names: dict[str, str], is_old: bool) -> SideRows:

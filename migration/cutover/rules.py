@@ -10,7 +10,6 @@ shows up as a difference instead of disappearing.
 
 from __future__ import annotations
 
-import hashlib
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cleansing.numbers import NumberFormat, parse_number
+from cleansing.numbers import NumberFormat, parse_numbers
 from migration.convert import to_date
 from migration.cutover.config import FieldRule
 
@@ -35,35 +34,65 @@ class Unreadable:
         return self.text
 
 
-def _normalise_one(value: str, rule: FieldRule) -> Any:
-    text = value.strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
+def normalise_distinct(distinct: list[Any], rule: FieldRule) -> np.ndarray:
+    """The comparable form of each value of ``distinct`` (``None`` when blank), as an object array.
+
+    Works a kind at a time over the whole list: the number parser reads plain decimals straight to
+    ``Decimal``, text is normalised in one pass.
+    """
+    texts = [v.strip() if type(v) is str else _text(v) for v in distinct]
     if rule.value_map:
-        text = rule.value_map.get(text, text)
-    if not text:
-        return None
+        mapped = rule.value_map
+        texts = [mapped.get(t, t) for t in texts]
+    out = np.empty(len(texts), dtype=object)
     if rule.kind in ("number", "money"):
-        parsed = parse_number(text, NumberFormat(rule.decimal, rule.thousands))
-        if parsed.problem is not None or parsed.value is None:
-            return Unreadable(text)
-        return parsed.value
-    if rule.kind == "date":
-        try:
-            return to_date(text)
-        except ValueError:
-            return Unreadable(text)
-    normal = " ".join(unicodedata.normalize("NFKC", text).split())  # whitespace collapsed and trimmed
-    return normal if rule.case_sensitive else normal.casefold()
+        numbers, problems = parse_numbers(
+            pd.Series(texts, dtype=object), NumberFormat(rule.decimal, rule.thousands)
+        )
+        out[:] = numbers.to_numpy()
+        for position in np.flatnonzero(problems.notna().to_numpy()).tolist():
+            out[position] = Unreadable(texts[position])
+    elif rule.kind == "date":
+        for position, text in enumerate(texts):
+            try:
+                out[position] = to_date(text) if text else None
+            except ValueError:
+                out[position] = Unreadable(text)
+    else:
+        normalize = unicodedata.normalize
+        normal = [" ".join(normalize("NFKC", t).split()) if t else None for t in texts]
+        if not rule.case_sensitive:
+            normal = [t.casefold() if t is not None else None for t in normal]
+        out[:] = normal
+    return out
 
 
-def comparable_values(values: pd.Series, rule: FieldRule, apply_value_map: bool = True) -> list[Any]:
-    """Each value's comparable form (``None`` when blank), computed once per distinct value.
+def _text(value: Any) -> str:
+    """A value that is not text, as text: blank (``None``, NaN, ``pd.NA``) as ``""``."""
+    if value is None or pd.isna(value) is True:
+        return ""
+    return str(value).strip()
+
+
+def comparable_codes(
+    values: pd.Series, rule: FieldRule, apply_value_map: bool = True
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each value's position among the distinct values, and the distinct values' comparable forms
+    (:func:`normalise_distinct`): ``distinct[codes]`` is the column's comparable values.
 
     ``apply_value_map=False`` for the new side: the map translates old values only.
     """
     effective = rule if apply_value_map or not rule.value_map else rule.model_copy(update={"value_map": {}})
-    codes, distinct = pd.factorize(values.astype(object).where(values.notna(), ""), use_na_sentinel=False)
-    normal = np.array([_normalise_one(v, effective) for v in distinct] + [None], dtype=object)[:-1]
-    return normal[codes].tolist()
+    codes, distinct = pd.factorize(
+        values.astype(object), use_na_sentinel=False
+    )  # a blank is normalised as ""
+    return codes, normalise_distinct(list(distinct), effective)
+
+
+def comparable_values(values: pd.Series, rule: FieldRule, apply_value_map: bool = True) -> np.ndarray:
+    """Each value's comparable form (``None`` when blank), computed once per distinct value."""
+    codes, distinct = comparable_codes(values, rule, apply_value_map)
+    return distinct[codes] if len(codes) else np.empty(0, dtype=object)
 
 
 def agree(old: Any, new: Any, rule: FieldRule) -> bool:
@@ -79,9 +108,16 @@ def agree(old: Any, new: Any, rule: FieldRule) -> bool:
     return False
 
 
-def agree_many(old: list[Any], new: list[Any], rule: FieldRule) -> np.ndarray:
-    """:func:`agree` over two aligned columns (a boolean array)."""
-    return np.fromiter((agree(o, n, rule) for o, n in zip(old, new, strict=True)), dtype=bool, count=len(old))
+def differ_many(old: np.ndarray, new: np.ndarray, rule: FieldRule) -> np.ndarray:
+    """``not agree`` over two aligned object arrays: equal values are found by one array comparison
+    (comparable values of different types are never equal), only the rest go through :func:`agree`."""
+    if not len(old):
+        return np.zeros(0, dtype=bool)
+    differs = ~np.asarray(old == new, dtype=bool)
+    for position in np.flatnonzero(differs).tolist():
+        if agree(old[position], new[position], rule):
+            differs[position] = False
+    return differs
 
 
 def canonical(value: Any) -> str:
@@ -95,18 +131,31 @@ def canonical(value: Any) -> str:
     return str(value)
 
 
-def row_hashes(columns: list[list[Any]]) -> list[int]:
-    """A 64-bit hash per row over its comparable values (columns in the order given)."""
-    rows = zip(*[[v if type(v) is str else canonical(v) for v in column] for column in columns], strict=True)
-    return [
-        int.from_bytes(hashlib.blake2b("\x1f".join(row).encode(), digest_size=8).digest(), "big")
-        for row in rows
-    ]
+_ROW_PRIME = np.uint64(0x100000001B3)
 
 
-def hash_total(hashes: list[int]) -> str:
+def distinct_hashes(distinct: np.ndarray) -> np.ndarray:
+    """A 64-bit hash of each value's canonical spelling (:func:`canonical`)."""
+    spelled = np.array([v if type(v) is str else canonical(v) for v in distinct] + [""], dtype=object)[:-1]
+    return pd.util.hash_array(spelled, categorize=False)
+
+
+def column_hashes(codes: np.ndarray, distinct: np.ndarray) -> np.ndarray:
+    """A 64-bit hash per value of a column given as ``distinct[codes]`` (:func:`distinct_hashes`)."""
+    return distinct_hashes(distinct)[codes]
+
+
+def row_hashes(columns: list[np.ndarray]) -> np.ndarray:
+    """A 64-bit hash per row from its columns' value hashes (:func:`column_hashes`, in the order given)."""
+    rows = np.zeros(len(columns[0]) if columns else 0, dtype=np.uint64)
+    for column in columns:
+        rows = (rows ^ column) * _ROW_PRIME  # wraps modulo 2**64
+    return rows
+
+
+def hash_total(hashes: np.ndarray) -> str:
     """Order-independent hash total: the row hashes added modulo 2**64, as 16 hex digits."""
-    return f"{sum(hashes) % (1 << 64):016x}"
+    return f"{int(hashes.sum(dtype=np.uint64)):016x}"
 
 
 def shown(value: Any) -> str:

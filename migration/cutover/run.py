@@ -17,6 +17,7 @@ from migration.cutover.coverage import (
     check_unreadable_rows,
 )
 from migration.cutover.fields import check_all_fields
+from migration.cutover.in_database import NotInDatabase, applies, check_in_database
 from migration.cutover.orphans import check_orphans
 from migration.cutover.prepared import PreparedEntity, prepare_entity
 from migration.cutover.results import CheckResult, ComparisonResult
@@ -42,8 +43,20 @@ def run_comparison(config: CompareConfig, scope: Scope | None = None) -> Compari
     )
     plan = plan_wave(config, scope)
     prepared: dict[str, PreparedEntity] = {}
+    in_database: dict[str, list[CheckResult]] = {}
     for name, part in plan.items():
         spec = part.spec
+        if part.checked and part.follows is None and applies(name, spec, config):
+            try:
+                checks, sampled, sources = check_in_database(name, spec, config)
+            except NotInDatabase as reason:
+                log.info("%s: reading the tables (%s)", name, reason)
+            else:
+                in_database[name] = checks
+                result.sampled_keys.extend(sampled)
+                result.sides[name] = sources
+                result.wave_coverage[name] = part.covers
+                continue
         if part.follows is not None:
             column, target = part.follows
             keys = [*prepared[target].old.first_position, *prepared[target].new.first_position]
@@ -59,7 +72,11 @@ def run_comparison(config: CompareConfig, scope: Scope | None = None) -> Compari
             name, f"{len(entity.old.keys):,}", entity.old.rows.source, f"{len(entity.new.keys):,}",
             entity.new.rows.source,
         )  # fmt: skip
-    for name, entity in prepared.items():
+    for name in plan:
+        if name in in_database:
+            result.checks.extend(in_database[name])
+            continue
+        entity = prepared[name]
         if not plan[name].checked:
             continue
         checks = _entity_checks(entity, config, result)

@@ -9,6 +9,7 @@ the new side is a defect like a differing field.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -50,24 +51,32 @@ def strata(entity: PreparedEntity) -> dict[str, list[str]]:
     return dict(sorted(groups.items()))
 
 
-def _draw(entity: PreparedEntity, keys: list[str], config: CompareConfig) -> tuple[pd.DataFrame, str, int]:
-    """The keys drawn with their monetary units, how they were drawn, and the sample size aimed at."""
+@dataclass
+class StratumDraw:
+    """The keys drawn from one stratum, with their monetary units, how, and the sample size aimed at."""
+
+    population: int
+    drawn: pd.DataFrame
+    """``key`` and ``units`` (1 per key unless drawn by monetary unit)."""
+    method: str
+    """``hash``, ``monetary_unit`` or ``census``."""
+    aimed: int
+
+
+def _draw(entity: PreparedEntity, keys: list[str], config: CompareConfig) -> StratumDraw:
     population = len(keys)
     n = sample_size(population, config.confidence, config.tolerable_error_rate, config.finite_population)
     if n >= population:
-        return pd.DataFrame({"key": keys, "units": 1}), "census", n
+        return StratumDraw(population, pd.DataFrame({"key": keys, "units": 1}), "census", n)
     column = entity.spec.amount_column
     if column:
         first = entity.old.first_position
         units = zero_defect_sample_size(config.confidence, config.tolerable_error_rate)
         amounts = pd.Series([entity.old.values[column][first[k]] for k in keys], dtype=object)
         drawn = monetary_unit_sample(pd.Series(keys, dtype=object), amounts, units, config.seed)
-        return drawn, "monetary_unit", units
-    return (
-        pd.DataFrame({"key": select_by_hash(pd.Series(keys, dtype=object), n, config.seed), "units": 1}),
-        "hash",
-        n,
-    )
+        return StratumDraw(population, drawn, "monetary_unit", units)
+    chosen = select_by_hash(pd.Series(keys, dtype=object), n, config.seed)
+    return StratumDraw(population, pd.DataFrame({"key": chosen, "units": 1}), "hash", n)
 
 
 def _sentence(
@@ -107,6 +116,19 @@ def _sentence(
 
 def check_sample(entity: PreparedEntity, config: CompareConfig) -> tuple[CheckResult, list[SampledKey]]:
     """Draw, compare and conclude for every stratum of the entity."""
+    draws = {stratum: _draw(entity, keys, config) for stratum, keys in strata(entity).items()}
+    # a database table read only in its light columns: fetch the compared ones for the drawn rows
+    old_first, new_first = entity.old.first_position, entity.new.first_position
+    every_key = [k for draw in draws.values() for k in draw.drawn["key"]]
+    complete_rows(entity, entity.old, [old_first[k] for k in every_key])
+    complete_rows(entity, entity.new, [new_first[k] for k in every_key if k in new_first])
+    return judge_sample(entity, config, draws)
+
+
+def judge_sample(
+    entity: PreparedEntity, config: CompareConfig, draws: dict[str, StratumDraw]
+) -> tuple[CheckResult, list[SampledKey]]:
+    """Compare the drawn keys (all on the old side of ``entity``) and conclude for every stratum."""
     new_first = entity.new.first_position
     old_first = entity.old.first_position
     listed: list[list[object]] = []
@@ -114,12 +136,8 @@ def check_sample(entity: PreparedEntity, config: CompareConfig) -> tuple[CheckRe
     sentences: list[str] = []
     per_stratum: list[dict[str, object]] = []
     accepted = True
-    draws = {stratum: (keys, *_draw(entity, keys, config)) for stratum, keys in strata(entity).items()}
-    # a database table read only in its light columns: fetch the compared ones for the drawn rows
-    every_key = [k for _, drawn, _, _ in draws.values() for k in drawn["key"]]
-    complete_rows(entity, entity.old, [old_first[k] for k in every_key])
-    complete_rows(entity, entity.new, [new_first[k] for k in every_key if k in new_first])
-    for stratum, (keys, drawn, method, aimed) in draws.items():
+    for stratum, draw in draws.items():
+        drawn, method, aimed = draw.drawn, draw.method, draw.aimed
         present = [k for k in drawn["key"] if k in new_first]
         found = compare_pairs(entity, [old_first[k] for k in present], [new_first[k] for k in present])
         outcome = dict(zip(present, found.mismatched_columns, strict=True))
@@ -148,13 +166,13 @@ def check_sample(entity: PreparedEntity, config: CompareConfig) -> tuple[CheckRe
         listed.extend(found.listed)
         units_total = int(drawn["units"].sum()) if len(drawn) else 0
         ok, sentence, upper = _sentence(
-            entity.label, stratum, method, len(keys), len(drawn), units_total, defects, aimed, config,
+            entity.label, stratum, method, draw.population, len(drawn), units_total, defects, aimed, config,
             entity.spec.amount_column,
         )  # fmt: skip
         accepted &= ok
         sentences.append(sentence)
         per_stratum.append({
-            "stratum": stratum, "population": len(keys), "method": method, "records_sampled": len(drawn),
+            "stratum": stratum, "population": draw.population, "method": method, "records_sampled": len(drawn),
             "units": units_total, "required": aimed, "defects": defects, "upper_bound": upper, "accepted": ok,
             "statement": sentence,
         })  # fmt: skip

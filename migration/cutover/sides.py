@@ -8,12 +8,14 @@ the environment variable the YAML names; the URL is never logged or shown, only 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -35,8 +37,9 @@ class SideRows:
     source: str
     """The file or ``$VARIABLE/table``: never a URL."""
     frame: pd.DataFrame
-    row_numbers: list[int]
-    """The row each frame row came from in its file (1-based, header included) or result set."""
+    row_numbers: Sequence[int | None]
+    """The row each frame row came from in its file (1-based, header included) or result set (``None``
+    for rows fetched by key)."""
     unreadable: list[dict[str, Any]] = field(default_factory=list)
     """Rows a mapping quarantined: row, column, reason."""
     partial: bool = False
@@ -58,17 +61,20 @@ def read_side(
         rows = _read_mapped_file(spec, name, folder)
     else:
         rows = _read_plain_file(spec, name, folder, columns)
-    missing = [c for c in columns if c not in rows.frame.columns]
+    require_columns(rows.source, name, [str(c) for c in rows.frame.columns], columns)
+    return rows
+
+
+def require_columns(source: str, name: str, present: list[str], columns: list[str]) -> None:
+    """Raise :class:`UserError` naming the first of ``columns`` not in ``present``, with the closest real one."""
+    missing = [c for c in columns if c not in present]
     if missing:
         from difflib import get_close_matches
 
-        close = get_close_matches(missing[0], [str(c) for c in rows.frame.columns], n=1, cutoff=0.6)
+        close = get_close_matches(missing[0], present, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]!r}?" if close else ""
-        shown = ", ".join(str(c) for c in list(rows.frame.columns)[:30])
-        raise UserError(
-            f"{rows.source}: no column {missing[0]!r} on the {name} side{hint} (columns: {shown})"
-        )
-    return rows
+        shown = ", ".join(present[:30])
+        raise UserError(f"{source}: no column {missing[0]!r} on the {name} side{hint} (columns: {shown})")
 
 
 def _file_path(spec: SideSpec, folder: Path) -> Path:
@@ -83,6 +89,7 @@ def _read_plain_file(spec: SideSpec, name: str, folder: Path, columns: list[str]
         raise UserError(f"{path}: file not found ({name} side)")
     table = read_text_table(path, sheet=spec.sheet, expected_columns=columns)
     frame = table_to_frame(table)
+    frame.attrs.clear()  # the row numbers are kept below; pandas would copy them into every column taken
     return SideRows(name, str(path), frame.reset_index(drop=True), [int(r) for r in table.source_rows])
 
 
@@ -139,17 +146,13 @@ def _read_database(spec: SideSpec, name: str, columns: list[str], only: list[str
     try:
         with engine.connect() as connection:
             statement, present = _statement(connection, spec, source, columns if only is None else only)
-            result = connection.execution_options(stream_results=True).execute(statement)
+            local = connection.dialect.name == "sqlite"  # a file: its cursor streams without a server cursor
+            result = connection.execution_options(stream_results=not local).execute(statement)
             names = [str(k) for k in result.keys()]  # noqa: SIM118 (a Result, not a dict)
-            cells: list[list[str]] = [[] for _ in names]
-            for partition in result.partitions(_FETCH_ROWS):
-                for index, column in enumerate(zip(*partition, strict=True)):
-                    if all(type(v) is str for v in column):  # text as the driver gave it: nothing to write
-                        cells[index].extend(column)
-                        continue
-                    for value in column:
-                        text = database_value_to_text(value)
-                        cells[index].append("" if text is None else text)
+            cells: list[list[np.ndarray]] = [[] for _ in names]
+            for block in _blocks(result, local, len(names)):
+                for index, column in enumerate(block):
+                    cells[index].append(_column_text(column))
     except UserError:
         raise
     except sa.exc.SQLAlchemyError as exc:
@@ -159,13 +162,43 @@ def _read_database(spec: SideSpec, name: str, columns: list[str], only: list[str
         ) from None
     finally:
         engine.dispose()
-    frame = pd.DataFrame(dict(zip(names, cells, strict=True)), dtype=object)
+    frame = pd.DataFrame(
+        {n: np.concatenate(c) if c else np.empty(0, dtype=object) for n, c in zip(names, cells, strict=True)},
+        dtype=object,
+    )
     partial = only is not None and not set(names) >= set(columns)
     if partial:  # the compared columns the table has are fetched later, for the sampled rows only
         for wanted in columns:
             if wanted not in frame.columns and wanted in present:
                 frame[wanted] = ""
     return SideRows(name, source, frame, list(range(1, len(frame) + 1)), partial=partial)
+
+
+def _blocks(result: sa.CursorResult[Any], local: bool, width: int) -> Iterator[list[np.ndarray]]:
+    """The result's columns as object arrays, up to ``_FETCH_ROWS`` rows at a time.
+
+    SQLite's rows are taken from its cursor as the driver gives them (plain tuples of scalars;
+    SQLAlchemy has nothing to process for an untyped select), the others through SQLAlchemy's
+    streamed partitions.
+    """
+    if local:
+        cursor = result.cursor
+        while batch := cursor.fetchmany(_FETCH_ROWS):
+            block = np.empty((len(batch), width), dtype=object)
+            block[:] = batch
+            yield [block[:, index] for index in range(width)]
+        return
+    for partition in result.partitions(_FETCH_ROWS):
+        yield [
+            np.fromiter(column, dtype=object, count=len(partition)) for column in zip(*partition, strict=True)
+        ]
+
+
+def _column_text(values: np.ndarray) -> np.ndarray:
+    """A fetched column as cell text: text as the driver gave it, anything else written out, blanks as ``""``."""
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values
+    return np.array([database_value_to_text(v) or "" for v in values] + [None], dtype=object)[:-1]
 
 
 FETCH_CHUNK = 500

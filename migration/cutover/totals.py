@@ -11,7 +11,7 @@ from typing import Any
 from migration.cutover.config import ControlTotalSpec
 from migration.cutover.prepared import PreparedEntity, PreparedSide
 from migration.cutover.results import CheckResult
-from migration.cutover.rules import Unreadable, hash_total, row_hashes, shown
+from migration.cutover.rules import Unreadable, column_hashes, distinct_hashes, hash_total, row_hashes, shown
 
 
 def check_hash_totals(entity: PreparedEntity, fields_agree: bool) -> CheckResult:
@@ -22,8 +22,20 @@ def check_hash_totals(entity: PreparedEntity, fields_agree: bool) -> CheckResult
     difference then comes from amounts that differ within tolerance, which the rules allow.
     """
     columns = list(entity.spec.columns)
-    old = hash_total(row_hashes([entity.old.values[c] for c in columns]))
-    new = hash_total(row_hashes([entity.new.values[c] for c in columns]))
+    old_columns, new_columns = [], []
+    for column in columns:
+        (old_codes, old_distinct), (new_codes, new_distinct) = (
+            entity.old.factorised(column),
+            entity.new.factorised(column),
+        )
+        if old_distinct is new_distinct:  # normalised once for both sides: hashed once too
+            hashes = distinct_hashes(old_distinct)
+            old_columns.append(hashes[old_codes])
+            new_columns.append(hashes[new_codes])
+        else:
+            old_columns.append(column_hashes(old_codes, old_distinct))
+            new_columns.append(column_hashes(new_codes, new_distinct))
+    old, new = hash_total(row_hashes(old_columns)), hash_total(row_hashes(new_columns))
     equal = old == new
     if equal:
         statement = f"The hash totals of all {entity.label} agree ({old}): both sides hold the same rows."
