@@ -24,13 +24,16 @@ import dataclasses
 import hashlib
 import json
 import logging
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from cleansing.canonical import PROVENANCE_COLUMNS
 from foundation import __version__
+from foundation.frame_files import read_result, write_result
 from mdm.model import ModelParameters
 from mdm.spec import DedupeSpec
 
@@ -40,7 +43,33 @@ FULL = "full"
 INCREMENTAL = "incremental"
 MAX_CHANGED_SHARE = 0.2
 """Above this share of new and changed records a night matches everything (the saved model may have aged)."""
-MODEL_FILE = "{entity}-{kind}.json"
+NOT_HASHED = (set(PROVENANCE_COLUMNS) - {"source_system"}) | {"record_id"}
+
+
+@dataclass(frozen=True)
+class MatchState:
+    """What a match leaves for the next night: enough to match only what changed.
+
+    Saved by the caller after every match (:func:`save_match_state`), with the models of the last full
+    match. Each piece is only reused where it still holds: a standardised row where the record's values
+    hash the same, a golden record's surviving values where its source records are the same and unchanged.
+    """
+
+    entity: str
+    fingerprints: dict[str, str]
+    """Per spec kind :func:`spec_fingerprint`: a state saved for another spec or version is not used."""
+    models: dict[str, str]
+    """Per spec kind the model of the last full match (JSON, :meth:`ModelParameters.to_json`)."""
+    record_hashes: pd.DataFrame
+    """record_id, record_hash (:func:`record_hashes`) of every record matched."""
+    standardised: dict[str, pd.DataFrame]
+    """Per spec kind the standardised frame of its records (with ``record_id``)."""
+    survivors: pd.DataFrame
+    """golden_id and the surviving value of every survivorship field, before hierarchy links."""
+    lineage: pd.DataFrame
+    """golden_id, field, record_id, rule: where each surviving value came from."""
+    crosswalk: pd.DataFrame
+    """record_id, golden_id."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +80,9 @@ class PreviousMatch:
     """Record ids (``source_system:source_record_id``) new or changed since the crosswalk was written."""
     models: dict[str, ModelParameters]
     """The saved match model per spec kind (``*``, ``business``, ``person``)."""
+    state: MatchState | None = None
+    """The last match's state: unchanged records are not standardised again, untouched golden records keep
+    their surviving values."""
 
 
 @dataclass(frozen=True)
@@ -70,6 +102,8 @@ class MatchRun:
     records_compared: int = 0
     """Records whose candidate pairs were scored (every record in a full match)."""
     pairs_scored: int = 0
+    golden_recomputed: int = 0
+    """Golden records whose surviving values were chosen again (the others were carried forward)."""
     golden_touched: int = 0
     """Golden records that gained, lost or re-matched a record, or are new or retired."""
 
@@ -80,39 +114,41 @@ def spec_fingerprint(spec: DedupeSpec) -> str:
     return hashlib.sha256(f"{__version__}\n{text}".encode()).hexdigest()
 
 
-def save_match_models(
-    folder: Path, entity: str, models: dict[str, ModelParameters], specs: dict[str, DedupeSpec]
-) -> None:
-    """Keep the models of a full match for the nights after it (one JSON file per spec kind)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for kind, params in models.items():
-        content = {"fingerprint": spec_fingerprint(specs[kind]), "model": json.loads(params.to_json())}
-        path = folder / MODEL_FILE.format(entity=entity, kind=_file_kind(kind))
-        path.write_text(json.dumps(content, ensure_ascii=False, indent=2), encoding="utf-8")
+def record_hashes(records: pd.DataFrame) -> pd.Series:
+    """A hash of each record's values (provenance left out, trust rank in), aligned with ``records``."""
+    columns = sorted(c for c in records.columns if c not in NOT_HASHED)
+    text = records[columns].astype("string").fillna("\x1f")
+    return pd.util.hash_pandas_object(text, index=False).map("{:016x}".format).set_axis(records.index)
 
 
-def load_match_models(
+def save_match_state(folder: Path, state: MatchState) -> None:
+    """Keep ``state`` under ``folder``/<entity> for the next night (replacing the last one)."""
+    target = folder / state.entity
+    partial = folder / f".{state.entity}.part"
+    shutil.rmtree(partial, ignore_errors=True)
+    write_result(state, partial)
+    shutil.rmtree(target, ignore_errors=True)
+    partial.rename(target)
+
+
+def load_match_state(
     folder: Path, entity: str, specs: dict[str, DedupeSpec]
-) -> tuple[dict[str, ModelParameters] | None, str]:
-    """The saved models for every spec kind of ``entity``, or None and why they cannot be used."""
-    models: dict[str, ModelParameters] = {}
-    for kind, spec in specs.items():
-        path = folder / MODEL_FILE.format(entity=entity, kind=_file_kind(kind))
-        if not path.is_file():
-            return None, f"no saved match model ({path.name})"
-        try:
-            content = json.loads(path.read_text(encoding="utf-8"))
-            if content.get("fingerprint") != spec_fingerprint(spec):
-                return None, f"the saved match model ({path.name}) is for another spec or version"
-            models[kind] = ModelParameters.from_json(json.dumps(content["model"]))
-        except (ValueError, KeyError, TypeError) as exc:
-            log.warning("%s: saved match model unusable (%s); matching everything", path, exc)
-            return None, f"the saved match model ({path.name}) cannot be read"
-    return models, ""
-
-
-def _file_kind(kind: str) -> str:
-    return "all" if kind == "*" else kind
+) -> tuple[MatchState | None, dict[str, ModelParameters] | None, str]:
+    """The saved state of ``entity`` and its models, or None and why they cannot be used."""
+    path = folder / entity
+    if not path.is_dir():
+        return None, None, "no saved match state"
+    try:
+        state = read_result(path)
+    except Exception as exc:  # a damaged state only costs a full match
+        log.warning("%s: saved match state unusable (%s); matching everything", path, type(exc).__name__)
+        return None, None, "the saved match state cannot be read"
+    if not isinstance(state, MatchState) or state.fingerprints != {
+        k: spec_fingerprint(s) for k, s in specs.items()
+    }:
+        return None, None, "the saved match state is for another spec or version"
+    models = {kind: ModelParameters.from_json(text) for kind, text in state.models.items()}
+    return state, models, ""
 
 
 def choose_match_mode(
@@ -223,3 +259,109 @@ def touched_golden_ids(
         retired.get("retired_golden_id", pd.Series(dtype=object))
     )
     return len(touched)
+
+
+def changed_since_state(record_id: pd.Series, hashes: pd.Series, state: MatchState | None) -> np.ndarray:
+    """Records whose values the saved state does not hold as they are now (all of them without a state)."""
+    if state is None:
+        return np.ones(len(record_id), dtype=bool)
+    saved = pd.Series(
+        state.record_hashes["record_hash"].to_numpy(), index=state.record_hashes["record_id"].to_numpy()
+    )
+    saved = saved[~saved.index.duplicated()]
+    return saved.reindex(record_id.to_numpy()).to_numpy() != hashes.to_numpy()
+
+
+def standardise_reusing(
+    subset: pd.DataFrame, spec: DedupeSpec, reuse: np.ndarray, saved: pd.DataFrame | None
+) -> pd.DataFrame:
+    """:func:`mdm.dedupe.standardise_for_spec` of ``subset``, taking the rows marked ``reuse`` from ``saved``
+    (standardisation is row by row, so an unchanged record standardises as it did)."""
+    from mdm.dedupe import standardise_for_spec
+
+    if saved is None or not reuse.any():
+        return standardise_for_spec(subset, spec)
+    by_id = saved.drop_duplicates("record_id").set_index("record_id", drop=False)
+    reuse = reuse & subset["record_id"].isin(by_id.index).to_numpy()
+    old = by_id.loc[subset.loc[reuse, "record_id"].to_numpy()].set_axis(subset.index[reuse])
+    if reuse.all():
+        return old.reset_index(drop=True)
+    fresh = standardise_for_spec(subset[~reuse], spec).set_axis(subset.index[~reuse])
+    old = old.reindex(columns=fresh.columns).astype(fresh.dtypes.to_dict())
+    return pd.concat([old, fresh]).loc[subset.index].reset_index(drop=True)
+
+
+def carried_survivors(
+    candidates: pd.DataFrame, changed: pd.Series, state: MatchState | None
+) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Survivors (values and lineage by ``cluster_id``) of the clusters whose records are exactly those of
+    a golden record in ``state`` and none changed: survivorship would choose the same again."""
+    if state is None or state.survivors.empty:
+        return None
+    saved = pd.Series(state.crosswalk["golden_id"].to_numpy(), index=state.crosswalk["record_id"].to_numpy())
+    members = pd.DataFrame(
+        {
+            "cluster_id": candidates["cluster_id"].to_numpy(),
+            "changed": changed.reindex(candidates["record_id"].to_numpy()).fillna(True).to_numpy(dtype=bool),
+            "golden_id": saved.reindex(candidates["record_id"].to_numpy()).to_numpy(),
+        }
+    )
+    per_cluster = members.groupby("cluster_id").agg(
+        changed=("changed", "any"),
+        size=("changed", "size"),
+        known=("golden_id", "count"),
+        goldens=("golden_id", "nunique"),
+        golden_id=("golden_id", "first"),
+    )
+    saved_size = state.crosswalk.groupby("golden_id").size()
+    same = (
+        ~per_cluster["changed"]
+        & (per_cluster["known"] == per_cluster["size"])
+        & (per_cluster["goldens"] == 1)
+        & (saved_size.reindex(per_cluster["golden_id"]).to_numpy() == per_cluster["size"].to_numpy())
+        & per_cluster["golden_id"].isin(state.survivors["golden_id"])
+    )
+    cluster_of = pd.Series(per_cluster.index[same], index=per_cluster.loc[same, "golden_id"].to_numpy())
+    values = state.survivors[state.survivors["golden_id"].isin(cluster_of.index)]
+    values = values.assign(golden_id=cluster_of.reindex(values["golden_id"]).to_numpy()).rename(
+        columns={"golden_id": "cluster_id"}
+    )
+    lineage = state.lineage[state.lineage["golden_id"].isin(cluster_of.index)]
+    lineage = lineage.assign(golden_id=cluster_of.reindex(lineage["golden_id"]).to_numpy()).rename(
+        columns={"golden_id": "cluster_id"}
+    )
+    return values, lineage[["cluster_id", "field", "record_id", "rule"]]
+
+
+def build_match_state(
+    entity: str,
+    specs: dict[str, DedupeSpec],
+    models: dict[str, str],
+    record_id: pd.Series,
+    hashes: pd.Series,
+    standardised: dict[str, pd.DataFrame],
+    survivors: pd.DataFrame,
+    lineage: pd.DataFrame,
+    crosswalk: pd.DataFrame,
+) -> MatchState:
+    """The state this match leaves (``survivors``: golden_id and the survivorship fields only)."""
+    ids = crosswalk["source_system"].astype(str) + ":" + crosswalk["source_record_id"].astype(str)
+    return MatchState(
+        entity=entity,
+        fingerprints={kind: spec_fingerprint(spec) for kind, spec in specs.items()},
+        models=models,
+        record_hashes=pd.DataFrame({"record_id": record_id.to_numpy(), "record_hash": hashes.to_numpy()}),
+        standardised={kind: frame.reset_index(drop=True) for kind, frame in standardised.items()},
+        survivors=survivors.reset_index(drop=True),
+        lineage=pd.DataFrame(
+            {
+                "golden_id": lineage["golden_id"].to_numpy(),
+                "field": lineage["field"].to_numpy(),
+                "record_id": (
+                    lineage["source_system"].astype(str) + ":" + lineage["source_record_id"].astype(str)
+                ).to_numpy(),
+                "rule": lineage["rule"].to_numpy(),
+            }
+        ),
+        crosswalk=pd.DataFrame({"record_id": ids.to_numpy(), "golden_id": crosswalk["golden_id"].to_numpy()}),
+    )

@@ -9,14 +9,7 @@ from sqlalchemy import inspect
 
 from foundation.settings import Settings, redact_url
 from mdm.hierarchy import count_hierarchy
-from mdm.incremental import (
-    INCREMENTAL,
-    PreviousMatch,
-    choose_match_mode,
-    load_match_models,
-    save_match_models,
-)
-from mdm.model import ModelParameters
+from mdm.incremental import INCREMENTAL, PreviousMatch, choose_match_mode, load_match_state, save_match_state
 from mdm.parties import PartyMatchResult, match_parties, record_ids, specs_for
 from migration.golden_aliases import read_retired_golden_ids
 from migration.models import StewardDecision
@@ -30,10 +23,10 @@ from pipelines.defs.resources import ChannelMdmConfig
 GROUP = "mdm"
 
 
-def _models_dir(settings: Settings) -> Path:
-    """Where the last full match's models are kept: one folder per store, so two stores never share one."""
+def _state_dir(settings: Settings) -> Path:
+    """Where the last match's state is kept: one folder per store, so two stores never share one."""
     store = hashlib.sha256(redact_url(settings.store_url).encode()).hexdigest()[:16]
-    return settings.data_dir / "match_models" / store
+    return settings.data_dir / "match_state" / store
 
 
 def _match(
@@ -53,7 +46,7 @@ def _match(
     finally:
         engine.dispose()
     specs = specs_for(entity)
-    models, why_not = load_match_models(_models_dir(settings), entity, specs)
+    state, models, why_not = load_match_state(_state_dir(settings), entity, specs)
     changed = new_or_changed_rows(records, entity, source_state).to_numpy()
     ids = record_ids(records) if len(records) else pd.Series(dtype=object)
     mode = choose_match_mode(
@@ -68,7 +61,7 @@ def _match(
     changed_ids = frozenset(ids[changed])
     previous = None
     if mode.mode == INCREMENTAL and models is not None:
-        previous = PreviousMatch(changed_ids, models)
+        previous = PreviousMatch(changed_ids, models, state)
     result = match_parties(
         entity,
         records,
@@ -80,13 +73,8 @@ def _match(
         mode=mode,
         changed_record_ids=changed_ids,
     )
-    if previous is None:
-        save_match_models(
-            _models_dir(settings),
-            entity,
-            {kind: ModelParameters.from_json(text) for kind, text in result.models.items()},
-            specs,
-        )
+    if result.state is not None:
+        save_match_state(_state_dir(settings), result.state)
     decisions = (
         result.pairs["match_class"].value_counts() if "match_class" in result.pairs.columns else pd.Series()
     )
@@ -106,6 +94,7 @@ def _match(
         "match_mode_reason": result.matching.reason,
         "records_compared": result.matching.records_compared,
         "pairs_scored": result.matching.pairs_scored,
+        "golden_records_recomputed": result.matching.golden_recomputed,
         "golden_records_touched": result.matching.golden_touched,
     }
     if entity == "partner":

@@ -19,8 +19,8 @@ from mdm.incremental import (
     MatchMode,
     PreviousMatch,
     choose_match_mode,
-    load_match_models,
-    save_match_models,
+    load_match_state,
+    save_match_state,
 )
 from mdm.model import ModelParameters
 from mdm.parties import PartyMatchResult, match_parties, record_ids, specs_for
@@ -66,7 +66,7 @@ def _changed(nights: dict, entity: str) -> pd.Series:
 
 def _previous(night_one: PartyMatchResult, changed: pd.Series) -> PreviousMatch:
     models = {kind: ModelParameters.from_json(text) for kind, text in night_one.models.items()}
-    return PreviousMatch(frozenset(changed), models)
+    return PreviousMatch(frozenset(changed), models, night_one.state)
 
 
 def _golden_by_record(result: PartyMatchResult) -> pd.Series:
@@ -102,7 +102,20 @@ def test_night_two_matched_incrementally_gives_the_full_match(nights, entity):
     assert len(stayed) > 0.9 * len(second)
     assert (by_incremental[stayed] == before[stayed]).all()
     assert incremental.matching.golden_touched == full.matching.golden_touched
-    assert len(incremental.golden.golden) == len(full.golden.golden)
+    # survivorship ran again only for the golden records touched, and chose what the full match chose
+    assert incremental.matching.golden_recomputed <= incremental.matching.golden_touched
+    assert full.matching.golden_recomputed == len(full.golden.golden)
+    pd.testing.assert_frame_equal(
+        incremental.golden.golden.sort_values("golden_id").reset_index(drop=True),
+        full.golden.golden.sort_values("golden_id").reset_index(drop=True),
+        check_dtype=False,
+    )
+    lineage = ["golden_id", "field", "source_system", "source_record_id", "rule"]
+    pd.testing.assert_frame_equal(
+        incremental.golden.lineage.sort_values(lineage).reset_index(drop=True),
+        full.golden.lineage.sort_values(lineage).reset_index(drop=True),
+        check_dtype=False,
+    )
 
 
 def _decision(left: str, right: str, decision: str) -> dict:
@@ -150,7 +163,7 @@ def test_steward_decisions_made_since_the_last_match_hold_incrementally(nights):
     assert (after[untouched] == golden[untouched]).mean() > 0.99
 
 
-def test_a_full_match_is_chosen_when_the_last_one_cannot_be_carried_forward(tmp_path):
+def test_a_full_match_is_chosen_when_the_last_one_cannot_be_carried_forward(nights, tmp_path):
     ids = pd.Series([f"crm:{i}" for i in range(100)])
     few = np.zeros(100, dtype=bool)
     few[:3] = True
@@ -158,22 +171,23 @@ def test_a_full_match_is_chosen_when_the_last_one_cannot_be_carried_forward(tmp_
     many[:30] = True
     crosswalk = pd.DataFrame({"entity": ["partner"], "source_system": ["crm"], "source_record_id": ["0"]})
     specs = specs_for("partner")
-    models, reason = load_match_models(tmp_path, "partner", specs)
-    assert models is None and reason == "no saved match model (partner-all.json)"
+    assert load_match_state(tmp_path, "partner", specs) == (None, None, "no saved match state")
 
-    save_match_models(tmp_path, "partner", {"*": ModelParameters([], {}, {}, {})}, specs)
-    models, _ = load_match_models(tmp_path, "partner", specs)
+    save_match_state(tmp_path, _night_one(nights, "partner").state)
+    state, models, _ = load_match_state(tmp_path, "partner", specs)
+    assert state is not None and set(models) == {"*"}
     other_spec = {"*": dataclasses.replace(specs["*"], max_block_size=5)}
-    assert load_match_models(tmp_path, "partner", other_spec) == (
+    assert load_match_state(tmp_path, "partner", other_spec) == (
         None,
-        "the saved match model (partner-all.json) is for another spec or version",
+        None,
+        "the saved match state is for another spec or version",
     )
 
     def mode(changed, existing=crosswalk, saved=models, force=""):
-        return choose_match_mode(ids, changed, existing, "partner", saved, "no saved match model", force)
+        return choose_match_mode(ids, changed, existing, "partner", saved, "no saved match state", force)
 
     assert mode(few) == MatchMode(INCREMENTAL, "3 of 100 records new or changed")
     assert mode(few, force="--full-match").mode == FULL
     assert mode(few, existing=crosswalk.iloc[:0]).reason == "no previous match in the store"
-    assert mode(few, saved=None).reason == "no saved match model"
+    assert mode(few, saved=None).reason == "no saved match state"
     assert mode(many).reason == "30% of the records are new or changed (more than 20%)"
