@@ -126,9 +126,9 @@ def _night_two(records: pd.DataFrame, changed: float, seed: int = 7) -> pd.DataF
 def time_matching(size: int, changed: float, repeat: int) -> None:
     """Night-2 matching of ``size`` generated partners, full against incremental, same process."""
     from benchmarks.bench_dedupe_accuracy import load_generated
-    from mdm.incremental import PreviousMatch
+    from mdm.incremental import PreviousMatch, load_match_state, save_match_state
     from mdm.model import ModelParameters
-    from mdm.parties import match_parties, record_ids
+    from mdm.parties import match_parties, record_ids, specs_for
     from migration.source_changes import new_or_changed_rows
 
     first, _ = load_generated(int(size / 2.1) + 100, 20261129, "partner")
@@ -139,12 +139,13 @@ def time_matching(size: int, changed: float, repeat: int) -> None:
     second = _night_two(first, changed)
     mask = new_or_changed_rows(second, "partner", source_row_hashes(first, "partner")).to_numpy()
     changed_ids = frozenset(record_ids(second)[mask])
+    state = night_one.state
     models = {kind: ModelParameters.from_json(text) for kind, text in night_one.models.items()}
     runs: dict[str, list[tuple[float, float]]] = {"full": [], "incremental": []}
     results = {}
     for _ in range(repeat):
         for mode in ("full", "incremental"):
-            previous = PreviousMatch(changed_ids, models) if mode == "incremental" else None
+            previous = PreviousMatch(changed_ids, models, state) if mode == "incremental" else None
             result, wall, cpu = _timed(
                 lambda previous=previous: match_parties(
                     "partner",
@@ -161,21 +162,51 @@ def time_matching(size: int, changed: float, repeat: int) -> None:
         mode: result.golden.crosswalk.set_index(["source_system", "source_record_id"])["golden_id"]
         for mode, result in results.items()
     }
-    differ = int((golden["full"] != golden["incremental"].reindex(golden["full"].index)).sum())
+    both = pd.DataFrame(
+        {"full": golden["full"], "incremental": golden["incremental"].reindex(golden["full"].index)}
+    )
+    # a record's cluster is the same when the records sharing its golden id are the same in both
+    together = both.groupby(["full", "incremental"])["full"].transform("size")
+    same = (together == both.groupby("full")["full"].transform("size")) & (
+        together == both.groupby("incremental")["full"].transform("size")
+    )
+    unchanged = ~pd.Index(record_ids(second)).isin(list(changed_ids))
+    stayed = pd.Series(
+        unchanged, index=pd.MultiIndex.from_frame(second[["source_system", "source_record_id"]])
+    )
+    before = crosswalk.set_index(["source_system", "source_record_id"])["golden_id"]
+    unchanged_rows = stayed.reindex(both.index).to_numpy()
+    was = before.reindex(both.index)[unchanged_rows]
+    kept_id = {
+        mode: int((ids.reindex(both.index)[unchanged_rows] == was).sum()) for mode, ids in golden.items()
+    }
+    removed = len(set(record_ids(first)) - set(record_ids(second)))
     print(
-        f"night 2: {len(second):,} partner records, {len(changed_ids):,} new or changed "
-        f"({len(first) + len(second) - 2 * int((~mask).sum()) - len(changed_ids):,} removed); best of {repeat}"
+        f"night 2: {len(second):,} partner records, {len(changed_ids):,} new or changed, {removed:,} removed "
+        f"(night 1: {len(first):,}); best of {repeat}"
     )
     for mode in ("full", "incremental"):
         wall, cpu = min(runs[mode])
         matching = results[mode].matching
         print(
             f"  {mode:<12} {wall:6.2f} s wall {cpu:6.2f} s CPU  {matching.records_compared:>9,} records compared "
-            f"{matching.pairs_scored:>10,} pairs scored {matching.golden_touched:>7,} golden records touched"
+            f"{matching.pairs_scored:>10,} pairs scored {matching.golden_touched:>7,} golden records touched "
+            f"{matching.golden_recomputed:>7,} recomputed"
         )
+    with tempfile.TemporaryDirectory() as tmp:
+        _, save_wall, _ = _timed(lambda: save_match_state(Path(tmp), results["incremental"].state))
+        _, load_wall, _ = _timed(lambda: load_match_state(Path(tmp), "partner", specs_for("partner")))
+    print(
+        f"  saving the match state {save_wall:.2f} s wall, reading it back {load_wall:.2f} s wall (each night)"
+    )
     full, incremental = min(runs["full"]), min(runs["incremental"])
     print(f"  full / incremental: {full[0] / incremental[0]:.1f}x wall, {full[1] / incremental[1]:.1f}x CPU")
-    print(f"  records in a different golden record than the full match gives: {differ:,}")
+    print(
+        f"  records whose cluster differs from the full match's: {int((~same).sum()):,} "
+        f"({int((~same & unchanged_rows).sum()):,} of them unchanged); "
+        f"unchanged records keeping night 1's golden id: full {kept_id['full']:,}, "
+        f"incremental {kept_id['incremental']:,} of {int(unchanged.sum()):,}"
+    )
 
 
 if __name__ == "__main__":

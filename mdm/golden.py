@@ -88,7 +88,8 @@ def _survivors(
     if carried is None or carried[0].empty:
         return choose_survivors(candidates, rules)
     carried_values, carried_lineage = carried
-    fresh = candidates[~candidates["cluster_id"].isin(carried_values["cluster_id"])]
+    carried_clusters = pd.Index(pd.unique(carried_values["cluster_id"].to_numpy(dtype=object)))
+    fresh = candidates[carried_clusters.get_indexer(candidates["cluster_id"].to_numpy(dtype=object)) < 0]
     if fresh.empty:
         return carried_values.reset_index(drop=True), carried_lineage.reset_index(drop=True)
     values, lineage = choose_survivors(fresh, rules)

@@ -261,6 +261,13 @@ def touched_golden_ids(
     return len(touched)
 
 
+def is_in(values: pd.Series | pd.Index, other: pd.Series | pd.Index) -> np.ndarray:
+    """``values.isin(other)`` for ids, by hashing plain Python strings (pandas' Arrow-backed ``isin``
+    compares in a Python loop)."""
+    lookup = pd.Index(pd.unique(np.asarray(other, dtype=object)))
+    return lookup.get_indexer(np.asarray(values, dtype=object)) >= 0
+
+
 def changed_since_state(record_id: pd.Series, hashes: pd.Series, state: MatchState | None) -> np.ndarray:
     """Records whose values the saved state does not hold as they are now (all of them without a state)."""
     if state is None:
@@ -282,7 +289,7 @@ def standardise_reusing(
     if saved is None or not reuse.any():
         return standardise_for_spec(subset, spec)
     by_id = saved.drop_duplicates("record_id").set_index("record_id", drop=False)
-    reuse = reuse & subset["record_id"].isin(by_id.index).to_numpy()
+    reuse = reuse & is_in(subset["record_id"], by_id.index)
     old = by_id.loc[subset.loc[reuse, "record_id"].to_numpy()].set_axis(subset.index[reuse])
     if reuse.all():
         return old.reset_index(drop=True)
@@ -319,14 +326,14 @@ def carried_survivors(
         & (per_cluster["known"] == per_cluster["size"])
         & (per_cluster["goldens"] == 1)
         & (saved_size.reindex(per_cluster["golden_id"]).to_numpy() == per_cluster["size"].to_numpy())
-        & per_cluster["golden_id"].isin(state.survivors["golden_id"])
+        & is_in(per_cluster["golden_id"], state.survivors["golden_id"])
     )
     cluster_of = pd.Series(per_cluster.index[same], index=per_cluster.loc[same, "golden_id"].to_numpy())
-    values = state.survivors[state.survivors["golden_id"].isin(cluster_of.index)]
+    values = state.survivors[is_in(state.survivors["golden_id"], cluster_of.index)]
     values = values.assign(golden_id=cluster_of.reindex(values["golden_id"]).to_numpy()).rename(
         columns={"golden_id": "cluster_id"}
     )
-    lineage = state.lineage[state.lineage["golden_id"].isin(cluster_of.index)]
+    lineage = state.lineage[is_in(state.lineage["golden_id"], cluster_of.index)]
     lineage = lineage.assign(golden_id=cluster_of.reindex(lineage["golden_id"]).to_numpy()).rename(
         columns={"golden_id": "cluster_id"}
     )

@@ -1,7 +1,8 @@
 """Two nights of the sync on the sample: night 1 loads everything; night 2 brings new, changed and removed
 rows in three sources (the sample's own next-night exports) plus one row edited in the store by hand.
 
-Only the changes are processed, golden ids stay, rows gone from their sources follow the delete policy,
+Only the changes are processed (matching included: the second night matches only the new and changed
+partners and customers), golden ids stay, rows gone from their sources follow the delete policy,
 the edit is found (and rewritten under ``repair``); under the default policies the removed rows make the
 reconciliation not accepted, so the run is red and its alert reaches a real webhook."""
 
@@ -136,6 +137,9 @@ def test_night_two_processes_only_its_changes_soft_deletes_and_repairs(tmp_path,
         assert second_match["records_compared"] == changed, entity
         assert 0 < second_match["pairs_scored"] < first_match["pairs_scored"] / 10
         assert 0 < second_match["golden_records_touched"] <= 3 * changed
+        # survivorship ran again only for the golden records touched
+        assert second_match["golden_records_recomputed"] <= second_match["golden_records_touched"]
+        assert first_match["golden_records_recomputed"] == first_match["golden_records"]
 
     # the hand edit was found and rewritten with what the sources say
     assert store["rows_edited_in_store"] == {"partner": 1} and store["rows_repaired"] == 1
