@@ -11,6 +11,7 @@ from sqlalchemy import select
 from migration.models import TABLES
 from migration.source_changes import (
     detect_source_changes,
+    new_or_changed_rows,
     read_source_state,
     record_source_changes,
     source_row_hashes,
@@ -111,3 +112,14 @@ def test_the_state_saved_after_a_load_is_what_the_next_night_compares_with(store
     assert counts["sources"]["erp partner"] == {
         "rows_in": 3, "quarantined": 0, "new": 3, "changed": 0, "unchanged": 0, "deleted": 0,
     }  # fmt: skip
+
+
+def test_the_rows_a_match_must_look_at_again_are_the_new_and_changed_ones():
+    before = source_row_hashes(_partners(NIGHT_ONE), "partner")
+    tonight = _partners(
+        [("erp", "P1", "华南商贸"), ("erp", "P2", "东方贸易集团"), ("erp", "P9", "西部物流")], 7
+    )
+    tonight.index = [10, 11, 12]  # aligned with the records, whatever their index
+    changed = new_or_changed_rows(tonight, "partner", before)
+    assert changed.to_dict() == {10: False, 11: True, 12: True}
+    assert new_or_changed_rows(tonight, "partner", before.iloc[:0]).all()  # a store never loaded
