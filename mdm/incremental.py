@@ -1,8 +1,10 @@
 """Incremental matching: a night with few changes matches only its new and changed records.
 
-After a full match the store's crosswalk says which golden record every source record belongs to,
-and the match model (m and u per comparison level, the prior) is saved beside the data. The next
-night, :func:`mdm.parties.match_parties` given a :class:`PreviousMatch`:
+After a match the store's crosswalk says which golden record every source record belongs to, and the
+caller saves the match's :class:`MatchState` beside the data: each record's hash, the standardised
+records, every golden record's surviving values and lineage, and the model (m and u per comparison
+level, the prior) of the last full match. The next night, :func:`mdm.parties.match_parties` given a
+:class:`PreviousMatch`:
 
 - blocks every current record with the same engine as a full match, but compares and scores only the
   candidate pairs with a new or changed record on at least one side, with the saved model (so a pair
@@ -12,9 +14,11 @@ night, :func:`mdm.parties.match_parties` given a :class:`PreviousMatch`:
   steward's merge and above any computed match), so a new record's strong match joins it to that
   golden record, a steward's ``not_a_match`` still splits it, and golden ids are kept by the crosswalk
   as in a full match; a changed record leaves its cluster and is matched again; a deleted record is
-  simply gone from its cluster.
+  simply gone from its cluster;
+- standardises only the records whose values changed, and runs survivorship only for the golden
+  records whose source records are not exactly the saved ones, unchanged.
 
-:func:`choose_match_mode` says when to match everything instead: no previous match, no saved model or
+:func:`choose_match_mode` says when to match everything instead: no previous match, no saved state or
 one for another spec or version, too large a share of records changed, or when asked to.
 """
 
