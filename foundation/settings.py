@@ -32,6 +32,9 @@ class Settings:
     drift_policy: str = "flag"
     """What a load does with a store row edited directly since the last load: ``flag`` (reported, left as
     edited) or ``repair`` (rewritten with what the sources say, reported)."""
+    full_match: bool = False
+    """Match every partner and customer record again even when the last match could be carried forward
+    (``CHANNEL_MDM_FULL_MATCH=1``; see ``mdm.incremental``)."""
 
     @property
     def reports_dir(self) -> Path:
@@ -65,6 +68,7 @@ def load_settings() -> Settings:
         mappings_dir=mappings_dir,
         delete_policy=os.environ.get("CHANNEL_MDM_DELETE_POLICY", "").strip() or "flag",
         drift_policy=os.environ.get("CHANNEL_MDM_DRIFT_POLICY", "").strip() or "flag",
+        full_match=os.environ.get("CHANNEL_MDM_FULL_MATCH", "").strip().lower() in ("1", "true", "yes"),
     )
 
 

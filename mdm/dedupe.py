@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from contextlib import contextmanager
@@ -212,6 +213,30 @@ def candidate_pairs(
     )
 
 
+def _focused(candidates: CandidatePairs, focus: np.ndarray) -> CandidatePairs:
+    """The candidate pairs with a focused record on at least one side (per-rule pairs filtered alike)."""
+    keep = focus[candidates.left] | focus[candidates.right]
+    n = candidates.n
+    return dataclasses.replace(
+        candidates,
+        left=candidates.left[keep],
+        right=candidates.right[keep],
+        rule_pairs=[codes[focus[codes // n] | focus[codes % n]] for codes in candidates.rule_pairs],
+    )
+
+
+def _kept_cluster_edges(kept_clusters: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Edges joining each record with a kept cluster label to the first record of that label."""
+    if kept_clusters is None:
+        empty = np.array([], dtype=np.int64)
+        return empty, empty
+    labels = np.asarray(kept_clusters, dtype=np.int64)
+    members = np.flatnonzero(labels >= 0)
+    first = pd.Series(members).groupby(labels[members]).transform("first").to_numpy()
+    others = members != first
+    return first[others].astype(np.int64), members[others].astype(np.int64)
+
+
 def deduplicate(
     frame: pd.DataFrame,
     spec: DedupeSpec,
@@ -221,6 +246,8 @@ def deduplicate(
     labels: pd.DataFrame | None = None,
     pairs_min_probability: float = 0.5,
     decisions: pd.DataFrame | None = None,
+    focus: np.ndarray | None = None,
+    kept_clusters: np.ndarray | None = None,
 ) -> DedupeResult:
     """Find the records of ``frame`` that describe the same partner or customer.
 
@@ -230,6 +257,11 @@ def deduplicate(
     (``left_record_id, right_record_id, is_match``) folded into the model. ``decisions``
     (``left_record_id, right_record_id, decision``) are hard constraints: ``merge`` joins the two
     records, ``not_a_match`` keeps them apart even through a chain (:mod:`mdm.steward_constraints`).
+
+    ``focus`` (a mask per record) and ``kept_clusters`` (per record a cluster label, -1 for none) match
+    incrementally: only candidate pairs with a focused record on at least one side are compared and
+    scored, and records sharing a kept label stay joined (below a steward's merge, above any computed
+    edge) unless a steward's ``not_a_match`` or a hard rule splits them (:mod:`mdm.incremental`).
     """
     timings: dict[str, float] = {}
     bar = tqdm(total=7, desc="deduplicating", unit="step", disable=not progress, leave=False)
@@ -249,6 +281,8 @@ def deduplicate(
     cols = FrameColumns(std)
     with _timed(timings, "block", bar):
         candidates = candidate_pairs(std, spec, cols)
+        if focus is not None:
+            candidates = _focused(candidates, np.asarray(focus, dtype=bool))
     left, right = candidates.left, candidates.right
     report = candidates.report_frame()
     log.info(
@@ -289,10 +323,14 @@ def deduplicate(
         no_decisions = pd.DataFrame(columns=list(DECISION_COLUMNS))
         decided = decision_positions(decisions if decisions is not None else no_decisions, std["record_id"])
         constraints = with_cannot_links(constraints, decided.cannot_left, decided.cannot_right)
-        # A steward's merge is an edge scored above any computed one, so it is joined first.
-        edge_left = np.r_[decided.must_left, left[auto]]
-        edge_right = np.r_[decided.must_right, right[auto]]
-        edge_score = np.r_[np.full(len(decided.must_left), 2.0), probability[auto]]
+        # A steward's merge is an edge scored above any computed one, so it is joined first; a kept
+        # cluster comes next.
+        kept_left, kept_right = _kept_cluster_edges(kept_clusters)
+        edge_left = np.r_[decided.must_left, kept_left, left[auto]]
+        edge_right = np.r_[decided.must_right, kept_right, right[auto]]
+        edge_score = np.r_[
+            np.full(len(decided.must_left), 2.0), np.full(len(kept_left), 1.5), probability[auto]
+        ]
         result = cluster_records(n, edge_left, edge_right, edge_score, constraints)
         kept_apart = result.cluster_index[decided.must_left] != result.cluster_index[decided.must_right]
         if kept_apart.any():

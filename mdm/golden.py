@@ -38,17 +38,20 @@ def build_golden_records(
     existing_crosswalk: pd.DataFrame | None = None,
     rules: SurvivorshipRules | None = None,
     retired_golden_ids: pd.Series | None = None,
+    carried: tuple[pd.DataFrame, pd.DataFrame] | None = None,
 ) -> GoldenRecords:
     """Build golden records for ``entity`` from matched candidate records.
 
     ``candidates`` holds one row per source record with ``source_system``, ``source_record_id``,
     ``record_id``, ``cluster_id``, ``trust_rank``, optional ``match_score`` and the fields named
     in the survivorship rules (already standardised). ``retired_golden_ids`` are ids merged away
-    earlier (now aliases): never given to a new record.
+    earlier (now aliases): never given to a new record. ``carried`` (values and lineage by ``cluster_id``,
+    as :func:`mdm.survivorship.choose_survivors` gives them) are the survivors of clusters whose records are
+    the same as last time and unchanged: survivorship runs only for the other clusters.
     """
     rules = rules or load_survivorship_rules(entity)
     candidates = candidates.reset_index(drop=True)
-    values, lineage = choose_survivors(candidates, rules)
+    values, lineage = _survivors(candidates, rules, carried)
     assignment = assign_golden_ids(entity, candidates, existing_crosswalk, retired_golden_ids)
     golden_of_cluster = assignment.cluster_to_golden
 
@@ -76,6 +79,23 @@ def build_golden_records(
         assignment.retired,
         assignment.new_count,
         assignment.kept_count,
+    )
+
+
+def _survivors(
+    candidates: pd.DataFrame, rules: SurvivorshipRules, carried: tuple[pd.DataFrame, pd.DataFrame] | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if carried is None or carried[0].empty:
+        return choose_survivors(candidates, rules)
+    carried_values, carried_lineage = carried
+    carried_clusters = pd.Index(pd.unique(carried_values["cluster_id"].to_numpy(dtype=object)))
+    fresh = candidates[carried_clusters.get_indexer(candidates["cluster_id"].to_numpy(dtype=object)) < 0]
+    if fresh.empty:
+        return carried_values.reset_index(drop=True), carried_lineage.reset_index(drop=True)
+    values, lineage = choose_survivors(fresh, rules)
+    return (
+        pd.concat([values, carried_values[values.columns]], ignore_index=True),
+        pd.concat([lineage, carried_lineage[lineage.columns]], ignore_index=True),
     )
 
 

@@ -17,13 +17,33 @@ import pandas as pd
 
 from cleansing.phones import phone_with_extension
 from cleansing.text import normalise_text_series
-from mdm.dedupe import DedupeResult, deduplicate, standardise_for_spec
+from mdm.dedupe import DedupeResult, deduplicate
 from mdm.golden import GoldenRecords, build_golden_records, resolve_parent_golden_ids
 from mdm.hierarchy import UNLINKED_BRANCH_COLUMNS, link_branches_to_head_offices
+from mdm.incremental import (
+    FULL,
+    INCREMENTAL,
+    MatchMode,
+    MatchRun,
+    MatchState,
+    PreviousMatch,
+    build_match_state,
+    carried_survivors,
+    changed_since_state,
+    kept_cluster_labels,
+    kept_match_scores,
+    previous_golden_ids,
+    record_hashes,
+    standardise_reusing,
+    touched_golden_ids,
+)
+from mdm.model import ModelParameters
 from mdm.pair_review import review_pairs
 from mdm.spec import DedupeSpec, load_spec
 
 log = logging.getLogger(__name__)
+GOLDEN_BOOKKEEPING = ("source_count", "primary_source_system", "primary_source_record_id")
+"""Columns of a golden record that are not survivorship fields."""
 CONFIG_DIR = Path(__file__).parent / "config"
 
 # golden field ← column of the standardised frame (prefixed ``std_``) or of the canonical record.
@@ -71,6 +91,12 @@ class PartyMatchResult:
     """Steward decisions naming a record no source holds any more (reported, not applied)."""
     unlinked_branches: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     """Golden partner branches left without a head office, with the reason (:mod:`mdm.hierarchy`)."""
+    matching: MatchRun = dataclasses.field(default_factory=MatchRun)
+    """Full or incremental, why, and what it compared (:mod:`mdm.incremental`)."""
+    models: dict[str, str] = dataclasses.field(default_factory=dict)
+    """Per spec kind the match model that scored the pairs (JSON, :meth:`ModelParameters.to_json`)."""
+    state: MatchState | None = None
+    """What the next night needs to match incrementally (:func:`mdm.incremental.save_match_state`)."""
 
     @property
     def merged_away(self) -> int:
@@ -99,31 +125,75 @@ def match_parties(
     progress: bool = False,
     decisions: pd.DataFrame | None = None,
     retired_golden_ids: pd.Series | None = None,
+    previous: PreviousMatch | None = None,
+    mode: MatchMode | None = None,
+    changed_record_ids: frozenset[str] = frozenset(),
 ) -> PartyMatchResult:
     """Deduplicate ``records`` (canonical partner or customer rows from every source) into golden records.
 
     ``decisions`` are a steward's (``migration.steward_decisions.load_decisions``): by source system and
     source record id, ``merge`` or ``not_a_match``; they hold as hard constraints.
-    ``retired_golden_ids`` (the store's aliases) are never issued again.
+    ``retired_golden_ids`` (the store's aliases) are never issued again. With ``previous`` (the saved
+    models and the records new or changed since ``existing_crosswalk``) only those records are matched,
+    against every current record (:mod:`mdm.incremental`); ``mode`` says why, and a full match's
+    ``changed_record_ids`` count the golden records it touched, for the report.
     """
     records = records.reset_index(drop=True).copy()
     records["record_id"] = record_ids(records)
     records["trust_rank"] = records["source_system"].map(trust_ranks).fillna(99).astype(int)
+    state = previous.state if previous is not None else None
+    hashes = record_hashes(records)
+    before = previous_golden_ids(entity, records["record_id"], existing_crosswalk)
+    changed = before.isna().to_numpy(copy=True)
+    changed |= (
+        records["record_id"]
+        .isin(previous.changed_record_ids if previous is not None else changed_record_ids)
+        .to_numpy()
+    )
+    if state is not None:
+        changed |= changed_since_state(records["record_id"], hashes, state)
+    kept = kept_cluster_labels(before, changed) if previous is not None else None
+    specs = specs_for(entity)
+    models: dict[str, str] = {}
+    std_by_kind: dict[str, pd.DataFrame] = {}
+    records_compared = pairs_scored = 0
 
     by_record_id = _decisions_by_record_id(decisions)
     std_parts, cluster_parts, pair_parts, missing_parts = [], [], [], []
-    for kind, spec in specs_for(entity).items():
+    for kind, spec in specs.items():
         subset = records if kind == "*" else _customers_of_kind(records, kind)
         if subset.empty:
             continue
-        std = standardise_for_spec(subset, spec)
+        incremental = previous is not None and kept is not None and kind in previous.models
+        saved_std = state.standardised.get(kind) if state is not None else None
+        std = standardise_reusing(subset, spec, ~changed[subset.index], saved_std)
+        std_by_kind[kind] = std
         mine = by_record_id[
             by_record_id["left_record_id"].isin(subset["record_id"])
             | by_record_id["right_record_id"].isin(subset["record_id"])
         ]
-        result: DedupeResult = deduplicate(std, spec, progress=progress, decisions=mine)
+        params: ModelParameters | None = None
+        if incremental and previous is not None:
+            params = ModelParameters.from_json(previous.models[kind].to_json())
+        result: DedupeResult = deduplicate(
+            std,
+            spec,
+            progress=progress,
+            decisions=mine,
+            params=params,
+            train=params is None,
+            focus=changed[subset.index] if incremental else None,
+            kept_clusters=kept[subset.index] if incremental and kept is not None else None,
+        )
+        models[kind] = result.model_params.to_json()
+        records_compared += int(changed[subset.index].sum()) if incremental else len(subset)
+        pairs_scored += result.candidate_pairs
         missing_parts.append(result.steward_decisions_missing)
         clusters = result.clusters.copy()
+        if incremental and kept is not None:
+            clusters["match_score"] = kept_match_scores(
+                clusters, result.pairs, _previous_by_record_id(entity, existing_crosswalk), kept[subset.index]
+            ).to_numpy()
         clusters["cluster_id"] = f"{kind}:" + clusters["cluster_id"].astype(str)
         std_parts.append(std.set_index(subset.index))
         cluster_parts.append(clusters)
@@ -139,8 +209,21 @@ def match_parties(
     standardised = pd.concat(std_parts).sort_index()
     clusters = pd.concat(cluster_parts, ignore_index=True)
     candidates = _golden_candidates(entity, records, standardised, clusters)
+    carried = carried_survivors(candidates, pd.Series(changed, index=records["record_id"].to_numpy()), state)
     golden = build_golden_records(
-        entity, candidates, existing_crosswalk, retired_golden_ids=retired_golden_ids
+        entity, candidates, existing_crosswalk, retired_golden_ids=retired_golden_ids, carried=carried
+    )
+    survivors = golden.golden.drop(columns=list(GOLDEN_BOOKKEEPING))
+    next_state = build_match_state(
+        entity,
+        specs,
+        models,
+        records["record_id"],
+        hashes,
+        std_by_kind,
+        survivors,
+        golden.lineage,
+        golden.crosswalk,
     )
     golden = dataclasses.replace(
         golden, retired=_steward_files_behind_merges(entity, golden.retired, existing_crosswalk, decisions)
@@ -167,6 +250,31 @@ def match_parties(
         & ~by_record_id["right_record_id"].isin(records["record_id"])
     ]
     missing = pd.concat([*missing_parts, unplaced], ignore_index=True).drop_duplicates()
+    matching = MatchRun(
+        mode=INCREMENTAL if previous is not None else FULL,
+        reason="" if mode is None else mode.reason,
+        records=len(records),
+        records_compared=records_compared,
+        pairs_scored=pairs_scored,
+        golden_recomputed=len(golden.golden) - (0 if carried is None else len(carried[0])),
+        golden_touched=touched_golden_ids(
+            entity,
+            existing_crosswalk,
+            golden.crosswalk,
+            records.loc[changed, "record_id"],
+            golden.retired,
+        ),
+    )
+    log.info(
+        "%s: %s match (%s): %s of %s records compared, %s pairs scored, %s golden records touched",
+        entity,
+        matching.mode,
+        matching.reason or "-",
+        f"{matching.records_compared:,}",
+        f"{matching.records:,}",
+        f"{matching.pairs_scored:,}",
+        f"{matching.golden_touched:,}",
+    )
     return PartyMatchResult(
         entity,
         golden,
@@ -177,7 +285,19 @@ def match_parties(
         review,
         missing.reset_index(drop=True),
         unlinked_branches,
+        matching,
+        models,
+        next_state,
     )
+
+
+def _previous_by_record_id(entity: str, existing_crosswalk: pd.DataFrame | None) -> pd.DataFrame | None:
+    """The crosswalk's match score and decision per record id, for the records that stay where they were."""
+    if existing_crosswalk is None or existing_crosswalk.empty:
+        return None
+    known = existing_crosswalk[existing_crosswalk["entity"] == entity]
+    frame = known[["match_score", "match_decision"]].set_axis(record_ids(known).to_numpy())
+    return frame[~frame.index.duplicated()]
 
 
 def _decisions_by_record_id(decisions: pd.DataFrame | None) -> pd.DataFrame:

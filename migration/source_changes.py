@@ -70,6 +70,21 @@ def source_row_hashes(records: pd.DataFrame, entity: str) -> pd.DataFrame:
     )
 
 
+def new_or_changed_rows(records: pd.DataFrame, entity: str, previous: pd.DataFrame) -> pd.Series:
+    """Per accepted row of ``entity`` (aligned with ``records``): True when the last committed load did not
+    see it with this hash (``previous`` as :func:`read_source_state` returns it)."""
+    current = source_row_hashes(records, entity)
+    before = previous[previous["entity"] == entity]
+    seen = pd.Series(
+        before["row_hash"].to_numpy(),
+        index=pd.MultiIndex.from_arrays([before["source_system"].astype(str), before["row_key"].astype(str)]),
+    )
+    seen = seen[~seen.index.duplicated()]
+    keys = pd.MultiIndex.from_arrays([current["source_system"].astype(str), current["row_key"].astype(str)])
+    hash_before = seen.reindex(keys).to_numpy() if len(current) else []
+    return pd.Series(current["row_hash"].to_numpy() != hash_before, index=records.index, dtype=bool)
+
+
 def read_source_state(engine: Engine) -> pd.DataFrame:
     """The row hashes the last committed load saw (empty for a store never loaded)."""
     table = TABLES["source_row_state"]

@@ -127,7 +127,14 @@ def run_sync(
             elapsed = time.perf_counter() - started
             print(
                 format_summary(
-                    summary, elapsed, settings.store_url, home, result.run_id, settings.reports_dir, title
+                    summary,
+                    elapsed,
+                    settings.store_url,
+                    home,
+                    result.run_id,
+                    settings.reports_dir,
+                    title,
+                    matching=format_matching(result),
                 )
             )
             return 1
@@ -149,7 +156,15 @@ def run_sync(
     proof = standards_proof_line(settings.sources_dir, settings.mappings_dir) if assets is None else None
     print(
         format_summary(
-            summary, elapsed, settings.store_url, home, result.run_id, settings.reports_dir, title, proof
+            summary,
+            elapsed,
+            settings.store_url,
+            home,
+            result.run_id,
+            settings.reports_dir,
+            title,
+            proof,
+            format_matching(result),
         )
     )
     return 0
@@ -161,6 +176,22 @@ def _reconciliation_refused(result) -> bool:  # type: ignore[no-untyped-def]
         e.check_name == "reconciliation_accepted" and not e.passed
         for e in result.get_asset_check_evaluations()
     )
+
+
+def format_matching(result) -> list[str]:  # type: ignore[no-untyped-def]
+    """Per party entity how tonight's match ran: full or incremental, why, and what it compared."""
+    lines = []
+    for entity in ("partner", "customer"):
+        for materialization in result.asset_materializations_for_node(f"{entity}_golden"):
+            meta = {name: value.value for name, value in materialization.metadata.items()}
+            if "match_mode" not in meta:
+                continue
+            lines.append(
+                f"matching {entity + ':':<10}{meta['match_mode']} ({meta['match_mode_reason'] or '-'}): "
+                f"{meta['records_compared']:,} of {meta['records_in']:,} records compared, "
+                f"{meta['pairs_scored']:,} pairs scored, {meta['golden_records_touched']:,} golden records touched"
+            )
+    return lines
 
 
 def format_source_changes(sources: list[dict]) -> list[str]:
@@ -223,6 +254,7 @@ def format_summary(
     reports: Path,
     title: str = "channel-mdm demo",
     proof: str | None = None,
+    matching: list[str] | None = None,
 ) -> str:
     lines = [
         f"{title} finished in {elapsed:.0f} s (business date {summary.get('business_date') or '-'}, "
@@ -236,6 +268,8 @@ def format_summary(
             f"{row['merged_away']:>9,}{row['in_store']:>10,}"
         )
     lines += format_source_changes(summary.get("sources", []))
+    if matching:
+        lines += ["", *matching]
     edits = summary.get("store_edits") or {}
     if any(edits.get("found", {}).values()):
         found = ", ".join(f"{name} {count:,}" for name, count in edits["found"].items())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from datetime import date, timedelta
 
 from channel_mdm.commands.demo import _business_date, ensure_sample_sources, run_sync
@@ -36,12 +37,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="YYYY-MM-DD",
         help="the partition to sync (default: the day after the last business date synced, else today)",
     )
+    parser.add_argument(
+        "--full-match",
+        action="store_true",
+        help="match every partner and customer record again instead of only the new and changed ones "
+        "(as CHANNEL_MDM_FULL_MATCH=1 does)",
+    )
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from sample_data.nightly_delta import write_night_delta
 
+    if args.full_match:
+        os.environ["CHANNEL_MDM_FULL_MATCH"] = "1"
     settings = load_settings()
     if settings.sources_dir.resolve() != (PROJECT_ROOT / "sample_data" / "sources").resolve():
         raise UserError(

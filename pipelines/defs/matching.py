@@ -1,13 +1,19 @@
 """Match partners and customers across sources and build their golden records."""
 
+import hashlib
+from pathlib import Path
+
 import dagster as dg
 import pandas as pd
 from sqlalchemy import inspect
 
+from foundation.settings import Settings, redact_url
 from mdm.hierarchy import count_hierarchy
-from mdm.parties import PartyMatchResult, match_parties
+from mdm.incremental import INCREMENTAL, PreviousMatch, choose_match_mode, load_match_state, save_match_state
+from mdm.parties import PartyMatchResult, match_parties, record_ids, specs_for
 from migration.golden_aliases import read_retired_golden_ids
 from migration.models import StewardDecision
+from migration.source_changes import new_or_changed_rows, read_source_state
 from migration.steward_decisions import load_decisions
 from migration.store import create_store_engine
 from migration.store_reads import read_crosswalk
@@ -17,10 +23,17 @@ from pipelines.defs.resources import ChannelMdmConfig
 GROUP = "mdm"
 
 
+def _state_dir(settings: Settings) -> Path:
+    """Where the last match's state is kept: one folder per store, so two stores never share one."""
+    store = hashlib.sha256(redact_url(settings.store_url).encode()).hexdigest()[:16]
+    return settings.data_dir / "match_state" / store
+
+
 def _match(
     entity: str, records: pd.DataFrame, landed: dict, channel_mdm: ChannelMdmConfig
 ) -> tuple[PartyMatchResult, dict]:
-    engine = create_store_engine(channel_mdm.settings().store_url)
+    settings = channel_mdm.settings()
+    engine = create_store_engine(settings.store_url)
     try:
         existing = read_crosswalk(engine, active_only=False)  # a record that comes back keeps its golden id
         retired_ids = read_retired_golden_ids(engine, entity)
@@ -29,8 +42,26 @@ def _match(
             if inspect(engine).has_table(StewardDecision.__tablename__)
             else None
         )
+        source_state = read_source_state(engine)
     finally:
         engine.dispose()
+    specs = specs_for(entity)
+    state, models, why_not = load_match_state(_state_dir(settings), entity, specs)
+    changed = new_or_changed_rows(records, entity, source_state).to_numpy()
+    ids = record_ids(records) if len(records) else pd.Series(dtype=object)
+    mode = choose_match_mode(
+        ids,
+        changed,
+        existing,
+        entity,
+        models,
+        why_not,
+        "CHANNEL_MDM_FULL_MATCH=1 or --full-match" if settings.full_match else "",
+    )
+    changed_ids = frozenset(ids[changed])
+    previous = None
+    if mode.mode == INCREMENTAL and models is not None:
+        previous = PreviousMatch(changed_ids, models, state)
     result = match_parties(
         entity,
         records,
@@ -38,7 +69,12 @@ def _match(
         existing_crosswalk=existing,
         decisions=decided,
         retired_golden_ids=retired_ids,
+        previous=previous,
+        mode=mode,
+        changed_record_ids=changed_ids,
     )
+    if result.state is not None:
+        save_match_state(_state_dir(settings), result.state)
     decisions = (
         result.pairs["match_class"].value_counts() if "match_class" in result.pairs.columns else pd.Series()
     )
@@ -54,6 +90,12 @@ def _match(
         "pairs_for_steward": len(result.review),
         "steward_decisions_applied": 0 if decided is None else len(decided),
         "steward_decisions_on_missing_records": len(result.decisions_missing),
+        "match_mode": result.matching.mode,
+        "match_mode_reason": result.matching.reason,
+        "records_compared": result.matching.records_compared,
+        "pairs_scored": result.matching.pairs_scored,
+        "golden_records_recomputed": result.matching.golden_recomputed,
+        "golden_records_touched": result.matching.golden_touched,
     }
     if entity == "partner":
         metadata.update(count_hierarchy(result.golden.golden, result.unlinked_branches))

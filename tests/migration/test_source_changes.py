@@ -14,6 +14,7 @@ from migration.load import load_all
 from migration.models import TABLES
 from migration.source_changes import (
     detect_source_changes,
+    new_or_changed_rows,
     read_source_state,
     record_source_changes,
     source_row_hashes,
@@ -157,3 +158,14 @@ def test_a_load_that_fails_after_the_state_was_written_leaves_neither_behind(sto
         assert connection.execute(select(func.count()).select_from(TABLES["partner"])).scalar_one() == 0
         stages = connection.execute(select(TABLES["run_log"].c.stage, TABLES["run_log"].c.status)).all()
     assert stages == [("load", "failed")]
+
+
+def test_the_rows_a_match_must_look_at_again_are_the_new_and_changed_ones():
+    before = source_row_hashes(_partners(NIGHT_ONE), "partner")
+    tonight = _partners(
+        [("erp", "P1", "华南商贸"), ("erp", "P2", "东方贸易集团"), ("erp", "P9", "西部物流")], 7
+    )
+    tonight.index = [10, 11, 12]  # aligned with the records, whatever their index
+    changed = new_or_changed_rows(tonight, "partner", before)
+    assert changed.to_dict() == {10: False, 11: True, 12: True}
+    assert new_or_changed_rows(tonight, "partner", before.iloc[:0]).all()  # a store never loaded

@@ -1,7 +1,8 @@
 """Two nights of the sync on the sample: night 1 loads everything; night 2 brings new, changed and removed
 rows in three sources (the sample's own next-night exports) plus one row edited in the store by hand.
 
-Only the changes are processed, golden ids stay, rows gone from their sources follow the delete policy,
+Only the changes are processed (matching included: the second night matches only the new and changed
+partners and customers), golden ids stay, rows gone from their sources follow the delete policy,
 the edit is found (and rewritten under ``repair``); under the default policies the removed rows make the
 reconciliation not accepted, so the run is red and its alert reaches a real webhook."""
 
@@ -28,6 +29,11 @@ def _metadata(instance: dg.DagsterInstance, asset: str, run_id: str) -> dict:
     (record,) = instance.fetch_materializations(dg.AssetKey(asset), limit=1).records
     assert record.run_id == run_id
     return {name: value.value for name, value in record.asset_materialization.metadata.items()}
+
+
+def _metadata_of_run(runs: dict[str, list[dict]], asset: str, night: int) -> dict:
+    """The metadata ``asset`` had on the first (0) or second (1) night."""
+    return runs[asset][night]
 
 
 def _read(data_dir, table: str) -> pd.DataFrame:
@@ -76,6 +82,13 @@ def test_night_two_processes_only_its_changes_soft_deletes_and_repairs(tmp_path,
         assert second.success  # soft-deleted rows are left out of the reconciliation's counts: accepted
         changes = _metadata(instance, "source_changes", second.run_id)
         store = _metadata(instance, "channel_store", second.run_id)
+        instance_runs = {
+            asset: [
+                {name: value.value for name, value in r.asset_materialization.metadata.items()}
+                for r in reversed(instance.fetch_materializations(dg.AssetKey(asset), limit=2).records)
+            ]
+            for asset in ("partner_golden", "customer_golden")
+        }
 
     per_source = {(r["source_system"], r["entity"]): r for r in changes["changes_per_source"]}
     for source in (("crm", "partner"), ("crm", "customer"), ("dms", "order")):
@@ -112,6 +125,22 @@ def test_night_two_processes_only_its_changes_soft_deletes_and_repairs(tmp_path,
     assert len(gone) == loaded["crosswalk"]["soft_deleted"] == 24  # 12 CRM partners and 12 CRM customers
     assert set(gone["source_system"]) == {"crm"} and gone["absent_since_batch"].notna().all()
     assert not gone["active"].astype(bool).any() and kept["active_y"].astype(bool).all()
+
+    # the second night matched only the new and changed records against the golden records it kept
+    for entity in ("partner", "customer"):
+        first_match = _metadata_of_run(instance_runs, f"{entity}_golden", 0)
+        second_match = _metadata_of_run(instance_runs, f"{entity}_golden", 1)
+        assert first_match["match_mode"] == "full", entity
+        assert first_match["match_mode_reason"] == "no previous match in the store"
+        assert first_match["records_compared"] == first_match["records_in"]
+        changed = per_source[("crm", entity)]["new"] + per_source[("crm", entity)]["changed"]
+        assert second_match["match_mode"] == "incremental", entity
+        assert second_match["records_compared"] == changed, entity
+        assert 0 < second_match["pairs_scored"] < first_match["pairs_scored"] / 10
+        assert 0 < second_match["golden_records_touched"] <= 3 * changed
+        # survivorship ran again only for the golden records touched
+        assert second_match["golden_records_recomputed"] <= second_match["golden_records_touched"]
+        assert first_match["golden_records_recomputed"] == first_match["golden_records"]
 
     # the hand edit was found and rewritten with what the sources say
     assert store["rows_edited_in_store"] == {"partner": 1} and store["rows_repaired"] == 1
