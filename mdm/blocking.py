@@ -101,8 +101,8 @@ class CandidatePairs:
         """Of the record pairs inside the clusters, the share blocking offered: two records of one
         name, or of two names whose records were compared. A cluster closes chains (A–B and B–C
         compared, A–C not); the pairs it closes are duplicates blocking did not offer. Duplicates
-        that no pair and no chain reached stay unseen, so this is an upper bound. NaN without
-        a cluster of two records."""
+        that no pair and no chain reached stay unseen, so it reads high. NaN without a cluster
+        of two records."""
         n = len(cluster_index)
         group = self.name_group if self.name_group is not None else np.arange(n)
         # A unit: the records of one name in one cluster (one name may be split by constraints).
