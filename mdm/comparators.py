@@ -291,8 +291,8 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     close = known & ((jw >= 0.92) | (token_set >= 95))
     # Same trade name, another industry word: a rewording (商贸/贸易) or a sister company.
     trade_only = known & tknown & (ta == tb)
-    # 阜兴迈 / 广州市阜兴迈酒业有限公司: the trade name alone is the other's short form, as rare as
-    # the trade name itself (weighed by its frequency, a record fitting two left to a steward).
+    # 阜兴迈 / 广州市阜兴迈酒业有限公司: the trade name alone is the other's short form, weighed by how
+    # rare the trade name is; one that two registered names write out fits either (trade_only).
     abbreviation = trade_only & _one_side_bare(cols, left, right)
     close &= ~abbreviation
     acronym = np.zeros(len(a), dtype=bool)
