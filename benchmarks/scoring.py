@@ -73,15 +73,28 @@ def score_clusters(predicted: np.ndarray, truth: np.ndarray, kinds: pd.Series | 
     }
 
 
-def pair_completeness(left: np.ndarray, right: np.ndarray, truth: np.ndarray) -> float:
+def pair_completeness(
+    left: np.ndarray, right: np.ndarray, truth: np.ndarray, name_group: np.ndarray | None = None
+) -> float:
     """Share of the true pairs found among candidate pairs (``left[i]``, ``right[i]``: row positions).
 
-    Candidate pairs are counted once each whatever their order or repetition.
+    Candidate pairs are counted once each whatever their order or repetition. With ``name_group``
+    (per record the first record of its full name, ``mdm.blocking.name_groups``) a true pair is
+    also found when its two records carry one name, or when a candidate pair joins a record of
+    each of their two names: the engine compares one record per name and lets the same-name
+    pairs carry the rest.
     """
     true_pairs = count_true_pairs(truth)
     if not true_pairs:
         return float("nan")
     labels = pd.factorize(truth)[0]
+    if name_group is not None:
+        from mdm.blocking import CandidatePairs
+
+        candidates = CandidatePairs(
+            np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64), [], name_group=name_group
+        )
+        return candidates.offered_in_clusters(labels)
     low = np.minimum(left, right).astype(np.int64)
     high = np.maximum(left, right).astype(np.int64)
     keep = (low != high) & (labels[low] == labels[high])

@@ -32,6 +32,9 @@ class BlockingRule:
     """Overrides the global cap for this rule."""
     window: int | None = None
     """Overrides the global sorted-neighbourhood window for this rule."""
+    one_per_name: bool = False
+    """Keep one record per full name in each block (:func:`_pairs_within_blocks`): for rules whose
+    keys come from the name, where identical names would fill the windows."""
     fallback: bool = False
     """Only pairs involving a record that the rules before it left without any candidate: a broad rule
     that rescues thin records (a name and nothing else) without multiplying the pairs of rich ones.
@@ -67,22 +70,56 @@ class CandidatePairs:
     def report_frame(self) -> pd.DataFrame:
         return pd.DataFrame([r.__dict__ for r in self.report])
 
-    def completeness(self, confident: np.ndarray) -> tuple[pd.Series, float]:
-        """Pair completeness estimated without labels from the ``confident`` candidate pairs (a mask).
+    name_group: np.ndarray | None = field(default=None, repr=False)
+    """Per record the first record of its full name (:func:`name_groups`): records of one name are
+    offered to each other by the same-name rule, and a pair of names compared once stands for
+    every pair of their records."""
 
-        Per rule, the share of confident pairs it would have found alone; overall, the share
-        no rule would have missed if the rules missed pairs independently,
-        ``1 − Π(1 − share)`` — capture–recapture across rules. Correlated rules (two name
-        rules) make it optimistic; a rule with a low share shows where duplicates hide from
-        the others. NaN when nothing is confident.
+    def completeness(
+        self, confident: np.ndarray, cluster_index: np.ndarray | None = None
+    ) -> tuple[pd.Series, float]:
+        """Pair completeness estimated without labels.
+
+        Per rule, the share of the ``confident`` candidate pairs (a mask) it would have found
+        alone: a rule with a low share shows where duplicates hide from the others. Overall,
+        with ``cluster_index`` (per record its cluster), the share of the record pairs the
+        clusters hold that blocking offered (:meth:`offered_in_clusters`); without it,
+        ``1 − Π(1 − share)`` across rules (capture–recapture, optimistic when rules are
+        correlated, as all name rules are). NaN when nothing is confident.
         """
         codes = self.left[confident] * self.n + self.right[confident]
         names = [r.rule for r in self.report]
         if len(codes) == 0:
             return pd.Series(np.nan, index=names, dtype=float), float("nan")
         shares = np.array([np.isin(codes, pairs, assume_unique=True).mean() for pairs in self.rule_pairs])
+        if cluster_index is not None:
+            return pd.Series(shares, index=names), self.offered_in_clusters(cluster_index)
         missed_by_all = float(np.prod(1 - np.clip(shares, 0, 1)))
         return pd.Series(shares, index=names), 1.0 - missed_by_all
+
+    def offered_in_clusters(self, cluster_index: np.ndarray) -> float:
+        """Of the record pairs inside the clusters, the share blocking offered: two records of one
+        name, or of two names whose records were compared. A cluster closes chains (A–B and B–C
+        compared, A–C not); the pairs it closes are duplicates blocking did not offer. Duplicates
+        that no pair and no chain reached stay unseen, so it reads high. NaN without a cluster
+        of two records."""
+        n = len(cluster_index)
+        group = self.name_group if self.name_group is not None else np.arange(n)
+        # A unit: the records of one name in one cluster (one name may be split by constraints).
+        unit, unit_of = np.unique(cluster_index.astype(np.int64) * n + group, return_inverse=True)
+        size = np.bincount(unit_of, minlength=len(unit)).astype(float)
+        cluster_of_unit = unit // n
+        records = np.bincount(cluster_of_unit, weights=size)
+        squares = np.bincount(cluster_of_unit, weights=size**2)
+        total = float(((records**2 - squares) / 2).sum())  # pairs of records of two names
+        identical = float((size * (size - 1) / 2).sum())
+        if total + identical == 0:
+            return float("nan")
+        ul, ur = unit_of[self.left], unit_of[self.right]
+        inside = (cluster_of_unit[ul] == cluster_of_unit[ur]) & (ul != ur)
+        pairs = np.unique(np.minimum(ul, ur)[inside] * len(unit) + np.maximum(ul, ur)[inside])
+        offered = float((size[pairs // len(unit)] * size[pairs % len(unit)]).sum())
+        return (offered + identical) / (total + identical)
 
 
 def _keys_from(frame: pd.DataFrame, key: pd.Series) -> pd.DataFrame:
@@ -199,7 +236,8 @@ def phone_keys(frame: pd.DataFrame) -> pd.DataFrame:
 def name_prefix_city_keys(frame: pd.DataFrame) -> pd.DataFrame:
     trade = _col(frame, "name_trade").fillna(_col(frame, "name_core"))
     prefix, prefixes = _map_uniques(*_codes(trade), lambda name: name[:2])
-    city, cities = _column_codes(frame, "city")
+    # A list without cities (a name-only spreadsheet) is one place: its names still meet by prefix.
+    city, cities = _column_codes(frame, "city", missing_as_empty=True)
     return _combined_keys((prefix, len(prefixes)), (city, len(cities)))
 
 
@@ -334,7 +372,30 @@ def name_token_code_keys(frame: pd.DataFrame, rarest: int = 2) -> pd.DataFrame:
     )
 
 
+def name_groups(frame: pd.DataFrame) -> np.ndarray:
+    """Per record the position of the first record with the same full company name (itself when it
+    has none: a person's name is left to the person rules, two people share one far more often)."""
+    name = _col(frame, "name_normalised").where(_col(frame, "name_core").notna())
+    codes, uniques = pd.factorize(name)
+    first = np.full(len(uniques) + 1, -1, dtype=np.int64)
+    rows = np.arange(len(codes), dtype=np.int64)
+    named = codes >= 0
+    first[: len(uniques)] = len(codes)
+    np.minimum.at(first, codes[named], rows[named])
+    return np.where(named, first[np.maximum(codes, 0)], rows)
+
+
+def same_name_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """Records with one full company name form a block (a chain of its records, by the rule's window of 1)."""
+    group = name_groups(frame)
+    rows = np.flatnonzero(group != np.arange(len(group)))
+    rows = np.union1d(rows, group[rows])
+    return pd.DataFrame({"row": rows, "key": group[rows]})
+
+
 DEFAULT_RULES: tuple[BlockingRule, ...] = (
+    # Every record of one full name meets the next: linear however often the name repeats.
+    BlockingRule("same_name", same_name_keys, max_block_size=2**62, window=1),
     BlockingRule("uscc", uscc_keys),
     BlockingRule("phone", phone_keys),
     # A shared mailbox (an agent writing for several dealers) makes big blocks: near names only.
@@ -342,10 +403,10 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
     # The name rules overlap: a duplicate that the token or pinyin rule places a few names away,
     # the prefix rule (full window) places next to its original. Their narrower windows keep the
     # candidates per record from filling every window as blocks grow with the file.
-    BlockingRule("name_prefix_city", name_prefix_city_keys),
-    BlockingRule("name_tokens", name_token_code_keys, window=3),
-    BlockingRule("trade_char_industry_district", trade_char_keys, window=4),
-    BlockingRule("name_pinyin", name_pinyin_keys, window=3),
+    BlockingRule("name_prefix_city", name_prefix_city_keys, one_per_name=True),
+    BlockingRule("name_tokens", name_token_code_keys, window=3, one_per_name=True),
+    BlockingRule("trade_char_industry_district", trade_char_keys, window=4, one_per_name=True),
+    BlockingRule("name_pinyin", name_pinyin_keys, window=3, one_per_name=True),
     BlockingRule("address", address_keys),
     BlockingRule("person_birth_date", person_birth_keys),
     BlockingRule("person_city", person_city_keys),
@@ -353,14 +414,21 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
 
 
 def _pairs_within_blocks(
-    keys: pd.DataFrame, cap: int, window: int | None = None, order: np.ndarray | None = None
+    keys: pd.DataFrame,
+    cap: int,
+    window: int | None = None,
+    order: np.ndarray | None = None,
+    name_group: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, int, int, int, int]:
     """Pairs inside each block of at most ``cap`` records, fully vectorised.
 
     Within a block, records are sorted by ``order`` (a rank per row, e.g. of the name) and each
     is paired with the next ``window`` records only (sorted neighbourhood). Small blocks still
     give every pair; a block of a few hundred gives a few per record instead of a few hundred,
-    which keeps the candidate count linear in the number of records.
+    which keeps the candidate count linear in the number of records. With ``name_group`` (per
+    row the first row of its identical name, :func:`name_groups`) a block keeps one record per
+    name: 292 records of one name do not fill every window, and the names around them still meet
+    (the same-name rule pairs the identical ones). Sizes count the names kept.
     Returns left, right, blocks, skipped blocks, skipped records, largest skipped block.
     """
     if keys.empty:
@@ -372,6 +440,16 @@ def _pairs_within_blocks(
     base = int(rows.max()) + 1
     pair_code = _unique_sorted(codes.astype(np.int64) * base + rows)
     codes, rows = pair_code // base, pair_code % base
+    if name_group is not None:
+        # A name held by more records of the block than the window reaches is kept once (its
+        # earliest record: rows ascend within a block); fewer copies cannot fill a window.
+        _, at, inverse, count = np.unique(
+            codes * base + name_group[rows], return_index=True, return_inverse=True, return_counts=True
+        )
+        crowded = count > (window or 1)
+        keep_row = ~crowded[inverse]
+        keep_row[at[crowded]] = True
+        codes, rows = codes[keep_row], rows[keep_row]
     sizes = np.bincount(codes)
     too_big = sizes > cap
     skipped_blocks = int(too_big.sum())
@@ -472,6 +550,7 @@ def _block(
 ) -> CandidatePairs:
     n = max(len(frame), 1)
     order = name_order(frame)
+    group = name_groups(frame)
     per_rule: list[np.ndarray] = []
     reports: list[RuleReport] = []
     for rule in rules:
@@ -487,7 +566,7 @@ def _block(
             wanted = pd.Series(~covered[rows]).groupby(keys["key"].to_numpy()).transform("any").to_numpy()
             keys = keys[wanted]
         left, right, n_blocks, skipped, skipped_rec, largest = _pairs_within_blocks(
-            keys, cap, rule.window or window, order
+            keys, cap, rule.window or window, order, group if rule.one_per_name else None
         )
         if rule.fallback and per_rule:
             keep = ~covered[left] | ~covered[right]
@@ -519,4 +598,6 @@ def _block(
         pairs = codes[first]
     else:
         pairs = np.array([], dtype=np.int64)
-    return CandidatePairs(left=pairs // n, right=pairs % n, report=reports, rule_pairs=per_rule, n=n)
+    return CandidatePairs(
+        left=pairs // n, right=pairs % n, report=reports, rule_pairs=per_rule, n=n, name_group=group
+    )

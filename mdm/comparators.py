@@ -291,6 +291,10 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     close = known & ((jw >= 0.92) | (token_set >= 95))
     # Same trade name, another industry word: a rewording (商贸/贸易) or a sister company.
     trade_only = known & tknown & (ta == tb)
+    # 阜兴迈 / 广州市阜兴迈酒业有限公司: the trade name alone is the other's short form, weighed by how
+    # rare the trade name is; one that two registered names write out fits either (trade_only).
+    abbreviation = trade_only & _one_side_bare(cols, left, right)
+    close &= ~abbreviation
     acronym = np.zeros(len(a), dtype=bool)
     acronym[where] = _acronym_pairs(cols, da, db)[inverse]
     somewhat = known & ((jw >= 0.8) | (ratio >= 70) | (token_set >= 85))
@@ -320,8 +324,50 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     # typo (a typo swaps a character); it is only somewhat alike.
     close &= ~(chinese[a] & chinese[b] & _trade_lengths_differ(cols, left, right))
     return _assign(
-        known, [exact, core_exact, close, homophone, trade_only, acronym, somewhat, same_sound, other_script]
+        known,
+        [
+            exact,
+            core_exact,
+            close,
+            homophone,
+            abbreviation,
+            trade_only,
+            acronym,
+            somewhat,
+            same_sound,
+            other_script,
+        ],
     )
+
+
+def _one_side_bare(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Pairs of Chinese names where one side is its trade name alone (no industry word) and every
+    record of the file that writes the trade name out holds one industry word in at most one region:
+    a short form that fits one registered name only (``阜兴迈`` beside ``广州市阜兴迈酒业``, but not
+    ``晖财`` beside ``晖财商业`` and ``晖财酒业``)."""
+    if "name_industry" not in cols or "name_trade" not in cols:
+        return np.zeros(len(left), dtype=bool)
+    bare = cols.derived("name_bare_unambiguous_trade", _bare_unambiguous_trade)
+    has_industry = cols.known("name_industry")
+    return (bare[left] & has_industry[right]) | (bare[right] & has_industry[left])
+
+
+def _bare_unambiguous_trade(cols: FrameColumns) -> np.ndarray:
+    """Per record: a Chinese trade name without industry word that one registered name of the file owns."""
+    trade, industry = cols.codes("name_trade"), cols.codes("name_industry")
+    region = cols.derived_codes(
+        "name_region_stripped", lambda c: _strip_division_suffix(c.values("name_region"))
+    )
+    n_trades = len(cols.uniques("name_trade"))
+    written_out = (trade >= 0) & (industry >= 0)
+    shared = np.zeros(n_trades + 1, dtype=bool)  # trade names two registered names write out
+    for other in (industry, region):
+        both = written_out & (other >= 0)
+        base = np.int64(other.max(initial=0) + 1)
+        distinct = np.unique(trade[both] * base + other[both])
+        shared[:n_trades] |= np.bincount(distinct // base, minlength=n_trades) > 1
+    chinese = np.array([_CJK_CHAR.search(str(v)) is not None for v in cols.uniques("name_trade")] + [False])
+    return (trade >= 0) & (industry < 0) & chinese[trade] & ~shared[trade]
 
 
 def _trade_lengths_differ(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -387,6 +433,7 @@ NAME = Comparison(
         ComparisonLevel("core_exact", 0.25, 0.001),
         ComparisonLevel("close", 0.12, 0.003),
         ComparisonLevel("same_sound", 0.03, 0.0002, sign=1),
+        ComparisonLevel("abbreviation", 0.03, 0.0002, sign=1),
         ComparisonLevel("trade_name_only", 0.02, 0.002, fixed=True, sign=1),
         ComparisonLevel("acronym", 0.01, 0.0002, sign=1),
         ComparisonLevel("somewhat", 0.03, 0.03),
@@ -397,8 +444,8 @@ NAME = Comparison(
     compare_company_name,
     "name_normalised",
     tf_column="name_core",
-    tf_level_columns=(("exact", "name_normalised"),),
-    tf_levels=("exact", "core_exact", "close", "same_sound"),
+    tf_level_columns=(("exact", "name_normalised"), ("abbreviation", "name_trade")),
+    tf_levels=("exact", "core_exact", "close", "same_sound", "abbreviation"),
 )
 
 

@@ -361,10 +361,12 @@ def deduplicate(
         f"{result.refused_merges:,}",
     )
 
-    shares, completeness = candidates.completeness(probability >= params.thresholds.auto_merge)
+    shares, completeness = candidates.completeness(
+        probability >= params.thresholds.auto_merge, result.cluster_index
+    )
     report["confident_pairs_found"] = shares.to_numpy().round(4)
     log.info(
-        "blocking offered an estimated %s of the duplicate pairs (capture–recapture across %s rules)",
+        "blocking offered at most %s of the duplicate pairs (the pairs inside the clusters it offered; %s rules)",
         "n/a" if np.isnan(completeness) else f"{completeness:.1%}",
         int((report["pairs"] > 0).sum()),
     )

@@ -29,7 +29,7 @@ from mdm.tokens import ValueTokens, column_tokens, token_frequency
 COLLISION = 0.03
 """Expected number of *other* entities carrying a value that no other entity is seen with."""
 MAX_RECORDS_PER_ENTITY = 5.0
-NAME_COLUMNS = frozenset({"name_core", "name_normalised", "person_name"})
+NAME_COLUMNS = frozenset({"name_core", "name_normalised", "name_trade", "person_name"})
 """Columns whose values name one entity; other adjusted columns use the plain record share."""
 
 

@@ -48,3 +48,12 @@ def test_pair_completeness_counts_each_true_pair_once_in_either_order():
 
 def test_pair_completeness_without_true_pairs_is_undefined():
     assert np.isnan(pair_completeness(np.array([0]), np.array([1]), np.array(["a", "b"])))
+
+
+def test_pair_completeness_counts_pairs_of_one_name_and_of_two_compared_names():
+    name_group = np.array([0, 0, 2, 3, 3, 5])  # records 0 and 1 share a name, as do 3 and 4
+    # 1–2 compared: names 0 and 2 met, so 0–2 counts too; 0–1 and 3–4 are one name each.
+    assert pair_completeness(np.array([1]), np.array([2]), TRUTH, name_group) == pytest.approx(4 / 4)
+    assert pair_completeness(
+        np.array([], dtype=np.int64), np.array([], dtype=np.int64), TRUTH, name_group
+    ) == (pytest.approx(2 / 4))

@@ -110,3 +110,40 @@ def test_a_typo_in_a_two_character_trade_name_still_meets_its_original(make_fram
     assert (0, 1) in _pairs(candidates)
     assert (0, 2) not in _pairs(candidates)
     assert candidates.report_frame().set_index("rule").loc["trade_char_industry_district", "pairs"] == 1
+
+
+def test_a_list_without_cities_still_pairs_names_by_their_first_characters(make_frame, make_company):
+    from mdm.blocking import name_prefix_city_keys
+
+    frame = make_frame([make_company("美达", city=None), make_company("美达通", city=None, industry="电器")])
+    rule = BlockingRule("name_prefix_city", name_prefix_city_keys)
+    assert _pairs(block(frame, rules=(rule,))) == {(0, 1)}
+
+
+def test_a_crowd_of_one_name_is_chained_and_does_not_hide_the_names_around_it(make_frame):
+    crowd = ["ELECTRONICS KONINK PHILIPS"] * 40
+    variants = ["ELECTRONIC KONINK PHILIPS", "ELECTRONICS KONINK PHILLIPS", "ELECTRONICS KONINKLIKE PHILIPS"]
+    names = crowd[:20] + variants + crowd[20:]
+    frame = make_frame([{"name_normalised": n, "name_core": n} for n in names])
+    candidates = block(frame)
+    pairs = _pairs(candidates)
+    crowd_rows = [i for i, n in enumerate(names) if n == crowd[0]]
+    variant_rows = [i for i, n in enumerate(names) if n != crowd[0]]
+    # Every record of the crowd is joined to the next one: linear, and one chain.
+    assert {(a, b) for a, b in zip(crowd_rows, crowd_rows[1:], strict=False)} <= pairs
+    # The spellings meet each other and the crowd, not only the crowd.
+    assert {(a, b) for a in variant_rows for b in variant_rows if a < b} <= pairs
+    assert all(any(v in p for p in pairs if set(p) & set(crowd_rows)) for v in variant_rows)
+    assert len(candidates) < 3 * len(names)
+
+
+def test_estimated_completeness_counts_the_pairs_a_cluster_closed_as_missed():
+    from mdm.blocking import CandidatePairs
+
+    # Four records in one cluster: 0 and 1 share a name; 1–2 and 2–3 compared, 0–3 only by the chain.
+    candidates = CandidatePairs(
+        left=np.array([1, 2]), right=np.array([2, 3]), report=[], n=4, name_group=np.array([0, 0, 2, 3])
+    )
+    # Pairs: 01 (one name), 02 and 12 (names 0–2 compared), 23 compared; 03 and 13 not offered.
+    assert candidates.offered_in_clusters(np.zeros(4, dtype=np.int64)) == 4 / 6
+    assert np.isnan(candidates.offered_in_clusters(np.arange(4)))

@@ -228,3 +228,39 @@ def test_an_acronym_meets_the_name_it_abbreviates():
     )
     std = standardise_parties(raw, {"record_id": "id", "company_name": "name"}, "GB")
     assert _levels(std, NAME, [(0, 1), (0, 2), (1, 2)]) == ["acronym", "acronym", "different"]
+
+
+def test_a_trade_name_alone_is_the_short_form_of_the_one_registered_name_writing_it_out():
+    from cleansing.standardise import standardise_parties
+
+    raw = pd.DataFrame(
+        {
+            "id": ["1", "2", "3", "4", "5"],
+            "name": [
+                "广州市阜兴迈酒业有限公司",
+                "阜兴迈",
+                "深圳市晖财商业有限公司",
+                "深圳市晖财酒业有限公司",
+                "晖财",
+            ],
+        }
+    )
+    std = standardise_parties(raw, {"record_id": "id", "company_name": "name"}, "CN")
+    # 晖财 is written out by two registered names (sister companies): it fits either, so it stays
+    # the weak trade-name level; 阜兴迈 is written out by one.
+    assert _levels(std, NAME, [(0, 1), (2, 4), (3, 4), (2, 3)]) == [
+        "abbreviation",
+        "trade_name_only",
+        "trade_name_only",
+        "trade_name_only",
+    ]
+
+
+def test_a_trade_name_alone_is_short_for_one_name_only_in_one_region():
+    from cleansing.standardise import standardise_parties
+
+    raw = pd.DataFrame(
+        {"id": ["1", "2", "3"], "name": ["深圳市华宸畅商贸有限公司", "上海市华宸畅商贸有限公司", "华宸畅"]}
+    )
+    std = standardise_parties(raw, {"record_id": "id", "company_name": "name"}, "CN")
+    assert _levels(std, NAME, [(0, 2), (1, 2)]) == ["trade_name_only", "trade_name_only"]
