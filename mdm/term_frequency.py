@@ -164,6 +164,18 @@ def value_frequency(cols: FrameColumns, column: str) -> np.ndarray:
     return cols.derived(f"tf_u:{column}", compute)
 
 
+def _others_disagree(levels: np.ndarray, comparisons: tuple[Comparison, ...], j: int) -> np.ndarray:
+    """Per pair whether a comparison other than ``j`` sits on a disagreement level."""
+    from mdm.model import level_sign
+
+    out = np.zeros(len(levels), dtype=bool)
+    for k, c in enumerate(comparisons):
+        if k != j:
+            against = np.array([False, *(level_sign(lv) < 0 for lv in c.levels)])
+            out |= against[levels[:, k]]
+    return out
+
+
 def tf_adjustments(
     cols: FrameColumns,
     left: np.ndarray,
@@ -196,5 +208,14 @@ def tf_adjustments(
             bits = np.log2(u_ref / pair_u[known])
             cap = comparison.tf_rare_bonus
             adjust[on[known]] = bits if cap is None else np.minimum(bits, cap)
+            if comparison.tf_part_chance is not None:
+                chance = comparison.tf_part_chance(cols)
+                part_u = np.fmax(chance[left[on]], chance[right[on]])
+                parts = ~np.isnan(chance[left[on]]) & ~np.isnan(chance[right[on]])
+                # Two people of one rare name differ somewhere else (birthday, phone, ID): where
+                # another field disagrees, the name weighs no more than its level.
+                parts &= ~_others_disagree(levels[on], comparisons, j)
+                # The value's own excess frequency still counts: a name repeated across entities is common.
+                adjust[on[parts]] = np.log2(u_ref / np.fmax(part_u[parts], pair_u[parts]))
         out[j] = adjust
     return out
