@@ -147,11 +147,14 @@ class Comparison:
     """Levels whose agreeing value is read from another column than ``tf_column``: an exact full
     name is as rare as the full name, not as its core (``深圳市华强商贸有限公司`` is unique even
     where the core ``华强商贸`` is common)."""
-    tf_part_chance: Callable[[FrameColumns], np.ndarray] | None = field(default=None, repr=False)
-    """Per record the chance that another entity's record carries the value, from the frequencies of
-    its parts counted apart (NaN where unknown). Where both sides have it, it stands in for the
-    value's own frequency and ``tf_rare_bonus`` no longer caps the weight: the parts say for
-    themselves how common the whole is."""
+    tf_part_chance: Callable[[FrameColumns, np.ndarray, np.ndarray], np.ndarray] | None = field(
+        default=None, repr=False
+    )
+    """Per pair ``(columns, left, right)`` the chance that another entity's record shares the parts
+    of the value the two records agree on, from the frequencies of the parts counted apart (NaN
+    where unknown). On the ``tf_part_levels`` it stands in for the value's own frequency and
+    ``tf_rare_bonus`` no longer caps the weight: the parts say for themselves how common they are."""
+    tf_part_levels: tuple[str, ...] = ()
     m_from_other_evidence: bool = False
     """EM learns m only from pairs that another field speaks for (see :func:`mdm.model.estimate_m_by_em`):
     where a person's name is all a list holds, EM cannot tell a person written twice from two
@@ -635,10 +638,10 @@ LOCATION = Comparison(
 )
 
 
-def _person_name_chance(cols: FrameColumns) -> np.ndarray:
-    from mdm.name_parts import person_name_chance
+def _shared_name_part_chance(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    from mdm.name_parts import shared_part_chance
 
-    return person_name_chance(cols)
+    return shared_part_chance(cols, left, right)
 
 
 def compare_person_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -690,7 +693,10 @@ PERSON_NAME = Comparison(
     # still a common name nationally): a rare name weighs no more than the level itself, unless
     # its given and family name are each rare in the file.
     tf_rare_bonus=0.0,
-    tf_part_chance=_person_name_chance,
+    tf_part_chance=_shared_name_part_chance,
+    # The same given or family name with the other replaced: a rare shared part at one address is
+    # one person; a common one (relatives, namesakes) says little.
+    tf_part_levels=("exact", "one_part_same"),
     m_from_other_evidence=True,
 )
 

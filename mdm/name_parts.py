@@ -12,7 +12,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 from pydantic import BaseModel, ConfigDict
 from rapidfuzz.distance import JaroWinkler
 
@@ -111,7 +110,7 @@ def name_parts_agree(
 
 def _person_name_parts(cols: FrameColumns) -> list[tuple[str, ...] | None]:
     """Per record the parts of the name whose frequencies are counted apart: given name and family
-    name where the spec maps both, else the words of a Latin name of two words or more (sorted by
+    name (either alone where the other is blank) where the spec maps both, else the words of a Latin name of two words or more (sorted by
     the standardiser, so given and family name share one count); ``None`` otherwise.
 
     A Chinese name in one column is not split into surname and given name here: measured on
@@ -121,7 +120,9 @@ def _person_name_parts(cols: FrameColumns) -> list[tuple[str, ...] | None]:
     if "given_name" in cols and "family_name" in cols:
         given, family = cols.values("given_name"), cols.values("family_name")
         split: list[tuple[str, ...] | None] = [
-            (f"g:{g}", f"f:{f}") if g is not None and f is not None and n is not None else None
+            tuple(f"{role}:{v}" for role, v in (("g", g), ("f", f)) if v is not None) or None
+            if n is not None
+            else None
             for g, f, n in zip(given, family, names, strict=True)
         ]
         return split
@@ -139,29 +140,58 @@ def _person_name_parts(cols: FrameColumns) -> list[tuple[str, ...] | None]:
     return out
 
 
-def person_name_chance(cols: FrameColumns) -> np.ndarray:
-    """Per record the chance that a record of *another* person carries its name: the product of
-    the shares of the records holding each part of the name (given name and family name counted
-    apart, :func:`_person_name_parts`); NaN where the name has no parts.
+def _part_shares(cols: FrameColumns) -> dict[str, float]:
+    """Per name part the share of the records with a split name that hold it."""
+    parts = [p for p in _person_name_parts(cols) if p is not None]
+    counts: dict[str, int] = {}
+    for p in parts:
+        for part in dict.fromkeys(p):
+            counts[part] = counts.get(part, 0) + 1
+    return {part: count / len(parts) for part, count in counts.items()}
+
+
+def _roles(key: str) -> dict[str, set[str]]:
+    """``g:JOHN\x1ff:SMITH`` → ``{"JOHN": {"g"}, "SMITH": {"f"}}``."""
+    out: dict[str, set[str]] = {}
+    for part in key.split("\x1f"):
+        role, _, value = part.partition(":")
+        out.setdefault(value, set()).add(role)
+    return out
+
+
+def shared_part_chance(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per pair the chance that a record of *another* person shares the name parts the two records
+    share: the product of the shares of the records holding each shared part (given name and
+    family name counted apart, :func:`_person_name_parts`); NaN where a side's name has no parts
+    or the two share none.
 
     A name's own frequency in one file cannot tell a rare name from a common one seen once; its
     parts' frequencies can: ``JOHN`` and ``SMITH`` each in hundreds of records make ``JOHN SMITH``
     common even where a file holds it once, while ``ZACHARY`` and ``FITZGERALD`` each in a handful
-    make ``ZACHARY FITZGERALD`` unlikely to be two people. The shares count the person's own
-    records too, which errs towards common."""
-
-    def compute(c: FrameColumns) -> np.ndarray:
-        parts = _person_name_parts(c)
-        out = np.full(len(parts), np.nan)
-        rows = [i for i, p in enumerate(parts) if p is not None]
-        if not rows:
-            return out
-        long = pd.DataFrame(
-            [(i, part) for i in rows for part in dict.fromkeys(parts[i] or ())], columns=["row", "part"]
-        )
-        share = long["part"].map(long["part"].value_counts()) / len(rows)
-        chance = share.groupby(long["row"]).prod()
-        out[chance.index.to_numpy()] = chance.to_numpy()
-        return out
-
-    return cols.derived("person_name_chance", compute)
+    make ``ZACHARY FITZGERALD`` unlikely to be two people. Two records sharing only a common family
+    name at one address are as likely relatives as one person; sharing a rare one, one person.
+    The shares count the person's own records too, which errs towards common."""
+    codes = cols.derived_codes(
+        "person_name_part_key",
+        lambda c: np.array(
+            [None if p is None else "\x1f".join(p) for p in _person_name_parts(c)], dtype=object
+        ),
+    )
+    keys = cols.derived_uniques("person_name_part_key")
+    shares = cols.derived("person_name_part_shares", _part_shares)
+    a, b = codes[left], codes[right]
+    out = np.full(len(left), np.nan)
+    where, inverse, da, db = _distinct_pairs(a, b, (a >= 0) & (b >= 0), len(keys))
+    if len(where):
+        chance = np.full(len(da), np.nan)
+        for k, (x, y) in enumerate(zip(da, db, strict=True)):
+            # A part written in the other column (given name as family name) is still shared; it
+            # counts as the more common of its two roles.
+            roles_a, roles_b = _roles(str(keys[x])), _roles(str(keys[y]))
+            shared = roles_a.keys() & roles_b.keys()
+            if shared:
+                chance[k] = float(
+                    np.prod([max(shares[f"{r}:{v}"] for r in roles_a[v] | roles_b[v]) for v in shared])
+                )
+        out[where] = chance[inverse]
+    return out
