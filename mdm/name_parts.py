@@ -159,11 +159,19 @@ def _roles(key: str) -> dict[str, set[str]]:
     return out
 
 
+MISSPELT = 0.8
+"""Jaro–Winkler similarity at which an unshared name part is taken for a misspelling of the other."""
+
+
+def _misspelt(rest_a: set[str], rest_b: set[str]) -> bool:
+    return any(JaroWinkler.normalized_similarity(a, b) >= MISSPELT for a in rest_a for b in rest_b)
+
+
 def shared_part_chance(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Per pair the chance that a record of *another* person shares the name parts the two records
     share: the product of the shares of the records holding each shared part (given name and
     family name counted apart, :func:`_person_name_parts`); NaN where a side's name has no parts
-    or the two share none.
+    or the two share none, and where an unshared part is a misspelling of the other's.
 
     A name's own frequency in one file cannot tell a rare name from a common one seen once; its
     parts' frequencies can: ``JOHN`` and ``SMITH`` each in hundreds of records make ``JOHN SMITH``
@@ -189,7 +197,9 @@ def shared_part_chance(cols: FrameColumns, left: np.ndarray, right: np.ndarray) 
             # counts as the more common of its two roles.
             roles_a, roles_b = _roles(str(keys[x])), _roles(str(keys[y]))
             shared = roles_a.keys() & roles_b.keys()
-            if shared:
+            # HGUEHES OLIVER / HUGHES OLIVER: the other part misspelt, not replaced; OLIVER's
+            # frequency does not say how alike the two names are.
+            if shared and not _misspelt(roles_a.keys() - shared, roles_b.keys() - shared):
                 chance[k] = float(
                     np.prod([max(shares[f"{r}:{v}"] for r in roles_a[v] | roles_b[v]) for v in shared])
                 )
