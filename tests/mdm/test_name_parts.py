@@ -150,3 +150,25 @@ def test_em_does_not_learn_a_person_names_m_from_the_name_alone():
     result = deduplicate(frame, NAMES_ONLY, progress=False)
     defaults = deduplicate(frame, NAMES_ONLY, progress=False, train=False).model_params
     assert result.model_params.m["person_name"] == defaults.m["person_name"]
+
+
+def test_a_misspelt_part_is_not_a_replaced_one():
+    frame = _people([("OLIVER", "HUGHES"), ("OLIVER", "HGUEHES"), ("OLIVER", "WATSON")])
+    cols = _columns(frame)
+    misspelt, replaced = shared_part_chance(cols, np.array([64, 64]), np.array([65, 66]))
+    assert np.isnan(misspelt)  # the level says how alike the names are, not OLIVER's frequency
+    assert replaced == 3 / len(frame)
+
+
+def test_a_name_part_given_alone_is_as_common_as_that_part():
+    frame = _people([("", "FITZGERALD"), ("", "FITZGERALD")])
+    frame["given"] = frame["given"].replace("", None)
+    std = pd.DataFrame(
+        {
+            "given_name": frame["given"],
+            "family_name": frame["family"],
+            "person_name": frame["given"].fillna("").str.cat(frame["family"], sep=" ").str.strip(),
+        }
+    )
+    chance = shared_part_chance(FrameColumns(std), np.array([64]), np.array([65]))
+    assert chance[0] == 2 / len(frame)
