@@ -155,6 +155,7 @@ class Comparison:
     where unknown). On the ``tf_part_levels`` it stands in for the value's own frequency and
     ``tf_rare_bonus`` no longer caps the weight: the parts say for themselves how common they are."""
     tf_part_levels: tuple[str, ...] = ()
+    """Levels weighed by ``tf_part_chance``: ``log2(m / chance)`` where both sides have parts."""
     m_from_other_evidence: bool = False
     """EM learns m only from pairs that another field speaks for (see :func:`mdm.model.estimate_m_by_em`):
     where a person's name is all a list holds, EM cannot tell a person written twice from two
