@@ -147,6 +147,19 @@ class Comparison:
     """Levels whose agreeing value is read from another column than ``tf_column``: an exact full
     name is as rare as the full name, not as its core (``深圳市华强商贸有限公司`` is unique even
     where the core ``华强商贸`` is common)."""
+    tf_part_chance: Callable[[FrameColumns, np.ndarray, np.ndarray], np.ndarray] | None = field(
+        default=None, repr=False
+    )
+    """Per pair ``(columns, left, right)`` the chance that another entity's record shares the parts
+    of the value the two records agree on, from the frequencies of the parts counted apart (NaN
+    where unknown). On the ``tf_part_levels`` it stands in for the value's own frequency and
+    ``tf_rare_bonus`` no longer caps the weight: the parts say for themselves how common they are."""
+    tf_part_levels: tuple[str, ...] = ()
+    """Levels weighed by ``tf_part_chance``: ``log2(m / chance)`` where both sides have parts."""
+    m_from_other_evidence: bool = False
+    """EM learns m only from pairs that another field speaks for (see :func:`mdm.model.estimate_m_by_em`):
+    where a person's name is all a list holds, EM cannot tell a person written twice from two
+    people of one name, and the defaults stay."""
 
     def tf_column_of(self, label: str) -> str:
         return dict(self.tf_level_columns).get(label, self.tf_column)
@@ -673,6 +686,12 @@ LOCATION = Comparison(
 )
 
 
+def _shared_name_part_chance(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    from mdm.name_parts import shared_part_chance
+
+    return shared_part_chance(cols, left, right)
+
+
 def compare_person_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     a, b, known = _pair(cols, "person_name", left, right)
     names = cols.uniques("person_name")
@@ -719,8 +738,14 @@ PERSON_NAME = Comparison(
     # Not the close level: 张伟 and 张玮 are two people as often as one, however rare each spelling.
     tf_levels=("exact",),
     # Two people share a name far more often than two companies (刘峰 seen twice in a file is
-    # still a common name nationally): a rare name weighs no more than the level itself.
+    # still a common name nationally): a rare name weighs no more than the level itself, unless
+    # its given and family name are each rare in the file.
     tf_rare_bonus=0.0,
+    tf_part_chance=_shared_name_part_chance,
+    # The same given or family name with the other replaced: a rare shared part at one address is
+    # one person; a common one (relatives, namesakes) says little.
+    tf_part_levels=("exact", "one_part_same"),
+    m_from_other_evidence=True,
 )
 
 

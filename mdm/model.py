@@ -226,6 +226,11 @@ def estimate_m_by_em(
     if len(levels) == 0:
         return params
     patterns, counts = distinct_patterns(levels)
+    vouched = {
+        j: _other_evidence(patterns, comparisons, j)
+        for j, c in enumerate(comparisons)
+        if c.m_from_other_evidence
+    }
     lam = 0.1
     for _ in range(max_iterations):
         post = _posterior(patterns, params, lam)
@@ -234,7 +239,7 @@ def estimate_m_by_em(
         shift = abs(new_lam - lam)
         lam = new_lam
         for j, c in enumerate(comparisons):
-            matched = _level_counts(patterns[:, j], len(c.levels), w)
+            matched = _level_counts(patterns[:, j], len(c.levels), w * vouched[j] if j in vouched else w)
             defaults = np.array([lv.m for lv in c.levels])
             m = (matched + prior_strength * defaults) / (matched.sum() + prior_strength)
             m = _keep_fixed(_bounded(np.clip(m, 1e-6, None), c), c, "m")
@@ -250,6 +255,24 @@ def estimate_m_by_em(
     params.trained_on["blocked_pairs"] = int(counts.sum())
     params.trained_on["expected_matches"] = int(round(expected_matches))
     return params
+
+
+EVIDENCE_BITS = 1.0
+"""A level whose default weight is at least this far from zero says something about a pair."""
+
+
+def _other_evidence(patterns: np.ndarray, comparisons: tuple[Comparison, ...], j: int) -> np.ndarray:
+    """Per pattern whether a comparison other than ``j`` sits on a level that says something
+    (:data:`EVIDENCE_BITS` by its default m and u), so the pattern's posterior does not rest on
+    comparison ``j`` alone."""
+    out = np.zeros(len(patterns), dtype=bool)
+    for k, c in enumerate(comparisons):
+        if k == j:
+            continue
+        bits = np.abs(np.log2(np.array([lv.m for lv in c.levels]) / np.array([lv.u for lv in c.levels])))
+        says = np.r_[False, bits >= EVIDENCE_BITS]
+        out |= says[patterns[:, k]]
+    return out
 
 
 def _bounded(m: np.ndarray, comparison: Comparison) -> np.ndarray:

@@ -164,6 +164,18 @@ def value_frequency(cols: FrameColumns, column: str) -> np.ndarray:
     return cols.derived(f"tf_u:{column}", compute)
 
 
+def _others_disagree(levels: np.ndarray, comparisons: tuple[Comparison, ...], j: int) -> np.ndarray:
+    """Per pair whether a comparison other than ``j`` sits on a disagreement level."""
+    from mdm.model import level_sign
+
+    out = np.zeros(len(levels), dtype=bool)
+    for k, c in enumerate(comparisons):
+        if k != j:
+            against = np.array([False, *(level_sign(lv) < 0 for lv in c.levels)])
+            out |= against[levels[:, k]]
+    return out
+
+
 def tf_adjustments(
     cols: FrameColumns,
     left: np.ndarray,
@@ -176,7 +188,8 @@ def tf_adjustments(
 
     On a level the comparison adjusts, the level's ``log2(m/u)`` becomes ``log2(m/u(v))``; the
     adjustment is ``log2(u_exact / u(v))`` on every adjusted level, as in Splink (the caller's sign
-    rule keeps an agreement from going below zero bits)."""
+    rule keeps an agreement from going below zero bits). Levels a comparison weighs by its parts
+    (``tf_part_levels``) become ``log2(m / chance)`` with the chance of the parts both sides share."""
     out: dict[int, np.ndarray] = {}
     for j, comparison in enumerate(comparisons):
         if not comparison.tf_column or comparison.tf_column not in cols:
@@ -196,5 +209,39 @@ def tf_adjustments(
             bits = np.log2(u_ref / pair_u[known])
             cap = comparison.tf_rare_bonus
             adjust[on[known]] = bits if cap is None else np.minimum(bits, cap)
+        if comparison.tf_part_chance is not None:
+            _adjust_by_parts(adjust, comparison, j, cols, left, right, levels, u_tables, comparisons)
         out[j] = adjust
     return out
+
+
+def _adjust_by_parts(
+    adjust: np.ndarray,
+    comparison: Comparison,
+    j: int,
+    cols: FrameColumns,
+    left: np.ndarray,
+    right: np.ndarray,
+    levels: np.ndarray,
+    u_tables: dict[str, list[float]],
+    comparisons: tuple[Comparison, ...],
+) -> None:
+    """Set ``adjust`` on the ``tf_part_levels`` of comparison ``j`` to ``log2(u_level / chance)``,
+    where ``chance`` is how often another entity shares the parts the pair agrees on."""
+    assert comparison.tf_part_chance is not None
+    for label in comparison.tf_part_levels:
+        code = comparison.level_code(label)
+        on = np.flatnonzero(levels[:, j] == code)
+        if len(on) == 0:
+            continue
+        chance = comparison.tf_part_chance(cols, left[on], right[on])
+        parts = ~np.isnan(chance)
+        if comparison.tf_column in cols and label in comparison.tf_levels:
+            # The value's own excess frequency still counts: a name held by several entities is common.
+            freq = value_frequency(cols, comparison.tf_column)
+            chance = np.fmax(chance, np.fmax(freq[left[on]], freq[right[on]]))
+        bits = np.log2(float(u_tables[comparison.name][code - 1]) / chance[parts])
+        # Two people of one rare name differ somewhere else (birthday, phone, ID): where another
+        # field disagrees, a rare name adds nothing beyond its level, and a common one still weighs less.
+        disagree = _others_disagree(levels[on[parts]], comparisons, j)
+        adjust[on[parts]] = np.where(disagree, np.minimum(bits, 0), bits)

@@ -1,0 +1,174 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from mdm.comparators import FrameColumns
+from mdm.dedupe import deduplicate
+from mdm.name_parts import shared_part_chance
+from mdm.spec import parse_spec
+
+NAMES_ONLY = parse_spec(
+    {
+        "record_id": "id",
+        "entity": "person",
+        "columns": {"given_name": "given", "family_name": "family"},
+    }
+)
+COMMON_GIVEN = ["JOHN", "MARY", "PETER", "ANNE", "JAMES", "SARAH", "DAVID", "EMMA"]
+COMMON_FAMILY = ["SMITH", "JONES", "BROWN", "TAYLOR", "WILSON", "DAVIES", "EVANS", "THOMAS"]
+
+
+def _made_up_names(n: int, endings: tuple[str, ...]) -> list[str]:
+    starts = ("AL", "BO", "CA", "DE", "EL", "FI", "GU", "HA")
+    return [s + e for e in endings for s in starts][:n]
+
+
+def _people(extra: list[tuple[str, str]], size: int = 8) -> pd.DataFrame:
+    """``size`` × ``size`` people of common given and family names, each written once, then ``extra``."""
+    given = COMMON_GIVEN if size == 8 else _made_up_names(size, ("RON", "TINA", "VEN", "MARA", "SONIA"))
+    family = (
+        COMMON_FAMILY if size == 8 else _made_up_names(size, ("WOOD", "FIELD", "STONE", "BRIDGE", "WELL"))
+    )
+    rows = [(g, f) for g in given for f in family] + extra
+    return pd.DataFrame(
+        {
+            "id": [f"R{i:03d}" for i in range(len(rows))],
+            "given": [g for g, _ in rows],
+            "family": [f for _, f in rows],
+        }
+    )
+
+
+def _columns(frame: pd.DataFrame) -> FrameColumns:
+    std = pd.DataFrame(
+        {
+            "given_name": frame["given"],
+            "family_name": frame["family"],
+            "person_name": frame["given"] + " " + frame["family"],
+        }
+    )
+    return FrameColumns(std)
+
+
+def test_a_name_of_rare_parts_is_less_likely_shared_by_chance_than_one_of_common_parts():
+    frame = _people([("ZACHARY", "FITZGERALD"), ("ZACHARY", "FITZGERALD"), ("JOHN", "SMITH")])
+    cols = _columns(frame)
+    n = len(frame)
+    chance = shared_part_chance(cols, np.array([64, 0]), np.array([65, 66]))
+    assert chance[0] == (2 / n) * (2 / n)
+    assert chance[1] == (9 / n) * (9 / n)  # JOHN and SMITH: eight others each and this one
+
+
+def test_the_chance_counts_only_the_parts_both_records_share():
+    frame = _people([("ZACHARY", "FITZGERALD"), ("ROBERT", "FITZGERALD"), ("FITZGERALD", "ZACHARY")])
+    cols = _columns(frame)
+    n = len(frame)
+    one_part, swapped, none = shared_part_chance(cols, np.array([64, 64, 64]), np.array([65, 66, 0]))
+    assert one_part == 2 / n  # FITZGERALD, held by two records as a family name
+    # A given name written as the family name is still shared, as common as its more common role
+    # (FITZGERALD: twice a family name, once a given name).
+    assert swapped == (1 / n) * (2 / n)
+    assert np.isnan(none)  # ZACHARY FITZGERALD and JOHN SMITH share nothing
+
+
+def test_a_chinese_name_in_one_column_is_not_split():
+    cols = FrameColumns(pd.DataFrame({"person_name": ["王红力", "王红力"]}))
+    assert np.isnan(shared_part_chance(cols, np.array([0]), np.array([1]))).all()
+
+
+def _clusters(frame: pd.DataFrame, spec=NAMES_ONLY) -> pd.Series:
+    return deduplicate(frame, spec, progress=False).clusters.set_index("record_id")["cluster_id"]
+
+
+def test_a_names_only_list_merges_a_rare_name_but_not_a_common_one():
+    frame = _people([("ZACHARY", "FITZGERALD"), ("ZACHARY", "FITZGERALD")])
+    frame = pd.concat([frame, frame.iloc[:64].assign(id=lambda f: "S" + f["id"].str[1:])], ignore_index=True)
+    clusters = _clusters(frame)
+    assert clusters["R064"] == clusters["R065"]
+    # JOHN SMITH twice, among many Johns and Smiths: two people as likely as one.
+    assert clusters["R000"] != clusters["S000"]
+
+
+def test_a_rare_name_adds_nothing_beyond_its_level_where_the_birth_date_disagrees():
+    # Sixty-four people each written twice with their birthday, and two rare names twice each.
+    common = _people([])
+    common["born"] = [f"19{50 + i % 40}-{1 + i % 12:02d}-{1 + i % 28:02d}" for i in range(64)]
+    rare = pd.DataFrame(
+        {
+            "given": ["ZACHARY", "ZACHARY", "XAVIER", "XAVIER"],
+            "family": ["FITZGERALD", "FITZGERALD", "MCGILLICUDDY", "MCGILLICUDDY"],
+            "born": ["1970-05-05", "1970-05-05", "1980-06-06", "2001-12-25"],  # the second XAVIER: another
+        }
+    )
+    frame = pd.concat([common, common, rare], ignore_index=True)
+    frame["id"] = [f"R{i:03d}" for i in range(len(frame))]
+    spec = parse_spec(
+        {
+            "record_id": "id",
+            "entity": "person",
+            "columns": {"given_name": "given", "family_name": "family", "birth_date": "born"},
+        }
+    )
+    pairs = deduplicate(frame, spec, progress=False, pairs_min_probability=0.0).pairs
+    pairs = pairs.set_index(["left_record_id", "right_record_id"])
+
+    def name_weight(a: str, b: str) -> float:
+        return float(
+            (pairs.loc[(a, b)] if (a, b) in pairs.index else pairs.loc[(b, a)])["person_name_weight"]
+        )
+
+    # Both names are as rare; two people of one rare name differ elsewhere.
+    assert name_weight("R130", "R131") < name_weight("R128", "R129") - 2
+    row = pairs.loc[("R130", "R131")] if ("R130", "R131") in pairs.index else pairs.loc[("R131", "R130")]
+    assert row["match_class"] == "no_match"
+
+
+def test_one_rare_family_name_at_one_address_says_more_than_one_common_family_name():
+    frame = _people([("ZACHARY", "FITZGERALD"), ("ROBERT", "FITZGERALD"), ("ROBERT", "SMITH")])
+    frame["postcode"] = "2600"
+    spec = parse_spec(
+        {
+            "record_id": "id",
+            "entity": "person",
+            "columns": {"given_name": "given", "family_name": "family", "postcode": "postcode"},
+        }
+    )
+    pairs = deduplicate(frame, spec, progress=False, pairs_min_probability=0.0).pairs
+    pairs = pairs.set_index(["left_record_id", "right_record_id"])
+
+    def weight(a: str, b: str) -> float:
+        row = pairs.loc[(a, b)] if (a, b) in pairs.index else pairs.loc[(b, a)]
+        assert row["person_name_level"] == "one_part_same"
+        return float(row["person_name_weight"])
+
+    assert weight("R064", "R065") > weight("R000", "R066") + 2  # FITZGERALD against SMITH
+
+
+def test_em_does_not_learn_a_person_names_m_from_the_name_alone():
+    frame = _people([("ZACHARY", "FITZGERALD"), ("ZACHARY", "FITZGERALD")])
+    result = deduplicate(frame, NAMES_ONLY, progress=False)
+    defaults = deduplicate(frame, NAMES_ONLY, progress=False, train=False).model_params
+    assert result.model_params.m["person_name"] == defaults.m["person_name"]
+
+
+def test_a_misspelt_part_is_not_a_replaced_one():
+    frame = _people([("OLIVER", "HUGHES"), ("OLIVER", "HGUEHES"), ("OLIVER", "WATSON")])
+    cols = _columns(frame)
+    misspelt, replaced = shared_part_chance(cols, np.array([64, 64]), np.array([65, 66]))
+    assert np.isnan(misspelt)  # the level says how alike the names are, not OLIVER's frequency
+    assert replaced == 3 / len(frame)
+
+
+def test_a_name_part_given_alone_is_as_common_as_that_part():
+    frame = _people([("", "FITZGERALD"), ("", "FITZGERALD")])
+    frame["given"] = frame["given"].replace("", None)
+    std = pd.DataFrame(
+        {
+            "given_name": frame["given"],
+            "family_name": frame["family"],
+            "person_name": frame["given"].fillna("").str.cat(frame["family"], sep=" ").str.strip(),
+        }
+    )
+    chance = shared_part_chance(FrameColumns(std), np.array([64]), np.array([65]))
+    assert chance[0] == 2 / len(frame)
