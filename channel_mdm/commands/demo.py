@@ -53,9 +53,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def _business_date(text: str) -> str:
     try:
-        return date.fromisoformat(text).isoformat()
+        day = date.fromisoformat(text).isoformat()
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date: give it as YYYY-MM-DD") from None
+    if day > _today_in_shanghai():
+        raise argparse.ArgumentTypeError(
+            f"{day} has not begun in Shanghai yet (today is {_today_in_shanghai()}): give today or an earlier date"
+        )
+    return day
+
+
+def _today_in_shanghai() -> str:
+    from pipelines.defs.partitions import business_date_of
+
+    return business_date_of(datetime.now(UTC))
 
 
 def ensure_dagster_home() -> Path:

@@ -6,8 +6,9 @@ import argparse
 import json
 import os
 from datetime import date, timedelta
+from pathlib import Path
 
-from channel_mdm.commands.demo import _business_date, ensure_sample_sources, run_sync
+from channel_mdm.commands.demo import _business_date, _today_in_shanghai, ensure_sample_sources, run_sync
 from foundation.errors import UserError
 from foundation.settings import PROJECT_ROOT, load_settings
 
@@ -63,7 +64,9 @@ def run(args: argparse.Namespace) -> int:
     night = args.night if args.night is not None else int(state.get("night", 0)) + 1
     if night < 1:
         raise UserError(f"--night {night}: nights are numbered from 1")
-    business_date = args.business_date or _day_after_last_sync(settings.reports_dir / "summary.json")
+    business_date = args.business_date or next_business_date(
+        settings.reports_dir / "summary.json", _today_in_shanghai()
+    )
     delta = write_night_delta(night, settings.sources_dir, settings.landing_dir, settings.drop_dir)
     print(f"night {night}: exports dropped into {settings.drop_dir}")
     for relative, counts in delta.files.items():
@@ -75,9 +78,19 @@ def run(args: argparse.Namespace) -> int:
     return run_sync(business_date, f"channel-mdm nightly (night {night})")
 
 
-def _day_after_last_sync(summary_path) -> str | None:  # type: ignore[no-untyped-def]
-    """The business date after the one the last sync recorded, or None (today) when there is none."""
+def next_business_date(summary_path: Path, today: str) -> str | None:
+    """The business date after the one the last sync recorded (None: today, when there is none).
+
+    The sample's nights follow each other faster than real ones: a day that has not begun yet is not a
+    partition, so the night after today's sync runs under today's date again, and says so.
+    """
     if not summary_path.is_file():
         return None
     last = json.loads(summary_path.read_text(encoding="utf-8")).get("business_date")
-    return (date.fromisoformat(last) + timedelta(days=1)).isoformat() if last else None
+    if not last:
+        return None
+    following = (date.fromisoformat(last) + timedelta(days=1)).isoformat()
+    if following > today:
+        print(f"{following} has not begun in Shanghai yet: this night is synced under today's date, {today}")
+        return today
+    return following
