@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -179,6 +179,7 @@ def load_all(
     retired: pd.DataFrame | None = None,
     delete_policy: DeletePolicy = "flag",
     in_same_transaction: Callable[[Connection], None] | None = None,
+    written_in_part: Collection[str] = (),
 ) -> LoadResult:
     """Load every frame (keyed by table name) in ONE transaction, parents first: all or nothing.
 
@@ -199,6 +200,10 @@ def load_all(
 
     ``in_same_transaction`` is called with the load's connection after every table is written and before
     the load commits: what it writes (e.g. the source rows' state) commits or rolls back with the load.
+
+    ``written_in_part`` names tables whose frame holds only some of their rows (a migration wave's, see
+    :func:`migration.wave_load.tables_cut_to_wave`): the stored rows it does not mention are counted as
+    absent but never marked, flagged nor soft-deleted.
     """
     _check_mode(mode)
     check_delete_policy(delete_policy)
@@ -245,7 +250,7 @@ def load_all(
                 if name in names and mode == "replace_missing" and name != "quarantine":
                     deleted = _delete_missing(connection, TABLES[name], missing[name])
                     stats[name] = replace(stats[name], deleted=deleted, absent=0)
-                elif name in names and name not in ("quarantine", "golden_lineage"):
+                elif name in names and name not in ("quarantine", "golden_lineage", *written_in_part):
                     stats[name] = _mark_absent(
                         connection, TABLES[name], stats[name], missing[name], batch_id, delete_policy
                     )

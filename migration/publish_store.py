@@ -36,7 +36,7 @@ from migration.prepare import (
 )
 from migration.source_changes import SourceChanges, record_source_changes
 from migration.store import upgrade_store
-from migration.wave_load import WaveMembers, store_frames_in_wave, wave_members
+from migration.wave_load import WaveMembers, store_frames_in_wave, tables_cut_to_wave, wave_members
 from migration.waves import Scope
 
 PARTIES = ("partner", "customer")
@@ -192,6 +192,8 @@ def build_store_frames(results: SyncResults, scope: Scope | None = None) -> Stor
         "product_crosswalk": results.product_master.crosswalk,
         "quarantine": quarantine,
     }
+    # a table no source mapping feeds (no promotions exported, say) is left as it is, not emptied
+    frames = {name: frame for name, frame in frames.items() if len(frame.columns)}
     members = wave_members(
         scope or Scope(), results.partner_golden.golden.golden, customers, partner_crosswalk
     )
@@ -222,6 +224,7 @@ def publish_store(
         results.batch_id,
         retired=built.retired,
         delete_policy=delete_policy,
+        written_in_part=tables_cut_to_wave(built.members),
         in_same_transaction=partial(
             record_source_changes, changes=results.source_changes, batch_id=results.batch_id, started=started
         ),

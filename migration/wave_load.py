@@ -135,6 +135,20 @@ def store_frames_in_wave(frames: dict[str, pd.DataFrame], members: WaveMembers) 
     return chosen
 
 
+def tables_cut_to_wave(members: WaveMembers) -> frozenset[str]:
+    """The tables a wave's load writes only in part: the rows of theirs it does not mention belong to other
+    waves, so they are neither gone from the sources nor to be flagged or soft-deleted as such."""
+    if members.scope.is_whole:
+        return frozenset()
+    cut = set()
+    if members.partners is not None:
+        cut |= {"partner", "customer", "balance", "order_line"}
+    entities = set(members.scope.entities) or {"partner", "customer"}
+    if members.partners is not None or not entities >= {"partner", "customer"}:
+        cut.add("crosswalk")
+    return frozenset(cut & _wave_tables(members.scope))
+
+
 def _wave_tables(scope: Scope) -> set[str]:
     if not scope.entities:
         return {t for tables in ENTITY_TABLES.values() for t in tables} | set(SHARED_TABLES)

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from sqlalchemy import func, select
 
 from foundation.errors import UserError
 from migration.load import load_all
 from migration.models import TABLES
 from migration.reconcile import reconcile
 from migration.store_reads import read_crosswalk
-from migration.wave_load import source_frames_in_wave, store_frames_in_wave, store_rows_in_wave, wave_members
+from migration.wave_load import (
+    source_frames_in_wave,
+    store_frames_in_wave,
+    store_rows_in_wave,
+    tables_cut_to_wave,
+    wave_members,
+)
 from migration.waves import parse_scope
 from tests.migration.conftest import CROSSWALK as CROSSWALK_FRAME
 
@@ -78,10 +85,13 @@ def _wave_rows(engine, table: str, condition) -> list[tuple]:
         return sorted(tuple(r) for r in rows)
 
 
-def test_waves_load_and_reconcile_on_their_own_on_each_backend(store, old_frames, store_frames):
+@pytest.mark.parametrize("delete_policy", ["flag", "soft_delete"])
+def test_waves_load_and_reconcile_on_their_own_on_each_backend(
+    store, old_frames, store_frames, delete_policy
+):
     """Two regions loaded one after the other into a real store (SQLite, and PostgreSQL when reachable):
-    each wave is accepted on its own, the second leaves the first's rows as they were, and the whole is
-    accepted at the end."""
+    each wave is accepted on its own, the second leaves the first's rows as they were (under either delete
+    policy: another wave's rows are not gone from the sources), and the whole is accepted at the end."""
 
     def load_and_reconcile(region: str, batch: str):
         frames = {**store_frames, "order_line": store_frames["order"]}
@@ -89,7 +99,13 @@ def test_waves_load_and_reconcile_on_their_own_on_each_backend(store, old_frames
         members = wave_members(
             parse_scope([f"region={region}"]), frames["partner"], EMPTY_CUSTOMERS, CROSSWALK_FRAME
         )
-        load_all(store, store_frames_in_wave(frames, members), batch)
+        load_all(
+            store,
+            store_frames_in_wave(frames, members),
+            batch,
+            delete_policy=delete_policy,
+            written_in_part=tables_cut_to_wave(members),
+        )
         old = source_frames_in_wave(old_frames, members, read_crosswalk(store), {})
         return members, reconcile(old, store, seed=1, store_rows=store_rows_in_wave(members), wave=region)
 
@@ -110,4 +126,12 @@ def test_waves_load_and_reconcile_on_their_own_on_each_backend(store, old_frames
         assert _wave_rows(store, name, conditions[name]) == rows, name
     partner = next(t for t in second.control_totals if t.entity == "partner")
     assert (partner.rows_in_source, partner.actually_in_store, partner.not_from_source_count) == (2, 1, 0)
+    with store.connect() as connection:
+        partners = TABLES["partner"]
+        marked = connection.execute(
+            select(func.count()).where(
+                partners.c.absent_since_batch.is_not(None) | partners.c.deleted_at.is_not(None)
+            )
+        ).scalar_one()
+    assert marked == 0  # nothing flagged or soft-deleted: the first wave's partners are not gone
     assert reconcile(old_frames, store, seed=1).accepted
