@@ -96,7 +96,10 @@ def describe_validation_error(
     if error["type"] == "missing":
         return f"missing required key {key!r}"
     if error["type"] == "extra_forbidden":
-        return f"unknown key {key!r}" + suggest(str(location[-1]) if location else "", known)
+        hint = suggest(str(location[-1]) if location else "", known)
+        if not hint and known:  # nothing close: say what the place takes
+            hint = "; expected one of " + ", ".join(known)
+        return f"unknown key {key!r}" + hint
     return f"{key}: {error['msg'].removeprefix('Value error, ')}"
 
 

@@ -74,6 +74,9 @@ class MatchState:
     """golden_id, field, record_id, rule: where each surviving value came from."""
     crosswalk: pd.DataFrame
     """record_id, golden_id."""
+    review: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
+    """The pairs this match left for a steward (:func:`mdm.pair_review.review_pairs`): a later night that
+    does not compare them again keeps them pending (:func:`carried_review`)."""
 
 
 @dataclass(frozen=True)
@@ -354,6 +357,7 @@ def build_match_state(
     survivors: pd.DataFrame,
     lineage: pd.DataFrame,
     crosswalk: pd.DataFrame,
+    review: pd.DataFrame | None = None,
 ) -> MatchState:
     """The state this match leaves (``survivors``: golden_id and the survivorship fields only)."""
     ids = crosswalk["source_system"].astype(str) + ":" + crosswalk["source_record_id"].astype(str)
@@ -375,4 +379,33 @@ def build_match_state(
             }
         ),
         crosswalk=pd.DataFrame({"record_id": ids.to_numpy(), "golden_id": crosswalk["golden_id"].to_numpy()}),
+        review=pd.DataFrame() if review is None else review.reset_index(drop=True),
     )
+
+
+def carried_review(
+    tonight: pd.DataFrame, saved: pd.DataFrame, unchanged_ids: pd.Series, decided: pd.DataFrame
+) -> pd.DataFrame:
+    """Tonight's pairs for a steward, and the saved ones tonight did not compare again.
+
+    An incremental match only scores pairs with a new or changed record, so a pair of two unchanged
+    records that was waiting for a steward is not found again; it stays pending (with its evidence as
+    scored then) until a steward decides it or one of its records changes or goes. ``unchanged_ids`` and
+    ``decided`` (``left_record_id``, ``right_record_id``) use ``source_system:source_record_id`` ids.
+    """
+    if saved is None or saved.empty:
+        return tonight
+    left = saved["left_source_system"].astype(str) + ":" + saved["left_record_id"].astype(str)
+    right = saved["right_source_system"].astype(str) + ":" + saved["right_record_id"].astype(str)
+    decided_pairs = {
+        frozenset(pair) for pair in zip(decided["left_record_id"], decided["right_record_id"], strict=True)
+    }
+    undecided = np.array(
+        [frozenset(pair) not in decided_pairs for pair in zip(left, right, strict=True)], dtype=bool
+    )
+    keep = is_in(left, unchanged_ids) & is_in(right, unchanged_ids) & undecided
+    if len(tonight):
+        keep &= ~is_in(saved["key"], tonight["key"])
+    if not keep.any():
+        return tonight
+    return pd.concat([tonight, saved[keep]], ignore_index=True)

@@ -28,6 +28,7 @@ from mdm.incremental import (
     MatchState,
     PreviousMatch,
     build_match_state,
+    carried_review,
     carried_survivors,
     changed_since_state,
     kept_cluster_labels,
@@ -244,6 +245,9 @@ def match_parties(
     review = review_pairs(
         pairs, records[["record_id", "source_system", "source_record_id"]].assign(source_row=rows)
     )
+    if previous is not None and state is not None:  # pairs not compared tonight stay pending
+        review = carried_review(review, state.review, records.loc[~changed, "record_id"], by_record_id)
+    next_state = dataclasses.replace(next_state, review=review)
     # A decision whose records are both gone is in no subset; it is missing too.
     unplaced = by_record_id[
         ~by_record_id["left_record_id"].isin(records["record_id"])

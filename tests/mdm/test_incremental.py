@@ -191,3 +191,34 @@ def test_a_full_match_is_chosen_when_the_last_one_cannot_be_carried_forward(nigh
     assert mode(few, existing=crosswalk.iloc[:0]).reason == "no previous match in the store"
     assert mode(few, saved=None).reason == "no saved match state"
     assert mode(many).reason == "30% of the records are new or changed (more than 20%)"
+
+
+def _review_rows(*pairs: tuple[str, str]) -> pd.DataFrame:
+    from mdm.pair_review import pair_key
+
+    rows = []
+    for left, right in pairs:
+        (ls, lr), (rs, rr) = left.split(":"), right.split(":")
+        rows.append(
+            {"left_source_system": ls, "left_record_id": lr, "right_source_system": rs,
+             "right_record_id": rr, "key": pair_key(ls, lr, rs, rr)}
+        )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_a_pair_waiting_for_a_steward_stays_pending_on_a_night_that_does_not_compare_it():
+    from mdm.incremental import carried_review
+
+    saved = _review_rows(("erp:1", "crm:7"), ("erp:2", "crm:8"), ("erp:3", "crm:9"), ("erp:4", "crm:10"))
+    tonight = _review_rows(("erp:2", "crm:8"), ("erp:5", "crm:11"))
+    unchanged = pd.Series(["erp:1", "crm:7", "erp:2", "crm:8", "crm:9", "erp:4", "crm:10"])
+    decided = pd.DataFrame({"left_record_id": ["crm:10"], "right_record_id": ["erp:4"]})
+
+    kept = carried_review(tonight, saved, unchanged, decided)
+
+    # tonight's two, plus erp:1/crm:7 (both unchanged, undecided); erp:2/crm:8 is not listed twice,
+    # erp:3 changed (tonight decides anew) and erp:4/crm:10 was decided by a steward
+    assert sorted(zip(kept["left_record_id"], kept["right_record_id"], strict=True)) == [
+        ("1", "7"), ("2", "8"), ("5", "11"),
+    ]  # fmt: skip
+    assert carried_review(tonight, pd.DataFrame(), unchanged, decided) is tonight
