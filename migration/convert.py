@@ -50,15 +50,16 @@ def to_text(value: Any, length: int | None) -> str:
     return text
 
 
-def _number_from_text(value: Any) -> Decimal:
+def _number_from_text(value: Any, percent: bool = False) -> Decimal:
     """Text read by the one number parser; a value it refuses raises ``ValueError`` with its reason."""
-    parsed = parse_number(value)
+    parsed = parse_number(value, percent=percent)
     if parsed.problem is not None or parsed.value is None:
         raise ValueError(parsed.problem or "is not a number")
     return parsed.value
 
 
-def to_decimal(value: Any, precision: int | None, scale: int | None) -> Decimal:
+def to_decimal(value: Any, precision: int | None, scale: int | None, percent: bool = False) -> Decimal:
+    """``value`` as a Decimal that fits ``Numeric(precision, scale)``; with ``percent`` text ``3%`` is 0.03."""
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, bool):
@@ -68,7 +69,7 @@ def to_decimal(value: Any, precision: int | None, scale: int | None) -> Decimal:
     elif isinstance(value, float):
         number = Decimal(repr(value))
     else:
-        number = _number_from_text(value)
+        number = _number_from_text(value, percent)
     if not number.is_finite():
         raise ValueError("is not a finite number")
     if scale is not None:
@@ -144,7 +145,8 @@ def converter_for(column: Column) -> Converter:
     """The conversion a value needs to be stored in ``column``."""
     kind = column.type
     if isinstance(kind, Numeric) and not isinstance(kind, Float):
-        return lambda v: to_decimal(v, kind.precision, kind.scale)
+        percent = bool(column.info.get("percent"))
+        return lambda v: to_decimal(v, kind.precision, kind.scale, percent)
     if isinstance(kind, Float):
         return to_float
     if isinstance(kind, Integer):

@@ -37,6 +37,8 @@ NAMING_CONVENTION = {
 
 MONEY = Numeric(18, 2)
 QUANTITY = Numeric(18, 3)
+RATE = {"percent": True}
+"""Column info of a rate (0.13): text written ``13%`` is read as 0.13 when it is stored."""
 HASH = String(64)
 BATCH = String(64)
 SOURCE_SYSTEM = String(32)
@@ -145,7 +147,7 @@ class Product(LoadedMixin, Base):
     net_content_unit: Mapped[str | None] = mapped_column(String(16))
     units_per_case: Mapped[int | None] = mapped_column(Integer)
     sales_unit: Mapped[str | None] = mapped_column(String(16))
-    tax_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))
+    tax_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 4), info=RATE)
     status: Mapped[str | None] = mapped_column(String(32))
 
 
@@ -181,7 +183,7 @@ class Price(LoadedMixin, Base):
     """经销 / KA / 电商 / 特通 …; ``*``: every channel (part of the key, so never NULL)."""
     customer_level: Mapped[str] = mapped_column(String(32), default=ALL, server_default=ALL)
     """The customer level the price is for (A/B/C, 核心/普通 …); ``*``: every level."""
-    discount_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 4))
+    discount_rate: Mapped[Decimal | None] = mapped_column(Numeric(5, 4), info=RATE)
     """A percentage discount as a fraction (0.05 = 5% off)."""
     discount_amount: Mapped[Decimal | None] = mapped_column(MONEY)
     """An amount off the unit price."""
@@ -221,7 +223,7 @@ class VolumeBand(LoadedMixin, Base):
     max_quantity: Mapped[Decimal | None] = mapped_column(QUANTITY)
     """The band's last quantity (inclusive); NULL: no upper end."""
     quantity_unit: Mapped[str | None] = mapped_column(String(16))
-    discount_rate: Mapped[Decimal] = mapped_column(Numeric(5, 4))
+    discount_rate: Mapped[Decimal] = mapped_column(Numeric(5, 4), info=RATE)
     """A fraction (0.03 = 3 % off)."""
 
 

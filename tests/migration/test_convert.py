@@ -71,3 +71,15 @@ def test_the_record_hash_ignores_how_an_amount_was_written(amount):
 def test_the_record_hash_tells_blank_from_empty_text_and_column_values_apart():
     assert record_hashes({"a": [None]}) != record_hashes({"a": [""]})
     assert record_hashes({"a": ["x"], "b": ["y"]}) != record_hashes({"a": ["y"], "b": ["x"]})
+
+
+def test_a_rate_written_as_a_percentage_is_stored_as_the_rate_and_money_is_not():
+    from migration.convert import converter_for
+    from migration.models import TABLES
+
+    discount = converter_for(TABLES["volume_band"].c.discount_rate)
+    assert discount("3%") == Decimal("0.0300")
+    assert discount("0.03") == Decimal("0.0300")
+    assert converter_for(TABLES["product"].c.tax_rate)("13%") == Decimal("0.1300")
+    with pytest.raises(ValueError):
+        converter_for(TABLES["price"].c.price)("3%")
