@@ -30,6 +30,7 @@ import json
 import logging
 import shutil
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +48,9 @@ FULL = "full"
 INCREMENTAL = "incremental"
 MAX_CHANGED_SHARE = 0.2
 """Above this share of new and changed records a night matches everything (the saved model may have aged)."""
+MAX_MODEL_AGE_DAYS = 7
+"""A model this many days old or older (since the full match that trained it) is retrained by a full match,
+so quiet nights never go on scoring with a model that no longer describes the data."""
 NOT_HASHED = (set(PROVENANCE_COLUMNS) - {"source_system"}) | {"record_id"}
 
 
@@ -74,6 +78,8 @@ class MatchState:
     """golden_id, field, record_id, rule: where each surviving value came from."""
     crosswalk: pd.DataFrame
     """record_id, golden_id."""
+    models_trained_on: str = ""
+    """The date (YYYY-MM-DD, UTC) of the full match that trained ``models``; empty: unknown."""
     review: pd.DataFrame = dataclasses.field(default_factory=pd.DataFrame)
     """The pairs this match left for a steward (:func:`mdm.pair_review.review_pairs`): a later night that
     does not compare them again keeps them pending (:func:`carried_review`)."""
@@ -167,8 +173,11 @@ def choose_match_mode(
     models_missing_reason: str = "",
     force_full: str = "",
     max_changed_share: float = MAX_CHANGED_SHARE,
+    models_trained_on: str = "",
+    today: date | None = None,
 ) -> MatchMode:
-    """Full or incremental, and why. ``force_full`` names who asked for a full match (empty: nobody)."""
+    """Full or incremental, and why. ``force_full`` names who asked for a full match (empty: nobody);
+    models trained ``MAX_MODEL_AGE_DAYS`` or more before ``today`` (default: today, UTC) are retrained."""
     if force_full:
         return MatchMode(FULL, f"asked for ({force_full})")
     known = 0
@@ -178,6 +187,12 @@ def choose_match_mode(
         return MatchMode(FULL, "no previous match in the store")
     if models is None:
         return MatchMode(FULL, models_missing_reason or "no saved match model")
+    if models_trained_on:
+        age = ((today or datetime.now(UTC).date()) - date.fromisoformat(models_trained_on)).days
+        if age >= MAX_MODEL_AGE_DAYS:
+            return MatchMode(
+                FULL, f"the match model is {age} days old (retrained every {MAX_MODEL_AGE_DAYS} days)"
+            )
     share = float(np.mean(changed)) if len(changed) else 0.0
     if share > max_changed_share:
         return MatchMode(
@@ -358,6 +373,7 @@ def build_match_state(
     lineage: pd.DataFrame,
     crosswalk: pd.DataFrame,
     review: pd.DataFrame | None = None,
+    models_trained_on: str = "",
 ) -> MatchState:
     """The state this match leaves (``survivors``: golden_id and the survivorship fields only)."""
     ids = crosswalk["source_system"].astype(str) + ":" + crosswalk["source_record_id"].astype(str)
@@ -380,6 +396,7 @@ def build_match_state(
         ),
         crosswalk=pd.DataFrame({"record_id": ids.to_numpy(), "golden_id": crosswalk["golden_id"].to_numpy()}),
         review=pd.DataFrame() if review is None else review.reset_index(drop=True),
+        models_trained_on=models_trained_on or datetime.now(UTC).date().isoformat(),
     )
 
 

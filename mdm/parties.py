@@ -225,6 +225,7 @@ def match_parties(
         survivors,
         golden.lineage,
         golden.crosswalk,
+        models_trained_on=state.models_trained_on if previous is not None and state is not None else "",
     )
     golden = dataclasses.replace(
         golden, retired=_steward_files_behind_merges(entity, golden.retired, existing_crosswalk, decisions)

@@ -57,6 +57,7 @@ def _match(
         models,
         why_not,
         "CHANNEL_MDM_FULL_MATCH=1 or --full-match" if settings.full_match else "",
+        models_trained_on=state.models_trained_on if state is not None else "",
     )
     changed_ids = frozenset(ids[changed])
     previous = None

@@ -4,6 +4,7 @@ result is the full match's — same golden id for every record — with steward 
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -191,6 +192,15 @@ def test_a_full_match_is_chosen_when_the_last_one_cannot_be_carried_forward(nigh
     assert mode(few, existing=crosswalk.iloc[:0]).reason == "no previous match in the store"
     assert mode(few, saved=None).reason == "no saved match state"
     assert mode(many).reason == "30% of the records are new or changed (more than 20%)"
+    assert state.models_trained_on  # the full match that trained the models dated them
+
+    def aged(trained_on):
+        return choose_match_mode(
+            ids, few, crosswalk, "partner", models, models_trained_on=trained_on, today=date(2026, 11, 29)
+        )
+
+    assert aged("2026-11-23").mode == INCREMENTAL
+    assert aged("2026-11-22") == MatchMode(FULL, "the match model is 7 days old (retrained every 7 days)")
 
 
 def _review_rows(*pairs: tuple[str, str]) -> pd.DataFrame:
