@@ -134,20 +134,7 @@ def run_sync(
         )
         if not result.success and _reconciliation_refused(result):
             # the blocking check failed the run on purpose: the report says why, and so does the summary
-            summary = json.loads((settings.reports_dir / "summary.json").read_text(encoding="utf-8"))
-            elapsed = time.perf_counter() - started
-            print(
-                format_summary(
-                    summary,
-                    elapsed,
-                    settings.store_url,
-                    home,
-                    result.run_id,
-                    settings.reports_dir,
-                    title,
-                    matching=format_matching(result),
-                )
-            )
+            print(printed_summary(settings, home, result, title, started))
             return 1
         if not result.success:
             log_path = write_run_log(
@@ -162,22 +149,8 @@ def run_sync(
                 file=sys.stderr,
             )
             return 1
-    elapsed = time.perf_counter() - started
-    summary = json.loads((settings.reports_dir / "summary.json").read_text(encoding="utf-8"))
     proof = standards_proof_line(settings.sources_dir, settings.mappings_dir) if assets is None else None
-    print(
-        format_summary(
-            summary,
-            elapsed,
-            settings.store_url,
-            home,
-            result.run_id,
-            settings.reports_dir,
-            title,
-            proof,
-            format_matching(result),
-        )
-    )
+    print(printed_summary(settings, home, result, title, started, proof))
     return 0
 
 
@@ -253,6 +226,24 @@ def standards_proof_line(sources_dir: Path, mappings_dir: Path) -> str | None:
     return (
         f"standards proof:  {len(scores)} rules against the sample's injected defects: lowest precision "
         f"{scores['precision'].min():.3f}, lowest recall {scores['recall'].min():.3f}"
+    )
+
+
+def printed_summary(  # type: ignore[no-untyped-def]
+    settings, home: Path, result, title: str, started: float, proof: str | None = None
+) -> str:
+    """The summary a finished run prints, read from the ``summary.json`` its reconciliation wrote."""
+    summary = json.loads((settings.reports_dir / "summary.json").read_text(encoding="utf-8"))
+    return format_summary(
+        summary,
+        time.perf_counter() - started,
+        settings.store_url,
+        home,
+        result.run_id,
+        settings.reports_dir,
+        title,
+        proof,
+        format_matching(result),
     )
 
 

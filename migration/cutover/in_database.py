@@ -30,15 +30,13 @@ import pandas as pd
 import sqlalchemy as sa
 
 from cleansing.readers.database import database_value_to_text, read_only_engine, table_columns
-from foundation.errors import UserError
-from foundation.settings import redact_passwords_in_text
 from migration.cutover.config import CompareConfig, EntitySpec, FieldRule, SideSpec
 from migration.cutover.coverage import key_coverage_result, repeated_keys_result, row_counts_result
 from migration.cutover.prepared import PreparedEntity, _prepare_side
 from migration.cutover.results import CheckResult, SampledKey
 from migration.cutover.rules import comparable_values, shown
 from migration.cutover.sample import StratumDraw, judge_sample
-from migration.cutover.sides import SideRows, fetch_rows_by_key, require_columns
+from migration.cutover.sides import SideRows, database_read_error, fetch_rows_by_key, require_columns
 from migration.sampling import sample_size, selection_hash
 
 log = logging.getLogger(__name__)
@@ -139,10 +137,7 @@ def _opened(
             unique = _unique_key(connection, spec, key)
             yield _Side(name, spec, source, connection, table, keys, [table.c[s] for s in strata], unique)
     except sa.exc.SQLAlchemyError as exc:
-        detail = redact_passwords_in_text(str(getattr(exc, "orig", None) or type(exc).__name__)).splitlines()
-        raise UserError(
-            f"{source}: cannot read from the database in ${spec.url_env}: {detail[0] if detail else exc}"
-        ) from None
+        raise database_read_error(source, spec, exc) from None
     finally:
         engine.dispose()
 

@@ -156,10 +156,7 @@ def _read_database(spec: SideSpec, name: str, columns: list[str], only: list[str
     except UserError:
         raise
     except sa.exc.SQLAlchemyError as exc:
-        detail = redact_passwords_in_text(str(getattr(exc, "orig", None) or type(exc).__name__)).splitlines()
-        raise UserError(
-            f"{source}: cannot read from the database in ${spec.url_env}: {detail[0] if detail else exc}"
-        ) from None
+        raise database_read_error(source, spec, exc) from None
     finally:
         engine.dispose()
     frame = pd.DataFrame(
@@ -255,3 +252,11 @@ def _statement(
         wanted = present  # read every column so the message can name the real ones
     table = sa.table(spec.table, *[sa.column(c) for c in present], schema=spec.schema_name)
     return sa.select(*[table.c[c] for c in wanted]), present
+
+
+def database_read_error(source: str, spec: SideSpec, exc: Exception) -> UserError:
+    """One line for a side whose database refused a read: the server's first line, passwords hidden."""
+    detail = redact_passwords_in_text(str(getattr(exc, "orig", None) or type(exc).__name__)).splitlines()
+    return UserError(
+        f"{source}: cannot read from the database in ${spec.url_env}: {detail[0] if detail else exc}"
+    )
