@@ -116,16 +116,22 @@ def run(args: argparse.Namespace) -> int:
             logging.getLogger(name).setLevel(logging.WARNING)
     docs = args.docs or load_settings().reports_dir / "data_docs"
     outcomes = []
+
+    def checked(path, title: str, validate):  # type: ignore[no-untyped-def]
+        """Run one suite; a problem with the file is named with the file; print and keep its outcome."""
+        try:
+            outcome = validate()
+        except UserError as exc:
+            raise UserError(f"{path}: {exc}") from None
+        _print_counts(title, outcome)
+        outcomes.append(outcome)
+        return outcome
+
     products_outcome = None
     if args.products:
         products = standardise_products(read_canonical_file(args.products, limits))
         log.info("read %s product rows from %s", f"{len(products):,}", args.products)
-        try:
-            products_outcome = validate_products(products, docs)
-        except UserError as exc:
-            raise UserError(f"{args.products}: {exc}") from None
-        _print_counts("products", products_outcome)
-        outcomes.append(products_outcome)
+        products_outcome = checked(args.products, "products", lambda: validate_products(products, docs))
     promotions = prices = None
     if args.promotions:
         promotions = standardise_sku_references(read_canonical_file(args.promotions, limits))
@@ -133,28 +139,21 @@ def run(args: argparse.Namespace) -> int:
     if args.prices:
         prices = standardise_sku_references(read_canonical_file(args.prices, limits))
         log.info("read %s price rows from %s", f"{len(prices):,}", args.prices)
-        try:
-            prices_outcome = validate_prices(prices, products_outcome, docs, promotions=promotions)
-        except UserError as exc:
-            raise UserError(f"{args.prices}: {exc}") from None
-        _print_counts("prices", prices_outcome)
-        outcomes.append(prices_outcome)
+        checked(
+            args.prices,
+            "prices",
+            lambda: validate_prices(prices, products_outcome, docs, promotions=promotions),
+        )
     if promotions is not None:
-        try:
-            promotions_outcome = validate_promotions(promotions, products_outcome, prices, docs)
-        except UserError as exc:
-            raise UserError(f"{args.promotions}: {exc}") from None
-        _print_counts("promotions", promotions_outcome)
-        outcomes.append(promotions_outcome)
+        checked(
+            args.promotions,
+            "promotions",
+            lambda: validate_promotions(promotions, products_outcome, prices, docs),
+        )
     if args.volume_bands:
         bands = read_canonical_file(args.volume_bands, limits)
         log.info("read %s volume-band rows from %s", f"{len(bands):,}", args.volume_bands)
-        try:
-            bands_outcome = validate_volume_bands(bands, docs)
-        except UserError as exc:
-            raise UserError(f"{args.volume_bands}: {exc}") from None
-        _print_counts("volume bands", bands_outcome)
-        outcomes.append(bands_outcome)
+        checked(args.volume_bands, "volume bands", lambda: validate_volume_bands(bands, docs))
 
     if args.quarantine:
         quarantine = combine_quarantines(outcomes)
