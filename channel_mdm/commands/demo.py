@@ -117,9 +117,8 @@ def run_sync(
         ensure_sample_sources(settings.sources_dir)
     home = ensure_dagster_home()
     from pipelines.definitions import defs
-    from pipelines.defs.partitions import business_date_of
 
-    business_date = business_date or business_date_of(datetime.now(UTC))
+    business_date = business_date or _today_in_shanghai()
     started = time.perf_counter()
     # Dagster's own console output (a stack per failed step) goes to the run's log file, not the terminal.
     quiet = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
