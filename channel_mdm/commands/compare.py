@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from migration.waves import SCOPE_HELP
+from channel_mdm.commands import add_scope_option
 
 DESCRIPTION = """\
 Compare an old side with a new side, entity by entity, as a YAML file describes them, and
@@ -44,12 +44,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--mode", choices=["full", "sampled"], help="override the YAML's mode")
     parser.add_argument("--seed", help="override the YAML's sampling seed")
-    parser.add_argument(
-        "--scope",
-        action="append",
-        metavar="KIND=VALUES",
-        help=SCOPE_HELP + "; needs wave_columns: in the YAML (see README, 'Migration in waves')",
-    )
+    add_scope_option(parser, "; needs wave_columns: in the YAML (see README, 'Migration in waves')")
     parser.set_defaults(func=run)
 
 

@@ -13,10 +13,11 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from channel_mdm.commands import WAVE_LOAD, add_scope_option
 from channel_mdm.commands.run_failures import first_step_failure, write_run_log
 from foundation.errors import UserError
 from foundation.settings import PROJECT_ROOT, load_settings, redact_url
-from migration.waves import SCOPE_HELP, WAVE_TAG, Scope, parse_scope
+from migration.waves import WAVE_TAG, Scope, parse_scope
 
 log = logging.getLogger(__name__)
 
@@ -41,13 +42,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="YYYY-MM-DD",
         help="the partition (business date) the run is recorded under; default: today in Shanghai",
     )
-    parser.add_argument(
-        "--scope",
-        action="append",
-        metavar="KIND=VALUES",
-        help=SCOPE_HELP
-        + ": load and reconcile only this wave; other waves' rows in the store are left as they are",
-    )
+    add_scope_option(parser, WAVE_LOAD)
     parser.set_defaults(func=run)
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 
+from channel_mdm.commands import WAVE_LOAD, add_scope_option
 from channel_mdm.commands.demo import _business_date, run_sync
-from migration.waves import SCOPE_HELP, parse_scope
+from migration.waves import parse_scope
 
 LOAD_ASSETS = ("source_changes", "channel_store", "reconciliation_report")
 """The pipeline's own steps this command runs: what changed per source since the store's last load
@@ -40,13 +41,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument(
-        "--scope",
-        action="append",
-        metavar="KIND=VALUES",
-        help=SCOPE_HELP
-        + ": load and reconcile only this wave; other waves' rows in the store are left as they are",
-    )
+    add_scope_option(parser, WAVE_LOAD)
     parser.add_argument(
         "--business-date",
         type=_business_date,
