@@ -28,7 +28,7 @@ from migration.convert import convert_column, converter_for, record_hashes
 from migration.golden_aliases import RETIRED_COLUMNS
 from migration.golden_lifecycle import GoldenLifecycle
 from migration.models import TABLES
-from migration.quarantine_rows import QUARANTINE_IDENTITY
+from migration.quarantine_rows import quarantine_keys
 from migration.refusals import Refusal, first_refusal_per_row, refused_rows
 from migration.row_checks import duplicate_key_refusals, reference_refusals, typed_columns
 
@@ -313,7 +313,7 @@ def _upsert_frame(
         if refusals:  # the quarantine cannot quarantine itself
             first = refusals[0]
             raise UserError(f"cannot load quarantine: row {first.position + 1} has {first.reason}")
-        columns["quarantine_key"] = record_hashes({c: columns[c] for c in QUARANTINE_IDENTITY})
+        columns["quarantine_key"] = quarantine_keys(columns)
     if table.name == "price":
         _fill_price_excl_tax(connection, frame, columns)
     keys = list(zip(*(columns[c] for c in key_names), strict=True))
@@ -367,6 +367,8 @@ def _upsert_frame(
             to_write[name] = [value] * len(write_positions)
 
     keep = {"id", "created_at", "first_seen_batch", *key_names}
+    if table.name == "quarantine":  # a problem found at another row keeps the batch that first found it
+        keep.add("batch_id")
     store_refused = upsert_rows(
         connection, table, to_write, list(key_names), keep, all_new=all(is_new), stored_rows=len(existing)
     )

@@ -315,10 +315,11 @@ class Quarantine(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     quarantine_key: Mapped[str] = mapped_column(HASH, unique=True)
-    """sha256 over entity, stage, provenance, column and reason (not the batch): the same problem in the
-    same source row is one entry however often it is loaded."""
+    """sha256 over the problem (entity, stage, source file, business key, column, reason) and its repeat
+    number in the file, not the batch nor the row number: the same problem is one entry however often it
+    is loaded and wherever its row moves (see :mod:`migration.quarantine_rows`)."""
     batch_id: Mapped[str] = mapped_column(BATCH, index=True)
-    """The batch that first quarantined the row."""
+    """The batch that first quarantined the problem (kept when a later load finds it at another row)."""
     entity: Mapped[str] = mapped_column(String(16))
     stage: Mapped[str] = mapped_column(String(16))
     """ingest | validate | match | load"""
