@@ -90,8 +90,11 @@ def quarantine_keys(columns: Mapping[str, Sequence[Any]]) -> list[str]:
     ``columns`` holds the typed entry columns of one load (:data:`PROBLEM_IDENTITY`, ``source_row`` and
     ``original``). Entries of the same problem and the same row get the same key (found twice, one entry).
     """
+    at = PROBLEM_IDENTITY.index("business_key")
     problems = [
-        problem if has_business_key(problem[5]) else (*problem[:5], content_identity(original), *problem[6:])
+        problem
+        if has_business_key(problem[at])
+        else (*problem[:at], content_identity(original), *problem[at + 1 :])
         for problem, original in zip(
             zip(*(columns[name] for name in PROBLEM_IDENTITY), strict=True), columns["original"], strict=True
         )
