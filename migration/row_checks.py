@@ -70,7 +70,7 @@ def typed_columns(
             refusals.append(
                 Refusal(position, name, "store_refused_value", f"{name}={value!r}, which {problem}")
             )
-        if not column.nullable:
+        if not column.nullable and None in converted:  # one C-level scan; the loop only when one is empty
             for position, value in enumerate(converted):
                 if value is None and position not in problems:
                     refusals.append(
