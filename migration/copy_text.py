@@ -28,9 +28,10 @@ COPY_ROWS = 10_000
 """Rows per piece of COPY text: small enough that the server ingests one piece while the next is built."""
 
 
-def copy_text_pieces(columns: list[list[Any]], rows: int = COPY_ROWS) -> Iterator[str]:
-    """The rows as COPY text in pieces of ``rows`` rows, each built only when it is asked for."""
+def copy_text_pieces(columns: list[list[Any]], rows: int | None = None) -> Iterator[str]:
+    """The rows as COPY text in pieces of ``rows`` rows (``COPY_ROWS``), each built when it is asked for."""
     count = len(columns[0]) if columns else 0
+    rows = rows or COPY_ROWS
     for start in range(0, count, rows):
         yield copy_text([values[start : start + rows] for values in columns])
 
