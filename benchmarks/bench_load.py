@@ -30,9 +30,9 @@ from sqlalchemy.engine import make_url
 from benchmarks.bench_frames import make_frames
 from foundation.settings import PROJECT_ROOT, redact_url
 
-BASELINE = "f0a1e6f"
-"""The loader before COPY text in one buffer, foreign keys checked once per large write, text taken as it
-is, golden history appended in bulk and unchanged crosswalk rows touched in one set-based update."""
+BASELINE = "38861e0"
+"""The loader before COPY was streamed in pieces (built while the server ingests the previous one) and
+before its key, reference and distinct-value checks ran as C-level passes."""
 TREE_PACKAGES = ["migration", "cleansing", "channel_mdm", "mdm", "expectations"]
 """What ``git archive`` extracts for the 'before' loader (the libraries the loader imports)."""
 

@@ -10,7 +10,6 @@ refused row is found, so one bad row costs only itself.
 
 from __future__ import annotations
 
-import io
 import logging
 import secrets
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from sqlalchemy.schema import AddConstraint, DropConstraint
 
 from foundation.errors import UserError
 from migration.convert import per_distinct_value
-from migration.copy_text import copy_text
+from migration.copy_text import copy_text_pieces
 
 STORE_REFUSALS = (IntegrityError, DataError)
 """What the database raises for a row it will not take (constraint, type or length)."""
@@ -32,8 +31,6 @@ STORE_REFUSALS = (IntegrityError, DataError)
 log = logging.getLogger(__name__)
 
 SQLITE_BATCH = 5_000
-COPY_CHUNK = 1 << 20
-"""Bytes psycopg2 sends per COPY message."""
 
 
 Columns = dict[str, list[Any]]
@@ -225,15 +222,27 @@ def _copy_insert(
     _copy_into(connection, table, {**columns, **defaults})
 
 
+class _CopyStream:
+    """COPY text as a file psycopg2 reads from: each piece is built and encoded when the driver asks
+    for more, so the server ingests the rows sent while the client builds the next ones."""
+
+    def __init__(self, pieces: Iterator[str], encoding: str) -> None:
+        self.pieces = pieces
+        self.encoding = encoding
+
+    def read(self, size: int = -1) -> bytes:
+        return next(self.pieces, "").encode(self.encoding)
+
+
 def _copy_into(connection: Connection, target: Table, columns: Columns) -> None:
-    """COPY the rows into ``target`` in COPY's text format, sent as one buffer in the connection's encoding."""
-    buffer = io.BytesIO(copy_text(list(columns.values())).encode(_python_encoding(connection)))
+    """COPY the rows into ``target`` in COPY's text format, streamed in pieces in the connection's encoding."""
+    stream = _CopyStream(copy_text_pieces(list(columns.values())), _python_encoding(connection))
     preparer = connection.dialect.identifier_preparer
     quoted = ", ".join(preparer.quote(name) for name in columns)
     copy = f"COPY {preparer.format_table(target)} ({quoted}) FROM STDIN"
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
-        cursor.copy_expert(copy, buffer, size=COPY_CHUNK)
+        cursor.copy_expert(copy, stream)
     except Exception as exc:
         _raise_as_refusal(connection, copy, exc)
         raise

@@ -4,11 +4,13 @@ Text format needs no quoting: a field is its value with backslash, tab, newline 
 escaped, and NULL is ``\\N`` (a real value ``\\N`` is escaped to ``\\\\N``, so the two never meet).
 Each column is checked for those characters in one pass over its joined text and escaped only when
 it holds one; typed values are turned into text once per distinct value. The rows are then joined
-by C-level ``str.join`` calls, never by a Python loop per row.
+by C-level ``str.join`` calls, never by a Python loop per row. Large writes are built in pieces, so
+the database can ingest one while the next is built.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -20,6 +22,18 @@ COPY_NULL = "\\N"
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _SPECIAL = ("\\", "\t", "\n", "\r")
+
+
+COPY_ROWS = 10_000
+"""Rows per piece of COPY text: small enough that the server ingests one piece while the next is built."""
+
+
+def copy_text_pieces(columns: list[list[Any]], rows: int | None = None) -> Iterator[str]:
+    """The rows as COPY text in pieces of ``rows`` rows (``COPY_ROWS``), each built when it is asked for."""
+    count = len(columns[0]) if columns else 0
+    rows = rows or COPY_ROWS
+    for start in range(0, count, rows):
+        yield copy_text([values[start : start + rows] for values in columns])
 
 
 def copy_text(columns: list[list[Any]]) -> str:

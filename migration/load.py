@@ -380,7 +380,7 @@ def _upsert_frame(
             position, None, "store_refused_row", f"the store refused the row: {detail}"
         )
     refused_writes = {index for index, _ in store_refused}
-    inserted = sum(new for i, new in enumerate(is_new) if i not in refused_writes)
+    inserted = sum(is_new) - sum(is_new[i] for i in refused_writes)
     updated = len(is_new) - len(refused_writes) - inserted
     _touch_crosswalk(connection, table, touch, batch_id)
     quarantined = refused_rows(frame, table.name, refused, key_names)

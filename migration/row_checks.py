@@ -70,7 +70,7 @@ def typed_columns(
             refusals.append(
                 Refusal(position, name, "store_refused_value", f"{name}={value!r}, which {problem}")
             )
-        if not column.nullable:
+        if not column.nullable and None in converted:  # one C-level scan; the loop only when one is empty
             for position, value in enumerate(converted):
                 if value is None and position not in problems:
                     refusals.append(
@@ -97,6 +97,8 @@ def duplicate_key_refusals(
     key_names: tuple[str, ...], keys: list[tuple[Any, ...]], refused: set[int]
 ) -> list[Refusal]:
     """Every row whose business key another row of the frame also has: which one is right is not ours to guess."""
+    if not refused and len(set(keys)) == len(keys):  # the usual case, told by one C-level pass
+        return []
     counts = Counter(key for position, key in enumerate(keys) if position not in refused)
     return [
         Refusal(
@@ -130,6 +132,8 @@ def reference_refusals(
             known = set(connection.execute(select(target)).scalars())
             if target.table is table:
                 known.update(v for p, v in enumerate(columns[target.name]) if p not in held)
+            if known.issuperset(set(columns[name]) - {None}):  # every value is known: no row to look at
+                continue
             for position, value in enumerate(columns[name]):
                 if position in held or value is None or value in known:
                     continue

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, insert, inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from migration import bulk, load
-from migration.copy_text import copy_text
+from migration import bulk, copy_text, load
+from migration.copy_text import copy_text_pieces
 from migration.load import LoadStats, load_all
 from migration.models import TABLES
 
@@ -118,9 +118,34 @@ def test_a_large_reload_writes_only_the_changed_rows(store, every_write_is_bulk)
         assert list(rewritten) == ["SO3", "SO5"]
 
 
+def test_a_write_sent_in_pieces_loads_every_row_and_still_finds_the_one_the_store_refuses(
+    store, every_write_is_bulk, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(copy_text, "COPY_ROWS", 4)
+    monkeypatch.setattr(load, "reference_refusals", lambda *args: [])
+
+    stats = load_all(store, _frames(30, unknown_sku_at=21), "B1")
+
+    assert stats["order_line"] == LoadStats(inserted=29, quarantined=1)
+    assert _quarantine(store) == [("ERP|SO21|1", "store_refused_row")]
+    order = TABLES["order_line"]
+    with store.connect() as connection:
+        stored = set(connection.execute(select(order.c.order_no)).scalars())
+    assert stored == {f"SO{i}" for i in range(30)} - {"SO21"}
+
+
+def test_copy_text_in_pieces_is_the_same_text_as_in_one():
+    columns = [[f"SO{i}" for i in range(10)], [Decimal(i) / 4 for i in range(10)], [None, "a\tb"] * 5]
+
+    pieces = list(copy_text_pieces(columns, rows=3))
+
+    assert len(pieces) == 4
+    assert "".join(pieces) == copy_text.copy_text(columns)
+
+
 def test_copy_text_escapes_what_copy_reads_specially_and_writes_null_as_backslash_n():
     moment = datetime(2026, 10, 1, 8, 30, tzinfo=UTC)
-    text = copy_text(
+    text = copy_text.copy_text(
         [
             ["\\N", "a\tb\nc\r\\", None],
             [Decimal("1.50"), None, Decimal("-2")],
