@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -157,6 +158,19 @@ def parse_numbers(
 ) -> tuple[pd.Series, pd.Series]:
     """Read a column: ``(Decimal or None per row, problem or None per row)``, once per distinct value."""
     codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
+    read, why = parse_distinct_numbers(list(distinct), number_format, percent)
+    numbers = pd.Series([*read, None], dtype=object)
+    problems = pd.Series([*why, None], dtype=object)
+    return (
+        pd.Series(numbers.to_numpy()[codes], index=values.index, dtype=object),
+        pd.Series(problems.to_numpy()[codes], index=values.index, dtype=object),
+    )
+
+
+def parse_distinct_numbers(
+    distinct: Sequence[object], number_format: NumberFormat = DEFAULT_FORMAT, percent: bool = False
+) -> tuple[list[Decimal | None], list[str | None]]:
+    """Read values already made distinct: ``(Decimal or None, problem or None)`` per value."""
     plain = _PLAIN_DECIMAL.fullmatch if number_format.decimal == "." else None
     read: list[Decimal | None] = []
     why: list[str | None] = []
@@ -172,9 +186,4 @@ def parse_numbers(
         )
         read.append(parsed.value)
         why.append(parsed.problem)
-    numbers = pd.Series([*read, None], dtype=object)
-    problems = pd.Series([*why, None], dtype=object)
-    return (
-        pd.Series(numbers.to_numpy()[codes], index=values.index, dtype=object),
-        pd.Series(problems.to_numpy()[codes], index=values.index, dtype=object),
-    )
+    return read, why

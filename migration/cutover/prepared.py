@@ -134,23 +134,65 @@ Factors = dict[str, tuple[np.ndarray, np.ndarray]]
 
 def _factorised_together(old: SideRows, new: SideRows, spec: EntitySpec) -> tuple[Factors, Factors]:
     """Both sides' ``(codes, distinct)`` per column; a column whose rule has no value map is normalised
-    once over both sides' distinct values (the same value is usually on both), sharing ``distinct``."""
+    once for both sides, sharing ``distinct``.
+
+    The key columns come first. With a single key column, each new row is paired with an old row
+    holding the same key as written; a value written byte for byte as on its paired old row takes
+    that row's code, so only the old side and the new values that differ are factorised and normalised.
+    """
     old_factors: Factors = {}
     new_factors: Factors = {}
-    for column, own in spec.columns.items():
+    pairs: np.ndarray | None = None
+    ordered = [*spec.key, *(c for c in spec.columns if c not in spec.key)]
+    for column in ordered:
+        own = spec.columns[column]
         rule = spec.rules.get(column, FieldRule())
         if rule.value_map:
             old_factors[column] = comparable_codes(old.frame[column], rule, apply_value_map=True)
             new_factors[column] = comparable_codes(new.frame[own], rule, apply_value_map=False)
-            continue
-        both = pd.Series(
-            np.concatenate([old.frame[column].to_numpy(dtype=object), new.frame[own].to_numpy(dtype=object)]),
-            dtype=object,
-        )
-        codes, distinct = comparable_codes(both, rule)
-        old_factors[column] = (codes[: len(old.frame)], distinct)
-        new_factors[column] = (codes[len(old.frame) :], distinct)
+        elif pairs is not None:
+            old_factors[column], new_factors[column] = _codes_reused(
+                old.frame[column].to_numpy(dtype=object), new.frame[own].to_numpy(dtype=object), pairs, rule
+            )
+        else:
+            both = pd.Series(
+                np.concatenate(
+                    [old.frame[column].to_numpy(dtype=object), new.frame[own].to_numpy(dtype=object)]
+                ),
+                dtype=object,
+            )
+            codes, distinct = comparable_codes(both, rule)
+            old_factors[column] = (codes[: len(old.frame)], distinct)
+            new_factors[column] = (codes[len(old.frame) :], distinct)
+        if len(spec.key) == 1 and column == spec.key[0] and not rule.value_map:
+            pairs = _paired_rows(old_factors[column][0], new_factors[column][0])
     return old_factors, new_factors
+
+
+def _paired_rows(old_codes: np.ndarray, new_codes: np.ndarray) -> np.ndarray:
+    """For each new row, an old row whose value has the same code (``-1`` when none has)."""
+    size = int(max(old_codes.max(initial=-1), new_codes.max(initial=-1))) + 1
+    row_of = np.full(size, -1, dtype=np.intp)
+    row_of[old_codes] = np.arange(len(old_codes), dtype=np.intp)  # any such row will do
+    return row_of[new_codes]
+
+
+def _codes_reused(
+    old: np.ndarray, new: np.ndarray, pairs: np.ndarray, rule: FieldRule
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """``(codes, distinct)`` of both sides sharing ``distinct``: a new value equal to its paired old
+    value as written takes the old code; only the others are normalised."""
+    old_codes, old_distinct = comparable_codes(pd.Series(old, dtype=object), rule)
+    paired = pairs >= 0
+    same = np.zeros(len(new), dtype=bool)
+    same[paired] = np.asarray(new[paired] == old[pairs[paired]], dtype=bool)
+    rest = np.flatnonzero(~same)
+    rest_codes, rest_distinct = comparable_codes(pd.Series(new[rest], dtype=object), rule)
+    distinct = np.concatenate([old_distinct, rest_distinct]) if len(rest) else old_distinct
+    new_codes = np.empty(len(new), dtype=np.intp)
+    new_codes[same] = old_codes[pairs[same]]
+    new_codes[rest] = rest_codes + len(old_distinct)
+    return (old_codes, distinct), (new_codes, distinct)
 
 
 def share_key_codes(old: PreparedSide, new: PreparedSide, spec: EntitySpec) -> None:

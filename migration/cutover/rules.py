@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cleansing.numbers import NumberFormat, parse_numbers
+from cleansing.numbers import NumberFormat, parse_distinct_numbers
 from migration.convert import to_date
 from migration.cutover.config import FieldRule
 
@@ -51,12 +51,11 @@ def normalise_distinct(distinct: list[Any], rule: FieldRule) -> np.ndarray:
         texts = [mapped.get(t, t) for t in texts]
     out = np.empty(len(texts), dtype=object)
     if rule.kind in ("number", "money"):
-        numbers, problems = parse_numbers(
-            pd.Series(texts, dtype=object), NumberFormat(rule.decimal, rule.thousands)
-        )
-        out[:] = numbers.to_numpy()
-        for position in np.flatnonzero(problems.notna().to_numpy()).tolist():
-            out[position] = Unreadable(texts[position])
+        numbers, problems = parse_distinct_numbers(texts, NumberFormat(rule.decimal, rule.thousands))
+        out[:] = numbers
+        for position, problem in enumerate(problems):
+            if problem is not None:
+                out[position] = Unreadable(texts[position])
     elif rule.kind == "date":
         for position, text in enumerate(texts):
             try:

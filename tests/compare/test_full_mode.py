@@ -230,3 +230,32 @@ def test_keys_of_two_columns_match_and_repeat_by_both_values(tmp_path):
         ["not on the old side", "C3|CNY", "new", 4],
     ]
     assert _check(result, "balance", "fields").figures["records_compared"] == 2
+
+
+def test_each_side_holds_the_comparable_value_of_each_of_its_own_cells(tmp_path):
+    from migration.cutover.prepared import prepare_entity
+    from migration.cutover.rules import comparable_values
+
+    header = ["客户编码", "客户名称", "应收余额"]
+    old = [["C1", "甲", "1,000.00"], ["C2", "乙", "5.00"], ["C2", "乙", "6.00"], ["C3", "丙", "7"]]
+    new = [
+        ["C2", "乙", "6.00"],
+        ["C1", "甲 ", "1000"],
+        ["C4", "丁", "5.00"],
+        ["C3", "丙", "x"],
+        ["C1", "甲", "1"],
+    ]
+    write_csv_file(tmp_path / "old.csv", header, old)
+    write_csv_file(tmp_path / "new.csv", header, new)
+    entity = {
+        "old": {"file": "old.csv"}, "new": {"file": "new.csv"}, "key": ["客户编码"],
+        "columns": {c: c for c in header}, "rules": {"应收余额": {"kind": "money"}},
+    }  # fmt: skip
+    config = load_compare_config(
+        write_yaml(tmp_path / "compare.yaml", {"mode": "full", "entities": {"c": entity}})
+    )
+    prepared = prepare_entity("c", config.entities["c"], tmp_path)
+    for side in (prepared.old, prepared.new):
+        for column in header:
+            rule = prepared.rule(column)
+            assert list(side.values[column]) == list(comparable_values(side.rows.frame[column], rule))
