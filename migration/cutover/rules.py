@@ -141,10 +141,14 @@ def comparable_codes(
     ``apply_value_map=False`` for the new side: the map translates old values only.
     """
     effective = rule if apply_value_map or not rule.value_map else rule.model_copy(update={"value_map": {}})
-    codes, distinct = pd.factorize(
-        values.astype(object), use_na_sentinel=False
-    )  # a blank is normalised as ""
-    return codes, normalise_distinct(list(distinct), effective)
+    # missing values get code -1 (no separate pass looking for them), then one blank distinct value
+    codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
+    listed = list(distinct)
+    missing = codes < 0
+    if missing.any():
+        codes[missing] = len(listed)
+        listed.append(None)  # normalised as blank, like ""
+    return codes, normalise_distinct(listed, effective)
 
 
 def comparable_values(values: pd.Series, rule: FieldRule, apply_value_map: bool = True) -> np.ndarray:

@@ -54,3 +54,16 @@ def test_the_whitespace_looked_for_is_all_an_nfkc_text_can_hold():
         if c.isspace() and c != " " and unicodedata.is_normalized("NFKC", c)
     }  # fmt: skip
     assert held == set(_OTHER_WHITESPACE)
+
+
+def test_missing_cells_are_blank_like_empty_ones():
+    import pandas as pd
+
+    from migration.cutover.config import FieldRule
+    from migration.cutover.rules import comparable_values
+
+    values = pd.Series(["1.50", None, float("nan"), "", " 1.5 "], dtype=object)
+    assert list(comparable_values(values, FieldRule(kind="money"))) == [
+        comparable_values(pd.Series(["1.5"]), FieldRule(kind="money"))[0], None, None, None,
+        comparable_values(pd.Series(["1.50"]), FieldRule(kind="money"))[0],
+    ]  # fmt: skip
