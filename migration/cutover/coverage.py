@@ -64,8 +64,8 @@ def check_unreadable_rows(entity: PreparedEntity, max_listed: int) -> CheckResul
 
 def repeated_keys(side: PreparedSide) -> list[list[object]]:
     """``[side, key, times, rows]`` for every key that more than one row of ``side`` holds, in row order."""
-    keys = pd.Series(side.keys, dtype=object)
-    repeated = (keys.duplicated(keep=False) & keys.notna()).to_numpy()
+    codes = side.codes
+    repeated = pd.Series(codes).duplicated(keep=False).to_numpy() & (codes >= 0)
     if not repeated.any():
         return []
     rows_of: dict[str | None, list[int | None]] = {}

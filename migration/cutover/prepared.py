@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,9 @@ class PreparedSide:
     factors: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     """Per column, ``(codes, distinct)`` with ``distinct[codes]`` equal to its values: what was normalised
     once per distinct value (dropped for a column whose values change afterwards)."""
+    key_codes: np.ndarray | None = None
+    """Each row's key as an integer, ``-1`` when blank: equal keys have equal codes, on both sides of an
+    entity alike (:func:`share_key_codes`), so keys are matched and counted as integers."""
 
     def factorised(self, column: str) -> tuple[np.ndarray, np.ndarray]:
         """``(codes, distinct)`` of a column's comparable values."""
@@ -41,12 +45,19 @@ class PreparedSide:
     def raw(self, column: str, position: int) -> str:
         return str(self.rows.frame[column].iat[position])
 
+    @property
+    def codes(self) -> np.ndarray:
+        """:attr:`key_codes`, or (before an entity numbered them) codes from this side's own keys."""
+        if self.key_codes is None:
+            return pd.factorize(_object_array(self.keys), use_na_sentinel=True)[0]
+        return self.key_codes
+
     @cached_property
     def first_rows(self) -> tuple[np.ndarray, np.ndarray]:
         """Each (non-blank) key once, in the order it first appears, and the position of that first row."""
-        keys = pd.Series(self.keys, dtype=object)
-        first = np.flatnonzero((keys.notna() & ~keys.duplicated()).to_numpy())
-        return keys.to_numpy()[first], first
+        codes = self.codes
+        first = np.flatnonzero((codes >= 0) & ~pd.Series(codes).duplicated().to_numpy())
+        return _object_array(self.keys)[first], first
 
     @cached_property
     def first_position(self) -> dict[str, int]:
@@ -83,12 +94,16 @@ class PreparedEntity:
     def key_match(self) -> tuple[np.ndarray, np.ndarray]:
         """For each old key (in :attr:`PreparedSide.first_rows` order) the index of the same key among
         the new side's keys (-1 when it has none), and which of the new side's keys an old key matched."""
-        old_keys, new_keys = self.old.first_rows[0], self.new.first_rows[0]
-        if len(new_keys):
-            found = pd.Index(new_keys).get_indexer(old_keys)
-        else:
-            found = np.full(len(old_keys), -1, dtype=np.intp)
-        hit = np.zeros(len(new_keys), dtype=bool)
+        if self.old.key_codes is None or self.new.key_codes is None:
+            share_key_codes(self.old, self.new, self.spec)
+        old_codes = self.old.codes[self.old.first_rows[1]]
+        new_codes = self.new.codes[self.new.first_rows[1]]
+        # codes are small non-negative integers: a lookup table replaces a hash index
+        size = int(max(old_codes.max(initial=-1), new_codes.max(initial=-1))) + 1
+        position_of = np.full(size, -1, dtype=np.intp)
+        position_of[new_codes] = np.arange(len(new_codes), dtype=np.intp)
+        found = position_of[old_codes]
+        hit = np.zeros(len(new_codes), dtype=bool)
         hit[found[found >= 0]] = True
         return found, hit
 
@@ -110,6 +125,7 @@ def prepare_entity(name: str, spec: EntitySpec, folder: Path, mode: str = "full"
     old_factors, new_factors = _factorised_together(old_rows, new_rows, spec)
     old = _prepare_side(old_rows, spec, old_names, is_old=True, side=spec.old, factors=old_factors)
     new = _prepare_side(new_rows, spec, spec.columns, is_old=False, side=spec.new, factors=new_factors)
+    share_key_codes(old, new, spec)
     return PreparedEntity(name, spec.label or f"{name} records", spec, old, new)
 
 
@@ -118,23 +134,90 @@ Factors = dict[str, tuple[np.ndarray, np.ndarray]]
 
 def _factorised_together(old: SideRows, new: SideRows, spec: EntitySpec) -> tuple[Factors, Factors]:
     """Both sides' ``(codes, distinct)`` per column; a column whose rule has no value map is normalised
-    once over both sides' distinct values (the same value is usually on both), sharing ``distinct``."""
+    once for both sides, sharing ``distinct``.
+
+    The key columns come first. With a single key column, each new row is paired with an old row
+    holding the same key as written; a value written byte for byte as on its paired old row takes
+    that row's code, so only the old side and the new values that differ are factorised and normalised.
+    """
     old_factors: Factors = {}
     new_factors: Factors = {}
-    for column, own in spec.columns.items():
+    pairs: np.ndarray | None = None
+    ordered = [*spec.key, *(c for c in spec.columns if c not in spec.key)]
+    for column in ordered:
+        own = spec.columns[column]
         rule = spec.rules.get(column, FieldRule())
         if rule.value_map:
             old_factors[column] = comparable_codes(old.frame[column], rule, apply_value_map=True)
             new_factors[column] = comparable_codes(new.frame[own], rule, apply_value_map=False)
-            continue
-        both = pd.Series(
-            np.concatenate([old.frame[column].to_numpy(dtype=object), new.frame[own].to_numpy(dtype=object)]),
-            dtype=object,
-        )
-        codes, distinct = comparable_codes(both, rule)
-        old_factors[column] = (codes[: len(old.frame)], distinct)
-        new_factors[column] = (codes[len(old.frame) :], distinct)
+        elif pairs is not None:
+            old_factors[column], new_factors[column] = _codes_reused(
+                old.frame[column].to_numpy(dtype=object), new.frame[own].to_numpy(dtype=object), pairs, rule
+            )
+        else:
+            both = pd.Series(
+                np.concatenate(
+                    [old.frame[column].to_numpy(dtype=object), new.frame[own].to_numpy(dtype=object)]
+                ),
+                dtype=object,
+            )
+            codes, distinct = comparable_codes(both, rule)
+            old_factors[column] = (codes[: len(old.frame)], distinct)
+            new_factors[column] = (codes[len(old.frame) :], distinct)
+        if len(spec.key) == 1 and column == spec.key[0] and not rule.value_map:
+            pairs = _paired_rows(old_factors[column][0], new_factors[column][0])
     return old_factors, new_factors
+
+
+def _paired_rows(old_codes: np.ndarray, new_codes: np.ndarray) -> np.ndarray:
+    """For each new row, an old row whose value has the same code (``-1`` when none has)."""
+    size = int(max(old_codes.max(initial=-1), new_codes.max(initial=-1))) + 1
+    row_of = np.full(size, -1, dtype=np.intp)
+    row_of[old_codes] = np.arange(len(old_codes), dtype=np.intp)  # any such row will do
+    return row_of[new_codes]
+
+
+def _codes_reused(
+    old: np.ndarray, new: np.ndarray, pairs: np.ndarray, rule: FieldRule
+) -> tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    """``(codes, distinct)`` of both sides sharing ``distinct``: a new value equal to its paired old
+    value as written takes the old code; only the others are normalised."""
+    old_codes, old_distinct = comparable_codes(pd.Series(old, dtype=object), rule)
+    paired = pairs >= 0
+    same = np.zeros(len(new), dtype=bool)
+    same[paired] = np.asarray(new[paired] == old[pairs[paired]], dtype=bool)
+    rest = np.flatnonzero(~same)
+    rest_codes, rest_distinct = comparable_codes(pd.Series(new[rest], dtype=object), rule)
+    distinct = np.concatenate([old_distinct, rest_distinct]) if len(rest) else old_distinct
+    new_codes = np.empty(len(new), dtype=np.intp)
+    new_codes[same] = old_codes[pairs[same]]
+    new_codes[rest] = rest_codes + len(old_distinct)
+    return (old_codes, distinct), (new_codes, distinct)
+
+
+def share_key_codes(old: PreparedSide, new: PreparedSide, spec: EntitySpec) -> None:
+    """Number both sides' keys in one code space (:attr:`PreparedSide.key_codes`).
+
+    A single key column normalised once for both sides is numbered per distinct value (two raw
+    spellings with the same comparable value get one code); any other key by its joined text.
+    """
+    old_codes, old_distinct = old.factors.get(spec.key[0], (None, None))
+    new_codes, new_distinct = new.factors.get(spec.key[0], (None, None))
+    if len(spec.key) == 1 and old_distinct is not None and old_distinct is new_distinct:
+        assert old_codes is not None and new_codes is not None
+        spelled = _object_array([v if v is None or type(v) is str else shown(v) for v in old_distinct])
+        by_distinct = pd.factorize(spelled, use_na_sentinel=True)[0]
+        old.key_codes, new.key_codes = by_distinct[old_codes], by_distinct[new_codes]
+        return
+    both = pd.factorize(_object_array([*old.keys, *new.keys]), use_na_sentinel=True)[0]
+    old.key_codes, new.key_codes = both[: len(old.keys)], both[len(old.keys) :]
+
+
+def _object_array(values: list[Any]) -> np.ndarray:
+    """A list as a one-dimensional object array (never split into a second dimension)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def light_columns(spec: EntitySpec) -> list[str]:

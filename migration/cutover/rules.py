@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cleansing.numbers import NumberFormat, parse_numbers
+from cleansing.numbers import NumberFormat, parse_distinct_numbers
 from migration.convert import to_date
 from migration.cutover.config import FieldRule
 
@@ -40,18 +40,22 @@ def normalise_distinct(distinct: list[Any], rule: FieldRule) -> np.ndarray:
     Works a kind at a time over the whole list: the number parser reads plain decimals straight to
     ``Decimal``, text is normalised in one pass.
     """
+    if rule.kind not in ("number", "money", "date") and not rule.value_map and _all_text(distinct):
+        # collapsing whitespace strips too, and NFKC never joins whitespace to what follows it
+        out = np.empty(len(distinct), dtype=object)
+        out[:] = normal_texts(distinct, rule.case_sensitive)
+        return out
     texts = [v.strip() if type(v) is str else _text(v) for v in distinct]
     if rule.value_map:
         mapped = rule.value_map
         texts = [mapped.get(t, t) for t in texts]
     out = np.empty(len(texts), dtype=object)
     if rule.kind in ("number", "money"):
-        numbers, problems = parse_numbers(
-            pd.Series(texts, dtype=object), NumberFormat(rule.decimal, rule.thousands)
-        )
-        out[:] = numbers.to_numpy()
-        for position in np.flatnonzero(problems.notna().to_numpy()).tolist():
-            out[position] = Unreadable(texts[position])
+        numbers, problems = parse_distinct_numbers(texts, NumberFormat(rule.decimal, rule.thousands))
+        out[:] = numbers
+        for position, problem in enumerate(problems):
+            if problem is not None:
+                out[position] = Unreadable(texts[position])
     elif rule.kind == "date":
         for position, text in enumerate(texts):
             try:
@@ -59,12 +63,66 @@ def normalise_distinct(distinct: list[Any], rule: FieldRule) -> np.ndarray:
             except ValueError:
                 out[position] = Unreadable(text)
     else:
-        normalize = unicodedata.normalize
-        normal = [" ".join(normalize("NFKC", t).split()) if t else None for t in texts]
-        if not rule.case_sensitive:
-            normal = [t.casefold() if t is not None else None for t in normal]
-        out[:] = normal
+        out[:] = normal_texts(texts, rule.case_sensitive)
     return out
+
+
+_SEPARATOR = "\x00"
+# The whitespace an NFKC-normalised text can hold (the rest has compatibility forms): beside the
+# space, each of these means the text's whitespace must be collapsed.
+_OTHER_WHITESPACE = (
+    "\t",
+    "\n",
+    "\x0b",
+    "\x0c",
+    "\r",
+    "\x1c",
+    "\x1d",
+    "\x1e",
+    "\x1f",
+    "\x85",
+    "\u1680",
+    "\u2028",
+    "\u2029",
+)
+
+
+def normal_texts(texts: list[str], case_sensitive: bool = True) -> list[str | None]:
+    """Each text NFKC-normalised with its whitespace collapsed (case folded unless ``case_sensitive``);
+    ``None`` for a blank one.
+
+    The texts are normalised as one string joined by NUL, which no composition crosses, and split
+    again only when that changed something: a column of texts already in their normal form (the
+    usual case) costs a few passes over one string instead of a call per value.
+    """
+    joined = _SEPARATOR.join(texts)
+    if joined.count(_SEPARATOR) != max(len(texts) - 1, 0):  # a text holds NUL itself
+        return [_normal_text(t, case_sensitive) for t in texts]
+    normal = unicodedata.normalize("NFKC", joined)
+    if not case_sensitive:
+        normal = normal.casefold()
+    untidy = (
+        normal.startswith(" ") or normal.endswith(" ") or "  " in normal
+        or f" {_SEPARATOR}" in normal or f"{_SEPARATOR} " in normal
+        or any(c in normal for c in _OTHER_WHITESPACE)
+    )  # fmt: skip
+    if untidy:
+        parts = [" ".join(t.split()) for t in normal.split(_SEPARATOR)]
+    elif normal == joined:
+        parts = list(texts)
+    else:
+        parts = normal.split(_SEPARATOR)
+    return [t or None for t in parts]
+
+
+def _normal_text(text: str, case_sensitive: bool) -> str | None:
+    normal = " ".join(unicodedata.normalize("NFKC", text).split())
+    return (normal if case_sensitive else normal.casefold()) or None
+
+
+def _all_text(values: list[Any]) -> bool:
+    """Whether every value is a ``str`` (checked in one pass of compiled code)."""
+    return pd.api.types.infer_dtype(values, skipna=False) in ("string", "empty")
 
 
 def _text(value: Any) -> str:
@@ -83,10 +141,14 @@ def comparable_codes(
     ``apply_value_map=False`` for the new side: the map translates old values only.
     """
     effective = rule if apply_value_map or not rule.value_map else rule.model_copy(update={"value_map": {}})
-    codes, distinct = pd.factorize(
-        values.astype(object), use_na_sentinel=False
-    )  # a blank is normalised as ""
-    return codes, normalise_distinct(list(distinct), effective)
+    # missing values get code -1 (no separate pass looking for them), then one blank distinct value
+    codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
+    listed = list(distinct)
+    missing = codes < 0
+    if missing.any():
+        codes[missing] = len(listed)
+        listed.append(None)  # normalised as blank, like ""
+    return codes, normalise_distinct(listed, effective)
 
 
 def comparable_values(values: pd.Series, rule: FieldRule, apply_value_map: bool = True) -> np.ndarray:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleansing.numbers import NumberFormat, parse_number, parse_numbers
+from cleansing.numbers import NumberFormat, parse_distinct_numbers, parse_number, parse_numbers
 
 EUROPEAN = NumberFormat(decimal=",", thousands=".")
 
@@ -92,3 +92,18 @@ def test_a_formatted_amount_reads_back_as_itself(amount: Decimal) -> None:
     assert parse_number(f"{amount:,.2f}").value == amount
     european = f"{amount:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
     assert parse_number(european, EUROPEAN).value == amount
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["1234.50", "-7", "+0.10", "0"],
+        ["1234.50", "1,234.50", "(12.50)", "", "inf", "1.234,50", "１２"],
+        ["12\x0034", "5"],
+    ],
+)
+def test_distinct_values_read_as_each_one_alone(values):
+    read, why = parse_distinct_numbers(values)
+    alone = [parse_number(v) for v in values]
+    assert read == [p.value for p in alone]
+    assert why == [p.problem for p in alone]

@@ -199,3 +199,63 @@ def test_an_xlsx_side_with_a_title_row_and_a_named_sheet(customer_files, tmp_pat
     result = _run(folder, {"customer": entity})
     assert result.accepted, [c.statement for c in result.failed_checks]
     assert _check(result, "customer", "key_coverage").figures["old_keys"] == 12
+
+
+def test_keys_spelled_differently_but_equal_when_normalised_match(customer_files):
+    old = customers(6)
+    new = [as_new(r) for r in old]
+    new[2][0] = "Ｃ０００" + old[2][0][4:]  # the same code in full-width characters
+    new[4][0] = f" {old[4][0]} "
+    folder = customer_files(old, new)
+    result = _run(folder, {"customer": customer_entity("old.csv", "new.csv")})
+    assert _check(result, "customer", "key_coverage").accepted
+    assert _check(result, "customer", "duplicate_keys").accepted
+    assert _check(result, "customer", "fields").figures["records_compared"] == 6
+
+
+def test_keys_of_two_columns_match_and_repeat_by_both_values(tmp_path):
+    header = ["客户编码", "币种", "应收余额"]
+    old = [["C1", "CNY", "1.00"], ["C1", "USD", "2.00"], ["C2", "CNY", "3.00"], ["C2", "CNY", "4.00"]]
+    new = [["C1", "USD", "2.00"], ["C1", "ＣＮＹ", "1.00"], ["C3", "CNY", "5.00"]]
+    write_csv_file(tmp_path / "old.csv", header, old)
+    write_csv_file(tmp_path / "new.csv", header, new)
+    entity = {
+        "old": {"file": "old.csv"}, "new": {"file": "new.csv"}, "key": ["客户编码", "币种"],
+        "columns": {c: c for c in header}, "rules": {"应收余额": {"kind": "money"}},
+    }  # fmt: skip
+    result = _run(tmp_path, {"balance": entity})
+    assert _check(result, "balance", "duplicate_keys").rows == [["old", "C2|CNY", 2, "4, 5"]]
+    assert _check(result, "balance", "key_coverage").rows == [
+        ["missing on the new side", "C2|CNY", "old", 4],
+        ["not on the old side", "C3|CNY", "new", 4],
+    ]
+    assert _check(result, "balance", "fields").figures["records_compared"] == 2
+
+
+def test_each_side_holds_the_comparable_value_of_each_of_its_own_cells(tmp_path):
+    from migration.cutover.prepared import prepare_entity
+    from migration.cutover.rules import comparable_values
+
+    header = ["客户编码", "客户名称", "应收余额"]
+    old = [["C1", "甲", "1,000.00"], ["C2", "乙", "5.00"], ["C2", "乙", "6.00"], ["C3", "丙", "7"]]
+    new = [
+        ["C2", "乙", "6.00"],
+        ["C1", "甲 ", "1000"],
+        ["C4", "丁", "5.00"],
+        ["C3", "丙", "x"],
+        ["C1", "甲", "1"],
+    ]
+    write_csv_file(tmp_path / "old.csv", header, old)
+    write_csv_file(tmp_path / "new.csv", header, new)
+    entity = {
+        "old": {"file": "old.csv"}, "new": {"file": "new.csv"}, "key": ["客户编码"],
+        "columns": {c: c for c in header}, "rules": {"应收余额": {"kind": "money"}},
+    }  # fmt: skip
+    config = load_compare_config(
+        write_yaml(tmp_path / "compare.yaml", {"mode": "full", "entities": {"c": entity}})
+    )
+    prepared = prepare_entity("c", config.entities["c"], tmp_path)
+    for side in (prepared.old, prepared.new):
+        for column in header:
+            rule = prepared.rule(column)
+            assert list(side.values[column]) == list(comparable_values(side.rows.frame[column], rule))
