@@ -36,11 +36,12 @@ class BlockingRule:
     """Keep one record per full name in each block (:func:`_pairs_within_blocks`): for rules whose
     keys come from the name, where identical names would fill the windows."""
     names_in_full: bool = False
-    """With ``one_per_name``: a block whose distinct names can all meet each other for no more
-    comparisons than the window spends on as many records is paired in full. A block of distinct
-    names keeps its window; a crowd of records under a few dozen spellings (one applicant written
-    70 ways over 700 records) has every spelling meet every other, and the comparisons stay within
-    the window's linear bound.
+    """With ``one_per_name``: a crowd (a block whose records repeat its names more often, on
+    average, than the window reaches) keeps one record per name and pairs every name with every
+    other when that costs no more comparisons than the window spends on as many records. One
+    applicant written 70 ways over 700 records has every spelling meet every other; a block of
+    distinct or seldom repeated names keeps its window, and the comparisons stay within the
+    window's linear bound.
     """
     fallback: bool = False
     """Only pairs involving a record that the rules before it left without any candidate: a broad rule
@@ -437,9 +438,9 @@ def _pairs_within_blocks(
     row the first row of its identical name, :func:`name_groups`) a block keeps one record per
     name: 292 records of one name do not fill every window, and the names around them still meet
     (the same-name rule pairs the identical ones). Sizes count the names kept. With
-    ``names_in_full`` too, a block of ``r`` records under ``d`` distinct names keeps one record per
-    name and pairs them all when ``d(d-1)/2`` is at most what the window spends on ``r`` distinct
-    records, ``w·r − w(w+1)/2``; a block of distinct names is paired by its window as before.
+    ``names_in_full`` too, a block of ``r`` records under ``d`` distinct names where ``r > w·d`` (a
+    crowd) keeps one record per name and pairs them all when ``d(d-1)/2`` is at most what the window
+    spends on ``r`` distinct records, ``w·r − w(w+1)/2``; other blocks are paired as before.
     Returns left, right, blocks, skipped blocks, skipped records, largest skipped block.
     """
     if keys.empty:
@@ -463,7 +464,8 @@ def _pairs_within_blocks(
             w = window or 1
             records = np.bincount(codes)
             names = np.bincount(unit // base, minlength=len(records))
-            in_full = names * (names - 1) // 2 <= w * records - w * (w + 1) // 2
+            # A crowd: its names repeat, on average, more often than the window reaches.
+            in_full = (records > w * names) & (names * (names - 1) // 2 <= w * records - w * (w + 1) // 2)
             crowded |= in_full[unit // base] & (count > 1)
         keep_row = ~crowded[inverse]
         keep_row[at[crowded]] = True

@@ -171,6 +171,14 @@ def test_a_block_of_distinct_names_keeps_its_window():
     assert np.array_equal(full[0], windowed[0]) and np.array_equal(full[1], windowed[1])
 
 
+def test_names_repeated_less_often_than_the_window_reaches_keep_their_window():
+    names = [f"NAME {chr(65 + i)}" for i in range(10)] * 2
+    keys, order, group = _one_block(names)
+    full = _pairs_within_blocks(keys, cap=1000, window=3, order=order, name_group=group, names_in_full=True)
+    windowed = _pairs_within_blocks(keys, cap=1000, window=3, order=order, name_group=group)
+    assert np.array_equal(full[0], windowed[0]) and np.array_equal(full[1], windowed[1])
+
+
 def test_too_many_spellings_for_the_records_stay_windowed():
     names = [f"NAME {i:02d}" for i in range(30)] + ["NAME 00"] * 10
     keys, order, group = _one_block(names)
@@ -185,7 +193,7 @@ def test_the_name_rules_pair_the_spellings_of_a_crowd(make_frame):
     spellings = ["ELECTRONIC KONINK PHILIPS", "ELECTRONICS KONINK PHILLIPS"]
     spellings += ["ELECTRONICS KONINK PHILPS", "ELECTRNICS KONINK PHILIPS", "ELECTRICS KONINK PHILIPS"]
     spellings += ["ELETRONICS KONINK PHILIPS", "ELECRONICS KONINK PHILIPS", "ELECTONICS KONINK PHILIPS"]
-    names = ["ELECTRONICS KONINK PHILIPS"] * 40 + spellings
+    names = ["ELECTRONICS KONINK PHILIPS"] * 60 + spellings
     frame = make_frame([{"name_normalised": n, "name_core": n} for n in names])
     candidates = block(frame)
     met = {frozenset((names[a], names[b])) for a, b in _pairs(candidates)}
