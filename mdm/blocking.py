@@ -35,6 +35,14 @@ class BlockingRule:
     one_per_name: bool = False
     """Keep one record per full name in each block (:func:`_pairs_within_blocks`): for rules whose
     keys come from the name, where identical names would fill the windows."""
+    names_in_full: bool = False
+    """With ``one_per_name``: a crowd (a block whose records repeat its names more often, on
+    average, than the window reaches) keeps one record per name and pairs every name with every
+    other when that costs no more comparisons than the window spends on as many records. One
+    applicant written 70 ways over 700 records has every spelling meet every other; a block of
+    distinct or seldom repeated names keeps its window, and the comparisons stay within the
+    window's linear bound.
+    """
     fallback: bool = False
     """Only pairs involving a record that the rules before it left without any candidate: a broad rule
     that rescues thin records (a name and nothing else) without multiplying the pairs of rich ones.
@@ -403,8 +411,8 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
     # The name rules overlap: a duplicate that the token or pinyin rule places a few names away,
     # the prefix rule (full window) places next to its original. Their narrower windows keep the
     # candidates per record from filling every window as blocks grow with the file.
-    BlockingRule("name_prefix_city", name_prefix_city_keys, one_per_name=True),
-    BlockingRule("name_tokens", name_token_code_keys, window=3, one_per_name=True),
+    BlockingRule("name_prefix_city", name_prefix_city_keys, one_per_name=True, names_in_full=True),
+    BlockingRule("name_tokens", name_token_code_keys, window=3, one_per_name=True, names_in_full=True),
     BlockingRule("trade_char_industry_district", trade_char_keys, window=4, one_per_name=True),
     BlockingRule("name_pinyin", name_pinyin_keys, window=3, one_per_name=True),
     BlockingRule("address", address_keys),
@@ -419,6 +427,7 @@ def _pairs_within_blocks(
     window: int | None = None,
     order: np.ndarray | None = None,
     name_group: np.ndarray | None = None,
+    names_in_full: bool = False,
 ) -> tuple[np.ndarray, np.ndarray, int, int, int, int]:
     """Pairs inside each block of at most ``cap`` records, fully vectorised.
 
@@ -428,7 +437,10 @@ def _pairs_within_blocks(
     which keeps the candidate count linear in the number of records. With ``name_group`` (per
     row the first row of its identical name, :func:`name_groups`) a block keeps one record per
     name: 292 records of one name do not fill every window, and the names around them still meet
-    (the same-name rule pairs the identical ones). Sizes count the names kept.
+    (the same-name rule pairs the identical ones). Sizes count the names kept. With
+    ``names_in_full`` too, a block of ``r`` records under ``d`` distinct names where ``r > w·d`` (a
+    crowd) keeps one record per name and pairs them all when ``d(d-1)/2`` is at most what the window
+    spends on ``r`` distinct records, ``w·r − w(w+1)/2``; other blocks are paired as before.
     Returns left, right, blocks, skipped blocks, skipped records, largest skipped block.
     """
     if keys.empty:
@@ -440,13 +452,21 @@ def _pairs_within_blocks(
     base = int(rows.max()) + 1
     pair_code = _unique_sorted(codes.astype(np.int64) * base + rows)
     codes, rows = pair_code // base, pair_code % base
+    in_full = None
     if name_group is not None:
         # A name held by more records of the block than the window reaches is kept once (its
         # earliest record: rows ascend within a block); fewer copies cannot fill a window.
-        _, at, inverse, count = np.unique(
+        unit, at, inverse, count = np.unique(
             codes * base + name_group[rows], return_index=True, return_inverse=True, return_counts=True
         )
         crowded = count > (window or 1)
+        if names_in_full:
+            w = window or 1
+            records = np.bincount(codes)
+            names = np.bincount(unit // base, minlength=len(records))
+            # A crowd: its names repeat, on average, more often than the window reaches.
+            in_full = (records > w * names) & (names * (names - 1) // 2 <= w * records - w * (w + 1) // 2)
+            crowded |= in_full[unit // base] & (count > 1)
         keep_row = ~crowded[inverse]
         keep_row[at[crowded]] = True
         codes, rows = codes[keep_row], rows[keep_row]
@@ -475,7 +495,8 @@ def _pairs_within_blocks(
     position = np.arange(len(codes))
     partners = start_of + size_of - position - 1  # later members of my block
     if window is not None:
-        partners = np.minimum(partners, window)
+        windowed = np.minimum(partners, window)
+        partners = windowed if in_full is None else np.where(in_full[codes], partners, windowed)
     total = int(partners.sum())
     left_pos = np.repeat(position, partners)
     offsets = np.arange(total) - np.repeat(np.cumsum(partners) - partners, partners)
@@ -566,7 +587,12 @@ def _block(
             wanted = pd.Series(~covered[rows]).groupby(keys["key"].to_numpy()).transform("any").to_numpy()
             keys = keys[wanted]
         left, right, n_blocks, skipped, skipped_rec, largest = _pairs_within_blocks(
-            keys, cap, rule.window or window, order, group if rule.one_per_name else None
+            keys,
+            cap,
+            rule.window or window,
+            order,
+            group if rule.one_per_name else None,
+            rule.one_per_name and rule.names_in_full,
         )
         if rule.fallback and per_rule:
             keep = ~covered[left] | ~covered[right]

@@ -137,6 +137,71 @@ def test_a_crowd_of_one_name_is_chained_and_does_not_hide_the_names_around_it(ma
     assert len(candidates) < 3 * len(names)
 
 
+def _one_block(names: list[str]) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """One block over ``names``: keys, name order and name groups (first row of each name)."""
+    keys = pd.DataFrame({"row": np.arange(len(names)), "key": ["k"] * len(names)})
+    codes, uniques = pd.factorize(pd.Series(names))
+    order = np.argsort(np.argsort(np.asarray(uniques, dtype=str)))[codes]
+    first = {name: names.index(name) for name in names}
+    return keys, order, np.array([first[n] for n in names])
+
+
+def test_a_crowd_under_a_few_spellings_has_every_spelling_meet_every_other():
+    spellings = [f"KONINK PHILIPS {chr(65 + i)}" for i in range(12)]
+    names = ["ELECTRONICS KONINK PHILIPS"] * 60 + spellings + ["GLOEILAMPENFAB PHILIPS"] * 20
+    keys, order, group = _one_block(names)
+    left, right, *_ = _pairs_within_blocks(
+        keys, cap=1000, window=3, order=order, name_group=group, names_in_full=True
+    )
+    met = {frozenset((names[a], names[b])) for a, b in zip(left.tolist(), right.tolist(), strict=True)}
+    distinct = sorted(set(names))
+    assert met == {frozenset((a, b)) for i, a in enumerate(distinct) for b in distinct[i + 1 :]}
+    # One record per spelling: the 92 records cost the 91 pairs of their 14 names.
+    assert len(left) == 14 * 13 // 2
+    windowed, *_ = _pairs_within_blocks(keys, cap=1000, window=3, order=order, name_group=group)
+    assert len(windowed) < len(left) <= 3 * len(names)
+
+
+def test_a_block_of_distinct_names_keeps_its_window():
+    names = [f"NAME {chr(65 + i)}" for i in range(9)]
+    keys, order, group = _one_block(names)
+    full = _pairs_within_blocks(keys, cap=1000, window=3, order=order, name_group=group, names_in_full=True)
+    windowed = _pairs_within_blocks(keys, cap=1000, window=3, order=order, name_group=group)
+    assert len(full[0]) == 3 + 3 + 3 + 3 + 3 + 3 + 2 + 1
+    assert np.array_equal(full[0], windowed[0]) and np.array_equal(full[1], windowed[1])
+
+
+def test_names_repeated_less_often_than_the_window_reaches_keep_their_window():
+    names = [f"NAME {chr(65 + i)}" for i in range(10)] * 2
+    keys, order, group = _one_block(names)
+    full = _pairs_within_blocks(keys, cap=1000, window=3, order=order, name_group=group, names_in_full=True)
+    windowed = _pairs_within_blocks(keys, cap=1000, window=3, order=order, name_group=group)
+    assert np.array_equal(full[0], windowed[0]) and np.array_equal(full[1], windowed[1])
+
+
+def test_too_many_spellings_for_the_records_stay_windowed():
+    names = [f"NAME {i:02d}" for i in range(30)] + ["NAME 00"] * 10
+    keys, order, group = _one_block(names)
+    left, *_ = _pairs_within_blocks(
+        keys, cap=1000, window=3, order=order, name_group=group, names_in_full=True
+    )
+    # 30 names make 435 pairs, more than a window of 3 spends on 40 records: each meets 3 neighbours.
+    assert len(left) <= 3 * 30
+
+
+def test_the_name_rules_pair_the_spellings_of_a_crowd(make_frame):
+    spellings = ["ELECTRONIC KONINK PHILIPS", "ELECTRONICS KONINK PHILLIPS"]
+    spellings += ["ELECTRONICS KONINK PHILPS", "ELECTRNICS KONINK PHILIPS", "ELECTRICS KONINK PHILIPS"]
+    spellings += ["ELETRONICS KONINK PHILIPS", "ELECRONICS KONINK PHILIPS", "ELECTONICS KONINK PHILIPS"]
+    names = ["ELECTRONICS KONINK PHILIPS"] * 60 + spellings
+    frame = make_frame([{"name_normalised": n, "name_core": n} for n in names])
+    candidates = block(frame)
+    met = {frozenset((names[a], names[b])) for a, b in _pairs(candidates)}
+    distinct = sorted(set(names))
+    assert {frozenset((a, b)) for i, a in enumerate(distinct) for b in distinct[i + 1 :]} <= met
+    assert len(candidates) < 3 * len(names)
+
+
 def test_estimated_completeness_counts_the_pairs_a_cluster_closed_as_missed():
     from mdm.blocking import CandidatePairs
 
