@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
+from functools import partial
 
 import pandas as pd
 
@@ -22,6 +23,7 @@ from cleansing.party_roles import STANDARDISED_ROLES
 from cleansing.person_names import normalise_person_names
 from cleansing.phones import parse_phones
 from cleansing.postcodes import clean_postcodes
+from cleansing.row_chunks import map_row_chunks
 from cleansing.text import is_blank, map_distinct
 from cleansing.uscc import classify_uscc_series
 from foundation.errors import UserError
@@ -130,8 +132,14 @@ def standardise_parties(
 
     ``roles`` maps a role (``company_name``, ``phone`` …) to the column holding it; ``phone`` may name several
     columns. Roles left out give all-NA columns; without ``record_id`` the frame's index is the record id.
+    A large frame is standardised in chunks of rows on every core (:func:`cleansing.row_chunks.map_row_chunks`).
     """
     columns = _check_roles(frame, roles)
+    return map_row_chunks(frame, partial(_standardise_rows, columns=columns, country=country))
+
+
+def _standardise_rows(frame: pd.DataFrame, columns: dict[str, list[str]], country: str) -> pd.DataFrame:
+    """:func:`standardise_parties` of rows whose roles are checked."""
     index = frame.index
     empty = pd.Series([None] * len(frame), index=index, dtype=object)
 

@@ -237,6 +237,64 @@ def _kept_cluster_edges(kept_clusters: np.ndarray | None) -> tuple[np.ndarray, n
     return first[others].astype(np.int64), members[others].astype(np.int64)
 
 
+@dataclass(frozen=True)
+class _ScoredPairs:
+    """The candidate pairs (record positions) with their comparison levels and scores."""
+
+    left: np.ndarray
+    right: np.ndarray
+    levels: np.ndarray
+    weight: np.ndarray
+    probability: np.ndarray
+    match_class: np.ndarray
+    adjustments: dict[int, np.ndarray]
+
+
+def _explained_pairs(
+    cols: FrameColumns,
+    ids: np.ndarray,
+    keep: np.ndarray,
+    scored: _ScoredPairs,
+    cluster_index: np.ndarray,
+    params: ModelParameters,
+    comparisons: tuple[Comparison, ...],
+    decisions: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """The pairs at ``keep`` (positions among the candidates), most probable first, with explanation columns.
+
+    The order is decided on the rounded probability alone, then every column is taken in that order once,
+    so the frame is built a single time instead of being joined and sorted as a whole.
+    """
+    probability = np.round(scored.probability[keep], 6)
+    order = pd.Series(probability).sort_values(ascending=False).index.to_numpy()
+    keep = keep[order]
+    left, right = scored.left[keep], scored.right[keep]
+    steward_decision = pair_decisions(decisions, ids[left], ids[right])
+    match_class = scored.match_class[keep]
+    # A steward's decision is the pair's class from now on.
+    match_class[steward_decision == "merge"] = "auto_merge"
+    match_class[steward_decision == "not_a_match"] = "no_match"
+    columns: dict[str, object] = {
+        "left_record_id": ids[left],
+        "right_record_id": ids[right],
+        "match_weight": np.round(scored.weight[keep], 3),
+        "match_probability": probability[order],
+        "match_class": match_class,
+        "same_cluster": cluster_index[left] == cluster_index[right],
+        "steward_decision": steward_decision,
+    }
+    explained = explanation_columns(
+        cols,
+        left,
+        right,
+        scored.levels[keep],
+        params,
+        comparisons,
+        {j: adjust[keep] for j, adjust in scored.adjustments.items()},
+    )
+    return pd.concat([pd.DataFrame(columns, copy=False), explained], axis=1)
+
+
 def deduplicate(
     frame: pd.DataFrame,
     spec: DedupeSpec,
@@ -372,36 +430,20 @@ def deduplicate(
     )
 
     with _timed(timings, "explain", bar):
-        keep = probability >= pairs_min_probability
-        ids = std["record_id"].astype(str).to_numpy()
-        pairs = pd.DataFrame(
-            {
-                "left_record_id": ids[left[keep]],
-                "right_record_id": ids[right[keep]],
-                "match_weight": np.round(weight[keep], 3),
-                "match_probability": np.round(probability[keep], 6),
-                "match_class": match_class[keep],
-                "same_cluster": result.cluster_index[left[keep]] == result.cluster_index[right[keep]],
-                "steward_decision": pair_decisions(decisions, ids[left[keep]], ids[right[keep]]),
-            }
-        )
-        explained = explanation_columns(
+        pairs = _explained_pairs(
             cols,
-            left[keep],
-            right[keep],
-            levels[keep],
+            std["record_id"].astype(str).to_numpy(),
+            np.flatnonzero(probability >= pairs_min_probability),
+            _ScoredPairs(left, right, levels, weight, probability, match_class, adjustments),
+            result.cluster_index,
             params,
             comparisons,
-            {j: adjust[keep] for j, adjust in adjustments.items()},
+            decisions,
         )
-        # A steward's decision is the pair's class from now on.
-        pairs.loc[pairs["steward_decision"] == "merge", "match_class"] = "auto_merge"
-        pairs.loc[pairs["steward_decision"] == "not_a_match", "match_class"] = "no_match"
-        pairs = pd.concat([pairs, explained], axis=1).sort_values("match_probability", ascending=False)
     bar.close()
     return DedupeResult(
         clusters=clusters,
-        pairs=pairs.reset_index(drop=True),
+        pairs=pairs,
         blocking_report=report,
         model_params=params,
         timings=timings,

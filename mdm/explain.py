@@ -70,7 +70,8 @@ def explanation_columns(
         out[f"{comparison.name}_weight"] = np.round(
             comparison_weight(levels, params, j, adjustments.get(j)), 3
         )
-    return pd.DataFrame(out)
+    # Every array is new and this frame's alone: kept as it is instead of copied into one block per dtype.
+    return pd.DataFrame(out, copy=False)
 
 
 def explain_pair(

@@ -156,3 +156,13 @@ def test_only_phone_takes_several_columns(partners):
 )
 def test_birth_dates(raw, expected):
     assert normalise_birth_date(raw) == expected
+
+
+def test_a_large_frame_standardised_on_several_processes_gives_the_same_rows(partners, monkeypatch):
+    import cleansing.row_chunks
+
+    many = pd.concat([partners] * 50, ignore_index=True)
+    many["code"] = [f"P{i}" for i in range(len(many))]
+    whole = standardise_parties(many, ROLES)
+    monkeypatch.setattr(cleansing.row_chunks, "PARALLEL_MIN_ROWS", 40)
+    pd.testing.assert_frame_equal(standardise_parties(many, ROLES), whole)

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import multiprocessing
+import os
+from functools import partial
+
+import pandas as pd
+import pytest
+
+from cleansing.row_chunks import map_row_chunks
+from foundation.errors import UserError
+
+needs_fork = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="chunks run in one process without fork"
+)
+
+
+def _upper_with_process(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    return pd.DataFrame({"upper": frame[column].str.upper(), "process": os.getpid()}, index=frame.index)
+
+
+def _refuse_after_the_first_chunk(frame: pd.DataFrame) -> pd.DataFrame:
+    if frame.index[0] > 5_000:
+        raise UserError(f"column 'name' row {frame.index[0]}: not a name")
+    return frame
+
+
+@pytest.fixture
+def names() -> pd.DataFrame:
+    return pd.DataFrame({"name": [f"shop {i}" for i in range(1_000)]}, index=range(5_000, 6_000))
+
+
+@needs_fork
+def test_chunks_on_two_processes_give_the_rows_of_one_run_in_order(names):
+    split = map_row_chunks(names, partial(_upper_with_process, column="name"), min_rows=100, workers=2)
+    whole = _upper_with_process(names, "name")
+    pd.testing.assert_frame_equal(split[["upper"]], whole[["upper"]])
+    assert split["process"].nunique() == 2
+    assert split["process"].iloc[0] == os.getpid()
+
+
+def test_a_small_frame_is_not_split(names):
+    result = map_row_chunks(names, partial(_upper_with_process, column="name"), min_rows=5_000, workers=2)
+    assert set(result["process"]) == {os.getpid()}
+
+
+@needs_fork
+def test_a_problem_in_another_process_reaches_the_caller_with_its_message(names):
+    with pytest.raises(UserError, match=r"column 'name' row 5500: not a name"):
+        map_row_chunks(names, _refuse_after_the_first_chunk, min_rows=100, workers=2)
