@@ -171,6 +171,11 @@ class Comparison:
     :func:`mdm.model.discount_matches_from_u`): a birth date or national id two random records
     share is a duplicate far more often than a name they share."""
 
+    shared_by_related_organisations: bool = False
+    """Related organisations (sister companies, a branch and its head office) share this field
+    without being one, so on a list that holds organisations its u is left as random pairs show
+    it: taking duplicates out would make a shared value weigh more for two sisters too."""
+
     def tf_column_of(self, label: str) -> str:
         return dict(self.tf_level_columns).get(label, self.tf_column)
 
@@ -666,6 +671,7 @@ ADDRESS = Comparison(
     compare_address,
     "address_detail",
     u_without_matches=True,
+    shared_by_related_organisations=True,
 )
 
 

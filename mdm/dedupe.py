@@ -305,7 +305,10 @@ def deduplicate(
         if train:
             params = estimate_u_from_random_pairs(cols, params, comparisons)
             params = estimate_m_by_em(levels, params, comparisons, total_pairs=n * (n - 1) // 2)
-            if discount_matches_from_u(params, comparisons, total_pairs=n * (n - 1) // 2):
+            holds_organisations = bool((std["party_kind"] == "organisation").any())
+            if discount_matches_from_u(
+                params, comparisons, total_pairs=n * (n - 1) // 2, holds_organisations=holds_organisations
+            ):
                 params = estimate_m_by_em(levels, params, comparisons, total_pairs=n * (n - 1) // 2)
         if labels is not None and len(labels):
             ll, lr, is_match = _label_positions(labels, std["record_id"])

@@ -188,7 +188,10 @@ def estimate_u_from_random_pairs(
 
 
 def discount_matches_from_u(
-    params: ModelParameters, comparisons: tuple[Comparison, ...], total_pairs: int
+    params: ModelParameters,
+    comparisons: tuple[Comparison, ...],
+    total_pairs: int,
+    holds_organisations: bool = False,
 ) -> bool:
     """Take the duplicates that random pairs hold out of u, once EM has learned the prior and m.
 
@@ -199,7 +202,8 @@ def discount_matches_from_u(
     ``(u - prior · m) / (1 - prior)``, at least half a random pair. Only where the prior was
     learned below its bound (under 90 % of :func:`max_prior`): a prior at or near its bound is an
     upper limit, and taking that many matches out would make agreements weigh more than the file
-    shows. Returns whether
+    shows. On a list that ``holds_organisations``, a field related organisations share
+    (``shared_by_related_organisations``: an address) keeps its u. Returns whether
     u changed (EM should then run again on the new u).
     """
     prior = params.prior_match_probability
@@ -208,7 +212,7 @@ def discount_matches_from_u(
         return False
     floor = 0.5 / n_random
     for c in comparisons:
-        if not c.u_without_matches:
+        if not c.u_without_matches or (holds_organisations and c.shared_by_related_organisations):
             continue
         u = np.asarray(params.u[c.name], dtype=float)
         m = np.asarray(params.m[c.name], dtype=float)

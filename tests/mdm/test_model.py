@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -176,3 +178,30 @@ def test_a_prior_at_its_bound_leaves_u_as_random_pairs_showed():
     params.prior_match_probability = max_prior(50_000_000)
     assert not discount_matches_from_u(params, (national_id,), total_pairs=50_000_000)
     assert params.u["national_id"] == [0.0001, 0.9999]
+
+
+def test_an_address_keeps_its_random_pair_u_on_a_list_that_holds_organisations():
+    # Sister companies share an address without being one: on a list of organisations a shared
+    # address must not weigh more than random pairs show, while a national id still does.
+    national_id = _level_comparison("national_id", [("exact", 0.9, 0.0001), ("different", 0.1, 0.9999)])
+    levels = (("exact", 0.7, 0.001), ("different", 0.3, 0.999))
+    address = replace(
+        _level_comparison("address", list(levels)),
+        u_without_matches=True,
+        shared_by_related_organisations=True,
+    )
+
+    def discounted(holds_organisations: bool) -> dict[str, list[float]]:
+        params = default_parameters((national_id, address))
+        params.trained_on["random_pairs"] = 150_000
+        params.prior_match_probability = 1e-4
+        assert discount_matches_from_u(
+            params, (national_id, address), total_pairs=50_000_000, holds_organisations=holds_organisations
+        )
+        return params.u
+
+    persons, organisations = discounted(False), discounted(True)
+    assert persons["address"][0] < 0.001  # the duplicates among random pairs taken out
+    assert organisations["address"] == [0.001, 0.999]
+    assert organisations["national_id"] == persons["national_id"]
+    assert organisations["national_id"][0] < 0.0001
