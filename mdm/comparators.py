@@ -161,6 +161,21 @@ class Comparison:
     where a person's name is all a list holds, EM cannot tell a person written twice from two
     people of one name, and the defaults stay."""
 
+    m_from_several_fields: bool = False
+    """On a file with several other fields that can agree, EM learns m only from pairs on which
+    two of them agree (see :func:`mdm.model.estimate_m_by_em`): a person's birth date, national id
+    and name, whose disagreements must not be learned from namesakes EM took for duplicates."""
+
+    u_without_matches: bool = False
+    """u leaves out the duplicates among random pairs once EM has learned the prior (see
+    :func:`mdm.model.discount_matches_from_u`): a birth date or national id two random records
+    share is a duplicate far more often than a name they share."""
+
+    shared_by_related_organisations: bool = False
+    """Related organisations (sister companies, a branch and its head office) share this field
+    without being one, so on a list that holds organisations its u is left as random pairs show
+    it: taking duplicates out would make a shared value weigh more for two sisters too."""
+
     def tf_column_of(self, label: str) -> str:
         return dict(self.tf_level_columns).get(label, self.tf_column)
 
@@ -655,6 +670,8 @@ ADDRESS = Comparison(
     ),
     compare_address,
     "address_detail",
+    u_without_matches=True,
+    shared_by_related_organisations=True,
 )
 
 
@@ -746,6 +763,7 @@ PERSON_NAME = Comparison(
     # one person; a common one (relatives, namesakes) says little.
     tf_part_levels=("exact", "one_part_same"),
     m_from_other_evidence=True,
+    m_from_several_fields=True,
 )
 
 
@@ -773,6 +791,8 @@ BIRTH_DATE = Comparison(
         ComparisonLevel("different", 0.03, 0.9969, max_m=0.3),
     ),
     compare_birth_date,
+    m_from_several_fields=True,
+    u_without_matches=True,
 )
 
 

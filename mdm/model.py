@@ -187,6 +187,42 @@ def estimate_u_from_random_pairs(
     return params
 
 
+def discount_matches_from_u(
+    params: ModelParameters,
+    comparisons: tuple[Comparison, ...],
+    total_pairs: int,
+    holds_organisations: bool = False,
+) -> bool:
+    """Take the duplicates that random pairs hold out of u, once EM has learned the prior and m.
+
+    Of two records drawn at random a share ``prior`` are one entity, and they agree as matches
+    do: where identifiers are unique (a national id held by one person), nearly every random
+    pair that agrees on one is a duplicate, so u read straight off random pairs is the prior
+    itself and an agreement weighs bits too little. Each level's u becomes
+    ``(u - prior · m) / (1 - prior)``, at least half a random pair. Only where the prior was
+    learned below its bound (under 90 % of :func:`max_prior`): a prior at or near its bound is an
+    upper limit, and taking that many matches out would make agreements weigh more than the file
+    shows. On a list that ``holds_organisations``, a field related organisations share
+    (``shared_by_related_organisations``: an address) keeps its u. Returns whether
+    u changed (EM should then run again on the new u).
+    """
+    prior = params.prior_match_probability
+    n_random = params.trained_on.get("random_pairs", 0)
+    if not n_random or prior > 0.9 * max_prior(total_pairs):
+        return False
+    floor = 0.5 / n_random
+    for c in comparisons:
+        if not c.u_without_matches or (holds_organisations and c.shared_by_related_organisations):
+            continue
+        u = np.asarray(params.u[c.name], dtype=float)
+        m = np.asarray(params.m[c.name], dtype=float)
+        nonmatch = np.maximum((u - prior * m) / (1 - prior), np.minimum(u, floor))
+        nonmatch *= u.sum() / nonmatch.sum()
+        params.u[c.name] = [float(x) for x in _keep_fixed(nonmatch, c, "u")]
+    params.trained_on["u_without_matches"] = 1
+    return True
+
+
 def distinct_patterns(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct rows of the level matrix and their counts, via one int64 code per row
     (``np.unique(axis=0)`` sorts rows as structured values and is far slower on millions)."""
@@ -226,11 +262,7 @@ def estimate_m_by_em(
     if len(levels) == 0:
         return params
     patterns, counts = distinct_patterns(levels)
-    vouched = {
-        j: _other_evidence(patterns, comparisons, j)
-        for j, c in enumerate(comparisons)
-        if c.m_from_other_evidence
-    }
+    vouched = _vouched_patterns(patterns, comparisons)
     lam = 0.1
     for _ in range(max_iterations):
         post = _posterior(patterns, params, lam)
@@ -272,6 +304,46 @@ def _other_evidence(patterns: np.ndarray, comparisons: tuple[Comparison, ...], j
         bits = np.abs(np.log2(np.array([lv.m for lv in c.levels]) / np.array([lv.u for lv in c.levels])))
         says = np.r_[False, bits >= EVIDENCE_BITS]
         out |= says[patterns[:, k]]
+    return out
+
+
+VOUCHING_FIELDS = 2
+"""Where a file holds this many fields besides a comparison that can agree, EM learns the
+comparison's m only from pairs on which that many of them agree (see :func:`_vouched_patterns`)."""
+
+
+def _agreeing(patterns: np.ndarray, comparisons: tuple[Comparison, ...]) -> np.ndarray:
+    """Per pattern and comparison whether it sits on an agreement level worth
+    :data:`EVIDENCE_BITS` by its default m and u."""
+    out = np.zeros(patterns.shape, dtype=bool)
+    for k, c in enumerate(comparisons):
+        bits = np.log2(np.array([lv.m for lv in c.levels]) / np.array([lv.u for lv in c.levels]))
+        out[:, k] = np.r_[False, bits >= EVIDENCE_BITS][patterns[:, k]]
+    return out
+
+
+def _vouched_patterns(patterns: np.ndarray, comparisons: tuple[Comparison, ...]) -> dict[int, np.ndarray]:
+    """Per comparison index the patterns whose posterior may teach that comparison's m (absent: all).
+
+    On a rich person file a whole class of non-matches can look like matches to EM: namesakes
+    blocked by a similar name differ in birth date, national id and address, and once EM has
+    counted them as matches it learns that a match differs in each of those fields a third of the
+    time, so each disagreement weighs almost nothing and they stay matches. A comparison marked
+    ``m_from_several_fields``, where the file holds :data:`VOUCHING_FIELDS` other fields that can
+    agree, is learned only from pairs on which that many of them agree, pairs a single similar
+    field cannot make up. Otherwise a comparison marked ``m_from_other_evidence`` is learned from
+    pairs another field speaks for, and the rest from every pair.
+    """
+    agreeing = _agreeing(patterns, comparisons)
+    out: dict[int, np.ndarray] = {}
+    for j, c in enumerate(comparisons):
+        others = np.delete(agreeing, j, axis=1)
+        # Fields that can agree where this one is known: a company name is no witness for a person's name.
+        present = others[patterns[:, j] > 0].any(axis=0)
+        if c.m_from_several_fields and present.sum() >= VOUCHING_FIELDS:
+            out[j] = others.sum(axis=1) >= VOUCHING_FIELDS
+        elif c.m_from_other_evidence:
+            out[j] = _other_evidence(patterns, comparisons, j)
     return out
 
 

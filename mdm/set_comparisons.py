@@ -60,6 +60,8 @@ def identifier_comparison(column: str) -> Comparison:
             ComparisonLevel("different", 0.05, 0.99945),
         ),
         partial(compare_identifier, column=column),
+        m_from_several_fields=True,
+        u_without_matches=True,
     )
 
 

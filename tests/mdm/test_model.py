@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -9,7 +11,9 @@ from mdm.model import (
     Thresholds,
     classify,
     default_parameters,
+    discount_matches_from_u,
     estimate_m_by_em,
+    max_prior,
     refine_with_labels,
     score_levels,
 )
@@ -115,3 +119,89 @@ def test_distinct_patterns_match_numpy_unique():
     patterns, counts = distinct_patterns(levels)
     expected, expected_counts = np.unique(levels, axis=0, return_counts=True)
     assert np.array_equal(patterns, expected) and np.array_equal(counts, expected_counts)
+
+
+def _level_comparison(name: str, levels: list[tuple[str, float, float]]) -> Comparison:
+    return Comparison(
+        name,
+        (name,),
+        tuple(ComparisonLevel(label, m, u) for label, m, u in levels),
+        compute=lambda *a: None,
+        m_from_several_fields=True,
+        u_without_matches=True,
+    )
+
+
+def test_em_does_not_take_pairs_of_one_similar_field_for_matches_on_a_rich_file():
+    # 5,000 duplicates among 30,000 blocked non-matches, a quarter of which have a somewhat similar
+    # name and differ in everything else (namesakes blocked by name).
+    comparisons = (
+        _level_comparison(
+            "name", [("exact", 0.6, 0.0001), ("somewhat", 0.1, 0.0006), ("different", 0.3, 0.9993)]
+        ),
+        _level_comparison("birth_date", [("exact", 0.9, 0.0001), ("different", 0.1, 0.9999)]),
+        _level_comparison("national_id", [("exact", 0.85, 0.0001), ("different", 0.15, 0.9999)]),
+        _level_comparison("address", [("exact", 0.7, 0.0001), ("different", 0.3, 0.9999)]),
+    )
+    rng = np.random.default_rng(1)
+
+    def draw(n: int, shares: list[list[float]]) -> np.ndarray:
+        return np.column_stack([rng.choice(len(p), n, p=p) + 1 for p in shares]).astype(np.int8)
+
+    duplicates = draw(5_000, [[0.85, 0.02, 0.13], [0.95, 0.05], [0.95, 0.05], [0.85, 0.15]])
+    namesakes = draw(30_000, [[0.02, 0.25, 0.73], [0.04, 0.96], [0.0, 1.0], [0.0, 1.0]])
+    params = estimate_m_by_em(
+        np.r_[duplicates, namesakes], default_parameters(comparisons), comparisons, total_pairs=50_000_000
+    )
+    assert params.trained_on["expected_matches"] < 7_000
+    assert params.m["national_id"][1] < 0.15 and params.m["birth_date"][1] < 0.1
+    assert params.m["name"][1] < 0.05
+    # A namesake at the same address with another birth date and national id is no match.
+    _, probability = score_levels(np.array([[2, 2, 2, 1]], dtype=np.int8), params)
+    assert probability[0] < params.thresholds.review
+
+
+def test_matches_among_random_pairs_are_taken_out_of_u_once_the_prior_is_learned():
+    national_id = _level_comparison("national_id", [("exact", 0.9, 0.0001), ("different", 0.1, 0.9999)])
+    params = default_parameters((national_id,))
+    params.trained_on["random_pairs"] = 150_000
+    params.prior_match_probability = 1e-4  # nearly every random pair on one national id is a duplicate
+    assert discount_matches_from_u(params, (national_id,), total_pairs=50_000_000)
+    assert params.u["national_id"][0] == pytest.approx(1e-5, rel=0.01)  # 1e-4 less 0.9 · 1e-4
+    assert sum(params.u["national_id"]) == pytest.approx(1.0)
+
+
+def test_a_prior_at_its_bound_leaves_u_as_random_pairs_showed():
+    national_id = _level_comparison("national_id", [("exact", 0.9, 0.0001), ("different", 0.1, 0.9999)])
+    params = default_parameters((national_id,))
+    params.trained_on["random_pairs"] = 150_000
+    params.prior_match_probability = max_prior(50_000_000)
+    assert not discount_matches_from_u(params, (national_id,), total_pairs=50_000_000)
+    assert params.u["national_id"] == [0.0001, 0.9999]
+
+
+def test_an_address_keeps_its_random_pair_u_on_a_list_that_holds_organisations():
+    # Sister companies share an address without being one: on a list of organisations a shared
+    # address must not weigh more than random pairs show, while a national id still does.
+    national_id = _level_comparison("national_id", [("exact", 0.9, 0.0001), ("different", 0.1, 0.9999)])
+    levels = (("exact", 0.7, 0.001), ("different", 0.3, 0.999))
+    address = replace(
+        _level_comparison("address", list(levels)),
+        u_without_matches=True,
+        shared_by_related_organisations=True,
+    )
+
+    def discounted(holds_organisations: bool) -> dict[str, list[float]]:
+        params = default_parameters((national_id, address))
+        params.trained_on["random_pairs"] = 150_000
+        params.prior_match_probability = 1e-4
+        assert discount_matches_from_u(
+            params, (national_id, address), total_pairs=50_000_000, holds_organisations=holds_organisations
+        )
+        return params.u
+
+    persons, organisations = discounted(False), discounted(True)
+    assert persons["address"][0] < 0.001  # the duplicates among random pairs taken out
+    assert organisations["address"] == [0.001, 0.999]
+    assert organisations["national_id"] == persons["national_id"]
+    assert organisations["national_id"][0] < 0.0001
