@@ -116,6 +116,21 @@ def _month(side: TotalsSide, column: sa.ColumnClause[Any], rule: FieldRule) -> s
     return column  # SQLite keeps dates as text in any spelling: grouped as stored, read here
 
 
+def _exactly(
+    side: TotalsSide, value: sa.ColumnElement[Any]
+) -> tuple[sa.ColumnElement[Any], sa.ColumnElement[Any]]:
+    """What to select and what to group by so that values differing in any character stay apart.
+
+    MariaDB/MySQL compare text by its collation, usually blind to case and accents (``USD`` = ``usd``),
+    while a rule may tell them apart: a text column is grouped by its bytes there, and each group's
+    value (the same in every row of the group) taken with ``MIN``.
+    """
+    declared = side.types.get(value.name) if isinstance(value, sa.ColumnClause) else None
+    if side.dialect in ("mysql", "mariadb") and (declared is None or isinstance(declared, sa.String)):
+        return sa.func.min(value), sa.cast(value, sa.LargeBinary)
+    return value, value
+
+
 def _amount(side: TotalsSide, column: sa.ColumnClause[Any]) -> sa.ColumnElement[Any]:
     if side.dialect == "sqlite":
         return getattr(sa.func, SQLITE_DECIMAL_SUM)(column)
@@ -148,15 +163,14 @@ def group_totals_in_database(
     reason = refuse_reason(entity, total, side)
     if reason is not None:
         raise NotSummedInDatabase(f"{where}: {reason}")
-    by = [side.table.c[side.names[c]] for c in total.by]
-    grouped: list[sa.ColumnElement[Any]] = list(by)
+    grouped = [_exactly(side, side.table.c[side.names[c]]) for c in total.by]
     if total.by_month:
         month_rule = entity.rules.get(total.by_month, FieldRule())
-        grouped.append(_month(side, side.table.c[side.names[total.by_month]], month_rule).label("month"))
+        grouped.append(_exactly(side, _month(side, side.table.c[side.names[total.by_month]], month_rule)))
     figure = _amount(side, side.table.c[side.names[total.sum]]) if total.sum else sa.func.count()
-    statement = sa.select(*grouped, figure).select_from(side.table)
+    statement = sa.select(*[shown for shown, _ in grouped], figure).select_from(side.table)
     if grouped:
-        statement = statement.group_by(*grouped)
+        statement = statement.group_by(*[group for _, group in grouped])
     rows = side.connection.execute(statement).all()
     columns: list[list[str]] = []
     for index, name in enumerate(total.by):

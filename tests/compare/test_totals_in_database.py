@@ -31,7 +31,7 @@ def _rows(count: int) -> list[list[Any]]:
     """Old customers: the tier written three ways (一批 with stray spaces, full-width), amounts with cents."""
     tiers = ["一批", " 一批 ", "二批", "二批　"]
     return [
-        [f"C{i:04d}", tiers[i % 4], "CNY" if i % 5 else " usd", Decimal(f"{(i * 37) % 1000}.{i % 100:02d}"),
+        [f"C{i:04d}", tiers[i % 4], ["CNY", "USD", "usd", "CNY ", "CNY"][(i + 3) % 5], Decimal(f"{(i * 37) % 1000}.{i % 100:02d}"),
          date(2024 + i % 2, 1 + i % 12, 1 + i % 28)]
         for i in range(count)
     ]  # fmt: skip
@@ -73,7 +73,7 @@ def _compare(tmp_path: Path, old: dict[str, str], new: dict[str, str]) -> Compar
         "columns": dict(zip(OLD, NEW, strict=True)),
         "rules": {
             "渠道级别": {"value_map": {"一批": "1", "二批": "2"}},
-            "币种": {"case_sensitive": False},
+            "币种": {"case_sensitive": True},
             "应收余额": {"kind": "money", "absolute_tolerance": 0.005},
             "建档日期": {"kind": "date"},
         },
@@ -118,15 +118,17 @@ def test_control_totals_on_the_server_give_the_groups_and_sums_of_reading_the_ro
     )
     assert _totals(in_database) == _totals(read)
     by_tier, by_month, counted, grand = _totals(in_database)
-    # the tier's value map and stray spaces, and the currency's case, give two tiers and two currencies
+    # the tier's value map and stray spaces give two tiers; USD and usd stay apart (the rule minds case)
     assert by_tier[3] == {
-        "groups": 4, "differing_groups": 1, "old_total": by_tier[3]["old_total"],
+        "groups": 6, "differing_groups": 1, "old_total": by_tier[3]["old_total"],
         "new_total": by_tier[3]["new_total"], "old_not_numbers": 0, "new_not_numbers": 0,
     }  # fmt: skip
-    assert sorted(r[:2] for r in by_tier[4]) == [["1", "cny"], ["1", "usd"], ["2", "cny"], ["2", "usd"]]
+    assert sorted(r[:2] for r in by_tier[4]) == [
+        ["1", "CNY"], ["1", "USD"], ["1", "usd"], ["2", "CNY"], ["2", "USD"], ["2", "usd"],
+    ]  # fmt: skip
     # C0007's balance 1.00 higher and C9999 only on the new side; C0008 within the tolerance
     assert [(*r[:2], Decimal(r[-2])) for r in by_tier[4] if r[-1] == "differs"] == [
-        ("2", "cny", Decimal("6.5"))
+        ("2", "CNY", Decimal("6.5"))
     ]
     months = {r[0]: Decimal(r[-2]) for r in by_month[4] if r[-1] == "differs"}
     assert (
@@ -134,7 +136,7 @@ def test_control_totals_on_the_server_give_the_groups_and_sums_of_reading_the_ro
         and by_month[3]["groups"] == 12
         and months == {"2025-08": 1, "2024-03": Decimal("5.5")}
     )
-    assert [r for r in counted[4] if r[-1] == "differs"] == [["cny", "2024-03", "28", "29", "1", "differs"]]
+    assert [r for r in counted[4] if r[-1] == "differs"] == [["CNY", "2024-03", "20", "21", "1", "differs"]]
     old_sum = sum((r[3] for r in _rows(400)), Decimal(0))
     assert Decimal(grand[3]["old_total"]) == old_sum
     assert Decimal(grand[3]["new_total"]) == old_sum + Decimal("1.004") + Decimal("5.50")  # exact, no float
