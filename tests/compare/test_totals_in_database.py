@@ -155,3 +155,22 @@ def test_amounts_stored_as_text_are_added_up_by_reading_the_tables(server, tmp_p
     )
     by_tier = _totals(result)[0]
     assert not by_tier[1] and by_tier[3]["differing_groups"] == 1
+
+
+def test_floating_point_amounts_are_added_on_sqlite_as_read_and_elsewhere_by_reading_the_tables(
+    server, tmp_path, monkeypatch, caplog
+):
+    url, name = server
+    old_table, new_table = _tables(url, name, sa.Float)
+    monkeypatch.setenv("OLD_SYSTEM_URL", url)
+    monkeypatch.setenv("NEW_SYSTEM_URL", url)
+    with caplog.at_level(logging.INFO, logger="migration.cutover.run"):
+        result = _compare(tmp_path, {"table": old_table}, {"table": new_table})
+    read = _compare(
+        tmp_path, {"query": f"SELECT * FROM {old_table}"}, {"query": f"SELECT * FROM {new_table}"}
+    )
+    assert _totals(result) == _totals(read)
+    if url.startswith("sqlite"):  # SQLite keeps every decimal as a float: added as each one is read
+        assert "reading the tables" not in caplog.text
+    else:
+        assert "应收余额 is stored as" in caplog.text and "not as an exact decimal or integer" in caplog.text
