@@ -33,6 +33,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from cleansing.readers.database import database_value_to_text, read_only_engine, table_columns
+from migration.cutover import mus_in_database
 from migration.cutover.config import CompareConfig, EntitySpec, FieldRule, SideSpec
 from migration.cutover.coverage import key_coverage_result, repeated_keys_result, row_counts_result
 from migration.cutover.prepared import PreparedEntity, _prepare_side
@@ -50,7 +51,7 @@ from migration.cutover.totals_in_database import (
     group_totals_in_database,
     refuse_reason,
 )
-from migration.sampling import sample_size, selection_hash
+from migration.sampling import sample_size, selection_hash, zero_defect_sample_size
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +69,7 @@ def applies(name: str, spec: EntitySpec, config: CompareConfig) -> bool:
         return False
     if any(r.entity == name for other in config.entities.values() for r in other.references):
         return False
-    if spec.where or spec.references or spec.amount_column:
+    if spec.where or spec.references:
         return False
     for side in (spec.old, spec.new):
         if side.url_env is None or side.table is None or not os.environ.get(side.url_env):
@@ -356,7 +357,25 @@ def check_in_database(
                     raise NotInDatabase(f"{side.source}: {total.label()}: {reason}")
         old_counts, new_counts = _counts(old, listed), _counts(new, listed)
         strata = _strata_draws(old, spec, config, old_counts)
-        draws = _draw(old, config, strata, old_counts.excess)
+        by_unit = {s: m for s, (p, n, m) in strata.items() if spec.amount_column and n < p}
+        if by_unit:
+            reason = mus_in_database.refuse_reason(spec, old_totals, old.key, old_counts.excess == 0)
+            if reason is not None:
+                raise NotInDatabase(f"{old.source}: drawing by {spec.amount_column}: {reason}")
+        hashed = {s: (p, 0, m) if s in by_unit else (p, n, m) for s, (p, n, m) in strata.items()}
+        draws = _draw(old, config, hashed, old_counts.excess)
+        units: dict[str, list[int]] = {}
+        if by_unit:
+            try:
+                drawn = mus_in_database.draw(
+                    spec, config, old_totals, old.key, old.strata, old.selection_hash(config.seed),
+                    old.not_blank(), by_unit,
+                )  # fmt: skip
+            except mus_in_database.NotDrawnInDatabase as reason:
+                raise NotInDatabase(f"{old.source}: drawing by {spec.amount_column}: {reason}") from None
+            for stratum, chosen in drawn.items():
+                draws[stratum] = [k for k, _ in chosen]
+                units[stratum] = [u for _, u in chosen]
         _check_spelling(spec, draws)
         if _same_server(spec.old, spec.new):
             coverage = key_coverage_result(
@@ -393,12 +412,13 @@ def check_in_database(
         coverage,
     ]
     entity = _drawn_rows(name, spec, draws)
+    aimed = zero_defect_sample_size(config.confidence, config.tolerable_error_rate)
     stratum_draws = {
         stratum: StratumDraw(
             population,
-            pd.DataFrame({"key": ["|".join(k) for k in draws[stratum]], "units": 1}),
-            "census" if n >= population else "hash",
-            n,
+            pd.DataFrame({"key": ["|".join(k) for k in draws[stratum]], "units": units.get(stratum, 1)}),
+            "monetary_unit" if stratum in units else "census" if n >= population else "hash",
+            aimed if stratum in units else n,
         )
         for stratum, (population, n, _) in strata.items()
     }
@@ -410,7 +430,9 @@ def _totals_side(side: _Side, spec: EntitySpec, is_old: bool) -> TotalsSide:
     assert side.spec.table is not None
     names = {c: c for c in spec.columns} if is_old else dict(spec.columns)
     types = (
-        column_types(side.connection, side.spec.table, side.spec.schema_name) if spec.control_totals else {}
+        column_types(side.connection, side.spec.table, side.spec.schema_name)
+        if spec.control_totals or spec.amount_column
+        else {}
     )
     return TotalsSide(side.connection, side.table, names, is_old, types)
 
