@@ -11,12 +11,14 @@ database stores them (as text); a drawn key that its field rule would spell diff
 database without a hash function, makes the comparison read the tables instead
 (:class:`NotInDatabase`).
 
-Control totals are one ``GROUP BY`` per total and side (:mod:`migration.cutover.totals_in_database`).
+Control totals are one ``GROUP BY`` per total and side (:mod:`migration.cutover.totals_in_database`),
+and a monetary-unit sample a running sum over the selection-hash order
+(:mod:`migration.cutover.mus_in_database`).
 
 Used when both sides are tables (not queries) on PostgreSQL, MariaDB/MySQL or SQLite and the entity
-has no ``where``, references or amount column and no other entity refers to it; anything else, or a
-control total the server cannot add up exactly, is compared by reading the tables' light columns
-(:mod:`migration.cutover.prepared`).
+has no ``where`` or references and no other entity refers to it; anything else, or a control total
+or monetary-unit sample the server cannot work out exactly, is compared by reading the tables' light
+columns (:mod:`migration.cutover.prepared`).
 """
 
 from __future__ import annotations
