@@ -18,9 +18,11 @@
    columns every row needs (the name left blank), which the comparison reads whole and adds up itself, as
    it did with tables before control totals were worked out on the server; run alternately,
    ``--rounds`` times each. Both must state the same totals.
+4. **The same drawing by monetary unit** (``--monetary-unit``): ``amount_column`` the balance, the sample
+   drawn on the server against from the rows read whole, alternately; both must draw the same keys.
 
 Run: ``.venv/bin/python -m benchmarks.bench_compare_scale [--rows N] [--pg-rows N] [--skip-datacompy] [--skip-postgres]
-[--keep-tables] [--control-totals [--rounds N]]``
+[--keep-tables] [--control-totals] [--monetary-unit] [--rounds N] [--skip-read-whole]``
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ DATACOMPY_CHILD = Path(__file__).with_name("datacompy_compare_child.py")
 OLD = ["客户编码", "客户名称", "渠道级别", "应收余额", "币种", "建档日期"]
 NEW = ["code", "name", "tier", "balance", "currency", "created_on"]
 OURS = """
-import json, resource, sys, time
+import hashlib, json, resource, sys, time
 from pathlib import Path
 from migration.cutover import load_compare_config, run_comparison
 from migration.cutover.report import write_comparison_reports
@@ -66,6 +68,7 @@ print(json.dumps({
     "mismatched_rows": checks["fields"].figures.get("records_with_differences") if "fields" in checks else None,
     "statement": checks["sample"].statement if "sample" in checks else checks["fields"].statement,
     "control_totals": [c.statement for c in result.checks if c.check == "control_totals"],
+    "sampled_keys": hashlib.sha256("".join(f"{k.key} {k.units}\\n" for k in result.sampled_keys).encode()).hexdigest(),
 }))
 """
 
@@ -168,10 +171,20 @@ CONTROL_TOTALS = [
     {"sum": "应收余额", "by": ["渠道级别", "币种"]},
     {"sum": "应收余额", "by_month": "建档日期"},
 ]
+ON_THE_SERVER = {
+    "control totals": {"control_totals": CONTROL_TOTALS},
+    "monetary-unit sample": {"amount_column": "应收余额"},
+}
+"""What ``--control-totals`` and ``--monetary-unit`` add to the sampled comparison's entity."""
 
 
 def bench_postgres(
-    server: str, rows: int, keep: bool = False, totals_rounds: int = 0, read_whole: bool = True
+    server: str,
+    rows: int,
+    keep: bool = False,
+    rounds: int = 0,
+    read_whole: bool = True,
+    added: tuple[str, ...] = (),
 ) -> dict:
     engine = sa.create_engine(server)
     suffix = str(rows) if keep else secrets.token_hex(3)
@@ -215,9 +228,9 @@ def bench_postgres(
             "stream_both_tables_seconds": streamed,
             "channel_mdm": ours,
         }
-        if totals_rounds:
-            figures["control_totals"] = _bench_control_totals(
-                server, tables, folder, totals_rounds, ("read", "server") if read_whole else ("server",)
+        for what in added:
+            figures[what] = _bench_on_the_server(
+                server, tables, folder, rounds, ("read", "server") if read_whole else ("server",), what
             )
         return figures
     finally:
@@ -227,10 +240,11 @@ def bench_postgres(
         engine.dispose()
 
 
-def _bench_control_totals(
-    server: str, tables: dict[str, sa.Table], folder: Path, rounds: int, ways: tuple[str, ...]
+def _bench_on_the_server(
+    server: str, tables: dict[str, sa.Table], folder: Path, rounds: int, ways: tuple[str, ...], what: str
 ) -> list[dict]:
-    """Sampled mode with control totals: tables (totals on the server) and queries (read whole), alternately."""
+    """Sampled mode with control totals or a monetary-unit sample (``what``): tables (worked out on the
+    server) and queries (read whole), alternately; both must state the same and draw the same keys."""
     light = {"old": [OLD[0], OLD[2], OLD[3], OLD[4], OLD[5]], "new": [NEW[0], NEW[2], NEW[3], NEW[4], NEW[5]]}
     configs = {}
     for how in ("read", "server"):
@@ -245,8 +259,8 @@ def _bench_control_totals(
             }
             for side, table in tables.items()
         }
-        spec = {**entity(sides["old"], sides["new"]), "control_totals": CONTROL_TOTALS}
-        configs[how] = folder / f"totals_{how}.yaml"
+        spec = {**entity(sides["old"], sides["new"]), **ON_THE_SERVER[what]}
+        configs[how] = folder / f"{what.replace(' ', '_')}_{how}.yaml"
         configs[how].write_text(yaml.safe_dump(
             {"mode": "sampled", "confidence": 0.95, "tolerable_error_rate": 0.001, "entities": {"customer": spec}},
             allow_unicode=True,
@@ -258,14 +272,16 @@ def _bench_control_totals(
             ours = run_ours(configs[how], folder / f"out_{how}", {"BENCH_PG_URL": server})
             runs.append({"round": round_, "how": how, "load_before": load, **ours})
             print(
-                f"  round {round_}, totals {'on the server' if how == 'server' else 'read whole'}: "
+                f"  round {round_}, {what} {'on the server' if how == 'server' else 'read whole'}: "
                 f"{ours['seconds']:.1f} s, CPU {ours['cpu_seconds']:.1f} s, {ours['peak_mib']:,.0f} MiB "
                 f"(load average {load:.1f})",
                 flush=True,
             )
-    statements = {json.dumps(r["control_totals"], ensure_ascii=False) for r in runs}
-    if len(statements) != 1:
-        raise SystemExit(f"the two ways stated different control totals: {statements}")
+    outcomes = {
+        json.dumps([r["statement"], r["control_totals"], r["sampled_keys"]], ensure_ascii=False) for r in runs
+    }
+    if len(outcomes) != 1:
+        raise SystemExit(f"the two ways stated different {what}: {outcomes}")
     return runs
 
 
@@ -313,7 +329,12 @@ def main() -> int:
         action="store_true",
         help="also time sampled runs with control totals, on the server against read whole",
     )
-    parser.add_argument("--rounds", type=int, default=2, help="rounds of each with --control-totals (2)")
+    parser.add_argument(
+        "--monetary-unit",
+        action="store_true",
+        help="also time sampled runs drawing by monetary unit, on the server against read whole",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of each of those (2)")
     parser.add_argument(
         "--skip-read-whole",
         action="store_true",
@@ -346,8 +367,16 @@ def main() -> int:
             server,
             args.pg_rows,
             args.keep_tables,
-            args.rounds if args.control_totals else 0,
+            args.rounds,
             not args.skip_read_whole,
+            tuple(
+                w
+                for w, on in (
+                    ("control totals", args.control_totals),
+                    ("monetary-unit sample", args.monetary_unit),
+                )
+                if on
+            ),
         )
         ours = result["channel_mdm"]
         figures["sampled_postgres"] = {**result, "server": redact_url(server)}
@@ -359,8 +388,10 @@ def main() -> int:
             f"{result['generate_seconds']:.0f} s\n  {ours['statement']}",
             flush=True,
         )
-        for line in result["control_totals"][-1]["control_totals"] if "control_totals" in result else []:
-            print(f"  {line}")
+        for what in ("control totals", "monetary-unit sample"):
+            last = result[what][-1] if what in result else {}
+            for line in [last.get("statement"), *last.get("control_totals", [])] if last else []:
+                print(f"  {what}: {line}")
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2))
     return 0
