@@ -365,7 +365,10 @@ def check_in_database(
             if reason is not None:
                 raise NotInDatabase(f"{old.source}: drawing by {spec.amount_column}: {reason}")
         hashed = {s: (p, 0, m) if s in by_unit else (p, n, m) for s, (p, n, m) in strata.items()}
-        draws = _draw(old, config, hashed, old_counts.excess)
+        if len(by_unit) < len(strata):
+            draws = _draw(old, config, hashed, old_counts.excess)
+        else:  # every stratum drawn by monetary unit
+            draws = {stratum: [] for stratum in strata}
         units: dict[str, list[int]] = {}
         if by_unit:
             try:
