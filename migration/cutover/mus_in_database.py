@@ -3,12 +3,12 @@
 
 Per stratum the records with an amount are ordered by the selection hash of their key, and each one's
 cumulative amount (``SUM(ABS(amount)) OVER (… ORDER BY hash)``) ends its run of monetary units. The
-selection points (a start fixed by the seed, then one sampling interval apart) are worked out here
-from the stratum's total, exactly as the in-memory path does; the server returns only the records whose
-run may hold a point, and each point is then given exactly to the record whose run holds it, so the
-drawn keys and their units are those of the in-memory path. Only exact amounts (``NUMERIC``/``DECIMAL``
-or integer, on PostgreSQL and MariaDB/MySQL), tables whose keys are stored as their rule spells them and
-have no repeats qualify; anything else raises :class:`NotDrawnInDatabase`.
+selection points (a start fixed by the seed, then one sampling interval apart) come from the stratum's
+total by the in-memory path's own :func:`migration.sampling.monetary_unit_points`; the server returns only
+the records whose run may hold a point, and each point is then given exactly to the record whose run
+holds it, so the drawn keys and their units are those of the in-memory path. Only exact amounts (``NUMERIC``/``DECIMAL``
+or integer, on PostgreSQL and MariaDB/MySQL), keys in printable ASCII without spaces (stored as their
+rule spells them) and no repeated key qualify; anything else raises :class:`NotDrawnInDatabase`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from cleansing.readers.database import database_value_to_text
 from migration.cutover.config import CompareConfig, EntitySpec, FieldRule
-from migration.sampling import selection_hash, zero_defect_sample_size
+from migration.sampling import monetary_unit_points, selection_hash, zero_defect_sample_size
 
 if TYPE_CHECKING:
     from migration.cutover.totals_in_database import TotalsSide
@@ -32,15 +32,6 @@ round differently from Python's, so a little more is fetched and the exact test 
 
 class NotDrawnInDatabase(Exception):
     """The monetary-unit sample cannot be drawn on the server as the in-memory path would draw it."""
-
-
-def start_and_interval(total: Decimal, units: int, seed: int | str) -> tuple[Decimal, Decimal]:
-    """The first selection point and the sampling interval, as :func:`monetary_unit_sample` sets them."""
-    interval = total / units
-    start = (
-        Decimal(int(selection_hash("monetary-unit-start", seed), 16) % 10**12) / Decimal(10**12) * interval
-    )
-    return start, interval
 
 
 def refuse_reason(spec: EntitySpec, side: TotalsSide, key: list[Any], unique: bool) -> str | None:
@@ -60,8 +51,10 @@ def refuse_reason(spec: EntitySpec, side: TotalsSide, key: list[Any], unique: bo
     ):
         return "the key's rule folds case or maps values"
     if not unique:
-        return "a key is repeated, and which of its rows comes first is a matter of the file order"
-    odd = sa.or_(*[_untidy(side, column) for column in key])
+        return (
+            "a key is repeated, and a table has no order to tell which of its rows the amount is taken from"
+        )
+    odd = sa.or_(*[_untidy(column) for column in key])
     stored = side.connection.execute(
         sa.select(sa.func.count()).select_from(side.table).where(odd)
     ).scalar_one()
@@ -70,7 +63,8 @@ def refuse_reason(spec: EntitySpec, side: TotalsSide, key: list[Any], unique: bo
     return None
 
 
-def _untidy(side: TotalsSide, column: Any) -> sa.ColumnElement[bool]:
+def _untidy(column: Any) -> sa.ColumnElement[bool]:
+    """A key value holding a space or a character beyond printable ASCII."""
     text = sa.cast(column, sa.String)
     beyond_ascii = text.regexp_match("[^!-~]")
     return sa.and_(column.is_not(None), beyond_ascii)
@@ -102,7 +96,7 @@ def draw(
         name = stratum_of.get(tuple(row)[:-1])
         if name is not None and row[-1] is not None:
             stratum_total[name] = Decimal(row[-1])
-    points = {n: start_and_interval(t, units, config.seed) for n, t in stratum_total.items()}
+    points = {n: monetary_unit_points(t, units, config.seed) for n, t in stratum_total.items()}
     running = (
         sa.select(
             *key,
