@@ -13,9 +13,16 @@
    both whole tables to the client, the least a whole-table comparison must do. The tables are dropped
    afterwards unless ``--keep-tables`` (then a later run with it reuses them). Needs
    ``CHANNEL_MDM_BENCH_POSTGRES_URL`` or ``CHANNEL_MDM_TEST_POSTGRES_URL``.
+3. **The same with control totals** (``--control-totals``): balance per tier and currency and per month,
+   worked out on the server (both sides given as tables) against the same tables given as queries of the
+   columns every row needs (the name left blank), which the comparison reads whole and adds up itself, as
+   it did with tables before control totals were worked out on the server; run alternately,
+   ``--rounds`` times each. Both must state the same totals.
+4. **The same drawing by monetary unit** (``--monetary-unit``): ``amount_column`` the balance, the sample
+   drawn on the server against from the rows read whole, alternately; both must draw the same keys.
 
 Run: ``.venv/bin/python -m benchmarks.bench_compare_scale [--rows N] [--pg-rows N] [--skip-datacompy] [--skip-postgres]
-[--keep-tables]``
+[--keep-tables] [--control-totals] [--monetary-unit] [--rounds N] [--skip-read-whole]``
 """
 
 from __future__ import annotations
@@ -45,7 +52,7 @@ DATACOMPY_CHILD = Path(__file__).with_name("datacompy_compare_child.py")
 OLD = ["客户编码", "客户名称", "渠道级别", "应收余额", "币种", "建档日期"]
 NEW = ["code", "name", "tier", "balance", "currency", "created_on"]
 OURS = """
-import json, resource, sys, time
+import hashlib, json, resource, sys, time
 from pathlib import Path
 from migration.cutover import load_compare_config, run_comparison
 from migration.cutover.report import write_comparison_reports
@@ -60,6 +67,8 @@ print(json.dumps({
     "accepted": result.accepted,
     "mismatched_rows": checks["fields"].figures.get("records_with_differences") if "fields" in checks else None,
     "statement": checks["sample"].statement if "sample" in checks else checks["fields"].statement,
+    "control_totals": [c.statement for c in result.checks if c.check == "control_totals"],
+    "sampled_keys": hashlib.sha256("".join(f"{k.key} {k.units}\\n" for k in result.sampled_keys).encode()).hexdigest(),
 }))
 """
 
@@ -158,7 +167,25 @@ def func_series(rows: int) -> sa.Label:
     return sa.func.generate_series(1, rows).label("g")
 
 
-def bench_postgres(server: str, rows: int, keep: bool = False) -> dict:
+CONTROL_TOTALS = [
+    {"sum": "应收余额", "by": ["渠道级别", "币种"]},
+    {"sum": "应收余额", "by_month": "建档日期"},
+]
+ON_THE_SERVER = {
+    "control totals": {"control_totals": CONTROL_TOTALS},
+    "monetary-unit sample": {"amount_column": "应收余额"},
+}
+"""What ``--control-totals`` and ``--monetary-unit`` add to the sampled comparison's entity."""
+
+
+def bench_postgres(
+    server: str,
+    rows: int,
+    keep: bool = False,
+    rounds: int = 0,
+    read_whole: bool = True,
+    added: tuple[str, ...] = (),
+) -> dict:
     engine = sa.create_engine(server)
     suffix = str(rows) if keep else secrets.token_hex(3)
     metadata = sa.MetaData()
@@ -195,17 +222,67 @@ def bench_postgres(server: str, rows: int, keep: bool = False) -> dict:
             allow_unicode=True,
         ))  # fmt: skip
         ours = run_ours(config, folder / "out", {"BENCH_PG_URL": server})
-        return {
+        figures = {
             "rows": rows,
             "generate_seconds": generated,
             "stream_both_tables_seconds": streamed,
             "channel_mdm": ours,
         }
+        for what in added:
+            figures[what] = _bench_on_the_server(
+                server, tables, folder, rounds, ("read", "server") if read_whole else ("server",), what
+            )
+        return figures
     finally:
         if not keep:
             with engine.begin() as connection:
                 metadata.drop_all(connection, checkfirst=True)
         engine.dispose()
+
+
+def _bench_on_the_server(
+    server: str, tables: dict[str, sa.Table], folder: Path, rounds: int, ways: tuple[str, ...], what: str
+) -> list[dict]:
+    """Sampled mode with control totals or a monetary-unit sample (``what``): tables (worked out on the
+    server) and queries (read whole), alternately; both must state the same and draw the same keys."""
+    light = {"old": [OLD[0], OLD[2], OLD[3], OLD[4], OLD[5]], "new": [NEW[0], NEW[2], NEW[3], NEW[4], NEW[5]]}
+    configs = {}
+    for how in ("read", "server"):
+        sides = {
+            side: {"url_env": "BENCH_PG_URL", "table": str(table.name)}
+            if how == "server"
+            else {
+                "url_env": "BENCH_PG_URL",
+                "query": "SELECT "
+                + ", ".join(f'"{c}"' for c in light[side])
+                + f', \'\' AS "{(OLD if side == "old" else NEW)[1]}" FROM "{table.name}"',
+            }
+            for side, table in tables.items()
+        }
+        spec = {**entity(sides["old"], sides["new"]), **ON_THE_SERVER[what]}
+        configs[how] = folder / f"{what.replace(' ', '_')}_{how}.yaml"
+        configs[how].write_text(yaml.safe_dump(
+            {"mode": "sampled", "confidence": 0.95, "tolerable_error_rate": 0.001, "entities": {"customer": spec}},
+            allow_unicode=True,
+        ))  # fmt: skip
+    runs = []
+    for round_ in range(1, rounds + 1):
+        for how in ways:
+            load = os.getloadavg()[0]
+            ours = run_ours(configs[how], folder / f"out_{how}", {"BENCH_PG_URL": server})
+            runs.append({"round": round_, "how": how, "load_before": load, **ours})
+            print(
+                f"  round {round_}, {what} {'on the server' if how == 'server' else 'read whole'}: "
+                f"{ours['seconds']:.1f} s, CPU {ours['cpu_seconds']:.1f} s, {ours['peak_mib']:,.0f} MiB "
+                f"(load average {load:.1f})",
+                flush=True,
+            )
+    outcomes = {
+        json.dumps([r["statement"], r["control_totals"], r["sampled_keys"]], ensure_ascii=False) for r in runs
+    }
+    if len(outcomes) != 1:
+        raise SystemExit(f"the two ways stated different {what}: {outcomes}")
+    return runs
 
 
 def _kept(engine: sa.Engine, tables: list[sa.Table], rows: int) -> bool:
@@ -247,6 +324,22 @@ def main() -> int:
         action="store_true",
         help="keep the PostgreSQL tables (named by their row count) for the next run, and reuse kept ones",
     )
+    parser.add_argument(
+        "--control-totals",
+        action="store_true",
+        help="also time sampled runs with control totals, on the server against read whole",
+    )
+    parser.add_argument(
+        "--monetary-unit",
+        action="store_true",
+        help="also time sampled runs drawing by monetary unit, on the server against read whole",
+    )
+    parser.add_argument("--rounds", type=int, default=2, help="rounds of each of those (2)")
+    parser.add_argument(
+        "--skip-read-whole",
+        action="store_true",
+        help="with --control-totals, time the totals on the server only (reading 10M rows needs ~19 GiB)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args()
     print(
@@ -270,7 +363,21 @@ def main() -> int:
         "CHANNEL_MDM_TEST_POSTGRES_URL"
     )
     if not args.skip_postgres and server:
-        result = bench_postgres(server, args.pg_rows, args.keep_tables)
+        result = bench_postgres(
+            server,
+            args.pg_rows,
+            args.keep_tables,
+            args.rounds,
+            not args.skip_read_whole,
+            tuple(
+                w
+                for w, on in (
+                    ("control totals", args.control_totals),
+                    ("monetary-unit sample", args.monetary_unit),
+                )
+                if on
+            ),
+        )
         ours = result["channel_mdm"]
         figures["sampled_postgres"] = {**result, "server": redact_url(server)}
         print(
@@ -281,6 +388,10 @@ def main() -> int:
             f"{result['generate_seconds']:.0f} s\n  {ours['statement']}",
             flush=True,
         )
+        for what in ("control totals", "monetary-unit sample"):
+            last = result[what][-1] if what in result else {}
+            for line in [last.get("statement"), *last.get("control_totals", [])] if last else []:
+                print(f"  {what}: {line}")
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2))
     return 0

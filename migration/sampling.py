@@ -137,11 +137,7 @@ def monetary_unit_sample(keys: pd.Series, amounts: pd.Series, n: int, seed: int 
     frame["order"] = frame["key"].map(lambda k: selection_hash(k, seed))
     frame = frame.sort_values("order", kind="mergesort").reset_index(drop=True)
     weights = frame["weight"].tolist()
-    total = sum(weights, Decimal(0))
-    interval = total / n
-    start = (
-        Decimal(int(selection_hash("monetary-unit-start", seed), 16) % 10**12) / Decimal(10**12) * interval
-    )
+    start, interval = monetary_unit_points(sum(weights, Decimal(0)), n, seed)
     upper = list(accumulate(weights))
     units = [0] * len(weights)
     record = 0
@@ -153,6 +149,16 @@ def monetary_unit_sample(keys: pd.Series, amounts: pd.Series, n: int, seed: int 
     frame["units"] = units
     chosen = frame[frame["units"] > 0]
     return chosen[["key", "units"]].reset_index(drop=True)
+
+
+def monetary_unit_points(total: Decimal, n: int, seed: int | str) -> tuple[Decimal, Decimal]:
+    """The first of ``n`` selection points over ``total`` monetary units (fixed by the seed, within the
+    first interval) and the sampling interval between them."""
+    interval = total / n
+    start = (
+        Decimal(int(selection_hash("monetary-unit-start", seed), 16) % 10**12) / Decimal(10**12) * interval
+    )
+    return start, interval
 
 
 def _absolute_amount(value: object) -> Decimal:

@@ -11,9 +11,14 @@ database stores them (as text); a drawn key that its field rule would spell diff
 database without a hash function, makes the comparison read the tables instead
 (:class:`NotInDatabase`).
 
+Control totals are one ``GROUP BY`` per total and side (:mod:`migration.cutover.totals_in_database`),
+and a monetary-unit sample a running sum over the selection-hash order
+(:mod:`migration.cutover.mus_in_database`).
+
 Used when both sides are tables (not queries) on PostgreSQL, MariaDB/MySQL or SQLite and the entity
-has no ``where``, control totals, references or amount column and no other entity refers to it;
-anything else is compared by reading the tables' light columns (:mod:`migration.cutover.prepared`).
+has no ``where`` or references and no other entity refers to it; anything else, or a control total
+or monetary-unit sample the server cannot work out exactly, is compared by reading the tables' light
+columns (:mod:`migration.cutover.prepared`).
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import pandas as pd
 import sqlalchemy as sa
 
 from cleansing.readers.database import database_value_to_text, read_only_engine, table_columns
+from migration.cutover import mus_in_database
 from migration.cutover.config import CompareConfig, EntitySpec, FieldRule, SideSpec
 from migration.cutover.coverage import key_coverage_result, repeated_keys_result, row_counts_result
 from migration.cutover.prepared import PreparedEntity, _prepare_side
@@ -37,7 +43,17 @@ from migration.cutover.results import CheckResult, SampledKey
 from migration.cutover.rules import comparable_values, shown
 from migration.cutover.sample import StratumDraw, judge_sample
 from migration.cutover.sides import SideRows, database_read_error, fetch_rows_by_key, require_columns
-from migration.sampling import sample_size, selection_hash
+from migration.cutover.totals import control_total_result
+from migration.cutover.totals_in_database import (
+    SQLITE_DECIMAL_SUM,
+    NotSummedInDatabase,
+    SqliteDecimalSum,
+    TotalsSide,
+    column_types,
+    group_totals_in_database,
+    refuse_reason,
+)
+from migration.sampling import sample_size, selection_hash, zero_defect_sample_size
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +71,7 @@ def applies(name: str, spec: EntitySpec, config: CompareConfig) -> bool:
         return False
     if any(r.entity == name for other in config.entities.values() for r in other.references):
         return False
-    if spec.where or spec.control_totals or spec.references or spec.amount_column:
+    if spec.where or spec.references:
         return False
     for side in (spec.old, spec.new):
         if side.url_env is None or side.table is None or not os.environ.get(side.url_env):
@@ -127,6 +143,7 @@ def _opened(
         @sa.event.listens_for(engine, "connect")
         def _register(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.create_function(_SQLITE_HASH, 1, _sha256_hex, deterministic=True)
+            dbapi_connection.create_aggregate(SQLITE_DECIMAL_SUM, 1, SqliteDecimalSum)
 
     try:
         with engine.connect() as connection:
@@ -334,9 +351,36 @@ def check_in_database(
         _opened(spec.old, "old", old_columns, list(spec.key), list(spec.strata)) as old,
         _opened(spec.new, "new", new_columns, new_key, new_strata) as new,
     ):
+        old_totals, new_totals = _totals_side(old, spec, True), _totals_side(new, spec, False)
+        for total in spec.control_totals:  # before any work: a total the server cannot add reads the tables
+            for side, totals_side in ((old, old_totals), (new, new_totals)):
+                reason = refuse_reason(spec, total, totals_side)
+                if reason is not None:
+                    raise NotInDatabase(f"{side.source}: {total.label()}: {reason}")
         old_counts, new_counts = _counts(old, listed), _counts(new, listed)
         strata = _strata_draws(old, spec, config, old_counts)
-        draws = _draw(old, config, strata, old_counts.excess)
+        by_unit = {s: m for s, (p, n, m) in strata.items() if spec.amount_column and n < p}
+        if by_unit:
+            reason = mus_in_database.refuse_reason(spec, old_totals, old.key, old_counts.excess == 0)
+            if reason is not None:
+                raise NotInDatabase(f"{old.source}: drawing by {spec.amount_column}: {reason}")
+        hashed = {s: (p, 0, m) if s in by_unit else (p, n, m) for s, (p, n, m) in strata.items()}
+        if len(by_unit) < len(strata):
+            draws = _draw(old, config, hashed, old_counts.excess)
+        else:  # every stratum drawn by monetary unit
+            draws = {stratum: [] for stratum in strata}
+        units: dict[str, list[int]] = {}
+        if by_unit:
+            try:
+                drawn = mus_in_database.draw(
+                    spec, config, old_totals, old.key, old.strata, old.selection_hash(config.seed),
+                    old.not_blank(), by_unit,
+                )  # fmt: skip
+            except mus_in_database.NotDrawnInDatabase as reason:
+                raise NotInDatabase(f"{old.source}: drawing by {spec.amount_column}: {reason}") from None
+            for stratum, chosen in drawn.items():
+                draws[stratum] = [k for k, _ in chosen]
+                units[stratum] = [u for _, u in chosen]
         _check_spelling(spec, draws)
         if _same_server(spec.old, spec.new):
             coverage = key_coverage_result(
@@ -348,6 +392,18 @@ def check_in_database(
             )  # fmt: skip
         else:
             coverage = _counted_coverage(name, spec, old_counts, new_counts)
+        try:
+            totals = [
+                control_total_result(
+                    name, spec, total,
+                    group_totals_in_database(spec, total, old_totals, f"{old.source}: {total.label()}"),
+                    group_totals_in_database(spec, total, new_totals, f"{new.source}: {total.label()}"),
+                    listed,
+                )
+                for total in spec.control_totals
+            ]  # fmt: skip
+        except NotSummedInDatabase as reason:
+            raise NotInDatabase(str(reason)) from None
     label = spec.label or f"{name} records"
     checks = [
         row_counts_result(name, label, (old.source, new.source), old_counts.rows, new_counts.rows),
@@ -361,17 +417,29 @@ def check_in_database(
         coverage,
     ]
     entity = _drawn_rows(name, spec, draws)
+    aimed = zero_defect_sample_size(config.confidence, config.tolerable_error_rate)
     stratum_draws = {
         stratum: StratumDraw(
             population,
-            pd.DataFrame({"key": ["|".join(k) for k in draws[stratum]], "units": 1}),
-            "census" if n >= population else "hash",
-            n,
+            pd.DataFrame({"key": ["|".join(k) for k in draws[stratum]], "units": units.get(stratum, 1)}),
+            "monetary_unit" if stratum in units else "census" if n >= population else "hash",
+            aimed if stratum in units else n,
         )
         for stratum, (population, n, _) in strata.items()
     }
     sample, sampled = judge_sample(entity, config, stratum_draws)
-    return [*checks, sample], sampled, {"old": old.source, "new": new.source}
+    return [*checks, sample, *totals], sampled, {"old": old.source, "new": new.source}
+
+
+def _totals_side(side: _Side, spec: EntitySpec, is_old: bool) -> TotalsSide:
+    assert side.spec.table is not None
+    names = {c: c for c in spec.columns} if is_old else dict(spec.columns)
+    types = (
+        column_types(side.connection, side.spec.table, side.spec.schema_name)
+        if spec.control_totals or spec.amount_column
+        else {}
+    )
+    return TotalsSide(side.connection, side.table, names, is_old, types)
 
 
 def _counted_coverage(name: str, spec: EntitySpec, old: _Counts, new: _Counts) -> CheckResult:

@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from migration.cutover.config import ControlTotalSpec
+from migration.cutover.config import ControlTotalSpec, EntitySpec, FieldRule
 from migration.cutover.prepared import PreparedEntity, PreparedSide
 from migration.cutover.results import CheckResult
 from migration.cutover.rules import Unreadable, column_hashes, distinct_hashes, hash_total, row_hashes, shown
@@ -56,7 +56,8 @@ def check_hash_totals(entity: PreparedEntity, fields_agree: bool) -> CheckResult
     )  # fmt: skip
 
 
-def _group_value(value: Any, by_month: bool) -> str:
+def group_value(value: Any, by_month: bool) -> str:
+    """How a group column's comparable value names its group (a date as its month with ``by_month``)."""
     if by_month:
         return value.strftime("%Y-%m") if isinstance(value, date) else f"(not a date) {shown(value)}"
     return shown(value)
@@ -72,7 +73,7 @@ def group_totals(side: PreparedSide, spec: ControlTotalSpec) -> tuple[dict[tuple
     for position in range(len(side.keys)):
         group = tuple(shown(column[position]) for column in columns)
         if months is not None:
-            group += (_group_value(months[position], True),)
+            group += (group_value(months[position], True),)
         if amounts is None:
             totals[group] += 1
             continue
@@ -87,9 +88,31 @@ def group_totals(side: PreparedSide, spec: ControlTotalSpec) -> tuple[dict[tuple
 
 
 def check_control_total(entity: PreparedEntity, spec: ControlTotalSpec, max_listed: int) -> CheckResult:
-    old, old_unreadable = group_totals(entity.old, spec)
-    new, new_unreadable = group_totals(entity.new, spec)
-    rule = entity.rule(spec.sum) if spec.sum else None
+    return control_total_result(
+        entity.name,
+        entity.spec,
+        spec,
+        group_totals(entity.old, spec),
+        group_totals(entity.new, spec),
+        max_listed,
+    )
+
+
+Totals = tuple[dict[tuple[str, ...], Decimal], int]
+"""The total per group and how many summed values were not numbers (:func:`group_totals`)."""
+
+
+def control_total_result(
+    name: str,
+    entity: EntitySpec,
+    spec: ControlTotalSpec,
+    old_totals: Totals,
+    new_totals: Totals,
+    max_listed: int,
+) -> CheckResult:
+    """The check of one control total from both sides' totals per group, however they were worked out."""
+    (old, old_unreadable), (new, new_unreadable) = old_totals, new_totals
+    rule = entity.rules.get(spec.sum, FieldRule()) if spec.sum else None
     tolerance = (
         Decimal(str(rule.absolute_tolerance)) if rule and rule.absolute_tolerance is not None else Decimal(0)
     )
@@ -117,7 +140,7 @@ def check_control_total(entity: PreparedEntity, spec: ControlTotalSpec, max_list
         statement += "."
     group_columns = [*spec.by, *([f"month of {spec.by_month}"] if spec.by_month else [])]
     return CheckResult(
-        entity.name, "control_totals", label, accepted, statement,
+        name, "control_totals", label, accepted, statement,
         figures={
             "groups": len(rows), "differing_groups": differing, "old_total": _plain(grand_old),
             "new_total": _plain(grand_new), "old_not_numbers": old_unreadable, "new_not_numbers": new_unreadable,

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import csv
+import secrets
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import yaml
+
+from tests.conftest import server_url_or_skip
 
 
 def write_csv_file(path: Path, header: list[str], rows: list[list[Any]]) -> Path:
@@ -77,3 +81,31 @@ def customer_files(tmp_path: Path):
         return tmp_path
 
     return write
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgresql", marks=pytest.mark.postgres),
+        pytest.param("mysql", marks=pytest.mark.mysql),
+    ]
+)
+def server(request, tmp_path):
+    """(URL, a function making a table name) on each backend; the tables are dropped afterwards."""
+    made: list[str] = []
+
+    def name(side: str) -> str:
+        made.append(f"{side}_customer_{secrets.token_hex(3)}")
+        return made[-1]
+
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'both.sqlite'}", name
+        return
+    env = "CHANNEL_MDM_TEST_POSTGRES_URL" if request.param == "postgresql" else "CHANNEL_MDM_TEST_MYSQL_URL"
+    url = server_url_or_skip(env, "PostgreSQL" if request.param == "postgresql" else "MariaDB/MySQL")
+    yield url, name
+    engine = sa.create_engine(url)
+    with engine.begin() as connection:
+        for table in made:
+            sa.Table(table, sa.MetaData()).drop(connection, checkfirst=True)
+    engine.dispose()

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import secrets
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from migration.cutover import load_compare_config, run_comparison
@@ -26,37 +24,8 @@ from tests.compare.conftest import (
     write_csv_file,
     write_yaml,
 )
-from tests.conftest import server_url_or_skip
 
 SEED = 20261126
-
-
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param("postgresql", marks=pytest.mark.postgres),
-        pytest.param("mysql", marks=pytest.mark.mysql),
-    ]
-)
-def server(request, tmp_path):
-    """(URL, a function making a table name) on each backend; the tables are dropped afterwards."""
-    made: list[str] = []
-
-    def name(side: str) -> str:
-        made.append(f"{side}_customer_{secrets.token_hex(3)}")
-        return made[-1]
-
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'both.sqlite'}", name
-        return
-    env = "CHANNEL_MDM_TEST_POSTGRES_URL" if request.param == "postgresql" else "CHANNEL_MDM_TEST_MYSQL_URL"
-    url = server_url_or_skip(env, "PostgreSQL" if request.param == "postgresql" else "MariaDB/MySQL")
-    yield url, name
-    engine = sa.create_engine(url)
-    with engine.begin() as connection:
-        for table in made:
-            sa.Table(table, sa.MetaData()).drop(connection, checkfirst=True)
-    engine.dispose()
 
 
 def _fill(url: str, table: str, header: list[str], rows: list[list[str]], primary_key: bool = False) -> None:
