@@ -74,21 +74,7 @@ def upgrade() -> None:
         )
     ids = [row["id"] for entries in merged.values() for row in entries]
     duplicates = sorted(set(ids) - {entry["row_id"] for entry in kept})
-    if duplicates:
-        connection.execute(
-            sa.delete(QUARANTINE).where(QUARANTINE.c.id.in_(sa.bindparam("ids", expanding=True))),
-            {"ids": duplicates},
-        )
-    connection.execute(
-        sa.update(QUARANTINE)
-        .where(QUARANTINE.c.id == sa.bindparam("row_id"))
-        .values(
-            quarantine_key=sa.bindparam("key"),
-            batch_id=sa.bindparam("batch"),
-            created_at=sa.bindparam("created"),
-        ),
-        kept,
-    )
+    _keep_only(connection, duplicates, kept, quarantine_key="key", batch_id="batch", created_at="created")
 
 
 def downgrade() -> None:
@@ -103,17 +89,27 @@ def downgrade() -> None:
         if key not in kept or (row["status"] == "open" and kept[key]["status"] != "open"):
             kept[key] = row
     duplicates = sorted({row["id"] for row in rows} - {row["id"] for row in kept.values()})
+    survivors = [{"row_id": row["id"], "key": key} for key, row in kept.items()]
+    _keep_only(connection, duplicates, survivors, quarantine_key="key")
+
+
+def _keep_only(
+    connection: Any, duplicates: list[Any], survivors: list[dict[str, Any]], **values: str
+) -> None:
+    """Delete the entries merged away, then give each survivor (``row_id``) its new values:
+    ``values`` maps a column to the name of the survivor's item that holds it."""
     if duplicates:
         connection.execute(
             sa.delete(QUARANTINE).where(QUARANTINE.c.id.in_(sa.bindparam("ids", expanding=True))),
             {"ids": duplicates},
         )
-    connection.execute(
-        sa.update(QUARANTINE)
-        .where(QUARANTINE.c.id == sa.bindparam("row_id"))
-        .values(quarantine_key=sa.bindparam("key")),
-        [{"row_id": row["id"], "key": key} for key, row in kept.items()],
-    )
+    if survivors:
+        connection.execute(
+            sa.update(QUARANTINE)
+            .where(QUARANTINE.c.id == sa.bindparam("row_id"))
+            .values({column: sa.bindparam(item) for column, item in values.items()}),
+            survivors,
+        )
 
 
 def _load_of(row: Any) -> str | None:
@@ -134,7 +130,12 @@ def _problem_keys(rows: list[Any]) -> list[str]:
     problems = [
         tuple(row[name] for name in PROBLEM)
         if _has_business_key(row["business_key"])
-        else (*(row[name] for name in PROBLEM[:5]), _content(row["original"]), row["column_name"], row["reason_code"])
+        else (
+            *(row[name] for name in PROBLEM[:5]),
+            _content(row["original"]),
+            row["column_name"],
+            row["reason_code"],
+        )
         for row in rows
     ]
     rows_of: dict[tuple[Any, ...], set[Any]] = {}
