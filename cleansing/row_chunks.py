@@ -3,14 +3,20 @@
 A standardiser gives each row a value that depends on that row alone, so the frame can be cut into
 consecutive chunks, each standardised in its own process, and the pieces put back in order: the result is
 the one a single process gives. The calling process works on the first chunk itself; the others go to
-processes forked from it, which inherit the frame instead of receiving a pickled copy of it. Where ``fork``
-is not available (Windows, macOS defaults) or only one core is free, the function runs once, in this process.
+processes forked from it, which inherit the frame instead of receiving a pickled copy of it.
+
+Forking is safe only while this process runs one thread: a lock another thread holds at that moment (a
+logging handler's, a database pool's, an orchestrator's event writer's) stays locked for ever in the child.
+Where other threads run (inside an orchestrator, a web server, a notebook kernel), the chunks go instead to
+processes started by a clean single-threaded fork server, each receiving its chunk pickled. Where neither is
+available (Windows) or only one core is free, the function runs once, in this process.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
@@ -38,6 +44,14 @@ def _run_chunk(func: Callable[[pd.DataFrame], pd.DataFrame], start: int, stop: i
     return func(_inherited.iloc[start:stop])
 
 
+def _start_method() -> str | None:
+    """``fork`` while this process runs one thread, else a fork server; ``None`` where neither exists."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else None
+
+
 def map_row_chunks(
     frame: pd.DataFrame,
     func: Callable[[pd.DataFrame], pd.DataFrame],
@@ -54,16 +68,18 @@ def map_row_chunks(
     global _inherited
     min_rows = PARALLEL_MIN_ROWS if min_rows is None else min_rows
     workers = min(workers or available_cores(), max(1, len(frame) // max(min_rows // 2, 1)))
-    if len(frame) < min_rows or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    method = _start_method()
+    if len(frame) < min_rows or workers < 2 or method is None:
         return func(frame)
     bounds = [len(frame) * k // workers for k in range(workers + 1)]
+    chunks = list(zip(bounds[1:-1], bounds[2:], strict=True))
     _inherited = frame
     try:
-        with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-            others = [
-                pool.submit(_run_chunk, func, start, stop)
-                for start, stop in zip(bounds[1:-1], bounds[2:], strict=True)
-            ]
+        with ProcessPoolExecutor(workers - 1, mp_context=multiprocessing.get_context(method)) as pool:
+            if method == "fork":
+                others = [pool.submit(_run_chunk, func, start, stop) for start, stop in chunks]
+            else:
+                others = [pool.submit(func, frame.iloc[start:stop]) for start, stop in chunks]
             pieces = [func(frame.iloc[bounds[0] : bounds[1]])]
             pieces += [future.result() for future in others]
     finally:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from functools import partial
 
 import pandas as pd
@@ -16,7 +17,10 @@ needs_fork = pytest.mark.skipif(
 
 
 def _upper_with_process(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    return pd.DataFrame({"upper": frame[column].str.upper(), "process": os.getpid()}, index=frame.index)
+    return pd.DataFrame(
+        {"upper": frame[column].str.upper(), "process": os.getpid(), "parent": os.getppid()},
+        index=frame.index,
+    )
 
 
 def _refuse_after_the_first_chunk(frame: pd.DataFrame) -> pd.DataFrame:
@@ -37,6 +41,27 @@ def test_chunks_on_two_processes_give_the_rows_of_one_run_in_order(names):
     pd.testing.assert_frame_equal(split[["upper"]], whole[["upper"]])
     assert split["process"].nunique() == 2
     assert split["process"].iloc[0] == os.getpid()
+    if threading.active_count() == 1:  # a thread left by another test makes it use the fork server instead
+        assert (split.loc[split["process"] != os.getpid(), "parent"] == os.getpid()).all()
+
+
+@pytest.mark.skipif(
+    "forkserver" not in multiprocessing.get_all_start_methods(), reason="no fork server on this platform"
+)
+def test_chunks_still_run_on_two_processes_while_another_thread_runs(names):
+    """A host with threads of its own (an orchestrator, a notebook) gets the same rows, without forking itself."""
+    release = threading.Event()
+    bystander = threading.Thread(target=release.wait, daemon=True)
+    bystander.start()
+    try:
+        split = map_row_chunks(names, partial(_upper_with_process, column="name"), min_rows=100, workers=2)
+    finally:
+        release.set()
+        bystander.join()
+    pd.testing.assert_frame_equal(split[["upper"]], _upper_with_process(names, "name")[["upper"]])
+    assert split["process"].nunique() == 2
+    other = split[split["process"] != os.getpid()]
+    assert (other["parent"] != os.getpid()).all(), "a threaded process must not fork its chunk workers itself"
 
 
 def test_a_small_frame_is_not_split(names):
