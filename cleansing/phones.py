@@ -47,6 +47,8 @@ _TOLL_FREE = re.compile(r"^(400|800)\d{7}$")
 # 010 and 02x take 8-digit local numbers, 0xxx take 7 or 8; local numbers never start with 0 or 1
 _LANDLINE = re.compile(r"^0(?:(?:10|2\d)[2-9]\d{7}|[3-9]\d{2}[2-9]\d{6,7})$")
 _LOCAL = re.compile(r"^[2-9]\d{6,7}$")
+_AREA_CODE_DIGITS = 4
+"""A piece of a cell with this many digits or fewer is no number of its own (an area code)."""
 _PLACEHOLDERS = frozenset(
     {"无", "暂无", "没有", "NULL", "NONE", "NAN", "N/A", "NA", "-", "--", "#N/A", "待补充"}
 )
@@ -72,9 +74,15 @@ def split_phone_numbers(value: object) -> list[str]:
         value = int(value)  # a number column read as float: 13812345678.0
     text = unicodedata.normalize("NFKC", str(value)).strip()
     pieces: list[str] = []
+    area_code = ""
     for piece in _CELL_SEPARATORS.split(text):
         piece = piece.strip(" :：")
         if not piece:
+            continue
+        if area_code:
+            piece, area_code = f"{area_code} {piece}", ""
+        elif len(re.sub(r"\D", "", piece)) <= _AREA_CODE_DIGITS:
+            area_code = piece  # 310/246-1501, 0755/26881234: an area code before its number, not a number
             continue
         tokens = piece.split()
         # 13812345678 13987654321: whitespace separates numbers only when every token is a whole number
@@ -82,6 +90,8 @@ def split_phone_numbers(value: object) -> list[str]:
             pieces.extend(tokens)
         else:
             pieces.append(piece)
+    if area_code:
+        pieces.append(area_code)
     return pieces
 
 

@@ -86,6 +86,15 @@ def test_several_numbers_in_one_cell_first_is_the_phone():
     assert split_phone_numbers("0755 26881234") == ["0755 26881234"]
 
 
+@pytest.mark.parametrize(
+    ("raw", "country", "e164"),
+    [("310/246-1501", "US", "+13102461501"), ("0755/26881234", "CN", "+8675526881234")],
+)
+def test_an_area_code_written_before_a_slash_belongs_to_the_number_after_it(raw, country, e164):
+    assert split_phone_numbers(raw) == [raw.replace("/", " ")]
+    assert parse_phone(raw, country).e164 == e164
+
+
 def test_local_number_without_area_code_has_no_e164():
     assert parse_phone("26881234") == PhoneParts(None, "landline")
 
