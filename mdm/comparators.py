@@ -164,12 +164,17 @@ class Comparison:
     m_from_several_fields: bool = False
     """On a file with several other fields that can agree, EM learns m only from pairs on which
     two of them agree (see :func:`mdm.model.estimate_m_by_em`): a person's birth date, national id
-    and name, whose disagreements must not be learned from namesakes EM took for duplicates."""
+    and name, whose disagreements must not be learned from namesakes EM took for duplicates, and
+    an organisation's phone, address and city, which must not be learned from a chain's branches."""
 
     u_without_matches: bool = False
     """u leaves out the duplicates among random pairs once EM has learned the prior (see
     :func:`mdm.model.discount_matches_from_u`): a birth date or national id two random records
     share is a duplicate far more often than a name they share."""
+
+    part_of_the_name: bool = False
+    """Read from the company name (its region, its branch), so no witness besides the name when
+    EM asks which pairs two fields agree on (see :func:`mdm.model.estimate_m_by_em`)."""
 
     shared_by_related_organisations: bool = False
     """Related organisations (sister companies, a branch and its head office) share this field
@@ -510,6 +515,7 @@ NAME_REGION = Comparison(
     # hard negative: 深圳X商贸 and 上海X商贸 are different legal entities.
     (ComparisonLevel("same", 0.99, 0.5, fixed=True), ComparisonLevel("different", 0.005, 0.5, fixed=True)),
     compare_name_region,
+    part_of_the_name=True,
 )
 
 
@@ -547,6 +553,7 @@ BRANCH = Comparison(
         ComparisonLevel("different_branches", 0.001, 0.01, fixed=True),
     ),
     compare_branch,
+    part_of_the_name=True,
 )
 
 
@@ -640,6 +647,7 @@ CONTACT = Comparison(
         ComparisonLevel("different", 0.13, 0.99928),
     ),
     compare_contact,
+    m_from_several_fields=True,
 )
 
 
@@ -672,6 +680,7 @@ ADDRESS = Comparison(
     "address_detail",
     u_without_matches=True,
     shared_by_related_organisations=True,
+    m_from_several_fields=True,
 )
 
 
@@ -700,6 +709,7 @@ LOCATION = Comparison(
     "city",
     tf_column="city",
     tf_levels=("same_city",),
+    m_from_several_fields=True,
 )
 
 

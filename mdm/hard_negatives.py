@@ -1,13 +1,16 @@
-"""Sister companies learned from the data: one address or phone, one first word, another business.
+"""Sister companies learned from the data: one address or phone, a word in common, another business.
 
 ``X Services`` and ``X Packaging`` at one address, ``财富桂烟酒店`` and ``财富桂生鲜超市`` on one phone,
-are two companies of one owner, not one company written twice. What makes the difference is a
-*distinctive* word on each side: a word that several other names of the file also use (so an
-established word of the trade, not a typo or an abbreviation), unlike its counterpart. Which words
-qualify is read from the file's own token frequencies, not from a list.
+``Cafe Ritz-Carlton`` and ``Ritz-Carlton Dining Room`` in one hotel, are two businesses, not one
+written twice. What makes the difference is a *distinctive* word on each side: a word that several
+other names of the file also use (so an established word of the trade, not a typo or an
+abbreviation), unlike its counterpart. Which words qualify is read from the file's own token
+frequencies, not from a list. Two names with nothing in common at one place (two trade names
+sharing no character, two Latin names sharing no word that are not one the other's initials:
+a hotel's restaurants on its switchboard) are two businesses too.
 
 The comparison only looks at pairs that share an address, a phone or an e-mail — the evidence
-that would otherwise merge sister companies — and that share the name's first word or trade name.
+that would otherwise merge them — and, for Chinese names, share the name's first characters.
 """
 
 from __future__ import annotations
@@ -77,19 +80,49 @@ def _chinese_conflict(a: str, b: str, freq: WordFrequency) -> bool:
 
 
 def _conflict(a: str, b: str, freq: WordFrequency) -> bool:
-    """Same first word (or first characters), and each side a distinctive word the other lacks."""
+    """A word in common (Chinese: the first characters), and each side a distinctive word the other
+    lacks: ``CAFE RITZ-CARLTON`` / ``RITZ-CARLTON DINING ROOM`` in one hotel."""
     if _CJK.search(a) and _CJK.search(b):
         return _chinese_conflict(a, b, freq)
     words_a, words_b = _latin_words(a), _latin_words(b)
-    if not words_a or not words_b or words_a[0] != words_b[0]:
+    if not set(words_a) & set(words_b):
         return False
-    only_a = [w for w in words_a[1:] if w not in words_b and freq.get(w, 0) >= MIN_NAMES_WITH_WORD]
-    only_b = [w for w in words_b[1:] if w not in words_a and freq.get(w, 0) >= MIN_NAMES_WITH_WORD]
+    only_a = [w for w in words_a if w not in words_b and freq.get(w, 0) >= MIN_NAMES_WITH_WORD]
+    only_b = [w for w in words_b if w not in words_a and freq.get(w, 0) >= MIN_NAMES_WITH_WORD]
     return any(
         JaroWinkler.normalized_similarity(x, y) < 0.85 and not x.startswith(y) and not y.startswith(x)
         for x in only_a
         for y in only_b
     )
+
+
+def _words_apart(a: str, b: str) -> bool:
+    """Two Latin names with no word in common, not even a misspelt or shortened one, and neither
+    written inside the other without its spaces (``STEAKHOUSE`` / ``STEAK HOUSE``)."""
+    words_a, words_b = _latin_words(a), _latin_words(b)
+    joined_a, joined_b = "".join(words_a), "".join(words_b)
+    if joined_a in joined_b or joined_b in joined_a:
+        return False
+    return all(
+        JaroWinkler.normalized_similarity(x, y) < 0.85 and not x.startswith(y) and not y.startswith(x)
+        for x in words_a
+        for y in words_b
+    )
+
+
+def latin_names_apart(cols: FrameColumns, da: np.ndarray, db: np.ndarray) -> np.ndarray:
+    """Distinct pairs of Latin core names (codes of ``name_core``) that share no word and are not
+    one the other's initials (``AP`` / ``ASHCROFT PLASTICS``): at one address or on one phone,
+    ``GOLDEN NUGGET HOTEL`` and ``LILLIE LANGTRYS`` are two businesses of one building."""
+    from mdm.comparators import _acronym_pairs
+
+    names = cols.uniques("name_core")
+    apart = np.array(
+        [_words_apart(str(names[x]), str(names[y])) for x, y in zip(da, db, strict=True)], dtype=bool
+    )
+    if apart.any():
+        apart[apart] = ~_acronym_pairs(cols, da[apart], db[apart])
+    return apart
 
 
 def _char_matrix(values: list[str], width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -219,7 +252,15 @@ def compare_distinctive_words(cols: FrameColumns, left: np.ndarray, right: np.nd
         "name_core_start",
         lambda c: np.array([None if v is None else v[:2] for v in c.values("name_core")], dtype=object),
     )
-    known = candidates & (start[left] == start[right])
+    # Per record whether its core name is Latin text (False where it has none).
+    latin = cols.derived(
+        "name_core_latin",
+        lambda c: np.r_[
+            [str(v).isascii() and bool(_LATIN_WORD.search(str(v))) for v in c.uniques("name_core")], False
+        ].astype(bool)[c.codes("name_core")],
+    )
+    # Latin words come in any order (``RITZ-CARLTON CAFE`` / ``CAFE RITZ-CARLTON``).
+    known = candidates & ((start[left] == start[right]) | (latin[left] & latin[right]))
     conflict = np.zeros(len(left), dtype=bool)
     names = cols.uniques("name_core")
     where, inverse, da, db = _distinct_pairs(a, b, known, len(names))
@@ -230,6 +271,15 @@ def compare_distinctive_words(cols: FrameColumns, left: np.ndarray, right: np.nd
         slow = np.flatnonzero(~fast)
         decided[slow] = [_conflict(str(names[da[k]]), str(names[db[k]]), freq) for k in slow]
         conflict[where] = decided[inverse]
+    apart = np.flatnonzero(candidates & ~conflict)
+    apart = apart[latin[left[apart]] & latin[right[apart]]]
+    if len(apart):
+        # Two Latin names with no word in common at one place: two businesses of one building.
+        where, inverse, da, db = _distinct_pairs(
+            a[apart], b[apart], np.ones(len(apart), dtype=bool), len(names)
+        )
+        conflict[apart[where]] = latin_names_apart(cols, da, db)[inverse]
+        known = candidates
     if "name_trade" in cols:
         # Two trade names with nothing in common at one place: two businesses of one owner.
         trade = cols.codes("name_trade")
@@ -260,4 +310,5 @@ DISTINCTIVE_WORDS = Comparison(
         ComparisonLevel("different_business", 1e-9, 0.05, fixed=True),
     ),
     compare_distinctive_words,
+    part_of_the_name=True,
 )

@@ -262,7 +262,7 @@ def estimate_m_by_em(
     if len(levels) == 0:
         return params
     patterns, counts = distinct_patterns(levels)
-    vouched = _vouched_patterns(patterns, comparisons)
+    vouched = _vouched_patterns(patterns, comparisons, params)
     lam = 0.1
     for _ in range(max_iterations):
         post = _posterior(patterns, params, lam)
@@ -312,29 +312,46 @@ VOUCHING_FIELDS = 2
 comparison's m only from pairs on which that many of them agree (see :func:`_vouched_patterns`)."""
 
 
-def _agreeing(patterns: np.ndarray, comparisons: tuple[Comparison, ...]) -> np.ndarray:
+VOUCHING_CHANCE = 1 / 64
+"""A level vouches for a match only where two random records of the file sit on it less often than
+this: the same city or the same category, shared by a chain's branches and a hotel's restaurants,
+is no witness; the same phone, address or name is."""
+
+
+def _agreeing(
+    patterns: np.ndarray, comparisons: tuple[Comparison, ...], params: ModelParameters
+) -> np.ndarray:
     """Per pattern and comparison whether it sits on an agreement level worth
-    :data:`EVIDENCE_BITS` by its default m and u."""
+    :data:`EVIDENCE_BITS` by its default m and u that random pairs of the file reach less often
+    than :data:`VOUCHING_CHANCE` (their u, ``params``); a part of the company name (its region,
+    its branch) is not a field of its own."""
     out = np.zeros(patterns.shape, dtype=bool)
     for k, c in enumerate(comparisons):
         bits = np.log2(np.array([lv.m for lv in c.levels]) / np.array([lv.u for lv in c.levels]))
-        out[:, k] = np.r_[False, bits >= EVIDENCE_BITS][patterns[:, k]]
+        if c.part_of_the_name:
+            continue
+        rare = np.asarray(params.u[c.name]) <= VOUCHING_CHANCE
+        out[:, k] = np.r_[False, (bits >= EVIDENCE_BITS) & rare][patterns[:, k]]
     return out
 
 
-def _vouched_patterns(patterns: np.ndarray, comparisons: tuple[Comparison, ...]) -> dict[int, np.ndarray]:
+def _vouched_patterns(
+    patterns: np.ndarray, comparisons: tuple[Comparison, ...], params: ModelParameters
+) -> dict[int, np.ndarray]:
     """Per comparison index the patterns whose posterior may teach that comparison's m (absent: all).
 
     On a rich person file a whole class of non-matches can look like matches to EM: namesakes
     blocked by a similar name differ in birth date, national id and address, and once EM has
     counted them as matches it learns that a match differs in each of those fields a third of the
-    time, so each disagreement weighs almost nothing and they stay matches. A comparison marked
+    time, so each disagreement weighs almost nothing and they stay matches. Organisations fare
+    alike: a chain's branches and the restaurants of one hotel, blocked by a similar name or one
+    address, teach EM that a duplicate's phone or address often differs. A comparison marked
     ``m_from_several_fields``, where the file holds :data:`VOUCHING_FIELDS` other fields that can
     agree, is learned only from pairs on which that many of them agree, pairs a single similar
     field cannot make up. Otherwise a comparison marked ``m_from_other_evidence`` is learned from
     pairs another field speaks for, and the rest from every pair.
     """
-    agreeing = _agreeing(patterns, comparisons)
+    agreeing = _agreeing(patterns, comparisons, params)
     out: dict[int, np.ndarray] = {}
     for j, c in enumerate(comparisons):
         others = np.delete(agreeing, j, axis=1)

@@ -46,6 +46,55 @@ def test_sister_companies_at_one_address_are_not_merged_on_it():
     assert pair["distinctive_words_level"].tolist() in ([], ["different_business"])
 
 
+def test_two_latin_names_with_no_word_in_common_at_one_place_are_two_businesses():
+    """A hotel's restaurants share its address and switchboard; an acronym or a name written
+    without its spaces is still the same business."""
+    frame = _frame(
+        [
+            ("Golden Nugget Hotel", "129 Fremont Street", "0113 496 0000"),
+            ("Lillie Langtrys", "129 Fremont Street", "0113 496 0000"),
+            ("Golden Nugget Hotel", "129 Fremont St.", "0113 496 0000"),
+            ("Ashcroft Plastics", "7 Dock Road", "0113 496 1111"),
+            ("AP Ltd", "7 Dock Road", "0113 496 1111"),
+            ("Steakhouse", "2 Bay Street", "0113 496 2222"),
+            ("Steak House", "2 Bay Street", "0113 496 2222"),
+        ]
+    )
+    from mdm.dedupe import standardise_for_spec
+
+    std = standardise_for_spec(frame, SPEC)
+    levels = DISTINCTIVE_WORDS.compute(FrameColumns(std), np.array([0, 0, 3, 5]), np.array([1, 2, 4, 6]))
+    # One name written twice is not a question for this comparison.
+    assert [DISTINCTIVE_WORDS.labels[c] for c in levels] == [
+        "different_business",
+        "unknown",
+        "no_conflict",
+        "no_conflict",
+    ]
+    cluster = deduplicate(frame, SPEC, progress=False).clusters.set_index("record_id")["cluster_id"]
+    assert cluster["R00"] == cluster["R02"] and cluster["R00"] != cluster["R01"]
+
+
+def test_latin_names_sharing_a_word_in_another_order_differ_by_their_distinctive_words():
+    frame = _frame(
+        [
+            ("Cafe Ritz-Carlton Buckhead", "3434 Peachtree Road", "0113 496 0000"),
+            ("Ritz-Carlton Dining Room (Buckhead)", "3434 Peachtree Road", "0113 496 0000"),
+            ("Ritz-Carlton Buckhead Cafe", "3434 Peachtree Road", "0113 496 0000"),
+            ("Cafe Roma", "1 High Street", "0113 496 3333"),
+            ("Cafe Milano", "2 High Street", "0113 496 4444"),
+            ("Dining Room at the Park", "3 High Street", "0113 496 5555"),
+            ("Blue Dining Room", "4 High Street", "0113 496 6666"),
+        ]
+    )
+    from mdm.dedupe import standardise_for_spec
+
+    std = standardise_for_spec(frame, SPEC)
+    levels = DISTINCTIVE_WORDS.compute(FrameColumns(std), np.array([0, 0]), np.array([1, 2]))
+    # CAFE and DINING are words of the trade here (three names each use them), unlike each other.
+    assert [DISTINCTIVE_WORDS.labels[c] for c in levels] == ["different_business", "no_conflict"]
+
+
 def test_a_typo_or_a_rare_word_is_not_a_different_business():
     frame = _frame(
         [

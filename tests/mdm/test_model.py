@@ -161,6 +161,31 @@ def test_em_does_not_take_pairs_of_one_similar_field_for_matches_on_a_rich_file(
     assert probability[0] < params.thresholds.review
 
 
+def test_a_city_or_a_category_shared_by_a_chain_does_not_vouch_for_its_branches():
+    # 1,000 restaurants written twice; 6,000 blocked pairs of one chain's branches: a similar name,
+    # the chain's city and category, another phone and address.
+    comparisons = (
+        _level_comparison("name", [("close", 0.9, 0.001), ("different", 0.1, 0.999)]),
+        _level_comparison("phone", [("exact", 0.7, 0.0004), ("different", 0.3, 0.9996)]),
+        _level_comparison("address", [("exact", 0.7, 0.0003), ("different", 0.3, 0.9997)]),
+        _level_comparison("city", [("same", 0.6, 0.15), ("different", 0.4, 0.85)]),
+        _level_comparison("category", [("same", 0.9, 0.07), ("different", 0.1, 0.93)]),
+    )
+    rng = np.random.default_rng(2)
+
+    def draw(n: int, shares: list[list[float]]) -> np.ndarray:
+        return np.column_stack([rng.choice(len(p), n, p=p) + 1 for p in shares]).astype(np.int8)
+
+    duplicates = draw(1_000, [[0.95, 0.05], [0.97, 0.03], [0.7, 0.3], [0.55, 0.45], [0.2, 0.8]])
+    branches = draw(6_000, [[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [0.9, 0.1], [0.7, 0.3]])
+    params = estimate_m_by_em(
+        np.r_[duplicates, branches], default_parameters(comparisons), comparisons, total_pairs=400_000
+    )
+    assert params.m["phone"][1] < 0.15 and params.m["address"][1] < 0.4
+    _, probability = score_levels(np.array([[1, 2, 2, 1, 1]], dtype=np.int8), params)
+    assert probability[0] < params.thresholds.review
+
+
 def test_matches_among_random_pairs_are_taken_out_of_u_once_the_prior_is_learned():
     national_id = _level_comparison("national_id", [("exact", 0.9, 0.0001), ("different", 0.1, 0.9999)])
     params = default_parameters((national_id,))
