@@ -46,6 +46,9 @@ SPLINK_CONFIG = {
     "fake_1000": "fake_1000",
     "patstat": "patstat",
     "abt_buy": "products",
+    "febrl1": "febrl",
+    "febrl2": "febrl",
+    "restaurants": "restaurants",
 }
 REVIEW_BAND = (0.7, 0.95)
 """channel-mdm's default review and auto-merge thresholds; Splink clusters at the upper one."""

