@@ -10,6 +10,7 @@ letters written together (``NV``) or with dots (``N.V.``). Several forms may fol
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,13 +26,20 @@ MAX_FORMS = 3
 """Forms stripped one after another at most (GMBH & CO. KG: three)."""
 
 
+def _unaccented(char: str) -> str:
+    """``É`` → ``E``: a letter without its marks, where that leaves one letter (else the letter itself)."""
+    bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return bare if len(bare) == 1 else char
+
+
 def _groups(text: str) -> tuple[list[str], list[int]]:
     """The words of ``text`` with each run of single letters written together (``S.A. DE C.V.`` →
-    ``SA DE CV``), and where each group starts in ``text``."""
+    ``SA DE CV``) and accents left out (``SOCIÉTÉ`` → ``SOCIETE``), and where each group starts in ``text``."""
     groups: list[str] = []
     starts: list[int] = []
     single = False
-    for match in _WORD.finditer(text):
+    folded = text if text.isascii() else "".join(map(_unaccented, text))
+    for match in _WORD.finditer(folded):
         word = match.group()
         if len(word) == 1 and single:
             groups[-1] += word
@@ -58,7 +66,7 @@ def load_latin_legal_forms(path: Path = VOCAB_FILE) -> tuple[frozenset[str], int
 def split_latin_legal_form(name: str, path: Path = VOCAB_FILE) -> tuple[str, str | None]:
     """``(name without its trailing legal forms, the forms as written)`` for an upper-case name;
     the name unchanged and ``None`` where it ends in none or holds no Latin word before them."""
-    if not _LATIN_TAIL.search(name):
+    if not _LATIN_TAIL.search(name if name.isascii() else "".join(map(_unaccented, name))):
         return name, None
     keys, longest = load_latin_legal_forms(path)
     groups, starts = _groups(name)

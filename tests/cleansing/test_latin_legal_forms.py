@@ -26,6 +26,10 @@ from mdm.spec import parse_spec
         ("Toyota Jidosha K.K.", "TOYOTA JIDOSHA", "K.K."),
         ("Cemex S.A. de C.V.", "CEMEX", "S.A. DE C.V."),
         ("Acme Pty Ltd", "ACME", "PTY LTD"),
+        ("Société Générale Société Anonyme", "SOCIÉTÉ GÉNÉRALE", "SOCIÉTÉ ANONYME"),
+        ("Société Générale Societe Anonyme", "SOCIÉTÉ GÉNÉRALE", "SOCIETE ANONYME"),
+        ("Volvo Aktiebolag", "VOLVO", "AKTIEBOLAG"),
+        ("Orlen Sp. z o.o.", "ORLEN", "SP. Z O.O."),
     ],
 )
 def test_legal_forms_of_many_languages_and_spellings_leave_the_name(name, core, legal_form):
