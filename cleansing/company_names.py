@@ -22,6 +22,7 @@ from pypinyin.core import Pinyin
 
 from cleansing.config_files import read_yaml_mapping
 from cleansing.divisions import Division, DivisionTable, load_divisions
+from cleansing.latin_legal_forms import split_latin_legal_form
 from cleansing.text import (
     is_blank,
     normalise_brackets,
@@ -43,6 +44,7 @@ __all__ = [
 
 VOCAB_DIR = Path(__file__).parent / "vocab"
 _CJK = r"\u3400-\u9fff"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
 _SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}()])\s+|\s+(?=[{_CJK}()])")
 _BRACKET_GROUP = re.compile(r"\(([^()]*)\)")
 # Bracketed regions that are not GB/T 2260 divisions but mark the same kind of thing.
@@ -286,7 +288,10 @@ _Fields = tuple[str | None, str | None, str | None, str | None, str | None, str 
 def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: DivisionTable) -> _Fields:
     """The fields of :class:`CompanyNameParts`, in order, for a normalised name."""
     head, branch, branch_region = _branch(normalised, vocabulary, table)
-    body, legal_form = _strip_suffixes(head, vocabulary.legal_forms, limit=2)
+    # A Latin name's legal forms in any language and spelling (N.V., NV, N V); a Chinese name's from the list.
+    body, legal_form = (head, None) if _CJK_CHAR.search(head) else split_latin_legal_form(head)
+    if legal_form is None:
+        body, legal_form = _strip_suffixes(head, vocabulary.legal_forms, limit=2)
     body, legal_form = _shop_word_back(body, legal_form, vocabulary.industries)
     body, region = _bracketed_region(body, table)
     division, length = _leading_region(body, table)

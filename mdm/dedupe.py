@@ -377,7 +377,9 @@ def deduplicate(
                 log.info("folded in %s steward labels", f"{len(ll):,}")
 
     with _timed(timings, "score", bar):
-        adjustments = tf_adjustments(cols, left, right, levels, params.u, comparisons)
+        adjustments = tf_adjustments(
+            cols, left, right, levels, params.u, comparisons, params.m, params.prior_weight
+        )
         weight, probability = score_levels(levels, params, adjustments)
         match_class = classify(probability, params.thresholds)
 

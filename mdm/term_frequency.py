@@ -31,6 +31,9 @@ COLLISION = 0.03
 MAX_RECORDS_PER_ENTITY = 5.0
 NAME_COLUMNS = frozenset({"name_core", "name_normalised", "name_trade", "person_name"})
 """Columns whose values name one entity; other adjusted columns use the plain record share."""
+ORGANISATION_NAME_COLUMNS = NAME_COLUMNS - {"person_name"}
+"""Names an exact or spelt-again agreement on may weigh as the value's own records say
+(:func:`one_entity_bits`); people share names too often for one written many times to be one."""
 
 
 def _counts(cols: FrameColumns, column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -98,6 +101,20 @@ a spelling of that same name (``ELECTRONIC KONINK PHILIPS`` of ``ELECTRONICS KON
 MAX_HOLDERS_CHECKED = 1_000
 
 
+def spelt_again(names: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Per position whether ``others[i]`` is a spelling of ``names[i]``: a name of several words when
+    the other holds its words (a word misspelt or one added: ``... PHILIPS V``), a one-word name
+    (``TRADING``, ``ACME``) only when the whole is alike (``ACME LOGISTICS`` is another company's)."""
+    several = np.char.count(names.astype(str), " ") > 0
+    score = np.zeros(len(names))
+    for mask, scorer in ((several, fuzz.token_set_ratio), (~several, fuzz.ratio)):
+        if mask.any():
+            score[mask] = process.cpdist(
+                names[mask], others[mask], scorer=scorer, score_cutoff=VARIANT_SCORE, workers=-1
+            )
+    return score >= VARIANT_SCORE
+
+
 def other_entities_holding_rarest_word(
     c: FrameColumns, column: str, rarest: np.ndarray, wanted: np.ndarray
 ) -> np.ndarray:
@@ -124,16 +141,8 @@ def other_entities_holding_rarest_word(
         return rarest
     names = np.asarray(c.uniques(column), dtype=object).astype(str)
     value, holder = holders["value"].to_numpy(), holders["value_holder"].to_numpy()
-    # A name of several words is spelt again when the other holds its words (a word misspelt or
-    # one added: ``... PHILIPS V``); a one-word name (``TRADING``) only when the whole is alike.
-    several = np.char.count(names[value].astype(str), " ") > 0
-    score = np.zeros(len(value))
-    for mask, scorer in ((several, fuzz.token_set_ratio), (~several, fuzz.ratio)):
-        if mask.any():
-            score[mask] = process.cpdist(
-                names[value[mask]], names[holder[mask]], scorer=scorer, score_cutoff=VARIANT_SCORE, workers=-1
-            )
-    others = np.bincount(value[score < VARIANT_SCORE], minlength=len(rarest)).astype(float)
+    spelt = spelt_again(names[value], names[holder])
+    others = np.bincount(value[~spelt], minlength=len(rarest)).astype(float)
     out = rarest.copy()
     checked = rarest_word["value"].to_numpy()
     out[checked] = 1 + others[checked]
@@ -164,6 +173,36 @@ def value_frequency(cols: FrameColumns, column: str) -> np.ndarray:
     return cols.derived(f"tf_u:{column}", compute)
 
 
+ONE_ENTITY_ODDS = 19.0
+"""Odds (95 %) at which a value's own records are taken for one entity's: below them the value is
+shared too evenly to say, and an exact agreement keeps its frequency weight (no review for it)."""
+
+
+def within_value_match_odds(cols: FrameColumns, column: str) -> np.ndarray:
+    """Per record the odds that two records holding its value are one entity, as the value's own
+    frequency estimate (:func:`value_frequency`) reads: of its ``count`` records, ``u · N − collision``
+    belong to other entities and the rest to one; ``inf`` where no other entity is counted.
+
+    ``ELECTRONICS KONINK PHILIPS`` written 292 times, of which about 3 records may be other entities',
+    makes two of its records one applicant at odds of about 50 to 1, whatever the file's prior says
+    of two records drawn at random; ``TRADING`` held by 40 records of 35 other entities, at 1 to 80."""
+
+    def compute(c: FrameColumns) -> np.ndarray:
+        counts, codes = _counts(c, column)
+        u = value_frequency(c, column)
+        rows = np.flatnonzero(codes >= 0)
+        others = np.zeros(len(counts))
+        others[codes[rows]] = np.maximum(u[rows] * len(codes) - COLLISION, 0.0)
+        one = np.maximum(counts - others, 0.0)
+        same = one * np.maximum(one - 1, 0.0)
+        apart = counts * np.maximum(counts - 1, 0.0) - same
+        with np.errstate(divide="ignore", invalid="ignore"):
+            odds = np.where(apart > 1e-9, same / np.maximum(apart, 1e-300), np.inf)
+        return np.where(codes >= 0, odds[np.maximum(codes, 0)] if len(odds) else np.nan, np.nan)
+
+    return cols.derived(f"tf_within_odds:{column}", compute)
+
+
 def _others_disagree(levels: np.ndarray, comparisons: tuple[Comparison, ...], j: int) -> np.ndarray:
     """Per pair whether a comparison other than ``j`` sits on a disagreement level."""
     from mdm.model import level_sign
@@ -183,13 +222,20 @@ def tf_adjustments(
     levels: np.ndarray,
     u_tables: dict[str, list[float]],
     comparisons: tuple[Comparison, ...],
+    m_tables: dict[str, list[float]] | None = None,
+    prior_weight: float | None = None,
 ) -> dict[int, np.ndarray]:
     """Per comparison index with a term-frequency column, the weight (bits) to add to each pair.
 
     On a level the comparison adjusts, the level's ``log2(m/u)`` becomes ``log2(m/u(v))``; the
     adjustment is ``log2(u_exact / u(v))`` on every adjusted level, as in Splink (the caller's sign
     rule keeps an agreement from going below zero bits). Levels a comparison weighs by its parts
-    (``tf_part_levels``) become ``log2(m / chance)`` with the chance of the parts both sides share."""
+    (``tf_part_levels``) become ``log2(m / chance)`` with the chance of the parts both sides share.
+
+    With ``m_tables`` and ``prior_weight``, an agreement on an organisation's name
+    (:data:`ORGANISATION_NAME_COLUMNS`) weighs at least what takes the prior to the odds the value's own records give
+    (:func:`within_value_match_odds`): the prior is bounded for the file as a whole, and would
+    otherwise leave a name one applicant wrote 292 times short of a merge."""
     out: dict[int, np.ndarray] = {}
     for j, comparison in enumerate(comparisons):
         if not comparison.tf_column or comparison.tf_column not in cols:
@@ -209,10 +255,42 @@ def tf_adjustments(
             bits = np.log2(u_ref / pair_u[known])
             cap = comparison.tf_rare_bonus
             adjust[on[known]] = bits if cap is None else np.minimum(bits, cap)
+            if m_tables is not None and prior_weight is not None and column in ORGANISATION_NAME_COLUMNS:
+                # The exact level plus this adjustment reaches log2(odds) − prior, at most as far
+                # as a value no other entity holds (u = collision / N) would take it.
+                exact = comparison.level_code(comparison.tf_levels[0]) - 1
+                shift = -prior_weight - float(np.log2(m_tables[comparison.name][exact] / u_ref))
+                ceiling = float(np.log2(u_ref * len(cols.codes(column)) / COLLISION))
+                at = on[known]
+                odds_bits = one_entity_bits(
+                    cols, column, left[at], right[at], label != comparison.tf_levels[0]
+                )
+                adjust[at] = np.fmax(adjust[at], np.minimum(odds_bits + shift, ceiling))
         if comparison.tf_part_chance is not None:
             _adjust_by_parts(adjust, comparison, j, cols, left, right, levels, u_tables, comparisons)
         out[j] = adjust
     return out
+
+
+def one_entity_bits(
+    cols: FrameColumns, column: str, left: np.ndarray, right: np.ndarray, spelling: bool
+) -> np.ndarray:
+    """Per pair ``log2`` of the lower :func:`within_value_match_odds` of its two values where those
+    odds reach :data:`ONE_ENTITY_ODDS`, else NaN. With ``spelling`` (a fuzzy agreement) only where
+    the rarer value is a spelling of the more frequent one (:func:`spelt_again`), as the frequency
+    estimate read it: it took the other holders of a value's word for other entities."""
+    within = within_value_match_odds(cols, column)
+    odds = np.fmin(within[left], within[right])
+    clear = np.isfinite(odds) & (odds >= ONE_ENTITY_ODDS)
+    if spelling and clear.any():
+        codes = cols.codes(column)
+        where = np.flatnonzero(clear)
+        names = np.asarray(cols.uniques(column), dtype=object).astype(str)
+        counts = np.bincount(codes[codes >= 0], minlength=len(names))
+        a, b = codes[left[where]], codes[right[where]]
+        frequent = np.where(counts[a] >= counts[b], a, b)
+        clear[where] = spelt_again(names[frequent], names[np.where(frequent == a, b, a)])
+    return np.where(clear, np.log2(np.where(clear, odds, 1.0)), np.nan)
 
 
 def _adjust_by_parts(

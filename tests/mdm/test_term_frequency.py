@@ -6,7 +6,13 @@ import pandas as pd
 from mdm.comparators import FrameColumns
 from mdm.dedupe import deduplicate
 from mdm.spec import parse_spec
-from mdm.term_frequency import COLLISION, records_per_entity, value_frequency
+from mdm.term_frequency import (
+    COLLISION,
+    ONE_ENTITY_ODDS,
+    records_per_entity,
+    value_frequency,
+    within_value_match_odds,
+)
 
 NAME_ONLY = parse_spec({"record_id": "id", "entity": "organisation", "columns": {"company_name": "name"}})
 
@@ -88,3 +94,26 @@ def test_name_only_list_merges_a_rare_name_but_not_a_generic_one():
     assert clusters["R000"] == clusters["R001"]
     # 贸易有限公司 twelve times, its only word in 64 other names: nothing says it is one company.
     assert clusters[[f"R{i:03d}" for i in range(2, 14)]].nunique() == 12
+
+
+def test_odds_within_a_value_read_how_many_of_its_records_other_entities_hold():
+    # ACME written 150 times by one company, its word in three sister companies' names; TRADING 12
+    # times, its word in 40 other names.
+    rows = ["ACME"] * 150 + ["ACME LOGISTICS", "ACME BAKERY", "ACME MINING"]
+    rows += ["TRADING"] * 12 + [f"N{i} TRADING" for i in range(40)] + ["ZORBO", "ZORBO"]
+    odds = within_value_match_odds(FrameColumns(pd.DataFrame({"name_core": rows})), "name_core")
+    assert odds[0] >= ONE_ENTITY_ODDS
+    assert odds[153] < 1
+    assert np.isinf(odds[-1])  # no other entity counted
+
+
+def test_a_name_one_company_writes_many_times_merges_beside_its_sisters():
+    rows = ["ACME"] * 150 + ["ACME LOGISTICS", "ACME BAKERY", "ACME MINING"]
+    rows += ["TRADING"] * 12 + [f"N{i} TRADING" for i in range(40)]
+    frame = pd.DataFrame({"id": [f"R{i:03d}" for i in range(len(rows))], "name": rows})
+    result = deduplicate(frame, NAME_ONLY, progress=False)
+    clusters = result.clusters.set_index("record_id")["cluster_id"]
+    assert clusters.iloc[:150].nunique() == 1
+    assert clusters.iloc[150:153].nunique() == 3 and clusters.iloc[0] not in set(clusters.iloc[150:153])
+    # TRADING alone says nothing of which of many trading companies wrote it.
+    assert clusters.iloc[153:165].nunique() == 12
