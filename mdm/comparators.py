@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 Derived = TypeVar("Derived")
 
@@ -655,8 +655,33 @@ def compare_address(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> 
     ratio[equal] = 100
     exact = equal & ~other_district
     close = known & (ratio >= 90) & ~other_district
-    somewhat = known & (ratio >= 75) & ~other_district
+    somewhat = (
+        known & ((ratio >= 75) | _one_begins_the_other(cols, a, b, known & (ratio < 75))) & ~other_district
+    )
     return _assign(known, [exact, close, somewhat])
+
+
+MIN_ADDRESS_BEGINNING = 10
+"""Characters an address must have to be recognised as the beginning of a longer one."""
+
+
+def _one_begins_the_other(cols: FrameColumns, a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per pair whether one address is the other's beginning, the rest left out (``26 groom street``
+    / ``26 groom street binbimbie``): a source that drops the locality line writes less, not another
+    address. Short beginnings (a house number alone) say nothing."""
+    uniques = cols.uniques("address_detail")
+    out = np.zeros(len(a), dtype=bool)
+    where, inverse, da, db = _distinct_pairs(a, b, mask, len(uniques))
+    if len(where):
+        found = np.array(
+            [
+                min(len(x), len(y)) >= MIN_ADDRESS_BEGINNING and (x.startswith(y) or y.startswith(x))
+                for x, y in zip(uniques[da].astype(str), uniques[db].astype(str), strict=True)
+            ],
+            dtype=bool,
+        )
+        out[where] = found[inverse]
+    return out
 
 
 ADDRESS = Comparison(
@@ -675,16 +700,32 @@ ADDRESS = Comparison(
 )
 
 
+def _latin_cities(cols: FrameColumns) -> np.ndarray:
+    """Per distinct city whether it is written in Latin letters (a Chinese city is read from the
+    division table, so a typo in it never reaches the comparison)."""
+    return np.array([not _CJK_CHAR.search(str(v)) for v in cols.uniques("city")], dtype=bool)
+
+
 def compare_location(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """One comparison for where a record is, so city, district and postcode are not counted thrice."""
+    """One comparison for where a record is, so city, district and postcode are not counted thrice.
+
+    A Latin city name one typo away (``SMITHFIELD`` / ``SMITHIFELD``, ``LONDON`` / ``LNDON``) is
+    ``close_city``, weighed by the file like every level."""
     ca, cb, city_known = _pair(cols, "city", left, right)
     da, db, district_known = _pair(cols, "district", left, right)
     pa, pb, postcode_known = _pair(cols, "postcode", left, right)
     same_city = city_known & (ca == cb)
     same_district = same_city & district_known & (da == db)
     same_postcode = ~city_known & postcode_known & (pa == pb)
+    latin = cols.derived("city_is_latin", _latin_cities)
+    fuzzy = city_known & ~same_city
+    fuzzy[fuzzy] = latin[ca[fuzzy]] & latin[cb[fuzzy]]
+    jw = _code_scores(
+        cols.uniques("city"), ca, cb, fuzzy, JaroWinkler.normalized_similarity, score_cutoff=0.89
+    )
+    close_city = fuzzy & (jw >= 0.9)
     known = city_known | postcode_known
-    return _assign(known, [same_district, same_city | same_postcode, city_known & (ca != cb)])
+    return _assign(known, [same_district, same_city | same_postcode, close_city, city_known & (ca != cb)])
 
 
 LOCATION = Comparison(
@@ -693,6 +734,7 @@ LOCATION = Comparison(
     (
         ComparisonLevel("same_district", 0.85, 0.01),
         ComparisonLevel("same_city", 0.12, 0.05),
+        ComparisonLevel("close_city", 0.01, 0.001),
         ComparisonLevel("different_city", 0.02, 0.9),
         ComparisonLevel("different_postcode", 0.01, 0.04),
     ),
@@ -768,6 +810,9 @@ PERSON_NAME = Comparison(
 
 
 def compare_birth_date(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Exact; nearly equal (two of year, month and day the same, day and month swapped, or the
+    eight digits one typo apart: a digit wrong or two neighbours swapped, ``1923-08-05`` /
+    ``1923-00-85``); different."""
     a, b, known = _pair(cols, "birth_date", left, right)
     near = np.zeros(len(a), dtype=bool)
     if known.any():
@@ -779,7 +824,12 @@ def compare_birth_date(cols: FrameColumns, left: np.ndarray, right: np.ndarray) 
         agree = (ya == yb).astype(int) + (ma == mb) + (da == db)
         swapped = (ya == yb) & (ma == db) & (da == mb)
         near[known] = (agree == 2) | swapped
-    return _assign(known, [known & (a == b), near])
+    digits = cols.derived(
+        "birth_date_digits", lambda c: np.array([str(v).replace("-", "") for v in c.uniques("birth_date")])
+    )
+    typo = known & ~near & (a != b)
+    one_typo = _code_scores(digits, a, b, typo, OSA.distance, score_cutoff=1, fill=99, dtype=np.int32) <= 1
+    return _assign(known, [known & (a == b), near | (typo & one_typo)])
 
 
 BIRTH_DATE = Comparison(
@@ -791,6 +841,11 @@ BIRTH_DATE = Comparison(
         ComparisonLevel("different", 0.03, 0.9969, max_m=0.3),
     ),
     compare_birth_date,
+    # A date many unrelated records carry (a placeholder such as 1980-01-01, or the 1st of January
+    # of a list that knows only the year) says less than a date one person's records share.
+    tf_column="birth_date",
+    tf_levels=("exact",),
+    tf_rare_bonus=0.0,
     m_from_several_fields=True,
     u_without_matches=True,
 )

@@ -31,6 +31,9 @@ COLLISION = 0.03
 MAX_RECORDS_PER_ENTITY = 5.0
 NAME_COLUMNS = frozenset({"name_core", "name_normalised", "name_trade", "person_name"})
 """Columns whose values name one entity; other adjusted columns use the plain record share."""
+OWN_VALUE_COLUMNS = frozenset({"birth_date"})
+"""Columns whose value is one entity's own without being a name: only the records beyond one
+entity's count, as for names, but no word of the value makes it generic (a date has no words)."""
 
 
 def _counts(cols: FrameColumns, column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -157,6 +160,8 @@ def value_frequency(cols: FrameColumns, column: str) -> np.ndarray:
                 rarest = other_entities_holding_rarest_word(c, column, rarest, excess > 0)
                 excess = excess * entity_share(rarest, counts, excess > 0)
             u = (excess + COLLISION) / n
+        elif column in OWN_VALUE_COLUMNS:
+            u = (np.maximum(counts - records_per_entity(counts), 0) + COLLISION) / n
         else:
             u = counts / n
         return np.where(codes >= 0, u[np.maximum(codes, 0)] if len(u) else np.nan, np.nan)
@@ -197,6 +202,12 @@ def tf_adjustments(
         adjust = np.zeros(len(left), dtype=np.float64)
         # Splink's reference: every adjusted level is scaled against the exact level's u.
         u_ref = float(u_tables[comparison.name][comparison.level_code(comparison.tf_levels[0]) - 1])
+        if comparison.tf_column in OWN_VALUE_COLUMNS:
+            # Birthdays of different people coincide by chance: only a date more common than the
+            # file's dates are on average (a placeholder such as 1980-01-01) weighs less.
+            dated = value_frequency(cols, comparison.tf_column)
+            dated = dated[~np.isnan(dated)]
+            u_ref = max(u_ref, float(dated.mean()) if len(dated) else u_ref)
         for label in comparison.tf_levels:
             code = comparison.level_code(label)
             on = np.flatnonzero(levels[:, j] == code)
