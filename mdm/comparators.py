@@ -709,8 +709,9 @@ def _latin_cities(cols: FrameColumns) -> np.ndarray:
 def compare_location(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """One comparison for where a record is, so city, district and postcode are not counted thrice.
 
-    A Latin city name one typo away (``SMITHFIELD`` / ``SMITHIFELD``, ``LONDON`` / ``LNDON``) is
-    ``close_city``, weighed by the file like every level."""
+    A Latin city name one typo away (``SMITHFIELD`` / ``SMITHIFELD``, ``LONDON`` / ``LONDN``) or,
+    where the cities are unknown, a postcode one typo away (a digit wrong or two neighbours swapped:
+    ``2615`` / ``2651``) is ``close``, weighed by the file like every level."""
     ca, cb, city_known = _pair(cols, "city", left, right)
     da, db, district_known = _pair(cols, "district", left, right)
     pa, pb, postcode_known = _pair(cols, "postcode", left, right)
@@ -723,9 +724,13 @@ def compare_location(cols: FrameColumns, left: np.ndarray, right: np.ndarray) ->
     jw = _code_scores(
         cols.uniques("city"), ca, cb, fuzzy, JaroWinkler.normalized_similarity, score_cutoff=0.89
     )
-    close_city = fuzzy & (jw >= 0.9)
+    postcode_typo = ~city_known & postcode_known & (pa != pb)
+    postcode_apart = _code_scores(
+        cols.uniques("postcode"), pa, pb, postcode_typo, OSA.distance, score_cutoff=1, fill=99, dtype=np.int32
+    )
+    close = (fuzzy & (jw >= 0.9)) | (postcode_typo & (postcode_apart <= 1))
     known = city_known | postcode_known
-    return _assign(known, [same_district, same_city | same_postcode, close_city, city_known & (ca != cb)])
+    return _assign(known, [same_district, same_city | same_postcode, close, city_known & (ca != cb)])
 
 
 LOCATION = Comparison(
@@ -734,7 +739,7 @@ LOCATION = Comparison(
     (
         ComparisonLevel("same_district", 0.85, 0.01),
         ComparisonLevel("same_city", 0.12, 0.05),
-        ComparisonLevel("close_city", 0.01, 0.001),
+        ComparisonLevel("close", 0.01, 0.001),
         ComparisonLevel("different_city", 0.02, 0.9),
         ComparisonLevel("different_postcode", 0.01, 0.04),
     ),

@@ -126,7 +126,7 @@ def test_location_counts_city_district_and_postcode_once(make_frame):
             {"city": "深圳市", "district": "福田区"},
             {"postcode": "518000"},
             {"city": "广州市", "postcode": "518000"},
-            {"postcode": "510000"},
+            {"postcode": "100000"},
         ]
     )
     assert _levels(frame, LOCATION, [(0, 1), (0, 2), (0, 3), (0, 4), (3, 5)]) == [
@@ -151,11 +151,18 @@ def test_a_latin_city_one_typo_away_is_close_but_a_chinese_one_is_another_city(m
         ]
     )
     assert _levels(frame, LOCATION, [(0, 1), (2, 3), (2, 4), (5, 6)]) == [
-        "close_city",
-        "close_city",
+        "close",
+        "close",
         "different_city",
         "different_city",
     ]
+
+
+def test_a_postcode_one_typo_away_is_close_where_cities_are_unknown(make_frame):
+    frame = make_frame(
+        [{"postcode": "2615"}, {"postcode": "2651"}, {"postcode": "2614"}, {"postcode": "3000"}]
+    )
+    assert _levels(frame, LOCATION, [(0, 1), (0, 2), (0, 3)]) == ["close", "close", "different_postcode"]
 
 
 def test_an_address_that_is_the_beginning_of_the_other_is_somewhat_alike(make_frame):
