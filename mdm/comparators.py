@@ -711,7 +711,8 @@ def compare_location(cols: FrameColumns, left: np.ndarray, right: np.ndarray) ->
 
     A Latin city name one typo away (``SMITHFIELD`` / ``SMITHIFELD``, ``LONDON`` / ``LONDN``) or,
     where the cities are unknown, a postcode one typo away (a digit wrong or two neighbours swapped:
-    ``2615`` / ``2651``) is ``close``, weighed by the file like every level."""
+    ``2615`` / ``2651``) is ``close``, and so are two Latin cities at one postcode (one of them is wrong),
+    weighed by the file like every level."""
     ca, cb, city_known = _pair(cols, "city", left, right)
     da, db, district_known = _pair(cols, "district", left, right)
     pa, pb, postcode_known = _pair(cols, "postcode", left, right)
@@ -728,7 +729,9 @@ def compare_location(cols: FrameColumns, left: np.ndarray, right: np.ndarray) ->
     postcode_apart = _code_scores(
         cols.uniques("postcode"), pa, pb, postcode_typo, OSA.distance, score_cutoff=1, fill=99, dtype=np.int32
     )
-    close = (fuzzy & (jw >= 0.9)) | (postcode_typo & (postcode_apart <= 1))
+    # Two typed cities at one postcode: one of the two records has the wrong city (or suburb).
+    city_against_postcode = fuzzy & postcode_known & (pa == pb)
+    close = (fuzzy & (jw >= 0.9)) | (postcode_typo & (postcode_apart <= 1)) | city_against_postcode
     known = city_known | postcode_known
     return _assign(known, [same_district, same_city | same_postcode, close, city_known & (ca != cb)])
 

@@ -158,11 +158,25 @@ def test_a_latin_city_one_typo_away_is_close_but_a_chinese_one_is_another_city(m
     ]
 
 
-def test_a_postcode_one_typo_away_is_close_where_cities_are_unknown(make_frame):
+def test_a_postcode_one_typo_away_or_shared_by_two_cities_is_close(make_frame):
     frame = make_frame(
-        [{"postcode": "2615"}, {"postcode": "2651"}, {"postcode": "2614"}, {"postcode": "3000"}]
+        [
+            {"postcode": "2615"},
+            {"postcode": "2651"},
+            {"postcode": "2614"},
+            {"postcode": "3000"},
+            {"city": "WINSTON HILLS", "postcode": "2767"},
+            {"city": "TOOWOOMBA", "postcode": "2767"},
+            {"city": "TOOWOOMBA", "postcode": "4350"},
+        ]
     )
-    assert _levels(frame, LOCATION, [(0, 1), (0, 2), (0, 3)]) == ["close", "close", "different_postcode"]
+    assert _levels(frame, LOCATION, [(0, 1), (0, 2), (0, 3), (4, 5), (4, 6)]) == [
+        "close",
+        "close",
+        "different_postcode",
+        "close",  # two cities at one postcode: one of them is wrong
+        "different_city",
+    ]
 
 
 def test_an_address_that_is_the_beginning_of_the_other_is_somewhat_alike(make_frame):
