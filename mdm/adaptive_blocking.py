@@ -164,10 +164,13 @@ def family_initial_keys(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def person_name_keys(frame: pd.DataFrame) -> pd.DataFrame:
-    """The full person name alone: one person's records that share no city, date or identifier
-    (``RUBY VINCENT`` moved and mistyped the birth date) still meet; a common name's block is
-    read through the rule's window, so its size does not matter."""
-    return _single_keys(frame, "person_name")
+    """The full name alone of a person written in parts (given and family name): one person's
+    records that share no city, date or identifier (``RUBY VINCENT`` moved and mistyped the birth
+    date) still meet; a common name's block is read through the rule's window. A name in one
+    column (张伟) is left to the rules that add a place or a date: the file cannot tell how common
+    it is nationally, and its namesakes would only be candidates for a wrong merge."""
+    in_parts = (_col(frame, "given_name").fillna("") != "") & (_col(frame, "family_name").fillna("") != "")
+    return _single_keys(frame, "person_name", in_parts.to_numpy(dtype=bool))
 
 
 ADAPTIVE_RULES: tuple[BlockingRule, ...] = (
