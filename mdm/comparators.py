@@ -817,10 +817,23 @@ PERSON_NAME = Comparison(
 )
 
 
+DAYS_NEARLY_EQUAL = 31
+"""Two birth dates at most this many days apart are nearly equal (a date off by a day, or a month
+rolled over: ``1977-01-29`` / ``1976-12-30``), as in Splink's date-of-birth comparison."""
+
+
+def _days_since_epoch(cols: FrameColumns) -> np.ndarray:
+    """Per distinct birth date its day number (NaN for an impossible date such as ``1956-13-09``)."""
+    parsed = pd.to_datetime(
+        pd.Series(cols.uniques("birth_date"), dtype=object), errors="coerce", format="%Y-%m-%d"
+    )
+    return (parsed - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
 def compare_birth_date(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Exact; nearly equal (two of year, month and day the same, day and month swapped, or the
-    eight digits one typo apart: a digit wrong or two neighbours swapped, ``1923-08-05`` /
-    ``1923-00-85``); different."""
+    """Exact; nearly equal (two of year, month and day the same, day and month swapped, the eight
+    digits one typo apart — a digit wrong or two neighbours swapped, ``1923-08-05`` / ``1923-00-85``
+    — or at most :data:`DAYS_NEARLY_EQUAL` days apart); different."""
     a, b, known = _pair(cols, "birth_date", left, right)
     near = np.zeros(len(a), dtype=bool)
     if known.any():
@@ -837,7 +850,11 @@ def compare_birth_date(cols: FrameColumns, left: np.ndarray, right: np.ndarray) 
     )
     typo = known & ~near & (a != b)
     one_typo = _code_scores(digits, a, b, typo, OSA.distance, score_cutoff=1, fill=99, dtype=np.int32) <= 1
-    return _assign(known, [known & (a == b), near | (typo & one_typo)])
+    days = cols.derived("birth_date_days", _days_since_epoch)
+    within = typo & ~one_typo
+    days_a, days_b = days[a[within]], days[b[within]]
+    within[within] = np.abs(days_a - days_b) <= DAYS_NEARLY_EQUAL  # False where either is NaN
+    return _assign(known, [known & (a == b), near | (typo & one_typo) | within])
 
 
 BIRTH_DATE = Comparison(
