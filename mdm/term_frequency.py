@@ -146,9 +146,10 @@ def other_entities_holding_rarest_word(
 def value_frequency(cols: FrameColumns, column: str) -> np.ndarray:
     """Per record ``u(v)`` of its value (see the module docstring); NaN where missing.
 
-    Names (:data:`NAME_COLUMNS`) count only the records beyond one entity's; any other value (a
-    city, a category, a web domain) is shared by many entities by nature, and its plain share of
-    the records is its ``u``, as in Splink."""
+    Names (:data:`NAME_COLUMNS`) and a person's own values (:data:`OWN_VALUE_COLUMNS`, a birth date)
+    count only the records beyond one entity's; any other value (a city, a category, a web domain)
+    is shared by many entities by nature, and its plain share of the records is its ``u``, as in
+    Splink."""
 
     def compute(c: FrameColumns) -> np.ndarray:
         counts, codes = _counts(c, column)
