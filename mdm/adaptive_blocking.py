@@ -142,10 +142,35 @@ def postcode_keys(frame: pd.DataFrame) -> pd.DataFrame:
 
 def family_initial_keys(frame: pd.DataFrame) -> pd.DataFrame:
     """Family name with the given name's first letter (``SMITH J``): finds ``J Smith`` / ``John Smith``
-    and nicknames that keep their initial, and survives a typo anywhere else in the given name."""
+    and nicknames that keep their initial, and survives a typo anywhere else in the given name.
+
+    Each record also keys its given name with the family name's first letter (``JOHN S``), so a
+    record whose source wrote the two parts in each other's columns still meets its duplicate."""
     family, families = _column_codes(frame, "family_name")
-    initial, initials = _map_uniques(*_column_codes(frame, "given_name"), lambda g: g[:1] or None)
-    return _combined_keys((family, len(families)), (initial, len(initials)))
+    given, givens = _column_codes(frame, "given_name")
+    # One code space for both parts, so SMITH as a family name and SMITH as a given name meet.
+    part_codes, parts = pd.factorize(pd.Series(np.r_[families, givens], dtype=object))
+    part_codes = np.r_[part_codes.astype(np.int64), -1]  # code -1 stays missing
+    family = part_codes[np.where(family >= 0, family, -1)]
+    given = part_codes[np.where(given >= 0, given + len(families), -1)]
+    initial, initials = _map_uniques(
+        np.arange(len(parts)), np.asarray(parts, dtype=object), lambda p: p[:1] or None
+    )
+    initial = np.r_[initial, -1]
+    n_parts, n_initials = len(parts), len(initials)
+    as_written = _combined_keys((family, n_parts), (initial[given], n_initials))
+    swapped = _combined_keys((given, n_parts), (initial[family], n_initials))
+    return pd.concat([as_written, swapped], ignore_index=True)
+
+
+def person_name_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """The full name alone of a person written in parts (given and family name): one person's
+    records that share no city, date or identifier (``RUBY VINCENT`` moved and mistyped the birth
+    date) still meet; a common name's block is read through the rule's window. A name in one
+    column (张伟) is left to the rules that add a place or a date: the file cannot tell how common
+    it is nationally, and its namesakes would only be candidates for a wrong merge."""
+    in_parts = (_col(frame, "given_name").fillna("") != "") & (_col(frame, "family_name").fillna("") != "")
+    return _single_keys(frame, "person_name", in_parts.to_numpy(dtype=bool))
 
 
 ADAPTIVE_RULES: tuple[BlockingRule, ...] = (
@@ -155,6 +180,7 @@ ADAPTIVE_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("birth_date", birth_date_keys, window=4),
     BlockingRule("postcode", postcode_keys, window=4),
     BlockingRule("family_name_initial", family_initial_keys, window=6),
+    BlockingRule("person_name", person_name_keys, window=4),
     # Last, and only for records no rule above paired: linear on thin lists, nearly free on rich ones.
     BlockingRule("rare_text_tokens", rare_text_token_keys, window=4, fallback=True),
 )

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
 Derived = TypeVar("Derived")
 
@@ -663,8 +663,33 @@ def compare_address(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> 
     ratio[equal] = 100
     exact = equal & ~other_district
     close = known & (ratio >= 90) & ~other_district
-    somewhat = known & (ratio >= 75) & ~other_district
+    somewhat = (
+        known & ((ratio >= 75) | _one_begins_the_other(cols, a, b, known & (ratio < 75))) & ~other_district
+    )
     return _assign(known, [exact, close, somewhat])
+
+
+MIN_ADDRESS_BEGINNING = 10
+"""Characters an address must have to be recognised as the beginning of a longer one."""
+
+
+def _one_begins_the_other(cols: FrameColumns, a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per pair whether one address is the other's beginning, the rest left out (``26 groom street``
+    / ``26 groom street binbimbie``): a source that drops the locality line writes less, not another
+    address. Short beginnings (a house number alone) say nothing."""
+    uniques = cols.uniques("address_detail")
+    out = np.zeros(len(a), dtype=bool)
+    where, inverse, da, db = _distinct_pairs(a, b, mask, len(uniques))
+    if len(where):
+        found = np.array(
+            [
+                min(len(x), len(y)) >= MIN_ADDRESS_BEGINNING and (x.startswith(y) or y.startswith(x))
+                for x, y in zip(uniques[da].astype(str), uniques[db].astype(str), strict=True)
+            ],
+            dtype=bool,
+        )
+        out[where] = found[inverse]
+    return out
 
 
 ADDRESS = Comparison(
@@ -684,16 +709,40 @@ ADDRESS = Comparison(
 )
 
 
+def _latin_cities(cols: FrameColumns) -> np.ndarray:
+    """Per distinct city whether it is written in Latin letters (a Chinese city is read from the
+    division table, so a typo in it never reaches the comparison)."""
+    return np.array([not _CJK_CHAR.search(str(v)) for v in cols.uniques("city")], dtype=bool)
+
+
 def compare_location(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """One comparison for where a record is, so city, district and postcode are not counted thrice."""
+    """One comparison for where a record is, so city, district and postcode are not counted thrice.
+
+    A Latin city name one typo away (``SMITHFIELD`` / ``SMITHIFELD``, ``LONDON`` / ``LONDN``) or,
+    where the cities are unknown, a postcode one typo away (a digit wrong or two neighbours swapped:
+    ``2615`` / ``2651``) is ``close``, and so are two Latin cities at one postcode (one of them is wrong),
+    weighed by the file like every level."""
     ca, cb, city_known = _pair(cols, "city", left, right)
     da, db, district_known = _pair(cols, "district", left, right)
     pa, pb, postcode_known = _pair(cols, "postcode", left, right)
     same_city = city_known & (ca == cb)
     same_district = same_city & district_known & (da == db)
     same_postcode = ~city_known & postcode_known & (pa == pb)
+    latin = cols.derived("city_is_latin", _latin_cities)
+    fuzzy = city_known & ~same_city
+    fuzzy[fuzzy] = latin[ca[fuzzy]] & latin[cb[fuzzy]]
+    jw = _code_scores(
+        cols.uniques("city"), ca, cb, fuzzy, JaroWinkler.normalized_similarity, score_cutoff=0.89
+    )
+    postcode_typo = ~city_known & postcode_known & (pa != pb)
+    postcode_apart = _code_scores(
+        cols.uniques("postcode"), pa, pb, postcode_typo, OSA.distance, score_cutoff=1, fill=99, dtype=np.int32
+    )
+    # Two typed cities at one postcode: one of the two records has the wrong city (or suburb).
+    city_against_postcode = fuzzy & postcode_known & (pa == pb)
+    close = (fuzzy & (jw >= 0.9)) | (postcode_typo & (postcode_apart <= 1)) | city_against_postcode
     known = city_known | postcode_known
-    return _assign(known, [same_district, same_city | same_postcode, city_known & (ca != cb)])
+    return _assign(known, [same_district, same_city | same_postcode, close, city_known & (ca != cb)])
 
 
 LOCATION = Comparison(
@@ -702,6 +751,7 @@ LOCATION = Comparison(
     (
         ComparisonLevel("same_district", 0.85, 0.01),
         ComparisonLevel("same_city", 0.12, 0.05),
+        ComparisonLevel("close", 0.01, 0.001),
         ComparisonLevel("different_city", 0.02, 0.9),
         ComparisonLevel("different_postcode", 0.01, 0.04),
     ),
@@ -777,7 +827,23 @@ PERSON_NAME = Comparison(
 )
 
 
+DAYS_NEARLY_EQUAL = 31
+"""Two birth dates at most this many days apart are nearly equal (a date off by a day, or a month
+rolled over: ``1977-01-29`` / ``1976-12-30``), as in Splink's date-of-birth comparison."""
+
+
+def _days_since_epoch(cols: FrameColumns) -> np.ndarray:
+    """Per distinct birth date its day number (NaN for an impossible date such as ``1956-13-09``)."""
+    parsed = pd.to_datetime(
+        pd.Series(cols.uniques("birth_date"), dtype=object), errors="coerce", format="%Y-%m-%d"
+    )
+    return (parsed - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype=np.float64, na_value=np.nan)
+
+
 def compare_birth_date(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Exact; nearly equal (two of year, month and day the same, day and month swapped, the eight
+    digits one typo apart — a digit wrong or two neighbours swapped, ``1923-08-05`` / ``1923-00-85``
+    — or at most :data:`DAYS_NEARLY_EQUAL` days apart); different."""
     a, b, known = _pair(cols, "birth_date", left, right)
     near = np.zeros(len(a), dtype=bool)
     if known.any():
@@ -789,7 +855,16 @@ def compare_birth_date(cols: FrameColumns, left: np.ndarray, right: np.ndarray) 
         agree = (ya == yb).astype(int) + (ma == mb) + (da == db)
         swapped = (ya == yb) & (ma == db) & (da == mb)
         near[known] = (agree == 2) | swapped
-    return _assign(known, [known & (a == b), near])
+    digits = cols.derived(
+        "birth_date_digits", lambda c: np.array([str(v).replace("-", "") for v in c.uniques("birth_date")])
+    )
+    typo = known & ~near & (a != b)
+    one_typo = _code_scores(digits, a, b, typo, OSA.distance, score_cutoff=1, fill=99, dtype=np.int32) <= 1
+    days = cols.derived("birth_date_days", _days_since_epoch)
+    within = typo & ~one_typo
+    days_a, days_b = days[a[within]], days[b[within]]
+    within[within] = np.abs(days_a - days_b) <= DAYS_NEARLY_EQUAL  # False where either is NaN
+    return _assign(known, [known & (a == b), near | (typo & one_typo) | within])
 
 
 BIRTH_DATE = Comparison(
@@ -801,6 +876,11 @@ BIRTH_DATE = Comparison(
         ComparisonLevel("different", 0.03, 0.9969, max_m=0.3),
     ),
     compare_birth_date,
+    # A date many unrelated records carry (a placeholder such as 1980-01-01, or the 1st of January
+    # of a list that knows only the year) says less than a date one person's records share.
+    tf_column="birth_date",
+    tf_levels=("exact",),
+    tf_rare_bonus=0.0,
     m_from_several_fields=True,
     u_without_matches=True,
 )

@@ -34,6 +34,9 @@ NAME_COLUMNS = frozenset({"name_core", "name_normalised", "name_trade", "person_
 ORGANISATION_NAME_COLUMNS = NAME_COLUMNS - {"person_name"}
 """Names an exact or spelt-again agreement on may weigh as the value's own records say
 (:func:`one_entity_bits`); people share names too often for one written many times to be one."""
+OWN_VALUE_COLUMNS = frozenset({"birth_date"})
+"""Columns whose value is one entity's own without being a name: only the records beyond one
+entity's count, as for names, but no word of the value makes it generic (a date has no words)."""
 
 
 def _counts(cols: FrameColumns, column: str) -> tuple[np.ndarray, np.ndarray]:
@@ -152,9 +155,10 @@ def other_entities_holding_rarest_word(
 def value_frequency(cols: FrameColumns, column: str) -> np.ndarray:
     """Per record ``u(v)`` of its value (see the module docstring); NaN where missing.
 
-    Names (:data:`NAME_COLUMNS`) count only the records beyond one entity's; any other value (a
-    city, a category, a web domain) is shared by many entities by nature, and its plain share of
-    the records is its ``u``, as in Splink."""
+    Names (:data:`NAME_COLUMNS`) and a person's own values (:data:`OWN_VALUE_COLUMNS`, a birth date)
+    count only the records beyond one entity's; any other value (a city, a category, a web domain)
+    is shared by many entities by nature, and its plain share of the records is its ``u``, as in
+    Splink."""
 
     def compute(c: FrameColumns) -> np.ndarray:
         counts, codes = _counts(c, column)
@@ -166,6 +170,8 @@ def value_frequency(cols: FrameColumns, column: str) -> np.ndarray:
                 rarest = other_entities_holding_rarest_word(c, column, rarest, excess > 0)
                 excess = excess * entity_share(rarest, counts, excess > 0)
             u = (excess + COLLISION) / n
+        elif column in OWN_VALUE_COLUMNS:
+            u = (np.maximum(counts - records_per_entity(counts), 0) + COLLISION) / n
         else:
             u = counts / n
         return np.where(codes >= 0, u[np.maximum(codes, 0)] if len(u) else np.nan, np.nan)
@@ -243,6 +249,12 @@ def tf_adjustments(
         adjust = np.zeros(len(left), dtype=np.float64)
         # Splink's reference: every adjusted level is scaled against the exact level's u.
         u_ref = float(u_tables[comparison.name][comparison.level_code(comparison.tf_levels[0]) - 1])
+        if comparison.tf_column in OWN_VALUE_COLUMNS:
+            # Birthdays of different people coincide by chance: only a date more common than the
+            # file's dates are on average (a placeholder such as 1980-01-01) weighs less.
+            dated = value_frequency(cols, comparison.tf_column)
+            dated = dated[~np.isnan(dated)]
+            u_ref = max(u_ref, float(dated.mean()) if len(dated) else u_ref)
         for label in comparison.tf_levels:
             code = comparison.level_code(label)
             on = np.flatnonzero(levels[:, j] == code)

@@ -86,3 +86,37 @@ def test_a_record_no_rule_pairs_meets_a_rich_record_that_shares_its_rare_word():
     assert {(0, 2), (1, 2)} & pairs  # the thin record found through BOOROONDARA
     report = candidates.report_frame().set_index("rule")
     assert report.loc["rare_text_tokens", "pairs"] >= 1
+
+
+def test_a_person_whose_name_parts_swap_columns_or_who_moved_still_meets_their_duplicate():
+    spec = parse_spec(
+        {
+            "record_id": "id",
+            "entity": "person",
+            "columns": {"given_name": "given", "family_name": "family", "birth_date": "dob", "city": "city"},
+        }
+    )
+    dates = ["19430807", "19871128", "19750331", "19840225"]
+    frame = pd.DataFrame(
+        {
+            "id": ["A", "B", "C", "D", "E", "F", "G", "H"],
+            "given": ["RUBY", "VINCENT", "FREDDIE", "FREDDIE", "ANNA", "OSCAR", "MIA", "LEO"],
+            "family": ["VINCENT", "RUBY", "GREGORY", "GREGORY", "BERG", "WILDE", "ROSS", "KANE"],
+            # Each record meets a stranger born the same day, so no record is left for the rare-word rule.
+            "dob": dates + dates,
+            "city": ["CORRIMAL", "ELIZABETH VALE", "LONDON", "LEEDS"] * 2,
+        }
+    )
+    std = standardise_for_spec(frame, spec)
+    candidates = block(std, rules=DEFAULT_RULES + ADAPTIVE_RULES)
+    pairs = set(zip(candidates.left.tolist(), candidates.right.tolist(), strict=True))
+    assert (0, 1) in pairs  # given and family name written in each other's columns
+    assert (2, 3) in pairs  # one full name, another city and birth date
+
+
+def test_a_chinese_name_in_one_column_is_not_blocked_on_the_name_alone():
+    from mdm.adaptive_blocking import person_name_keys
+
+    spec = parse_spec({"record_id": "id", "entity": "person", "columns": {"person_name": "name"}})
+    std = standardise_for_spec(pd.DataFrame({"id": ["1", "2"], "name": ["张伟", "张伟"]}), spec)
+    assert person_name_keys(std).empty

@@ -4,6 +4,7 @@ import numpy as np
 import pandas as pd
 
 from mdm.comparators import (
+    ADDRESS,
     BRANCH,
     CONTACT,
     DEFAULT_COMPARISONS,
@@ -125,7 +126,7 @@ def test_location_counts_city_district_and_postcode_once(make_frame):
             {"city": "深圳市", "district": "福田区"},
             {"postcode": "518000"},
             {"city": "广州市", "postcode": "518000"},
-            {"postcode": "510000"},
+            {"postcode": "100000"},
         ]
     )
     assert _levels(frame, LOCATION, [(0, 1), (0, 2), (0, 3), (0, 4), (3, 5)]) == [
@@ -135,6 +136,59 @@ def test_location_counts_city_district_and_postcode_once(make_frame):
         "different_city",
         "different_postcode",
     ]
+
+
+def test_a_latin_city_one_typo_away_is_close_but_a_chinese_one_is_another_city(make_frame):
+    frame = make_frame(
+        [
+            {"city": "SMITHFIELD"},
+            {"city": "SMITHIFELD"},
+            {"city": "LONDON"},
+            {"city": "LONDN"},
+            {"city": "TOOWOOMBA"},
+            {"city": "深圳市"},
+            {"city": "深州市"},
+        ]
+    )
+    assert _levels(frame, LOCATION, [(0, 1), (2, 3), (2, 4), (5, 6)]) == [
+        "close",
+        "close",
+        "different_city",
+        "different_city",
+    ]
+
+
+def test_a_postcode_one_typo_away_or_shared_by_two_cities_is_close(make_frame):
+    frame = make_frame(
+        [
+            {"postcode": "2615"},
+            {"postcode": "2651"},
+            {"postcode": "2614"},
+            {"postcode": "3000"},
+            {"city": "WINSTON HILLS", "postcode": "2767"},
+            {"city": "TOOWOOMBA", "postcode": "2767"},
+            {"city": "TOOWOOMBA", "postcode": "4350"},
+        ]
+    )
+    assert _levels(frame, LOCATION, [(0, 1), (0, 2), (0, 3), (4, 5), (4, 6)]) == [
+        "close",
+        "close",
+        "different_postcode",
+        "close",  # two cities at one postcode: one of them is wrong
+        "different_city",
+    ]
+
+
+def test_an_address_that_is_the_beginning_of_the_other_is_somewhat_alike(make_frame):
+    frame = make_frame(
+        [
+            {"address_detail": "26groomstreetbinbimbie"},
+            {"address_detail": "26groomstreet"},
+            {"address_detail": "26"},
+            {"address_detail": "26 high street"},
+        ]
+    )
+    assert _levels(frame, ADDRESS, [(0, 1), (2, 3), (1, 3)]) == ["somewhat", "different", "different"]
 
 
 def test_a_region_the_records_own_city_contradicts_is_not_evidence(make_frame, make_company):

@@ -93,6 +93,29 @@ def test_birth_dates_tolerate_swapped_day_and_month_and_impossible_typos():
     assert [labels[c] for c in codes] == ["one_part_apart", "one_part_apart", "one_part_apart", "different"]
 
 
+def test_birth_dates_one_typo_or_a_month_apart_are_nearly_equal():
+    std = _persons(
+        [
+            (None, None, "19230805", None),
+            (None, None, "19230085", None),  # two neighbouring digits swapped across month and day
+            (None, None, "19230815", None),  # one digit of the day
+            (None, None, "19320850", None),  # two typos
+            (None, None, "19770129", None),
+            (None, None, "19761230", None),  # a month rolled over: 30 days apart
+            (None, None, "19761130", None),  # 60 days apart
+        ]
+    )
+    codes = compare_birth_date(FrameColumns(std), np.array([0, 0, 0, 4, 4]), np.array([1, 2, 3, 5, 6]))
+    labels = ["unknown", "exact", "one_part_apart", "different"]
+    assert [labels[c] for c in codes] == [
+        "one_part_apart",
+        "one_part_apart",
+        "different",
+        "one_part_apart",
+        "different",
+    ]
+
+
 def test_identifiers_agree_on_any_value_and_see_one_typo():
     std = _persons(
         [

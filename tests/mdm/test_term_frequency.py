@@ -57,6 +57,25 @@ def test_records_per_entity_reads_the_multiplicity_of_repeated_values():
     assert records_per_entity(np.array([2, 500])) == 5.0  # capped
 
 
+def test_a_birth_date_many_records_share_weighs_less_and_a_rare_one_no_more():
+    from mdm.comparators import BIRTH_DATE, compare_pairs
+    from mdm.model import default_parameters
+    from mdm.term_frequency import tf_adjustments
+
+    # A placeholder carried by 40 unrelated records against dates each held by one person's two records.
+    dates = ["1980-01-01"] * 40 + [f"19{y:02d}-03-{d:02d}" for y in range(30, 60) for d in range(1, 21)] * 2
+    cols = FrameColumns(pd.DataFrame({"birth_date": dates}))
+    u = value_frequency(cols, "birth_date")
+    assert u[40] == COLLISION / len(dates)  # one person's own records are not other people
+    left, right = np.array([0, 40]), np.array([1, 640])
+    assert dates[40] == dates[640]
+    levels = compare_pairs(cols, left, right, (BIRTH_DATE,))
+    params = default_parameters((BIRTH_DATE,))
+    bits = tf_adjustments(cols, left, right, levels, params.u, (BIRTH_DATE,))[0]
+    assert bits[0] < -3  # the placeholder agrees, but many strangers share it
+    assert bits[1] == 0  # a date of one person weighs what exact agreement weighs
+
+
 def test_a_city_shared_by_many_adds_little():
     frame = pd.DataFrame({"city": ["北京市"] * 50 + ["拉萨市"] * 2})
     u = value_frequency(FrameColumns(frame), "city")
