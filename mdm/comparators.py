@@ -375,19 +375,22 @@ def _industry_concepts(cols: FrameColumns) -> np.ndarray:
     """Per record the concepts of its name's industry words, Chinese or English (``food|trade``)."""
     from cleansing.pinyin_names import chinese_industry_concepts, read_latin_rendering
 
-    def concepts(name: object, industry: object) -> str | None:
+    def latin(name: object) -> str | None:
+        rendering = read_latin_rendering(name) if isinstance(name, str) and name.isascii() else None
+        return rendering.industry if rendering is not None else None
+
+    def chinese(industry: object) -> str | None:
         if isinstance(industry, str) and _CJK_CHAR.search(industry):
             return chinese_industry_concepts(industry)
-        if isinstance(name, str) and name.isascii():
-            rendering = read_latin_rendering(name)
-            return rendering.industry if rendering is not None else None
         return None
 
-    names, industries = cols.values("name_normalised"), cols.values("name_industry")
-    pairs = pd.Series(list(zip(names, industries, strict=True)), dtype=object)
-    codes, uniques = pd.factorize(pairs)
-    found = np.array([concepts(n, i) for n, i in uniques] + [None], dtype=object)
-    return found[codes]
+    # Once per distinct name and per distinct industry word, code -1 (missing) reading the last entry.
+    by_name = np.array([latin(v) for v in cols.uniques("name_normalised")] + [None], dtype=object)
+    by_industry = np.array([chinese(v) for v in cols.uniques("name_industry")] + [None], dtype=object)
+    found = by_industry[cols.codes("name_industry")]
+    missing = np.array([v is None for v in found], dtype=bool)
+    found[missing] = by_name[cols.codes("name_normalised")][missing]
+    return found
 
 
 def _industries_agree(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
