@@ -33,6 +33,7 @@ TRANSLATIONS_YAML = Path(__file__).parent / "vocab" / "industry_translations.yam
 _WORD = re.compile(r"[A-Z]+(?:['’\-][A-Z]+)*")
 _LONGEST_SYLLABLE = 6
 _LATIN_SEPARATOR = re.compile(r"[^A-Z]+")
+_NOT_LETTER = re.compile(r"[^A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,7 @@ def is_pinyin_word(word: str) -> bool:
     return ends[-1]
 
 
+@lru_cache(maxsize=100_000)
 def _syllable_count(word: str) -> int:
     """The fewest pinyin syllables ``word`` splits into (0 if it does not)."""
     letters = re.sub(r"['’\-]", "", word).lower()
@@ -218,10 +220,12 @@ def read_latin_rendering(normalised: str, table: DivisionTable | None = None) ->
     regions = _regions_by_pinyin(table or load_divisions())
     region, after_region = None, False
     for size in (2, 1):  # XI AN, HU BEI before XIAN
-        key = "".join(words[:size]).replace("'", "").replace("’", "").replace("-", "").lower()
+        key = _NOT_LETTER.sub("", "".join(words[:size])).lower()
         if len(words) > size and key in regions:
             region, words, after_region = regions[key], words[size:], True
             break
+    if not words or not is_pinyin_word(words[0]):
+        return None  # most English names end here
     translations = load_industry_translations()
     trade: list[str] = []
     for position, word in enumerate(words):
@@ -234,4 +238,10 @@ def read_latin_rendering(normalised: str, table: DivisionTable | None = None) ->
         return None
     pinyin = re.sub(r"[^a-z]", "", "".join(trade).lower())
     rest = _words(" ".join(words[len(trade) :]))
-    return LatinRendering(region, pinyin, _latin_industry_concepts(rest, translations))
+    return LatinRendering(region, pinyin, _latin_industry(rest))
+
+
+@lru_cache(maxsize=100_000)
+def _latin_industry(words: tuple[str, ...]) -> str | None:
+    """:func:`_latin_industry_concepts` with the packaged translations, once per distinct ending."""
+    return _latin_industry_concepts(words, load_industry_translations())
