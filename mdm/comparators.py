@@ -353,6 +353,8 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     # 伟贵永 / 贵永: a Chinese trade name with a character more is another trade name (字号), not a
     # typo (a typo swaps a character); it is only somewhat alike.
     close &= ~(chinese[a] & chinese[b] & _trade_lengths_differ(cols, left, right))
+    # 邦瑞湘 / 邦瑞祥: a spelling that is also the same sound is the stronger same_sound, not merely close.
+    close &= ~homophone
     return _assign(
         known,
         [

@@ -282,3 +282,20 @@ def test_a_latin_rendering_with_the_same_sound_and_industry_agrees_more_than_the
     std = standardise_parties(raw, {"record_id": "id", "company_name": "name"}, "CN")
     assert _levels(std, NAME, [(0, 1), (0, 2)]) == ["same_pinyin_and_industry", "same_pinyin"]
     assert _levels(std, NAME_REGION, [(0, 1)]) == ["same"]
+
+
+def test_a_close_spelling_that_is_also_the_same_sound_is_the_same_sound():
+    from cleansing.standardise import standardise_parties
+
+    raw = pd.DataFrame(
+        {
+            "id": ["1", "2", "3"],
+            "name": [
+                "重庆市邦瑞湘营销策划有限公司",
+                "重庆市邦瑞祥营销策划有限责任公司",
+                "重庆市邦瑞湖营销策划有限公司",
+            ],
+        }
+    )
+    std = standardise_parties(raw, {"record_id": "id", "company_name": "name"}, "CN")
+    assert _levels(std, NAME, [(0, 1), (0, 2)]) == ["same_sound", "close"]
