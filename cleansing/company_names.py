@@ -23,6 +23,7 @@ from pypinyin.core import Pinyin
 from cleansing.config_files import read_yaml_mapping
 from cleansing.divisions import Division, DivisionTable, load_divisions
 from cleansing.latin_legal_forms import split_latin_legal_form
+from cleansing.pinyin_names import read_latin_rendering
 from cleansing.text import (
     is_blank,
     normalise_brackets,
@@ -173,12 +174,6 @@ def _strip_suffixes(
     return text, ("".join(stripped) if stripped else None)
 
 
-def _region_name(table: DivisionTable, division: Division) -> str:
-    """The short name at city level where known (深圳市南山区 → 深圳), else the division's own short name."""
-    chosen = table.city_or_self(division)
-    return chosen.short_name or chosen.name
-
-
 def _leading_region(text: str, table: DivisionTable) -> tuple[Division | None, int]:
     """The most specific division named by a chain at the start of ``text`` (广东省深圳市南山区) and its length."""
     found: Division | None = None
@@ -219,7 +214,7 @@ def _branch(
     region = None
     if middle:
         division, length = _leading_region(middle, table)
-        region = _region_name(table, division) if division is not None and length == len(middle) else middle
+        region = table.region_name(division) if division is not None and length == len(middle) else middle
     return head, branch, region
 
 
@@ -239,7 +234,7 @@ def _bracketed_region(text: str, table: DivisionTable) -> tuple[str, str | None]
             return text[: match.start()] + text[match.end() :], inner
         division, length = _leading_region(inner, table)
         if division is not None and length == len(inner):
-            return text[: match.start()] + text[match.end() :], _region_name(table, division)
+            return text[: match.start()] + text[match.end() :], table.region_name(division)
     return text, None
 
 
@@ -300,7 +295,7 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
     written_in_full = division is not None and body[:length].endswith(division.name)
     has_trade_name = bool(trade.strip(" ()")) and trade not in vocabulary.industries
     if division is not None and (has_trade_name or written_in_full):
-        region = region or _region_name(table, division)
+        region = region or table.region_name(division)
     else:
         # 朝阳食品, 中山商贸: a short division name with nothing after it but an industry is the trade name
         trade, industry = _strip_suffixes(body, vocabulary.industries, limit=3, min_left=TRADE_NAME_MIN)
@@ -370,9 +365,17 @@ def parse_company_names(names: pd.Series) -> pd.DataFrame:
     pending = [text for text in parse_uniques if text not in done]
     done.update(zip(pending, _normalise_company_name_values(pending), strict=True))
     blank = (None,) * len(_FIELDS)
-    parsed = [
+    parsed: list[tuple[object, ...]] = [
         blank if (again := done[text]) is None else _parse_fields(again, vocabulary, table)
         for text in parse_uniques
+    ]
+    # A Latin rendering of a Chinese name (Shenzhen Huarun Trading) names its region in pinyin.
+    renderings = [
+        read_latin_rendering(text, table) if isinstance(text, str) else None for text in parse_uniques
+    ]
+    parsed = [
+        fields if r is None or fields[0] is not None else (r.region, *fields[1:])
+        for fields, r in zip(parsed, renderings, strict=True)
     ]
     parsed.append(blank)  # picked by code -1
     distinct_fields = dict(
@@ -387,6 +390,10 @@ def parse_company_names(names: pd.Series) -> pd.DataFrame:
         dtype = "boolean" if field_name == "is_branch" else "string"
         columns[field_name] = pd.array(distinct_fields[field_name][parse_codes], dtype=dtype)
     trade_codes, trade_uniques = pd.factorize(distinct_fields["trade_name"], use_na_sentinel=True)
-    keys = object_array([*_pinyin_keys(trade_uniques), None])
-    columns["pinyin_key"] = pd.array(keys[trade_codes][parse_codes], dtype="string")
+    keys = object_array([*_pinyin_keys(trade_uniques), None])[trade_codes]
+    # A Latin rendering sounds like the Chinese trade name it renders, not like its English words.
+    for position, rendering in enumerate(renderings):
+        if rendering is not None:
+            keys[position] = rendering.trade_pinyin
+    columns["pinyin_key"] = pd.array(keys[parse_codes], dtype="string")
     return pd.DataFrame(columns, index=names.index)

@@ -131,6 +131,11 @@ class DivisionTable:
         city = self.ancestor(division, "city")
         return city if city is not None and not city.is_placeholder else division
 
+    def region_name(self, division: Division) -> str:
+        """The short name at city level where known (深圳市南山区 → 深圳), else the division's own short name."""
+        chosen = self.city_or_self(division)
+        return chosen.short_name or chosen.name
+
     def lookup(self, name: str, *, short: bool = True) -> list[Division]:
         """Divisions whose full name (or, with ``short``, short name) is exactly ``name``."""
         found = list(self.by_name.get(name, ()))

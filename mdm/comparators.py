@@ -352,10 +352,14 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
         same_sound[where_p] = agree[inverse_p] if len(agree) else False
     else:
         same_sound = np.zeros(len(left), dtype=bool)
+    # Shenzhen Huarun Trading beside 深圳华润商贸: the sound and the translated industry both agree.
+    sound_and_industry = same_sound & _industries_agree(cols, left, right)
     homophone = known & ~core_exact & chinese[a] & chinese[b] & _sound_alike(cols, left, right)
     # 伟贵永 / 贵永: a Chinese trade name with a character more is another trade name (字号), not a
     # typo (a typo swaps a character); it is only somewhat alike.
     close &= ~(chinese[a] & chinese[b] & _trade_lengths_differ(cols, left, right))
+    # 邦瑞湘 / 邦瑞祥: a spelling that is also the same sound is the stronger same_sound, not merely close.
+    close &= ~homophone
     return _assign(
         known,
         [
@@ -367,10 +371,42 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
             trade_only,
             acronym,
             somewhat,
+            sound_and_industry,
             same_sound,
             other_script,
         ],
     )
+
+
+def _industry_concepts(cols: FrameColumns) -> np.ndarray:
+    """Per record the concepts of its name's industry words, Chinese or English (``food|trade``)."""
+    from cleansing.pinyin_names import chinese_industry_concepts, read_latin_rendering
+
+    def latin(name: object) -> str | None:
+        rendering = read_latin_rendering(name) if isinstance(name, str) and name.isascii() else None
+        return rendering.industry if rendering is not None else None
+
+    def chinese(industry: object) -> str | None:
+        if isinstance(industry, str) and _CJK_CHAR.search(industry):
+            return chinese_industry_concepts(industry)
+        return None
+
+    # Once per distinct name and per distinct industry word, code -1 (missing) reading the last entry.
+    by_name = np.array([latin(v) for v in cols.uniques("name_normalised")] + [None], dtype=object)
+    by_industry = np.array([chinese(v) for v in cols.uniques("name_industry")] + [None], dtype=object)
+    found = by_industry[cols.codes("name_industry")]
+    missing = np.array([v is None for v in found], dtype=bool)
+    found[missing] = by_name[cols.codes("name_normalised")][missing]
+    return found
+
+
+def _industries_agree(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Pairs whose names' industry words mean the same (商贸 and TRADING), both known."""
+    if "name_normalised" not in cols:
+        return np.zeros(len(left), dtype=bool)
+    codes = cols.derived_codes("name_industry_concepts", _industry_concepts)
+    a, b = codes[left], codes[right]
+    return (a >= 0) & (a == b)
 
 
 def _one_side_bare(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -470,6 +506,11 @@ NAME = Comparison(
         ComparisonLevel("trade_name_only", 0.02, 0.002, fixed=True, sign=1),
         ComparisonLevel("acronym", 0.01, 0.0002, sign=1),
         ComparisonLevel("somewhat", 0.03, 0.03),
+        # Two companies' Latin and Chinese names share a trade name's sound and an industry about as often
+        # as two Chinese names do (same_sound) times the few pairs that cross scripts: far below what
+        # 150,000 random pairs can count (one duplicate among them reads as 7e-6), so the level keeps its
+        # default; m stays small, English names being rare.
+        ComparisonLevel("same_pinyin_and_industry", 0.02, 1e-7, fixed=True, sign=1),
         ComparisonLevel("same_pinyin", 0.02, 0.0005, sign=1),
         ComparisonLevel("other_script", 0.05, 0.01),
         ComparisonLevel("different", 0.02, 0.955, max_m=0.1),

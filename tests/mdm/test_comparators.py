@@ -318,3 +318,38 @@ def test_a_trade_name_alone_is_short_for_one_name_only_in_one_region():
     )
     std = standardise_parties(raw, {"record_id": "id", "company_name": "name"}, "CN")
     assert _levels(std, NAME, [(0, 2), (1, 2)]) == ["trade_name_only", "trade_name_only"]
+
+
+def test_a_latin_rendering_with_the_same_sound_and_industry_agrees_more_than_the_sound_alone():
+    from cleansing.standardise import standardise_parties
+
+    raw = pd.DataFrame(
+        {
+            "id": ["1", "2", "3"],
+            "name": [
+                "深圳联婷庆食品贸易有限责任公司",
+                "Shenzhen Liantingqing Food Trading Co., Ltd.",
+                "Shenzhen Liantingqing Logistics Co., Ltd.",
+            ],
+        }
+    )
+    std = standardise_parties(raw, {"record_id": "id", "company_name": "name"}, "CN")
+    assert _levels(std, NAME, [(0, 1), (0, 2)]) == ["same_pinyin_and_industry", "same_pinyin"]
+    assert _levels(std, NAME_REGION, [(0, 1)]) == ["same"]
+
+
+def test_a_close_spelling_that_is_also_the_same_sound_is_the_same_sound():
+    from cleansing.standardise import standardise_parties
+
+    raw = pd.DataFrame(
+        {
+            "id": ["1", "2", "3"],
+            "name": [
+                "重庆市邦瑞湘营销策划有限公司",
+                "重庆市邦瑞祥营销策划有限责任公司",
+                "重庆市邦瑞湖营销策划有限公司",
+            ],
+        }
+    )
+    std = standardise_parties(raw, {"record_id": "id", "company_name": "name"}, "CN")
+    assert _levels(std, NAME, [(0, 1), (0, 2)]) == ["same_sound", "close"]

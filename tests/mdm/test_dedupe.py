@@ -60,3 +60,29 @@ def test_steward_labels_are_folded_in(make_frame, make_company):
     labels = pd.DataFrame({"left_record_id": ["R000"], "right_record_id": ["R003"], "is_match": ["no"]})
     result = deduplicate(_partners(make_frame, make_company), SPEC, progress=False, labels=labels)
     assert result.model_params.trained_on["labelled_pairs"] == 1
+
+
+def test_a_name_only_list_matches_an_english_rendering_and_not_its_namesake_in_another_city():
+    records = pd.DataFrame(
+        {
+            "id": [str(i) for i in range(8)],
+            "name": [
+                "深圳联婷庆食品贸易有限责任公司",
+                "Shenzhen Liantingqing Food Trading Co., Ltd.",
+                "Shanghai Liantingqing Food Trading Co., Ltd.",
+                "上海市华强商贸有限公司",
+                "北京市东方百货有限公司",
+                "Hangzhou Penglin Commercial Co., Ltd.",
+                "广州市阜兴迈酒业有限公司",
+                "成都市宏达饮品有限公司",
+            ],
+        }
+    )
+    spec = parse_spec({"record_id": "id", "entity": "organisation", "columns": {"company_name": "name"}})
+    pairs = deduplicate(records, spec, progress=False, train=False, pairs_min_probability=0.0).pairs
+    found = {(p.left_record_id, p.right_record_id): p for p in pairs.itertuples()}
+    same = found.get(("0", "1")) or found[("1", "0")]
+    other_city = found.get(("0", "2")) or found[("2", "0")]
+    assert same.company_name_level == "same_pinyin_and_industry"
+    assert same.match_class != "no_match"
+    assert other_city.match_class == "no_match"
