@@ -318,21 +318,25 @@ this: the same city or the same category, shared by a chain's branches and a hot
 is no witness; the same phone, address or name is."""
 
 
-def _agreeing(
+def _witnesses(
     patterns: np.ndarray, comparisons: tuple[Comparison, ...], params: ModelParameters
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """Per pattern and comparison whether it sits on an agreement level worth
     :data:`EVIDENCE_BITS` by its default m and u that random pairs of the file reach less often
-    than :data:`VOUCHING_CHANCE` (their u, ``params``); a part of the company name (its region,
-    its branch) is not a field of its own."""
-    out = np.zeros(patterns.shape, dtype=bool)
+    than :data:`VOUCHING_CHANCE` (their u, ``params``), and whether a comparison that has such a
+    level is known there at all; a part of the company name (its region, its branch) is not a
+    field of its own."""
+    agreeing = np.zeros(patterns.shape, dtype=bool)
+    known = np.zeros(patterns.shape, dtype=bool)
     for k, c in enumerate(comparisons):
-        bits = np.log2(np.array([lv.m for lv in c.levels]) / np.array([lv.u for lv in c.levels]))
         if c.part_of_the_name:
             continue
-        rare = np.asarray(params.u[c.name]) <= VOUCHING_CHANCE
-        out[:, k] = np.r_[False, (bits >= EVIDENCE_BITS) & rare][patterns[:, k]]
-    return out
+        bits = np.log2(np.array([lv.m for lv in c.levels]) / np.array([lv.u for lv in c.levels]))
+        vouches = (bits >= EVIDENCE_BITS) & (np.asarray(params.u[c.name]) <= VOUCHING_CHANCE)
+        if vouches.any():
+            agreeing[:, k] = np.r_[False, vouches][patterns[:, k]]
+            known[:, k] = patterns[:, k] > 0
+    return agreeing, known
 
 
 def _vouched_patterns(
@@ -348,10 +352,10 @@ def _vouched_patterns(
     address, teach EM that a duplicate's phone or address often differs. A comparison marked
     ``m_from_several_fields``, where the file holds :data:`VOUCHING_FIELDS` other fields that can
     agree, is learned only from pairs on which that many of them agree, pairs a single similar
-    field cannot make up. Otherwise a comparison marked ``m_from_other_evidence`` is learned from
+    field cannot make up, and from pairs on which fewer than that many are known at all. Otherwise a comparison marked ``m_from_other_evidence`` is learned from
     pairs another field speaks for, and the rest from every pair.
     """
-    agreeing = _agreeing(patterns, comparisons, params)
+    agreeing, known = _witnesses(patterns, comparisons, params)
     out: dict[int, np.ndarray] = {}
     for j, c in enumerate(comparisons):
         others = np.delete(agreeing, j, axis=1)
@@ -359,6 +363,9 @@ def _vouched_patterns(
         present = others[patterns[:, j] > 0].any(axis=0)
         if c.m_from_several_fields and present.sum() >= VOUCHING_FIELDS:
             out[j] = others.sum(axis=1) >= VOUCHING_FIELDS
+            # A pair on which fewer witnesses are known than could vouch (a person's record on a list
+            # that also holds companies, in one name column) teaches as every pair does.
+            out[j] |= np.delete(known, j, axis=1).sum(axis=1) < VOUCHING_FIELDS
         elif c.m_from_other_evidence:
             out[j] = _other_evidence(patterns, comparisons, j)
     return out

@@ -186,6 +186,27 @@ def test_a_city_or_a_category_shared_by_a_chain_does_not_vouch_for_its_branches(
     assert probability[0] < params.thresholds.review
 
 
+def test_a_pair_that_cannot_hold_two_witnesses_still_teaches_its_phone():
+    # Customers: a company's or a person's name in one column, and a phone. A pair knows one of the
+    # two names, never both, so no pair can have two fields agree besides its phone.
+    comparisons = (
+        _level_comparison("company_name", [("close", 0.9, 0.001), ("different", 0.1, 0.999)]),
+        _level_comparison("person_name", [("close", 0.9, 0.001), ("different", 0.1, 0.999)]),
+        _level_comparison("phone", [("exact", 0.3, 0.0004), ("different", 0.7, 0.9996)]),
+    )
+    rng = np.random.default_rng(4)
+    n = 4_000
+    is_match = rng.random(n) < 0.5
+    levels = np.zeros((n, 3), dtype=np.int8)
+    person = rng.random(n) < 0.5
+    name = np.where(rng.random(n) < np.where(is_match, 0.95, 0.3), 1, 2)
+    levels[:, 0] = np.where(person, 0, name)
+    levels[:, 1] = np.where(person, name, 0)
+    levels[:, 2] = np.where(is_match, np.where(rng.random(n) < 0.9, 1, 2), 2)
+    params = estimate_m_by_em(levels, default_parameters(comparisons), comparisons, total_pairs=10_000_000)
+    assert params.m["phone"][0] > 0.6  # learned from the pairs, not left at its default of 0.3
+
+
 def test_matches_among_random_pairs_are_taken_out_of_u_once_the_prior_is_learned():
     national_id = _level_comparison("national_id", [("exact", 0.9, 0.0001), ("different", 0.1, 0.9999)])
     params = default_parameters((national_id,))
