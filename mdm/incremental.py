@@ -122,8 +122,12 @@ class MatchRun:
 
 
 def spec_fingerprint(spec: DedupeSpec) -> str:
-    """What must be equal for a saved model to score tonight's pairs: the spec and this tool's version."""
-    text = json.dumps(dataclasses.asdict(spec), sort_keys=True, default=str, ensure_ascii=False)
+    """What must be equal for a saved model to score tonight's pairs: the spec, this tool's version
+    and the comparisons with their levels (an upgrade that adds a level makes the next night full)."""
+    from mdm.dedupe import comparisons_for
+
+    layout = [(c.name, c.labels) for c in comparisons_for(spec)]
+    text = json.dumps([dataclasses.asdict(spec), layout], sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(f"{__version__}\n{text}".encode()).hexdigest()
 
 

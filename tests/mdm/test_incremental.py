@@ -164,6 +164,30 @@ def test_steward_decisions_made_since_the_last_match_hold_incrementally(nights):
     assert (after[untouched] == golden[untouched]).mean() > 0.99
 
 
+def test_a_state_saved_before_the_comparisons_changed_is_not_carried_forward(nights, tmp_path, monkeypatch):
+    """After an upgrade that gives a comparison another level, the next night matches in full
+    instead of failing on a model that no longer fits."""
+    import mdm.dedupe
+    from mdm.comparators import ComparisonLevel
+
+    save_match_state(tmp_path, _night_one(nights, "partner").state)
+    specs = specs_for("partner")
+    assert load_match_state(tmp_path, "partner", specs)[0] is not None
+    original = mdm.dedupe.comparisons_for
+
+    def upgraded(spec):
+        first, *rest = original(spec)
+        more = dataclasses.replace(first, levels=(*first.levels, ComparisonLevel("new", 0.01, 0.001)))
+        return (more, *rest)
+
+    monkeypatch.setattr(mdm.dedupe, "comparisons_for", upgraded)
+    assert load_match_state(tmp_path, "partner", specs) == (
+        None,
+        None,
+        "the saved match state is for another spec or version",
+    )
+
+
 def test_a_full_match_is_chosen_when_the_last_one_cannot_be_carried_forward(nights, tmp_path):
     ids = pd.Series([f"crm:{i}" for i in range(100)])
     few = np.zeros(100, dtype=bool)
