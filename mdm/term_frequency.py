@@ -122,11 +122,15 @@ def other_entities_holding_rarest_word(
     holders = holders[holders["value"] != holders["value_holder"]]
     if holders.empty:
         return rarest
-    names = np.asarray(c.uniques(column), dtype=object).astype(str)
+    # Python strings, not a fixed-width NumPy text array: a pair costs two pointers, not two longest names.
+    names = np.asarray(c.uniques(column), dtype=object)
     value, holder = holders["value"].to_numpy(), holders["value_holder"].to_numpy()
     # A name of several words is spelt again when the other holds its words (a word misspelt or
     # one added: ``... PHILIPS V``); a one-word name (``TRADING``) only when the whole is alike.
-    several = np.char.count(names[value].astype(str), " ") > 0
+    checked_values = np.unique(value)
+    has_words = np.zeros(len(names), dtype=bool)
+    has_words[checked_values] = [" " in str(name) for name in names[checked_values]]
+    several = has_words[value]
     score = np.zeros(len(value))
     for mask, scorer in ((several, fuzz.token_set_ratio), (~several, fuzz.ratio)):
         if mask.any():
