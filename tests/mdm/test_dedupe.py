@@ -60,3 +60,15 @@ def test_steward_labels_are_folded_in(make_frame, make_company):
     labels = pd.DataFrame({"left_record_id": ["R000"], "right_record_id": ["R003"], "is_match": ["no"]})
     result = deduplicate(_partners(make_frame, make_company), SPEC, progress=False, labels=labels)
     assert result.model_params.trained_on["labelled_pairs"] == 1
+
+
+def test_pairs_scored_a_chunk_at_a_time_match_those_scored_at_once(make_frame, make_company, monkeypatch):
+    import mdm.dedupe
+
+    frame = _partners(make_frame, make_company)
+    at_once = deduplicate(frame, SPEC, progress=False)
+    monkeypatch.setattr(mdm.dedupe, "_CHUNK", 3)
+    in_chunks = deduplicate(frame, SPEC, progress=False)
+    assert at_once.candidate_pairs > 3
+    pd.testing.assert_frame_equal(at_once.clusters, in_chunks.clusters)
+    pd.testing.assert_frame_equal(at_once.pairs, in_chunks.pairs)
