@@ -9,7 +9,7 @@ USCCs, a branch against its head office, ``深圳X商贸`` against ``上海X商�
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -37,17 +37,33 @@ class FrameColumns:
         return column in self.frame.columns
 
     def values(self, column: str) -> np.ndarray:
+        """The column as an object array, ``None`` for missing or empty text.
+
+        A string column is read through its :meth:`codes`, so each distinct value is one Python string
+        shared by its records: a province written by a million records costs a million pointers,
+        not a million strings.
+        """
         if column not in self._cache:
             if column not in self.frame.columns:
                 self._cache[column] = np.full(len(self.frame), None, dtype=object)
+            elif _is_text(self.frame[column]):
+                self._cache[column] = np.r_[self.uniques(column), None][self.codes(column)]
             else:
                 s = self.frame[column]
                 arr = s.to_numpy(dtype=object, na_value=None)
-                if s.dtype == object or pd.api.types.is_string_dtype(s):
+                if s.dtype == object:
                     arr = arr.copy()
                     arr[arr == ""] = None
                 self._cache[column] = arr
         return self._cache[column]
+
+    def keep_only_values(self, columns: Iterable[str]) -> None:
+        """Forget everything derived except the :meth:`values` of ``columns`` (read again on demand):
+        once the pairs are compared and scored, the codes, tokens and derived arrays of a million
+        records are dead weight while the result is being built."""
+        wanted = {column: self.values(column) for column in columns}
+        self._cache.clear()
+        self._cache.update(wanted)
 
     def derived(self, name: str, compute: Callable[[FrameColumns], Derived]) -> Derived:
         """A value computed once from the columns (e.g. regions without their suffix, a token vocabulary)."""
@@ -66,7 +82,7 @@ class FrameColumns:
         key = f"codes:{column}"
         if key not in self._cache:
             s = self.frame[column] if column in self.frame.columns and column not in self._cache else None
-            if s is not None and pd.api.types.is_string_dtype(s) and s.dtype != object:
+            if s is not None and _is_text(s):
                 # Straight from the string column: no object copy of it is needed for codes.
                 self._factorize(key, s)
                 uniques = self._cache[f"uniques:{key}"]
@@ -104,6 +120,11 @@ class FrameColumns:
         codes = codes.astype(np.int64, copy=False)
         self._cache[key] = codes
         self._cache[f"uniques:{key}"] = uniques
+
+
+def _is_text(column: pd.Series) -> bool:
+    """A pandas string column (not an object column that may hold other values)."""
+    return pd.api.types.is_string_dtype(column) and column.dtype != object
 
 
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")

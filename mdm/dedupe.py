@@ -29,7 +29,7 @@ from mdm.comparators import (
     exact_comparison,
     free_text_comparison,
 )
-from mdm.explain import explanation_columns
+from mdm.explain import display_column, explanation_columns
 from mdm.hard_negatives import DISTINCTIVE_WORDS
 from mdm.model import (
     ModelParameters,
@@ -240,45 +240,94 @@ def _kept_cluster_edges(kept_clusters: np.ndarray | None) -> tuple[np.ndarray, n
 
 @dataclass(frozen=True)
 class _ScoredPairs:
-    """The candidate pairs (record positions) with their comparison levels and scores."""
+    """The candidate pairs (record positions) with their comparison levels and probabilities; the
+    weights and term-frequency adjustments are kept only for the ``reported`` pairs (positions among
+    the candidates), the ones the result lists."""
 
     left: np.ndarray
     right: np.ndarray
     levels: np.ndarray
-    weight: np.ndarray
     probability: np.ndarray
-    match_class: np.ndarray
+    reported: np.ndarray
+    weight: np.ndarray
     adjustments: dict[int, np.ndarray]
+
+
+def _score_in_chunks(
+    cols: FrameColumns,
+    left: np.ndarray,
+    right: np.ndarray,
+    levels: np.ndarray,
+    params: ModelParameters,
+    comparisons: tuple[Comparison, ...],
+    min_reported_probability: float,
+) -> _ScoredPairs:
+    """Score the candidate pairs a chunk at a time, so that the per-pair weights and adjustments of
+    millions of pairs never exist at once: only the probabilities of all pairs are kept, the rest for
+    the pairs reaching ``min_reported_probability``."""
+    probability = np.empty(len(left), dtype=np.float64)
+    reported: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    adjustments: dict[int, list[np.ndarray]] = {}
+    for start in range(0, len(left), _CHUNK):
+        stop = start + _CHUNK
+        chunk_levels = levels[start:stop]
+        adjust = tf_adjustments(
+            cols,
+            left[start:stop],
+            right[start:stop],
+            chunk_levels,
+            params.u,
+            comparisons,
+            params.m,
+            params.prior_weight,
+        )
+        weight, probability[start:stop] = score_levels(chunk_levels, params, adjust)
+        keep = np.flatnonzero(probability[start:stop] >= min_reported_probability)
+        reported.append(start + keep)
+        weights.append(weight[keep])
+        for j, values in adjust.items():
+            adjustments.setdefault(j, []).append(values[keep])
+    empty = np.array([], dtype=np.float64)
+    return _ScoredPairs(
+        left,
+        right,
+        levels,
+        probability,
+        np.concatenate(reported) if reported else np.array([], dtype=np.int64),
+        np.concatenate(weights) if weights else empty,
+        {j: np.concatenate(parts) for j, parts in adjustments.items()},
+    )
 
 
 def _explained_pairs(
     cols: FrameColumns,
     ids: np.ndarray,
-    keep: np.ndarray,
     scored: _ScoredPairs,
+    match_class: np.ndarray,
     cluster_index: np.ndarray,
     params: ModelParameters,
     comparisons: tuple[Comparison, ...],
     decisions: pd.DataFrame | None,
 ) -> pd.DataFrame:
-    """The pairs at ``keep`` (positions among the candidates), most probable first, with explanation columns.
+    """The ``reported`` pairs, most probable first, with explanation columns.
 
     The order is decided on the rounded probability alone, then every column is taken in that order once,
     so the frame is built a single time instead of being joined and sorted as a whole.
     """
-    probability = np.round(scored.probability[keep], 6)
+    probability = np.round(scored.probability[scored.reported], 6)
     order = pd.Series(probability).sort_values(ascending=False).index.to_numpy()
-    keep = keep[order]
+    keep = scored.reported[order]
     left, right = scored.left[keep], scored.right[keep]
     steward_decision = pair_decisions(decisions, ids[left], ids[right])
-    match_class = scored.match_class[keep]
+    match_class = match_class[keep]
     # A steward's decision is the pair's class from now on.
     match_class[steward_decision == "merge"] = "auto_merge"
     match_class[steward_decision == "not_a_match"] = "no_match"
     columns: dict[str, object] = {
         "left_record_id": ids[left],
         "right_record_id": ids[right],
-        "match_weight": np.round(scored.weight[keep], 3),
+        "match_weight": np.round(scored.weight[order], 3),
         "match_probability": probability[order],
         "match_class": match_class,
         "same_cluster": cluster_index[left] == cluster_index[right],
@@ -291,7 +340,7 @@ def _explained_pairs(
         scored.levels[keep],
         params,
         comparisons,
-        {j: adjust[keep] for j, adjust in scored.adjustments.items()},
+        {j: adjust[order] for j, adjust in scored.adjustments.items()},
     )
     return pd.concat([pd.DataFrame(columns, copy=False), explained], axis=1)
 
@@ -377,10 +426,8 @@ def deduplicate(
                 log.info("folded in %s steward labels", f"{len(ll):,}")
 
     with _timed(timings, "score", bar):
-        adjustments = tf_adjustments(
-            cols, left, right, levels, params.u, comparisons, params.m, params.prior_weight
-        )
-        weight, probability = score_levels(levels, params, adjustments)
+        scored = _score_in_chunks(cols, left, right, levels, params, comparisons, pairs_min_probability)
+        probability = scored.probability
         match_class = classify(probability, params.thresholds)
 
     with _timed(timings, "cluster", bar):
@@ -437,12 +484,15 @@ def deduplicate(
         int((report["pairs"] > 0).sum()),
     )
 
+    # Only the explanations are left to build: they need the values they show, nothing else derived.
+    del candidates
+    cols.keep_only_values(display_column(c) for c in comparisons)
     with _timed(timings, "explain", bar):
         pairs = _explained_pairs(
             cols,
             std["record_id"].astype(str).to_numpy(),
-            np.flatnonzero(probability >= pairs_min_probability),
-            _ScoredPairs(left, right, levels, weight, probability, match_class, adjustments),
+            scored,
+            match_class,
             result.cluster_index,
             params,
             comparisons,

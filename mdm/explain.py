@@ -43,9 +43,14 @@ class PairExplanation:
         return "\n".join(lines)
 
 
+def display_column(comparison: Comparison) -> str:
+    """The column whose value an explanation shows for ``comparison``."""
+    return comparison.display_column or comparison.columns[0]
+
+
 def _display_values(cols: FrameColumns, comparison: Comparison, rows: np.ndarray) -> np.ndarray:
     """The value an explanation shows for one side of each pair."""
-    return cols.values(comparison.display_column or comparison.columns[0])[rows]
+    return cols.values(display_column(comparison))[rows]
 
 
 def explanation_columns(

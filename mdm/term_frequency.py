@@ -108,7 +108,8 @@ def spelt_again(names: np.ndarray, others: np.ndarray) -> np.ndarray:
     """Per position whether ``others[i]`` is a spelling of ``names[i]``: a name of several words when
     the other holds its words (a word misspelt or one added: ``... PHILIPS V``), a one-word name
     (``TRADING``, ``ACME``) only when the whole is alike (``ACME LOGISTICS`` is another company's)."""
-    several = np.char.count(names.astype(str), " ") > 0
+    # Python strings, not a fixed-width NumPy text array: a pair costs two pointers, not two longest names.
+    several = np.fromiter((" " in str(name) for name in names), dtype=bool, count=len(names))
     score = np.zeros(len(names))
     for mask, scorer in ((several, fuzz.token_set_ratio), (~several, fuzz.ratio)):
         if mask.any():
@@ -142,7 +143,8 @@ def other_entities_holding_rarest_word(
     holders = holders[holders["value"] != holders["value_holder"]]
     if holders.empty:
         return rarest
-    names = np.asarray(c.uniques(column), dtype=object).astype(str)
+    # Python strings, not a fixed-width NumPy text array: a pair costs two pointers, not two longest names.
+    names = np.asarray(c.uniques(column), dtype=object)
     value, holder = holders["value"].to_numpy(), holders["value_holder"].to_numpy()
     spelt = spelt_again(names[value], names[holder])
     others = np.bincount(value[~spelt], minlength=len(rarest)).astype(float)
@@ -297,7 +299,7 @@ def one_entity_bits(
     if spelling and clear.any():
         codes = cols.codes(column)
         where = np.flatnonzero(clear)
-        names = np.asarray(cols.uniques(column), dtype=object).astype(str)
+        names = np.asarray(cols.uniques(column), dtype=object)
         counts = np.bincount(codes[codes >= 0], minlength=len(names))
         a, b = codes[left[where]], codes[right[where]]
         frequent = np.where(counts[a] >= counts[b], a, b)

@@ -353,3 +353,22 @@ def test_a_close_spelling_that_is_also_the_same_sound_is_the_same_sound():
     )
     std = standardise_parties(raw, {"record_id": "id", "company_name": "name"}, "CN")
     assert _levels(std, NAME, [(0, 1), (0, 2)]) == ["same_sound", "close"]
+
+
+def test_frame_columns_read_empty_text_as_missing_and_derive_again_what_they_forgot():
+    from mdm.comparators import FrameColumns
+
+    frame = pd.DataFrame({"city": pd.array(["深圳市", "", None, "深圳市"], dtype="string")})
+    cols = FrameColumns(frame)
+    assert cols.values("city").tolist() == ["深圳市", None, None, "深圳市"]
+    assert cols.codes("city").tolist() == [0, -1, -1, 0]
+    computed = []
+
+    def lengths(c: FrameColumns) -> np.ndarray:
+        computed.append(1)
+        return np.array([len(v or "") for v in c.values("city")])
+
+    cols.derived("city_length", lengths)
+    cols.keep_only_values(["city"])
+    assert cols.values("city").tolist() == ["深圳市", None, None, "深圳市"]
+    assert cols.derived("city_length", lengths).tolist() == [3, 0, 0, 3] and len(computed) == 2

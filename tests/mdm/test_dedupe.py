@@ -86,3 +86,15 @@ def test_a_name_only_list_matches_an_english_rendering_and_not_its_namesake_in_a
     assert same.company_name_level == "same_pinyin_and_industry"
     assert same.match_class != "no_match"
     assert other_city.match_class == "no_match"
+
+
+def test_pairs_scored_a_chunk_at_a_time_match_those_scored_at_once(make_frame, make_company, monkeypatch):
+    import mdm.dedupe
+
+    frame = _partners(make_frame, make_company)
+    at_once = deduplicate(frame, SPEC, progress=False)
+    monkeypatch.setattr(mdm.dedupe, "_CHUNK", 3)
+    in_chunks = deduplicate(frame, SPEC, progress=False)
+    assert at_once.candidate_pairs > 3
+    pd.testing.assert_frame_equal(at_once.clusters, in_chunks.clusters)
+    pd.testing.assert_frame_equal(at_once.pairs, in_chunks.pairs)
