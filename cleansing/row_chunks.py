@@ -44,10 +44,17 @@ def _run_chunk(func: Callable[[pd.DataFrame], pd.DataFrame], start: int, stop: i
     return func(_inherited.iloc[start:stop])
 
 
+_HARMLESS_THREADS = frozenset({"tqdm_monitor"})
+"""Threads that only ever take locks of their own, which no standardiser uses: tqdm's monitor of
+progress bars (started by the first bar, even a disabled one) may hold tqdm's lock at the fork."""
+
+
 def _start_method() -> str | None:
-    """``fork`` while this process runs one thread, else a fork server; ``None`` where neither exists."""
+    """``fork`` while this process runs no thread but harmless ones, else a fork server; ``None``
+    where neither exists."""
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    if "fork" in methods and all(t.name in _HARMLESS_THREADS for t in others):
         return "fork"
     return "forkserver" if "forkserver" in methods else None
 

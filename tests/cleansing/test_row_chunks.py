@@ -64,6 +64,20 @@ def test_chunks_still_run_on_two_processes_while_another_thread_runs(names):
     assert (other["parent"] != os.getpid()).all(), "a threaded process must not fork its chunk workers itself"
 
 
+@needs_fork
+def test_a_progress_bar_does_not_keep_chunks_from_being_forked(names):
+    """tqdm starts a monitor thread with its first bar, even a disabled one; it holds no lock a
+    standardiser needs, so the chunks are still forked (no pickled copies)."""
+    from tqdm import tqdm
+
+    with tqdm(total=1, disable=True):
+        pass
+    if any(t.name not in ("MainThread", "tqdm_monitor") for t in threading.enumerate()):
+        pytest.skip("another test left a thread running")
+    split = map_row_chunks(names, partial(_upper_with_process, column="name"), min_rows=100, workers=2)
+    assert (split.loc[split["process"] != os.getpid(), "parent"] == os.getpid()).all()
+
+
 def test_a_small_frame_is_not_split(names):
     result = map_row_chunks(names, partial(_upper_with_process, column="name"), min_rows=5_000, workers=2)
     assert set(result["process"]) == {os.getpid()}
