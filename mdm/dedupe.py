@@ -36,9 +36,9 @@ from mdm.model import (
     check_fits,
     classify,
     default_parameters,
-    discount_matches_from_u,
     estimate_m_by_em,
     estimate_u_from_random_pairs,
+    leave_matches_out_of_u,
     refine_with_labels,
     score_levels,
 )
@@ -413,9 +413,7 @@ def deduplicate(
             params = estimate_u_from_random_pairs(cols, params, comparisons)
             params = estimate_m_by_em(levels, params, comparisons, total_pairs=n * (n - 1) // 2)
             holds_organisations = bool((std["party_kind"] == "organisation").any())
-            if discount_matches_from_u(
-                params, comparisons, total_pairs=n * (n - 1) // 2, holds_organisations=holds_organisations
-            ):
+            if leave_matches_out_of_u(cols, params, comparisons, holds_organisations=holds_organisations):
                 params = estimate_m_by_em(levels, params, comparisons, total_pairs=n * (n - 1) // 2)
         if labels is not None and len(labels):
             ll, lr, is_match = _label_positions(labels, std["record_id"])
