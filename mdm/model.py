@@ -155,6 +155,10 @@ def _keep_fixed(probabilities: np.ndarray, comparison: Comparison, kind: str) ->
     return out
 
 
+AT_THE_BOUND = 0.9
+"""A prior learned above this share of :func:`max_prior` is taken as sitting at its bound."""
+
+
 def _random_pairs(n: int, n_pairs: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Every pair of a file of ``n`` records if there are at most ``n_pairs``, else ``n_pairs`` drawn at random."""
     if n * (n - 1) // 2 <= n_pairs:
@@ -208,7 +212,8 @@ def estimate_u_from_random_pairs(
 def leave_matches_out_of_u(
     frame: pd.DataFrame | FrameColumns,
     params: ModelParameters,
-    comparisons: tuple[Comparison, ...] = DEFAULT_COMPARISONS,
+    comparisons: tuple[Comparison, ...],
+    total_pairs: int,
     holds_organisations: bool = False,
     n_pairs: int = 150_000,
     prior_strength: float = 2_000.0,
@@ -230,7 +235,7 @@ def leave_matches_out_of_u(
     """
     cols = frame if isinstance(frame, FrameColumns) else FrameColumns(frame)
     n = len(cols.frame)
-    if n < 2:
+    if n < 2 or params.prior_match_probability <= AT_THE_BOUND * max_prior(total_pairs):
         return False
     left, right = _random_pairs(n, n_pairs, seed)
     levels = compare_pairs(cols, left, right, comparisons)
@@ -269,7 +274,7 @@ def discount_matches_from_u(
     """
     prior = params.prior_match_probability
     n_random = params.trained_on.get("random_pairs", 0)
-    if not n_random or prior > 0.9 * max_prior(total_pairs):
+    if not n_random or prior > AT_THE_BOUND * max_prior(total_pairs):
         return False
     floor = 0.5 / n_random
     for c in comparisons:
