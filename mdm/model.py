@@ -245,9 +245,7 @@ def leave_matches_out_of_u(
         return False
     _, probability = score_levels(levels, params)
     nonmatch = 1.0 - np.where(vouched, probability, 0.0)
-    skip = frozenset(
-        c.name for c in comparisons if holds_organisations and c.shared_by_related_organisations
-    )
+    skip = frozenset(c.name for c in comparisons if holds_organisations and c.shared_by_related_organisations)
     _u_from_levels(levels, params, comparisons, prior_strength, nonmatch, skip)
     params.trained_on["random_pairs_left_out"] = int(round(len(left) - nonmatch.sum()))
     return True
