@@ -39,6 +39,7 @@ from mdm.model import (
     discount_matches_from_u,
     estimate_m_by_em,
     estimate_u_from_random_pairs,
+    leave_matches_out_of_u,
     refine_with_labels,
     score_levels,
 )
@@ -413,9 +414,16 @@ def deduplicate(
             params = estimate_u_from_random_pairs(cols, params, comparisons)
             params = estimate_m_by_em(levels, params, comparisons, total_pairs=n * (n - 1) // 2)
             holds_organisations = bool((std["party_kind"] == "organisation").any())
-            if discount_matches_from_u(
-                params, comparisons, total_pairs=n * (n - 1) // 2, holds_organisations=holds_organisations
-            ):
+            # Both before EM runs again: the model that decides which random pairs are duplicates is
+            # the one trained on u as random pairs showed it.
+            total_pairs = n * (n - 1) // 2
+            left_out = leave_matches_out_of_u(
+                cols, params, comparisons, total_pairs, holds_organisations=holds_organisations
+            )
+            discounted = discount_matches_from_u(
+                params, comparisons, total_pairs, holds_organisations=holds_organisations
+            )
+            if left_out or discounted:
                 params = estimate_m_by_em(levels, params, comparisons, total_pairs=n * (n - 1) // 2)
         if labels is not None and len(labels):
             ll, lr, is_match = _label_positions(labels, std["record_id"])

@@ -155,6 +155,40 @@ def _keep_fixed(probabilities: np.ndarray, comparison: Comparison, kind: str) ->
     return out
 
 
+AT_THE_BOUND = 0.9
+"""A prior learned above this share of :func:`max_prior` is taken as sitting at its bound."""
+
+
+def _random_pairs(n: int, n_pairs: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of a file of ``n`` records if there are at most ``n_pairs``, else ``n_pairs`` drawn at random."""
+    if n * (n - 1) // 2 <= n_pairs:
+        return np.triu_indices(n, k=1)
+    rng = np.random.default_rng(seed)
+    left = rng.integers(0, n, n_pairs)
+    right = rng.integers(0, n, n_pairs)
+    keep = left != right
+    return left[keep], right[keep]
+
+
+def _u_from_levels(
+    levels: np.ndarray,
+    params: ModelParameters,
+    comparisons: tuple[Comparison, ...],
+    prior_strength: float,
+    weights: np.ndarray | None = None,
+    skip: frozenset[str] = frozenset(),
+) -> None:
+    """Set u of each comparison (but those named in ``skip``) to the (``weights``-) weighted share of
+    the random pairs on each level, shrunk towards the defaults by ``prior_strength`` pseudo-pairs."""
+    for j, c in enumerate(comparisons):
+        if c.name in skip:
+            continue
+        counts = _level_counts(levels[:, j], len(c.levels), weights)
+        prior = np.array([lv.u for lv in c.levels])
+        u = (counts + prior_strength * prior) / (counts.sum() + prior_strength)
+        params.u[c.name] = [float(x) for x in _keep_fixed(u, c, "u")]
+
+
 def estimate_u_from_random_pairs(
     frame: pd.DataFrame | FrameColumns,
     params: ModelParameters,
@@ -168,23 +202,53 @@ def estimate_u_from_random_pairs(
     n = len(cols.frame)
     if n < 2:
         return params
-    rng = np.random.default_rng(seed)
-    total = n * (n - 1) // 2
-    if total <= n_pairs:
-        left, right = np.triu_indices(n, k=1)
-    else:
-        left = rng.integers(0, n, n_pairs)
-        right = rng.integers(0, n, n_pairs)
-        keep = left != right
-        left, right = left[keep], right[keep]
+    left, right = _random_pairs(n, n_pairs, seed)
     levels = compare_pairs(cols, left, right, comparisons)
-    for j, c in enumerate(comparisons):
-        counts = _level_counts(levels[:, j], len(c.levels))
-        prior = np.array([lv.u for lv in c.levels])
-        u = (counts + prior_strength * prior) / (counts.sum() + prior_strength)
-        params.u[c.name] = [float(x) for x in _keep_fixed(u, c, "u")]
+    _u_from_levels(levels, params, comparisons, prior_strength)
     params.trained_on["random_pairs"] = len(left)
     return params
+
+
+def leave_matches_out_of_u(
+    frame: pd.DataFrame | FrameColumns,
+    params: ModelParameters,
+    comparisons: tuple[Comparison, ...],
+    total_pairs: int,
+    holds_organisations: bool = False,
+    n_pairs: int = 150_000,
+    prior_strength: float = 2_000.0,
+    seed: int = 0,
+) -> bool:
+    """Estimate u again from the same random pairs, each counted as a non-match only as far as the
+    model (trained: prior and m learned by EM) does not take it for a match.
+
+    On a small file where every person has a few records, the duplicates are a fair share of the
+    random pairs that agree at all: of 1,000 records with four duplicates each, one random pair in
+    250 is one person, so u of an exact name or birth date read straight off random pairs is
+    mostly those duplicates, an agreement weighs bits too little and true duplicates sit in the
+    review band. A random pair leaves u only in proportion to its posterior, and only where
+    :data:`VOUCHING_FIELDS` fields agree on it that random records rarely share (a namesake pair,
+    however probable the model finds it on a list of names alone, stays a non-match). On a list
+    that ``holds_organisations``, a field related organisations share
+    (``shared_by_related_organisations``: an address) keeps its u. Returns whether u changed
+    (EM should then run again on the new u).
+    """
+    cols = frame if isinstance(frame, FrameColumns) else FrameColumns(frame)
+    n = len(cols.frame)
+    if n < 2 or params.prior_match_probability <= AT_THE_BOUND * max_prior(total_pairs):
+        return False
+    left, right = _random_pairs(n, n_pairs, seed)
+    levels = compare_pairs(cols, left, right, comparisons)
+    agreeing, _ = _witnesses(levels, comparisons, params)
+    vouched = agreeing.sum(axis=1) >= VOUCHING_FIELDS
+    if not vouched.any():
+        return False
+    _, probability = score_levels(levels, params)
+    nonmatch = 1.0 - np.where(vouched, probability, 0.0)
+    skip = frozenset(c.name for c in comparisons if holds_organisations and c.shared_by_related_organisations)
+    _u_from_levels(levels, params, comparisons, prior_strength, nonmatch, skip)
+    params.trained_on["random_pairs_left_out"] = int(round(len(left) - nonmatch.sum()))
+    return True
 
 
 def discount_matches_from_u(
@@ -208,7 +272,7 @@ def discount_matches_from_u(
     """
     prior = params.prior_match_probability
     n_random = params.trained_on.get("random_pairs", 0)
-    if not n_random or prior > 0.9 * max_prior(total_pairs):
+    if not n_random or prior > AT_THE_BOUND * max_prior(total_pairs):
         return False
     floor = 0.5 / n_random
     for c in comparisons:

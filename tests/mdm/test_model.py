@@ -3,9 +3,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from mdm.comparators import Comparison, ComparisonLevel
+from mdm.comparators import Comparison, ComparisonLevel, exact_comparison
 from mdm.model import (
     ModelParameters,
     Thresholds,
@@ -13,6 +14,8 @@ from mdm.model import (
     default_parameters,
     discount_matches_from_u,
     estimate_m_by_em,
+    estimate_u_from_random_pairs,
+    leave_matches_out_of_u,
     max_prior,
     refine_with_labels,
     score_levels,
@@ -251,3 +254,52 @@ def test_an_address_keeps_its_random_pair_u_on_a_list_that_holds_organisations()
     assert organisations["address"] == [0.001, 0.999]
     assert organisations["national_id"] == persons["national_id"]
     assert organisations["national_id"][0] < 0.0001
+
+
+def _records_written_four_times(n_persons: int, columns: tuple[str, ...]) -> pd.DataFrame:
+    """Each person four times with the same value in every column (one value per person)."""
+    person = np.repeat(np.arange(n_persons), 4)
+    return pd.DataFrame({column: [f"{column}-{k}" for k in person] for column in columns})
+
+
+def _trained_at_the_bound(frame: pd.DataFrame, comparisons: tuple[Comparison, ...]) -> ModelParameters:
+    n = len(frame)
+    params = estimate_u_from_random_pairs(frame, default_parameters(comparisons), comparisons)
+    params.prior_match_probability = max_prior(n * (n - 1) // 2)
+    return params
+
+
+def test_duplicates_among_random_pairs_leave_u_where_the_prior_sits_at_its_bound():
+    # 200 persons, four records each: one random pair in 266 is one person, so the u of an exact
+    # name and birth date read off random pairs is mostly those duplicates.
+    frame = _records_written_four_times(200, ("name", "birth_date"))
+    comparisons = (exact_comparison("name"), replace(exact_comparison("birth_date"), u_without_matches=True))
+    params = _trained_at_the_bound(frame, comparisons)
+    before = {c.name: params.u[c.name][0] for c in comparisons}
+    n = len(frame)
+    assert leave_matches_out_of_u(frame, params, comparisons, n * (n - 1) // 2)
+    for c in comparisons:
+        assert params.u[c.name][0] < before[c.name] / 4
+        assert sum(params.u[c.name]) == pytest.approx(1.0)
+
+
+def test_a_name_alone_never_leaves_u_however_probable_the_pair():
+    # On a list of names alone two records of one name may be namesakes: no second field vouches.
+    frame = _records_written_four_times(200, ("name",))
+    comparisons = (exact_comparison("name"),)
+    params = _trained_at_the_bound(frame, comparisons)
+    before = list(params.u["exact:name"])
+    n = len(frame)
+    leave_matches_out_of_u(frame, params, comparisons, n * (n - 1) // 2)
+    assert params.u["exact:name"] == pytest.approx(before)
+
+
+def test_a_prior_learned_below_its_bound_leaves_u_to_the_discount():
+    frame = _records_written_four_times(200, ("name", "birth_date"))
+    comparisons = (exact_comparison("name"), exact_comparison("birth_date"))
+    params = _trained_at_the_bound(frame, comparisons)
+    params.prior_match_probability /= 10
+    before = {c.name: list(params.u[c.name]) for c in comparisons}
+    n = len(frame)
+    assert not leave_matches_out_of_u(frame, params, comparisons, n * (n - 1) // 2)
+    assert {c.name: params.u[c.name] for c in comparisons} == before
