@@ -135,6 +135,11 @@ def _level_comparison(name: str, levels: list[tuple[str, float, float]]) -> Comp
     )
 
 
+def _draw(rng: np.random.Generator, n: int, shares: list[list[float]]) -> np.ndarray:
+    """``n`` comparison vectors, each comparison's level drawn with its ``shares``."""
+    return np.column_stack([rng.choice(len(p), n, p=p) + 1 for p in shares]).astype(np.int8)
+
+
 def test_em_does_not_take_pairs_of_one_similar_field_for_matches_on_a_rich_file():
     # 5,000 duplicates among 30,000 blocked non-matches, a quarter of which have a somewhat similar
     # name and differ in everything else (namesakes blocked by name).
@@ -148,11 +153,8 @@ def test_em_does_not_take_pairs_of_one_similar_field_for_matches_on_a_rich_file(
     )
     rng = np.random.default_rng(1)
 
-    def draw(n: int, shares: list[list[float]]) -> np.ndarray:
-        return np.column_stack([rng.choice(len(p), n, p=p) + 1 for p in shares]).astype(np.int8)
-
-    duplicates = draw(5_000, [[0.85, 0.02, 0.13], [0.95, 0.05], [0.95, 0.05], [0.85, 0.15]])
-    namesakes = draw(30_000, [[0.02, 0.25, 0.73], [0.04, 0.96], [0.0, 1.0], [0.0, 1.0]])
+    duplicates = _draw(rng, 5_000, [[0.85, 0.02, 0.13], [0.95, 0.05], [0.95, 0.05], [0.85, 0.15]])
+    namesakes = _draw(rng, 30_000, [[0.02, 0.25, 0.73], [0.04, 0.96], [0.0, 1.0], [0.0, 1.0]])
     params = estimate_m_by_em(
         np.r_[duplicates, namesakes], default_parameters(comparisons), comparisons, total_pairs=50_000_000
     )
@@ -176,11 +178,8 @@ def test_a_city_or_a_category_shared_by_a_chain_does_not_vouch_for_its_branches(
     )
     rng = np.random.default_rng(2)
 
-    def draw(n: int, shares: list[list[float]]) -> np.ndarray:
-        return np.column_stack([rng.choice(len(p), n, p=p) + 1 for p in shares]).astype(np.int8)
-
-    duplicates = draw(1_000, [[0.95, 0.05], [0.97, 0.03], [0.7, 0.3], [0.55, 0.45], [0.2, 0.8]])
-    branches = draw(6_000, [[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [0.9, 0.1], [0.7, 0.3]])
+    duplicates = _draw(rng, 1_000, [[0.95, 0.05], [0.97, 0.03], [0.7, 0.3], [0.55, 0.45], [0.2, 0.8]])
+    branches = _draw(rng, 6_000, [[1.0, 0.0], [0.0, 1.0], [0.0, 1.0], [0.9, 0.1], [0.7, 0.3]])
     params = estimate_m_by_em(
         np.r_[duplicates, branches], default_parameters(comparisons), comparisons, total_pairs=400_000
     )
