@@ -23,7 +23,7 @@ from pypinyin.core import Pinyin
 from cleansing.config_files import read_yaml_mapping
 from cleansing.divisions import Division, DivisionTable, load_divisions
 from cleansing.latin_legal_forms import split_latin_legal_form
-from cleansing.pinyin_names import read_latin_rendering
+from cleansing.pinyin_names import bracketed_place, read_latin_rendering
 from cleansing.text import (
     is_blank,
     normalise_brackets,
@@ -283,8 +283,14 @@ _Fields = tuple[str | None, str | None, str | None, str | None, str | None, str 
 def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: DivisionTable) -> _Fields:
     """The fields of :class:`CompanyNameParts`, in order, for a normalised name."""
     head, branch, branch_region = _branch(normalised, vocabulary, table)
+    latin = not _CJK_CHAR.search(head)
+    qualifier = None
+    if latin and (bracketed := _BRACKET_GROUP.search(head)):
+        # SPAGO (LOS ANGELES), ACME (UK) LTD: the bracketed words place the name; they are not its name.
+        qualifier = bracketed.group(1)
+        head = " ".join(_BRACKET_GROUP.sub(" ", head).split()) or head
     # A Latin name's legal forms in any language and spelling (N.V., NV, N V); a Chinese name's from the list.
-    body, legal_form = (head, None) if _CJK_CHAR.search(head) else split_latin_legal_form(head)
+    body, legal_form = split_latin_legal_form(head) if latin else (head, None)
     if legal_form is None:
         body, legal_form = _strip_suffixes(head, vocabulary.legal_forms, limit=2)
     body, legal_form = _shop_word_back(body, legal_form, vocabulary.industries)
@@ -304,6 +310,8 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
         # 商贸有限公司 alone: the industry word is all there is to call it
         trade_name, industry = industry, None
     core = "".join(p for p in (trade_name, industry) if p) or normalised
+    if region is None and qualifier is not None:
+        region = bracketed_place(qualifier, table)
     return (region, trade_name, industry, legal_form, branch, branch_region, branch is not None, core)
 
 
@@ -374,7 +382,7 @@ def parse_company_names(names: pd.Series) -> pd.DataFrame:
         read_latin_rendering(text, table) if isinstance(text, str) else None for text in parse_uniques
     ]
     parsed = [
-        fields if r is None or fields[0] is not None else (r.region, *fields[1:])
+        fields if r is None or r.region is None else (r.region, *fields[1:])
         for fields, r in zip(parsed, renderings, strict=True)
     ]
     parsed.append(blank)  # picked by code -1

@@ -22,6 +22,7 @@ from foundation.errors import UserError
 __all__ = [
     "IndustryTranslations",
     "LatinRendering",
+    "bracketed_place",
     "chinese_industry_concepts",
     "is_pinyin_word",
     "load_industry_translations",
@@ -202,6 +203,22 @@ def _read_regions_by_pinyin(table: DivisionTable) -> dict[str, str | None]:
             if key.isascii() and key.isalpha():
                 found.setdefault(key, set()).add(region)
     return {key: regions.pop() if len(regions) == 1 else None for key, regions in found.items()}
+
+
+def bracketed_place(qualifier: str, table: DivisionTable) -> str | None:
+    """The region a Latin name's bracketed words name: a Chinese province or city in pinyin as its
+    Chinese name (``(SHENZHEN)`` → 深圳; None where the pinyin names two), other pinyin (a place the
+    table cannot tell) None, and any other words as written (``(LOS ANGELES)``, ``(UK)``)."""
+    words = _WORD.findall(qualifier.upper())
+    if not words:
+        return None
+    regions = _regions_by_pinyin(table)
+    key = _NOT_LETTER.sub("", "".join(words)).lower()
+    if key in regions:
+        return regions[key]
+    if all(is_pinyin_word(word) for word in words):
+        return None
+    return " ".join(words)
 
 
 def read_latin_rendering(normalised: str, table: DivisionTable | None = None) -> LatinRendering | None:

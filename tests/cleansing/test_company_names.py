@@ -287,3 +287,20 @@ def test_vectorised_parse_matches_one_by_one_for_any_text(names):
 def test_latin_legal_forms_are_whole_words(name, core, legal_form):
     parts = parse_company_name(name)
     assert (parts.core, parts.legal_form) == (core, legal_form)
+
+
+@pytest.mark.parametrize(
+    ("name", "core", "region", "legal_form"),
+    [
+        ("Spago (Los Angeles)", "SPAGO", "LOS ANGELES", None),
+        ("Acme (UK) Ltd", "ACME", "UK", "LTD"),
+        ("Acme Ltd (London)", "ACME", "LONDON", "LTD"),
+        # A Chinese city in pinyin is the Chinese region; one pinyin for two cities names none.
+        ("Huaqiang Trading (Shenzhen) Co., Ltd.", "HUAQIANG TRADING", "深圳", "CO., LTD."),
+        ("Huaqiang Trading (Taizhou) Co., Ltd.", "HUAQIANG TRADING", None, "CO., LTD."),
+    ],
+)
+def test_a_latin_names_bracketed_words_place_it_and_leave_its_core(name, core, region, legal_form):
+    row = parse_company_names(pd.Series([name])).iloc[0]
+    assert (row["core"], row["legal_form"] if row["legal_form"] is not pd.NA else None) == (core, legal_form)
+    assert (row["region"] if row["region"] is not pd.NA else None) == region

@@ -24,3 +24,33 @@ def test_english_companies_merge_on_name_phone_and_address_but_not_a_regional_si
     assert clusters["3"] != clusters["1"]  # Acme Trading (Manchester): another office, phone and address
     assert clusters["6"] != clusters["7"]  # Initech / Initrode: different companies in one city
     assert clusters.nunique() == 6
+
+
+def test_two_branches_a_bracket_places_apart_stay_apart_and_a_name_with_its_place_joins_the_name():
+    from mdm.dedupe import deduplicate
+    from mdm.spec import parse_spec
+
+    rows = [
+        ("Spago", "310-652-4025"),
+        ("Spago (Los Angeles)", "310/652-4025"),
+        ("Palm (Atlanta)", "404-814-1955"),
+        ("Palm (Los Angeles)", "310-550-8811"),
+    ] + [
+        (f"{a} {b}", f"212-555-{i:04d}")
+        for i, (a, b) in enumerate(
+            (a, b) for a in ("Blue", "Red", "Green", "Gold") for b in ("Grill", "Cafe", "Bistro", "Diner")
+        )
+    ]
+    frame = pd.DataFrame(rows, columns=["name", "phone"])
+    frame.insert(0, "id", [f"R{i:02d}" for i in range(len(frame))])
+    spec = parse_spec(
+        {
+            "record_id": "id",
+            "entity": "organisation",
+            "country": "US",
+            "columns": {"company_name": "name", "phone": "phone"},
+        }
+    )
+    clusters = deduplicate(frame, spec, progress=False).clusters.set_index("record_id")["cluster_id"]
+    assert clusters["R00"] == clusters["R01"]
+    assert clusters["R02"] != clusters["R03"]
