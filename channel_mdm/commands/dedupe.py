@@ -40,6 +40,7 @@ from pathlib import Path
 import pandas as pd
 
 from channel_mdm.commands.file_limits import add_file_limit_arguments, file_limits
+from cleansing.party_roles import NAME_ROLES
 from cleansing.read_file import read_text_table, table_to_frame
 from cleansing.readers.checks import FileLimits
 from cleansing.safe_export import write_csv
@@ -209,10 +210,15 @@ def run(args: argparse.Namespace) -> int:
 
     report = result.blocking_report
     found = report[report["pairs"] > 0]
+    names_only = set(spec.columns) <= {*NAME_ROLES, "other_names"}
     log.info(
-        "blocking: %s candidate pairs; estimated pair completeness %s (confident pairs each rule finds: %s)",
+        "blocking: %s candidate pairs; estimated pair completeness %s%s (confident pairs each rule finds: %s)",
         f"{result.candidate_pairs:,}",
         "n/a (no confident pair)" if pd.isna(result.pair_completeness) else f"{result.pair_completeness:.1%}",
+        # With names alone, a duplicate written under another name leaves no trace the estimate can see.
+        " of the duplicates whose names resemble each other; a list of names alone cannot show the others"
+        if names_only
+        else "",
         ", ".join(f"{r.rule} {r.confident_pairs_found:.0%}" for r in found.itertuples()) or "none",
     )
 

@@ -446,3 +446,22 @@ def test_person_list_with_name_parts_and_the_completeness_estimate(tmp_path, cap
     line = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("blocking: "))
     assert "estimated pair completeness 100.0%" in line
     assert "postcode 100%" in line and "national_id 50%" in line
+
+
+def test_the_completeness_estimate_of_a_list_of_names_alone_says_what_it_cannot_see(tmp_path, caplog):
+    source = tmp_path / "names.csv"
+    pd.DataFrame(
+        {
+            "id": ["1", "2", "3", "4"],
+            "name": ["深圳市曜晟光电有限公司", "深圳市曜晟光电有限公司", "北京东方百货", "上海浦江机械"],
+        }
+    ).to_csv(source, index=False)
+    spec = tmp_path / "names.yaml"
+    spec.write_text("record_id: id\nentity: organisation\ncolumns:\n  company_name: name\n", encoding="utf-8")
+    with caplog.at_level(logging.INFO):
+        code = main(
+            ["dedupe", str(source), "--spec", str(spec), "--out", str(tmp_path / "o.csv"), "--no-progress"]
+        )
+    assert code == 0
+    line = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("blocking: "))
+    assert "a list of names alone cannot show the others" in line
