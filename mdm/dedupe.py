@@ -40,6 +40,7 @@ from mdm.model import (
     estimate_m_by_em,
     estimate_u_from_random_pairs,
     leave_matches_out_of_u,
+    random_pair_levels,
     refine_with_labels,
     score_levels,
 )
@@ -411,20 +412,22 @@ def deduplicate(
         else:
             params.thresholds = spec.thresholds
         if train:
-            params = estimate_u_from_random_pairs(cols, params, comparisons)
-            params = estimate_m_by_em(levels, params, comparisons, total_pairs=n * (n - 1) // 2)
+            total_pairs = n * (n - 1) // 2
+            random_levels = random_pair_levels(cols, comparisons)
+            params = estimate_u_from_random_pairs(random_levels, params, comparisons)
+            params = estimate_m_by_em(levels, params, comparisons, total_pairs=total_pairs)
             holds_organisations = bool((std["party_kind"] == "organisation").any())
             # Both before EM runs again: the model that decides which random pairs are duplicates is
             # the one trained on u as random pairs showed it.
-            total_pairs = n * (n - 1) // 2
             left_out = leave_matches_out_of_u(
-                cols, params, comparisons, total_pairs, holds_organisations=holds_organisations
+                random_levels, params, comparisons, total_pairs, holds_organisations=holds_organisations
             )
             discounted = discount_matches_from_u(
                 params, comparisons, total_pairs, holds_organisations=holds_organisations
             )
+            del random_levels
             if left_out or discounted:
-                params = estimate_m_by_em(levels, params, comparisons, total_pairs=n * (n - 1) // 2)
+                params = estimate_m_by_em(levels, params, comparisons, total_pairs=total_pairs)
         if labels is not None and len(labels):
             ll, lr, is_match = _label_positions(labels, std["record_id"])
             if len(ll):

@@ -189,38 +189,48 @@ def _u_from_levels(
         params.u[c.name] = [float(x) for x in _keep_fixed(u, c, "u")]
 
 
-def estimate_u_from_random_pairs(
+def random_pair_levels(
     frame: pd.DataFrame | FrameColumns,
-    params: ModelParameters,
     comparisons: tuple[Comparison, ...] = DEFAULT_COMPARISONS,
     n_pairs: int = 150_000,
-    prior_strength: float = 2_000.0,
     seed: int = 0,
-) -> ModelParameters:
-    """u = how often two random records land on each level; almost all random pairs are non-matches."""
+) -> np.ndarray:
+    """Comparison levels of every pair of a file of at most ``n_pairs`` pairs, else of ``n_pairs``
+    pairs drawn at random: what u is read from (:func:`estimate_u_from_random_pairs`,
+    :func:`leave_matches_out_of_u`)."""
     cols = frame if isinstance(frame, FrameColumns) else FrameColumns(frame)
     n = len(cols.frame)
     if n < 2:
-        return params
+        return np.zeros((0, len(comparisons)), dtype=np.int8)
     left, right = _random_pairs(n, n_pairs, seed)
-    levels = compare_pairs(cols, left, right, comparisons)
-    _u_from_levels(levels, params, comparisons, prior_strength)
-    params.trained_on["random_pairs"] = len(left)
+    return compare_pairs(cols, left, right, comparisons)
+
+
+def estimate_u_from_random_pairs(
+    random_levels: np.ndarray,
+    params: ModelParameters,
+    comparisons: tuple[Comparison, ...] = DEFAULT_COMPARISONS,
+    prior_strength: float = 2_000.0,
+) -> ModelParameters:
+    """u = how often two random records land on each level (``random_levels``, from
+    :func:`random_pair_levels`); almost all random pairs are non-matches."""
+    if len(random_levels) == 0:
+        return params
+    _u_from_levels(random_levels, params, comparisons, prior_strength)
+    params.trained_on["random_pairs"] = len(random_levels)
     return params
 
 
 def leave_matches_out_of_u(
-    frame: pd.DataFrame | FrameColumns,
+    random_levels: np.ndarray,
     params: ModelParameters,
     comparisons: tuple[Comparison, ...],
     total_pairs: int,
     holds_organisations: bool = False,
-    n_pairs: int = 150_000,
     prior_strength: float = 2_000.0,
-    seed: int = 0,
 ) -> bool:
-    """Estimate u again from the same random pairs, each counted as a non-match only as far as the
-    model (trained: prior and m learned by EM) does not take it for a match.
+    """Estimate u again from the random pairs u was read from (``random_levels``), each counted as a
+    non-match only as far as the model (trained: prior and m learned by EM) does not take it for a match.
 
     On a small file where every person has a few records, the duplicates are a fair share of the
     random pairs that agree at all: of 1,000 records with four duplicates each, one random pair in
@@ -233,21 +243,17 @@ def leave_matches_out_of_u(
     (``shared_by_related_organisations``: an address) keeps its u. Returns whether u changed
     (EM should then run again on the new u).
     """
-    cols = frame if isinstance(frame, FrameColumns) else FrameColumns(frame)
-    n = len(cols.frame)
-    if n < 2 or params.prior_match_probability <= AT_THE_BOUND * max_prior(total_pairs):
+    if len(random_levels) == 0 or params.prior_match_probability <= AT_THE_BOUND * max_prior(total_pairs):
         return False
-    left, right = _random_pairs(n, n_pairs, seed)
-    levels = compare_pairs(cols, left, right, comparisons)
-    agreeing, _ = _witnesses(levels, comparisons, params)
+    agreeing, _ = _witnesses(random_levels, comparisons, params)
     vouched = agreeing.sum(axis=1) >= VOUCHING_FIELDS
     if not vouched.any():
         return False
-    _, probability = score_levels(levels, params)
+    _, probability = score_levels(random_levels, params)
     nonmatch = 1.0 - np.where(vouched, probability, 0.0)
     skip = frozenset(c.name for c in comparisons if holds_organisations and c.shared_by_related_organisations)
-    _u_from_levels(levels, params, comparisons, prior_strength, nonmatch, skip)
-    params.trained_on["random_pairs_left_out"] = int(round(len(left) - nonmatch.sum()))
+    _u_from_levels(random_levels, params, comparisons, prior_strength, nonmatch, skip)
+    params.trained_on["random_pairs_left_out"] = int(round(len(random_levels) - nonmatch.sum()))
     return True
 
 
@@ -357,6 +363,13 @@ EVIDENCE_BITS = 1.0
 """A level whose default weight is at least this far from zero says something about a pair."""
 
 
+def _default_bits(comparison: Comparison) -> np.ndarray:
+    """Each level's weight by its default m and u, ``log2(m / u)``."""
+    return np.log2(
+        np.array([lv.m for lv in comparison.levels]) / np.array([lv.u for lv in comparison.levels])
+    )
+
+
 def _other_evidence(patterns: np.ndarray, comparisons: tuple[Comparison, ...], j: int) -> np.ndarray:
     """Per pattern whether a comparison other than ``j`` sits on a level that says something
     (:data:`EVIDENCE_BITS` by its default m and u), so the pattern's posterior does not rest on
@@ -365,8 +378,7 @@ def _other_evidence(patterns: np.ndarray, comparisons: tuple[Comparison, ...], j
     for k, c in enumerate(comparisons):
         if k == j:
             continue
-        bits = np.abs(np.log2(np.array([lv.m for lv in c.levels]) / np.array([lv.u for lv in c.levels])))
-        says = np.r_[False, bits >= EVIDENCE_BITS]
+        says = np.r_[False, np.abs(_default_bits(c)) >= EVIDENCE_BITS]
         out |= says[patterns[:, k]]
     return out
 
@@ -395,8 +407,7 @@ def _witnesses(
     for k, c in enumerate(comparisons):
         if c.part_of_the_name:
             continue
-        bits = np.log2(np.array([lv.m for lv in c.levels]) / np.array([lv.u for lv in c.levels]))
-        vouches = (bits >= EVIDENCE_BITS) & (np.asarray(params.u[c.name]) <= VOUCHING_CHANCE)
+        vouches = (_default_bits(c) >= EVIDENCE_BITS) & (np.asarray(params.u[c.name]) <= VOUCHING_CHANCE)
         if vouches.any():
             agreeing[:, k] = np.r_[False, vouches][patterns[:, k]]
             known[:, k] = patterns[:, k] > 0
@@ -416,8 +427,9 @@ def _vouched_patterns(
     address, teach EM that a duplicate's phone or address often differs. A comparison marked
     ``m_from_several_fields``, where the file holds :data:`VOUCHING_FIELDS` other fields that can
     agree, is learned only from pairs on which that many of them agree, pairs a single similar
-    field cannot make up, and from pairs on which fewer than that many are known at all. Otherwise a comparison marked ``m_from_other_evidence`` is learned from
-    pairs another field speaks for, and the rest from every pair.
+    field cannot make up, and from pairs on which fewer than that many are known at all. Otherwise
+    a comparison marked ``m_from_other_evidence`` is learned from pairs another field speaks for,
+    and the rest from every pair.
     """
     agreeing, known = _witnesses(patterns, comparisons, params)
     out: dict[int, np.ndarray] = {}

@@ -17,6 +17,7 @@ from mdm.model import (
     estimate_u_from_random_pairs,
     leave_matches_out_of_u,
     max_prior,
+    random_pair_levels,
     refine_with_labels,
     score_levels,
 )
@@ -263,7 +264,9 @@ def _records_written_four_times(n_persons: int, columns: tuple[str, ...]) -> pd.
 
 def _trained_at_the_bound(frame: pd.DataFrame, comparisons: tuple[Comparison, ...]) -> ModelParameters:
     n = len(frame)
-    params = estimate_u_from_random_pairs(frame, default_parameters(comparisons), comparisons)
+    params = estimate_u_from_random_pairs(
+        random_pair_levels(frame, comparisons), default_parameters(comparisons), comparisons
+    )
     params.prior_match_probability = max_prior(n * (n - 1) // 2)
     return params
 
@@ -276,7 +279,9 @@ def test_duplicates_among_random_pairs_leave_u_where_the_prior_sits_at_its_bound
     params = _trained_at_the_bound(frame, comparisons)
     before = {c.name: params.u[c.name][0] for c in comparisons}
     n = len(frame)
-    assert leave_matches_out_of_u(frame, params, comparisons, n * (n - 1) // 2)
+    assert leave_matches_out_of_u(
+        random_pair_levels(frame, comparisons), params, comparisons, n * (n - 1) // 2
+    )
     for c in comparisons:
         assert params.u[c.name][0] < before[c.name] / 4
         assert sum(params.u[c.name]) == pytest.approx(1.0)
@@ -289,7 +294,7 @@ def test_a_name_alone_never_leaves_u_however_probable_the_pair():
     params = _trained_at_the_bound(frame, comparisons)
     before = list(params.u["exact:name"])
     n = len(frame)
-    leave_matches_out_of_u(frame, params, comparisons, n * (n - 1) // 2)
+    leave_matches_out_of_u(random_pair_levels(frame, comparisons), params, comparisons, n * (n - 1) // 2)
     assert params.u["exact:name"] == pytest.approx(before)
 
 
@@ -300,5 +305,7 @@ def test_a_prior_learned_below_its_bound_leaves_u_to_the_discount():
     params.prior_match_probability /= 10
     before = {c.name: list(params.u[c.name]) for c in comparisons}
     n = len(frame)
-    assert not leave_matches_out_of_u(frame, params, comparisons, n * (n - 1) // 2)
+    assert not leave_matches_out_of_u(
+        random_pair_levels(frame, comparisons), params, comparisons, n * (n - 1) // 2
+    )
     assert {c.name: params.u[c.name] for c in comparisons} == before
