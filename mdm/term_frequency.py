@@ -42,7 +42,10 @@ entity's count, as for names, but no word of the value makes it generic (a date 
 def _counts(cols: FrameColumns, column: str) -> tuple[np.ndarray, np.ndarray]:
     """Per distinct value its number of records, and per record its value's code (-1 missing)."""
     codes = cols.codes(column)
-    return np.bincount(codes[codes >= 0], minlength=len(cols.uniques(column))), codes
+    counts = cols.derived(
+        f"tf_counts:{column}", lambda c: np.bincount(codes[codes >= 0], minlength=len(c.uniques(column)))
+    )
+    return counts, codes
 
 
 def records_per_entity(value_counts: np.ndarray) -> float:
@@ -254,9 +257,7 @@ def tf_adjustments(
         if comparison.tf_column in OWN_VALUE_COLUMNS:
             # Birthdays of different people coincide by chance: only a date more common than the
             # file's dates are on average (a placeholder such as 1980-01-01) weighs less.
-            dated = value_frequency(cols, comparison.tf_column)
-            dated = dated[~np.isnan(dated)]
-            u_ref = max(u_ref, float(dated.mean()) if len(dated) else u_ref)
+            u_ref = max(u_ref, _mean_value_frequency(cols, comparison.tf_column, u_ref))
         for label in comparison.tf_levels:
             code = comparison.level_code(label)
             on = np.flatnonzero(levels[:, j] == code)
@@ -286,6 +287,18 @@ def tf_adjustments(
     return out
 
 
+def _mean_value_frequency(cols: FrameColumns, column: str, default: float) -> float:
+    """The mean :func:`value_frequency` of the records holding a value (``default`` if none does)."""
+
+    def compute(c: FrameColumns) -> float:
+        known = value_frequency(c, column)
+        known = known[~np.isnan(known)]
+        return float(known.mean()) if len(known) else np.nan
+
+    mean = cols.derived(f"tf_mean_u:{column}", compute)
+    return default if np.isnan(mean) else mean
+
+
 def one_entity_bits(
     cols: FrameColumns, column: str, left: np.ndarray, right: np.ndarray, spelling: bool
 ) -> np.ndarray:
@@ -297,10 +310,9 @@ def one_entity_bits(
     odds = np.fmin(within[left], within[right])
     clear = np.isfinite(odds) & (odds >= ONE_ENTITY_ODDS)
     if spelling and clear.any():
-        codes = cols.codes(column)
+        counts, codes = _counts(cols, column)
         where = np.flatnonzero(clear)
         names = np.asarray(cols.uniques(column), dtype=object)
-        counts = np.bincount(codes[codes >= 0], minlength=len(names))
         a, b = codes[left[where]], codes[right[where]]
         frequent = np.where(counts[a] >= counts[b], a, b)
         clear[where] = spelt_again(names[frequent], names[np.where(frequent == a, b, a)])
