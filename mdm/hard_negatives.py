@@ -89,11 +89,12 @@ def _conflict(a: str, b: str, freq: WordFrequency) -> bool:
         return False
     only_a = [w for w in words_a if w not in words_b and freq.get(w, 0) >= MIN_NAMES_WITH_WORD]
     only_b = [w for w in words_b if w not in words_a and freq.get(w, 0) >= MIN_NAMES_WITH_WORD]
-    return any(
-        JaroWinkler.normalized_similarity(x, y) < 0.85 and not x.startswith(y) and not y.startswith(x)
-        for x in only_a
-        for y in only_b
-    )
+    return any(_other_words(x, y) for x in only_a for y in only_b)
+
+
+def _other_words(x: str, y: str) -> bool:
+    """Two Latin words that are not one word misspelt or shortened."""
+    return JaroWinkler.normalized_similarity(x, y) < 0.85 and not x.startswith(y) and not y.startswith(x)
 
 
 def _words_apart(a: str, b: str) -> bool:
@@ -103,11 +104,7 @@ def _words_apart(a: str, b: str) -> bool:
     joined_a, joined_b = "".join(words_a), "".join(words_b)
     if joined_a in joined_b or joined_b in joined_a:
         return False
-    return all(
-        JaroWinkler.normalized_similarity(x, y) < 0.85 and not x.startswith(y) and not y.startswith(x)
-        for x in words_a
-        for y in words_b
-    )
+    return all(_other_words(x, y) for x in words_a for y in words_b)
 
 
 def latin_names_apart(cols: FrameColumns, da: np.ndarray, db: np.ndarray) -> np.ndarray:
