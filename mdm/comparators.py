@@ -746,7 +746,7 @@ def _one_begins_the_other(cols: FrameColumns, a: np.ndarray, b: np.ndarray, mask
         found = np.array(
             [
                 min(len(x), len(y)) >= MIN_ADDRESS_BEGINNING and (x.startswith(y) or y.startswith(x))
-                for x, y in zip(uniques[da].astype(str), uniques[db].astype(str), strict=True)
+                for x, y in zip(map(str, uniques[da]), map(str, uniques[db]), strict=True)
             ],
             dtype=bool,
         )
