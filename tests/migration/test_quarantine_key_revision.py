@@ -7,30 +7,19 @@ from datetime import UTC, datetime, timedelta
 
 import pandas as pd
 from alembic import command
-from sqlalchemy import column, insert, select, table
+from sqlalchemy import column, insert, table
 
 from migration.load import load_all
-from migration.models import TABLES
 from migration.store import _alembic_config, _quiet_alembic, head_revision, store_revision, upgrade_store
+from tests.migration.quarantine_entries import price_entry, price_key, read_quarantine
 
 NIGHT = {f"B{n}": datetime(2026, 11, 20 + n, 2, tzinfo=UTC) for n in range(1, 5)}
 
 
 def _entry(sku: str, row: int, batch: str, resolved_by: str | None = None) -> dict:
     return {
+        **price_entry(row, batch, price_key(sku)),
         "quarantine_key": f"{sku}-{row}-{batch}",
-        "batch_id": batch,
-        "entity": "price",
-        "stage": "ingest",
-        "source_system": "dms",
-        "source_file": "dms/price_list.csv",
-        "source_sheet": None,
-        "source_row": row,
-        "business_key": f"{sku}|factory|全国|2026-01-01",
-        "column_name": "price",
-        "reason_code": "bad_decimal",
-        "reason": "price value 'x' is not a number",
-        "original": "{}",
         "record_hash": "h",
         "created_at": NIGHT[batch],
         "status": "resolved" if resolved_by else "open",
@@ -66,20 +55,13 @@ def _migrate(engine, action, revision: str) -> None:  # type: ignore[no-untyped-
         action(config, revision)
 
 
-def _quarantine(engine) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    quarantine = TABLES["quarantine"]
-    with engine.connect() as connection:
-        rows = connection.execute(select(quarantine).order_by(quarantine.c.source_row)).mappings().all()
-    return pd.DataFrame(rows)
-
-
 def test_upgrading_merges_the_copies_moved_rows_made_and_keeps_the_first_batch(engine) -> None:
     _migrate(engine, command.upgrade, "0008")
     with engine.begin() as connection:
         connection.execute(insert(table("quarantine", *(column(name) for name in CHURNED[0]))), CHURNED)
 
     assert upgrade_store(engine) == head_revision()
-    entries = _quarantine(engine)
+    entries = read_quarantine(engine)
     summary = entries[["business_key", "source_row", "batch_id", "status", "resolved_batch_id"]]
     summary = summary.assign(business_key=summary["business_key"].str[:2]).astype(object)
     assert summary.where(summary.notna(), None).values.tolist() == [
@@ -101,7 +83,7 @@ def test_upgrading_merges_the_copies_moved_rows_made_and_keeps_the_first_batch(e
     )
     night = night.drop(columns=["quarantine_key", "record_hash", "created_at", "status", "resolved_batch_id"])
     stats = load_all(engine, {"quarantine": night}, "B4")["quarantine"]
-    after = _quarantine(engine)
+    after = read_quarantine(engine)
     assert (stats.inserted, len(after)) == (0, 6)
     assert after["status"].value_counts().to_dict() == {"open": 4, "resolved": 2}
     assert set(after.loc[after["status"] == "open", "batch_id"]) == {"B1"}
@@ -114,7 +96,7 @@ def test_downgrading_gives_the_entries_their_row_keys_back(engine) -> None:
     upgrade_store(engine)
     _migrate(engine, command.downgrade, "0008")
     assert store_revision(engine) == "0008"
-    entries = _quarantine(engine)
+    entries = read_quarantine(engine)
     assert len(entries) == 6 and entries["quarantine_key"].is_unique
     assert upgrade_store(engine) == head_revision()
-    assert len(_quarantine(engine)) == 6
+    assert len(read_quarantine(engine)) == 6

@@ -11,27 +11,21 @@ from __future__ import annotations
 import json
 
 import pandas as pd
-from sqlalchemy import select
 
 from migration.load import load_all
-from migration.models import TABLES
+from tests.migration.quarantine_entries import price_entry, price_key, read_quarantine
 
 
 def _entry(row: int, sku: str, batch: str, column: str = "price", reason_code: str = "bad_decimal") -> dict:
-    return {
-        "entity": "price",
-        "stage": "ingest",
-        "source_system": "dms",
-        "source_file": "dms/price_list.csv",
-        "source_sheet": None,
-        "source_row": row,
-        "business_key": f"{sku}|factory|全国|2026-01-01" if sku else "|||",
-        "column_name": column,
-        "reason_code": reason_code,
-        "reason": f"{column} value 'x' is not a number",
-        "original": json.dumps({"sku_code": sku, "price": "x", "source_row": row}, ensure_ascii=False),
-        "batch_id": batch,
-    }
+    return price_entry(
+        row,
+        batch,
+        price_key(sku) if sku else "|||",
+        column=column,
+        reason_code=reason_code,
+        reason=f"{column} value 'x' is not a number",
+        original=json.dumps({"sku_code": sku, "price": "x", "source_row": row}, ensure_ascii=False),
+    )
 
 
 def _load(store, batch: str, *entries: dict):  # type: ignore[no-untyped-def]
@@ -39,10 +33,7 @@ def _load(store, batch: str, *entries: dict):  # type: ignore[no-untyped-def]
 
 
 def _quarantine(store) -> pd.DataFrame:  # type: ignore[no-untyped-def]
-    quarantine = TABLES["quarantine"]
-    with store.connect() as connection:
-        rows = connection.execute(select(quarantine).order_by(quarantine.c.id)).mappings().all()
-    return pd.DataFrame(rows)
+    return read_quarantine(store, order_by="id")
 
 
 def test_a_bad_row_moved_down_by_rows_added_above_stays_one_open_entry(store) -> None:
