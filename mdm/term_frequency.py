@@ -24,7 +24,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from mdm.comparators import Comparison, FrameColumns
-from mdm.tokens import ValueTokens, column_tokens, token_frequency
+from mdm.tokens import WORD_BASE, ValueTokens, column_tokens, token_frequency
 
 COLLISION = 0.03
 """Expected number of *other* entities carrying a value that no other entity is seen with."""
@@ -151,10 +151,35 @@ def other_entities_holding_rarest_word(
     value, holder = holders["value"].to_numpy(), holders["value_holder"].to_numpy()
     spelt = spelt_again(names[value], names[holder])
     others = np.bincount(value[~spelt], minlength=len(rarest)).astype(float)
+    if column in ORGANISATION_NAME_COLUMNS:
+        others *= _chance_of_the_other_words(tokens, codes, values_with, len(rarest), rarest_word)
     out = rarest.copy()
     checked = rarest_word["value"].to_numpy()
     out[checked] = 1 + others[checked]
     return out
+
+
+def _chance_of_the_other_words(
+    tokens: ValueTokens, codes: np.ndarray, values_with: np.ndarray, n_values: int, rarest_word: pd.DataFrame
+) -> np.ndarray:
+    """Per distinct value the chance that a name holding its rarest word holds its other Latin words
+    too: the product, over those words, of the share of the column's names that hold each (1 for a
+    value of one word, or with Chinese text, whose character bigrams overlap and are not independent).
+
+    Another applicant holding ``ASML`` (``ASML HOLLAND``, ``ASML US``) writes ``ASML NETHERLANDS``
+    only as often as names hold ``NETHERLANDS``; ``X PACKAGING`` beside ``X SERVICES`` says little of who
+    writes ``X SERVICES``. A one-word name (``ALCATEL``, ``TRADING``) keeps every other holder of its
+    word as a possible other entity."""
+    share = values_with / max(n_values, 1)
+    word_share = share[np.searchsorted(codes, tokens.token)]
+    log_share = np.log(np.maximum(word_share, 1e-12))
+    rarest_of = np.full(n_values, -1, dtype=np.int64)
+    rarest_of[rarest_word["value"].to_numpy()] = rarest_word["token"].to_numpy()
+    other = tokens.token != rarest_of[tokens.value]
+    chinese = np.zeros(n_values, dtype=bool)
+    chinese[tokens.value[tokens.token < WORD_BASE]] = True
+    product = np.exp(np.bincount(tokens.value[other], weights=log_share[other], minlength=n_values))
+    return np.where(chinese, 1.0, product)
 
 
 def value_frequency(cols: FrameColumns, column: str) -> np.ndarray:

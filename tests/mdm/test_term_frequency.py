@@ -136,3 +136,22 @@ def test_a_name_one_company_writes_many_times_merges_beside_its_sisters():
     assert clusters.iloc[150:153].nunique() == 3 and clusters.iloc[0] not in set(clusters.iloc[150:153])
     # TRADING alone says nothing of which of many trading companies wrote it.
     assert clusters.iloc[153:165].nunique() == 12
+
+
+def test_another_holder_of_a_names_rare_word_rarely_writes_its_other_words_too():
+    # ASML NETHERLANDS written 40 times; three other applicants hold ASML, few names NETHERLANDS.
+    # GLOBAL TRADING written 12 times; GLOBAL heads other firms' names, and most names hold TRADING.
+    asml = ["ASML NETHERLANDS"] * 40 + ["ASML HOLLAND", "ASML US", "ASML MASKTOOLS"]
+    asml += [f"{w} NETHERLANDS" for w in ("PHILIPS", "SHELL", "UNILEVER", "AKZO", "DSM")]
+    generic = [f"GLOBAL TRADING {c}" for c in ("NORTH", "SOUTH", "EAST", "WEST", "EUROPE", "ASIA")]
+    generic += [f"{w} GLOBAL TRADING" for w in ("ALPHA", "BETA", "GAMMA", "DELTA", "OMEGA", "SIGMA")]
+    generic += [f"GLOBAL {w}" for w in ("FOODS", "METALS", "PAPER", "TEXTILES")]
+    generic += [f"N{i} TRADING" for i in range(20)]
+    rows = asml + ["GLOBAL TRADING"] * 12 + generic
+    frame = pd.DataFrame({"id": [f"R{i:03d}" for i in range(len(rows))], "name": rows})
+    odds = within_value_match_odds(FrameColumns(frame.rename(columns={"name": "name_core"})), "name_core")
+    assert odds[0] >= ONE_ENTITY_ODDS
+    assert odds[len(asml)] < ONE_ENTITY_ODDS
+    clusters = deduplicate(frame, NAME_ONLY, progress=False).clusters["cluster_id"]
+    assert clusters.iloc[:40].nunique() == 1
+    assert clusters.iloc[len(asml) : len(asml) + 12].nunique() == 12
