@@ -308,6 +308,11 @@ def _strip_division_suffix(values: np.ndarray) -> np.ndarray:
 # --- the comparisons -------------------------------------------------------------------------
 
 
+LATIN_SPELLING_RATIO = 85
+"""Edit similarity (0-100) two Latin names of several words need, beside a Jaro-Winkler score, to be
+spellings of one name: ``ELECRONICS KONINK PHILIPS`` / ``ELECTRONCIS KONINK PHILIPS`` scores 96."""
+
+
 def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     full_a, full_b, _ = _pair(cols, "name_normalised", left, right)
     a, b, known = _pair(cols, "name_core", left, right)
@@ -321,8 +326,17 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     where, inverse, da, db = _distinct_pairs(a, b, fuzzy, len(names))
     jw_d = _cpdist(names, da, db, JaroWinkler.normalized_similarity).astype(np.float32)
     has_space = cols.derived("name_core_has_space", lambda c: np.array([" " in v for v in names], dtype=bool))
+    chinese = cols.derived(
+        "name_core_is_chinese",
+        lambda c: np.array([_CJK_CHAR.search(v) is not None for v in names], dtype=bool),
+    )
+    # Latin names of several words alike by Jaro-Winkler only through their first letters
+    # (CAFFE REGGIO / CAFFE GRECO, OCEANA / OCEAN STAR): the prefix bonus, not a spelling.
+    prefix_only = np.zeros(len(da), dtype=bool)
+    latin_jw = np.flatnonzero((jw_d >= 0.92) & (has_space[da] | has_space[db]) & ~chinese[da] & ~chinese[db])
+    prefix_only[latin_jw] = _cpdist(names, da[latin_jw], db[latin_jw], fuzz.ratio) < LATIN_SPELLING_RATIO
     token_set_d = np.zeros(len(da), dtype=np.float32)
-    wordy = np.flatnonzero((jw_d < 0.92) & (has_space[da] | has_space[db]))
+    wordy = np.flatnonzero(((jw_d < 0.92) | prefix_only) & (has_space[da] | has_space[db]))
     token_set_d[wordy] = _cpdist(names, da[wordy], db[wordy], fuzz.token_set_ratio, score_cutoff=84)
     ratio_d = np.zeros(len(da), dtype=np.float32)
     low = np.flatnonzero(jw_d < 0.8)
@@ -331,6 +345,8 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     token_set = np.zeros(len(a), dtype=np.float32)
     ratio = np.zeros(len(a), dtype=np.float32)
     jw[where], token_set[where], ratio[where] = jw_d[inverse], token_set_d[inverse], ratio_d[inverse]
+    spelt = np.ones(len(a), dtype=bool)
+    spelt[where] = ~prefix_only[inverse]
     # Names alike but for their model or reference numbers are two things, not one written twice.
     has_digit = cols.derived(
         "name_core_has_digit", lambda c: np.array([any(ch.isdigit() for ch in v) for v in names], dtype=bool)
@@ -342,7 +358,7 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     code_conflict[where] = conflict_d[inverse]
     jw[code_conflict], token_set[code_conflict], ratio[code_conflict] = 0, 0, 0
     exact = core_exact & (full_a == full_b)
-    close = known & ((jw >= 0.92) | (token_set >= 95))
+    close = known & (((jw >= 0.92) & spelt) | (token_set >= 95))
     # Same trade name, another industry word: a rewording (商贸/贸易) or a sister company.
     trade_only = known & tknown & (ta == tb)
     # 阜兴迈 / 广州市阜兴迈酒业有限公司: the trade name alone is the other's short form, weighed by how
@@ -354,10 +370,6 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     somewhat = known & ((jw >= 0.8) | (ratio >= 70) | (token_set >= 85))
     # A Chinese name against a Latin one (an English or pinyin name) cannot disagree the way two
     # Chinese names do: its own levels, the pinyin of the two agreeing or not.
-    chinese = cols.derived(
-        "name_core_is_chinese",
-        lambda c: np.array([_CJK_CHAR.search(v) is not None for v in names], dtype=bool),
-    )
     chinese = np.r_[chinese, False]  # code -1 (missing) reads the last entry
     other_script = known & (chinese[a] != chinese[b])
     if "name_pinyin_key" in cols:

@@ -372,3 +372,19 @@ def test_frame_columns_read_empty_text_as_missing_and_derive_again_what_they_for
     cols.keep_only_values(["city"])
     assert cols.values("city").tolist() == ["深圳市", None, None, "深圳市"]
     assert cols.derived("city_length", lengths).tolist() == [3, 0, 0, 3] and len(computed) == 2
+
+
+def test_latin_names_alike_only_in_their_first_letters_are_not_spellings_of_one_name(make_frame):
+    names = [
+        "CAFFE REGGIO",
+        "CAFFE GRECO",
+        "ELECRONICS KONINK PHILIPS",
+        "ELECTRONCIS KONINK PHILIPS",
+        "BIZOU",
+        "CAFE BIZOU",
+    ]
+    frame = make_frame([{"name_normalised": n, "name_core": n} for n in names])
+    got = _levels(frame, NAME, [(0, 1), (2, 3), (4, 5)])
+    assert got[0] != "close"  # the Jaro-Winkler prefix bonus of CAFFE, another word after it
+    assert got[1] == "close"  # two letters swapped in two words
+    assert got[2] == "close"  # one name inside the other
