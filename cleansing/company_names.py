@@ -294,6 +294,8 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
     if legal_form is None:
         body, legal_form = _strip_suffixes(head, vocabulary.legal_forms, limit=2)
     body, legal_form = _shop_word_back(body, legal_form, vocabulary.industries)
+    if latin:
+        body = _latin_name_words(body)
     body, region = _bracketed_region(body, table)
     division, length = _leading_region(body, table)
     # A trade name (字号) has two characters or more: 绿健康生鲜超市 is 绿健康 | 生鲜超市, not 绿 | 健康生鲜超市.
@@ -313,6 +315,23 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
     if region is None and qualifier is not None:
         region = bracketed_place(qualifier, table)
     return (region, trade_name, industry, legal_form, branch, branch_region, branch is not None, core)
+
+
+_CONNECTIVES = frozenset({"&", "AND"})
+_WORD_GAP = re.compile(r"[\s,]+")
+_ARTICLE = "THE"
+
+
+def _latin_name_words(body: str) -> str:
+    """The words of a Latin name that name it: the connective ``&``/``AND`` left out (``PANOS & PAULS`` is
+    ``PANOS AND PAULS``), commas between words, and the article ``THE`` at either end (a guide's
+    ``PALM, THE`` is ``THE PALM``)."""
+    words = [w for w in _WORD_GAP.split(body) if w and w not in _CONNECTIVES]
+    while len(words) > 1 and words[0] == _ARTICLE:
+        words.pop(0)
+    while len(words) > 1 and words[-1] == _ARTICLE:
+        words.pop()
+    return " ".join(words) or body
 
 
 @lru_cache(maxsize=200_000)

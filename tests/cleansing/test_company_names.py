@@ -304,3 +304,21 @@ def test_a_latin_names_bracketed_words_place_it_and_leave_its_core(name, core, r
     row = parse_company_names(pd.Series([name])).iloc[0]
     assert (row["core"], row["legal_form"] if row["legal_form"] is not pd.NA else None) == (core, legal_form)
     assert (row["region"] if row["region"] is not pd.NA else None) == region
+
+
+@pytest.mark.parametrize(
+    ("written", "as_elsewhere"),
+    [
+        ("Panos & Pauls", "Panos and Pauls"),
+        ("Palm, The", "The Palm"),
+        ("Tillerman  the", "Tillerman"),
+        ("Smith & Sons Ltd", "Smith and Sons Limited"),
+    ],
+)
+def test_a_latin_names_connective_and_article_leave_its_core(written, as_elsewhere):
+    assert parse_company_name(written).core == parse_company_name(as_elsewhere).core
+
+
+def test_a_latin_name_of_an_article_or_connective_alone_keeps_it():
+    assert parse_company_name("The").core == "THE"
+    assert parse_company_name("B&Q").core == "B&Q"
