@@ -104,3 +104,35 @@ def test_relatives_at_one_suburb_stay_apart_while_typed_twice_persons_merge():
     params = result.model_params
     different = params.levels["national_id"].index("different")
     assert params.m["national_id"][different] < 0.15
+
+
+def test_a_list_whose_duplicates_often_carry_another_birth_date_learns_so():
+    # Each person twice with one e-mail and name; in 45 % of pairs the second record's birth date
+    # is another date altogether (a form's default, a relative's, a slip).
+    rng = np.random.default_rng(11)
+    rows = []
+
+    def a_date() -> str:
+        return f"{rng.integers(1940, 2000)}-{rng.integers(1, 13):02d}-{rng.integers(1, 29):02d}"
+
+    families = [f + end for f in FAMILY for end in ("", "SON", "LEY", "TON")]
+    for i, (given, family) in enumerate((g, f) for g in GIVEN for f in families):
+        born = a_date()
+        other = a_date() if i % 20 < 9 else born
+        email = f"{given.lower()}.{family.lower()}{i}@example.com"
+        rows += [(given, family, born, email), (given, family, other, email)]
+    frame = pd.DataFrame(rows, columns=["given_name", "surname", "dob", "email"])
+    frame.insert(0, "record_id", [f"p{k}" for k in range(len(frame))])
+    spec = {
+        "record_id": "record_id",
+        "entity": "person",
+        "columns": {
+            "given_name": "given_name",
+            "family_name": "surname",
+            "birth_date": "dob",
+            "email": "email",
+        },
+    }
+    params = deduplicate(frame, parse_spec(spec), progress=False).model_params
+    different = params.levels["birth_date"].index("different")
+    assert 0.35 < params.m["birth_date"][different] < 0.55
