@@ -448,16 +448,20 @@ def _vouched_patterns(
 
 
 def _bounded(m: np.ndarray, comparison: Comparison) -> np.ndarray:
-    """``m`` with each level at most its ``max_m``, the excess spread over the other levels."""
+    """``m`` with each level at most its ``max_m``, the excess spread over the levels below their
+    bound in proportion to their m (again while that lifts one of them over its own bound)."""
     cap = np.array([np.inf if lv.max_m is None else lv.max_m for lv in comparison.levels])
-    over = m > cap
-    if not over.any():
-        return m
-    excess = float((m[over] - cap[over]).sum())
-    out = np.where(over, cap, m)
-    rest = ~over
-    if out[rest].sum() > 0:
-        out[rest] += excess * out[rest] / out[rest].sum()
+    out = np.asarray(m, dtype=float).copy()
+    for _ in range(len(out)):
+        over = out > cap
+        if not over.any():
+            break
+        excess = float((out[over] - cap[over]).sum())
+        out[over] = cap[over]
+        free = out < cap
+        if out[free].sum() <= 0:
+            break
+        out[free] += excess * out[free] / out[free].sum()
     return out
 
 

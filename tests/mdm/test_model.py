@@ -309,3 +309,19 @@ def test_a_prior_learned_below_its_bound_leaves_u_to_the_discount():
         random_pair_levels(frame, comparisons), params, comparisons, n * (n - 1) // 2
     )
     assert {c.name: params.u[c.name] for c in comparisons} == before
+
+
+def test_an_m_over_its_bound_gives_its_excess_to_levels_below_theirs_and_no_level_passes_its_own():
+    from mdm.model import _bounded
+
+    levels = (
+        ComparisonLevel("exact", 0.5, 0.001),
+        ComparisonLevel("close", 0.2, 0.01),
+        ComparisonLevel("somewhat", 0.1, 0.05, max_m=0.1),
+        ComparisonLevel("different", 0.2, 0.9, max_m=0.1),
+    )
+    comparison = Comparison("name", ("name",), levels, lambda cols, left, right: left)
+    m = _bounded(np.array([0.1, 0.1, 0.09, 0.71]), comparison)
+    assert m[2] <= 0.1 + 1e-12 and m[3] <= 0.1 + 1e-12
+    assert abs(m.sum() - 1.0) < 1e-12
+    assert m[0] == m[1]  # the excess went to the free levels in proportion to their m
