@@ -70,16 +70,21 @@ def _parts(cols: FrameColumns) -> np.ndarray:
     )
 
 
+FAMILY_ALIKE = 0.92
+"""Jaro–Winkler similarity at which two family names (or a name written in the other's column) are one."""
+
+
+def _alike(x: str, y: str) -> bool:
+    return x == y or JaroWinkler.normalized_similarity(x, y) >= FAMILY_ALIKE
+
+
 def _agree(x: str, y: str) -> tuple[bool, bool, bool]:
     ga, fa = x.split("\x1f")
     gb, fb = y.split("\x1f")
     if not (fa and fb and ga and gb):
         return False, False, False
-    family_equal = fa == fb or JaroWinkler.normalized_similarity(fa, fb) >= 0.92
-    swapped = (ga == fb and fa == gb) or (
-        JaroWinkler.normalized_similarity(ga, fb) >= 0.92
-        and JaroWinkler.normalized_similarity(fa, gb) >= 0.92
-    )
+    family_equal = _alike(fa, fb)
+    swapped = (ga == fb and fa == gb) or (_alike(ga, fb) and _alike(fa, gb))
     given = given_names_agree(ga, gb)
     close = (family_equal and given) or swapped
     somewhat = family_equal and (ga[0] == gb[0] or given)
@@ -106,6 +111,47 @@ def name_parts_agree(
         one_part[where] = results[inverse, 2]
     same = (a >= 0) & (a == b)
     return close | same, somewhat | same, one_part | same
+
+
+def _partial(x: str, y: str) -> tuple[bool, bool]:
+    """(agree, incomparable) for two name keys of which one at least lacks a part."""
+    ga, fa = x.split("\x1f")
+    gb, fb = y.split("\x1f")
+    same_role = [agree(p, q) for p, q, agree in ((ga, gb, given_names_agree), (fa, fb, _alike)) if p and q]
+    crossed = [_alike(p, q) for p, q in ((ga, fb), (fa, gb)) if p and q]
+    if any(crossed):  # a name written in the other column
+        return True, False
+    if not same_role:  # ARLO (given name only) / WEST (family name only): nothing to compare
+        return False, True
+    return all(same_role), False
+
+
+def known_parts_agree(
+    cols: FrameColumns, left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(partial, agree, incomparable) per pair: whether one of two named records lacks a given or
+    family name, and then whether the two agree on the parts they hold or hold none to compare.
+
+    ``THEDORE`` (given name only) and ``THEODORE MARSHALL`` agree on what both hold: the family
+    name one record lacks is not a disagreement. ``ARLO`` (given name only) and ``WEST`` (family
+    name only) hold nothing in common to compare. A part written in the other column
+    (``BROWN`` as given name, ``FLORENCE BROWN``) agrees. Two records with both parts
+    (:func:`name_parts_agree` compares those), a record without a name and two equal keys are not
+    partial."""
+    codes = cols.derived_codes("name_parts", _parts)
+    uniques = cols.derived_uniques("name_parts")
+    a, b = codes[left], codes[right]
+    partial = (a >= 0) & (b >= 0) & (a != b) & ~(parts_known(cols)[left] & parts_known(cols)[right])
+    agree = np.zeros(len(a), dtype=bool)
+    incomparable = np.zeros(len(a), dtype=bool)
+    where, inverse, da, db = _distinct_pairs(a, b, partial, len(uniques))
+    if len(where):
+        results = np.array(
+            [_partial(uniques[x], uniques[y]) for x, y in zip(da, db, strict=True)], dtype=bool
+        )
+        agree[where] = results[inverse, 0]
+        incomparable[where] = results[inverse, 1]
+    return partial, agree, incomparable
 
 
 def _person_name_parts(cols: FrameColumns) -> list[tuple[str, ...] | None]:

@@ -136,3 +136,19 @@ def test_a_list_whose_duplicates_often_carry_another_birth_date_learns_so():
     params = deduplicate(frame, parse_spec(spec), progress=False).model_params
     different = params.levels["birth_date"].index("different")
     assert 0.35 < params.m["birth_date"][different] < 0.55
+
+
+def test_on_a_list_of_names_and_postcodes_em_does_not_learn_relatives_as_duplicates():
+    frame, _, _ = _people_with_relatives()
+    spec = {
+        "record_id": "record_id",
+        "entity": "person",
+        "columns": {"given_name": "given_name", "family_name": "surname", "postcode": "postcode"},
+    }
+    thin = frame[["record_id", "given_name", "surname", "postcode"]]
+    params = deduplicate(thin, parse_spec(spec), progress=False).model_params
+    m = dict(zip(params.levels["person_name"], params.m["person_name"], strict=True))
+    assert m["one_part_same"] <= 0.2 and m["somewhat"] <= 0.1
+    assert m["exact"] + m["close"] > 0.5  # a duplicate keeps its name, or misspells it
+    location = dict(zip(params.levels["location"], params.m["location"], strict=True))
+    assert location["different_postcode"] <= 0.3

@@ -77,6 +77,28 @@ def test_person_name_parts_compare_swapped_initial_and_nickname_forms():
     ]
 
 
+def test_a_name_lacking_a_part_is_compared_on_the_parts_both_records_hold():
+    std = _persons(
+        [
+            ("Theodore", "Marshall", None, None),
+            ("Thedore", None, None, None),  # given name only, misspelt
+            (None, "Marshal", None, None),  # family name only, misspelt
+            ("Arlo", None, None, None),
+            (None, "West", None, None),
+            ("Brown", None, None, None),  # the family name written in the given-name column
+            ("Florence", "Brown", None, None),
+            ("Kate", None, None, None),
+        ]
+    )
+    assert _levels(PERSON_NAME, std, [(0, 1), (0, 2), (3, 4), (5, 6), (0, 7)]) == [
+        "known_parts_agree",
+        "known_parts_agree",
+        "unknown",  # a given name against a family name: nothing to compare, no disagreement
+        "known_parts_agree",
+        "different",
+    ]
+
+
 def test_birth_dates_tolerate_swapped_day_and_month_and_impossible_typos():
     std = _persons(
         [
