@@ -195,12 +195,27 @@ def _name_part_context_keys(frame: pd.DataFrame, context: np.ndarray, contexts: 
     return _each_part_with(_name_parts(frame, PART_PREFIX), context, context, len(contexts))
 
 
+def one_name_part(frame: pd.DataFrame) -> np.ndarray:
+    """Records with a given or a family name but not both: a person written with one name only."""
+    given = _col(frame, "given_name").fillna("") != ""
+    family = _col(frame, "family_name").fillna("") != ""
+    return (given ^ family).to_numpy(dtype=bool)
+
+
 def name_part_city_keys(frame: pd.DataFrame) -> pd.DataFrame:
     return _name_part_context_keys(frame, *_column_codes(frame, "city"))
 
 
+def name_part_postcode_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """With the postcode: finer than the town, so one part in common pairs a household (``ADAM
+    COLEMAN`` / ``HANNAH COLEMAN``); the rule keeps only pairs of a person written with one name."""
+    return _name_part_context_keys(frame, *_column_codes(frame, "postcode"))
+
+
 def name_part_birth_year_keys(frame: pd.DataFrame) -> pd.DataFrame:
-    """With the birth year: the day and the month are where a typo or a day/month swap lands."""
+    """With the birth year: the day and the month are where a typo or a day/month swap lands. One
+    part and a near birth date are strong evidence to the comparisons, so two namesakes born the
+    same year would be merged: the rule keeps only pairs of a person written with one name."""
     year, years = _map_uniques(*_column_codes(frame, "birth_date"), lambda date: date[:4] or None)
     return _name_part_context_keys(frame, year, years)
 
@@ -222,8 +237,9 @@ ADAPTIVE_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("birth_date", birth_date_keys, window=4),
     BlockingRule("postcode", postcode_keys, window=4),
     BlockingRule("family_name_initial", family_initial_keys, window=6),
-    BlockingRule("name_part_birth_year", name_part_birth_year_keys, window=4),
     BlockingRule("name_part_city", name_part_city_keys, window=4),
+    BlockingRule("name_part_postcode", name_part_postcode_keys, window=4, pairs_of=one_name_part),
+    BlockingRule("name_part_birth_year", name_part_birth_year_keys, window=4, pairs_of=one_name_part),
     BlockingRule("person_name", person_name_keys, window=4),
     # Last, and only for records no rule above paired: linear on thin lists, nearly free on rich ones.
     BlockingRule("rare_text_tokens", rare_text_token_keys, window=4, fallback=True),

@@ -47,6 +47,10 @@ class BlockingRule:
     """Only pairs involving a record that the rules before it left without any candidate: a broad rule
     that rescues thin records (a name and nothing else) without multiplying the pairs of rich ones.
     Its ``keys`` is called with the frame and a mask of those records."""
+    pairs_of: Callable[[pd.DataFrame], np.ndarray] | None = field(default=None, repr=False)
+    """Called with the frame, a mask of records: only pairs involving one of them. For keys too loose
+    for every record (a surname and a postcode pair a household) that still rescue the records the
+    mask marks (a person written with one name only)."""
 
 
 @dataclass
@@ -625,6 +629,10 @@ def _block(
         )
         if rule.fallback and per_rule:
             keep = ~covered[left] | ~covered[right]
+            left, right = left[keep], right[keep]
+        if rule.pairs_of is not None:
+            marked = rule.pairs_of(frame)
+            keep = marked[left] | marked[right]
             left, right = left[keep], right[keep]
         encoded = _unique_sorted(left * n + right)
         per_rule.append(encoded)

@@ -156,3 +156,27 @@ def test_a_person_with_both_name_parts_misspelt_meets_their_duplicate_in_the_sam
     )
     assert (0, 1) in pairs
     assert not {(0, 2), (1, 2)} & pairs
+
+
+def test_a_person_written_with_one_name_meets_their_duplicate_at_the_same_postcode():
+    from mdm.adaptive_blocking import name_part_postcode_keys, one_name_part
+
+    spec = parse_spec(
+        {
+            "record_id": "id",
+            "entity": "person",
+            "columns": {"given_name": "given", "family_name": "family", "postcode": "postcode"},
+        }
+    )
+    frame = pd.DataFrame(
+        {
+            "id": ["A", "B", "C"],
+            "given": ["ADAM", "", "HANNAH"],
+            "family": ["COLEMAN", "COLEMEN", "PRICE"],
+            "postcode": ["2795", "2795", "2795"],
+        }
+    )
+    std = standardise_for_spec(frame, spec)
+    shared = name_part_postcode_keys(std).groupby("key")["row"].apply(set)
+    assert {0, 1} in shared.tolist()  # COL and the postcode, though the family name is misspelt
+    assert one_name_part(std).tolist() == [False, True, False]

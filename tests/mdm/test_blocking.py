@@ -235,3 +235,15 @@ def test_a_mailbox_name_many_records_share_is_no_block(make_frame):
     assert len(candidates) == 0
     report = candidates.report_frame().set_index("rule")
     assert report.loc["email_local", "skipped_records"] == 30
+
+
+def test_a_rule_for_some_records_keeps_only_their_pairs():
+    frame = pd.DataFrame({"name_core": ["A", "B", "C", "D"]})
+    marked = np.array([False, False, True, False])
+    rule = BlockingRule(
+        "all_together",
+        lambda f: pd.DataFrame({"row": np.arange(len(f)), "key": 0}),
+        pairs_of=lambda f: marked,
+    )
+    pairs = _pairs(block(frame, rules=(rule,)))
+    assert pairs == {(0, 2), (1, 2), (2, 3)}
