@@ -195,11 +195,17 @@ def _name_part_context_keys(frame: pd.DataFrame, context: np.ndarray, contexts: 
     return _each_part_with(_name_parts(frame, PART_PREFIX), context, context, len(contexts))
 
 
+def _written_parts(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per record whether it has a given name, and whether it has a family name."""
+    given = (_col(frame, "given_name").fillna("") != "").to_numpy(dtype=bool)
+    family = (_col(frame, "family_name").fillna("") != "").to_numpy(dtype=bool)
+    return given, family
+
+
 def one_name_part(frame: pd.DataFrame) -> np.ndarray:
     """Records with a given or a family name but not both: a person written with one name only."""
-    given = _col(frame, "given_name").fillna("") != ""
-    family = _col(frame, "family_name").fillna("") != ""
-    return (given ^ family).to_numpy(dtype=bool)
+    given, family = _written_parts(frame)
+    return given ^ family
 
 
 def name_part_city_keys(frame: pd.DataFrame) -> pd.DataFrame:
@@ -226,8 +232,8 @@ def person_name_keys(frame: pd.DataFrame) -> pd.DataFrame:
     date) still meet; a common name's block is read through the rule's window. A name in one
     column (张伟) is left to the rules that add a place or a date: the file cannot tell how common
     it is nationally, and its namesakes would only be candidates for a wrong merge."""
-    in_parts = (_col(frame, "given_name").fillna("") != "") & (_col(frame, "family_name").fillna("") != "")
-    return _single_keys(frame, "person_name", in_parts.to_numpy(dtype=bool))
+    given, family = _written_parts(frame)
+    return _single_keys(frame, "person_name", given & family)
 
 
 ADAPTIVE_RULES: tuple[BlockingRule, ...] = (
