@@ -140,27 +140,90 @@ def postcode_keys(frame: pd.DataFrame) -> pd.DataFrame:
     return _single_keys(frame, "postcode")
 
 
+PART_PREFIX = 3
+"""Letters of a name part that key it with a place or a birth year: a typo after them (``STURCK`` /
+``STRCK``, ``AMELIS`` / ``AMELIA``) leaves the key intact, and a short part (``LI``, ``WU``) keys
+in full."""
+
+
+def _name_parts(frame: pd.DataFrame, letters: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per record its family and its given name as codes of one space (``SMITH`` as a family name and
+    as a given name meet), and the distinct parts; with ``letters``, only each part's first letters."""
+    family, families = _column_codes(frame, "family_name")
+    given, givens = _column_codes(frame, "given_name")
+    parts = np.r_[families, givens]
+    part_codes, uniques = _map_uniques(np.arange(len(parts)), parts, lambda p: p[:letters] or None)
+    part_codes = np.r_[part_codes, -1]  # code -1 stays missing
+    family = part_codes[np.where(family >= 0, family, -1)]
+    given = part_codes[np.where(given >= 0, given + len(families), -1)]
+    return family, given, uniques
+
+
+def _each_part_with(
+    parts: tuple[np.ndarray, np.ndarray, np.ndarray],
+    family_context: np.ndarray,
+    given_context: np.ndarray,
+    n_context: int,
+) -> pd.DataFrame:
+    """Keys of the family name with one context and of the given name with another, per record."""
+    family, given, uniques = parts
+    return pd.concat(
+        [
+            _combined_keys((family, len(uniques)), (family_context, n_context)),
+            _combined_keys((given, len(uniques)), (given_context, n_context)),
+        ],
+        ignore_index=True,
+    )
+
+
 def family_initial_keys(frame: pd.DataFrame) -> pd.DataFrame:
     """Family name with the given name's first letter (``SMITH J``): finds ``J Smith`` / ``John Smith``
     and nicknames that keep their initial, and survives a typo anywhere else in the given name.
 
     Each record also keys its given name with the family name's first letter (``JOHN S``), so a
     record whose source wrote the two parts in each other's columns still meets its duplicate."""
-    family, families = _column_codes(frame, "family_name")
-    given, givens = _column_codes(frame, "given_name")
-    # One code space for both parts, so SMITH as a family name and SMITH as a given name meet.
-    part_codes, parts = pd.factorize(pd.Series(np.r_[families, givens], dtype=object))
-    part_codes = np.r_[part_codes.astype(np.int64), -1]  # code -1 stays missing
-    family = part_codes[np.where(family >= 0, family, -1)]
-    given = part_codes[np.where(given >= 0, given + len(families), -1)]
-    initial, initials = _map_uniques(
-        np.arange(len(parts)), np.asarray(parts, dtype=object), lambda p: p[:1] or None
-    )
+    parts = family, given, uniques = _name_parts(frame)
+    initial, initials = _map_uniques(np.arange(len(uniques)), uniques, lambda p: p[:1] or None)
     initial = np.r_[initial, -1]
-    n_parts, n_initials = len(parts), len(initials)
-    as_written = _combined_keys((family, n_parts), (initial[given], n_initials))
-    swapped = _combined_keys((given, n_parts), (initial[family], n_initials))
-    return pd.concat([as_written, swapped], ignore_index=True)
+    return _each_part_with(parts, initial[given], initial[family], len(initials))
+
+
+def _name_part_context_keys(frame: pd.DataFrame, context: np.ndarray, contexts: np.ndarray) -> pd.DataFrame:
+    """Each name part's first :data:`PART_PREFIX` letters with one context of the record (a town, a
+    birth year): a person missing one part, or with the other part misspelt or replaced, still meets
+    their duplicate, and a part written in the other column too."""
+    return _each_part_with(_name_parts(frame, PART_PREFIX), context, context, len(contexts))
+
+
+def _written_parts(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per record whether it has a given name, and whether it has a family name."""
+    given = (_col(frame, "given_name").fillna("") != "").to_numpy(dtype=bool)
+    family = (_col(frame, "family_name").fillna("") != "").to_numpy(dtype=bool)
+    return given, family
+
+
+def one_name_part(frame: pd.DataFrame) -> np.ndarray:
+    """Records with a given or a family name but not both: a person written with one name only."""
+    given, family = _written_parts(frame)
+    return given ^ family
+
+
+def name_part_city_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    return _name_part_context_keys(frame, *_column_codes(frame, "city"))
+
+
+def name_part_postcode_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """With the postcode: finer than the town, so one part in common pairs a household (``ADAM
+    COLEMAN`` / ``HANNAH COLEMAN``); the rule keeps only pairs of a person written with one name."""
+    return _name_part_context_keys(frame, *_column_codes(frame, "postcode"))
+
+
+def name_part_birth_year_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """With the birth year: the day and the month are where a typo or a day/month swap lands. One
+    part and a near birth date are strong evidence to the comparisons, so two namesakes born the
+    same year would be merged: the rule keeps only pairs of a person written with one name."""
+    year, years = _map_uniques(*_column_codes(frame, "birth_date"), lambda date: date[:4] or None)
+    return _name_part_context_keys(frame, year, years)
 
 
 def person_name_keys(frame: pd.DataFrame) -> pd.DataFrame:
@@ -169,8 +232,8 @@ def person_name_keys(frame: pd.DataFrame) -> pd.DataFrame:
     date) still meet; a common name's block is read through the rule's window. A name in one
     column (张伟) is left to the rules that add a place or a date: the file cannot tell how common
     it is nationally, and its namesakes would only be candidates for a wrong merge."""
-    in_parts = (_col(frame, "given_name").fillna("") != "") & (_col(frame, "family_name").fillna("") != "")
-    return _single_keys(frame, "person_name", in_parts.to_numpy(dtype=bool))
+    given, family = _written_parts(frame)
+    return _single_keys(frame, "person_name", given & family)
 
 
 ADAPTIVE_RULES: tuple[BlockingRule, ...] = (
@@ -180,6 +243,9 @@ ADAPTIVE_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("birth_date", birth_date_keys, window=4),
     BlockingRule("postcode", postcode_keys, window=4),
     BlockingRule("family_name_initial", family_initial_keys, window=6),
+    BlockingRule("name_part_city", name_part_city_keys, window=4),
+    BlockingRule("name_part_postcode", name_part_postcode_keys, window=4, pairs_of=one_name_part),
+    BlockingRule("name_part_birth_year", name_part_birth_year_keys, window=4, pairs_of=one_name_part),
     BlockingRule("person_name", person_name_keys, window=4),
     # Last, and only for records no rule above paired: linear on thin lists, nearly free on rich ones.
     BlockingRule("rare_text_tokens", rare_text_token_keys, window=4, fallback=True),

@@ -47,6 +47,10 @@ class BlockingRule:
     """Only pairs involving a record that the rules before it left without any candidate: a broad rule
     that rescues thin records (a name and nothing else) without multiplying the pairs of rich ones.
     Its ``keys`` is called with the frame and a mask of those records."""
+    pairs_of: Callable[[pd.DataFrame], np.ndarray] | None = field(default=None, repr=False)
+    """Called with the frame, a mask of records: only pairs involving one of them. For keys too loose
+    for every record (a surname and a postcode pair a household) that still rescue the records the
+    mask marks (a person written with one name only)."""
 
 
 @dataclass
@@ -303,6 +307,28 @@ def email_keys(frame: pd.DataFrame) -> pd.DataFrame:
     return _single_keys(frame, "email_normalised")
 
 
+def _email_part(frame: pd.DataFrame, part: Callable[[str], str | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of one part of the normalised address (``part`` maps ``local@domain`` to text or None)."""
+    return _map_uniques(*_column_codes(frame, "email_normalised"), part)
+
+
+def email_local_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """The mailbox name alone: ``ar20@miller-torres.org`` meets ``ar20@miller-t2orres.org``, a typo
+    in the domain or another provider. A mailbox name many records share (``sales``, ``info``) is
+    no evidence of one party; the rule's small block cap skips it."""
+    local, locals_ = _email_part(frame, lambda address: address.partition("@")[0] or None)
+    return _combined_keys((local, len(locals_)))
+
+
+def email_domain_prefix_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """The domain with the mailbox name's first three characters: a typo later in the mailbox name
+    (``amelia.morgan92`` / ``amelia.moyrgan92``) keeps both. A free-mail domain's prefixes make
+    big blocks, which the rule's small block cap skips."""
+    domain, domains = _email_part(frame, lambda address: address.partition("@")[2] or None)
+    prefix, prefixes = _email_part(frame, lambda address: address.partition("@")[0][:3] or None)
+    return _combined_keys((domain, len(domains)), (prefix, len(prefixes)))
+
+
 _LATIN_STOPWORDS = frozenset(
     {
         "CO",
@@ -401,6 +427,10 @@ def same_name_keys(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"row": rows, "key": group[rows]})
 
 
+EMAIL_PART_BLOCK = 8
+"""Largest block of one part of an address: more records than that share a generic mailbox name or
+a free-mail domain's prefix, not one party's address."""
+
 DEFAULT_RULES: tuple[BlockingRule, ...] = (
     # Every record of one full name meets the next: linear however often the name repeats.
     BlockingRule("same_name", same_name_keys, max_block_size=2**62, window=1),
@@ -408,6 +438,9 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("phone", phone_keys),
     # A shared mailbox (an agent writing for several dealers) makes big blocks: near names only.
     BlockingRule("email", email_keys, window=3),
+    # A typo in one part of an address: the other part, where few records share it.
+    BlockingRule("email_local", email_local_keys, max_block_size=EMAIL_PART_BLOCK),
+    BlockingRule("email_domain_prefix", email_domain_prefix_keys, max_block_size=EMAIL_PART_BLOCK),
     # The name rules overlap: a duplicate that the token or pinyin rule places a few names away,
     # the prefix rule (full window) places next to its original. Their narrower windows keep the
     # candidates per record from filling every window as blocks grow with the file.
@@ -596,6 +629,10 @@ def _block(
         )
         if rule.fallback and per_rule:
             keep = ~covered[left] | ~covered[right]
+            left, right = left[keep], right[keep]
+        if rule.pairs_of is not None:
+            marked = rule.pairs_of(frame)
+            keep = marked[left] | marked[right]
             left, right = left[keep], right[keep]
         encoded = _unique_sorted(left * n + right)
         per_rule.append(encoded)

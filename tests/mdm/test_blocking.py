@@ -212,3 +212,38 @@ def test_estimated_completeness_counts_the_pairs_a_cluster_closed_as_missed():
     # Pairs: 01 (one name), 02 and 12 (names 0–2 compared), 23 compared; 03 and 13 not offered.
     assert candidates.offered_in_clusters(np.zeros(4, dtype=np.int64)) == 4 / 6
     assert np.isnan(candidates.offered_in_clusters(np.arange(4)))
+
+
+def test_an_address_with_a_typo_in_one_part_meets_its_original_through_the_other(make_frame):
+    frame = make_frame(
+        [
+            {"email_normalised": "ar20@miller-torres.org"},
+            {"email_normalised": "ar20@miller-t2orres.org"},  # the domain mistyped
+            {"email_normalised": "amelia.morgan92@davidson-taylor.com"},
+            {"email_normalised": "amelia.moyrgan92@davidson-taylor.com"},  # the mailbox name mistyped
+            {"email_normalised": "zoe@elsewhere.net"},
+        ]
+    )
+    pairs = _pairs(block(frame))
+    assert {(0, 1), (2, 3)} <= pairs
+    assert not any(4 in p for p in pairs)
+
+
+def test_a_mailbox_name_many_records_share_is_no_block(make_frame):
+    frame = make_frame([{"email_normalised": f"sales@company{i}.com"} for i in range(30)])
+    candidates = block(frame)
+    assert len(candidates) == 0
+    report = candidates.report_frame().set_index("rule")
+    assert report.loc["email_local", "skipped_records"] == 30
+
+
+def test_a_rule_for_some_records_keeps_only_their_pairs():
+    frame = pd.DataFrame({"name_core": ["A", "B", "C", "D"]})
+    marked = np.array([False, False, True, False])
+    rule = BlockingRule(
+        "all_together",
+        lambda f: pd.DataFrame({"row": np.arange(len(f)), "key": 0}),
+        pairs_of=lambda f: marked,
+    )
+    pairs = _pairs(block(frame, rules=(rule,)))
+    assert pairs == {(0, 2), (1, 2), (2, 3)}
