@@ -164,6 +164,9 @@ class Comparison:
     tf_rare_bonus: float | None = None
     """How many bits a rare value may weigh *more* than the level's learned weight (``None``: no
     limit; a common value always weighs less)."""
+    tf_spelling_levels: tuple[str, ...] = ()
+    """Of the ``tf_levels``, those on which the two values differ: a rare value weighs more only where
+    each is a spelling of the other (see :mod:`mdm.term_frequency`), a common one always weighs less."""
     tf_level_columns: tuple[tuple[str, str], ...] = ()
     """Levels whose agreeing value is read from another column than ``tf_column``: an exact full
     name is as rare as the full name, not as its core (``深圳市华强商贸有限公司`` is unique even
@@ -553,6 +556,7 @@ NAME = Comparison(
     tf_column="name_core",
     tf_level_columns=(("exact", "name_normalised"), ("abbreviation", "name_trade")),
     tf_levels=("exact", "core_exact", "close", "same_sound", "abbreviation"),
+    tf_spelling_levels=("close",),
 )
 
 

@@ -295,6 +295,10 @@ def tf_adjustments(
             bits = np.log2(u_ref / pair_u[known])
             cap = comparison.tf_rare_bonus
             adjust[on[known]] = bits if cap is None else np.minimum(bits, cap)
+            if label in comparison.tf_spelling_levels:
+                at = on[known]
+                spelt = _spelt_both_ways(cols, column, left[at], right[at])
+                adjust[at] = np.where(spelt, adjust[at], np.minimum(adjust[at], 0.0))
             if m_tables is not None and prior_weight is not None and column in ORGANISATION_NAME_COLUMNS:
                 # The exact level plus this adjustment reaches log2(odds) − prior, at most as far
                 # as a value no other entity holds (u = collision / N) would take it.
@@ -310,6 +314,17 @@ def tf_adjustments(
             _adjust_by_parts(adjust, comparison, j, cols, left, right, levels, u_tables, comparisons)
         out[j] = adjust
     return out
+
+
+def _spelt_both_ways(cols: FrameColumns, column: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per pair whether each value is a spelling of the other (:func:`spelt_again` both ways), so the
+    rarity of one is the rarity of the name both write: ``ELECTRONIC PHILIPS`` / ``ELECTRONIC KONINKIJKE
+    PHILIPS`` and ``ALCATEL`` / ``ALCATEL V`` are, ``BIZOU`` / ``CAFE BIZOU`` is not (a one-word name inside
+    another is another business as often as the same)."""
+    codes = cols.codes(column)
+    names = np.asarray(cols.uniques(column), dtype=object)
+    a, b = names[codes[left]], names[codes[right]]
+    return spelt_again(a, b) & spelt_again(b, a)
 
 
 def _mean_value_frequency(cols: FrameColumns, column: str, default: float) -> float:

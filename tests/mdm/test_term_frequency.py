@@ -155,3 +155,22 @@ def test_another_holder_of_a_names_rare_word_rarely_writes_its_other_words_too()
     clusters = deduplicate(frame, NAME_ONLY, progress=False).clusters["cluster_id"]
     assert clusters.iloc[:40].nunique() == 1
     assert clusters.iloc[len(asml) : len(asml) + 12].nunique() == 12
+
+
+def test_a_rare_name_weighs_more_on_a_close_spelling_only_where_each_spells_the_other():
+    # Two restaurant guides, most restaurants in both: SECOND STREET GRILLE / SECOND STREET GRILL is
+    # one name misspelt; BIZOU / CAFE BIZOU a one-word name inside another (another business as often).
+    rng = np.random.default_rng(3)
+    letters = np.array(list("ABDEFGHKLMNOPRSTUVWZ"))
+    names = sorted(
+        {"".join(rng.choice(letters, 7)) + " " + "".join(rng.choice(letters, 6)) for _ in range(300)}
+    )
+    fillers = names + names
+    rows = ["SECOND STREET GRILLE", "SECOND STREET GRILL", "BIZOU", "CAFE BIZOU"] + fillers
+    frame = pd.DataFrame({"id": [f"R{i:03d}" for i in range(len(rows))], "name": rows})
+    pairs = deduplicate(frame, NAME_ONLY, progress=False, pairs_min_probability=0.0).pairs.set_index(
+        ["left_record_id", "right_record_id"]
+    )
+    spelt, inside = pairs.loc[("R000", "R001")], pairs.loc[("R002", "R003")]
+    assert spelt["company_name_level"] == inside["company_name_level"] == "close"
+    assert spelt["company_name_weight"] > inside["company_name_weight"] + 2
