@@ -152,33 +152,32 @@ def other_entities_holding_rarest_word(
     spelt = spelt_again(names[value], names[holder])
     others = np.bincount(value[~spelt], minlength=len(rarest)).astype(float)
     if column in ORGANISATION_NAME_COLUMNS:
-        others *= _chance_of_the_other_words(tokens, codes, values_with, len(rarest), rarest_word)
+        others *= _chance_of_the_other_words(mine, rarest_word, len(rarest))
     out = rarest.copy()
     checked = rarest_word["value"].to_numpy()
     out[checked] = 1 + others[checked]
     return out
 
 
-def _chance_of_the_other_words(
-    tokens: ValueTokens, codes: np.ndarray, values_with: np.ndarray, n_values: int, rarest_word: pd.DataFrame
-) -> np.ndarray:
+def _chance_of_the_other_words(mine: pd.DataFrame, rarest_word: pd.DataFrame, n_values: int) -> np.ndarray:
     """Per distinct value the chance that a name holding its rarest word holds its other Latin words
     too: the product, over those words, of the share of the column's names that hold each (1 for a
     value of one word, or with Chinese text, whose character bigrams overlap and are not independent).
+    ``mine`` holds the words (``value``, ``token``, ``frequency``: how many names hold it) of the values
+    asked about.
 
     Another applicant holding ``ASML`` (``ASML HOLLAND``, ``ASML US``) writes ``ASML NETHERLANDS``
     only as often as names hold ``NETHERLANDS``; ``X PACKAGING`` beside ``X SERVICES`` says little of who
     writes ``X SERVICES``. A one-word name (``ALCATEL``, ``TRADING``) keeps every other holder of its
     word as a possible other entity."""
-    share = values_with / max(n_values, 1)
-    word_share = share[np.searchsorted(codes, tokens.token)]
-    log_share = np.log(np.maximum(word_share, 1e-12))
+    value, token = mine["value"].to_numpy(), mine["token"].to_numpy()
+    log_share = np.log(np.maximum(mine["frequency"].to_numpy() / max(n_values, 1), 1e-12))
     rarest_of = np.full(n_values, -1, dtype=np.int64)
     rarest_of[rarest_word["value"].to_numpy()] = rarest_word["token"].to_numpy()
-    other = tokens.token != rarest_of[tokens.value]
+    other = token != rarest_of[value]
     chinese = np.zeros(n_values, dtype=bool)
-    chinese[tokens.value[tokens.token < WORD_BASE]] = True
-    product = np.exp(np.bincount(tokens.value[other], weights=log_share[other], minlength=n_values))
+    chinese[value[token < WORD_BASE]] = True
+    product = np.exp(np.bincount(value[other], weights=log_share[other], minlength=n_values))
     return np.where(chinese, 1.0, product)
 
 
@@ -296,9 +295,9 @@ def tf_adjustments(
             cap = comparison.tf_rare_bonus
             adjust[on[known]] = bits if cap is None else np.minimum(bits, cap)
             if label in comparison.tf_spelling_levels:
-                at = on[known]
+                at = on[known][adjust[on[known]] > 0]  # only a bonus needs the spellings read
                 spelt = _spelt_both_ways(cols, column, left[at], right[at])
-                adjust[at] = np.where(spelt, adjust[at], np.minimum(adjust[at], 0.0))
+                adjust[at[~spelt]] = 0.0
             if m_tables is not None and prior_weight is not None and column in ORGANISATION_NAME_COLUMNS:
                 # The exact level plus this adjustment reaches log2(odds) − prior, at most as far
                 # as a value no other entity holds (u = collision / N) would take it.
