@@ -92,25 +92,31 @@ def _agree(x: str, y: str) -> tuple[bool, bool, bool]:
     return close, somewhat, one_part
 
 
+def _judge_key_pairs(
+    cols: FrameColumns, left: np.ndarray, right: np.ndarray, wanted, judge, n_answers: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per pair the codes of the two records' name-part keys, and ``judge(key, key)`` (``n_answers``
+    booleans) read once per distinct pair of keys on the pairs ``wanted(a, b)`` selects (False elsewhere)."""
+    codes = cols.derived_codes("name_parts", _parts)
+    uniques = cols.derived_uniques("name_parts")
+    a, b = codes[left], codes[right]
+    answers = np.zeros((len(a), n_answers), dtype=bool)
+    where, inverse, da, db = _distinct_pairs(a, b, wanted(a, b), len(uniques))
+    if len(where):
+        results = np.array([judge(uniques[x], uniques[y]) for x, y in zip(da, db, strict=True)], dtype=bool)
+        answers[where] = results[inverse]
+    return a, b, answers
+
+
 def name_parts_agree(
     cols: FrameColumns, left: np.ndarray, right: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(close, somewhat, one part the same) per pair from the name parts; False where a part is missing."""
-    codes = cols.derived_codes("name_parts", _parts)
-    uniques = cols.derived_uniques("name_parts")
-    a, b = codes[left], codes[right]
-    known = (a >= 0) & (b >= 0) & (a != b)
-    close = np.zeros(len(a), dtype=bool)
-    somewhat = np.zeros(len(a), dtype=bool)
-    one_part = np.zeros(len(a), dtype=bool)
-    where, inverse, da, db = _distinct_pairs(a, b, known, len(uniques))
-    if len(where):
-        results = np.array([_agree(uniques[x], uniques[y]) for x, y in zip(da, db, strict=True)], dtype=bool)
-        close[where] = results[inverse, 0]
-        somewhat[where] = results[inverse, 1]
-        one_part[where] = results[inverse, 2]
+    a, b, answers = _judge_key_pairs(
+        cols, left, right, lambda a, b: (a >= 0) & (b >= 0) & (a != b), _agree, 3
+    )
     same = (a >= 0) & (a == b)
-    return close | same, somewhat | same, one_part | same
+    return answers[:, 0] | same, answers[:, 1] | same, answers[:, 2] | same
 
 
 def _partial(x: str, y: str) -> tuple[bool, bool]:
@@ -138,20 +144,13 @@ def known_parts_agree(
     (``BROWN`` as given name, ``FLORENCE BROWN``) agrees. Two records with both parts
     (:func:`name_parts_agree` compares those), a record without a name and two equal keys are not
     partial."""
-    codes = cols.derived_codes("name_parts", _parts)
-    uniques = cols.derived_uniques("name_parts")
-    a, b = codes[left], codes[right]
-    partial = (a >= 0) & (b >= 0) & (a != b) & ~(parts_known(cols)[left] & parts_known(cols)[right])
-    agree = np.zeros(len(a), dtype=bool)
-    incomparable = np.zeros(len(a), dtype=bool)
-    where, inverse, da, db = _distinct_pairs(a, b, partial, len(uniques))
-    if len(where):
-        results = np.array(
-            [_partial(uniques[x], uniques[y]) for x, y in zip(da, db, strict=True)], dtype=bool
-        )
-        agree[where] = results[inverse, 0]
-        incomparable[where] = results[inverse, 1]
-    return partial, agree, incomparable
+    both = parts_known(cols)[left] & parts_known(cols)[right]
+
+    def partial(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return (a >= 0) & (b >= 0) & (a != b) & ~both
+
+    a, b, answers = _judge_key_pairs(cols, left, right, partial, _partial, 2)
+    return partial(a, b), answers[:, 0], answers[:, 1]
 
 
 def _person_name_parts(cols: FrameColumns) -> list[tuple[str, ...] | None]:

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from mdm.comparators import Comparison, FrameColumns
+from mdm.comparators import Comparison, FrameColumns, _distinct_pairs
 from mdm.tokens import WORD_BASE, ValueTokens, column_tokens, token_frequency
 
 COLLISION = 0.03
@@ -322,8 +322,10 @@ def _spelt_both_ways(cols: FrameColumns, column: str, left: np.ndarray, right: n
     another is another business as often as the same)."""
     codes = cols.codes(column)
     names = np.asarray(cols.uniques(column), dtype=object)
-    a, b = names[codes[left]], names[codes[right]]
-    return spelt_again(a, b) & spelt_again(b, a)
+    a, b = codes[left], codes[right]
+    where, inverse, da, db = _distinct_pairs(a, b, np.ones(len(a), dtype=bool), len(names))
+    spelt = spelt_again(names[da], names[db]) & spelt_again(names[db], names[da])
+    return spelt[inverse] if len(where) else np.zeros(0, dtype=bool)
 
 
 def _mean_value_frequency(cols: FrameColumns, column: str, default: float) -> float:
