@@ -25,6 +25,14 @@ def _levels(frame, comparison, pairs):
     return [comparison.labels[c] for c in codes]
 
 
+def _standardised_names(names: list[str], country: str = "CN") -> pd.DataFrame:
+    """Company names standardised as a list of them alone would be (record ids 1, 2, …)."""
+    from cleansing.standardise import standardise_parties
+
+    raw = pd.DataFrame({"id": [str(i + 1) for i in range(len(names))], "name": names})
+    return standardise_parties(raw, {"record_id": "id", "company_name": "name"}, country)
+
+
 def test_missing_never_agrees(make_frame):
     frame = make_frame([{}, {}, {"name_normalised": ""}, {"name_normalised": ""}])
     frame["name_is_branch"] = pd.array([pd.NA] * 4, dtype="boolean")
@@ -257,49 +265,32 @@ def test_names_alike_but_for_their_model_numbers_are_different_products():
 
 
 def test_a_chinese_name_against_a_latin_one_is_compared_by_its_pinyin():
-    from cleansing.standardise import standardise_parties
-
-    raw = pd.DataFrame(
-        {
-            "id": ["1", "2", "3", "4"],
-            "name": [
-                "广州市风心业良便利店有限公司",
-                "FENGXINYELIANG",
-                "ACME TRADING LTD",
-                "广州市百麟博便利店有限公司",
-            ],
-        }
+    std = _standardised_names(
+        [
+            "广州市风心业良便利店有限公司",
+            "FENGXINYELIANG",
+            "ACME TRADING LTD",
+            "广州市百麟博便利店有限公司",
+        ]
     )
-    std = standardise_parties(raw, {"record_id": "id", "company_name": "name"}, "CN")
     assert _levels(std, NAME, [(0, 1), (0, 2), (0, 3)]) == ["same_pinyin", "other_script", "different"]
 
 
 def test_an_acronym_meets_the_name_it_abbreviates():
-    from cleansing.standardise import standardise_parties
-
-    raw = pd.DataFrame(
-        {"id": ["1", "2", "3"], "name": ["AP Corp", "Ashcroft Plastics Ltd", "Acme Paper Ltd"]}
-    )
-    std = standardise_parties(raw, {"record_id": "id", "company_name": "name"}, "GB")
+    std = _standardised_names(["AP Corp", "Ashcroft Plastics Ltd", "Acme Paper Ltd"], "GB")
     assert _levels(std, NAME, [(0, 1), (0, 2), (1, 2)]) == ["acronym", "acronym", "different"]
 
 
 def test_a_trade_name_alone_is_the_short_form_of_the_one_registered_name_writing_it_out():
-    from cleansing.standardise import standardise_parties
-
-    raw = pd.DataFrame(
-        {
-            "id": ["1", "2", "3", "4", "5"],
-            "name": [
-                "广州市阜兴迈酒业有限公司",
-                "阜兴迈",
-                "深圳市晖财商业有限公司",
-                "深圳市晖财酒业有限公司",
-                "晖财",
-            ],
-        }
+    std = _standardised_names(
+        [
+            "广州市阜兴迈酒业有限公司",
+            "阜兴迈",
+            "深圳市晖财商业有限公司",
+            "深圳市晖财酒业有限公司",
+            "晖财",
+        ]
     )
-    std = standardise_parties(raw, {"record_id": "id", "company_name": "name"}, "CN")
     # 晖财 is written out by two registered names (sister companies): it fits either, so it stays
     # the weak trade-name level; 阜兴迈 is written out by one.
     assert _levels(std, NAME, [(0, 1), (2, 4), (3, 4), (2, 3)]) == [
@@ -311,47 +302,30 @@ def test_a_trade_name_alone_is_the_short_form_of_the_one_registered_name_writing
 
 
 def test_a_trade_name_alone_is_short_for_one_name_only_in_one_region():
-    from cleansing.standardise import standardise_parties
-
-    raw = pd.DataFrame(
-        {"id": ["1", "2", "3"], "name": ["深圳市华宸畅商贸有限公司", "上海市华宸畅商贸有限公司", "华宸畅"]}
-    )
-    std = standardise_parties(raw, {"record_id": "id", "company_name": "name"}, "CN")
+    std = _standardised_names(["深圳市华宸畅商贸有限公司", "上海市华宸畅商贸有限公司", "华宸畅"])
     assert _levels(std, NAME, [(0, 2), (1, 2)]) == ["trade_name_only", "trade_name_only"]
 
 
 def test_a_latin_rendering_with_the_same_sound_and_industry_agrees_more_than_the_sound_alone():
-    from cleansing.standardise import standardise_parties
-
-    raw = pd.DataFrame(
-        {
-            "id": ["1", "2", "3"],
-            "name": [
-                "深圳联婷庆食品贸易有限责任公司",
-                "Shenzhen Liantingqing Food Trading Co., Ltd.",
-                "Shenzhen Liantingqing Logistics Co., Ltd.",
-            ],
-        }
+    std = _standardised_names(
+        [
+            "深圳联婷庆食品贸易有限责任公司",
+            "Shenzhen Liantingqing Food Trading Co., Ltd.",
+            "Shenzhen Liantingqing Logistics Co., Ltd.",
+        ]
     )
-    std = standardise_parties(raw, {"record_id": "id", "company_name": "name"}, "CN")
     assert _levels(std, NAME, [(0, 1), (0, 2)]) == ["same_pinyin_and_industry", "same_pinyin"]
     assert _levels(std, NAME_REGION, [(0, 1)]) == ["same"]
 
 
 def test_a_close_spelling_that_is_also_the_same_sound_is_the_same_sound():
-    from cleansing.standardise import standardise_parties
-
-    raw = pd.DataFrame(
-        {
-            "id": ["1", "2", "3"],
-            "name": [
-                "重庆市邦瑞湘营销策划有限公司",
-                "重庆市邦瑞祥营销策划有限责任公司",
-                "重庆市邦瑞湖营销策划有限公司",
-            ],
-        }
+    std = _standardised_names(
+        [
+            "重庆市邦瑞湘营销策划有限公司",
+            "重庆市邦瑞祥营销策划有限责任公司",
+            "重庆市邦瑞湖营销策划有限公司",
+        ]
     )
-    std = standardise_parties(raw, {"record_id": "id", "company_name": "name"}, "CN")
     assert _levels(std, NAME, [(0, 1), (0, 2)]) == ["same_sound", "close"]
 
 
