@@ -710,7 +710,101 @@ def compare_contact(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> 
             phone_equal & ~toll_free,
             email_equal,
             phone_equal,
+            _emails_typed_apart(cols, ea, eb, email_known & ~email_equal),
         ],
+    )
+
+
+SHARED_MAILBOX_NAME = 8
+"""More records than this writing one mailbox name (``sales``, ``info``) make it a role's, not one party's."""
+MIN_TYPED_PART = 5
+MAX_TYPOS = 2
+"""Characters a mailbox name or domain needs before a letter of it can be a typo rather than another one."""
+_DIGIT_RUNS = re.compile(r"[0-9]+")
+
+
+def _typos_allowed(letters: int) -> int:
+    """Edits a part of an address may carry and still be the same: one, two from eight letters."""
+    return 2 if letters >= 8 else 1
+
+
+def _typed_as(x: str, y: str, distance: int) -> bool:
+    """Whether ``y`` is ``x`` typed with a slip (``distance`` edits apart, at most two). A slip changes
+    letters or digits, not both: ``evied62`` / ``evieed62`` and ``miller-torres`` / ``miller-t2orres``
+    are slips, ``jinchang390`` / ``junchang360`` another person, and another number in a number's
+    place (``sales1`` / ``sales2``, ``li.wei82`` / ``li.wei83``) another mailbox."""
+    xs, ys = _DIGIT_RUNS.findall(x), _DIGIT_RUNS.findall(y)
+    letters_x, letters_y = _DIGIT_RUNS.sub("", x), _DIGIT_RUNS.sub("", y)
+    if xs == ys:
+        return distance <= _typos_allowed(min(len(letters_x), len(letters_y)))
+    return letters_x == letters_y and len(xs) != len(ys)
+
+
+@dataclass(frozen=True)
+class _MailboxParts:
+    """Per distinct address the codes of its mailbox name and domain, and the distinct texts of each."""
+
+    name: np.ndarray
+    names: np.ndarray
+    domain: np.ndarray
+    domains: np.ndarray
+    shared_name: np.ndarray
+    """Per mailbox name whether more than :data:`SHARED_MAILBOX_NAME` records write it."""
+
+
+def _mailbox_parts(cols: FrameColumns) -> _MailboxParts:
+    halves = [str(u).partition("@") for u in cols.uniques("email_normalised")]
+    name, names = pd.factorize(pd.Series([h[0] for h in halves], dtype=object))
+    domain, domains = pd.factorize(pd.Series([h[2] for h in halves], dtype=object))
+    codes = cols.codes("email_normalised")
+    records = np.bincount(name[codes[codes >= 0]], minlength=len(names))
+    return _MailboxParts(
+        name,
+        np.asarray(names, dtype=object),
+        domain,
+        np.asarray(domains, dtype=object),
+        records > SHARED_MAILBOX_NAME,
+    )
+
+
+def _typed_apart(texts: np.ndarray, a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per pair under ``mask`` whether two different texts (codes into ``texts``), each at least
+    :data:`MIN_TYPED_PART` long, are one typed with a slip (:func:`_typed_as`)."""
+    out = np.zeros(len(a), dtype=bool)
+    if not mask.any():
+        return out
+    length = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    la, lb = length[np.where(mask, a, 0)], length[np.where(mask, b, 0)]
+    mask = mask & (np.minimum(la, lb) >= MIN_TYPED_PART) & (np.abs(la - lb) <= MAX_TYPOS)
+    where, inverse, da, db = _distinct_pairs(a, b, mask, len(texts))
+    if not len(where):
+        return out
+    x, y = texts[da].tolist(), texts[db].tolist()
+    distance = np.asarray(
+        process.cpdist(x, y, scorer=Levenshtein.distance, score_cutoff=MAX_TYPOS, workers=-1)
+    )
+    typo = distance <= MAX_TYPOS
+    for k in np.flatnonzero(typo):
+        typo[k] = _typed_as(x[k], y[k], int(distance[k]))
+    out[where] = typo[inverse]
+    return out
+
+
+def _emails_typed_apart(cols: FrameColumns, a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per pair of different addresses whether they are one mailbox written with a typo: the mailbox
+    name mistyped at one domain (``evied62@bishop.info`` / ``evieed62@bishop.info``), or the domain
+    mistyped under one mailbox name that few records write (``fb@reese.com`` / ``fb@reose.cem``;
+    ``sales@xinshan.com.cn`` / ``sales@xinshang.com.cn`` are two companies)."""
+    if not mask.any():
+        return np.zeros(len(a), dtype=bool)
+    parts = cols.derived("mailbox_parts", _mailbox_parts)
+    sa, sb = np.where(mask, a, 0), np.where(mask, b, 0)
+    name_a, name_b = parts.name[sa], parts.name[sb]
+    domain_a, domain_b = parts.domain[sa], parts.domain[sb]
+    in_name = mask & (domain_a == domain_b)
+    in_domain = mask & (name_a == name_b) & ~parts.shared_name[name_a]
+    return _typed_apart(parts.names, name_a, name_b, in_name) | _typed_apart(
+        parts.domains, domain_a, domain_b, in_domain
     )
 
 
@@ -722,7 +816,8 @@ CONTACT = Comparison(
         ComparisonLevel("phone_exact", 0.3, 0.0002),
         ComparisonLevel("email_exact", 0.1, 0.0001),
         ComparisonLevel("toll_free_exact", 0.02, 0.0005),
-        ComparisonLevel("different", 0.13, 0.99928),
+        ComparisonLevel("email_typed_apart", 0.03, 0.0001),
+        ComparisonLevel("different", 0.10, 0.99918),
     ),
     compare_contact,
     m_from_several_fields=True,
@@ -920,6 +1015,10 @@ PERSON_NAME = Comparison(
 DAYS_NEARLY_EQUAL = 31
 """Two birth dates at most this many days apart are nearly equal (a date off by a day, or a month
 rolled over: ``1977-01-29`` / ``1976-12-30``), as in Splink's date-of-birth comparison."""
+DAYS_WITHIN_A_YEAR = 366
+DAYS_WITHIN_TEN_YEARS = 3653
+"""Dates further apart than a typo explains: a year is a slip of age or a wrong year, ten years a
+guess; beyond them, another generation (a father and son of one name). EM weighs each band."""
 
 
 def _days_since_epoch(cols: FrameColumns) -> np.ndarray:
@@ -933,7 +1032,7 @@ def _days_since_epoch(cols: FrameColumns) -> np.ndarray:
 def compare_birth_date(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Exact; nearly equal (two of year, month and day the same, day and month swapped, the eight
     digits one typo apart — a digit wrong or two neighbours swapped, ``1923-08-05`` / ``1923-00-85``
-    — or at most :data:`DAYS_NEARLY_EQUAL` days apart); different."""
+    — or at most :data:`DAYS_NEARLY_EQUAL` days apart); within a year; within ten years; further."""
     a, b, known = _pair(cols, "birth_date", left, right)
     near = np.zeros(len(a), dtype=bool)
     if known.any():
@@ -951,10 +1050,18 @@ def compare_birth_date(cols: FrameColumns, left: np.ndarray, right: np.ndarray) 
     typo = known & ~near & (a != b)
     one_typo = _code_scores(digits, a, b, typo, OSA.distance, score_cutoff=1, fill=99, dtype=np.int32) <= 1
     days = cols.derived("birth_date_days", _days_since_epoch)
-    within = typo & ~one_typo
-    days_a, days_b = days[a[within]], days[b[within]]
-    within[within] = np.abs(days_a - days_b) <= DAYS_NEARLY_EQUAL  # False where either is NaN
-    return _assign(known, [known & (a == b), near | (typo & one_typo) | within])
+    apart = np.full(len(a), np.inf)
+    rest = typo & ~one_typo
+    apart[rest] = np.abs(days[a[rest]] - days[b[rest]])  # NaN where either is no date: compares False
+    return _assign(
+        known,
+        [
+            known & (a == b),
+            near | (typo & one_typo) | (apart <= DAYS_NEARLY_EQUAL),
+            apart <= DAYS_WITHIN_A_YEAR,
+            apart <= DAYS_WITHIN_TEN_YEARS,
+        ],
+    )
 
 
 BIRTH_DATE = Comparison(
@@ -965,7 +1072,11 @@ BIRTH_DATE = Comparison(
         ComparisonLevel("one_part_apart", 0.07, 0.003),
         # Up to half of a list's duplicates may carry another date (a form's default, a slip, a
         # relative's); EM learns that far, and not the more namesakes taken for matches would teach.
-        ComparisonLevel("different", 0.03, 0.9969, max_m=0.5),
+        # A namesake's date is as far from the other's as any random one's, most often years, so
+        # the bands of years are bounded tighter than the year's slip.
+        ComparisonLevel("within_a_year", 0.01, 0.02, max_m=0.5),
+        ComparisonLevel("within_ten_years", 0.01, 0.25, max_m=0.2),
+        ComparisonLevel("different", 0.01, 0.7269, max_m=0.3),
     ),
     compare_birth_date,
     # A date many unrelated records carry (a placeholder such as 1980-01-01, or the 1st of January

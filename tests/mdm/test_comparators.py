@@ -233,6 +233,38 @@ def test_contact_invalid_phone_is_unknown_and_toll_free_is_weaker(make_frame):
     ]
 
 
+def test_an_email_written_with_a_slip_is_its_own_level_but_another_mailbox_is_not(make_frame):
+    rows = [
+        {"email_normalised": "evied62@bishop.info"},
+        {"email_normalised": "evieed62@bishop.info"},  # a letter added to the mailbox name
+        {"email_normalised": "fb@reese.com"},
+        {"email_normalised": "fb@reose.cem"},  # two letters of the domain mistyped
+        {"email_normalised": "li.wei82@acme.cn"},
+        {"email_normalised": "li.wei83@acme.cn"},  # another number in the number's place
+        {"email_normalised": "jinchang390@qq.com"},
+        {"email_normalised": "junchang360@qq.com"},  # a letter and a digit: another person
+        {"email_normalised": "ar20@miller-torres.org"},
+        {"email_normalised": "ar20@miller-t2orres.org"},  # a digit slipped into the domain
+        {"email_normalised": "evie.d@bishop.info"},  # three edits from evied62
+        {"phone_e164": "+8613812345678", "email_normalised": "evied62@bishop.info"},
+        {"email_normalised": "sales@xinshan.com.cn"},
+        {"email_normalised": "sales@xinshang.com.cn"},  # two companies' role mailboxes
+    ]
+    # Nine more companies write a ``sales`` mailbox: the name is a role's, not one party's.
+    rows += [{"email_normalised": f"sales@company{k}.cn"} for k in range(9)]
+    frame = make_frame(rows)
+    assert _levels(frame, CONTACT, [(0, 1), (2, 3), (4, 5), (6, 7), (8, 9), (0, 10), (1, 11), (12, 13)]) == [
+        "email_typed_apart",
+        "email_typed_apart",
+        "different",
+        "different",
+        "email_typed_apart",
+        "different",
+        "email_typed_apart",  # the phone known on one side only
+        "different",
+    ]
+
+
 def test_person_name_typo_and_word_order(make_frame):
     frame = make_frame(
         [

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mdm.comparators import PERSON_NAME, FrameColumns, compare_birth_date
+from mdm.comparators import BIRTH_DATE, PERSON_NAME, FrameColumns, compare_birth_date
 from mdm.dedupe import deduplicate, standardise_for_spec
 from mdm.name_parts import given_names_agree
 from mdm.roles import identifier, registered_domain
@@ -111,8 +111,12 @@ def test_birth_dates_tolerate_swapped_day_and_month_and_impossible_typos():
     )
     assert std["birth_date"].tolist()[:3] == ["1956-04-09", "1956-09-04", "1956-13-09"]
     codes = compare_birth_date(FrameColumns(std), np.array([0, 0, 0, 0]), np.array([1, 2, 3, 4]))
-    labels = ["unknown", "exact", "one_part_apart", "different"]
-    assert [labels[c] for c in codes] == ["one_part_apart", "one_part_apart", "one_part_apart", "different"]
+    assert [BIRTH_DATE.labels[c] for c in codes] == [
+        "one_part_apart",
+        "one_part_apart",
+        "one_part_apart",
+        "different",  # 24 years apart: another generation
+    ]
 
 
 def test_birth_dates_one_typo_or_a_month_apart_are_nearly_equal():
@@ -128,13 +132,31 @@ def test_birth_dates_one_typo_or_a_month_apart_are_nearly_equal():
         ]
     )
     codes = compare_birth_date(FrameColumns(std), np.array([0, 0, 0, 4, 4]), np.array([1, 2, 3, 5, 6]))
-    labels = ["unknown", "exact", "one_part_apart", "different"]
-    assert [labels[c] for c in codes] == [
+    assert [BIRTH_DATE.labels[c] for c in codes] == [
         "one_part_apart",
         "one_part_apart",
+        "different",  # two typos, and day 50 is no date to measure from
+        "one_part_apart",
+        "within_a_year",  # 60 days apart
+    ]
+
+
+def test_birth_dates_further_apart_fall_in_bands_of_a_year_ten_years_and_beyond():
+    std = _persons(
+        [
+            (None, None, "19800615", None),
+            (None, None, "19810301", None),  # 259 days: a year's slip
+            (None, None, "19870101", None),  # six and a half years
+            (None, None, "20100302", None),  # thirty years: a parent and a child of one name
+            (None, None, "19800616", None),  # a day: nearly equal, not a band
+        ]
+    )
+    codes = compare_birth_date(FrameColumns(std), np.array([0, 0, 0, 0]), np.array([1, 2, 3, 4]))
+    assert [BIRTH_DATE.labels[c] for c in codes] == [
+        "within_a_year",
+        "within_ten_years",
         "different",
         "one_part_apart",
-        "different",
     ]
 
 
