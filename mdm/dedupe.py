@@ -41,6 +41,7 @@ from mdm.model import (
     estimate_u_from_random_pairs,
     leave_matches_out_of_u,
     random_pair_levels,
+    random_pair_positions,
     refine_with_labels,
     score_levels,
 )
@@ -302,6 +303,24 @@ def _score_in_chunks(
     )
 
 
+def _entities_as_trained(
+    cols: FrameColumns,
+    left: np.ndarray,
+    right: np.ndarray,
+    levels: np.ndarray,
+    params: ModelParameters,
+    comparisons: tuple[Comparison, ...],
+) -> np.ndarray:
+    """Per record its cluster under ``params``: the auto-merge pairs joined under the hard rules
+    (no steward decisions; nothing reported)."""
+    probability = _score_in_chunks(cols, left, right, levels, params, comparisons, np.inf).probability
+    sure = probability >= params.thresholds.auto_merge
+    n = len(cols.frame)
+    return cluster_records(
+        n, left[sure], right[sure], probability[sure], cannot_link_codes(cols)
+    ).cluster_index
+
+
 def _explained_pairs(
     cols: FrameColumns,
     ids: np.ndarray,
@@ -425,9 +444,23 @@ def deduplicate(
             discounted = discount_matches_from_u(
                 params, comparisons, total_pairs, holds_organisations=holds_organisations
             )
-            del random_levels
             if left_out or discounted:
                 params = estimate_m_by_em(levels, params, comparisons, total_pairs=total_pairs)
+            if left_out:
+                # A file dense with duplicates: the clusters of the model so far also say which random
+                # pairs are one entity, through records between them that a single pair does not show.
+                entities = _entities_as_trained(cols, left, right, levels, params, comparisons)
+                random_left, random_right = random_pair_positions(n)
+                if leave_matches_out_of_u(
+                    random_levels,
+                    params,
+                    comparisons,
+                    total_pairs,
+                    holds_organisations=holds_organisations,
+                    same_entity=entities[random_left] == entities[random_right],
+                ):
+                    params = estimate_m_by_em(levels, params, comparisons, total_pairs=total_pairs)
+            del random_levels
         if labels is not None and len(labels):
             ll, lr, is_match = _label_positions(labels, std["record_id"])
             if len(ll):

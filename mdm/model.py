@@ -189,20 +189,31 @@ def _u_from_levels(
         params.u[c.name] = [float(x) for x in _keep_fixed(u, c, "u")]
 
 
+RANDOM_PAIRS = 150_000
+"""Random pairs u is read from."""
+
+
+def random_pair_positions(
+    n: int, n_pairs: int = RANDOM_PAIRS, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """The record positions of the pairs :func:`random_pair_levels` compares (the same for the same
+    arguments)."""
+    if n < 2:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    return _random_pairs(n, n_pairs, seed)
+
+
 def random_pair_levels(
     frame: pd.DataFrame | FrameColumns,
     comparisons: tuple[Comparison, ...] = DEFAULT_COMPARISONS,
-    n_pairs: int = 150_000,
+    n_pairs: int = RANDOM_PAIRS,
     seed: int = 0,
 ) -> np.ndarray:
     """Comparison levels of every pair of a file of at most ``n_pairs`` pairs, else of ``n_pairs``
     pairs drawn at random: what u is read from (:func:`estimate_u_from_random_pairs`,
     :func:`leave_matches_out_of_u`)."""
     cols = frame if isinstance(frame, FrameColumns) else FrameColumns(frame)
-    n = len(cols.frame)
-    if n < 2:
-        return np.zeros((0, len(comparisons)), dtype=np.int8)
-    left, right = _random_pairs(n, n_pairs, seed)
+    left, right = random_pair_positions(len(cols.frame), n_pairs, seed)
     return compare_pairs(cols, left, right, comparisons)
 
 
@@ -228,6 +239,7 @@ def leave_matches_out_of_u(
     total_pairs: int,
     holds_organisations: bool = False,
     prior_strength: float = 2_000.0,
+    same_entity: np.ndarray | None = None,
 ) -> bool:
     """Estimate u again from the random pairs u was read from (``random_levels``), each counted as a
     non-match only as far as the model (trained: prior and m learned by EM) does not take it for a match.
@@ -240,17 +252,22 @@ def leave_matches_out_of_u(
     :data:`VOUCHING_FIELDS` fields agree on it that random records rarely share (a namesake pair,
     however probable the model finds it on a list of names alone, stays a non-match). On a list
     that ``holds_organisations``, a field related organisations share
-    (``shared_by_related_organisations``: an address) keeps its u. Returns whether u changed
-    (EM should then run again on the new u).
+    (``shared_by_related_organisations``: an address) keeps its u. ``same_entity`` (per random pair,
+    whether the model's own clusters hold both records) leaves such a pair out whatever its own
+    evidence: four records of one person whose first and third share only a birth date are one
+    person through the second. Returns whether u changed (EM should then run again on the new u).
     """
     if len(random_levels) == 0 or params.prior_match_probability <= AT_THE_BOUND * max_prior(total_pairs):
         return False
     agreeing, _ = _witnesses(random_levels, comparisons, params)
     vouched = agreeing.sum(axis=1) >= VOUCHING_FIELDS
-    if not vouched.any():
-        return False
     _, probability = score_levels(random_levels, params)
-    nonmatch = 1.0 - np.where(vouched, probability, 0.0)
+    taken = np.where(vouched, probability, 0.0)
+    if same_entity is not None:
+        taken = np.where(same_entity, 1.0, taken)
+    if not taken.any():
+        return False
+    nonmatch = 1.0 - taken
     skip = frozenset(c.name for c in comparisons if holds_organisations and c.shared_by_related_organisations)
     _u_from_levels(random_levels, params, comparisons, prior_strength, nonmatch, skip)
     params.trained_on["random_pairs_left_out"] = int(round(len(random_levels) - nonmatch.sum()))

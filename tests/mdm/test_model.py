@@ -18,6 +18,7 @@ from mdm.model import (
     leave_matches_out_of_u,
     max_prior,
     random_pair_levels,
+    random_pair_positions,
     refine_with_labels,
     score_levels,
 )
@@ -296,6 +297,26 @@ def test_a_name_alone_never_leaves_u_however_probable_the_pair():
     n = len(frame)
     leave_matches_out_of_u(random_pair_levels(frame, comparisons), params, comparisons, n * (n - 1) // 2)
     assert params.u["exact:name"] == pytest.approx(before)
+
+
+def test_random_pairs_the_models_clusters_hold_leave_u_though_one_field_alone_agrees():
+    # Each person's four records share a birth date and nothing else: no random pair has a second
+    # field to vouch for it, but the clusters the model found say which pairs are one person.
+    frame = _records_written_four_times(200, ("birth_date",))
+    frame["name"] = [f"name-{k}" for k in range(len(frame))]
+    comparisons = (exact_comparison("name"), replace(exact_comparison("birth_date"), u_without_matches=True))
+    params = _trained_at_the_bound(frame, comparisons)
+    before = params.u["exact:birth_date"][0]
+    n = len(frame)
+    levels = random_pair_levels(frame, comparisons)
+    assert not leave_matches_out_of_u(levels, params, comparisons, n * (n - 1) // 2)
+    left, right = random_pair_positions(n)
+    person = np.repeat(np.arange(200), 4)
+    assert leave_matches_out_of_u(
+        levels, params, comparisons, n * (n - 1) // 2, same_entity=person[left] == person[right]
+    )
+    assert params.u["exact:birth_date"][0] < before / 4
+    assert sum(params.u["exact:birth_date"]) == pytest.approx(1.0)
 
 
 def test_a_prior_learned_below_its_bound_leaves_u_to_the_discount():
