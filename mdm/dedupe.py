@@ -303,21 +303,16 @@ def _score_in_chunks(
     )
 
 
-def _entities_as_trained(
-    cols: FrameColumns,
-    left: np.ndarray,
-    right: np.ndarray,
-    levels: np.ndarray,
-    params: ModelParameters,
-    comparisons: tuple[Comparison, ...],
-) -> np.ndarray:
-    """Per record its cluster under ``params``: the auto-merge pairs joined under the hard rules
-    (no steward decisions; nothing reported)."""
-    probability = _score_in_chunks(cols, left, right, levels, params, comparisons, np.inf).probability
-    sure = probability >= params.thresholds.auto_merge
-    n = len(cols.frame)
+def _entities_of(scored: _ScoredPairs, params: ModelParameters, cols: FrameColumns) -> np.ndarray:
+    """Per record its cluster: the pairs ``scored`` at or above auto-merge joined under the hard rules
+    (no steward decisions)."""
+    sure = scored.probability >= params.thresholds.auto_merge
     return cluster_records(
-        n, left[sure], right[sure], probability[sure], cannot_link_codes(cols)
+        len(cols.frame),
+        scored.left[sure],
+        scored.right[sure],
+        scored.probability[sure],
+        cannot_link_codes(cols),
     ).cluster_index
 
 
@@ -449,7 +444,8 @@ def deduplicate(
             if left_out:
                 # A file dense with duplicates: the clusters of the model so far also say which random
                 # pairs are one entity, through records between them that a single pair does not show.
-                entities = _entities_as_trained(cols, left, right, levels, params, comparisons)
+                scored = _score_in_chunks(cols, left, right, levels, params, comparisons, np.inf)
+                entities = _entities_of(scored, params, cols)
                 random_left, random_right = random_pair_positions(n)
                 if leave_matches_out_of_u(
                     random_levels,
