@@ -718,8 +718,9 @@ def compare_contact(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> 
 SHARED_MAILBOX_NAME = 8
 """More records than this writing one mailbox name (``sales``, ``info``) make it a role's, not one party's."""
 MIN_TYPED_PART = 5
-MAX_TYPOS = 2
 """Characters a mailbox name or domain needs before a letter of it can be a typo rather than another one."""
+MAX_TYPOS = 2
+"""The most edits a slip in one part of an address may make (:func:`_typos_allowed`)."""
 _DIGIT_RUNS = re.compile(r"[0-9]+")
 
 
