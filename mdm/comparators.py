@@ -741,9 +741,8 @@ def compare_address(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> 
     ratio[equal] = 100
     exact = equal & ~other_district
     close = known & (ratio >= 90) & ~other_district
-    somewhat = (
-        known & ((ratio >= 75) | _one_begins_the_other(cols, a, b, known & (ratio < 75))) & ~other_district
-    )
+    somewhat = known & ~other_district
+    somewhat &= (ratio >= 75) | _one_begins_the_other(cols, a, b, somewhat & (ratio < 75))
     return _assign(known, [exact, close, somewhat])
 
 
@@ -756,12 +755,18 @@ def _one_begins_the_other(cols: FrameColumns, a: np.ndarray, b: np.ndarray, mask
     / ``26 groom street binbimbie``): a source that drops the locality line writes less, not another
     address. Short beginnings (a house number alone) say nothing."""
     uniques = cols.uniques("address_detail")
+    # Most pairs are ruled out by their lengths alone, without reading the texts.
+    long_enough = cols.derived(  # code -1 (missing) reads the last entry
+        "address_detail_long_enough",
+        lambda c: np.array([len(str(u)) >= MIN_ADDRESS_BEGINNING for u in uniques] + [False], dtype=bool),
+    )
+    mask = mask & long_enough[a] & long_enough[b]
     out = np.zeros(len(a), dtype=bool)
     where, inverse, da, db = _distinct_pairs(a, b, mask, len(uniques))
     if len(where):
         found = np.array(
             [
-                min(len(x), len(y)) >= MIN_ADDRESS_BEGINNING and (x.startswith(y) or y.startswith(x))
+                x.startswith(y) or y.startswith(x)
                 for x, y in zip(map(str, uniques[da]), map(str, uniques[db]), strict=True)
             ],
             dtype=bool,
