@@ -21,7 +21,7 @@ import numpy as np
 from rapidfuzz.distance import JaroWinkler
 
 from mdm.comparators import Comparison, ComparisonLevel, FrameColumns, _assign, _distinct_pairs
-from mdm.tokens import column_tokens, token_code, token_frequency, vocabulary_of
+from mdm.tokens import column_token_frequency, token_code, vocabulary_of
 
 MIN_NAMES_WITH_WORD = 3
 """A word used by at least this many distinct names of the file is an established word."""
@@ -41,9 +41,8 @@ class WordFrequency:
     """How many distinct core names of the file use a word (a Latin word or a Chinese bigram)."""
 
     def __init__(self, cols: FrameColumns) -> None:
-        tokens = column_tokens(cols, "name_core")
-        self.codes, counts = token_frequency(tokens)
-        self.counts = counts.astype(np.int64)
+        frequency = column_token_frequency(cols, "name_core")
+        self.codes, self.counts = frequency.codes, frequency.values_with.astype(np.int64)
         self._count = dict(zip(self.codes.tolist(), self.counts.tolist(), strict=True))
         self._vocabulary = vocabulary_of(cols)
 

@@ -181,9 +181,24 @@ def column_tokens(cols: FrameColumns, column: str) -> ValueTokens:
     return cols.derived(f"tokens:{column}", lambda c: tokenise(c.uniques(column), vocabulary_of(c)))
 
 
-def token_frequency(tokens: ValueTokens, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """``(codes, frequency)``: the distinct token codes (sorted) and how many values hold each,
-    each value counting ``weights[value]`` (e.g. its number of records) when given."""
-    codes, inverse = np.unique(tokens.token, return_inverse=True)
-    w = None if weights is None else weights[tokens.value]
-    return codes, np.bincount(inverse, weights=w, minlength=len(codes))
+@dataclass(frozen=True)
+class TokenFrequency:
+    """How many distinct values of a column hold each token."""
+
+    codes: np.ndarray
+    """The distinct token codes, sorted."""
+    values_with: np.ndarray
+    """Per code, how many values hold it."""
+    of_entry: np.ndarray
+    """Per entry of the column's :class:`ValueTokens`, how many values hold its token."""
+
+
+def column_token_frequency(cols: FrameColumns, column: str) -> TokenFrequency:
+    """The :class:`TokenFrequency` of :func:`column_tokens`, counted once per column for every reader."""
+
+    def count(c: FrameColumns) -> TokenFrequency:
+        codes, inverse = np.unique(column_tokens(c, column).token, return_inverse=True)
+        values_with = np.bincount(inverse, minlength=len(codes))
+        return TokenFrequency(codes, values_with, values_with[inverse])
+
+    return cols.derived(f"token_frequency:{column}", count)
