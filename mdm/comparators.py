@@ -58,12 +58,24 @@ class FrameColumns:
         return self._cache[column]
 
     def keep_only_values(self, columns: Iterable[str]) -> None:
-        """Forget everything derived except the :meth:`values` of ``columns`` (read again on demand):
-        once the pairs are compared and scored, the codes, tokens and derived arrays of a million
-        records are dead weight while the result is being built."""
-        wanted = {column: self.values(column) for column in columns}
+        """Forget everything derived except what reads the :meth:`values` of ``columns`` (a text
+        column's :meth:`codes` and :meth:`uniques`, another column's values; the rest is read again on
+        demand): once the pairs are compared and scored, the codes, tokens and derived arrays of a
+        million records are dead weight while the result is being built."""
+        wanted: dict[str, Any] = {}
+        for column in columns:
+            if self.is_text(column):
+                self.codes(column)
+                for key in (f"codes:{column}", f"uniques:codes:{column}"):
+                    wanted[key] = self._cache[key]
+            else:
+                wanted[column] = self.values(column)
         self._cache.clear()
         self._cache.update(wanted)
+
+    def is_text(self, column: str) -> bool:
+        """Whether ``column`` is a string column of the frame (its values are its :meth:`uniques` at its :meth:`codes`)."""
+        return column in self.frame.columns and _is_text(self.frame[column])
 
     def derived(self, name: str, compute: Callable[[FrameColumns], Derived]) -> Derived:
         """A value computed once from the columns (e.g. regions without their suffix, a token vocabulary)."""
