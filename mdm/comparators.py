@@ -647,13 +647,18 @@ BRANCH = Comparison(
 )
 
 
+def _uscc_flags(cols: FrameColumns) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per record whether its USCC is usable, valid, and a legacy organisation code, read from its
+    status (kept as three masks: the status as fixed-width text would cost a million wide strings)."""
+    status = cols.values("uscc_status").astype(str)
+    usable = np.isin(status, _USABLE_USCC) & (cols.codes("uscc") >= 0)
+    return usable, status == "valid", status == "legacy_organisation_code"
+
+
 def compare_uscc(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Equal valid codes; equal unverified codes; one-character typos; two different valid codes."""
     code = cols.codes("uscc")
-    status = cols.derived("uscc_status_str", lambda c: c.values("uscc_status").astype(str))
-    usable = cols.derived("uscc_usable", lambda c: np.isin(status, _USABLE_USCC) & (code >= 0))
-    valid = cols.derived("uscc_valid", lambda c: status == "valid")
-    legacy = cols.derived("uscc_legacy", lambda c: status == "legacy_organisation_code")
+    usable, valid, legacy = cols.derived("uscc_flags", _uscc_flags)
     a, b = code[left], code[right]
     known = usable[left] & usable[right]
     # A legacy 9-character organisation code is positions 9–17 of the USCC that replaced it.
@@ -699,15 +704,18 @@ USCC = Comparison(
 )
 
 
+def _phone_flags(cols: FrameColumns) -> tuple[np.ndarray, np.ndarray]:
+    """Per record whether its phone is usable (a mobile, landline or toll-free number), and toll-free."""
+    kind = cols.values("phone_kind").astype(str)
+    usable = np.isin(kind, ("mobile", "landline", "toll_free")) & (cols.codes("phone_e164") >= 0)
+    return usable, kind == "toll_free"
+
+
 def compare_contact(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Phone and e-mail as one comparison: a parent and its subsidiary often share both, so
     counting them as independent evidence would add their weights twice."""
     phone = cols.codes("phone_e164")
-    kind = cols.derived("phone_kind_str", lambda c: c.values("phone_kind").astype(str))
-    usable = cols.derived(
-        "phone_usable", lambda c: np.isin(kind, ("mobile", "landline", "toll_free")) & (phone >= 0)
-    )
-    is_toll_free = cols.derived("phone_toll_free", lambda c: kind == "toll_free")
+    usable, is_toll_free = cols.derived("phone_flags", _phone_flags)
     pa, pb = phone[left], phone[right]
     phone_known = usable[left] & usable[right]
     phone_equal = phone_known & (pa == pb)

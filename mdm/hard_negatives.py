@@ -122,10 +122,13 @@ def latin_names_apart(cols: FrameColumns, da: np.ndarray, db: np.ndarray) -> np.
 
 
 def _char_matrix(values: list[str], width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Code points of ``values`` (cut or padded with 0 to ``width``) and their lengths."""
+    """Code points of ``values`` (cut or padded with 0 to ``width``; 16 bits each where all fit, which
+    halves a matrix of every name of the file) and their lengths."""
     if not values:
         return np.zeros((0, width), dtype=np.int32), np.zeros(0, dtype=np.int64)
     chars = np.array(values, dtype=f"<U{width}").view(np.int32).reshape(len(values), width)
+    if chars.max() < 1 << 16:
+        chars = chars.astype(np.uint16)
     return chars, np.fromiter(map(len, values), dtype=np.int64, count=len(values))
 
 
