@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from cleansing.divisions import Division, DivisionTable, load_divisions
 from cleansing.latin_legal_forms import split_latin_legal_form
 from cleansing.pinyin_names import bracketed_place, read_latin_rendering
 from cleansing.text import (
+    distinct_values,
     is_blank,
     normalise_brackets,
     normalise_text,
@@ -73,6 +74,11 @@ class CompanyNameVocabulary:
     legal_forms: tuple[str, ...]
     industries: tuple[str, ...]
     branch_types: tuple[str, ...]
+    industry_words: frozenset[str] = field(init=False, repr=False, compare=False)
+    """``industries`` as a set: whether a text is an industry word is asked of every name."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "industry_words", frozenset(self.industries))
 
 
 def _read_word_list(path: Path, key: str) -> tuple[str, ...]:
@@ -228,6 +234,8 @@ def _leading_region_at_end(text: str, table: DivisionTable) -> tuple[Division | 
 
 def _bracketed_region(text: str, table: DivisionTable) -> tuple[str, str | None]:
     """Remove a bracketed region such as 华为技术(深圳) → (华为技术, 深圳)."""
+    if "(" not in text:  # most names: no bracket to read
+        return text, None
     for match in _BRACKET_GROUP.finditer(text):
         inner = match.group(1).strip()
         if inner in _EXTRA_BRACKET_REGIONS:
@@ -301,7 +309,7 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
     # A trade name (字号) has two characters or more: 绿健康生鲜超市 is 绿健康 | 生鲜超市, not 绿 | 健康生鲜超市.
     trade, industry = _strip_suffixes(body[length:], vocabulary.industries, limit=3, min_left=TRADE_NAME_MIN)
     written_in_full = division is not None and body[:length].endswith(division.name)
-    has_trade_name = bool(trade.strip(" ()")) and trade not in vocabulary.industries
+    has_trade_name = bool(trade.strip(" ()")) and trade not in vocabulary.industry_words
     if division is not None and (has_trade_name or written_in_full):
         region = region or table.region_name(division)
     else:
@@ -381,7 +389,8 @@ def parse_company_names(names: pd.Series) -> pd.DataFrame:
     """
     vocabulary = load_company_name_vocabulary()
     table = load_divisions()
-    codes, uniques = pd.factorize(names, use_na_sentinel=True)
+    codes, distinct = pd.factorize(names, use_na_sentinel=True)
+    uniques = distinct_values(distinct)
     first_pass = _normalise_company_name_values(uniques)
     normalised = object_array([*first_pass, None])[codes]
     # parse_company_name normalises its input again; do the same, once per distinct normalised name.

@@ -58,12 +58,24 @@ class FrameColumns:
         return self._cache[column]
 
     def keep_only_values(self, columns: Iterable[str]) -> None:
-        """Forget everything derived except the :meth:`values` of ``columns`` (read again on demand):
-        once the pairs are compared and scored, the codes, tokens and derived arrays of a million
-        records are dead weight while the result is being built."""
-        wanted = {column: self.values(column) for column in columns}
+        """Forget everything derived except what reads the :meth:`values` of ``columns`` (a text
+        column's :meth:`codes` and :meth:`uniques`, another column's values; the rest is read again on
+        demand): once the pairs are compared and scored, the codes, tokens and derived arrays of a
+        million records are dead weight while the result is being built."""
+        wanted: dict[str, Any] = {}
+        for column in columns:
+            if self.is_text(column):
+                self.codes(column)
+                for key in (f"codes:{column}", f"uniques:codes:{column}"):
+                    wanted[key] = self._cache[key]
+            else:
+                wanted[column] = self.values(column)
         self._cache.clear()
         self._cache.update(wanted)
+
+    def is_text(self, column: str) -> bool:
+        """Whether ``column`` is a string column of the frame (its values are its :meth:`uniques` at its :meth:`codes`)."""
+        return column in self.frame.columns and _is_text(self.frame[column])
 
     def derived(self, name: str, compute: Callable[[FrameColumns], Derived]) -> Derived:
         """A value computed once from the columns (e.g. regions without their suffix, a token vocabulary)."""
@@ -635,13 +647,18 @@ BRANCH = Comparison(
 )
 
 
+def _uscc_flags(cols: FrameColumns) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per record whether its USCC is usable, valid, and a legacy organisation code, read from its
+    status (kept as three masks: the status as fixed-width text would cost a million wide strings)."""
+    status = cols.values("uscc_status").astype(str)
+    usable = np.isin(status, _USABLE_USCC) & (cols.codes("uscc") >= 0)
+    return usable, status == "valid", status == "legacy_organisation_code"
+
+
 def compare_uscc(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Equal valid codes; equal unverified codes; one-character typos; two different valid codes."""
     code = cols.codes("uscc")
-    status = cols.derived("uscc_status_str", lambda c: c.values("uscc_status").astype(str))
-    usable = cols.derived("uscc_usable", lambda c: np.isin(status, _USABLE_USCC) & (code >= 0))
-    valid = cols.derived("uscc_valid", lambda c: status == "valid")
-    legacy = cols.derived("uscc_legacy", lambda c: status == "legacy_organisation_code")
+    usable, valid, legacy = cols.derived("uscc_flags", _uscc_flags)
     a, b = code[left], code[right]
     known = usable[left] & usable[right]
     # A legacy 9-character organisation code is positions 9–17 of the USCC that replaced it.
@@ -687,15 +704,18 @@ USCC = Comparison(
 )
 
 
+def _phone_flags(cols: FrameColumns) -> tuple[np.ndarray, np.ndarray]:
+    """Per record whether its phone is usable (a mobile, landline or toll-free number), and toll-free."""
+    kind = cols.values("phone_kind").astype(str)
+    usable = np.isin(kind, ("mobile", "landline", "toll_free")) & (cols.codes("phone_e164") >= 0)
+    return usable, kind == "toll_free"
+
+
 def compare_contact(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Phone and e-mail as one comparison: a parent and its subsidiary often share both, so
     counting them as independent evidence would add their weights twice."""
     phone = cols.codes("phone_e164")
-    kind = cols.derived("phone_kind_str", lambda c: c.values("phone_kind").astype(str))
-    usable = cols.derived(
-        "phone_usable", lambda c: np.isin(kind, ("mobile", "landline", "toll_free")) & (phone >= 0)
-    )
-    is_toll_free = cols.derived("phone_toll_free", lambda c: kind == "toll_free")
+    usable, is_toll_free = cols.derived("phone_flags", _phone_flags)
     pa, pb = phone[left], phone[right]
     phone_known = usable[left] & usable[right]
     phone_equal = phone_known & (pa == pb)
@@ -837,9 +857,8 @@ def compare_address(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> 
     ratio[equal] = 100
     exact = equal & ~other_district
     close = known & (ratio >= 90) & ~other_district
-    somewhat = (
-        known & ((ratio >= 75) | _one_begins_the_other(cols, a, b, known & (ratio < 75))) & ~other_district
-    )
+    somewhat = known & ~other_district
+    somewhat &= (ratio >= 75) | _one_begins_the_other(cols, a, b, somewhat & (ratio < 75))
     return _assign(known, [exact, close, somewhat])
 
 
@@ -852,12 +871,18 @@ def _one_begins_the_other(cols: FrameColumns, a: np.ndarray, b: np.ndarray, mask
     / ``26 groom street binbimbie``): a source that drops the locality line writes less, not another
     address. Short beginnings (a house number alone) say nothing."""
     uniques = cols.uniques("address_detail")
+    # Most pairs are ruled out by their lengths alone, without reading the texts.
+    long_enough = cols.derived(  # code -1 (missing) reads the last entry
+        "address_detail_long_enough",
+        lambda c: np.array([len(str(u)) >= MIN_ADDRESS_BEGINNING for u in uniques] + [False], dtype=bool),
+    )
+    mask = mask & long_enough[a] & long_enough[b]
     out = np.zeros(len(a), dtype=bool)
     where, inverse, da, db = _distinct_pairs(a, b, mask, len(uniques))
     if len(where):
         found = np.array(
             [
-                min(len(x), len(y)) >= MIN_ADDRESS_BEGINNING and (x.startswith(y) or y.startswith(x))
+                x.startswith(y) or y.startswith(x)
                 for x, y in zip(map(str, uniques[da]), map(str, uniques[db]), strict=True)
             ],
             dtype=bool,

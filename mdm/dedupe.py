@@ -514,6 +514,9 @@ def deduplicate(
         f"{result.refused_merges:,}",
     )
 
+    # Only the explanations are left to build from the columns: they need the values they show,
+    # nothing else derived (forgotten before the completeness estimate needs its own memory).
+    cols.keep_only_values(display_column(c) for c in comparisons)
     shares, completeness = candidates.completeness(
         probability >= params.thresholds.auto_merge, result.cluster_index
     )
@@ -524,9 +527,7 @@ def deduplicate(
         int((report["pairs"] > 0).sum()),
     )
 
-    # Only the explanations are left to build: they need the values they show, nothing else derived.
     del candidates
-    cols.keep_only_values(display_column(c) for c in comparisons)
     with _timed(timings, "explain", bar):
         pairs = _explained_pairs(
             cols,

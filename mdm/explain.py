@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from mdm.comparators import Comparison, FrameColumns
 from mdm.model import ModelParameters, comparison_weight
@@ -53,6 +54,19 @@ def _display_values(cols: FrameColumns, comparison: Comparison, rows: np.ndarray
     return cols.values(display_column(comparison))[rows]
 
 
+def _text_column(words: pa.Array, codes: np.ndarray) -> object:
+    """``words`` at ``codes`` (``-1`` missing) as the column ``pd.DataFrame`` makes of the same Python
+    strings (text, or objects where none is known), taken in Arrow: each distinct word is converted
+    once, not once per pair."""
+    known = codes >= 0
+    if not known.any():
+        return np.full(len(codes), None, dtype=object)
+    text = pd.DataFrame({"text": np.array(["text"], dtype=object)}, copy=False)["text"].dtype
+    if pd.api.types.is_object_dtype(text):
+        return np.r_[np.array(words.to_pylist(), dtype=object), None][codes]
+    return pd.array(words.take(pa.array(codes, mask=~known)), dtype=text)
+
+
 def explanation_columns(
     frame: pd.DataFrame | FrameColumns,
     left: np.ndarray,
@@ -68,10 +82,17 @@ def explanation_columns(
     out: dict[str, object] = {}
     adjustments = adjustments or {}
     for j, comparison in enumerate(comparisons):
-        labels = np.array(comparison.labels, dtype=object)
-        out[f"{comparison.name}_l"] = _display_values(cols, comparison, left)
-        out[f"{comparison.name}_r"] = _display_values(cols, comparison, right)
-        out[f"{comparison.name}_level"] = labels[levels[:, j]]
+        column = display_column(comparison)
+        if cols.is_text(column):
+            words = pa.array(cols.uniques(column), type=pa.large_string())
+            codes = cols.codes(column)
+            out[f"{comparison.name}_l"] = _text_column(words, codes[left])
+            out[f"{comparison.name}_r"] = _text_column(words, codes[right])
+        else:
+            out[f"{comparison.name}_l"] = _display_values(cols, comparison, left)
+            out[f"{comparison.name}_r"] = _display_values(cols, comparison, right)
+        labels = pa.array(comparison.labels, type=pa.large_string())
+        out[f"{comparison.name}_level"] = _text_column(labels, levels[:, j])
         out[f"{comparison.name}_weight"] = np.round(
             comparison_weight(levels, params, j, adjustments.get(j)), 3
         )

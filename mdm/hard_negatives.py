@@ -21,7 +21,7 @@ import numpy as np
 from rapidfuzz.distance import JaroWinkler
 
 from mdm.comparators import Comparison, ComparisonLevel, FrameColumns, _assign, _distinct_pairs
-from mdm.tokens import column_tokens, token_code, token_frequency, vocabulary_of
+from mdm.tokens import column_token_frequency, token_code, vocabulary_of
 
 MIN_NAMES_WITH_WORD = 3
 """A word used by at least this many distinct names of the file is an established word."""
@@ -41,9 +41,8 @@ class WordFrequency:
     """How many distinct core names of the file use a word (a Latin word or a Chinese bigram)."""
 
     def __init__(self, cols: FrameColumns) -> None:
-        tokens = column_tokens(cols, "name_core")
-        self.codes, counts = token_frequency(tokens)
-        self.counts = counts.astype(np.int64)
+        frequency = column_token_frequency(cols, "name_core")
+        self.codes, self.counts = frequency.codes, frequency.values_with.astype(np.int64)
         self._count = dict(zip(self.codes.tolist(), self.counts.tolist(), strict=True))
         self._vocabulary = vocabulary_of(cols)
 
@@ -123,10 +122,13 @@ def latin_names_apart(cols: FrameColumns, da: np.ndarray, db: np.ndarray) -> np.
 
 
 def _char_matrix(values: list[str], width: int) -> tuple[np.ndarray, np.ndarray]:
-    """Code points of ``values`` (cut or padded with 0 to ``width``) and their lengths."""
+    """Code points of ``values`` (cut or padded with 0 to ``width``; 16 bits each where all fit, which
+    halves a matrix of every name of the file) and their lengths."""
     if not values:
         return np.zeros((0, width), dtype=np.int32), np.zeros(0, dtype=np.int64)
     chars = np.array(values, dtype=f"<U{width}").view(np.int32).reshape(len(values), width)
+    if chars.max() < 1 << 16:
+        chars = chars.astype(np.uint16)
     return chars, np.fromiter(map(len, values), dtype=np.int64, count=len(values))
 
 
@@ -134,46 +136,64 @@ class ChineseNames:
     """Decides Chinese name pairs in NumPy, over a matrix of the names' code points.
 
     Names longer than :data:`WIDTH` characters, and names without Chinese, are left to
-    :func:`_conflict`."""
+    :func:`_conflict`. The matrix and the established bigrams of every name are read once, for
+    every batch of pairs the comparison asks about."""
 
     WIDTH = 32
 
     def __init__(self, cols: FrameColumns) -> None:
         self.names = cols.uniques("name_core")
         self.freq = _word_frequency(cols)
+        self.chars, self.length = _char_matrix([str(v) for v in self.names], self.WIDTH)
+        cjk = (self.chars >= 0x3400) & (self.chars <= 0x9FFF)
+        self.usable = cjk.any(axis=1) & (self.length <= self.WIDTH)
+        both = cjk[:, :-1] & cjk[:, 1:]
+        self.established = np.zeros(both.shape, dtype=bool)
+        bigram = self.chars[:, :-1][both].astype(np.int64) << 21 | self.chars[:, 1:][both]
+        self.established[both] = self.freq.of_codes(bigram) >= MIN_NAMES_WITH_WORD
 
     def decide(self, a: np.ndarray, b: np.ndarray, chunk: int = 20_000) -> tuple[np.ndarray, np.ndarray]:
         """``(handled, conflict)``: which name pairs ``(a[i], b[i])`` are both Chinese and short
         enough to decide here, and for those :func:`_chinese_conflict`."""
-        ids, inverse = np.unique(np.r_[a, b], return_inverse=True)
-        chars, length = _char_matrix([str(self.names[k]) for k in ids], self.WIDTH)
-        cjk = (chars >= 0x3400) & (chars <= 0x9FFF)
-        usable = cjk.any(axis=1) & (length <= self.WIDTH)
-        both = cjk[:, :-1] & cjk[:, 1:]
-        established = np.zeros(both.shape, dtype=bool)
-        bigram = chars[:, :-1][both].astype(np.int64) << 21 | chars[:, 1:][both]
-        established[both] = self.freq.of_codes(bigram) >= MIN_NAMES_WITH_WORD
-        a, b = inverse[: len(a)], inverse[len(a) :]
-        handled = usable[a] & usable[b]
+        handled = self.usable[a] & self.usable[b]
         out = np.zeros(len(a), dtype=bool)
-        position = np.arange(self.WIDTH)
-        for start in range(0, len(a), chunk):
-            x, y = a[start : start + chunk], b[start : start + chunk]
-            ca, cb, la, lb = chars[x], chars[y], length[x], length[y]
+        rows = np.flatnonzero(handled)
+        for start in range(0, len(rows), chunk):
+            at = rows[start : start + chunk]
+            x, y = a[at], b[at]
+            la, lb = self.length[x], self.length[y]
+            # Past the longest name of the batch every column is padding: leave it out.
+            width = int(max(la.max(), lb.max()))
+            ca, cb = self.chars[x, :width], self.chars[y, :width]
             same = ca == cb
-            prefix = np.where(same.all(axis=1), self.WIDTH, same.argmin(axis=1))
+            prefix = np.where(same.all(axis=1), width, same.argmin(axis=1))
+            position = np.arange(width)
             tail_a = (position >= prefix[:, None]) & (position < la[:, None])
             tail_b = (position >= prefix[:, None]) & (position < lb[:, None])
             # Tails that share a character are a rewording (商贸 / 贸易), not another business.
             shared = ((ca[:, :, None] == cb[:, None, :]) & tail_a[:, :, None] & tail_b[:, None, :]).any(
                 axis=(1, 2)
             )
-            est_a = (established[x] & tail_a[:, :-1]).any(axis=1)
-            est_b = (established[y] & tail_b[:, :-1]).any(axis=1)
-            out[start : start + chunk] = (
-                (prefix >= 2) & (prefix < la) & (prefix < lb) & ~shared & est_a & est_b
-            )
-        return handled, out & handled
+            est_a = (self.established[x, : width - 1] & tail_a[:, :-1]).any(axis=1)
+            est_b = (self.established[y, : width - 1] & tail_b[:, :-1]).any(axis=1)
+            out[at] = (prefix >= 2) & (prefix < la) & (prefix < lb) & ~shared & est_a & est_b
+        return handled, out
+
+
+def _trade_name_chars(
+    cols: FrameColumns, width: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per distinct trade name its code points forwards and backwards (cut or padded to ``width``),
+    its length, and whether it is Chinese text of at most ``width`` characters; read once."""
+
+    def compute(c: FrameColumns) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        texts = [str(v) for v in c.uniques("name_trade")]
+        chars, length = _char_matrix(texts, width)
+        backwards, _ = _char_matrix([t[::-1] for t in texts], width)
+        chinese = (((chars >= 0x3400) & (chars <= 0x9FFF)) | (chars == 0)).all(axis=1) & (length <= width)
+        return chars, backwards, length, chinese
+
+    return cols.derived(f"trade_name_chars:{width}", compute)
 
 
 def trade_names_apart(cols: FrameColumns, a: np.ndarray, b: np.ndarray, width: int = 16) -> np.ndarray:
@@ -186,29 +206,26 @@ def trade_names_apart(cols: FrameColumns, a: np.ndarray, b: np.ndarray, width: i
     known = (a >= 0) & (b >= 0) & (a != b)
     if not known.any():
         return out
-    trades = cols.uniques("name_trade")
-    ids, inverse = np.unique(np.r_[a[known], b[known]], return_inverse=True)
-    texts = [str(trades[k]) for k in ids]
-    chars, length = _char_matrix(texts, width)
-    backwards, _ = _char_matrix([t[::-1] for t in texts], width)
-    chinese = (((chars >= 0x3400) & (chars <= 0x9FFF)) | (chars == 0)).all(axis=1) & (length <= width)
-    x, y = inverse[: known.sum()], inverse[known.sum() :]
-    position = np.arange(width)
-    decided = np.zeros(len(x), dtype=bool)
+    chars, backwards, length, chinese = _trade_name_chars(cols, width)
+    known[known] = chinese[a[known]] & chinese[b[known]]
+    rows = np.flatnonzero(known)
     step = 50_000
-    for start in range(0, len(x), step):
-        i, j = x[start : start + step], y[start : start + step]
-        same_end = backwards[i] == backwards[j]
-        suffix = np.where(same_end.all(axis=1), width, same_end.argmin(axis=1))
+    for start in range(0, len(rows), step):
+        at = rows[start : start + step]
+        i, j = a[at], b[at]
+        # Past the longest name of the batch every column is padding: leave it out.
+        used = int(max(length[i].max(), length[j].max()))
+        position = np.arange(used)
+        same_end = backwards[i, :used] == backwards[j, :used]
+        suffix = np.where(same_end.all(axis=1), used, same_end.argmin(axis=1))
         keep_a = position < (length[i] - suffix)[:, None]
         keep_b = position < (length[j] - suffix)[:, None]
-        ca, cb = chars[i], chars[j]
+        ca, cb = chars[i, :used], chars[j, :used]
         common = ((ca[:, :, None] == cb[:, None, :]) & keep_a[:, :, None] & keep_b[:, None, :]).any(
             axis=(1, 2)
         )
         long_enough = (keep_a.sum(axis=1) >= 2) & (keep_b.sum(axis=1) >= 2)
-        decided[start : start + step] = chinese[i] & chinese[j] & long_enough & ~common
-    out[known] = decided
+        out[at] = long_enough & ~common
     return out
 
 

@@ -24,7 +24,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from mdm.comparators import Comparison, FrameColumns, _distinct_pairs
-from mdm.tokens import WORD_BASE, ValueTokens, column_tokens, token_frequency
+from mdm.tokens import WORD_BASE, column_token_frequency, column_tokens
 
 COLLISION = 0.03
 """Expected number of *other* entities carrying a value that no other entity is seen with."""
@@ -59,13 +59,18 @@ def records_per_entity(value_counts: np.ndarray) -> float:
     return float(min(np.quantile(repeated, 0.9), MAX_RECORDS_PER_ENTITY))
 
 
-def rarest_word_holders(tokens: ValueTokens, n_values: int) -> np.ndarray:
-    """Per distinct value, how many distinct values hold its rarest word (``inf`` without words)."""
-    rarest = np.full(n_values, np.inf)
-    if len(tokens.token):
-        codes, values_with = token_frequency(tokens)
-        np.minimum.at(rarest, tokens.value, values_with[np.searchsorted(codes, tokens.token)])
-    return rarest
+def rarest_word_holders(cols: FrameColumns, column: str) -> np.ndarray:
+    """Per distinct value of ``column``, how many distinct values hold its rarest word (``inf``
+    without words); computed once per column."""
+
+    def compute(c: FrameColumns) -> np.ndarray:
+        tokens = column_tokens(c, column)
+        rarest = np.full(len(c.uniques(column)), np.inf)
+        if len(tokens.token):
+            np.minimum.at(rarest, tokens.value, column_token_frequency(c, column).of_entry)
+        return rarest
+
+    return cols.derived(f"tf_rarest:{column}", compute)
 
 
 def entity_share(rarest: np.ndarray, counts: np.ndarray, frequent: np.ndarray) -> np.ndarray:
@@ -88,17 +93,14 @@ def _rarest(c: FrameColumns, column: str, n_values: int) -> np.ndarray:
     and legal form around a core add no rarity, and the core's words are already counted)."""
     if column == "name_normalised" and "name_core" in c:
         core = c.codes("name_core")
-        core_rarest = c.derived(
-            "tf_rarest:name_core",
-            lambda cc: rarest_word_holders(column_tokens(cc, "name_core"), len(cc.uniques("name_core"))),
-        )
+        core_rarest = rarest_word_holders(c, "name_core")
         first = np.full(n_values, -1, dtype=np.int64)
         codes = c.codes(column)
         rows = np.flatnonzero(codes >= 0)[::-1]
         first[codes[rows]] = rows  # the first record of each value (written last)
         core_of = np.where(first >= 0, core[np.maximum(first, 0)], -1)
         return np.where(core_of >= 0, np.r_[core_rarest, np.inf][core_of], np.inf)
-    return rarest_word_holders(column_tokens(c, column), n_values)
+    return rarest_word_holders(c, column)
 
 
 VARIANT_SCORE = 90
@@ -137,8 +139,7 @@ def other_entities_holding_rarest_word(
     targets = np.flatnonzero(wanted & np.isfinite(rarest) & (rarest > 1) & (rarest <= MAX_HOLDERS_CHECKED))
     if not len(targets) or not len(tokens.token):
         return rarest
-    codes, values_with = token_frequency(tokens)
-    frequency = values_with[np.searchsorted(codes, tokens.token)]
+    frequency = column_token_frequency(c, column).of_entry
     entries = pd.DataFrame({"value": tokens.value, "token": tokens.token, "frequency": frequency})
     mine = entries[np.isin(entries["value"].to_numpy(), targets)]
     rarest_word = mine.sort_values(["value", "frequency"]).drop_duplicates("value")[["value", "token"]]

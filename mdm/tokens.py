@@ -10,24 +10,23 @@ words are established in this file) all read the same tokens:
 
 A Chinese token's code is its characters' code points (``a << 21 | b``), so it means the same in
 every column; Latin words and digit runs are numbered in the order they are first met, in a
-vocabulary shared by every column of one frame. Chinese text is cut into bigrams over one UTF-32
-buffer of all values at once; only values holding Latin letters or digits go through a regular
-expression.
+vocabulary shared by every column of one frame. Chinese text is cut into bigrams, and Latin words
+and digit runs found, over one UTF-32 buffer of all values at once; only each distinct word's text is
+read back into Python.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from mdm.comparators import FrameColumns
 
 WORD_BASE = np.int64(1) << np.int64(50)
 """Codes of Latin words and digit runs start here, above every Chinese bigram code (< 2**42)."""
-_ASCII_RUN = re.compile(r"[A-Za-z]+|[0-9]{3,}")
 _CJK_FIRST, _CJK_LAST = 0x3400, 0x9FFF
 
 
@@ -103,30 +102,74 @@ def tokenise(values: Sequence[object] | np.ndarray, vocabulary: Vocabulary) -> V
         return ValueTokens(empty, empty)
     lengths = np.fromiter(map(len, texts), dtype=np.int64, count=len(texts))
     # One buffer of all texts with a NUL after each; a NUL is never Chinese, so no bigram spans two texts.
-    chars = np.frombuffer("\x00".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    joined = "\x00".join(texts)
+    chars = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
     chars = np.r_[chars, 0]
     owner = np.repeat(np.arange(len(texts)), lengths + 1)
     cjk = (chars >= _CJK_FIRST) & (chars <= _CJK_LAST)
     pair_at = np.flatnonzero(cjk[:-1] & cjk[1:])
     alone = cjk & ~np.r_[False, cjk[:-1]] & ~np.r_[cjk[1:], False]
     alone_at = np.flatnonzero(alone)
-    value_parts = [owner[pair_at], owner[alone_at]]
-    token_parts = [chars[pair_at] << 21 | chars[pair_at + 1], chars[alone_at]]
-    lower = chars | 32
-    ascii_alnum = ((chars >= 48) & (chars <= 57)) | ((lower >= 97) & (lower <= 122))
-    with_ascii = np.unique(owner[ascii_alnum])
-    if len(with_ascii):
-        words = [[w.upper() for w in _ASCII_RUN.findall(texts[i]) if len(w) >= 2] for i in with_ascii]
-        counts = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
-        value_parts.append(np.repeat(with_ascii, counts))
-        token_parts.append(vocabulary.codes(w for ws in words for w in ws))
-    value = np.concatenate(value_parts)
-    token = np.concatenate(token_parts)
-    # Once per value, grouped by value.
+    word_at, word_code = _latin_words_and_digit_runs(joined, chars, vocabulary)
+    value = np.concatenate([owner[pair_at], owner[alone_at], owner[word_at]])
+    token = np.concatenate([chars[pair_at] << 21 | chars[pair_at + 1], chars[alone_at], word_code])
+    return ValueTokens(*_distinct_pairs(value, token))
+
+
+_PACKED_WORD = np.int64(1) << np.int64(37)
+"""Where Latin words and digit runs start when a token is packed below a value (Chinese codes < 2**37)."""
+_TOKEN_BITS = np.int64(38)
+
+
+def _distinct_pairs(value: np.ndarray, token: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``(value, token)`` pairs sorted by value, then token.
+
+    Where they fit, each pair is packed into one integer (the value above the token, words moved
+    down next to the Chinese codes, keeping their order): one sort of integers instead of a sort on
+    two keys."""
+    if len(value) == 0:
+        return value, token
+    words = token >= WORD_BASE
+    packable = int(value.max()) < 1 << 25 and (
+        not words.any() or int(token[words].max()) - WORD_BASE < _PACKED_WORD
+    )
+    if packable:
+        packed = np.sort(value << _TOKEN_BITS | np.where(words, token - WORD_BASE + _PACKED_WORD, token))
+        packed = packed[np.r_[True, packed[1:] != packed[:-1]]]
+        value, token = packed >> _TOKEN_BITS, packed & ((np.int64(1) << _TOKEN_BITS) - 1)
+        return value, np.where(token >= _PACKED_WORD, token - _PACKED_WORD + WORD_BASE, token)
     order = np.lexsort((token, value))
     value, token = value[order], token[order]
-    keep = np.r_[True, (np.diff(value) != 0) | (np.diff(token) != 0)] if len(value) else np.zeros(0, bool)
-    return ValueTokens(value[keep], token[keep])
+    keep = np.r_[True, (np.diff(value) != 0) | (np.diff(token) != 0)]
+    return value[keep], token[keep]
+
+
+def _runs(mask: np.ndarray, shortest: int) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end of each run of ``True`` in ``mask`` at least ``shortest`` long."""
+    edge = np.diff(np.r_[False, mask, False].astype(np.int8))
+    start, end = np.flatnonzero(edge == 1), np.flatnonzero(edge == -1)
+    long_enough = end - start >= shortest
+    return start[long_enough], end[long_enough]
+
+
+def _latin_words_and_digit_runs(
+    joined: str, chars: np.ndarray, vocabulary: Vocabulary
+) -> tuple[np.ndarray, np.ndarray]:
+    """Where in the buffer each Latin word of two letters or more and each run of three digits or
+    more starts, in reading order, and its code. The vocabulary meets the words in reading order, as
+    a scan of the texts one by one would; each distinct word is cut out of the text and upper-cased
+    once."""
+    lower = chars | 32
+    letters = _runs((lower >= 97) & (lower <= 122), 2)
+    digits = _runs((chars >= 48) & (chars <= 57), 3)
+    start, end = np.concatenate([letters[0], digits[0]]), np.concatenate([letters[1], digits[1]])
+    order = np.argsort(start, kind="stable")
+    start, end = start[order], end[order]
+    if len(start) == 0:
+        return start, np.array([], dtype=np.int64)
+    words = np.array([joined[a:b] for a, b in zip(start.tolist(), end.tolist(), strict=True)], dtype=object)
+    codes, distinct = pd.factorize(words)  # distinct words in the order they are first met
+    return start, vocabulary.codes(w.upper() for w in distinct)[codes]
 
 
 def vocabulary_of(cols: FrameColumns) -> Vocabulary:
@@ -138,9 +181,24 @@ def column_tokens(cols: FrameColumns, column: str) -> ValueTokens:
     return cols.derived(f"tokens:{column}", lambda c: tokenise(c.uniques(column), vocabulary_of(c)))
 
 
-def token_frequency(tokens: ValueTokens, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """``(codes, frequency)``: the distinct token codes (sorted) and how many values hold each,
-    each value counting ``weights[value]`` (e.g. its number of records) when given."""
-    codes, inverse = np.unique(tokens.token, return_inverse=True)
-    w = None if weights is None else weights[tokens.value]
-    return codes, np.bincount(inverse, weights=w, minlength=len(codes))
+@dataclass(frozen=True)
+class TokenFrequency:
+    """How many distinct values of a column hold each token."""
+
+    codes: np.ndarray
+    """The distinct token codes, sorted."""
+    values_with: np.ndarray
+    """Per code, how many values hold it."""
+    of_entry: np.ndarray
+    """Per entry of the column's :class:`ValueTokens`, how many values hold its token."""
+
+
+def column_token_frequency(cols: FrameColumns, column: str) -> TokenFrequency:
+    """The :class:`TokenFrequency` of :func:`column_tokens`, counted once per column for every reader."""
+
+    def count(c: FrameColumns) -> TokenFrequency:
+        codes, inverse = np.unique(column_tokens(c, column).token, return_inverse=True)
+        values_with = np.bincount(inverse, minlength=len(codes))
+        return TokenFrequency(codes, values_with, values_with[inverse])
+
+    return cols.derived(f"token_frequency:{column}", count)
