@@ -288,15 +288,27 @@ def _shop_word_back(body: str, legal_form: str | None, industries: tuple[str, ..
 _Fields = tuple[str | None, str | None, str | None, str | None, str | None, str | None, bool, str | None]
 
 
+def _bracketed_legal_form(head: str, qualifier: str) -> bool:
+    """Whether a Latin name's bracketed words are part of its legal form once the brackets are read
+    away (``ACME (PTY) LTD`` → legal form ``PTY LTD``), not a place."""
+    words = qualifier.split()
+    _, form = split_latin_legal_form(" ".join(_BRACKET_GROUP.sub(r" \1 ", head).split()))
+    return bool(words) and form is not None and set(words) <= set(form.split())
+
+
 def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: DivisionTable) -> _Fields:
     """The fields of :class:`CompanyNameParts`, in order, for a normalised name."""
     head, branch, branch_region = _branch(normalised, vocabulary, table)
     latin = not _CJK_CHAR.search(head)
     qualifier = None
     if latin and (bracketed := _BRACKET_GROUP.search(head)):
-        # SPAGO (LOS ANGELES), ACME (UK) LTD: the bracketed words place the name; they are not its name.
-        qualifier = bracketed.group(1)
-        head = " ".join(_BRACKET_GROUP.sub(" ", head).split()) or head
+        if _bracketed_legal_form(head, bracketed.group(1)):
+            # ACME (PTY) LTD, ACME (PVT) LTD: the bracketed word belongs to the legal form after it.
+            head = " ".join(_BRACKET_GROUP.sub(r" \1 ", head).split())
+        else:
+            # SPAGO (LOS ANGELES), ACME (UK) LTD: the bracketed words place the name; they are not its name.
+            qualifier = bracketed.group(1)
+            head = " ".join(_BRACKET_GROUP.sub(" ", head).split()) or head
     # A Latin name's legal forms in any language and spelling (N.V., NV, N V); a Chinese name's from the list.
     body, legal_form = split_latin_legal_form(head) if latin else (head, None)
     if legal_form is None:

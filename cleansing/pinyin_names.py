@@ -208,10 +208,14 @@ def _read_regions_by_pinyin(table: DivisionTable) -> dict[str, str | None]:
 def bracketed_place(qualifier: str, table: DivisionTable) -> str | None:
     """The region a Latin name's bracketed words name: a Chinese province or city in pinyin as its
     Chinese name (``(SHENZHEN)`` → 深圳; None where the pinyin names two), other pinyin (a place the
-    table cannot tell) None, and any other words as written (``(LOS ANGELES)``, ``(UK)``)."""
+    table cannot tell) and an English industry word or legal form (``(GROUP)``) None, and any other
+    words as written (``(LOS ANGELES)``, ``(UK)``)."""
     words = _WORD.findall(qualifier.upper())
     if not words:
         return None
+    translations = load_industry_translations()
+    if tuple(words) in translations.english or tuple(words) in translations.english_legal_forms:
+        return None  # ACME (GROUP), HUARUN (TRADING): a word of what the company is, not where
     regions = _regions_by_pinyin(table)
     key = _NOT_LETTER.sub("", "".join(words)).lower()
     if key in regions:

@@ -298,6 +298,10 @@ def test_latin_legal_forms_are_whole_words(name, core, legal_form):
         # A Chinese city in pinyin is the Chinese region; one pinyin for two cities names none.
         ("Huaqiang Trading (Shenzhen) Co., Ltd.", "HUAQIANG TRADING", "深圳", "CO., LTD."),
         ("Huaqiang Trading (Taizhou) Co., Ltd.", "HUAQIANG TRADING", None, "CO., LTD."),
+        # Bracketed words of the legal form or of what the company is place nothing.
+        ("Acme (Pty) Ltd", "ACME", None, "PTY LTD"),
+        ("Acme (Pvt) Ltd", "ACME", None, "PVT LTD"),
+        ("Acme (Group)", "ACME", None, None),
     ],
 )
 def test_a_latin_names_bracketed_words_place_it_and_leave_its_core(name, core, region, legal_form):
