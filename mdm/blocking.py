@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from mdm.comparators import FrameColumns
+from mdm.comparators import SHARED_MAILBOX_NAME, FrameColumns
 from mdm.tokens import Vocabulary, token_text, tokenise
 
 KeyFunction = Callable[..., pd.DataFrame]
@@ -427,9 +427,10 @@ def same_name_keys(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"row": rows, "key": group[rows]})
 
 
-EMAIL_PART_BLOCK = 8
+EMAIL_PART_BLOCK = SHARED_MAILBOX_NAME
 """Largest block of one part of an address: more records than that share a generic mailbox name or
-a free-mail domain's prefix, not one party's address."""
+a free-mail domain's prefix, not one party's address (the bound the contact comparison reads a role's
+mailbox name by)."""
 
 DEFAULT_RULES: tuple[BlockingRule, ...] = (
     # Every record of one full name meets the next: linear however often the name repeats.

@@ -791,24 +791,18 @@ def _mailbox_parts(cols: FrameColumns) -> _MailboxParts:
 def _typed_apart(texts: np.ndarray, a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Per pair under ``mask`` whether two different texts (codes into ``texts``), each at least
     :data:`MIN_TYPED_PART` long, are one typed with a slip (:func:`_typed_as`)."""
-    out = np.zeros(len(a), dtype=bool)
     if not mask.any():
-        return out
+        return np.zeros(len(a), dtype=bool)
     length = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     la, lb = length[np.where(mask, a, 0)], length[np.where(mask, b, 0)]
     mask = mask & (np.minimum(la, lb) >= MIN_TYPED_PART) & (np.abs(la - lb) <= MAX_TYPOS)
-    where, inverse, da, db = _distinct_pairs(a, b, mask, len(texts))
-    if not len(where):
-        return out
-    x, y = texts[da].tolist(), texts[db].tolist()
-    distance = np.asarray(
-        process.cpdist(x, y, scorer=Levenshtein.distance, score_cutoff=MAX_TYPOS, workers=-1)
+    distance = _code_scores(
+        texts, a, b, mask, Levenshtein.distance, score_cutoff=MAX_TYPOS, fill=MAX_TYPOS + 1, dtype=np.int32
     )
     typo = distance <= MAX_TYPOS
-    for k in np.flatnonzero(typo):
-        typo[k] = _typed_as(x[k], y[k], int(distance[k]))
-    out[where] = typo[inverse]
-    return out
+    for k in np.flatnonzero(typo):  # few pairs: the edits are rare
+        typo[k] = _typed_as(texts[a[k]], texts[b[k]], int(distance[k]))
+    return typo
 
 
 def _emails_typed_apart(cols: FrameColumns, a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> np.ndarray:
