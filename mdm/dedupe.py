@@ -40,7 +40,6 @@ from mdm.model import (
     estimate_m_by_em,
     estimate_u_from_random_pairs,
     leave_matches_out_of_u,
-    random_pair_levels,
     random_pair_positions,
     refine_with_labels,
     score_levels,
@@ -427,7 +426,8 @@ def deduplicate(
             params.thresholds = spec.thresholds
         if train:
             total_pairs = n * (n - 1) // 2
-            random_levels = random_pair_levels(cols, comparisons)
+            random_left, random_right = random_pair_positions(n)
+            random_levels = compare_pairs(cols, random_left, random_right, comparisons)
             params = estimate_u_from_random_pairs(random_levels, params, comparisons)
             params = estimate_m_by_em(levels, params, comparisons, total_pairs=total_pairs)
             holds_organisations = bool((std["party_kind"] == "organisation").any())
@@ -446,7 +446,6 @@ def deduplicate(
                 # pairs are one entity, through records between them that a single pair does not show.
                 scored = _score_in_chunks(cols, left, right, levels, params, comparisons, np.inf)
                 entities = _entities_of(scored, params, cols)
-                random_left, random_right = random_pair_positions(n)
                 if leave_matches_out_of_u(
                     random_levels,
                     params,
