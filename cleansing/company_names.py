@@ -288,12 +288,13 @@ def _shop_word_back(body: str, legal_form: str | None, industries: tuple[str, ..
 _Fields = tuple[str | None, str | None, str | None, str | None, str | None, str | None, bool, str | None]
 
 
-def _bracketed_legal_form(head: str, qualifier: str) -> bool:
-    """Whether a Latin name's bracketed words are part of its legal form once the brackets are read
-    away (``ACME (PTY) LTD`` → legal form ``PTY LTD``), not a place."""
+def _legal_form_unbracketed(head: str, qualifier: str) -> str | None:
+    """``head`` with its brackets read away where its bracketed words are then part of its legal form
+    (``ACME (PTY) LTD`` → ``ACME PTY LTD``, legal form ``PTY LTD``); None where they are not (a place)."""
     words = qualifier.split()
-    _, form = split_latin_legal_form(" ".join(_BRACKET_GROUP.sub(r" \1 ", head).split()))
-    return bool(words) and form is not None and set(words) <= set(form.split())
+    unbracketed = " ".join(_BRACKET_GROUP.sub(r" \1 ", head).split())
+    _, form = split_latin_legal_form(unbracketed)
+    return unbracketed if words and form is not None and set(words) <= set(form.split()) else None
 
 
 def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: DivisionTable) -> _Fields:
@@ -302,9 +303,9 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
     latin = not _CJK_CHAR.search(head)
     qualifier = None
     if latin and (bracketed := _BRACKET_GROUP.search(head)):
-        if _bracketed_legal_form(head, bracketed.group(1)):
+        if (unbracketed := _legal_form_unbracketed(head, bracketed.group(1))) is not None:
             # ACME (PTY) LTD, ACME (PVT) LTD: the bracketed word belongs to the legal form after it.
-            head = " ".join(_BRACKET_GROUP.sub(r" \1 ", head).split())
+            head = unbracketed
         else:
             # SPAGO (LOS ANGELES), ACME (UK) LTD: the bracketed words place the name; they are not its name.
             qualifier = bracketed.group(1)

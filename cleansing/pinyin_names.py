@@ -213,8 +213,8 @@ def bracketed_place(qualifier: str, table: DivisionTable) -> str | None:
     words = _WORD.findall(qualifier.upper())
     if not words:
         return None
-    translations = load_industry_translations()
-    if tuple(words) in translations.english or tuple(words) in translations.english_legal_forms:
+    translations, as_vocabulary = load_industry_translations(), _words(qualifier)
+    if as_vocabulary in translations.english or as_vocabulary in translations.english_legal_forms:
         return None  # ACME (GROUP), HUARUN (TRADING): a word of what the company is, not where
     regions = _regions_by_pinyin(table)
     key = _NOT_LETTER.sub("", "".join(words)).lower()
