@@ -23,7 +23,7 @@ from pypinyin.core import Pinyin
 from cleansing.config_files import read_yaml_mapping
 from cleansing.divisions import Division, DivisionTable, load_divisions
 from cleansing.latin_legal_forms import split_latin_legal_form
-from cleansing.pinyin_names import bracketed_place, read_latin_rendering
+from cleansing.pinyin_names import bracket_names_the_company, bracketed_place, read_latin_rendering
 from cleansing.text import (
     distinct_values,
     is_blank,
@@ -306,6 +306,9 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
         if (unbracketed := _legal_form_unbracketed(head, bracketed.group(1))) is not None:
             # ACME (PTY) LTD, ACME (PVT) LTD: the bracketed word belongs to the legal form after it.
             head = unbracketed
+        elif bracket_names_the_company(bracketed.group(1)):
+            # ACME (HOLDINGS) LTD, ACME (NO 2) LTD: another company than ACME LTD, as written without brackets.
+            head = " ".join(f"{head[: bracketed.start()]} {bracketed.group(1)} {head[bracketed.end() :]}".split())
         else:
             # SPAGO (LOS ANGELES), ACME (UK) LTD: the bracketed words place the name; they are not its name.
             qualifier = bracketed.group(1)

@@ -22,6 +22,7 @@ from foundation.errors import UserError
 __all__ = [
     "IndustryTranslations",
     "LatinRendering",
+    "bracket_names_the_company",
     "bracketed_place",
     "chinese_industry_concepts",
     "is_pinyin_word",
@@ -205,17 +206,25 @@ def _read_regions_by_pinyin(table: DivisionTable) -> dict[str, str | None]:
     return {key: regions.pop() if len(regions) == 1 else None for key, regions in found.items()}
 
 
+def bracket_names_the_company(qualifier: str) -> bool:
+    """Whether a Latin name's bracketed words are part of its name rather than a place: a number
+    (``ACME (NO 2)``, ``ACME (2005)``) or an English word of what the company is (``ACME (HOLDINGS)``,
+    ``HUARUN (TRADING)``), so that they read as the same words written without brackets do."""
+    if any(ch.isdigit() for ch in qualifier):
+        return True
+    return _words(qualifier) in load_industry_translations().english
+
+
 def bracketed_place(qualifier: str, table: DivisionTable) -> str | None:
     """The region a Latin name's bracketed words name: a Chinese province or city in pinyin as its
     Chinese name (``(SHENZHEN)`` → 深圳; None where the pinyin names two), other pinyin (a place the
-    table cannot tell) and an English industry word or legal form (``(GROUP)``) None, and any other
-    words as written (``(LOS ANGELES)``, ``(UK)``)."""
+    table cannot tell) and an English legal form (``(GROUP)``) None, and any other words as written
+    (``(LOS ANGELES)``, ``(UK)``). Words of the name itself are not asked (:func:`bracket_names_the_company`)."""
     words = _WORD.findall(qualifier.upper())
     if not words:
         return None
-    translations, as_vocabulary = load_industry_translations(), _words(qualifier)
-    if as_vocabulary in translations.english or as_vocabulary in translations.english_legal_forms:
-        return None  # ACME (GROUP), HUARUN (TRADING): a word of what the company is, not where
+    if _words(qualifier) in load_industry_translations().english_legal_forms:
+        return None  # ACME (GROUP): a word of what the company is, not where
     regions = _regions_by_pinyin(table)
     key = _NOT_LETTER.sub("", "".join(words)).lower()
     if key in regions:

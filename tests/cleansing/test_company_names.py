@@ -311,6 +311,26 @@ def test_a_latin_names_bracketed_words_place_it_and_leave_its_core(name, core, r
 
 
 @pytest.mark.parametrize(
+    ("bracketed", "unbracketed"),
+    [
+        ("Acme (Holdings) Ltd", "Acme Holdings Ltd"),
+        ("Acme (International) Ltd", "Acme International Ltd"),
+        ("Huarun (Trading) Co., Ltd.", "Huarun Trading Co., Ltd."),
+        ("Acme (No 2) Limited", "Acme No 2 Limited"),
+        ("Acme (2005) Limited", "Acme 2005 Limited"),
+    ],
+)
+def test_a_latin_names_bracketed_words_of_the_company_stay_in_its_name(bracketed, unbracketed):
+    # ACME (HOLDINGS) LTD is the holding company, not ACME LTD somewhere called HOLDINGS.
+    parts = parse_company_name(bracketed)
+    assert parts.region is None
+    assert (parts.core, parts.legal_form) == (
+        parse_company_name(unbracketed).core,
+        parse_company_name(unbracketed).legal_form,
+    )
+
+
+@pytest.mark.parametrize(
     ("written", "as_elsewhere"),
     [
         ("Panos & Pauls", "Panos and Pauls"),

@@ -66,3 +66,9 @@ def test_parsing_gives_a_rendering_the_chinese_names_region_and_pinyin_key():
     assert parsed["region"].tolist()[:2] == ["深圳", "深圳"]
     assert parsed["pinyin_key"].tolist() == ["liantingqing", "liantingqing", "siemens"]
     assert pd.isna(parsed["region"].iloc[2])
+
+
+def test_a_holding_or_service_company_reads_the_same_in_chinese_and_english():
+    rendering = read_latin_rendering("SHENZHEN HUARUN HOLDINGS CO., LTD.")
+    assert rendering.industry == chinese_industry_concepts("控股") == "holding"
+    assert read_latin_rendering("BEIJING HUARUN SERVICES CO., LTD.").industry == chinese_industry_concepts("服务")
