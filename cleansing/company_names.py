@@ -308,7 +308,9 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
             head = unbracketed
         elif bracket_names_the_company(bracketed.group(1)):
             # ACME (HOLDINGS) LTD, ACME (NO 2) LTD: another company than ACME LTD, as written without brackets.
-            head = " ".join(f"{head[: bracketed.start()]} {bracketed.group(1)} {head[bracketed.end() :]}".split())
+            head = " ".join(
+                f"{head[: bracketed.start()]} {bracketed.group(1)} {head[bracketed.end() :]}".split()
+            )
         else:
             # SPAGO (LOS ANGELES), ACME (UK) LTD: the bracketed words place the name; they are not its name.
             qualifier = bracketed.group(1)

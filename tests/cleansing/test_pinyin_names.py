@@ -71,4 +71,6 @@ def test_parsing_gives_a_rendering_the_chinese_names_region_and_pinyin_key():
 def test_a_holding_or_service_company_reads_the_same_in_chinese_and_english():
     rendering = read_latin_rendering("SHENZHEN HUARUN HOLDINGS CO., LTD.")
     assert rendering.industry == chinese_industry_concepts("控股") == "holding"
-    assert read_latin_rendering("BEIJING HUARUN SERVICES CO., LTD.").industry == chinese_industry_concepts("服务")
+    assert read_latin_rendering("BEIJING HUARUN SERVICES CO., LTD.").industry == chinese_industry_concepts(
+        "服务"
+    )
