@@ -23,12 +23,13 @@ from cleansing.text import (
     apply_distinct_rows,
     chinese_numerals_to_arabic,
     distinct_code_pairs,
+    map_distinct,
     normalise_brackets,
     normalise_text,
     normalise_text_values,
 )
 
-__all__ = ["AddressParts", "parse_address", "parse_addresses"]
+__all__ = ["AddressParts", "latin_address_words", "parse_address", "parse_addresses"]
 
 _LEADING_PUNCTUATION = re.compile(r"^[\s,，.。:：;；\-_/]+")
 _ANY_WHITESPACE = re.compile(r"\s+")
@@ -299,3 +300,23 @@ def parse_addresses(
         index=address.index,
     )
     return frame
+
+
+_LATIN_ADDRESS_WORD = re.compile(r"[A-Z0-9]+")
+
+
+def _latin_words(text: str) -> str | None:
+    if not str(text).isascii():  # a Chinese address, most of a Chinese file: nothing to read
+        return None
+    normalised = normalise_text(text)
+    if normalised is None or not normalised.isascii():
+        return None
+    return " ".join(_LATIN_ADDRESS_WORD.findall(normalised.upper())) or None
+
+
+def latin_address_words(address: pd.Series) -> pd.Series:
+    """A Latin address as its words, upper case, punctuation left out (``95 Jardine St., Banksia`` →
+    ``95 JARDINE ST BANKSIA``), None for a blank or Chinese address. ``address_detail`` is written
+    without spaces, as a Chinese address is; the words keep what a Latin one says in them: which
+    line or word two addresses share."""
+    return pd.Series(map_distinct(address, _latin_words), index=address.index, dtype="string")

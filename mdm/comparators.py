@@ -852,7 +852,9 @@ def compare_address(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> 
     exact = equal & ~other_district
     close = known & (ratio >= 90) & ~other_district
     somewhat = known & ~other_district
-    somewhat &= (ratio >= 75) | _one_begins_the_other(cols, a, b, somewhat & (ratio < 75))
+    rest = somewhat & (ratio < 75)
+    begins = _one_begins_the_other(cols, a, b, rest)
+    somewhat &= (ratio >= 75) | begins | _one_house_in_words(cols, left, right, rest & ~begins)
     return _assign(known, [exact, close, somewhat])
 
 
@@ -879,6 +881,75 @@ def _one_begins_the_other(cols: FrameColumns, a: np.ndarray, b: np.ndarray, mask
                 x.startswith(y) or y.startswith(x)
                 for x, y in zip(map(str, uniques[da]), map(str, uniques[db]), strict=True)
             ],
+            dtype=bool,
+        )
+        out[where] = found[inverse]
+    return out
+
+
+ADDRESS_WORDS_COLUMN = "address_words"
+"""A Latin address as its words (:func:`cleansing.addresses.latin_address_words`)."""
+COMMON_ADDRESS_WORD_SHARE = 0.01
+COMMON_ADDRESS_WORD_RECORDS = 3
+"""A word of more than this share of a file's Latin addresses, and of at least this many records,
+says nothing of which house: ``STREET``, ``ROAD``, a suburb's name."""
+SAME_WORD_RATIO = 80
+"""Two words this alike are one written with a slip (``ELENERA`` / ``ELENSRA``, ``PLACE`` / ``PACE``)."""
+
+
+def _common_address_words(cols: FrameColumns) -> frozenset[str]:
+    """The words :data:`COMMON_ADDRESS_WORD_SHARE` of the file's Latin addresses hold."""
+    codes = cols.codes(ADDRESS_WORDS_COLUMN)
+    per_value = np.bincount(codes[codes >= 0], minlength=len(cols.uniques(ADDRESS_WORDS_COLUMN)))
+    held: dict[str, int] = {}
+    for text, count in zip(map(str, cols.uniques(ADDRESS_WORDS_COLUMN)), per_value, strict=True):
+        for word in set(text.split()):
+            held[word] = held.get(word, 0) + int(count)
+    floor = max(COMMON_ADDRESS_WORD_RECORDS, COMMON_ADDRESS_WORD_SHARE * int((codes >= 0).sum()))
+    return frozenset(word for word, count in held.items() if count >= floor)
+
+
+def _numbers_of(words: list[str]) -> set[str]:
+    return {w for w in words if any(ch.isdigit() for ch in w)}
+
+
+def one_house_in_words(x: str, y: str, common: frozenset[str]) -> bool:
+    """Whether two Latin addresses (their words) name one house with a line dropped, added or mistyped
+    (``95 JARDINE STREET BANKSIA`` / ``95 JARDINE STREET TUDOR``, ``37 ELENSRA`` / ``37 PORT JACKSON
+    CIRCUIT ELENERA``): the house numbers of one are all in the other, and at least half the words of
+    the one with fewer words are in the other as written or with a slip, one of them a word few
+    addresses of the file hold (``common``), not a street type."""
+    wx, wy = x.split(), y.split()
+    nx, ny = _numbers_of(wx), _numbers_of(wy)
+    if not nx or not ny or not (nx <= ny or ny <= nx):
+        return False
+    lx = [w for w in wx if w.isalpha() and len(w) >= 3]
+    ly = [w for w in wy if w.isalpha() and len(w) >= 3]
+    short, other = (lx, ly) if len(lx) <= len(ly) else (ly, lx)
+    matched, telling = 0, False
+    for word in short:
+        found = next((v for v in other if v == word or fuzz.ratio(word, v) >= SAME_WORD_RATIO), None)
+        if found is not None:
+            matched += 1
+            telling |= word not in common and found not in common
+    return telling and 2 * matched >= len(short)
+
+
+def _one_house_in_words(
+    cols: FrameColumns, left: np.ndarray, right: np.ndarray, mask: np.ndarray
+) -> np.ndarray:
+    """:func:`one_house_in_words` per pair under ``mask`` whose addresses are both Latin."""
+    out = np.zeros(len(left), dtype=bool)
+    if ADDRESS_WORDS_COLUMN not in cols or not mask.any():
+        return out
+    codes = cols.codes(ADDRESS_WORDS_COLUMN)
+    a, b = codes[left], codes[right]
+    words = cols.uniques(ADDRESS_WORDS_COLUMN)
+    where, inverse, da, db = _distinct_pairs(a, b, mask & (a >= 0) & (b >= 0), len(words))
+    if len(where):
+        common = cols.derived("address_common_words", _common_address_words)
+        found = np.array(
+            [one_house_in_words(str(words[x]), str(words[y]), common) for x, y in zip(da, db, strict=True)],
             dtype=bool,
         )
         out[where] = found[inverse]

@@ -17,11 +17,13 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from cleansing.addresses import latin_address_words
 from cleansing.party_roles import MULTI_COLUMN_ROLES, STANDARDISED_ROLES
 from mdm.adaptive_blocking import ADAPTIVE_RULES
 from mdm.blocking import DEFAULT_RULES, CandidatePairs, block
 from mdm.clustering import assign_cluster_ids, cannot_link_codes, cluster_records
 from mdm.comparators import (
+    ADDRESS_WORDS_COLUMN,
     DEFAULT_COMPARISONS,
     Comparison,
     FrameColumns,
@@ -136,6 +138,8 @@ def standardise_for_spec(frame: pd.DataFrame, spec: DedupeSpec) -> pd.DataFrame:
         work[PERSON_NAME_COLUMN] = person_name
         roles["person_name"] = PERSON_NAME_COLUMN
     standardised = standardise_parties(work, roles, spec.country)
+    if "address" in spec.columns:
+        standardised[ADDRESS_WORDS_COLUMN] = latin_address_words(work[ADDRESS_COLUMN]).to_numpy()
     if "birth_date" in spec.columns:
         # A date with a typo that makes it impossible (1956-13-09) is still compared part by part.
         standardised["birth_date"] = standardised["birth_date"].fillna(

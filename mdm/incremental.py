@@ -320,6 +320,9 @@ def standardise_reusing(
     if reuse.all():
         return old.reset_index(drop=True)
     fresh = standardise_for_spec(subset[~reuse], spec).set_axis(subset.index[~reuse])
+    if not set(fresh.columns) <= set(old.columns):
+        # Saved by a version that standardised less: every record is standardised afresh.
+        return standardise_for_spec(subset, spec)
     old = old.reindex(columns=fresh.columns).astype(fresh.dtypes.to_dict())
     return pd.concat([old, fresh]).loc[subset.index].reset_index(drop=True)
 

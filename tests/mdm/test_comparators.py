@@ -15,6 +15,7 @@ from mdm.comparators import (
     UNKNOWN,
     USCC,
     compare_pairs,
+    one_house_in_words,
 )
 
 
@@ -197,6 +198,54 @@ def test_an_address_that_is_the_beginning_of_the_other_is_somewhat_alike(make_fr
         ]
     )
     assert _levels(frame, ADDRESS, [(0, 1), (2, 3), (1, 3)]) == ["somewhat", "different", "different"]
+
+
+def test_latin_address_lines_one_dropped_or_mistyped_are_one_house():
+    from mdm.dedupe import standardise_for_spec
+    from mdm.spec import parse_spec
+
+    lines = [
+        ("95", "jardine street", "banksia"),
+        ("95", "jardine street", "tudor"),  # another second line
+        ("37", "port jackson circuit", "elenera"),
+        ("37", "", "elensra"),  # the street line dropped, the locality mistyped
+        ("85", "smiths road", "moolooboola"),
+        ("28", "", "moolooboola"),  # another house number
+        ("7", "high street", ""),
+        ("7", "low street", ""),  # only the street type in common
+        ("3", "george street", ""),
+    ]
+    raw = pd.DataFrame(
+        {
+            "id": [str(i) for i in range(len(lines))],
+            "number": [line[0] for line in lines],
+            "line_1": [line[1] for line in lines],
+            "line_2": [line[2] for line in lines],
+            "name": [f"Person {i}" for i in range(len(lines))],
+        }
+    )
+    spec = parse_spec(
+        {"record_id": "id", "columns": {"person_name": "name", "address": ["number", "line_1", "line_2"]}}
+    )
+    frame = standardise_for_spec(raw, spec)
+    assert frame["address_words"].iloc[3] == "37 ELENSRA"
+    assert _levels(frame, ADDRESS, [(0, 1), (2, 3), (4, 5), (6, 7)]) == [
+        "somewhat",
+        "somewhat",
+        "different",
+        "different",
+    ]
+    # Which words say nothing of the house is read from the file: here STREET, in three addresses.
+    assert not one_house_in_words("7 HIGH STREET", "7 LOW STREET", frozenset({"STREET"}))
+    assert one_house_in_words("7 HIGH STREET", "7 LOW STREET", frozenset())
+
+
+def test_chinese_addresses_have_no_latin_words():
+    from cleansing.addresses import latin_address_words
+
+    words = latin_address_words(pd.Series(["广东省深圳市南山区科技园路1号", "Flat 2, 10 Downing St.", None]))
+    assert words.isna().tolist() == [True, False, True]
+    assert words.iloc[1] == "FLAT 2 10 DOWNING ST"
 
 
 def test_a_region_the_records_own_city_contradicts_is_not_evidence(make_frame, make_company):
