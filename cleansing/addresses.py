@@ -306,8 +306,6 @@ _LATIN_ADDRESS_WORD = re.compile(r"[A-Z0-9]+")
 
 
 def _latin_words(text: str) -> str | None:
-    if not str(text).isascii():  # a Chinese address, most of a Chinese file: nothing to read
-        return None
     normalised = normalise_text(text)
     if normalised is None or not normalised.isascii():
         return None
@@ -319,4 +317,10 @@ def latin_address_words(address: pd.Series) -> pd.Series:
     ``95 JARDINE ST BANKSIA``), None for a blank or Chinese address. ``address_detail`` is written
     without spaces, as a Chinese address is; the words keep what a Latin one says in them: which
     line or word two addresses share."""
-    return pd.Series(map_distinct(address, _latin_words), index=address.index, dtype="string")
+    text = address.astype("string")
+    out = pd.Series(pd.NA, index=address.index, dtype="string")
+    # Most addresses of a Chinese file hold a Chinese character: they are passed over in one sweep.
+    latin = text.str.isascii().fillna(False).to_numpy(dtype=bool)
+    if latin.any():
+        out[latin] = map_distinct(text[latin], _latin_words)
+    return out
