@@ -3,8 +3,8 @@ would put two records into one cluster that must stay apart (cannot-link constra
 
 A cluster may hold at most one valid USCC, one name region (``深圳`` vs ``上海``), one
 branch identity (a head office, or one particular branch), one party kind (person or
-organisation) and one Chinese industry word (``商贸`` vs ``酒业``: two registered names); unknown
-values never conflict.
+organisation), one Chinese industry word (``商贸`` vs ``酒业``: two registered names) and one set of
+numbers in the name (``ACME (NO 2)`` vs ``ACME (NO 3)``); unknown values never conflict.
 Because every accepted cluster satisfies that, a cluster's state is one value per
 constraint, and each merge is checked in constant time. Components that are conflict-free
 as a whole (the vast majority) are accepted in one vectorised step; only the rest are
@@ -13,6 +13,7 @@ merged edge by edge in descending score order (Kruskal).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,7 +36,7 @@ class ClusterResult:
 def cannot_link_codes(frame: pd.DataFrame | FrameColumns) -> np.ndarray:
     """Per record an int code for each constraint (-1 = unknown): valid USCC, name region, branch
     identity, party kind (a person is never a company), Chinese industry word (a record cut to its
-    trade name may join either of two sister companies, but not both). Pass the comparisons' ``FrameColumns`` to
+    trade name may join either of two sister companies, but not both), numbers in the name. Pass the comparisons' ``FrameColumns`` to
     reuse what they already derived."""
     cols = frame if isinstance(frame, FrameColumns) else FrameColumns(frame)
     n = len(cols.frame)
@@ -53,11 +54,25 @@ def cannot_link_codes(frame: pd.DataFrame | FrameColumns) -> np.ndarray:
         identity[i] = f"branch:{branch_region[i] or ''}:{branch_word[i] or ''}"
     party_kind = cols.values("party_kind")
     industry = chinese_industry(cols)
-    out = np.empty((n, 5), dtype=np.int64)
-    for j, values in enumerate((uscc, region, identity, party_kind, industry)):
+    numbers = name_numbers(cols)
+    out = np.empty((n, 6), dtype=np.int64)
+    for j, values in enumerate((uscc, region, identity, party_kind, industry, numbers)):
         codes, _ = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
         out[:, j] = codes
     return out
+
+
+_NUMBER = re.compile(r"[0-9]+")
+
+
+def name_numbers(cols: FrameColumns) -> np.ndarray:
+    """Per record the numbers its core name carries (``ACME NO 2`` → ``2``, ``21ST CENTURY`` → ``21``),
+    ``None`` if it carries none: ``ACME (NO 2)`` and ``ACME (NO 3)`` are two companies even where each
+    joins a record written plain ``ACME``."""
+    if "name_core" not in cols:
+        return np.full(len(cols.frame), None, dtype=object)
+    by_name = [" ".join(sorted(set(_NUMBER.findall(str(v))))) or None for v in cols.uniques("name_core")]
+    return np.array([*by_name, None], dtype=object)[cols.codes("name_core")]
 
 
 def chinese_industry(cols: FrameColumns) -> np.ndarray:

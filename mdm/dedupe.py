@@ -492,7 +492,7 @@ def deduplicate(
         if kept_apart.any():
             log.warning(
                 "%s steward merges break a hard rule (two valid USCCs, two regions, a branch and its "
-                "head office, a person and a company) and were not applied",
+                "head office, a person and a company, two numbers in the name) and were not applied",
                 f"{int(kept_apart.sum()):,}",
             )
         if len(decided.missing):

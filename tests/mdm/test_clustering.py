@@ -129,3 +129,31 @@ def test_a_shop_word_with_or_without_its_closing_character_is_one_industry(make_
     frame = make_frame([make_company("百麟博", industry="便利店"), make_company("百麟博", industry="便利")])
     _, clusters = _cluster(frame, [(0, 1, 0.99)])
     assert clusters["cluster_id"].nunique() == 1
+
+
+def test_a_plain_name_cannot_chain_two_numbered_companies(make_frame):
+    names = ["ACME NO 2", "ACME", "ACME NO 3"]
+    frame = make_frame([{"name_normalised": n, "name_core": n} for n in names])
+    result, clusters = _cluster(frame, [(0, 1, 0.9999), (1, 2, 0.97)])
+    assert clusters["cluster_id"].tolist() == ["R000", "R000", "R002"]
+    assert result.refused_merges == 1
+
+
+def test_numbered_companies_at_one_address_are_never_one_cluster():
+    from mdm.dedupe import deduplicate
+    from mdm.spec import parse_spec
+
+    names = ["Acme (No 2) Limited", "Acme (No 3) Limited", "Acme Limited", "Acme (No. 2) Ltd"]
+    frame = pd.DataFrame(
+        {
+            "id": [str(i) for i in range(len(names))],
+            "name": names,
+            "address": ["12 Mill Lane, Leeds"] * len(names),
+        }
+    )
+    spec = parse_spec(
+        {"record_id": "id", "country": "GB", "columns": {"company_name": "name", "address": "address"}}
+    )
+    clusters = deduplicate(frame, spec, progress=False).clusters.set_index("record_id")["cluster_id"]
+    assert clusters["0"] != clusters["1"]
+    assert clusters["0"] == clusters["3"]  # the same number written another way
