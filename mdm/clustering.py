@@ -71,8 +71,14 @@ def name_numbers(cols: FrameColumns) -> np.ndarray:
     joins a record written plain ``ACME``."""
     if "name_core" not in cols:
         return np.full(len(cols.frame), None, dtype=object)
-    by_name = [" ".join(sorted(set(_NUMBER.findall(str(v))))) or None for v in cols.uniques("name_core")]
-    return np.array([*by_name, None], dtype=object)[cols.codes("name_core")]
+    names = cols.uniques("name_core")
+    by_name = np.full(len(names) + 1, None, dtype=object)  # code -1 (missing) reads the last entry
+    # Most names hold no digit: one vectorised sweep finds the few that do.
+    with_digit = np.flatnonzero(
+        pd.Series(names, dtype="string").str.contains("[0-9]", regex=True).to_numpy(bool)
+    )
+    by_name[with_digit] = [" ".join(sorted(set(_NUMBER.findall(str(names[i]))))) for i in with_digit]
+    return by_name[cols.codes("name_core")]
 
 
 def chinese_industry(cols: FrameColumns) -> np.ndarray:
