@@ -16,7 +16,7 @@ import pandas as pd
 
 from cleansing.text import map_distinct, normalise_brackets, normalise_text
 
-__all__ = ["normalise_person_name", "normalise_person_names"]
+__all__ = ["normalise_person_name", "normalise_person_names", "person_name_sound_keys"]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ANNOTATION = re.compile(r"\([^()]*\)")
@@ -60,3 +60,28 @@ def normalise_person_names(series: pd.Series) -> pd.Series:
     return pd.Series(
         pd.array(map_distinct(series, normalise_person_name), dtype="string"), index=series.index
     )
+
+
+_NOT_A_LATIN_LETTER = re.compile(r"[^a-z ]+")
+
+
+def person_name_sound_keys(name: str) -> frozenset[str]:
+    """How a person's name sounds, as keys a Chinese name and its pinyin share: a Latin name its lower-case
+    words in sorted order (``Zhang Wei`` and ``WEI ZHANG`` → ``wei zhang``; ``Xiao-Ming`` is ``xiaoming``); a
+    Chinese name the pinyin of its family name (one character or two: 欧阳) and of its given name, the
+    given name joined or syllable by syllable, in sorted order (张小明 → ``xiaoming zhang``, ``ming xiao
+    zhang``). A character with two readings is read as in common words (单 as ``dan``)."""
+    if not _CJK.search(name):
+        words = _NOT_A_LATIN_LETTER.sub("", name.lower().replace("-", "").replace("'", "")).split()
+        return frozenset({" ".join(sorted(words))}) if words else frozenset()
+    from pypinyin import Style, lazy_pinyin
+
+    syllables = [s.lower() for s in lazy_pinyin(name, style=Style.NORMAL) if s.isascii() and s.isalpha()]
+    keys: set[str] = set()
+    for family in (1, 2):
+        if family < len(syllables):
+            given = syllables[family:]
+            surname = "".join(syllables[:family])
+            keys.add(" ".join(sorted([surname, "".join(given)])))
+            keys.add(" ".join(sorted([surname, *given])))
+    return frozenset(keys)

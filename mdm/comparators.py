@@ -1068,7 +1068,30 @@ def compare_person_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray)
         known = known & ~incomparable
     else:
         one_part = known_part = np.zeros(len(left), dtype=bool)
-    return _assign(known, [exact, close, somewhat, one_part, known_part])
+    return _assign(known, [exact, close, somewhat, one_part, known_part, _same_sound_names(cols, a, b, known)])
+
+
+def _same_sound_names(cols: FrameColumns, a: np.ndarray, b: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """Per pair (codes of ``person_name``) whether one name is Chinese and the other its pinyin (张伟 /
+    ``Zhang Wei`` or ``WEI ZHANG``, 欧阳娜娜 / ``Nana Ouyang``): a CRM that writes customers in Latin letters
+    beside an ERP that writes them in characters (:func:`cleansing.person_names.person_name_sound_keys`)."""
+    from cleansing.person_names import person_name_sound_keys
+
+    names = cols.uniques("person_name")
+    chinese = cols.derived(
+        "person_name_is_chinese",
+        lambda c: np.array([_CJK_CHAR.search(str(v)) is not None for v in names] + [False], dtype=bool),
+    )
+    out = np.zeros(len(a), dtype=bool)
+    across = known & (chinese[a] != chinese[b])
+    where, inverse, da, db = _distinct_pairs(a, b, across, len(names))
+    if len(where):
+        keys = cols.derived(
+            "person_name_sound_keys", lambda c: [person_name_sound_keys(str(v)) for v in names]
+        )
+        found = np.array([bool(keys[x] & keys[y]) for x, y in zip(da, db, strict=True)], dtype=bool)
+        out[where] = found[inverse]
+    return out
 
 
 PERSON_NAME = Comparison(
@@ -1084,6 +1107,8 @@ PERSON_NAME = Comparison(
         ComparisonLevel("one_part_same", 0.02, 0.02, max_m=0.2),
         # THEODORE / THEODORE MARSHALL: one record lacks a part, and the parts both hold agree.
         ComparisonLevel("known_parts_agree", 0.05, 0.01),
+        # 张伟 / ZHANG WEI: the name in characters and in pinyin; weighed by what random pairs show.
+        ComparisonLevel("same_sound", 0.02, 0.0005, sign=1),
         ComparisonLevel("different", 0.03, 0.9575, max_m=0.1),
     ),
     compare_person_name,

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleansing.person_names import normalise_person_name, normalise_person_names
+from cleansing.person_names import normalise_person_name, normalise_person_names, person_name_sound_keys
 
 
 @pytest.mark.parametrize(
@@ -61,3 +61,11 @@ def test_nested_annotations_are_removed_in_one_pass():
 def test_inputs_found_by_hypothesis_normalise_to_a_fixed_point(raw):
     once = normalise_person_name(raw)
     assert once is None and normalise_person_name(once) is None
+
+
+def test_a_chinese_name_sounds_like_its_pinyin_in_either_order():
+    keys = person_name_sound_keys("张小明")
+    for latin in ("Zhang Xiaoming", "Xiao-Ming Zhang", "ZHANG XIAO MING"):
+        assert person_name_sound_keys(normalise_person_name(latin)) <= keys
+    assert not person_name_sound_keys("Zhang Xiaohong") & keys
+    assert person_name_sound_keys("欧阳娜娜") & person_name_sound_keys("Nana Ouyang")

@@ -327,6 +327,20 @@ def test_person_name_typo_and_word_order(make_frame):
     assert _levels(frame, PERSON_NAME, [(0, 1), (2, 3), (0, 4)]) == ["close", "close", "different"]
 
 
+def test_a_chinese_name_and_its_pinyin_sound_the_same(make_frame):
+    from cleansing.person_names import normalise_person_name
+
+    names = ["张伟", "Zhang Wei", "Wei Zhang", "欧阳娜娜", "Nana Ouyang", "Zhang Wen", "王芳"]
+    frame = make_frame([{"person_name": normalise_person_name(n)} for n in names])
+    assert _levels(frame, PERSON_NAME, [(0, 1), (0, 2), (3, 4), (0, 5), (6, 1)]) == [
+        "same_sound",
+        "same_sound",
+        "same_sound",  # a family name of two characters
+        "different",
+        "different",
+    ]
+
+
 def test_names_alike_but_for_their_model_numbers_are_different_products():
     from mdm.comparators import NAME, FrameColumns, codes_conflict
 
