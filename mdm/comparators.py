@@ -1068,7 +1068,9 @@ def compare_person_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray)
         known = known & ~incomparable
     else:
         one_part = known_part = np.zeros(len(left), dtype=bool)
-    return _assign(known, [exact, close, somewhat, one_part, known_part, _same_sound_names(cols, a, b, known)])
+    return _assign(
+        known, [exact, close, somewhat, one_part, known_part, _same_sound_names(cols, a, b, known)]
+    )
 
 
 def _same_sound_names(cols: FrameColumns, a: np.ndarray, b: np.ndarray, known: np.ndarray) -> np.ndarray:
