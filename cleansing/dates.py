@@ -14,9 +14,21 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-__all__ = ["DEFAULT_DATE_FORMATS", "EXCEL_EPOCH", "parse_date", "parse_date_texts"]
+__all__ = ["DEFAULT_DATE_FORMATS", "EXCEL_EPOCH", "parse_date", "parse_date_texts", "year_last_formats"]
 
 DEFAULT_DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
+MONTH_FIRST_COUNTRIES = frozenset({"US"})
+"""Countries that write the month before the day (``07/03/1985`` is July 3)."""
+
+
+def year_last_formats(country: str | None) -> tuple[str, ...]:
+    """Formats of a date written day, month, year (``14/03/1980``, ``14-03-1980``, ``14.03.1980``), as most
+    countries do, or month, day, year in :data:`MONTH_FIRST_COUNTRIES`; where both could read a date, the
+    country's custom decides, and a comparison that forgives a swapped day and month forgives the rest."""
+    first, second = ("%m", "%d") if (country or "").upper() in MONTH_FIRST_COUNTRIES else ("%d", "%m")
+    return tuple(f"{first}{sep}{second}{sep}%Y" for sep in "/-.")
+
+
 EXCEL_EPOCH = date(1899, 12, 30)
 """Day 0 of Excel's serial dates (so that serial 60 is the 1900-02-29 Excel believes in)."""
 _ISO_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M")

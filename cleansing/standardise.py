@@ -17,7 +17,7 @@ import pandas as pd
 
 from cleansing.addresses import parse_addresses
 from cleansing.company_names import parse_company_names
-from cleansing.dates import EXCEL_EPOCH, parse_date
+from cleansing.dates import DEFAULT_DATE_FORMATS, EXCEL_EPOCH, parse_date, year_last_formats
 from cleansing.emails import normalise_emails
 from cleansing.party_roles import STANDARDISED_ROLES
 from cleansing.person_names import normalise_person_names
@@ -73,8 +73,9 @@ _NAME_COLUMNS = {
 }
 
 
-def normalise_birth_date(value: object) -> str | None:
-    """ISO ``YYYY-MM-DD`` from dates, datetimes, ``1985/3/7``, ``1985年3月7日``, ``19850307`` or an Excel serial."""
+def normalise_birth_date(value: object, formats: tuple[str, ...] = DEFAULT_DATE_FORMATS) -> str | None:
+    """ISO ``YYYY-MM-DD`` from dates, datetimes, ``1985/3/7``, ``1985年3月7日``, ``19850307``, an Excel serial
+    or text in another of ``formats`` (:func:`cleansing.dates.year_last_formats`: ``07/03/1985``)."""
     if is_blank(value):
         return None
     if isinstance(value, datetime | date | pd.Timestamp):
@@ -84,7 +85,7 @@ def normalise_birth_date(value: object) -> str | None:
         serial = int(float(text))
         if 1 <= serial <= 80_000:
             return (EXCEL_EPOCH + timedelta(days=serial)).isoformat()
-    parsed = parse_date(text, any_time=True)
+    parsed = parse_date(text, formats, any_time=True)
     return parsed.isoformat() if parsed is not None and 1900 <= parsed.year <= date.today().year else None
 
 
@@ -164,6 +165,9 @@ def _standardise_rows(frame: pd.DataFrame, columns: dict[str, list[str]], countr
     addresses = parse_addresses(source("address"), source("province"), source("city"), source("district"))
     out.update(dict(addresses.items()))
     out["email_normalised"] = normalise_emails(source("email"))
-    out["birth_date"] = _string_series(map_distinct(source("birth_date"), normalise_birth_date), index)
+    formats = (*DEFAULT_DATE_FORMATS, *year_last_formats(country))
+    out["birth_date"] = _string_series(
+        map_distinct(source("birth_date"), partial(normalise_birth_date, formats=formats)), index
+    )
     out["postcode"] = clean_postcodes(source("postcode"))["postcode"]
     return pd.DataFrame({column: out[column] for column in PARTY_COLUMNS}, index=index)

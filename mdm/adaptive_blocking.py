@@ -132,8 +132,20 @@ def website_keys(frame: pd.DataFrame) -> pd.DataFrame:
     return _set_keys(frame, "website_domain")
 
 
+def _day_and_month_either_way(date: object) -> str:
+    """``1990-05-01`` and ``1990-01-05`` as one key: the year, then the day and month in sorted order."""
+    year, _, rest = str(date).partition("-")
+    return f"{year}-{'-'.join(sorted(rest.split('-')))}"
+
+
 def birth_date_keys(frame: pd.DataFrame) -> pd.DataFrame:
-    return _single_keys(frame, "birth_date")
+    """The birth date, its day and month read either way round (a source that writes the month first
+    meets one that writes the day first)."""
+    values = _col(frame, "birth_date").reset_index(drop=True)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    keys, _ = pd.factorize(np.array([_day_and_month_either_way(u) for u in uniques], dtype=object))
+    rows = np.flatnonzero(codes >= 0)
+    return pd.DataFrame({"row": rows, "key": keys[codes[rows]]})
 
 
 def postcode_keys(frame: pd.DataFrame) -> pd.DataFrame:

@@ -1068,9 +1068,28 @@ def compare_person_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray)
         known = known & ~incomparable
     else:
         one_part = known_part = np.zeros(len(left), dtype=bool)
+        close |= _latin_words_agree(cols, a, b, known & ~exact & ~close)
     return _assign(
         known, [exact, close, somewhat, one_part, known_part, _same_sound_names(cols, a, b, known)]
     )
+
+
+def _latin_words_agree(cols: FrameColumns, a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per pair (codes of ``person_name``) under ``mask`` whether two Latin names in one column are one
+    name with an initial, a nickname or a slip in a given name (:func:`mdm.name_parts.words_agree`)."""
+    from mdm.name_parts import words_agree
+
+    names = cols.uniques("person_name")
+    several = cols.derived(
+        "person_name_latin_words",
+        lambda c: np.array([str(v).isascii() and " " in str(v) for v in names] + [False], dtype=bool),
+    )
+    out = np.zeros(len(a), dtype=bool)
+    where, inverse, da, db = _distinct_pairs(a, b, mask & several[a] & several[b], len(names))
+    if len(where):
+        found = np.array([words_agree(str(names[x]), str(names[y])) for x, y in zip(da, db, strict=True)])
+        out[where] = found[inverse]
+    return out
 
 
 def _same_sound_names(cols: FrameColumns, a: np.ndarray, b: np.ndarray, known: np.ndarray) -> np.ndarray:

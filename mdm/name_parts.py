@@ -52,6 +52,30 @@ def given_names_agree(a: str, b: str) -> bool:
     return JaroWinkler.normalized_similarity(a, b) >= 0.9
 
 
+def words_agree(a: str, b: str) -> bool:
+    """Two Latin full names in one column (words in any order) that are one name written another way:
+    as many words each, one of at least two letters in both, and the others paired off as given names
+    agree (``J SMITH`` / ``JOHN SMITH``, ``BOB JONES`` / ``JONES ROBERT``, ``KATE O'NEIL`` / ``KATHERINE
+    ONEIL``); an apostrophe or hyphen inside a word does not count."""
+    words_a = [w.replace("'", "").replace("-", "") for w in a.split()]
+    words_b = [w.replace("'", "").replace("-", "") for w in b.split()]
+    if len(words_a) != len(words_b) or len(words_a) < 2:
+        return False
+    rest_a, rest_b = list(words_a), list(words_b)
+    for word in words_a:
+        if len(word) >= 2 and word in rest_b:
+            rest_a.remove(word)
+            rest_b.remove(word)
+    if len(rest_a) == len(words_a):
+        return False  # no word in common: another name, not another writing of it
+    for word in rest_a:
+        partner = next((other for other in rest_b if given_names_agree(word, other)), None)
+        if partner is None:
+            return False
+        rest_b.remove(partner)
+    return True
+
+
 def parts_known(cols: FrameColumns) -> np.ndarray:
     """Per record whether both the given and the family name are known."""
     return cols.derived("name_parts_known", lambda c: c.known("given_name") & c.known("family_name"))

@@ -158,6 +158,21 @@ def test_birth_dates(raw, expected):
     assert normalise_birth_date(raw) == expected
 
 
+@pytest.mark.parametrize(
+    ("country", "expected"), [("GB", "1985-03-07"), ("AU", "1985-03-07"), ("US", "1985-07-03")]
+)
+def test_a_birth_date_with_the_year_last_reads_as_the_country_writes_it(country, expected):
+    raw = pd.DataFrame({"id": ["1", "2", "3"], "born": ["07/03/1985", "7.3.1985", "31/12/1985"]})
+    born = standardise_parties(raw, {"record_id": "id", "birth_date": "born"}, country)["birth_date"]
+    assert born.iloc[0] == expected
+    assert born.iloc[1] == expected
+    # A day past twelve fits one order only: unknown where the country writes the month first.
+    if country == "US":
+        assert pd.isna(born.iloc[2])
+    else:
+        assert born.iloc[2] == "1985-12-31"
+
+
 def test_a_large_frame_standardised_on_several_processes_gives_the_same_rows(partners, monkeypatch):
     import cleansing.row_chunks
 

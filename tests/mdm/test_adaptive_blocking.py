@@ -180,3 +180,21 @@ def test_a_person_written_with_one_name_meets_their_duplicate_at_the_same_postco
     shared = name_part_postcode_keys(std).groupby("key")["row"].apply(set)
     assert {0, 1} in shared.tolist()  # COL and the postcode, though the family name is misspelt
     assert one_name_part(std).tolist() == [False, True, False]
+
+
+def test_birth_dates_with_day_and_month_swapped_meet():
+    spec = parse_spec(
+        {"record_id": "id", "entity": "person", "columns": {"person_name": "name", "birth_date": "born"}}
+    )
+    frame = pd.DataFrame(
+        {
+            "id": ["1", "2", "3"],
+            "name": ["Katherine O'Neil", "Kate ONeil", "Mary Brown"],
+            "born": ["1990-01-05", "1990-05-01", "1990-01-06"],
+        }
+    )
+    std = standardise_for_spec(frame, spec)
+    candidates = block(std, rules=DEFAULT_RULES + ADAPTIVE_RULES)
+    pairs = set(zip(candidates.left.tolist(), candidates.right.tolist(), strict=True))
+    assert (0, 1) in pairs
+    assert (0, 2) not in pairs and (1, 2) not in pairs

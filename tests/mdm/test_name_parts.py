@@ -5,7 +5,7 @@ import pandas as pd
 
 from mdm.comparators import FrameColumns
 from mdm.dedupe import deduplicate
-from mdm.name_parts import shared_part_chance
+from mdm.name_parts import shared_part_chance, words_agree
 from mdm.spec import parse_spec
 
 NAMES_ONLY = parse_spec(
@@ -172,3 +172,12 @@ def test_a_name_part_given_alone_is_as_common_as_that_part():
     )
     chance = shared_part_chance(FrameColumns(std), np.array([64]), np.array([65]))
     assert chance[0] == 2 / len(frame)
+
+
+def test_latin_names_in_one_column_agree_through_an_initial_a_nickname_or_a_slip():
+    assert words_agree("J SMITH", "JOHN SMITH")
+    assert words_agree("BOB JONES", "JONES ROBERT")
+    assert words_agree("KATE O'NEIL", "KATHERINE ONEIL")
+    assert not words_agree("MARY SMITH", "JOHN SMITH")  # another given name
+    assert not words_agree("JOHN SMITH", "JOHN A SMITH")  # a word more: compared as a part missing
+    assert not words_agree("JOHN SMITH", "JON SMYTH")  # no word in common
