@@ -74,6 +74,8 @@ class CompanyNameVocabulary:
     legal_forms: tuple[str, ...]
     industries: tuple[str, ...]
     branch_types: tuple[str, ...]
+    latin_abbreviations: dict[str, str] = field(default_factory=dict, compare=False)
+    """Latin words business names shorten (``MFG``) and the word each stands for (``MANUFACTURING``)."""
     industry_words: frozenset[str] = field(init=False, repr=False, compare=False)
     """``industries`` as a set: whether a text is an industry word is asked of every name."""
 
@@ -91,13 +93,28 @@ def _read_word_list(path: Path, key: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=8)
 def load_company_name_vocabulary(directory: Path = VOCAB_DIR) -> CompanyNameVocabulary:
-    """Read ``legal_forms.yaml``, ``industries.yaml`` and ``branch_types.yaml`` from ``directory``."""
+    """Read ``legal_forms.yaml``, ``industries.yaml``, ``branch_types.yaml`` and
+    ``latin_name_abbreviations.yaml`` from ``directory``."""
     directory = Path(directory)
     return CompanyNameVocabulary(
         legal_forms=_read_word_list(directory / "legal_forms.yaml", "legal_forms"),
         industries=_read_word_list(directory / "industries.yaml", "industries"),
         branch_types=_read_word_list(directory / "branch_types.yaml", "branch_types"),
+        latin_abbreviations=_read_abbreviations(directory / "latin_name_abbreviations.yaml"),
     )
+
+
+def _read_abbreviations(path: Path) -> dict[str, str]:
+    """The abbreviations file of a vocabulary folder; a folder without one shortens nothing."""
+    key = "latin_name_abbreviations"
+    if not path.exists():
+        return {}
+    found = read_yaml_mapping(path, "vocabulary file", f"{key}: a mapping of abbreviation to word").get(key)
+    if not isinstance(found, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip() for k, v in found.items()
+    ):
+        raise UserError(f"{path}: expected a key '{key}' holding a mapping of abbreviation to word")
+    return {k.strip().upper(): v.strip().upper() for k, v in found.items()}
 
 
 def normalise_company_name(name: object) -> str | None:
@@ -321,7 +338,7 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
         body, legal_form = _strip_suffixes(head, vocabulary.legal_forms, limit=2)
     body, legal_form = _shop_word_back(body, legal_form, vocabulary.industries)
     if latin:
-        body = _latin_name_words(body)
+        body = _latin_name_words(body, vocabulary.latin_abbreviations)
     body, region = _bracketed_region(body, table)
     division, length = _leading_region(body, table)
     # A trade name (字号) has two characters or more: 绿健康生鲜超市 is 绿健康 | 生鲜超市, not 绿 | 健康生鲜超市.
@@ -348,11 +365,13 @@ _WORD_GAP = re.compile(r"[\s,]+")
 _ARTICLE = "THE"
 
 
-def _latin_name_words(body: str) -> str:
+def _latin_name_words(body: str, abbreviations: dict[str, str]) -> str:
     """The words of a Latin name that name it: the connective ``&``/``AND`` left out (``PANOS & PAULS`` is
-    ``PANOS AND PAULS``), commas between words, and the article ``THE`` at either end (a guide's
-    ``PALM, THE`` is ``THE PALM``)."""
+    ``PANOS AND PAULS``), commas between words, the article ``THE`` at either end (a guide's
+    ``PALM, THE`` is ``THE PALM``), and a shortened word written out (``MFG`` is ``MANUFACTURING``,
+    ``cleansing/vocab/latin_name_abbreviations.yaml``)."""
     words = [w for w in _WORD_GAP.split(body) if w and w not in _CONNECTIVES]
+    words = [abbreviations.get(w.rstrip("."), w) for w in words]
     while len(words) > 1 and words[0] == _ARTICLE:
         words.pop(0)
     while len(words) > 1 and words[-1] == _ARTICLE:

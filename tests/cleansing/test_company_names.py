@@ -191,6 +191,13 @@ def test_vocabulary_can_be_extended_by_a_steward(tmp_path):
     vocabulary = load_company_name_vocabulary(tmp_path)
     parts = parse_company_name("深圳甜甜奶茶有限公司", vocabulary)
     assert (parts.trade_name, parts.industry) == ("甜甜", "奶茶")
+    assert parse_company_name("Acme Mfg", vocabulary).core == "ACME MFG"  # no abbreviations file: none
+    (tmp_path / "latin_name_abbreviations.yaml").write_text(
+        "latin_name_abbreviations: {MFG: MANUFACTURING}\n", encoding="utf-8"
+    )
+    load_company_name_vocabulary.cache_clear()
+    vocabulary = load_company_name_vocabulary(tmp_path)
+    assert parse_company_name("Acme Mfg", vocabulary).core == "ACME MANUFACTURING"
 
 
 def test_malformed_vocabulary_names_the_file_and_the_key(tmp_path):
@@ -346,3 +353,21 @@ def test_a_latin_names_connective_and_article_leave_its_core(written, as_elsewhe
 def test_a_latin_name_of_an_article_or_connective_alone_keeps_it():
     assert parse_company_name("The").core == "THE"
     assert parse_company_name("B&Q").core == "B&Q"
+
+
+@pytest.mark.parametrize(
+    ("short", "written_out"),
+    [
+        ("Ashcroft Mfg Co", "Ashcroft Manufacturing Company"),
+        ("Global Intl Trading", "Global International Trading"),
+        ("Brightwater Bros. Ltd", "Brightwater Brothers Limited"),
+        ("St James Dental", "Saint James Dental"),
+        ("Dept of Transport", "Department of Transport"),
+    ],
+)
+def test_a_latin_names_shortened_words_read_written_out(short, written_out):
+    assert parse_company_name(short).core == parse_company_name(written_out).core
+
+
+def test_an_abbreviation_inside_a_word_is_left_alone():
+    assert parse_company_name("Stag Mfgx Ltd").core == "STAG MFGX"
