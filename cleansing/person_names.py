@@ -1,7 +1,7 @@
 """People's names: Chinese names without spaces or honorifics; Latin names as sorted upper-case tokens.
 
 A surname with only a title (王经理, 张总) is treated as unknown: it would otherwise agree with every other
-王经理 in the data.
+王经理 in the data. A Latin name's title (``Mr``, ``Dr.``) is left out.
 
 张 三, 张三先生 and 張三 are one name; so are ``John Smith`` and ``SMITH, John``. Sorting Latin tokens removes the
 given-name/family-name order question, which sources answer differently.
@@ -23,6 +23,10 @@ _ANNOTATION = re.compile(r"\([^()]*\)")
 _HONORIFIC = re.compile(r"(先生|女士|小姐|老板|经理|总经理|董事长|老师|总)+$")
 _MIDDLE_DOT = re.compile(r"\s*[·•‧・∙⋅.]\s*")
 _LATIN_SEPARATORS = re.compile(r"[^A-Z0-9'\-]+")
+_LATIN_TITLES = frozenset(
+    {"MR", "MRS", "MS", "MISS", "MX", "DR", "PROF", "SIR", "DAME", "REV", "HERR", "FRAU", "MME", "MLLE"}
+)
+"""Titles a Latin name may carry; ``JR`` or ``SR`` stays (a father and his son)."""
 _PLACEHOLDERS = frozenset({"无", "未知", "暂无", "NULL", "NONE", "N/A", "NA", "-", "/", "?"})
 
 
@@ -51,7 +55,9 @@ def normalise_person_name(value: object) -> str | None:
             return None if stripped in _PLACEHOLDERS else stripped
         text = stripped  # Smith先生: what is left is a Latin name
     tokens = [t.strip("'-") for t in _LATIN_SEPARATORS.split(text.upper())]
-    name = " ".join(sorted(t for t in tokens if t))
+    # Mr John Smith, Dr. J. Smith: a title says nothing of who; Mr alone is nobody.
+    tokens = [t for t in tokens if t and t not in _LATIN_TITLES]
+    name = " ".join(sorted(tokens))
     return None if not name or name in _PLACEHOLDERS else name
 
 
