@@ -141,11 +141,9 @@ def _day_and_month_either_way(date: object) -> str:
 def birth_date_keys(frame: pd.DataFrame) -> pd.DataFrame:
     """The birth date, its day and month read either way round (a source that writes the month first
     meets one that writes the day first)."""
-    values = _col(frame, "birth_date").reset_index(drop=True)
-    codes, uniques = pd.factorize(values, use_na_sentinel=True)
-    keys, _ = pd.factorize(np.array([_day_and_month_either_way(u) for u in uniques], dtype=object))
-    rows = np.flatnonzero(codes >= 0)
-    return pd.DataFrame({"row": rows, "key": keys[codes[rows]]})
+    keys, _ = _map_uniques(*_column_codes(frame, "birth_date"), _day_and_month_either_way)
+    rows = np.flatnonzero(keys >= 0)
+    return pd.DataFrame({"row": rows, "key": keys[rows]})
 
 
 def postcode_keys(frame: pd.DataFrame) -> pd.DataFrame:

@@ -259,6 +259,23 @@ def _code_scores(
     return out
 
 
+def _pair_test(
+    values: Any, a: np.ndarray, b: np.ndarray, mask: np.ndarray, test: Callable[[Any, Any], bool]
+) -> np.ndarray:
+    """Per pair under ``mask``, given as codes into ``values``, ``test`` of its two values (False
+    elsewhere), asked once per distinct pair of values: the Python-level twin of :func:`_code_scores`."""
+    out = np.zeros(len(a), dtype=bool)
+    where, inverse, da, db = _distinct_pairs(a, b, mask, len(values))
+    if len(where):
+        found = np.fromiter(
+            (test(values[x], values[y]) for x, y in zip(da.tolist(), db.tolist(), strict=True)),
+            dtype=bool,
+            count=len(da),
+        )
+        out[where] = found[inverse]
+    return out
+
+
 def _distinct_pairs(a: np.ndarray, b: np.ndarray, mask: np.ndarray, n_values: int):
     """Positions under ``mask``, for each its distinct pair, and the distinct pairs' two codes."""
     where = np.flatnonzero(mask)
@@ -873,18 +890,9 @@ def _one_begins_the_other(cols: FrameColumns, a: np.ndarray, b: np.ndarray, mask
         lambda c: np.array([len(str(u)) >= MIN_ADDRESS_BEGINNING for u in uniques] + [False], dtype=bool),
     )
     mask = mask & long_enough[a] & long_enough[b]
-    out = np.zeros(len(a), dtype=bool)
-    where, inverse, da, db = _distinct_pairs(a, b, mask, len(uniques))
-    if len(where):
-        found = np.array(
-            [
-                x.startswith(y) or y.startswith(x)
-                for x, y in zip(map(str, uniques[da]), map(str, uniques[db]), strict=True)
-            ],
-            dtype=bool,
-        )
-        out[where] = found[inverse]
-    return out
+    return _pair_test(
+        uniques, a, b, mask, lambda x, y: str(x).startswith(str(y)) or str(y).startswith(str(x))
+    )
 
 
 ADDRESS_WORDS_COLUMN = "address_words"
@@ -939,21 +947,16 @@ def _one_house_in_words(
     cols: FrameColumns, left: np.ndarray, right: np.ndarray, mask: np.ndarray
 ) -> np.ndarray:
     """:func:`one_house_in_words` per pair under ``mask`` whose addresses are both Latin."""
-    out = np.zeros(len(left), dtype=bool)
     if ADDRESS_WORDS_COLUMN not in cols or not mask.any():
-        return out
+        return np.zeros(len(left), dtype=bool)
     codes = cols.codes(ADDRESS_WORDS_COLUMN)
     a, b = codes[left], codes[right]
+    mask = mask & (a >= 0) & (b >= 0)
+    if not mask.any():
+        return mask
+    common = cols.derived("address_common_words", _common_address_words)
     words = cols.uniques(ADDRESS_WORDS_COLUMN)
-    where, inverse, da, db = _distinct_pairs(a, b, mask & (a >= 0) & (b >= 0), len(words))
-    if len(where):
-        common = cols.derived("address_common_words", _common_address_words)
-        found = np.array(
-            [one_house_in_words(str(words[x]), str(words[y]), common) for x, y in zip(da, db, strict=True)],
-            dtype=bool,
-        )
-        out[where] = found[inverse]
-    return out
+    return _pair_test(words, a, b, mask, lambda x, y: one_house_in_words(str(x), str(y), common))
 
 
 ADDRESS = Comparison(
@@ -1084,12 +1087,7 @@ def _latin_words_agree(cols: FrameColumns, a: np.ndarray, b: np.ndarray, mask: n
         "person_name_latin_words",
         lambda c: np.array([str(v).isascii() and " " in str(v) for v in names] + [False], dtype=bool),
     )
-    out = np.zeros(len(a), dtype=bool)
-    where, inverse, da, db = _distinct_pairs(a, b, mask & several[a] & several[b], len(names))
-    if len(where):
-        found = np.array([words_agree(str(names[x]), str(names[y])) for x, y in zip(da, db, strict=True)])
-        out[where] = found[inverse]
-    return out
+    return _pair_test(names, a, b, mask & several[a] & several[b], lambda x, y: words_agree(str(x), str(y)))
 
 
 def _same_sound_names(cols: FrameColumns, a: np.ndarray, b: np.ndarray, known: np.ndarray) -> np.ndarray:
@@ -1103,16 +1101,11 @@ def _same_sound_names(cols: FrameColumns, a: np.ndarray, b: np.ndarray, known: n
         "person_name_is_chinese",
         lambda c: np.array([_CJK_CHAR.search(str(v)) is not None for v in names] + [False], dtype=bool),
     )
-    out = np.zeros(len(a), dtype=bool)
     across = known & (chinese[a] != chinese[b])
-    where, inverse, da, db = _distinct_pairs(a, b, across, len(names))
-    if len(where):
-        keys = cols.derived(
-            "person_name_sound_keys", lambda c: [person_name_sound_keys(str(v)) for v in names]
-        )
-        found = np.array([bool(keys[x] & keys[y]) for x, y in zip(da, db, strict=True)], dtype=bool)
-        out[where] = found[inverse]
-    return out
+    if not across.any():
+        return across
+    keys = cols.derived("person_name_sound_keys", lambda c: [person_name_sound_keys(str(v)) for v in names])
+    return _pair_test(keys, a, b, across, lambda x, y: bool(x & y))
 
 
 PERSON_NAME = Comparison(

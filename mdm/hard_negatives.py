@@ -20,7 +20,7 @@ import re
 import numpy as np
 from rapidfuzz.distance import JaroWinkler
 
-from mdm.comparators import Comparison, ComparisonLevel, FrameColumns, _assign, _distinct_pairs
+from mdm.comparators import Comparison, ComparisonLevel, FrameColumns, _assign, _distinct_pairs, _pair_test
 from mdm.tokens import column_token_frequency, token_code, vocabulary_of
 
 MIN_NAMES_WITH_WORD = 3
@@ -234,17 +234,11 @@ def industries_apart(cols: FrameColumns, a: np.ndarray, b: np.ndarray) -> np.nda
     not one written shorter: ``食品贸易`` / ``商贸`` or ``商业`` / ``酒业`` are two registered names
     of one owner; ``食品贸易`` / ``贸易`` may be the same name cut short. ``a`` and ``b`` are codes
     of ``name_industry``; a missing industry word is never apart."""
-    out = np.zeros(len(a), dtype=bool)
     known = (a >= 0) & (b >= 0) & (a != b)
     if not known.any():
-        return out
+        return known
     words = cols.uniques("name_industry")
-    where, inverse, da, db = _distinct_pairs(a, b, known, len(words))
-    decided = np.array(
-        [_two_industries(str(words[x]), str(words[y])) for x, y in zip(da, db, strict=True)], dtype=bool
-    )
-    out[where] = decided[inverse]
-    return out
+    return _pair_test(words, a, b, known, lambda x, y: _two_industries(str(x), str(y)))
 
 
 def _two_industries(a: str, b: str) -> bool:
