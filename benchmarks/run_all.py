@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "benchmarks.bench_product_crosswalk": ([], ["--products", "300"]),
     "benchmarks.bench_hierarchy": ([], ["--partners", "2000"]),
     "benchmarks.bench_nightly": ([], ["--scale", "0.5", "--repeat", "1"]),
+    "benchmarks.bench_households": ([], ["--households", "300"]),
 }
 
 

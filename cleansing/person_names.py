@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import pandas as pd
 
 from cleansing.text import map_distinct, normalise_brackets, normalise_text
 
-__all__ = ["normalise_person_name", "normalise_person_names", "person_name_sound_keys"]
+__all__ = [
+    "chinese_names_sound_alike",
+    "normalise_person_name",
+    "normalise_person_names",
+    "person_name_sound_keys",
+]
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ANNOTATION = re.compile(r"\([^()]*\)")
@@ -91,3 +97,40 @@ def person_name_sound_keys(name: str) -> frozenset[str]:
             keys.add(" ".join(sorted([surname, "".join(given)])))
             keys.add(" ".join(sorted([surname, *given])))
     return frozenset(keys)
+
+
+_FUZZY_INITIALS = (("zh", "z"), ("ch", "c"), ("sh", "s"), ("n", "l"), ("r", "l"), ("f", "h"))
+_FUZZY_FINALS = (("ang", "an"), ("eng", "en"), ("ing", "in"), ("iang", "ian"), ("uang", "uan"))
+
+
+@lru_cache(maxsize=20_000)
+def _character_sounds(character: str) -> frozenset[str]:
+    """Every reading of one Chinese character without its tone, in the loose form a pinyin input method
+    accepts for a speaker of a southern accent (``zh``/``z``, ``n``/``l``, ``-ng``/``-n`` alike)."""
+    from pypinyin import Style, pinyin
+
+    readings = pinyin(character, style=Style.NORMAL, heteronym=True)[0]
+    sounds = set()
+    for reading in readings:
+        if not reading.isascii():
+            return frozenset({character})  # not a Chinese character: only itself
+        for initial, loose in _FUZZY_INITIALS:
+            if reading.startswith(initial):
+                reading = loose + reading[len(initial) :]
+                break
+        for final, loose in _FUZZY_FINALS:
+            if reading.endswith(final):
+                reading = reading[: -len(final)] + loose
+                break
+        sounds.add(reading)
+    return frozenset(sounds)
+
+
+def chinese_names_sound_alike(a: str, b: str) -> bool:
+    """Whether two Chinese names of one length differ only in characters that sound alike: 张伟 / 张玮
+    or 刘德华 / 刘得华 (a character typed for another of the same sound, the slip a pinyin input method
+    makes), not 王芳 / 王丽 or 张小明 / 张小红 (two people: siblings often share a generation character).
+    Tones and the sounds a southern accent merges are ignored."""
+    if len(a) != len(b):
+        return False
+    return all(x == y or _character_sounds(x) & _character_sounds(y) for x, y in zip(a, b, strict=True))

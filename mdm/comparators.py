@@ -1077,6 +1077,30 @@ def compare_person_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray)
     )
 
 
+def _chinese_other_sound(cols: FrameColumns, a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per pair (codes of ``person_name``) under ``mask`` whether both names are Chinese and one of
+    their characters is replaced by one that does not sound like it
+    (:func:`cleansing.person_names.chinese_names_sound_alike`); names of two lengths are not asked."""
+    from cleansing.person_names import chinese_names_sound_alike
+
+    names = cols.uniques("person_name")
+    chinese = _person_name_is_chinese(cols)
+    lengths = cols.derived(
+        "person_name_unique_length", lambda c: np.array([len(str(v)) for v in names] + [-1], dtype=np.int32)
+    )
+    asked = mask & chinese[a] & chinese[b] & (lengths[a] == lengths[b])
+    return _pair_test(names, a, b, asked, lambda x, y: not chinese_names_sound_alike(str(x), str(y)))
+
+
+def _person_name_is_chinese(cols: FrameColumns) -> np.ndarray:
+    """Per distinct ``person_name`` (and code -1, last) whether it is written in Chinese characters."""
+    names = cols.uniques("person_name")
+    return cols.derived(
+        "person_name_is_chinese",
+        lambda c: np.array([_CJK_CHAR.search(str(v)) is not None for v in names] + [False], dtype=bool),
+    )
+
+
 def _latin_words_agree(cols: FrameColumns, a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Per pair (codes of ``person_name``) under ``mask`` whether two Latin names in one column are one
     name with an initial, a nickname or a slip in a given name (:func:`mdm.name_parts.words_agree`)."""
@@ -1097,10 +1121,7 @@ def _same_sound_names(cols: FrameColumns, a: np.ndarray, b: np.ndarray, known: n
     from cleansing.person_names import person_name_sound_keys
 
     names = cols.uniques("person_name")
-    chinese = cols.derived(
-        "person_name_is_chinese",
-        lambda c: np.array([_CJK_CHAR.search(str(v)) is not None for v in names] + [False], dtype=bool),
-    )
+    chinese = _person_name_is_chinese(cols)
     across = known & (chinese[a] != chinese[b])
     if not across.any():
         return across

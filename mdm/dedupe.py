@@ -33,6 +33,7 @@ from mdm.comparators import (
 )
 from mdm.explain import display_column, explanation_columns
 from mdm.hard_negatives import DISTINCTIVE_WORDS
+from mdm.households import HOUSEHOLD
 from mdm.model import (
     ModelParameters,
     check_fits,
@@ -177,7 +178,7 @@ def comparisons_for(spec: DedupeSpec | None) -> tuple[Comparison, ...]:
             extras.append(WEBSITE)
         if "other_names" in spec.columns:
             extras.append(OTHER_NAMES)
-    return DEFAULT_COMPARISONS + (DISTINCTIVE_WORDS,) + tuple(extras)
+    return DEFAULT_COMPARISONS + (DISTINCTIVE_WORDS, HOUSEHOLD) + tuple(extras)
 
 
 def _compare_in_chunks(

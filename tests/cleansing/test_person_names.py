@@ -5,7 +5,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cleansing.person_names import normalise_person_name, normalise_person_names, person_name_sound_keys
+from cleansing.person_names import (
+    chinese_names_sound_alike,
+    normalise_person_name,
+    normalise_person_names,
+    person_name_sound_keys,
+)
 
 
 @pytest.mark.parametrize(
@@ -71,3 +76,20 @@ def test_a_chinese_name_sounds_like_its_pinyin_in_either_order():
         assert person_name_sound_keys(normalise_person_name(latin)) <= keys
     assert not person_name_sound_keys("Zhang Xiaohong") & keys
     assert person_name_sound_keys("欧阳娜娜") & person_name_sound_keys("Nana Ouyang")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "alike"),
+    [
+        ("张伟", "张玮", True),  # one sound, another character: the slip a pinyin input method makes
+        ("刘德华", "刘得华", True),
+        ("张长江", "张昌江", True),  # 长 read chang as well as zhang
+        ("陈晨", "程晨", True),  # chen / cheng: a southern accent does not tell them apart
+        ("王芳", "王丽", False),  # two sisters
+        ("张小明", "张小红", False),  # siblings sharing a generation character
+        ("张三", "张三丰", False),  # another length is not a slip of one character
+    ],
+)
+def test_chinese_names_sound_alike_only_where_every_other_character_sounds_the_same(a, b, alike):
+    assert chinese_names_sound_alike(a, b) is alike
+    assert chinese_names_sound_alike(b, a) is alike
