@@ -1085,11 +1085,17 @@ def _chinese_other_sound(cols: FrameColumns, a: np.ndarray, b: np.ndarray, mask:
 
     names = cols.uniques("person_name")
     chinese = _person_name_is_chinese(cols)
-    lengths = cols.derived(
-        "person_name_unique_length", lambda c: np.array([len(str(v)) for v in names] + [-1], dtype=np.int32)
-    )
+    lengths = person_name_lengths(cols)
     asked = mask & chinese[a] & chinese[b] & (lengths[a] == lengths[b])
     return _pair_test(names, a, b, asked, lambda x, y: not chinese_names_sound_alike(str(x), str(y)))
+
+
+def person_name_lengths(cols: FrameColumns) -> np.ndarray:
+    """Per distinct ``person_name`` (and code -1, last: -1) its length in characters."""
+    names = cols.uniques("person_name")
+    return cols.derived(
+        "person_name_unique_length", lambda c: np.array([len(str(v)) for v in names] + [-1], dtype=np.int32)
+    )
 
 
 def _person_name_is_chinese(cols: FrameColumns) -> np.ndarray:

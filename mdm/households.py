@@ -9,9 +9,10 @@ address and landline outweigh two different names, and a family becomes one cust
 Two person records at one address or one landline are **household members** when their names are
 two people's and nothing that belongs to one person alone agrees:
 
-- Chinese names: another family name (a couple), or a given-name character replaced by one that does
-  not sound like it (王芳 / 王丽; 张小明 / 张小红, siblings sharing a generation character). A slip
-  types a character of the same sound (张伟 / 张玮) and is not another person.
+- Chinese names: another family name (a couple), a given-name character replaced by one that does
+  not sound like it (王芳 / 王丽; 张小明 / 张小红, siblings sharing a generation character), or a
+  character more (王晓 / 王晓娜). A slip types a character of the same sound (张伟 / 张玮) and is not
+  another person.
 - Latin names: no name in common, or one part the same and the other replaced (``HAMISH VINCENT`` /
   ``RUTH VINCENT``, a couple or siblings), not an initial, a nickname or a slip (``H VINCENT``, ``BOB`` /
   ``ROBERT``) and not a middle name left out.
@@ -37,6 +38,7 @@ from mdm.comparators import (
     _person_name_is_chinese,
     compare_birth_date,
     compare_person_name,
+    person_name_lengths,
 )
 from mdm.roles import SET_COLUMNS
 
@@ -133,6 +135,9 @@ def compare_household(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -
     # no home in common, such a pair may still be a look-alike slip: 王梅 / 王海.)
     alike = (levels == _CLOSE) | (levels == _SOMEWHAT)
     two_people |= alike & _chinese_other_sound(cols, a, b, alike)
+    # 王晓 / 王晓娜: a Chinese given name with a character more is another name, not a slip.
+    lengths = person_name_lengths(cols)
+    two_people |= alike & chinese[a] & chinese[b] & (lengths[a] != lengths[b])
     # HAMISH VINCENT / RUTH VINCENT in one column: a name in common, the other replaced.
     two_people |= _latin_part_replaced(cols, a, b, alike & ~chinese[a] & ~chinese[b])
     conflict = judged & two_people & ~one_persons_own_agree(cols, sub_left, sub_right)

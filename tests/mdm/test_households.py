@@ -75,18 +75,19 @@ def _levels(frame: pd.DataFrame, spec, pairs: list[tuple[int, int]]) -> list[str
 def test_what_only_one_person_has_speaks_for_one_person_at_a_shared_home():
     frame = pd.DataFrame(
         {
-            "id": ["a", "b", "c", "d", "e", "f"],
-            "name": ["刘芳", "刘丽", "刘芳", "刘丽", "刘放", "陈静"],
-            "phone": [LANDLINE, LANDLINE, "13911112222", "13911112222", LANDLINE, ""],
-            "address": [HOME, HOME, HOME, HOME, HOME, "北京市朝阳区建国路1号"],
-            "birthday": ["", "", "1990-01-01", "1990-01-01", "", ""],
+            "id": ["a", "b", "c", "d", "e", "f", "g"],
+            "name": ["刘芳", "刘丽", "刘芳", "刘丽", "刘放", "陈静", "刘芳芳"],
+            "phone": [LANDLINE, LANDLINE, "13911112222", "13911112222", LANDLINE, "", ""],
+            "address": [HOME, HOME, HOME, HOME, HOME, "北京市朝阳区建国路1号", HOME],
+            "birthday": ["", "", "1990-01-01", "1990-01-01", "", "", ""],
         }
     )
-    assert _levels(frame, ZH_SPEC, [(0, 1), (2, 3), (0, 4), (0, 5)]) == [
+    assert _levels(frame, ZH_SPEC, [(0, 1), (2, 3), (0, 4), (0, 5), (0, 6)]) == [
         "household_members",  # 芳 and 丽 do not sound alike: two sisters at one home and landline
         "no_conflict",  # one mobile and one birth date: one person, a name written two ways
         "no_conflict",  # 芳 / 放: the same sound, a slip
         "unknown",  # no home in common: not this rule's to judge
+        "household_members",  # a character more is another given name
     ]
 
 
