@@ -218,10 +218,11 @@ def _leading_region(text: str, table: DivisionTable) -> tuple[Division | None, i
 def _branch(
     text: str, vocabulary: CompanyNameVocabulary, table: DivisionTable
 ) -> tuple[str, str | None, str | None]:
-    """Split ``X有限公司杭州分公司`` into (``X有限公司``, ``分公司``, ``杭州``)."""
+    """Split ``X有限公司杭州分公司`` into (``X有限公司``, ``分公司``, ``杭州``), and a store or branch named in
+    brackets after the name, ``美宜佳(福田店)`` into (``美宜佳``, ``店``, ``福田``)."""
     head, branch = _strip_suffix(text, vocabulary.branch_types)
     if branch is None:
-        return text, None, None
+        return _bracketed_branch(text, vocabulary, table)
     middle = ""
     for form in vocabulary.legal_forms:
         position = head.rfind(form)
@@ -239,6 +240,31 @@ def _branch(
         division, length = _leading_region(middle, table)
         region = table.region_name(division) if division is not None and length == len(middle) else middle
     return head, branch, region
+
+
+_STORE = "店"
+"""A chain's store (美宜佳(福田店), 海底捞(万达店)): a branch, named by its place or mall."""
+
+
+def _bracketed_branch(
+    text: str, vocabulary: CompanyNameVocabulary, table: DivisionTable
+) -> tuple[str, str | None, str | None]:
+    """``美宜佳便利店(福田店)``, ``X有限公司(杭州分公司)``: the last bracket of a name, when what it holds
+    ends in a branch word or 店 after a place or a mall, names one branch or store of the chain before it.
+    A bracketed shop word alone (``(便利店)``) is the name's industry, not a store."""
+    if not text.endswith(")") or (start := text.rfind("(")) <= 0:
+        return text, None, None
+    inner = text[start + 1 : -1].strip()
+    if inner in vocabulary.industry_words or not _CJK_CHAR.search(inner):
+        return text, None, None
+    place, branch = _strip_suffix(inner, vocabulary.branch_types)
+    if branch is None and inner.endswith(_STORE) and len(inner) > len(_STORE):
+        place, branch = inner[: -len(_STORE)], _STORE
+    if branch is None or not place or "(" in place:
+        return text, None, None
+    division, length = _leading_region(place, table)
+    region = table.region_name(division) if division is not None and length == len(place) else place
+    return text[:start].rstrip(), branch, region
 
 
 def _leading_region_at_end(text: str, table: DivisionTable) -> tuple[Division | None, int]:

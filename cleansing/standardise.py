@@ -28,7 +28,13 @@ from cleansing.text import is_blank, map_distinct
 from cleansing.uscc import classify_uscc_series
 from foundation.errors import UserError
 
-__all__ = ["PARTY_COLUMNS", "PARTY_ROLES", "normalise_birth_date", "standardise_parties"]
+__all__ = [
+    "PARTY_COLUMNS",
+    "PARTY_ROLES",
+    "join_phone_columns",
+    "normalise_birth_date",
+    "standardise_parties",
+]
 
 PARTY_ROLES = ("record_id", *STANDARDISED_ROLES)
 """The keys of a role map: the record id and the roles standardised here."""
@@ -110,7 +116,7 @@ def _check_roles(frame: pd.DataFrame, roles: dict[str, str | list[str]]) -> dict
     return checked
 
 
-def _join_phone_columns(frame: pd.DataFrame, names: list[str]) -> pd.Series:
+def join_phone_columns(frame: pd.DataFrame, names: list[str]) -> pd.Series:
     """Several phone columns read as one cell (first non-blank number first)."""
     if len(names) == 1:
         return frame[names[0]]
@@ -148,7 +154,7 @@ def _standardise_rows(frame: pd.DataFrame, columns: dict[str, list[str]], countr
         if role not in columns:
             return empty
         if role == "phone":
-            return _join_phone_columns(frame, columns[role])
+            return join_phone_columns(frame, columns[role])
         return frame[columns[role][0]]
 
     out: dict[str, pd.Series] = {}

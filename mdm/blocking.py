@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from mdm.comparators import SHARED_MAILBOX_NAME, FrameColumns
+from mdm.comparators import OTHER_PHONES_COLUMN, SHARED_MAILBOX_NAME, FrameColumns
+from mdm.roles import SEPARATOR
 from mdm.tokens import Vocabulary, token_text, tokenise
 
 KeyFunction = Callable[..., pd.DataFrame]
@@ -240,9 +241,19 @@ def uscc_keys(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def phone_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """The phone number; where a cell writes several (``13812345678/0755-26881234``), each of them, so a
+    record showing only the landline meets one showing the mobile first."""
     kind = _col(frame, "phone_kind")
     usable = kind.isin(["mobile", "landline", "toll_free"]).to_numpy(dtype=bool, na_value=False)
-    return _single_keys(frame, "phone_e164", usable)
+    others = _col(frame, OTHER_PHONES_COLUMN)
+    if not others.notna().any():
+        return _single_keys(frame, "phone_e164", usable)
+    first = _col(frame, "phone_e164").reset_index(drop=True)
+    first = first.where(pd.Series(usable)).dropna()
+    more = others.reset_index(drop=True).dropna().str.split(SEPARATOR, regex=False).explode()
+    numbers = pd.concat([first, more])
+    codes, _ = pd.factorize(numbers.to_numpy(dtype=object))
+    return pd.DataFrame({"row": numbers.index.to_numpy(dtype=np.int64), "key": codes})
 
 
 def name_prefix_city_keys(frame: pd.DataFrame) -> pd.DataFrame:

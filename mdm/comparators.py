@@ -736,6 +736,11 @@ def compare_contact(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> 
     pa, pb = phone[left], phone[right]
     phone_known = usable[left] & usable[right]
     phone_equal = phone_known & (pa == pb)
+    if several_phone_numbers(cols).any():
+        # One record shows the mobile and the landline, the other the landline only: one number shared.
+        shared = _numbers_shared(cols, left, right, phone_known & ~phone_equal)
+        phone_equal |= shared
+        phone_known |= shared
     toll_free = is_toll_free[left]
     ea, eb, email_known = _pair(cols, "email_normalised", left, right)
     email_equal = email_known & (ea == eb)
@@ -750,6 +755,46 @@ def compare_contact(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> 
             _emails_typed_apart(cols, ea, eb, email_known & ~email_equal),
         ],
     )
+
+
+def phone_number_sets(cols: FrameColumns) -> tuple[np.ndarray, list[frozenset[str]]]:
+    """Per record a code (``-1``: no number) of the set of its phone numbers, the first and those its cell
+    writes after it (:data:`OTHER_PHONES_COLUMN`), and the distinct sets."""
+    from mdm.roles import SEPARATOR
+
+    def numbers(c: FrameColumns) -> np.ndarray:
+        first = c.values("phone_e164")
+        others = c.values(OTHER_PHONES_COLUMN) if OTHER_PHONES_COLUMN in c else [None] * len(first)
+        return np.array(
+            [
+                None if f is None and o is None else SEPARATOR.join(str(v) for v in (f, o) if v is not None)
+                for f, o in zip(first, others, strict=True)
+            ],
+            dtype=object,
+        )
+
+    codes = cols.derived_codes("phone_numbers", numbers)
+    sets = cols.derived(
+        "phone_number_sets",
+        lambda c: [frozenset(str(v).split(SEPARATOR)) for v in c.derived_uniques("phone_numbers")],
+    )
+    return codes, sets
+
+
+def several_phone_numbers(cols: FrameColumns) -> np.ndarray:
+    """Per record whether its phone cell writes more than one number."""
+    if OTHER_PHONES_COLUMN not in cols:
+        return np.zeros(len(cols.frame), dtype=bool)
+    return cols.known(OTHER_PHONES_COLUMN)
+
+
+def _numbers_shared(cols: FrameColumns, left: np.ndarray, right: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per pair under ``mask`` whether the two records hold a phone number in common, counting the
+    numbers a cell writes after its first (:data:`OTHER_PHONES_COLUMN`)."""
+    codes, sets = phone_number_sets(cols)
+    several = several_phone_numbers(cols)
+    mask = mask & (several[left] | several[right])
+    return _pair_test(sets, codes[left], codes[right], mask, lambda x, y: bool(x & y))
 
 
 SHARED_MAILBOX_NAME = 8
@@ -895,6 +940,8 @@ def _one_begins_the_other(cols: FrameColumns, a: np.ndarray, b: np.ndarray, mask
     )
 
 
+OTHER_PHONES_COLUMN = "phone_others"
+"""The numbers a phone cell writes after its first, as E.164 (:func:`cleansing.phones.other_phone_numbers`)."""
 ADDRESS_WORDS_COLUMN = "address_words"
 """A Latin address as its words (:func:`cleansing.addresses.latin_address_words`)."""
 COMMON_ADDRESS_WORD_SHARE = 0.01

@@ -25,6 +25,7 @@ from mdm.clustering import assign_cluster_ids, cannot_link_codes, cluster_record
 from mdm.comparators import (
     ADDRESS_WORDS_COLUMN,
     DEFAULT_COMPARISONS,
+    OTHER_PHONES_COLUMN,
     Comparison,
     FrameColumns,
     compare_pairs,
@@ -48,7 +49,7 @@ from mdm.model import (
     score_levels,
 )
 from mdm.party_kind import mark_person_names
-from mdm.roles import SET_COLUMNS, joined_person_name, standardise_extra_roles
+from mdm.roles import SEPARATOR, SET_COLUMNS, joined_person_name, standardise_extra_roles
 from mdm.set_comparisons import OTHER_NAMES, WEBSITE, identifier_comparison
 from mdm.spec import DedupeSpec
 from mdm.steward_constraints import DECISION_COLUMNS, decision_positions, pair_decisions, with_cannot_links
@@ -120,7 +121,8 @@ def _digits_as_date(values: pd.Series) -> pd.Series:
 def standardise_for_spec(frame: pd.DataFrame, spec: DedupeSpec) -> pd.DataFrame:
     """Map the spec's roles onto ``cleansing.standardise.standardise_parties`` and carry the
     ``free_text``/``exact`` columns along as ``input:<column>``."""
-    from cleansing.standardise import standardise_parties
+    from cleansing.phones import other_phone_numbers
+    from cleansing.standardise import join_phone_columns, standardise_parties
 
     work = frame.copy(deep=False)
     roles: dict[str, str | list[str]] = {"record_id": spec.record_id}
@@ -141,6 +143,10 @@ def standardise_for_spec(frame: pd.DataFrame, spec: DedupeSpec) -> pd.DataFrame:
     standardised = standardise_parties(work, roles, spec.country)
     if "address" in spec.columns:
         standardised[ADDRESS_WORDS_COLUMN] = latin_address_words(work[ADDRESS_COLUMN]).to_numpy()
+    if "phone" in spec.columns:
+        # 13812345678/0755-26881234, or a mobile and a landline column: the numbers after the first.
+        phones = join_phone_columns(frame, list(spec.columns["phone"]))
+        standardised[OTHER_PHONES_COLUMN] = other_phone_numbers(phones, spec.country, SEPARATOR).to_numpy()
     if "birth_date" in spec.columns:
         # A date with a typo that makes it impossible (1956-13-09) is still compared part by part.
         standardised["birth_date"] = standardised["birth_date"].fillna(

@@ -24,6 +24,8 @@ must not teach EM that relatives are duplicates.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from mdm.comparators import (
@@ -34,11 +36,14 @@ from mdm.comparators import (
     FrameColumns,
     _assign,
     _chinese_other_sound,
+    _distinct_pairs,
     _pair_test,
     _person_name_is_chinese,
     compare_birth_date,
     compare_person_name,
     person_name_lengths,
+    phone_number_sets,
+    several_phone_numbers,
 )
 from mdm.roles import SET_COLUMNS
 
@@ -75,16 +80,47 @@ def _persons(cols: FrameColumns) -> np.ndarray:
     return known
 
 
+_CHINESE_MOBILE = re.compile(r"\+861[3-9][0-9]{9}")
+
+
+def _mobile_numbers(cols: FrameColumns) -> frozenset[str]:
+    """The numbers of the file that are mobiles: read so where a cell writes them first, or Chinese
+    mobiles by their shape."""
+    kinds = cols.values("phone_kind")
+    first = {str(v) for v, k in zip(cols.values("phone_e164"), kinds, strict=True) if k == "mobile"}
+    _, sets = phone_number_sets(cols)
+    return frozenset(first | {n for s in sets for n in s if _CHINESE_MOBILE.fullmatch(n)})
+
+
+def shared_phones(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair whether the two records share a landline, and whether they share a mobile, counting every
+    number a phone cell writes (``13812345678/0755-26881234``)."""
+    first = _equal(cols, "phone_e164", left, right)
+    landline = first & _phone_kind_is(cols, "landline", left, right)
+    mobile = first & _phone_kind_is(cols, "mobile", left, right)
+    several = several_phone_numbers(cols)
+    asked = several[left] | several[right]
+    if asked.any():
+        codes, sets = phone_number_sets(cols)
+        mobiles = cols.derived("mobile_numbers", _mobile_numbers)
+        a, b = codes[left], codes[right]
+        where, inverse, da, db = _distinct_pairs(a, b, asked & (a >= 0) & (b >= 0), len(sets))
+        shared = [sets[x] & sets[y] for x, y in zip(da.tolist(), db.tolist(), strict=True)]
+        landline[where] |= np.array([bool(s - mobiles) for s in shared], dtype=bool)[inverse]
+        mobile[where] |= np.array([bool(s & mobiles) for s in shared], dtype=bool)[inverse]
+    return landline, mobile
+
+
 def shared_home(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Per pair whether the two records share an address or a landline."""
-    landline = _equal(cols, "phone_e164", left, right) & _phone_kind_is(cols, "landline", left, right)
+    landline, _ = shared_phones(cols, left, right)
     return _equal(cols, "address_detail", left, right) | landline
 
 
 def one_persons_own_agree(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Per pair whether something only one person has agrees: a mobile, an e-mail, a birth date (or
     one part of it apart), a national or tax id (or one character of it apart)."""
-    mobile = _equal(cols, "phone_e164", left, right) & _phone_kind_is(cols, "mobile", left, right)
+    _, mobile = shared_phones(cols, left, right)
     agree = mobile | _equal(cols, "email_normalised", left, right)
     if "birth_date" in cols:
         levels = compare_birth_date(cols, left, right)

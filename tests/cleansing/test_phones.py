@@ -3,7 +3,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cleansing.phones import PhoneParts, parse_phone, parse_phones, split_phone_numbers
+from cleansing.phones import PhoneParts, other_phone_numbers, parse_phone, parse_phones, split_phone_numbers
 
 
 @pytest.mark.parametrize(
@@ -196,4 +196,27 @@ def test_numbers_without_a_country_code_belong_to_the_given_country(raw, country
         expected.e164,
         expected.kind,
         expected.extension or pd.NA,
+    ]
+
+
+def test_the_numbers_after_a_cells_first_are_kept_for_matching():
+    cells = pd.Series(
+        [
+            "13812345678/0755-26881234",  # a mobile, then the landline
+            "021-58301234 13912345678",  # a landline, a space, a mobile
+            "13812345678 / 13812345678",  # the same number twice: nothing more
+            "0755 26881234",  # one landline written with a space
+            "13812345678",
+            None,
+            "13812345678/无",  # a placeholder is no number
+        ]
+    )
+    assert other_phone_numbers(cells).tolist() == [
+        "+8675526881234",
+        "+8613912345678",
+        pd.NA,
+        pd.NA,
+        pd.NA,
+        pd.NA,
+        pd.NA,
     ]

@@ -122,3 +122,29 @@ def test_latin_names_of_a_couple_at_one_address_are_two_people_but_initials_are_
         "no_conflict",  # a married name: her own e-mail says she is one person
         "household_members",  # nothing in common but the address
     ]
+
+
+def test_a_record_showing_only_the_landline_meets_one_that_writes_the_mobile_first():
+    """An ERP with a mobile and a landline column beside a CRM that kept the landline only."""
+    spec = parse_spec(
+        {
+            "record_id": "id",
+            "entity": "person",
+            "columns": {"person_name": "name", "phone": ["mobile", "landline"]},
+        }
+    )
+    rows = [
+        ("刘德明", "13812345678", LANDLINE),
+        ("刘德明", "", "(021)5830 1234"),  # the same man: the landline in common
+        ("刘德明", "13987654321", "010-65001111"),  # a namesake in Beijing
+        ("刘德芳", "", LANDLINE),  # his sister at home: one landline, two people
+    ] + [(name, mobile, "") for name, mobile, _, _ in _filler(60)]
+    frame = pd.DataFrame(rows, columns=["name", "mobile", "landline"])
+    frame.insert(0, "id", [f"P{i:03d}" for i in range(len(frame))])
+    result = deduplicate(frame, spec, progress=False)
+    cluster = result.clusters.set_index("record_id")["cluster_id"]
+    assert cluster["P000"] == cluster["P001"]
+    assert cluster["P002"] != cluster["P000"]
+    assert cluster["P003"] != cluster["P000"]
+    pair = result.pairs[(result.pairs.left_record_id == "P000") & (result.pairs.right_record_id == "P001")]
+    assert pair["contact_level"].tolist() == ["phone_exact"]
