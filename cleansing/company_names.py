@@ -345,6 +345,10 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
     head, branch, branch_region = _branch(normalised, vocabulary, table)
     latin = not _CJK_CHAR.search(head)
     qualifier = None
+    if not latin:
+        head, note_region = _note_after_legal_form(head, vocabulary, table)
+    else:
+        note_region = None
     if latin and (bracketed := _BRACKET_GROUP.search(head)):
         if (unbracketed := _legal_form_unbracketed(head, bracketed.group(1))) is not None:
             # ACME (PTY) LTD, ACME (PVT) LTD: the bracketed word belongs to the legal form after it.
@@ -383,7 +387,35 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
     core = "".join(p for p in (trade_name, industry) if p) or normalised
     if region is None and qualifier is not None:
         region = bracketed_place(qualifier, table)
+    region = region or note_region
     return (region, trade_name, industry, legal_form, branch, branch_region, branch is not None, core)
+
+
+_FORMER_NAME = re.compile(r"^(原名?|曾用名|更名前)[:：]?")
+"""A bracket that gives the name the company had before: 华强商贸有限公司(原华强贸易有限公司)."""
+
+
+def _note_after_legal_form(
+    text: str, vocabulary: CompanyNameVocabulary, table: DivisionTable
+) -> tuple[str, str | None]:
+    """A Chinese name with a bracket after its legal form, the bracket read away: a former name
+    (``(原深圳市华强贸易有限公司)``), a place (``(深圳)``, a city's region; ``(福田)``, a district, says
+    nothing more) or another note; a bracketed legal form (``(有限合伙)``) stays. Returns the name and the
+    bracket's city-level region, if it names one."""
+    if not text.endswith(")") or (start := text.rfind("(")) <= 0:
+        return text, None
+    inner = text[start + 1 : -1].strip()
+    before = text[:start].rstrip()
+    if f"({inner})" in vocabulary.legal_forms or "(" in inner:
+        return text, None
+    former = _FORMER_NAME.match(inner) is not None
+    if not former and _strip_suffix(before, vocabulary.legal_forms)[1] is None:
+        return text, None
+    if former:
+        return before, None
+    division, length = _leading_region(inner, table)
+    placed = division is not None and length == len(inner) and division.level != "district"
+    return before, table.region_name(division) if placed and division is not None else None
 
 
 _CONNECTIVES = frozenset({"&", "AND"})

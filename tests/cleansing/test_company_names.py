@@ -92,11 +92,49 @@ def test_head_office_is_not_a_branch():
         ("华强便利店有限公司西湖分店", "分店", "西湖"),
         ("华强商贸杭州办事处", "办事处", "杭州"),
         ("华强商贸有限公司第二分公司", "分公司", "第二"),
+        ("深圳市华强商贸有限公司(杭州分公司)", "分公司", "杭州"),  # the branch in brackets
+        ("美宜佳(福田店)", "店", "福田"),  # a chain's store, named by its place
+        ("海底捞火锅（万达广场店）", "店", "万达广场"),  # or by its mall
     ],
 )
 def test_branch_kinds(name, branch, branch_region):
     parts = parse_company_name(name)
     assert (parts.branch, parts.branch_region, parts.is_branch) == (branch, branch_region, True)
+
+
+def test_a_chains_store_keeps_the_brand_and_its_industry_as_the_name():
+    """No bracket is left in the name: 美宜佳便利店(福田店 compared as text with 美宜佳(福田店 hid the brand."""
+    written_out, short = parse_company_name("美宜佳便利店(福田店)"), parse_company_name("美宜佳(福田店)")
+    assert (written_out.trade_name, written_out.industry, written_out.core) == (
+        "美宜佳",
+        "便利店",
+        "美宜佳便利店",
+    )
+    assert (short.trade_name, short.core, short.branch_region) == ("美宜佳", "美宜佳", "福田")
+    assert not parse_company_name("华强便利店(便利店)").is_branch  # a shop word alone is no store
+
+
+@pytest.mark.parametrize(
+    ("name", "region"),
+    [
+        ("深圳市华强商贸有限公司(原深圳市华强贸易有限公司)", "深圳"),  # the name it had before
+        ("深圳市华强商贸有限公司（原名：华强贸易）", "深圳"),
+        ("深圳市华强商贸有限公司(福田)", "深圳"),  # a district says no more than the city before it
+        ("华强商贸有限公司(上海)", "上海"),  # a city after the legal form places the name
+    ],
+)
+def test_a_bracket_after_the_legal_form_is_a_note_not_part_of_the_trade_name(name, region):
+    parts = parse_company_name(name)
+    assert (parts.trade_name, parts.industry, parts.legal_form, parts.region) == (
+        "华强",
+        "商贸",
+        "有限公司",
+        region,
+    )
+
+
+def test_a_bracketed_legal_form_stays_the_legal_form():
+    assert parse_company_name("深圳市华强商贸有限公司（普通合伙）").legal_form == "有限公司(普通合伙)"
 
 
 @pytest.mark.parametrize(

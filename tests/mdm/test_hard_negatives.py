@@ -193,3 +193,36 @@ def test_one_trade_name_with_two_industry_words_at_one_place_is_two_businesses()
     levels = result.pairs.set_index(["left_record_id", "right_record_id"])["distinctive_words_level"]
     assert levels.get(("R00", "R01"), "different_business") == "different_business"
     assert levels.get(("R00", "R03")) == "no_conflict"
+
+
+def test_a_chains_stores_are_one_store_each_and_never_one_another():
+    """美宜佳(福田店) and 美宜佳(南山店) share the brand and its hotline; each store is a branch of its own."""
+    places = ["福田", "南山", "车公庙", "华强北", "科技园", "龙华"]
+    rows = []
+    for i, place in enumerate(places):
+        address = f"深圳市福田区{place}路{10 + i}号"
+        rows.append((f"S{2 * i:02d}", f"美宜佳便利店（{place}店）", "4008-123-456", address))
+        rows.append((f"S{2 * i + 1:02d}", f"美宜佳({place}店)", "4008-123-456", address))
+        rows.append(
+            (f"T{i:02d}", f"美宜佳({place}店)", "4008-123-456", "")
+        )  # a thin record: the hotline only
+    rows += [
+        (f"F{i:02d}", f"深圳市{trade}商贸有限公司", f"1380013{i:04d}", f"深圳市罗湖区东门路{i + 1}号")
+        for i, trade in enumerate(
+            ["华强", "鑫源", "泰隆", "昌恒", "达宏", "伟荣", "祥瑞", "盛兴", "恒丰", "邦瑞"]
+        )
+    ]
+    frame = pd.DataFrame(rows, columns=["id", "name", "phone", "address"])
+    spec = parse_spec(
+        {
+            "record_id": "id",
+            "entity": "organisation",
+            "columns": {"company_name": "name", "phone": "phone", "address": "address"},
+        }
+    )
+    cluster = deduplicate(frame, spec, progress=False).clusters.set_index("record_id")["cluster_id"]
+    stores = [cluster[f"S{2 * i:02d}"] for i in range(len(places))]
+    assert len(set(stores)) == len(places)
+    thin = [cluster[f"T{i:02d}"] for i in range(len(places))]
+    assert len(set(thin)) == len(places), "a store's name, not the brand's hotline, says which store it is"
+    assert all(cluster[f"S{2 * i:02d}"] == cluster[f"S{2 * i + 1:02d}"] for i in range(len(places)))
