@@ -44,6 +44,7 @@ from mdm.model import (
     estimate_m_by_em,
     estimate_u_from_random_pairs,
     leave_matches_out_of_u,
+    one_name_alone,
     random_pair_positions,
     refine_with_labels,
     score_levels,
@@ -479,6 +480,17 @@ def deduplicate(
         scored = _score_in_chunks(cols, left, right, levels, params, comparisons, pairs_min_probability)
         probability = scored.probability
         match_class = classify(probability, params.thresholds)
+        # Two persons' records of one name and nothing else: a steward sees what the model saw, two
+        # identical rows, and cannot tell a duplicate from a namesake either.
+        undecidable = (match_class == "needs_review") & one_name_alone(levels, comparisons)
+        match_class[undecidable] = "no_match"
+        if undecidable.any():
+            log.info(
+                "%s pairs of records holding one person's name alike and nothing else were left apart, not "
+                "listed for review (nothing in them tells a duplicate from a namesake); add a phone, address, "
+                "birth date or identifier column to tell them apart",
+                f"{int(undecidable.sum()):,}",
+            )
 
     with _timed(timings, "cluster", bar):
         auto = match_class == "auto_merge"

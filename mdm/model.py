@@ -18,7 +18,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mdm.comparators import DEFAULT_COMPARISONS, Comparison, ComparisonLevel, FrameColumns, compare_pairs
+from mdm.comparators import (
+    DEFAULT_COMPARISONS,
+    UNKNOWN,
+    Comparison,
+    ComparisonLevel,
+    FrameColumns,
+    compare_pairs,
+)
 
 MAX_PRIOR = 1e-3
 """Upper bound on the random-pair match probability learned from a large file."""
@@ -543,6 +550,31 @@ def score_levels(
         weight += comparison_weight(levels, params, j, adjustments.get(j))
     probability = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
     return weight, probability
+
+
+DERIVED_FROM_THE_NAME = frozenset({"party_kind", "household"})
+"""Comparisons read off the name (or only known where other fields are): with two names written alike
+they say nothing more."""
+
+
+def one_name_alone(levels: np.ndarray, comparisons: tuple[Comparison, ...]) -> np.ndarray:
+    """Per pair whether the two records are persons of one name written alike that hold nothing else to
+    compare: ``person_name`` on its first level (exact), aliases agreeing or unknown, every other field
+    unknown. Two companies of one registered name are not: a name is registered once (within its region),
+    while two people share theirs."""
+    alone = np.ones(len(levels), dtype=bool)
+    named = np.zeros(len(levels), dtype=bool)
+    for j, comparison in enumerate(comparisons):
+        column = levels[:, j]
+        if comparison.part_of_the_name or comparison.name in DERIVED_FROM_THE_NAME:
+            continue
+        if comparison.name == "person_name":
+            named = column == 1
+        elif comparison.name == "other_names":
+            alone &= column <= 1
+        else:
+            alone &= column == UNKNOWN
+    return alone & named
 
 
 def classify(probability: np.ndarray, thresholds: Thresholds) -> np.ndarray:

@@ -219,7 +219,11 @@ def run(args: argparse.Namespace) -> int:
         " of the duplicates whose names resemble each other; a list of names alone cannot show the others"
         if names_only
         else "",
-        ", ".join(f"{r.rule} {r.confident_pairs_found:.0%}" for r in found.itertuples()) or "none",
+        ", ".join(
+            f"{r.rule} {'n/a' if pd.isna(r.confident_pairs_found) else f'{r.confident_pairs_found:.0%}'}"
+            for r in found.itertuples()
+        )
+        or "none",
     )
 
     out = result.clusters.copy()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from mdm.dedupe import deduplicate
@@ -98,3 +99,20 @@ def test_pairs_scored_a_chunk_at_a_time_match_those_scored_at_once(make_frame, m
     assert at_once.candidate_pairs > 3
     pd.testing.assert_frame_equal(at_once.clusters, in_chunks.clusters)
     pd.testing.assert_frame_equal(at_once.pairs, in_chunks.pairs)
+
+
+def test_a_list_of_person_names_alone_lists_no_pair_of_identical_names_for_review():
+    """Two rows 刘波 and nothing else: a steward sees what the model saw and cannot tell a duplicate from
+    a namesake, so such pairs are merged where the model is sure and otherwise left apart, not listed."""
+    rng = np.random.default_rng(4)
+    chars = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平"
+    pool = [f"{f}{g}" for f in "王李张刘陈杨黄赵" for g in chars]
+    pool += [f"{f}{a}{b}" for f in "王李张刘" for a in chars[:10] for b in chars[10:]]
+    people = list(rng.choice(pool, 300))  # namesakes among them
+    names = people + people[:100]  # and a third of them written twice
+    frame = pd.DataFrame({"id": [f"C{i:03d}" for i in range(len(names))], "name": names})
+    spec = parse_spec({"record_id": "id", "entity": "person", "columns": {"person_name": "name"}})
+    pairs = deduplicate(frame, spec, progress=False).pairs
+    identical = pairs["person_name_l"] == pairs["person_name_r"]
+    assert identical.sum() >= 100  # the pairs are scored and shown in the pairs output …
+    assert not (identical & (pairs["match_class"] == "needs_review")).any()  # … but none is for review

@@ -17,6 +17,7 @@ from mdm.model import (
     estimate_u_from_random_pairs,
     leave_matches_out_of_u,
     max_prior,
+    one_name_alone,
     random_pair_levels,
     random_pair_positions,
     refine_with_labels,
@@ -346,3 +347,21 @@ def test_an_m_over_its_bound_gives_its_excess_to_levels_below_theirs_and_no_leve
     assert m[2] <= 0.1 + 1e-12 and m[3] <= 0.1 + 1e-12
     assert abs(m.sum() - 1.0) < 1e-12
     assert m[0] == m[1]  # the excess went to the free levels in proportion to their m
+
+
+def test_one_name_alone_is_two_records_of_one_name_holding_nothing_else():
+    from mdm.comparators import ADDRESS, NAME, PARTY_KIND, PERSON_NAME
+
+    comparisons = (PERSON_NAME, ADDRESS, PARTY_KIND, NAME)
+    levels = np.array(
+        [
+            [1, 0, 1, 0],  # 王芳 / 王芳 and nothing else known
+            [2, 0, 1, 0],  # 王芳 / 王方: the names differ, a steward may judge the spelling
+            [1, 1, 1, 0],  # one name and one address: the address speaks too
+            [1, 5, 1, 0],  # one name, two addresses: a difference to show
+            [0, 1, 0, 0],  # no name known at all
+            [0, 0, 1, 1],  # one registered company name: registered once, not a namesake's
+        ],
+        dtype=np.int8,
+    )
+    assert one_name_alone(levels, comparisons).tolist() == [True, False, False, False, False, False]
