@@ -443,6 +443,24 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     )
 
 
+def registered_names(cols: FrameColumns) -> np.ndarray:
+    """Per record whether its name is a registered Chinese enterprise name: Chinese characters with a
+    region, a trade name and a legal form (深圳市华强商贸有限公司, not 华强商贸 or 华强). One registration
+    authority admits no second company of the name, so two records writing it alike are one company."""
+
+    def compute(c: FrameColumns) -> np.ndarray:
+        names = c.uniques("name_normalised")
+        chinese = np.array([_CJK_CHAR.search(str(v)) is not None for v in names] + [False], dtype=bool)
+        return (
+            chinese[c.codes("name_normalised")]
+            & c.known("name_region")
+            & c.known("name_trade")
+            & c.known("name_legal_form")
+        )
+
+    return cols.derived("name_is_registered", compute)
+
+
 def _industry_concepts(cols: FrameColumns) -> np.ndarray:
     """Per record the concepts of its name's industry words, Chinese or English (``food|trade``)."""
     from cleansing.pinyin_names import chinese_industry_concepts, read_latin_rendering

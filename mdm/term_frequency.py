@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from mdm.comparators import Comparison, FrameColumns, _distinct_pairs
+from mdm.comparators import Comparison, FrameColumns, _distinct_pairs, registered_names
 from mdm.tokens import WORD_BASE, column_token_frequency, column_tokens
 
 COLLISION = 0.03
@@ -310,6 +310,11 @@ def tf_adjustments(
                     cols, column, left[at], right[at], label != comparison.tf_levels[0]
                 )
                 adjust[at] = np.fmax(adjust[at], np.minimum(odds_bits + shift, ceiling))
+                if label == comparison.tf_levels[0] and "name_region" in cols:
+                    # 郑州市元佳副食品有限公司 written four times: a registered name no other company
+                    # holds, whatever its own duplicates make its frequency look like.
+                    registered = at[registered_names(cols)[left[at]]]
+                    adjust[registered] = np.fmax(adjust[registered], ceiling)
         if comparison.tf_part_chance is not None:
             _adjust_by_parts(adjust, comparison, j, cols, left, right, levels, u_tables, comparisons)
         out[j] = adjust

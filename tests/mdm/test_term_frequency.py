@@ -174,3 +174,22 @@ def test_a_rare_name_weighs_more_on_a_close_spelling_only_where_each_spells_the_
     spelt, inside = pairs.loc[("R000", "R001")], pairs.loc[("R002", "R003")]
     assert spelt["company_name_level"] == inside["company_name_level"] == "close"
     assert spelt["company_name_weight"] > inside["company_name_weight"] + 2
+
+
+def test_a_registered_company_name_written_alike_is_one_company_on_a_name_only_list():
+    """郑州市元佳副食品有限公司 written four times is one company (a name with its region is registered
+    once), however common the file's own duplicates make it look; 品隆粮油有限公司 without a region may be
+    registered in several cities and keeps its weight."""
+    from benchmarks.bench_dedupe_accuracy import PARTNER_SPEC, load_generated, thinned
+    from mdm.comparators import FrameColumns, registered_names
+    from mdm.dedupe import standardise_for_spec
+
+    records, _ = load_generated(3000, 20261126, "partner", "standard")
+    spec = parse_spec(thinned(PARTNER_SPEC, "name"))
+    pairs = deduplicate(records, spec, progress=False).pairs
+    std = standardise_for_spec(records, spec).reset_index(drop=True)
+    registered = pd.Series(registered_names(FrameColumns(std)), index=records["record_id"].astype(str))
+    identical = pairs[pairs["company_name_l"] == pairs["company_name_r"]]
+    on_record = registered.reindex(identical["left_record_id"].astype(str)).to_numpy()
+    assert on_record.sum() > 1000
+    assert (identical.loc[on_record, "match_class"] == "auto_merge").all()
