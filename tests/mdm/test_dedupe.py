@@ -116,3 +116,27 @@ def test_a_list_of_person_names_alone_lists_no_pair_of_identical_names_for_revie
     identical = pairs["person_name_l"] == pairs["person_name_r"]
     assert identical.sum() >= 100  # the pairs are scored and shown in the pairs output …
     assert not (identical & (pairs["match_class"] == "needs_review")).any()  # … but none is for review
+
+
+def test_a_phone_number_many_names_write_merges_no_namesakes():
+    """13800000000 is what a clerk types when the customer gives no number: records of different
+    people written with it share nothing, and two namesakes among them are not one person."""
+    rng = np.random.default_rng(1)
+    family, given = "王李张刘陈杨黄赵吴周", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平"
+    names = [
+        f"{rng.choice(list(family))}{rng.choice(list(given))}{rng.choice(list(given))}" for _ in range(300)
+    ]
+    names[10] = names[20] = "王建国"  # namesakes, both written with the placeholder
+    phones = [f"139{i:08d}" if i % 4 else "13800000000" for i in range(300)]
+    phones[10] = phones[20] = "13800000000"
+    frame = pd.DataFrame({"id": [f"C{i:03d}" for i in range(300)], "name": names, "phone": phones})
+    spec = parse_spec(
+        {"record_id": "id", "entity": "person", "columns": {"person_name": "name", "phone": "phone"}}
+    )
+    result = deduplicate(frame, spec, progress=False)
+    cluster = result.clusters.set_index("record_id")["cluster_id"]
+    assert cluster["C010"] != cluster["C020"]
+    pairs = result.pairs
+    placeholder = pairs[(pairs["contact_l"] == "+8613800000000") & (pairs["contact_r"] == "+8613800000000")]
+    assert set(placeholder["contact_level"]) == {"shared_number"}
+    assert (placeholder["match_class"] != "auto_merge").all()
