@@ -747,23 +747,25 @@ def _phone_flags(cols: FrameColumns) -> tuple[np.ndarray, np.ndarray]:
 
 
 SHARED_NUMBER_NAMES = 8
-"""More names than this writing one phone number make it a number many parties share (a clerk's
-placeholder 13800000000, a business centre's switchboard), not one party's; as for a mailbox name
-(:data:`SHARED_MAILBOX_NAME`)."""
+"""More names than this writing one phone number or e-mail address make it one many parties share (a
+clerk's placeholder 13800000000, a business centre's switchboard), not one party's; as for a mailbox
+name (:data:`SHARED_MAILBOX_NAME`)."""
 
 
-def _shared_numbers(cols: FrameColumns) -> np.ndarray:
-    """Per record whether more than :data:`SHARED_NUMBER_NAMES` distinct names write its phone number."""
-    phone = cols.codes("phone_e164")
-    core = cols.codes("name_core") if "name_core" in cols else np.full(len(phone), -1)
-    person = cols.codes("person_name") if "person_name" in cols else np.full(len(phone), -1)
+def _written_by_many(cols: FrameColumns, column: str) -> np.ndarray:
+    """Per record whether more than :data:`SHARED_NUMBER_NAMES` distinct names write its value of
+    ``column`` (a phone number, an e-mail address)."""
+    value = cols.codes(column)
+    core = cols.codes("name_core") if "name_core" in cols else np.full(len(value), -1)
+    person = cols.codes("person_name") if "person_name" in cols else np.full(len(value), -1)
     name = np.where(core >= 0, core, np.where(person >= 0, person + int(core.max(initial=-1)) + 1, -1))
-    rows = np.flatnonzero((phone >= 0) & (name >= 0))
+    rows = np.flatnonzero((value >= 0) & (name >= 0))
     if len(rows) == 0:
-        return np.zeros(len(phone), dtype=bool)
-    pairs = np.unique(phone[rows].astype(np.int64) * (int(name.max()) + 1) + name[rows])
-    names_per_phone = np.bincount(pairs // (int(name.max()) + 1), minlength=int(phone.max()) + 1)
-    return (phone >= 0) & (names_per_phone[np.maximum(phone, 0)] > SHARED_NUMBER_NAMES)
+        return np.zeros(len(value), dtype=bool)
+    base = int(name.max()) + 1
+    pairs = np.unique(value[rows].astype(np.int64) * base + name[rows])
+    names_per_value = np.bincount(pairs // base, minlength=int(value.max()) + 1)
+    return (value >= 0) & (names_per_value[np.maximum(value, 0)] > SHARED_NUMBER_NAMES)
 
 
 def compare_contact(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -782,9 +784,12 @@ def compare_contact(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> 
     toll_free = is_toll_free[left]
     # 13800000000 written by a hundred customers, a business centre's switchboard: a number many names
     # write says nothing of which party a record is.
-    many = cols.derived("phone_shared_by_many", _shared_numbers)[left]
+    many = cols.derived("phone_shared_by_many", lambda c: _written_by_many(c, "phone_e164"))[left]
     ea, eb, email_known = _pair(cols, "email_normalised", left, right)
-    email_equal = email_known & (ea == eb)
+    # 123456@qq.com or a shop's mailbox given for every customer: no one party's address either.
+    email_shared = cols.derived("email_shared_by_many", lambda c: _written_by_many(c, "email_normalised"))
+    same_email = email_known & (ea == eb)
+    email_equal = same_email & ~email_shared[left]
     known = phone_known | email_known
     return _assign(
         known,
@@ -793,8 +798,8 @@ def compare_contact(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> 
             phone_equal & ~toll_free & ~many,
             email_equal,
             phone_equal & toll_free,
-            phone_equal,
-            _emails_typed_apart(cols, ea, eb, email_known & ~email_equal),
+            phone_equal | same_email,
+            _emails_typed_apart(cols, ea, eb, email_known & ~same_email),
         ],
     )
 
@@ -935,9 +940,9 @@ CONTACT = Comparison(
         ComparisonLevel("phone_exact", 0.3, 0.0002),
         ComparisonLevel("email_exact", 0.1, 0.0001),
         ComparisonLevel("toll_free_exact", 0.02, 0.0005),
-        # Fixed at no weight: on a file where a hundred records write 13800000000, random pairs agree on
-        # it often enough, and EM would still count it for something.
-        ComparisonLevel("shared_number", 0.01, 0.01, fixed=True),
+        # A number or address many names write. Fixed at no weight: on a file where a hundred records
+        # write 13800000000, random pairs agree on it often enough, and EM would still count it for something.
+        ComparisonLevel("shared_contact", 0.01, 0.01, fixed=True),
         ComparisonLevel("email_typed_apart", 0.03, 0.0001),
         ComparisonLevel("different", 0.10, 0.99918),
     ),

@@ -138,5 +138,29 @@ def test_a_phone_number_many_names_write_merges_no_namesakes():
     assert cluster["C010"] != cluster["C020"]
     pairs = result.pairs
     placeholder = pairs[(pairs["contact_l"] == "+8613800000000") & (pairs["contact_r"] == "+8613800000000")]
-    assert set(placeholder["contact_level"]) == {"shared_number"}
+    assert set(placeholder["contact_level"]) == {"shared_contact"}
     assert (placeholder["match_class"] != "auto_merge").all()
+
+
+def test_an_email_address_many_names_write_weighs_nothing():
+    """123456@qq.com given for a quarter of the customers says nothing of who a record is; one
+    customer's own address still does."""
+    rng = np.random.default_rng(2)
+    family, given = "王李张刘陈杨黄赵吴周", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平"
+    names = [
+        f"{rng.choice(list(family))}{rng.choice(list(given))}{rng.choice(list(given))}" for _ in range(200)
+    ]
+    names[10] = names[20] = "王建国"
+    names[11] = names[21] = "李秀英"
+    emails = [f"m{i}@example.cn" if i % 4 else "123456@qq.com" for i in range(200)]
+    emails[10] = emails[20] = "123456@qq.com"
+    emails[11] = emails[21] = "xiuying.li@example.cn"
+    frame = pd.DataFrame({"id": [f"C{i:03d}" for i in range(200)], "name": names, "email": emails})
+    spec = parse_spec(
+        {"record_id": "id", "entity": "person", "columns": {"person_name": "name", "email": "email"}}
+    )
+    pairs = deduplicate(frame, spec, progress=False).pairs.set_index(["left_record_id", "right_record_id"])
+    assert pairs.loc[("C010", "C020"), "contact_level"] == "shared_contact"
+    assert pairs.loc[("C010", "C020"), "contact_weight"] == 0
+    assert pairs.loc[("C011", "C021"), "contact_level"] == "email_exact"
+    assert pairs.loc[("C011", "C021"), "contact_weight"] > 0
