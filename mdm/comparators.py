@@ -228,6 +228,29 @@ class Comparison:
         return self.labels.index(label)
 
 
+def hard_negative(
+    name: str,
+    columns: tuple[str, ...],
+    conflict: str,
+    compute: Callable[[FrameColumns, np.ndarray, np.ndarray], np.ndarray],
+    **options: Any,
+) -> Comparison:
+    """A comparison that only ever speaks against a match, its levels fixed, never learned: what such
+    pairs share (an address, a phone) must not teach EM that they are duplicates. ``no_conflict`` weighs
+    nothing; ``conflict`` about −25.5 bits, more than a shared phone, e-mail and address together, so the
+    pair is never merged on them. ``compute`` returns 1 (no conflict), 2 (conflict) or 0 (not judged)."""
+    return Comparison(
+        name,
+        columns,
+        (
+            ComparisonLevel("no_conflict", 1.0 - 1e-9, 0.95, fixed=True),
+            ComparisonLevel(conflict, 1e-9, 0.05, fixed=True),
+        ),
+        compute,
+        **options,
+    )
+
+
 def _pair(cols: FrameColumns, column: str, left: np.ndarray, right: np.ndarray):
     """Codes of ``column`` on both sides of each pair and whether both are known."""
     codes = cols.codes(column)

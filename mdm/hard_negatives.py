@@ -20,7 +20,7 @@ import re
 import numpy as np
 from rapidfuzz.distance import JaroWinkler
 
-from mdm.comparators import Comparison, ComparisonLevel, FrameColumns, _assign, _distinct_pairs, _pair_test
+from mdm.comparators import FrameColumns, _assign, _distinct_pairs, _pair_test, hard_negative
 from mdm.tokens import column_token_frequency, token_code, vocabulary_of
 
 MIN_NAMES_WITH_WORD = 3
@@ -307,16 +307,11 @@ def compare_distinctive_words(cols: FrameColumns, left: np.ndarray, right: np.nd
     return _assign(known, [known & ~conflict])
 
 
-DISTINCTIVE_WORDS = Comparison(
+DISTINCTIVE_WORDS = hard_negative(
     "distinctive_words",
     ("name_core",),
-    # Fixed: a shared address must not teach EM that sister companies are duplicates.
-    (
-        ComparisonLevel("no_conflict", 1.0 - 1e-9, 0.95, fixed=True),
-        # About −25.5 bits: outweighs a shared phone, e-mail and address together (what sister
-        # companies share), so the pair goes to a steward at most.
-        ComparisonLevel("different_business", 1e-9, 0.05, fixed=True),
-    ),
+    "different_business",
     compare_distinctive_words,
     part_of_the_name=True,
 )
+"""Sister companies are never merged on what they share (a phone, an e-mail, an address)."""

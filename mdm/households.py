@@ -31,8 +31,6 @@ import numpy as np
 from mdm.comparators import (
     BIRTH_DATE,
     PERSON_NAME,
-    Comparison,
-    ComparisonLevel,
     FrameColumns,
     _assign,
     _chinese_other_sound,
@@ -41,6 +39,7 @@ from mdm.comparators import (
     _person_name_is_chinese,
     compare_birth_date,
     compare_person_name,
+    hard_negative,
     person_name_lengths,
     phone_number_sets,
     several_phone_numbers,
@@ -181,15 +180,5 @@ def compare_household(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -
     return out
 
 
-HOUSEHOLD = Comparison(
-    "household",
-    ("person_name",),
-    # Fixed: a shared home must not teach EM that relatives are duplicates.
-    (
-        ComparisonLevel("no_conflict", 1.0 - 1e-9, 0.95, fixed=True),
-        # About −25.5 bits: outweighs a shared address and landline together (what a household
-        # shares), so two members of one household are never merged on their home.
-        ComparisonLevel("household_members", 1e-9, 0.05, fixed=True),
-    ),
-    compare_household,
-)
+HOUSEHOLD = hard_negative("household", ("person_name",), "household_members", compare_household)
+"""Two members of one household are never merged on their home."""
