@@ -7,7 +7,7 @@ in a temporary folder, so generation is neither timed nor counted in memory.
 
     .venv/bin/python -m benchmarks.bench_dedupe_scale [--sizes 100000 300000 1000000]
 
-Targets: 1M records in ≤ 3 minutes on 2 cores, peak ≤ 6 GB, near-linear growth.
+Targets: 1M records in ≤ 60 s on 2 cores, peak ≤ 4 GB, near-linear growth.
 """
 
 from __future__ import annotations
