@@ -340,8 +340,33 @@ def _legal_form_unbracketed(head: str, qualifier: str) -> str | None:
     return unbracketed if words and form is not None and set(words) <= set(form.split()) else None
 
 
+_LATIN_TAIL = re.compile(f"^(.*[{_CJK}]\\)?)([A-Z][A-Z0-9.,&'\\- ]* [A-Z0-9.,&'\\- ]*)$")
+_LATIN_HEAD = re.compile(f"^([A-Z][A-Z0-9.,&'()\\- ]* [A-Z0-9.,&'()\\- ]*?)([{_CJK}].*)$")
+
+
+def _chinese_of_bilingual(text: str, vocabulary: CompanyNameVocabulary) -> str:
+    """The Chinese name of a cell writing a company's Chinese and English names side by side
+    (``深圳市华强贸易有限公司 SHENZHEN HUAQIANG TRADING CO., LTD.``, either way round, the second perhaps in
+    brackets): the name, not the two run together. Latin letters inside a Chinese name
+    (``TCL科技集团股份有限公司``, ``深圳市ABC贸易有限公司``) stay: only a Latin name of two words or more
+    beside two Chinese characters or more is a translation."""
+    if not _CJK_CHAR.search(text) or " " not in text:
+        return text
+    for pattern, chinese_group in ((_LATIN_TAIL, 1), (_LATIN_HEAD, 2)):
+        if (match := pattern.match(text)) is not None:
+            chinese = match.group(chinese_group).strip()
+            if chinese.startswith("(") and chinese.count("(") > chinese.count(")"):
+                chinese = chinese[1:]
+            if chinese.endswith(")") and chinese.count(")") > chinese.count("("):
+                chinese = chinese[:-1]
+            if len(_CJK_CHAR.findall(chinese)) >= 2:
+                return chinese.strip()
+    return text
+
+
 def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: DivisionTable) -> _Fields:
     """The fields of :class:`CompanyNameParts`, in order, for a normalised name."""
+    normalised = _chinese_of_bilingual(normalised, vocabulary)
     head, branch, branch_region = _branch(normalised, vocabulary, table)
     latin = not _CJK_CHAR.search(head)
     qualifier = None

@@ -409,3 +409,28 @@ def test_a_latin_names_shortened_words_read_written_out(short, written_out):
 
 def test_an_abbreviation_inside_a_word_is_left_alone():
     assert parse_company_name("Stag Mfgx Ltd").core == "STAG MFGX"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "深圳市华强贸易有限公司 SHENZHEN HUAQIANG TRADING CO., LTD.",
+        "SHENZHEN HUAQIANG TRADING CO., LTD. 深圳市华强贸易有限公司",
+        "Shenzhen Huaqiang Trading Co., Ltd.（深圳市华强贸易有限公司）",
+    ],
+)
+def test_a_cell_with_the_chinese_and_the_english_name_is_read_as_the_chinese_name(name):
+    parts = parse_company_name(name)
+    assert (parts.region, parts.trade_name, parts.industry, parts.legal_form) == (
+        "深圳",
+        "华强",
+        "贸易",
+        "有限公司",
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "trade"), [("TCL科技集团股份有限公司", "TCL"), ("深圳市ABC贸易有限公司", "ABC")]
+)
+def test_latin_letters_inside_a_chinese_name_stay_in_it(name, trade):
+    assert parse_company_name(name).trade_name == trade
