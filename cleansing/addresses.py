@@ -96,6 +96,26 @@ def _context(table: DivisionTable, province: object, city: object, district: obj
     return found_district or found_city or found_province
 
 
+_ROAD_OR_PLACE_NEXT = frozenset("路街道巷弄里村镇乡桥园湾港大东南西北中新口路")
+"""Characters after a district's short name that make it the start of a road, a village or a building's
+name (朝阳路, 福田村, 福田大厦, 南山东街), not the district."""
+
+
+def _district_after_its_city(table: DivisionTable, found: Division | None, district: Division) -> bool:
+    """Whether the division found so far is the district's city (or a municipality: 北京朝阳建国路)."""
+    if found is None or not found.contains(district):
+        return False
+    if found.level == "city":
+        return True
+    city = table.ancestor(district, "city")
+    return found.level == "province" and (city is None or city.is_placeholder or city.name == found.name)
+
+
+def _not_a_road_name(text: str, stop: int) -> bool:
+    """Whether the text after a district's short name goes on with something else than its road's suffix."""
+    return stop < len(text) - 1 and text[stop] not in _ROAD_OR_PLACE_NEXT
+
+
 def _followed_by_division(
     table: DivisionTable, text: str, end: int, parent: Division, depth: int = 1
 ) -> bool:
@@ -125,9 +145,12 @@ def _next_division(
             continue
         if is_short:
             agrees = context is not None and (division.contains(context) or context.contains(division))
-            if division.level == "district" or not (
-                agrees or _followed_by_division(table, text, stop, division)
-            ):
+            if division.level == "district":
+                # 深圳福田华强北路: a district's short name right after its city, and not the start of a
+                # road or a building named after it (北京朝阳路, 福田大厦).
+                if not (_district_after_its_city(table, deepest, division) and _not_a_road_name(text, stop)):
+                    continue
+            elif not (agrees or _followed_by_division(table, text, stop, division)):
                 continue
         same_length = [
             d

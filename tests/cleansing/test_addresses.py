@@ -148,3 +148,17 @@ def test_vectorised_parse_matches_one_by_one():
             ("address_detail", expected.detail),
         ):
             assert (got[column] is pd.NA) if field is None else got[column] == field, (address, city, column)
+
+
+@pytest.mark.parametrize(
+    ("address", "district", "detail"),
+    [
+        ("深圳市福田华强北路10号", "福田区", "华强北路10号"),  # the district's short name after its city
+        ("北京市朝阳建国路88号", "朝阳区", "建国路88号"),  # after a municipality
+        ("北京市朝阳路88号", None, "朝阳路88号"),  # a road named after the district is a road
+        ("深圳市福田大厦3楼", None, "福田大厦3楼"),  # and so is a building
+    ],
+)
+def test_a_districts_short_name_after_its_city_is_the_district(address, district, detail):
+    parts = parse_address(address)
+    assert (parts.district, parts.detail) == (district, detail)
