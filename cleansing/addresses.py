@@ -238,8 +238,16 @@ def _locate(table: DivisionTable, text: str, context: Division | None) -> _Locat
     )
 
 
+_DIRECTIONS_NOTE = re.compile(
+    r"[(（](?:近|靠近|邻近|临近|入驻|原|即|距)[^()（）]*[)）]$|[(（][^()（）]*(?:对面|旁边|旁|附近|隔壁|楼下|后面|斜对面)[)）]$"
+)
+"""A bracket at the end of an address that tells the way or the occupant, not the place: ``(近地铁站)``,
+``(入驻深圳市前海商务秘书有限公司)``, ``(人民医院对面)``. A floor or a room in brackets (``(3楼)``) stays."""
+
+
 def _detail(text: str, position: int) -> str | None:
-    return chinese_numerals_to_arabic(_LEADING_PUNCTUATION.sub("", text[position:])) or None
+    detail = _DIRECTIONS_NOTE.sub("", _LEADING_PUNCTUATION.sub("", text[position:]))
+    return chinese_numerals_to_arabic(detail) or None
 
 
 def _parts(text: str, located: _Located) -> AddressParts:

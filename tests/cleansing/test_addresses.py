@@ -162,3 +162,20 @@ def test_vectorised_parse_matches_one_by_one():
 def test_a_districts_short_name_after_its_city_is_the_district(address, district, detail):
     parts = parse_address(address)
     assert (parts.district, parts.detail) == (district, detail)
+
+
+@pytest.mark.parametrize(
+    ("address", "detail"),
+    [
+        ("上海市浦东新区张杨路500号12栋301室(近地铁站)", "张杨路500号12栋301室"),  # the way there
+        (
+            "深圳市前海深港合作区前湾一路1号A栋201室（入驻深圳市前海商务秘书有限公司）",
+            "前海深港合作区前湾一路1号A栋201室",
+        ),
+        ("深圳市福田区华强北路10号(人民医院对面)", "华强北路10号"),
+        ("深圳市福田区华强北路10号(3楼)", "华强北路10号(3楼)"),  # a floor is part of the place
+    ],
+)
+def test_a_note_in_brackets_at_the_end_of_an_address_is_left_out(address, detail):
+    assert parse_address(address).detail == detail
+    assert parse_addresses(pd.Series([address]))["address_detail"].iloc[0] == detail
