@@ -24,7 +24,7 @@ from mdm.blocking import (
     _single_keys,
     current_columns,
 )
-from mdm.roles import SEPARATOR
+from mdm.roles import MASK, SEPARATOR
 from mdm.tokens import ValueTokens, column_tokens, tokenise, vocabulary_of
 
 TOKENS_PER_RECORD = 3
@@ -120,12 +120,23 @@ def _set_keys(frame: pd.DataFrame, column: str) -> pd.DataFrame:
     )
 
 
+def _with_masked_keys(keys: pd.DataFrame) -> pd.DataFrame:
+    """Where some identifiers of the file are partly hidden (``110101********1234``), every identifier
+    also keyed by its length, first three and last four characters, so a hidden one meets the full one."""
+    values = keys["key"].astype(str)
+    if not values.str.contains(MASK, regex=False).any():
+        return keys
+    ends = values.str.len().astype(str) + ":" + values.str[:3] + ":" + values.str[-4:]
+    usable = (values.str.len() >= 10) & ~ends.str.contains(MASK, regex=False)
+    return pd.concat([keys, pd.DataFrame({"row": keys["row"][usable], "key": "ends:" + ends[usable]})])
+
+
 def national_id_keys(frame: pd.DataFrame) -> pd.DataFrame:
-    return _set_keys(frame, "national_id")
+    return _with_masked_keys(_set_keys(frame, "national_id"))
 
 
 def tax_id_keys(frame: pd.DataFrame) -> pd.DataFrame:
-    return _set_keys(frame, "tax_id")
+    return _with_masked_keys(_set_keys(frame, "tax_id"))
 
 
 def website_keys(frame: pd.DataFrame) -> pd.DataFrame:

@@ -118,7 +118,7 @@ def shared_home(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.n
 
 def one_persons_own_agree(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Per pair whether something only one person has agrees: a mobile, an e-mail, a birth date (or
-    one part of it apart), a national or tax id (or one character of it apart)."""
+    one part of it apart), a national or tax id (alike where shown, or one character apart)."""
     _, mobile = shared_phones(cols, left, right)
     agree = mobile | _equal(cols, "email_normalised", left, right)
     if "birth_date" in cols:
@@ -127,10 +127,10 @@ def one_persons_own_agree(cols: FrameColumns, left: np.ndarray, right: np.ndarra
     for role in ("national_id", "tax_id"):
         column = SET_COLUMNS[role]
         if column in cols:
-            from mdm.set_comparisons import compare_identifier
+            from mdm.set_comparisons import compare_identifier, identifier_comparison
 
             levels = compare_identifier(cols, left, right, column=column)
-            agree |= (levels == 1) | (levels == 2)  # exact, one character apart
+            agree |= (levels > 0) & (levels < identifier_comparison(column).level_code("different"))
     return agree
 
 

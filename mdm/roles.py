@@ -59,12 +59,21 @@ def registered_domain(value: object) -> str | None:
     return ".".join(labels[-keep:]).upper()
 
 
+MASK = "*"
+"""A character an export hid (``110101********1234``): kept in its place, so the digits around it
+still say where they stand."""
+_MASKS = str.maketrans({"●": MASK, "•": MASK, "×": MASK, "＊": MASK})
+
+
 def identifier(value: object) -> str | None:
-    """An identifier as its upper-case letters and digits (``12 345-678 A`` → ``12345678A``); blank → None."""
+    """An identifier as its upper-case letters and digits (``12 345-678 A`` → ``12345678A``), hidden
+    characters kept as :data:`MASK` (``110101********1234``); blank, all zeros or all hidden → None."""
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None
-    text = re.sub(r"[^0-9A-Z]", "", unicodedata.normalize("NFKC", str(value)).upper())
-    if not text or set(text) == {"0"}:
+    text = unicodedata.normalize("NFKC", str(value).translate(_MASKS)).upper()
+    text = re.sub(r"[^0-9A-Z*]", "", text)
+    visible = text.replace(MASK, "")
+    if not visible or set(visible) == {"0"}:
         return None
     return text
 

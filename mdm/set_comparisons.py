@@ -20,7 +20,7 @@ from mdm.comparators import (
     _distinct_pairs,
     _pair,
 )
-from mdm.roles import SEPARATOR
+from mdm.roles import MASK, SEPARATOR
 
 
 def _split(cols: FrameColumns, column: str) -> list[frozenset[str]]:
@@ -30,23 +30,47 @@ def _split(cols: FrameColumns, column: str) -> list[frozenset[str]]:
 
 
 def _near(a: frozenset[str], b: frozenset[str]) -> bool:
-    """One typo apart: equal length of at least five, one character different or two adjacent ones swapped."""
-    return any(len(x) == len(y) >= 5 and OSA.distance(x, y, score_cutoff=1) <= 1 for x in a for y in b)
+    """One typo apart: equal length of at least five, one character different or two adjacent ones swapped
+    (identifiers with hidden characters are not read for typos)."""
+    return any(
+        len(x) == len(y) >= 5 and MASK not in x + y and OSA.distance(x, y, score_cutoff=1) <= 1
+        for x in a
+        for y in b
+    )
+
+
+MIN_VISIBLE_AGREEING = 4
+"""Characters two identifiers, one or both partly hidden, must show alike at the same places."""
+
+
+def _masked_alike(x: str, y: str) -> bool:
+    """``110101********1234`` / ``110101199001011234``: one length, and alike wherever both show a character."""
+    if len(x) != len(y) or MASK not in x + y:
+        return False
+    shown = [(p, q) for p, q in zip(x, y, strict=True) if p != MASK and q != MASK]
+    return len(shown) >= MIN_VISIBLE_AGREEING and all(p == q for p, q in shown)
+
+
+def _unmasked_shared(a: frozenset[str], b: frozenset[str]) -> bool:
+    return any(MASK not in value for value in a & b)
 
 
 def compare_identifier(cols: FrameColumns, left: np.ndarray, right: np.ndarray, column: str) -> np.ndarray:
-    """Any identifier equal; one character apart (a typo); all different."""
+    """Any identifier equal; alike where a hidden one shows its characters (``110101********1234``); one
+    character apart (a typo); all different."""
     a, b, known = _pair(cols, column, left, right)
     sets = _split(cols, column)
-    equal = known & (a == b)
-    where, inverse, da, db = _distinct_pairs(a, b, known & ~equal, len(sets))
-    shared = np.array([bool(sets[x] & sets[y]) for x, y in zip(da, db, strict=True)], dtype=bool)
-    near = np.array([_near(sets[x], sets[y]) for x, y in zip(da, db, strict=True)], dtype=bool)
-    any_equal, one_apart = equal.copy(), np.zeros(len(a), dtype=bool)
+    where, inverse, da, db = _distinct_pairs(a, b, known, len(sets))
+    pairs = list(zip(da.tolist(), db.tolist(), strict=True))
+    shared = np.array([_unmasked_shared(sets[x], sets[y]) for x, y in pairs], dtype=bool)
+    masked = np.array(
+        [any(_masked_alike(p, q) for p in sets[x] for q in sets[y]) for x, y in pairs], dtype=bool
+    )
+    near = np.array([_near(sets[x], sets[y]) for x, y in pairs], dtype=bool)
+    any_equal, alike, one_apart = (np.zeros(len(a), dtype=bool) for _ in range(3))
     if len(where):
-        any_equal[where] = shared[inverse]
-        one_apart[where] = near[inverse]
-    return _assign(known, [any_equal, known & one_apart])
+        any_equal[where], alike[where], one_apart[where] = shared[inverse], masked[inverse], near[inverse]
+    return _assign(known, [any_equal, alike, one_apart])
 
 
 def identifier_comparison(column: str) -> Comparison:
@@ -56,6 +80,8 @@ def identifier_comparison(column: str) -> Comparison:
         (column,),
         (
             ComparisonLevel("exact", 0.85, 0.00005),
+            # Many people share an area code and four last digits: weighed as the file shows.
+            ComparisonLevel("alike_where_shown", 0.05, 0.0005),
             ComparisonLevel("one_character_apart", 0.1, 0.0005),
             ComparisonLevel("different", 0.05, 0.99945),
         ),

@@ -174,6 +174,24 @@ def test_identifiers_agree_on_any_value_and_see_one_typo():
     assert levels == ["exact", "one_character_apart", "different", "one_character_apart"]
 
 
+def test_an_identifier_an_export_partly_hid_agrees_where_it_shows_its_characters():
+    assert identifier("110101********1234") == "110101********1234"
+    assert identifier("110101●●●●●●●●1234") == "110101********1234"
+    assert identifier("******") is None
+    std = _persons(
+        [
+            (None, None, None, "110101199001011234"),
+            (None, None, None, "110101********1234"),  # the same number, hidden by a CRM
+            (None, None, None, "110101********5678"),  # another person of the district
+            (None, None, None, "110101********1234"),
+        ]
+    )
+    levels = _levels(identifier_comparison("national_id"), std, [(0, 1), (0, 2), (1, 3)])
+    # Two hidden numbers showing the same characters are alike, not the same number: many people
+    # of one district share the last four digits.
+    assert levels == ["alike_where_shown", "different", "alike_where_shown"]
+
+
 def test_websites_compare_by_registered_domain():
     spec = parse_spec({"record_id": "id", "columns": {"company_name": "name", "website": ["web", "shop"]}})
     frame = pd.DataFrame(
