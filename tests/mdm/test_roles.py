@@ -247,3 +247,27 @@ def test_person_list_with_name_parts_and_national_ids_deduplicates():
     assert cluster["P0"] == cluster["P1"] == cluster["P2"]
     assert cluster["P3"] == cluster["P4"] != cluster["P0"]
     assert cluster[[f"Q{i}" for i in range(24)]].nunique() == 24
+
+
+def test_a_number_a_crm_partly_hid_joins_the_full_number_of_the_same_person():
+    rng = np.random.default_rng(3)
+    family, given = "王李张刘陈杨黄赵吴周", "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平"
+    rows = []
+    for i in range(90):
+        name = f"{rng.choice(list(family))}{rng.choice(list(given))}{rng.choice(list(given))}"
+        number = f"4403{rng.integers(10, 99)}19{rng.integers(50, 99)}{rng.integers(1, 13):02d}"
+        number += f"{rng.integers(1, 29):02d}{rng.integers(1000, 9999)}"
+        rows.append((f"E{i:03d}", name, number, f"1390000{i:04d}"))
+        if i % 3 == 0:
+            rows.append((f"C{i:03d}", name, number[:6] + "********" + number[-4:], ""))
+    frame = pd.DataFrame(rows, columns=["id", "name", "id_number", "phone"])
+    spec = parse_spec(
+        {
+            "record_id": "id",
+            "entity": "person",
+            "columns": {"person_name": "name", "national_id": "id_number", "phone": "phone"},
+        }
+    )
+    cluster = deduplicate(frame, spec, progress=False).clusters.set_index("record_id")["cluster_id"]
+    assert all(cluster[f"E{i:03d}"] == cluster[f"C{i:03d}"] for i in range(0, 90, 3))
+    assert cluster.nunique() == 90
