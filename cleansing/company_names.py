@@ -215,6 +215,10 @@ def _leading_region(text: str, table: DivisionTable) -> tuple[Division | None, i
         end, found = step
 
 
+_BRANCH_SEPARATORS = "() -—–_/·,，、:："
+"""What a source writes between a company's name and its branch (``…有限公司—杭州分公司``, ``…/杭州办事处``)."""
+
+
 def _branch(
     text: str, vocabulary: CompanyNameVocabulary, table: DivisionTable
 ) -> tuple[str, str | None, str | None]:
@@ -234,7 +238,7 @@ def _branch(
         division, length = _leading_region_at_end(head, table)
         if division is not None:
             middle, head = head[-length:], head[:-length]
-    middle = middle.strip("() ")
+    middle = middle.strip(_BRANCH_SEPARATORS)
     region = None
     if middle:
         division, length = _leading_region(middle, table)

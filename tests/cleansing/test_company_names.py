@@ -94,6 +94,8 @@ def test_head_office_is_not_a_branch():
         ("华强商贸有限公司第二分公司", "分公司", "第二"),
         ("深圳市华强商贸有限公司(杭州分公司)", "分公司", "杭州"),  # the branch in brackets
         ("美宜佳(福田店)", "店", "福田"),  # a chain's store, named by its place
+        ("深圳市华强商贸有限公司—杭州分公司", "分公司", "杭州"),  # a dash or slash between name and branch
+        ("华强商贸有限公司/杭州办事处", "办事处", "杭州"),
         ("海底捞火锅（万达广场店）", "店", "万达广场"),  # or by its mall
     ],
 )
