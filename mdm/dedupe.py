@@ -146,8 +146,11 @@ def standardise_for_spec(frame: pd.DataFrame, spec: DedupeSpec) -> pd.DataFrame:
         standardised[ADDRESS_WORDS_COLUMN] = latin_address_words(work[ADDRESS_COLUMN]).to_numpy()
     if "phone" in spec.columns:
         # 13812345678/0755-26881234, or a mobile and a landline column: the numbers after the first.
-        phones = join_phone_columns(frame, list(spec.columns["phone"]))
-        standardised[OTHER_PHONES_COLUMN] = other_phone_numbers(phones, spec.country, SEPARATOR).to_numpy()
+        others = other_phone_numbers(
+            join_phone_columns(frame, list(spec.columns["phone"])), spec.country, SEPARATOR
+        )
+        if others.notna().any():  # most lists write one number a cell: no column to carry
+            standardised[OTHER_PHONES_COLUMN] = others.to_numpy()
     if "birth_date" in spec.columns:
         # A date with a typo that makes it impossible (1956-13-09) is still compared part by part.
         standardised["birth_date"] = standardised["birth_date"].fillna(
