@@ -560,7 +560,7 @@ they say nothing more."""
 def one_name_alone(levels: np.ndarray, comparisons: tuple[Comparison, ...]) -> np.ndarray:
     """Per pair whether the two records are persons of one name written alike that hold nothing else to
     compare: ``person_name`` on its first level (exact), aliases agreeing or unknown, every other field
-    unknown. Two companies of one registered name are not: a name is registered once (within its region),
+    unknown or on a level that weighs nothing (a phone number a hundred names write). Two companies of one registered name are not: a name is registered once (within its region),
     while two people share theirs."""
     alone = np.ones(len(levels), dtype=bool)
     named = np.zeros(len(levels), dtype=bool)
@@ -573,7 +573,11 @@ def one_name_alone(levels: np.ndarray, comparisons: tuple[Comparison, ...]) -> n
         elif comparison.name == "other_names":
             alone &= column <= 1
         else:
-            alone &= column == UNKNOWN
+            # A level fixed at no weight (a phone a hundred names write) says as little as unknown.
+            silent = [UNKNOWN] + [
+                k + 1 for k, lv in enumerate(comparison.levels) if lv.fixed and lv.m == lv.u
+            ]
+            alone &= np.isin(column, silent)
     return alone & named
 
 

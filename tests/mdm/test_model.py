@@ -350,18 +350,20 @@ def test_an_m_over_its_bound_gives_its_excess_to_levels_below_theirs_and_no_leve
 
 
 def test_one_name_alone_is_two_records_of_one_name_holding_nothing_else():
-    from mdm.comparators import ADDRESS, NAME, PARTY_KIND, PERSON_NAME
+    from mdm.comparators import ADDRESS, CONTACT, NAME, PARTY_KIND, PERSON_NAME
 
-    comparisons = (PERSON_NAME, ADDRESS, PARTY_KIND, NAME)
+    comparisons = (PERSON_NAME, ADDRESS, PARTY_KIND, NAME, CONTACT)
+    shared = CONTACT.level_code("shared_contact")
     levels = np.array(
         [
-            [1, 0, 1, 0],  # 王芳 / 王芳 and nothing else known
-            [2, 0, 1, 0],  # 王芳 / 王方: the names differ, a steward may judge the spelling
-            [1, 1, 1, 0],  # one name and one address: the address speaks too
-            [1, 5, 1, 0],  # one name, two addresses: a difference to show
-            [0, 1, 0, 0],  # no name known at all
-            [0, 0, 1, 1],  # one registered company name: registered once, not a namesake's
+            [1, 0, 1, 0, 0],  # 王芳 / 王芳 and nothing else known
+            [2, 0, 1, 0, 0],  # 王芳 / 王方: the names differ, a steward may judge the spelling
+            [1, 1, 1, 0, 0],  # one name and one address: the address speaks too
+            [1, 5, 1, 0, 0],  # one name, two addresses: a difference to show
+            [0, 1, 0, 0, 0],  # no name known at all
+            [0, 0, 1, 1, 0],  # one registered company name: registered once, not a namesake's
+            [1, 0, 1, 0, shared],  # one name and a phone a hundred names write: as good as none
         ],
         dtype=np.int8,
     )
-    assert one_name_alone(levels, comparisons).tolist() == [True, False, False, False, False, False]
+    assert one_name_alone(levels, comparisons).tolist() == [True, False, False, False, False, False, True]
