@@ -344,8 +344,8 @@ def _legal_form_unbracketed(head: str, qualifier: str) -> str | None:
     return unbracketed if words and form is not None and set(words) <= set(form.split()) else None
 
 
-_LATIN_TAIL = re.compile(f"^(.*[{_CJK}]\\)?)([A-Z][A-Z0-9.,&'\\- ]* [A-Z0-9.,&'\\- ]*)$")
-_LATIN_HEAD = re.compile(f"^([A-Z][A-Z0-9.,&'()\\- ]* [A-Z0-9.,&'()\\- ]*?)([{_CJK}].*)$")
+_LATIN_TAIL = re.compile(f"^(.*[{_CJK}]\\)?)([A-Z][A-Z0-9.,&'\\- ]*)$")
+_LATIN_HEAD = re.compile(f"^([A-Z][A-Z0-9.,&'()\\- ]*?)([{_CJK}].*)$")
 
 
 def _chinese_of_bilingual(text: str, vocabulary: CompanyNameVocabulary) -> str:
@@ -357,7 +357,7 @@ def _chinese_of_bilingual(text: str, vocabulary: CompanyNameVocabulary) -> str:
     if not _CJK_CHAR.search(text) or " " not in text:
         return text
     for pattern, chinese_group in ((_LATIN_TAIL, 1), (_LATIN_HEAD, 2)):
-        if (match := pattern.match(text)) is not None:
+        if (match := pattern.match(text)) is not None and " " in match.group(3 - chinese_group).strip():
             chinese = match.group(chinese_group).strip()
             if chinese.startswith("(") and chinese.count("(") > chinese.count(")"):
                 chinese = chinese[1:]
