@@ -227,10 +227,11 @@ def main() -> None:
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for variant in args.variants:
         r = measure(records, variant)
+        completeness = "n/a" if pd.isna(r["completeness"]) else f"{r['completeness']:.4f}"
         print(
             f"| {variant} | {r['pair_precision']:.4f} | {r['pair_recall']:.4f} | {r['pair_f1']:.4f} | "
             f"{r['wrong_pairs']:,} | {r['wrong_in_household']:,} | {r['review_records']:.1%} | "
-            f"{r['completeness']:.4f} | {r['seconds']:.1f} |"
+            f"{completeness} | {r['seconds']:.1f} |"
         )
 
 
