@@ -256,9 +256,9 @@ def _bracketed_branch(
     """``美宜佳便利店(福田店)``, ``X有限公司(杭州分公司)``: the last bracket of a name, when what it holds
     ends in a branch word or 店 after a place or a mall, names one branch or store of the chain before it.
     A bracketed shop word alone (``(便利店)``) is the name's industry, not a store."""
-    if not text.endswith(")") or (start := text.rfind("(")) <= 0:
+    if (bracket := _last_bracket(text)) is None:
         return text, None, None
-    inner = text[start + 1 : -1].strip()
+    before, inner = bracket
     if inner in vocabulary.industry_words or not _CJK_CHAR.search(inner):
         return text, None, None
     place, branch = _strip_suffix(inner, vocabulary.branch_types)
@@ -268,7 +268,14 @@ def _bracketed_branch(
         return text, None, None
     division, length = _leading_region(place, table)
     region = table.region_name(division) if division is not None and length == len(place) else place
-    return text[:start].rstrip(), branch, region
+    return before, branch, region
+
+
+def _last_bracket(text: str) -> tuple[str, str] | None:
+    """A name ending in a bracket, as what stands before the bracket and what it holds; None otherwise."""
+    if not text.endswith(")") or (start := text.rfind("(")) <= 0:
+        return None
+    return text[:start].rstrip(), text[start + 1 : -1].strip()
 
 
 def _leading_region_at_end(text: str, table: DivisionTable) -> tuple[Division | None, int]:
@@ -431,10 +438,9 @@ def _note_after_legal_form(
     (``(原深圳市华强贸易有限公司)``), a place (``(深圳)``, a city's region; ``(福田)``, a district, says
     nothing more) or another note; a bracketed legal form (``(有限合伙)``) stays. Returns the name and the
     bracket's city-level region, if it names one."""
-    if not text.endswith(")") or (start := text.rfind("(")) <= 0:
+    if (bracket := _last_bracket(text)) is None:
         return text, None
-    inner = text[start + 1 : -1].strip()
-    before = text[:start].rstrip()
+    before, inner = bracket
     if f"({inner})" in vocabulary.legal_forms or "(" in inner:
         return text, None
     former = _FORMER_NAME.match(inner) is not None

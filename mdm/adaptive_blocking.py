@@ -23,8 +23,9 @@ from mdm.blocking import (
     _map_uniques,
     _single_keys,
     current_columns,
+    set_keys,
 )
-from mdm.roles import MASK, SEPARATOR
+from mdm.roles import MASK
 from mdm.tokens import ValueTokens, column_tokens, tokenise, vocabulary_of
 
 TOKENS_PER_RECORD = 3
@@ -111,15 +112,6 @@ def rare_text_token_keys(
     return pd.DataFrame({"row": np.concatenate(others_row), "key": np.concatenate(others_token)})
 
 
-def _set_keys(frame: pd.DataFrame, column: str) -> pd.DataFrame:
-    """One key per value of a multi-valued column (identifiers, domains)."""
-    values = _col(frame, column).reset_index(drop=True).dropna()
-    exploded = values.str.split(SEPARATOR, regex=False).explode()
-    return pd.DataFrame(
-        {"row": exploded.index.to_numpy(dtype=np.int64), "key": exploded.to_numpy(dtype=object)}
-    )
-
-
 def _with_masked_keys(keys: pd.DataFrame) -> pd.DataFrame:
     """Where some identifiers of the file are partly hidden (``110101********1234``), every identifier
     also keyed by its length, first three and last four characters, so a hidden one meets the full one."""
@@ -132,15 +124,15 @@ def _with_masked_keys(keys: pd.DataFrame) -> pd.DataFrame:
 
 
 def national_id_keys(frame: pd.DataFrame) -> pd.DataFrame:
-    return _with_masked_keys(_set_keys(frame, "national_id"))
+    return _with_masked_keys(set_keys(frame, "national_id"))
 
 
 def tax_id_keys(frame: pd.DataFrame) -> pd.DataFrame:
-    return _with_masked_keys(_set_keys(frame, "tax_id"))
+    return _with_masked_keys(set_keys(frame, "tax_id"))
 
 
 def website_keys(frame: pd.DataFrame) -> pd.DataFrame:
-    return _set_keys(frame, "website_domain")
+    return set_keys(frame, "website_domain")
 
 
 def _day_and_month_either_way(date: object) -> str:

@@ -234,6 +234,15 @@ def _single_keys(frame: pd.DataFrame, column: str, usable: np.ndarray | None = N
     return pd.DataFrame({"row": rows, "key": codes[rows]})
 
 
+def set_keys(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    """One key per value of a multi-valued column (identifiers, domains, a cell's further phone numbers)."""
+    values = _col(frame, column).reset_index(drop=True).dropna()
+    exploded = values.str.split(SEPARATOR, regex=False).explode()
+    return pd.DataFrame(
+        {"row": exploded.index.to_numpy(dtype=np.int64), "key": exploded.to_numpy(dtype=object)}
+    )
+
+
 def uscc_keys(frame: pd.DataFrame) -> pd.DataFrame:
     status = _col(frame, "uscc_status")
     usable = status.isin(["valid", "invalid_checksum"]).to_numpy(dtype=bool, na_value=False)
@@ -248,12 +257,11 @@ def phone_keys(frame: pd.DataFrame) -> pd.DataFrame:
     others = _col(frame, OTHER_PHONES_COLUMN)
     if not others.notna().any():
         return _single_keys(frame, "phone_e164", usable)
-    first = _col(frame, "phone_e164").reset_index(drop=True)
-    first = first.where(pd.Series(usable)).dropna()
-    more = others.reset_index(drop=True).dropna().str.split(SEPARATOR, regex=False).explode()
-    numbers = pd.concat([first, more])
-    codes, _ = pd.factorize(numbers.to_numpy(dtype=object))
-    return pd.DataFrame({"row": numbers.index.to_numpy(dtype=np.int64), "key": codes})
+    first = _col(frame, "phone_e164").reset_index(drop=True).where(pd.Series(usable)).dropna()
+    first_keys = pd.DataFrame(
+        {"row": first.index.to_numpy(dtype=np.int64), "key": first.to_numpy(dtype=object)}
+    )
+    return pd.concat([first_keys, set_keys(frame, OTHER_PHONES_COLUMN)], ignore_index=True)
 
 
 def name_prefix_city_keys(frame: pd.DataFrame) -> pd.DataFrame:

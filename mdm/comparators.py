@@ -258,6 +258,14 @@ def _pair(cols: FrameColumns, column: str, left: np.ndarray, right: np.ndarray):
     return a, b, (a >= 0) & (b >= 0)
 
 
+def same_value(cols: FrameColumns, column: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Per pair whether both records hold one value of ``column`` (False where the frame has no such column)."""
+    if column not in cols:
+        return np.zeros(len(left), dtype=bool)
+    a, b, known = _pair(cols, column, left, right)
+    return known & (a == b)
+
+
 def _code_scores(
     uniques: np.ndarray,
     a: np.ndarray,

@@ -485,14 +485,15 @@ def deduplicate(
         match_class = classify(probability, params.thresholds)
         # Two persons' records of one name and nothing else: a steward sees what the model saw, two
         # identical rows, and cannot tell a duplicate from a namesake either.
-        undecidable = (match_class == "needs_review") & one_name_alone(levels, comparisons)
+        review = np.flatnonzero(match_class == "needs_review")
+        undecidable = review[one_name_alone(levels[review], comparisons)]
         match_class[undecidable] = "no_match"
-        if undecidable.any():
+        if len(undecidable):
             log.info(
                 "%s pairs of records holding one person's name alike and nothing else were left apart, not "
                 "listed for review (nothing in them tells a duplicate from a namesake); add a phone, address, "
                 "birth date or identifier column to tell them apart",
-                f"{int(undecidable.sum()):,}",
+                f"{len(undecidable):,}",
             )
 
     with _timed(timings, "cluster", bar):

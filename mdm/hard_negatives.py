@@ -20,7 +20,7 @@ import re
 import numpy as np
 from rapidfuzz.distance import JaroWinkler
 
-from mdm.comparators import FrameColumns, _assign, _distinct_pairs, _pair_test, hard_negative
+from mdm.comparators import FrameColumns, _assign, _distinct_pairs, _pair_test, hard_negative, same_value
 from mdm.tokens import column_token_frequency, token_code, vocabulary_of
 
 MIN_NAMES_WITH_WORD = 3
@@ -251,9 +251,7 @@ def compare_distinctive_words(cols: FrameColumns, left: np.ndarray, right: np.nd
     a, b = core[left], core[right]
     shared_place = np.zeros(len(left), dtype=bool)
     for column in ("address_detail", "phone_e164", "email_normalised"):
-        if column in cols:
-            codes = cols.codes(column)
-            shared_place |= (codes[left] >= 0) & (codes[left] == codes[right])
+        shared_place |= same_value(cols, column, left, right)
     candidates = (a >= 0) & (b >= 0) & shared_place & (a != b)
     # Sister companies share the start of their names; compare only those (cheap on a million records).
     start = cols.derived_codes(

@@ -42,6 +42,7 @@ from mdm.comparators import (
     hard_negative,
     person_name_lengths,
     phone_number_sets,
+    same_value,
     several_phone_numbers,
 )
 from mdm.roles import SET_COLUMNS
@@ -55,13 +56,6 @@ _CLOSE = 1 + _NAME_LEVELS.index("close")
 _SOMEWHAT = 1 + _NAME_LEVELS.index("somewhat")
 _SAME_BIRTH_DATE = 1 + [level.label for level in BIRTH_DATE.levels].index("one_part_apart")
 """Birth-date level codes up to this one (exact, one part apart) are one person's date."""
-
-
-def _equal(cols: FrameColumns, column: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    if column not in cols:
-        return np.zeros(len(left), dtype=bool)
-    codes = cols.codes(column)
-    return (codes[left] >= 0) & (codes[left] == codes[right])
 
 
 def _phone_kind_is(cols: FrameColumns, kind: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -94,7 +88,7 @@ def _mobile_numbers(cols: FrameColumns) -> frozenset[str]:
 def shared_phones(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per pair whether the two records share a landline, and whether they share a mobile, counting every
     number a phone cell writes (``13812345678/0755-26881234``)."""
-    first = _equal(cols, "phone_e164", left, right)
+    first = same_value(cols, "phone_e164", left, right)
     landline = first & _phone_kind_is(cols, "landline", left, right)
     mobile = first & _phone_kind_is(cols, "mobile", left, right)
     several = several_phone_numbers(cols)
@@ -110,17 +104,13 @@ def shared_phones(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> tu
     return landline, mobile
 
 
-def shared_home(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Per pair whether the two records share an address or a landline."""
-    landline, _ = shared_phones(cols, left, right)
-    return _equal(cols, "address_detail", left, right) | landline
-
-
-def one_persons_own_agree(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Per pair whether something only one person has agrees: a mobile, an e-mail, a birth date (or
-    one part of it apart), a national or tax id (alike where shown, or one character apart)."""
-    _, mobile = shared_phones(cols, left, right)
-    agree = mobile | _equal(cols, "email_normalised", left, right)
+def one_persons_own_agree(
+    cols: FrameColumns, left: np.ndarray, right: np.ndarray, shared_mobile: np.ndarray
+) -> np.ndarray:
+    """Per pair whether something only one person has agrees: a mobile (``shared_mobile``, from
+    :func:`shared_phones`), an e-mail, a birth date (or one part of it apart), a national or tax id
+    (alike where shown, or one character apart)."""
+    agree = shared_mobile | same_value(cols, "email_normalised", left, right)
     if "birth_date" in cols:
         levels = compare_birth_date(cols, left, right)
         agree |= (levels > 0) & (levels <= _SAME_BIRTH_DATE)
@@ -155,8 +145,10 @@ def compare_household(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -
         return out
     persons = _persons(cols)
     candidates = np.flatnonzero(persons[left] & persons[right])
-    if len(candidates):
-        candidates = candidates[shared_home(cols, left[candidates], right[candidates])]
+    landline, mobile = shared_phones(cols, left[candidates], right[candidates])
+    # One home: an address or a landline in common.
+    home = same_value(cols, "address_detail", left[candidates], right[candidates]) | landline
+    candidates, mobile = candidates[home], mobile[home]
     if len(candidates) == 0:
         return out
     sub_left, sub_right = left[candidates], right[candidates]
@@ -175,7 +167,7 @@ def compare_household(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -
     two_people |= alike & chinese[a] & chinese[b] & (lengths[a] != lengths[b])
     # HAMISH VINCENT / RUTH VINCENT in one column: a name in common, the other replaced.
     two_people |= _latin_part_replaced(cols, a, b, alike & ~chinese[a] & ~chinese[b])
-    conflict = judged & two_people & ~one_persons_own_agree(cols, sub_left, sub_right)
+    conflict = judged & two_people & ~one_persons_own_agree(cols, sub_left, sub_right, mobile)
     out[candidates] = _assign(np.ones(len(candidates), dtype=bool), [~conflict])
     return out
 

@@ -560,8 +560,9 @@ they say nothing more."""
 def one_name_alone(levels: np.ndarray, comparisons: tuple[Comparison, ...]) -> np.ndarray:
     """Per pair whether the two records are persons of one name written alike that hold nothing else to
     compare: ``person_name`` on its first level (exact), aliases agreeing or unknown, every other field
-    unknown or on a level that weighs nothing (a phone number a hundred names write). Two companies of one registered name are not: a name is registered once (within its region),
-    while two people share theirs."""
+    unknown or on a level that weighs nothing (a phone number a hundred names write). Two companies of
+    one registered name are not: a name is registered once (within its region), while two people share
+    theirs."""
     alone = np.ones(len(levels), dtype=bool)
     named = np.zeros(len(levels), dtype=bool)
     for j, comparison in enumerate(comparisons):
