@@ -23,6 +23,7 @@ from pypinyin.core import Pinyin
 from cleansing.config_files import read_yaml_mapping
 from cleansing.divisions import Division, DivisionTable, load_divisions
 from cleansing.latin_legal_forms import split_latin_legal_form
+from cleansing.name_notes import read_away_notes
 from cleansing.pinyin_names import bracket_names_the_company, bracketed_place, read_latin_rendering
 from cleansing.text import (
     distinct_values,
@@ -51,6 +52,15 @@ _SPACE_NEXT_TO_CJK = re.compile(rf"(?<=[{_CJK}()])\s+|\s+(?=[{_CJK}()])")
 _BRACKET_GROUP = re.compile(r"\(([^()]*)\)")
 # Bracketed regions that are not GB/T 2260 divisions but mark the same kind of thing.
 _EXTRA_BRACKET_REGIONS = frozenset({"中国", "中国大陆"})
+_NATION = "中国"
+"""The country as a name's region, written first (中国雀巢) as well as in brackets (雀巢(中国)有限公司)."""
+_GROUP = "集团"
+_GROUP_IN_BRACKETS = f"({_GROUP})"
+"""杭州娃哈哈(集团)有限公司 is 杭州娃哈哈集团有限公司 written with the group mark in brackets."""
+_SOLE_TRADER_MARKS = ("个体工商户", "个体户")
+"""A sole trader's mark written before the name (个体户张三), as it is after it (张三个体户)."""
+_ORDINAL = re.compile(r"^第(?=[一二三四五六七八九十百零〇0-9])")
+"""第一分店 and 一分店 name one branch."""
 
 
 @dataclass(frozen=True)
@@ -238,7 +248,7 @@ def _branch(
         division, length = _leading_region_at_end(head, table)
         if division is not None:
             middle, head = head[-length:], head[:-length]
-    middle = middle.strip(_BRANCH_SEPARATORS)
+    middle = _ORDINAL.sub("", middle.strip(_BRANCH_SEPARATORS))
     region = None
     if middle:
         division, length = _leading_region(middle, table)
@@ -266,6 +276,7 @@ def _bracketed_branch(
         place, branch = inner[: -len(_STORE)], _STORE
     if branch is None or not place or "(" in place:
         return text, None, None
+    place = _ORDINAL.sub("", place)
     division, length = _leading_region(place, table)
     region = table.region_name(division) if division is not None and length == len(place) else place
     return before, branch, region
@@ -377,7 +388,7 @@ def _chinese_of_bilingual(text: str, vocabulary: CompanyNameVocabulary) -> str:
 
 def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: DivisionTable) -> _Fields:
     """The fields of :class:`CompanyNameParts`, in order, for a normalised name."""
-    normalised = _chinese_of_bilingual(normalised, vocabulary)
+    normalised = read_away_notes(_chinese_of_bilingual(normalised, vocabulary))
     head, branch, branch_region = _branch(normalised, vocabulary, table)
     latin = not _CJK_CHAR.search(head)
     qualifier = None
@@ -400,12 +411,25 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
             head = " ".join(_BRACKET_GROUP.sub(" ", head).split()) or head
     # A Latin name's legal forms in any language and spelling (N.V., NV, N V); a Chinese name's from the list.
     body, legal_form = split_latin_legal_form(head) if latin else (head, None)
+    if not latin:
+        head = head.replace(_GROUP_IN_BRACKETS, _GROUP)
     if legal_form is None:
         body, legal_form = _strip_suffixes(head, vocabulary.legal_forms, limit=2)
     body, legal_form = _shop_word_back(body, legal_form, vocabulary.industries)
     if latin:
         body = _latin_name_words(body, vocabulary.latin_abbreviations)
+    else:
+        body, legal_form = _sole_trader_mark_first(body, legal_form)
     body, region = _bracketed_region(body, table)
+    if (
+        region is not None
+        and legal_form
+        and body.endswith(_GROUP)
+        and len(body) >= len(_GROUP) + TRADE_NAME_MIN
+    ):
+        # 海尔集团(青岛)有限公司: the region written between the group mark and the rest of the legal form
+        body, legal_form = body[: -len(_GROUP)], _GROUP + legal_form
+    body, nation = _national_prefix(body, vocabulary, table) if region is None else (body, None)
     division, length = _leading_region(body, table)
     # A trade name (字号) has two characters or more: 绿健康生鲜超市 is 绿健康 | 生鲜超市, not 绿 | 健康生鲜超市.
     trade, industry = _strip_suffixes(body[length:], vocabulary.industries, limit=3, min_left=TRADE_NAME_MIN)
@@ -423,8 +447,33 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
     core = "".join(p for p in (trade_name, industry) if p) or normalised
     if region is None and qualifier is not None:
         region = bracketed_place(qualifier, table)
-    region = region or note_region
+    region = region or note_region or nation
     return (region, trade_name, industry, legal_form, branch, branch_region, branch is not None, core)
+
+
+def _sole_trader_mark_first(body: str, legal_form: str | None) -> tuple[str, str | None]:
+    """``个体户张三``: the mark written before the name is its legal form, as ``张三个体户`` writes it after."""
+    for mark in _SOLE_TRADER_MARKS:
+        if legal_form is None and body.startswith(mark) and len(body) > len(mark):
+            return body[len(mark) :], mark
+    return body, legal_form
+
+
+def _national_prefix(
+    body: str, vocabulary: CompanyNameVocabulary, table: DivisionTable
+) -> tuple[str, str | None]:
+    """``中国雀巢`` → (``雀巢``, ``中国``): the country written first is the name's region, as it is in
+    ``雀巢(中国)有限公司``, where a trade name of two characters or more follows it (中国风 keeps its
+    name; 中国银行 too, 银行 being an industry word alone)."""
+    if not body.startswith(_NATION):
+        return body, None
+    rest = body[len(_NATION) :]
+    _, length = _leading_region(rest, table)
+    trade, _ = _strip_suffixes(rest[length:], vocabulary.industries, limit=3, min_left=TRADE_NAME_MIN)
+    trade = trade.strip(" ()")
+    if len(trade) < TRADE_NAME_MIN or trade in vocabulary.industry_words or not _CJK_CHAR.match(trade):
+        return body, None
+    return rest, _NATION
 
 
 _FORMER_NAME = re.compile(r"^(原名?|曾用名|更名前)[:：]?")

@@ -18,6 +18,8 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
+from cleansing.name_notes import read_away_notes
+
 Derived = TypeVar("Derived")
 
 UNKNOWN = 0
@@ -377,7 +379,6 @@ spellings of one name: ``ELECRONICS KONINK PHILIPS`` / ``ELECTRONCIS KONINK PHIL
 
 
 def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    full_a, full_b, _ = _pair(cols, "name_normalised", left, right)
     a, b, known = _pair(cols, "name_core", left, right)
     ta, tb, tknown = _pair(cols, "name_trade", left, right)
     core_exact = known & (a == b)
@@ -420,7 +421,12 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     code_conflict = np.zeros(len(a), dtype=bool)
     code_conflict[where] = conflict_d[inverse]
     jw[code_conflict], token_set[code_conflict], ratio[code_conflict] = 0, 0, 0
-    exact = core_exact & (full_a == full_b)
+    full = cols.codes("name_normalised")
+    exact = core_exact & (full[left] == full[right])
+    # 永利泰商业有限公司 and 永利泰商业有限公司-作废: one name, with what an export wrote around it.
+    exact |= _pair_test(
+        cols.uniques("name_normalised"), full[left], full[right], core_exact & ~exact, _same_without_notes
+    )
     close = known & (((jw >= 0.92) & spelt) | (token_set >= 95))
     # Same trade name, another industry word: a rewording (商贸/贸易) or a sister company.
     trade_only = known & tknown & (ta == tb)
@@ -474,22 +480,61 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     )
 
 
-def registered_names(cols: FrameColumns) -> np.ndarray:
-    """Per record whether its name is a registered Chinese enterprise name: Chinese characters with a
-    region, a trade name and a legal form (深圳市华强商贸有限公司, not 华强商贸 or 华强). One registration
-    authority admits no second company of the name, so two records writing it alike are one company."""
+def _same_without_notes(a: str, b: str) -> bool:
+    return read_away_notes(a) == read_away_notes(b)
+
+
+def chinese_names(cols: FrameColumns) -> np.ndarray:
+    """Per record whether its company name is written in Chinese characters."""
 
     def compute(c: FrameColumns) -> np.ndarray:
         names = c.uniques("name_normalised")
         chinese = np.array([_CJK_CHAR.search(str(v)) is not None for v in names] + [False], dtype=bool)
-        return (
-            chinese[c.codes("name_normalised")]
-            & c.known("name_region")
-            & c.known("name_trade")
-            & c.known("name_legal_form")
-        )
+        return chinese[c.codes("name_normalised")]
 
-    return cols.derived("name_is_registered", compute)
+    return cols.derived("name_is_chinese", compute)
+
+
+def registered_names(cols: FrameColumns) -> np.ndarray:
+    """Per record whether its name is a registered Chinese enterprise name: Chinese characters with a
+    region, a trade name and a legal form (深圳市华强商贸有限公司, not 华强商贸 or 华强). One registration
+    authority admits no second company of the name, so two records writing it alike are one company."""
+    return cols.derived(
+        "name_is_registered",
+        lambda c: (
+            chinese_names(c) & c.known("name_region") & c.known("name_trade") & c.known("name_legal_form")
+        ),
+    )
+
+
+_LEGAL_FORM_SPELLINGS = {"有限责任公司": "有限公司", "集团有限责任公司": "集团有限公司"}
+"""Legal forms one company may be written with: 有限公司 is 有限责任公司 as its certificate shortens it."""
+
+
+def same_parsed_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Pairs of Chinese names that are one name written two ways: every part the same (region, trade
+    name, industry word, legal form, branch), each perhaps missing on both sides. The region first or in
+    brackets (上海可口可乐饮料有限公司, 可口可乐饮料(上海)有限公司), 有限公司 for 有限责任公司, or what an
+    export wrote around the name (``华禾便利店(停用)``, ``华禾便利店 朱经理``)."""
+    chinese = chinese_names(cols)
+    same = chinese[left] & chinese[right]
+    for column in ("name_region", "name_trade", "name_industry", "name_branch", "name_branch_region"):
+        if column in cols:
+            same &= cols.codes(column)[left] == cols.codes(column)[right]
+    forms = cols.derived_codes(
+        "name_legal_form_spelling",
+        lambda c: np.array(
+            [_LEGAL_FORM_SPELLINGS.get(v, v) for v in c.values("name_legal_form")], dtype=object
+        ),
+    )
+    return same & (forms[left] == forms[right])
+
+
+def same_registered_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Pairs that write one registered Chinese name (:func:`registered_names`), alike or two ways
+    (:func:`same_parsed_name`)."""
+    registered = registered_names(cols)
+    return registered[left] & registered[right] & same_parsed_name(cols, left, right)
 
 
 def _industry_concepts(cols: FrameColumns) -> np.ndarray:

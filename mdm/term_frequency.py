@@ -23,7 +23,13 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from mdm.comparators import Comparison, FrameColumns, _distinct_pairs, registered_names
+from mdm.comparators import (
+    Comparison,
+    FrameColumns,
+    _distinct_pairs,
+    same_parsed_name,
+    same_registered_name,
+)
 from mdm.tokens import WORD_BASE, column_token_frequency, column_tokens
 
 COLLISION = 0.03
@@ -34,6 +40,8 @@ NAME_COLUMNS = frozenset({"name_core", "name_normalised", "name_trade", "person_
 ORGANISATION_NAME_COLUMNS = NAME_COLUMNS - {"person_name"}
 """Names an exact or spelt-again agreement on may weigh as the value's own records say
 (:func:`one_entity_bits`); people share names too often for one written many times to be one."""
+REGISTERED_NAME_LEVELS = ("exact", "core_exact")
+"""Company name levels on which two records may write one Chinese name (every part alike)."""
 OWN_VALUE_COLUMNS = frozenset({"birth_date"})
 """Columns whose value is one entity's own without being a name: only the records beyond one
 entity's count, as for names, but no word of the value makes it generic (a date has no words)."""
@@ -310,11 +318,19 @@ def tf_adjustments(
                     cols, column, left[at], right[at], label != comparison.tf_levels[0]
                 )
                 adjust[at] = np.fmax(adjust[at], np.minimum(odds_bits + shift, ceiling))
-                if label == comparison.tf_levels[0] and "name_region" in cols:
+                if label in REGISTERED_NAME_LEVELS and "name_region" in cols:
                     # 郑州市元佳副食品有限公司 written four times: a registered name no other company
                     # holds, whatever its own duplicates make its frequency look like.
-                    registered = at[registered_names(cols)[left[at]]]
+                    registered = at[same_registered_name(cols, left[at], right[at])]
                     adjust[registered] = np.fmax(adjust[registered], ceiling)
+                    if label != comparison.tf_levels[0]:
+                        # One name written two ways (元佳副食品(郑州)有限公司, 华禾便利店(停用)) weighs as
+                        # written alike. The level stays as learned, so that its m and u keep describing
+                        # its other pairs.
+                        m_of, u_of = m_tables[comparison.name], u_tables[comparison.name]
+                        here = code - 1
+                        lift = float(np.log2(m_of[exact] / u_of[exact] * u_of[here] / m_of[here]))
+                        adjust[at[same_parsed_name(cols, left[at], right[at])]] += lift
         if comparison.tf_part_chance is not None:
             _adjust_by_parts(adjust, comparison, j, cols, left, right, levels, u_tables, comparisons)
         out[j] = adjust

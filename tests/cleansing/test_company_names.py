@@ -91,7 +91,7 @@ def test_head_office_is_not_a_branch():
         ("华强商贸有限公司南京营业部", "营业部", "南京"),
         ("华强便利店有限公司西湖分店", "分店", "西湖"),
         ("华强商贸杭州办事处", "办事处", "杭州"),
-        ("华强商贸有限公司第二分公司", "分公司", "第二"),
+        ("华强商贸有限公司第二分公司", "分公司", "二"),
         ("深圳市华强商贸有限公司(杭州分公司)", "分公司", "杭州"),  # the branch in brackets
         ("美宜佳(福田店)", "店", "福田"),  # a chain's store, named by its place
         ("深圳市华强商贸有限公司—杭州分公司", "分公司", "杭州"),  # a dash or slash between name and branch
@@ -436,3 +436,52 @@ def test_a_cell_with_the_chinese_and_the_english_name_is_read_as_the_chinese_nam
 )
 def test_latin_letters_inside_a_chinese_name_stay_in_it(name, trade):
     assert parse_company_name(name).trade_name == trade
+
+
+@pytest.mark.parametrize(
+    ("group_in_brackets", "group_written_out"),
+    [
+        ("杭州娃哈哈(集团)有限公司", "杭州娃哈哈集团有限公司"),
+        ("北京红星二锅头（集团）股份有限公司", "北京红星二锅头集团股份有限公司"),
+        ("海尔集团(青岛)有限公司", "青岛海尔集团有限公司"),
+    ],
+)
+def test_the_group_mark_in_brackets_or_before_a_bracketed_region_is_part_of_the_legal_form(
+    group_in_brackets, group_written_out
+):
+    bracketed, written_out = parse_company_name(group_in_brackets), parse_company_name(group_written_out)
+    assert (bracketed.region, bracketed.trade_name, bracketed.legal_form) == (
+        written_out.region,
+        written_out.trade_name,
+        written_out.legal_form,
+    )
+    assert "(" not in bracketed.trade_name
+
+
+def test_the_country_written_first_is_the_region_the_bracket_names():
+    first, bracketed = parse_company_name("中国雀巢有限公司"), parse_company_name("雀巢(中国)有限公司")
+    assert (first.region, first.trade_name) == (bracketed.region, bracketed.trade_name) == ("中国", "雀巢")
+    # A province after the country is the more specific region.
+    assert parse_company_name("中国贵州茅台酒厂(集团)有限责任公司").region == "贵州"
+    # Nothing but an industry word or one character after it: the country is part of the name.
+    assert parse_company_name("中国风").trade_name == "中国风"
+
+
+@pytest.mark.parametrize(
+    "name", ["张三（个体）", "个体户张三", "张三个体户", "张三(个体户)", "张三(个体工商户)"]
+)
+def test_a_sole_traders_mark_before_after_or_in_brackets_is_the_legal_form(name):
+    parts = parse_company_name(name)
+    assert (parts.trade_name, parts.core) == ("张三", "张三")
+    assert parts.legal_form is not None
+
+
+def test_a_branch_numbered_with_or_without_its_ordinal_mark_is_one_branch():
+    assert parse_company_name("华润万家有限公司第一分店").branch_region == "一"
+    assert parse_company_name("华润万家有限公司一分店").branch_region == "一"
+    assert parse_company_name("华润万家(第二分店)").branch_region == "二"
+
+
+def test_a_wholesale_department_is_a_legal_form_and_a_short_industry_word_an_industry():
+    assert parse_company_name("重庆市渝中区李记批发部").trade_name == "李记"
+    assert parse_company_name("元佳副食").industry == "副食"

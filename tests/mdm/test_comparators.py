@@ -14,8 +14,10 @@ from mdm.comparators import (
     PERSON_NAME,
     UNKNOWN,
     USCC,
+    FrameColumns,
     compare_pairs,
     one_house_in_words,
+    same_registered_name,
 )
 
 
@@ -457,3 +459,23 @@ def test_latin_names_alike_only_in_their_first_letters_are_not_spellings_of_one_
     assert got[0] != "close"  # the Jaro-Winkler prefix bonus of CAFFE, another word after it
     assert got[1] == "close"  # two letters swapped in two words
     assert got[2] == "close"  # one name inside the other
+
+
+def test_one_registered_name_written_with_its_region_first_or_in_brackets_is_one_registration():
+    frame = _standardised_names(
+        [
+            "上海可口可乐饮料有限公司",
+            "可口可乐饮料(上海)有限公司",
+            "可口可乐(上海)饮料有限公司",
+            "上海可口可乐饮料有限责任公司",
+            "上海可口可乐饮料股份有限公司",
+            "可口可乐饮料有限公司",
+            "北京可口可乐饮料有限公司",
+            "上海可口可乐饮料有限公司浦东分公司",
+        ]
+    )
+    cols = FrameColumns(frame)
+    left, right = np.array([0, 0, 1, 0, 0, 0, 0, 0, 0]), np.array([0, 1, 2, 3, 4, 5, 6, 7, 1])
+    assert same_registered_name(cols, left, right).tolist() == [True, True, True, True] + [False] * 4 + [True]
+    # Written two ways, the pair stays on the level its spelling earns (its weight is the registered name's).
+    assert _levels(frame, NAME, [(0, 1), (0, 5)]) == ["core_exact", "core_exact"]

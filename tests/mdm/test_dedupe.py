@@ -164,3 +164,37 @@ def test_an_email_address_many_names_write_weighs_nothing():
     assert pairs.loc[("C010", "C020"), "contact_weight"] == 0
     assert pairs.loc[("C011", "C021"), "contact_level"] == "email_exact"
     assert pairs.loc[("C011", "C021"), "contact_weight"] > 0
+
+
+def test_a_short_list_of_names_merges_one_company_written_the_ways_people_write_it():
+    registered = [
+        ["杭州娃哈哈(集团)有限公司", "杭州娃哈哈集团有限公司"],
+        ["雀巢(中国)有限公司", "中国雀巢有限公司", "雀巢（中国）有限公司"],
+        ["可口可乐(上海)饮料有限公司", "上海可口可乐饮料有限公司", "可口可乐饮料(上海)有限公司"],
+        ["康师傅(天津)饮品有限公司", "天津康师傅饮品有限公司"],
+        ["海尔集团(青岛)有限公司", "青岛海尔集团有限公司"],
+        ["北京可口可乐饮料有限公司"],
+        ["天津康师傅饮品有限公司第二分公司"],
+    ]
+    shops = [["张三（个体）", "张三个体户", "个体户张三"], ["重庆市渝中区李记批发部", "李记批发部"]]
+    companies = registered + shops
+    names = [name for written in companies for name in written]
+    truth = [i for i, written in enumerate(companies) for _ in written]
+    records = pd.DataFrame({"id": [str(i) for i in range(len(names))], "name": names})
+    spec = parse_spec({"record_id": "id", "entity": "organisation", "columns": {"company_name": "name"}})
+    result = deduplicate(records, spec, progress=False)
+    found = result.clusters.set_index("record_id")["cluster_id"].reindex(records["id"]).to_numpy()
+    for company in range(len(registered)):
+        mine = {found[i] for i, t in enumerate(truth) if t == company}
+        others = {found[i] for i, t in enumerate(truth) if t != company}
+        assert len(mine) == 1, companies[company]
+        assert not mine & others, companies[company]
+    # A shop's name without a registration: one shop's writings are put before a steward at least.
+    listed = result.pairs[result.pairs["match_class"] != "no_match"]
+    linked = {
+        frozenset((int(a), int(b)))
+        for a, b in zip(listed["left_record_id"], listed["right_record_id"], strict=True)
+    }
+    for company in range(len(registered), len(companies)):
+        mine = [i for i, t in enumerate(truth) if t == company]
+        assert all(frozenset((a, b)) in linked for a in mine for b in mine if a < b), companies[company]

@@ -1,0 +1,102 @@
+"""What an export writes around a Chinese company's name that is not the name.
+
+A legacy ERP marks a customer it stopped using (``【停用】深圳华强商贸有限公司``, ``ZZ深圳华强…``,
+``…有限公司-作废``) or puts its own record code first (``A001 深圳华强…``, ``[0123]深圳华强…``); a
+salesperson's spreadsheet adds the contact (``华强商贸-张总``, ``深圳华强商贸有限公司(李经理)``) or a phone
+number, wraps the name in quotes or ends it with a full stop. None of it names the company: it is read away
+before the name is parsed, so that the record meets the other records of its company. The name a steward
+sees (``name_normalised``) keeps it.
+
+Only what cannot be part of a registered name is read away: a status word, a record code of letters and
+three digits or more (``K11购物中心``, ``3M中国`` and ``365便利店`` keep theirs), a family name with a
+title (``李先生`` alone stays a name), a mobile or landline number.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cleansing.person_names import COMMON_SURNAMES, COMPOUND_SURNAMES
+
+__all__ = ["read_away_notes"]
+
+_CJK = "\u3400-\u9fff"
+_SEPARATORS = r"\-_/,，、:：;；*#\s"
+_STATUS_WORDS = "不再使用|已停用|已作废|已注销|已删除|停止合作|停用|作废|禁用|不用|勿用|弃用|注销|废弃|删除|无效|冻结|重复"
+"""How a system or a steward marks a record no longer used (the longest first)."""
+_TITLES = "总经理|董事长|老板娘|经理|老板|老总|先生|女士|小姐|老师|主任|店长|厂长|会计|采购|总"
+"""Titles a contact is written with after a family name (张总, 李经理)."""
+_FAMILIAR_TITLES = "姐|哥"
+"""Familiar titles (王姐, 刘哥), read as a contact only after a separator or in brackets: 包大哥 may be a shop."""
+_SURNAMES = "|".join((*COMPOUND_SURNAMES, *sorted(COMMON_SURNAMES)))
+_PHONE = r"(?:\+?86[\-\s]?)?(?:1[3-9]\d{9}|0\d{2,3}[\-\s]?\d{7,8})"
+
+_STATUS_FIRST = re.compile(rf"^(?:\((?:{_STATUS_WORDS})\)|(?:{_STATUS_WORDS}))[{_SEPARATORS}]*(?=[{_CJK}])")
+_STATUS_LAST = re.compile(rf"[{_SEPARATORS}]*(?:\((?:{_STATUS_WORDS})\)|(?:{_STATUS_WORDS}))$")
+_MARKS_FIRST = re.compile(rf"^(?:[*#★☆!！?？]+|(?:ZZ|XX)[{_SEPARATORS}]*)(?=[{_CJK}(])")
+_CODE_FIRST = re.compile(
+    rf"^(?:\([A-Z0-9\-_.]*\d[A-Z0-9\-_.]*\)|[A-Z]{{1,4}}\d{{3,}}[{_SEPARATORS}.]*|\d{{3,}}[{_SEPARATORS}.]+)(?=[{_CJK}])"
+)
+"""A record code before the name: bracketed (``[0123]``), letters then three digits or more (``A001``), or
+digits with a separator (``0123-``)."""
+_LABELS = "联系人|负责人|法人|收货人|电话|手机|TEL|MOBILE"
+_LABEL_LAST = re.compile(rf"(?:{_LABELS})[:：]?$")
+_CONTACT = rf"(?:{_SURNAMES})[{_CJK}]{{0,2}}?"
+_CONTACT_LAST = re.compile(
+    rf"^(.+)(?:[{_SEPARATORS}]*\(?{_CONTACT}(?:{_TITLES})\)?"
+    rf"|(?:[{_SEPARATORS}]+|\()(?:{_CONTACT}(?:{_FAMILIAR_TITLES}))\)?)$"
+)
+"""A contact after the name, the shortest such ending (``…有限公司张经理`` is 张经理, not 司张经理)."""
+_CONTACT_BRACKET_LAST = re.compile(r"^(.+?)\((?:联系人|负责人|法人|收货人)[^()]*\)$")
+_PHONE_LAST = re.compile(
+    rf"^(.+?)(?:\((?:电话|手机|TEL|MOBILE)?[:：]?{_PHONE}\)|[{_SEPARATORS}]*(?:电话|手机|TEL|MOBILE)?[:：]?{_PHONE})$"
+)
+_QUOTES = "\"'“”‘’「」『』《》"
+_STOPS = "。，,;；"
+_SEPARATORS_TEXT = "-_/,，、:：;；*# "
+_CJK_FIRST = re.compile(f"[{_CJK}]")
+_STATUS_TUPLE = tuple(_STATUS_WORDS.split("|"))
+_LAST_WORDS = tuple(f"{_TITLES}|{_FAMILIAR_TITLES}|{_STATUS_WORDS}".split("|"))
+"""How a contact or a status written after a name ends."""
+_MIN_NAME = 2
+"""Chinese characters a name keeps at least once its notes are read away."""
+
+
+def _chinese_characters(text: str) -> int:
+    return len(re.findall(f"[{_CJK}]", text))
+
+
+def read_away_notes(name: str) -> str:
+    """``name`` (a normalised company name: ASCII brackets, Latin upper-case) without what an export
+    writes around it; a name without Chinese characters, or one that would keep fewer than two of
+    them, comes back as it is."""
+    if _CJK_FIRST.search(name) is None:
+        return name
+    text = name.strip(_QUOTES).rstrip(_STOPS).strip(_QUOTES).strip()
+    if not _CJK_FIRST.match(text) or text.startswith(_STATUS_TUPLE):  # most names: nothing before them
+        for pattern in (_STATUS_FIRST, _MARKS_FIRST, _CODE_FIRST, _STATUS_FIRST):
+            text = _shorter(text, pattern)
+    for _ in range(2):  # 华强商贸 张总 13800000000: the number, then the contact
+        end = text.rstrip(")")
+        if end.endswith(_LAST_WORDS):  # most names end in none of them: no pattern to try
+            for pattern in (_CONTACT_LAST, _STATUS_LAST):
+                text = _shorter(text, pattern)
+        elif end[-1:].isdigit():
+            text = _shorter(text, _PHONE_LAST)
+        if text.endswith(")"):
+            text = _shorter(text, _CONTACT_BRACKET_LAST)
+    return text
+
+
+def _shorter(text: str, pattern: re.Pattern[str]) -> str:
+    """``text`` without what ``pattern`` matches (with a group: ``text`` is that group), where a name of
+    two Chinese characters or more stays."""
+    if pattern.groups:
+        found = pattern.match(text)
+        shorter = text
+        if found is not None:
+            kept = found.group(1).rstrip(_SEPARATORS_TEXT + "(")
+            shorter = _LABEL_LAST.sub("", kept).rstrip(_SEPARATORS_TEXT + "(")
+    else:
+        shorter = pattern.sub("", text, count=1).strip()
+    return shorter if shorter != text and _chinese_characters(shorter) >= _MIN_NAME else text

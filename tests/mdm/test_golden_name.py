@@ -1,0 +1,23 @@
+"""A golden record names the entity, not a source's mark on one of its records."""
+
+from __future__ import annotations
+
+from mdm.parties import match_parties
+from tests.mdm.test_golden_phone import TRUST, _partners
+
+
+def test_a_status_mark_or_a_contact_in_the_trusted_name_stays_out_of_the_golden_name():
+    partners = _partners("0755-20026264", "0755-20026264")
+    partners.loc[0, "partner_name"] = "【停用】深圳市华强商贸有限公司"
+    partners.loc[2, "partner_name"] = "成都通利食品有限公司 张经理"
+    result = match_parties("partner", partners, TRUST)
+
+    crosswalk = result.golden.crosswalk.set_index("source_record_id")["golden_id"]
+    golden = result.golden.golden.set_index("golden_id")["partner_name"]
+    assert crosswalk["P001"] == crosswalk["D-9"]
+    assert golden[crosswalk["P001"]] == "深圳市华强商贸有限公司"
+    assert golden[crosswalk["P002"]] == "成都通利食品有限公司"
+    # The crosswalk still leads back to the source record as it was written.
+    assert result.standardised.loc[
+        result.standardised["record_id"].str.endswith("P001"), "name_normalised"
+    ].item() == ("(停用)深圳市华强商贸有限公司")
