@@ -1,4 +1,4 @@
-"""Deduplication of partner names as legacy exports and salespeople write them.
+"""Deduplication of company names as legacy exports and salespeople write them.
 
 A legacy ERP marks the customers it stopped using (``【停用】``, ``(作废)``, ``ZZ``, ``…-作废``) and may put
 its own record code first (``A0123 ``, ``[0123]``); a salesperson adds the contact (``-张总``, ``(李经理)``)
@@ -7,7 +7,9 @@ brackets (``…(集团)有限公司``). Our generator writes none of this. This 
 partners and customers, rewrites a share of their names the way such sources do (written here, apart from
 the generator, with its own word lists), and deduplicates the list with the name only and with the name and
 a phone, beside the same list unwritten. It prints pairwise precision, recall and F1, the recall of the
-duplicate pairs that hold a rewritten record, and the share of records in the review band.
+duplicate pairs that hold a rewritten record, and the share of records in the review band. The same is done to
+English names an English-language ERP keeps (``ZZ DO NOT USE …``, ``… (INACTIVE)``, ``… ATTN: JOHN SMITH``) on
+the public restaurant and patent-applicant lists (``../shared/datasets``), which nobody here generated.
 
     PYTHONPATH=. .venv/bin/python -m benchmarks.bench_export_writings [--entities 20000] [--share 0.3]
 """
@@ -17,15 +19,18 @@ from __future__ import annotations
 import argparse
 import logging
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from benchmarks.bench_dedupe_accuracy import CUSTOMER_SPEC, PARTNER_SPEC, load_generated, thinned
+from benchmarks.public_datasets import load_patstat, load_restaurants, thin
 from benchmarks.scoring import score_pairwise
 from mdm.dedupe import deduplicate
-from mdm.spec import parse_spec
+from mdm.spec import DedupeSpec, load_spec, parse_spec
 
+SPECS = Path(__file__).parent / "specs"
 _SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐韩冯邓曹彭曾"
 _TITLES = ("经理", "总", "老板", "女士", "先生", "总经理", "主任")
 _STATUS_FIRST = ("【停用】", "(作废)", "停用-", "*", "ZZ", "[禁用]", "已注销-")
@@ -49,6 +54,25 @@ def _phone(rng: np.random.Generator) -> str:
     landline = f"0{rng.integers(20, 999)}-{rng.integers(10**7, 10**8)}"
     forms = (f" {mobile}", f"{mobile}", f" 电话:{landline}", f"({mobile})")
     return forms[rng.integers(len(forms))]
+
+
+_LATIN_FIRST = ("ZZ ", "ZZ-", "** ", "ZZ DO NOT USE ", "CLOSED - ", "INACTIVE: ")
+_LATIN_LAST = (" (INACTIVE)", " - CLOSED", " ** DO NOT USE **", " (DUPLICATE)", " - OBSOLETE", " DO NOT USE")
+_LATIN_PEOPLE = ("JOHN SMITH", "MARY JONES", "ACCOUNTS PAYABLE", "PURCHASING DEPT", "A. BROWN")
+
+
+def rewrite_latin(name: str, rng: np.random.Generator) -> str:
+    """``name`` written as an English-language ERP writes a customer it marked or addressed."""
+    kind = rng.integers(4)
+    if kind == 0:
+        return _LATIN_FIRST[rng.integers(len(_LATIN_FIRST))] + name
+    if kind == 1:
+        return name + _LATIN_LAST[rng.integers(len(_LATIN_LAST))]
+    if kind == 2:
+        code = int(rng.integers(1000, 99999))
+        return (f"({code}) " if rng.random() < 0.5 else f"{code} - ") + name
+    person = _LATIN_PEOPLE[rng.integers(len(_LATIN_PEOPLE))]
+    return name + (f" ATTN: {person}" if rng.random() < 0.5 else f", C/O {person}")
 
 
 def rewrite(name: str, rng: np.random.Generator) -> tuple[str, str]:
@@ -76,22 +100,26 @@ def rewrite(name: str, rng: np.random.Generator) -> tuple[str, str]:
 
 
 def written_as_exports(records: pd.DataFrame, column: str, share: float, seed: int) -> pd.DataFrame:
-    """``records`` with ``share`` of the Chinese names in ``column`` rewritten (:func:`rewrite`), and a
-    boolean column ``rewritten``."""
+    """``records`` with ``share`` of the names in ``column`` rewritten (Chinese: :func:`rewrite`, Latin:
+    :func:`rewrite_latin`), and a boolean column ``rewritten``."""
     rng = np.random.default_rng(seed)
     out = records.copy()
     names = out[column].astype("string")
     chinese = names.str.contains(r"[\u4e00-\u9fff]", regex=True).fillna(False).to_numpy(dtype=bool)
-    chosen = chinese & (rng.random(len(out)) < share)
-    written = [rewrite(str(n), rng)[0] if c else n for n, c in zip(names, chosen, strict=True)]
+    chosen = names.notna().to_numpy(dtype=bool) & (rng.random(len(out)) < share)
+    written = [
+        n if not c else rewrite(str(n), rng)[0] if zh else rewrite_latin(str(n), rng)
+        for n, c, zh in zip(names, chosen, chinese, strict=True)
+    ]
     out[column] = pd.array(written, dtype="string")
     out["rewritten"] = chosen
     return out
 
 
-def measure(records: pd.DataFrame, truth: np.ndarray, spec: dict) -> dict:
+def measure(records: pd.DataFrame, truth: np.ndarray, spec: dict | DedupeSpec) -> dict:
     start = time.perf_counter()
-    result = deduplicate(records.drop(columns=["rewritten"]), parse_spec(spec, "<spec>"), progress=False)
+    spec = spec if isinstance(spec, DedupeSpec) else parse_spec(spec, "<spec>")
+    result = deduplicate(records.drop(columns=["rewritten"]), spec, progress=False)
     seconds = time.perf_counter() - start
     clusters = result.clusters.set_index("record_id")["cluster_id"].reindex(records["record_id"]).to_numpy()
     figures = score_pairwise(clusters, truth)
@@ -137,11 +165,27 @@ def main() -> None:
             for share, label in ((0.0, "as generated"), (args.share, "as exports write them")):
                 written = written_as_exports(records, column, share, args.seed)
                 r = measure(written, truth["true_entity_id"].to_numpy(), thinned(spec, columns))
-                rewritten = "–" if share == 0 else f"{r['rewritten_recall']:.4f}"
-                print(
-                    f"| {kind} | {columns} | {label} | {len(records):,} | {r['pair_precision']:.4f} | "
-                    f"{r['pair_recall']:.4f} | {r['pair_f1']:.4f} | {rewritten} | {r['review']:.1%} | {r['seconds']:.1f} |"
-                )
+                _row(kind, columns, label, len(records), r, share)
+    for load, column, variants in (
+        (load_restaurants, "name", ("name", "name_phone")),
+        (load_patstat, "Name", ("name",)),
+    ):
+        data = load()
+        for variant in variants:
+            thinned_set = thin(data, variant)
+            spec = load_spec(SPECS / f"{data.name}_{variant}.yaml")
+            truth = data.truth.reindex(thinned_set.records.index).to_numpy()
+            for share, label in ((0.0, "as published"), (args.share, "as an ERP writes them")):
+                written = written_as_exports(thinned_set.records, column, share, args.seed)
+                _row(data.name, variant, label, len(written), measure(written, truth, spec), share)
+
+
+def _row(data: str, columns: str, label: str, records: int, r: dict, share: float) -> None:
+    rewritten = "–" if share == 0 else f"{r['rewritten_recall']:.4f}"
+    print(
+        f"| {data} | {columns} | {label} | {records:,} | {r['pair_precision']:.4f} | "
+        f"{r['pair_recall']:.4f} | {r['pair_f1']:.4f} | {rewritten} | {r['review']:.1%} | {r['seconds']:.1f} |"
+    )
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "benchmarks.bench_hierarchy": ([], ["--partners", "2000"]),
     "benchmarks.bench_nightly": ([], ["--scale", "0.5", "--repeat", "1"]),
     "benchmarks.bench_households": ([], ["--households", "300"]),
+    "benchmarks.bench_export_writings": ([], ["--entities", "1000"]),
 }
 
 

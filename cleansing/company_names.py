@@ -208,7 +208,10 @@ def _strip_suffixes(
 
 
 def _leading_region(text: str, table: DivisionTable) -> tuple[Division | None, int]:
-    """The most specific division named by a chain at the start of ``text`` (广东省深圳市南山区) and its length."""
+    """The most specific division named by a chain at the start of ``text`` (广东省深圳市南山区) and its length.
+
+    A district that several cities have, written first (``南山区``: 深圳's and 鹤岗's), is read as a place
+    but names no division: None, with its length."""
     found: Division | None = None
     end = 0
     while True:
@@ -222,7 +225,14 @@ def _leading_region(text: str, table: DivisionTable) -> tuple[Division | None, i
             break
         if step is None:
             return found, end
+        if found is None and step[1].level == "district" and _in_several_cities(text[end : step[0]], table):
+            return None, step[0]
         end, found = step
+
+
+def _in_several_cities(name: str, table: DivisionTable) -> bool:
+    """Whether districts of several cities carry the full name ``name`` (鼓楼区, 朝阳区, 南山区)."""
+    return len({table.region_name(d) for d in table.lookup(name, short=False) if d.is_current}) > 1
 
 
 _BRANCH_SEPARATORS = "() -—–_/·,，、:："
@@ -308,6 +318,10 @@ def _bracketed_region(text: str, table: DivisionTable) -> tuple[str, str | None]
         division, length = _leading_region(inner, table)
         if division is not None and length == len(inner):
             return text[: match.start()] + text[match.end() :], table.region_name(division)
+        if districts := [d for d in table.lookup(inner) if d.level == "district" and d.is_current]:
+            # 华强商贸(南山)有限公司: a district, the region of its city where only one city has it
+            cities = {table.region_name(d) for d in districts}
+            return text[: match.start()] + text[match.end() :], cities.pop() if len(cities) == 1 else None
     return text, None
 
 
@@ -325,14 +339,17 @@ def parse_company_name(
     if normalised is None:
         return None
     return _parse_normalised(
-        normalised, vocabulary or load_company_name_vocabulary(), divisions or load_divisions()
+        read_away_notes(normalised),
+        vocabulary or load_company_name_vocabulary(),
+        divisions or load_divisions(),
     )
 
 
 def _parse_normalised(
     normalised: str, vocabulary: CompanyNameVocabulary, table: DivisionTable
 ) -> CompanyNameParts:
-    """:func:`parse_company_name` of a name already through :func:`normalise_company_name`."""
+    """:func:`parse_company_name` of a name already through :func:`normalise_company_name` and
+    :func:`~cleansing.name_notes.read_away_notes`."""
     return CompanyNameParts(*_parse_fields(normalised, vocabulary, table))
 
 
@@ -388,7 +405,8 @@ def _chinese_of_bilingual(text: str, vocabulary: CompanyNameVocabulary) -> str:
 
 def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: DivisionTable) -> _Fields:
     """The fields of :class:`CompanyNameParts`, in order, for a normalised name."""
-    normalised = read_away_notes(_chinese_of_bilingual(normalised, vocabulary))
+    chinese = _chinese_of_bilingual(normalised, vocabulary)
+    normalised = read_away_notes(chinese) if chinese != normalised else normalised
     head, branch, branch_region = _branch(normalised, vocabulary, table)
     latin = not _CJK_CHAR.search(head)
     qualifier = None
@@ -433,10 +451,11 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
     division, length = _leading_region(body, table)
     # A trade name (字号) has two characters or more: 绿健康生鲜超市 is 绿健康 | 生鲜超市, not 绿 | 健康生鲜超市.
     trade, industry = _strip_suffixes(body[length:], vocabulary.industries, limit=3, min_left=TRADE_NAME_MIN)
-    written_in_full = division is not None and body[:length].endswith(division.name)
+    # A district of several cities (南山区华强商贸) is a place written in full, of no one city.
+    written_in_full = length > 0 and (division is None or body[:length].endswith(division.name))
     has_trade_name = bool(trade.strip(" ()")) and trade not in vocabulary.industry_words
-    if division is not None and (has_trade_name or written_in_full):
-        region = region or table.region_name(division)
+    if length > 0 and (has_trade_name or written_in_full):
+        region = region or (table.region_name(division) if division is not None else None)
     else:
         # 朝阳食品, 中山商贸: a short division name with nothing after it but an industry is the trade name
         trade, industry = _strip_suffixes(body, vocabulary.industries, limit=3, min_left=TRADE_NAME_MIN)
@@ -571,7 +590,6 @@ def parse_company_names(names: pd.Series) -> pd.DataFrame:
     codes, distinct = pd.factorize(names, use_na_sentinel=True)
     uniques = distinct_values(distinct)
     first_pass = _normalise_company_name_values(uniques)
-    normalised = object_array([*first_pass, None])[codes]
     # parse_company_name normalises its input again; do the same, once per distinct normalised name.
     # A name that was already in normalised form among the inputs has its second pass done already.
     done = {raw: text for raw, text in zip(uniques, first_pass, strict=True) if isinstance(raw, str)}
@@ -579,14 +597,17 @@ def parse_company_names(names: pd.Series) -> pd.DataFrame:
     parse_codes = np.append(distinct_codes, -1)[codes]  # row → distinct normalised name (-1: blank)
     pending = [text for text in parse_uniques if text not in done]
     done.update(zip(pending, _normalise_company_name_values(pending), strict=True))
+    # The name is what is left once what an export wrote around it is read away (【停用】, -张总).
+    without_notes = [
+        None if (again := done[text]) is None else read_away_notes(again) for text in parse_uniques
+    ]
     blank = (None,) * len(_FIELDS)
     parsed: list[tuple[object, ...]] = [
-        blank if (again := done[text]) is None else _parse_fields(again, vocabulary, table)
-        for text in parse_uniques
+        blank if name is None else _parse_fields(name, vocabulary, table) for name in without_notes
     ]
     # A Latin rendering of a Chinese name (Shenzhen Huarun Trading) names its region in pinyin.
     renderings = [
-        read_latin_rendering(text, table) if isinstance(text, str) else None for text in parse_uniques
+        read_latin_rendering(text, table) if isinstance(text, str) else None for text in without_notes
     ]
     parsed = [
         fields if r is None or r.region is None else (r.region, *fields[1:])
@@ -600,7 +621,9 @@ def parse_company_names(names: pd.Series) -> pd.DataFrame:
             strict=True,
         )
     )
-    columns: dict[str, object] = {"name_normalised": pd.array(normalised, dtype="string")}
+    columns: dict[str, object] = {
+        "name_normalised": pd.array(object_array([*without_notes, None])[parse_codes], dtype="string")
+    }
     for field_name in _FIELDS:
         dtype = "boolean" if field_name == "is_branch" else "string"
         columns[field_name] = pd.array(distinct_fields[field_name][parse_codes], dtype=dtype)

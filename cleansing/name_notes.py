@@ -1,4 +1,4 @@
-"""What an export writes around a Chinese company's name that is not the name.
+"""What an export writes around a company's name that is not the name.
 
 A legacy ERP marks a customer it stopped using (``【停用】深圳华强商贸有限公司``, ``ZZ深圳华强…``,
 ``…有限公司-作废``) or puts its own record code first (``A001 深圳华强…``, ``[0123]深圳华强…``); a
@@ -15,7 +15,9 @@ title (``李先生`` alone stays a name), a mobile or landline number.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+from cleansing.latin_legal_forms import split_latin_legal_form
 from cleansing.person_names import COMMON_SURNAMES, COMPOUND_SURNAMES
 
 __all__ = ["read_away_notes"]
@@ -58,6 +60,10 @@ _CJK_FIRST = re.compile(f"[{_CJK}]")
 _STATUS_TUPLE = tuple(_STATUS_WORDS.split("|"))
 _LAST_WORDS = tuple(f"{_TITLES}|{_FAMILIAR_TITLES}|{_STATUS_WORDS}".split("|"))
 """How a contact or a status written after a name ends."""
+_NOTE_FIRST_CHARACTERS = frozenset(word[0] for word in _STATUS_TUPLE)
+_NOTE_LAST_CHARACTERS = frozenset(
+    {word[-1] for word in _LAST_WORDS} | set("0123456789)") | set(_QUOTES) | set(_STOPS) | {" "}
+)
 _MIN_NAME = 2
 """Chinese characters a name keeps at least once its notes are read away."""
 
@@ -68,29 +74,84 @@ def _chinese_characters(text: str) -> int:
 
 def read_away_notes(name: str) -> str:
     """``name`` (a normalised company name: ASCII brackets, Latin upper-case) without what an export
-    writes around it; a name without Chinese characters, or one that would keep fewer than two of
-    them, comes back as it is."""
+    writes around it. A Chinese name keeps two Chinese characters at least, a Latin name a word of two
+    letters; a name that would keep less comes back as it is."""
+    first = name[:1]
+    if (
+        "\u3400" <= first <= "\u9fff"
+        and first not in _NOTE_FIRST_CHARACTERS
+        and name[-1] not in _NOTE_LAST_CHARACTERS
+    ):
+        return name  # most names: a Chinese character first and last, neither one a note's
     if _CJK_FIRST.search(name) is None:
-        return name
+        return _latin_notes_read_away(name)
     text = name.strip(_QUOTES).rstrip(_STOPS).strip(_QUOTES).strip()
     if not _CJK_FIRST.match(text) or text.startswith(_STATUS_TUPLE):  # most names: nothing before them
         for pattern in (_STATUS_FIRST, _MARKS_FIRST, _CODE_FIRST, _STATUS_FIRST):
-            text = _shorter(text, pattern)
+            text = _shorter(text, pattern, _keeps_a_chinese_name)
     for _ in range(2):  # 华强商贸 张总 13800000000: the number, then the contact
+        before = text
         end = text.rstrip(")")
         if end.endswith(_LAST_WORDS):  # most names end in none of them: no pattern to try
             for pattern in (_CONTACT_LAST, _STATUS_LAST):
-                text = _shorter(text, pattern)
+                text = _shorter(text, pattern, _keeps_a_chinese_name)
         elif end[-1:].isdigit():
-            text = _shorter(text, _PHONE_LAST)
+            text = _shorter(text, _PHONE_LAST, _keeps_a_chinese_name)
         if text.endswith(")"):
-            text = _shorter(text, _CONTACT_BRACKET_LAST)
+            text = _shorter(text, _CONTACT_BRACKET_LAST, _keeps_a_chinese_name)
+        if text == before:
+            break
     return text
 
 
-def _shorter(text: str, pattern: re.Pattern[str]) -> str:
-    """``text`` without what ``pattern`` matches (with a group: ``text`` is that group), where a name of
-    two Chinese characters or more stays."""
+_LATIN_STATUS_PHRASES = (
+    "DO NOT USE|DONT USE|DON'T USE|NOT TO BE USED|NOT IN USE|NO LONGER IN USE|NO LONGER USED"
+)
+_LATIN_STATUS = (
+    f"{_LATIN_STATUS_PHRASES}|INACTIVE|OBSOLETE|DUPLICATE|DUPL|DUP|CLOSED|DELETED|BLOCKED|DORMANT|DEFUNCT"
+)
+"""How an English-language system or steward marks a customer no longer used (``ZZ DO NOT USE ACME LTD``);
+a one-word status is read as one only after punctuation or in brackets (``CLOSED LOOP SYSTEMS`` is a name)."""
+_LATIN_GAP = r"[\s\-_:;,*/.]"
+_LATIN_FIRST = re.compile(
+    rf"^(?:\*+|Z{{2,}}(?={_LATIN_GAP})|X{{2,}}(?={_LATIN_GAP})|\((?:{_LATIN_STATUS}|\d{{3,}})\)|"
+    rf"(?:{_LATIN_STATUS_PHRASES})(?={_LATIN_GAP})|(?:{_LATIN_STATUS})(?=\s*[\-:;*/])|\d{{4,}}\s*-\s)({_LATIN_GAP}*)"
+)
+"""A mark before the name: ``**``, ``ZZ``, ``XX``, a status, a record code in brackets or before a dash."""
+_LATIN_LAST = re.compile(
+    rf"^(.+?)(?:\s*\((?:{_LATIN_STATUS}|\d{{3,}})[^()]*\)|\s*[\-_:;,*/]+\s*(?:{_LATIN_STATUS})\**"
+    rf"|\s+(?:{_LATIN_STATUS_PHRASES})|\s*[,\-]?\s*\(?(?:ATTN|ATTENTION|C/O)\b.*)$"
+)
+"""A status after the name (``(INACTIVE)``, ``- CLOSED``, ``** DO NOT USE **``), or the person it is addressed to
+(``ATTN: JOHN SMITH``, ``C/O …``)."""
+_LATIN_WORD = re.compile(r"[A-Z0-9]{2,}")
+
+
+def _latin_notes_read_away(name: str) -> str:
+    text = name.strip(_QUOTES).strip()
+    for _ in range(3):  # ZZ DO NOT USE ACME: the mark, then the status
+        found = _LATIN_FIRST.match(text)
+        if found is None or not _keeps_a_latin_name(text[found.end() :]):
+            break
+        text = text[found.end() :].strip()
+    for _ in range(2):
+        text = _shorter(text.rstrip("* "), _LATIN_LAST, _keeps_a_latin_name)
+    return text
+
+
+def _keeps_a_chinese_name(text: str) -> bool:
+    return _chinese_characters(text) >= _MIN_NAME
+
+
+def _keeps_a_latin_name(text: str) -> bool:
+    """A word of two letters or digits stays, besides a legal form (``DUP LTD`` is no name without DUP)."""
+    body, _ = split_latin_legal_form(text.strip(" -_*().,"))
+    return _LATIN_WORD.search(body) is not None and body not in _LATIN_STATUS.split("|")
+
+
+def _shorter(text: str, pattern: re.Pattern[str], keeps: Callable[[str], bool]) -> str:
+    """``text`` without what ``pattern`` matches (with a group: ``text`` is that group), where what stays
+    ``keeps`` a name."""
     if pattern.groups:
         found = pattern.match(text)
         shorter = text
@@ -99,4 +160,4 @@ def _shorter(text: str, pattern: re.Pattern[str]) -> str:
             shorter = _LABEL_LAST.sub("", kept).rstrip(_SEPARATORS_TEXT + "(")
     else:
         shorter = pattern.sub("", text, count=1).strip()
-    return shorter if shorter != text and _chinese_characters(shorter) >= _MIN_NAME else text
+    return shorter if shorter != text and keeps(shorter) else text

@@ -18,8 +18,6 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler, Levenshtein
 
-from cleansing.name_notes import read_away_notes
-
 Derived = TypeVar("Derived")
 
 UNKNOWN = 0
@@ -423,10 +421,6 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     jw[code_conflict], token_set[code_conflict], ratio[code_conflict] = 0, 0, 0
     full = cols.codes("name_normalised")
     exact = core_exact & (full[left] == full[right])
-    # 永利泰商业有限公司 and 永利泰商业有限公司-作废: one name, with what an export wrote around it.
-    exact |= _pair_test(
-        cols.uniques("name_normalised"), full[left], full[right], core_exact & ~exact, _same_without_notes
-    )
     close = known & (((jw >= 0.92) & spelt) | (token_set >= 95))
     # Same trade name, another industry word: a rewording (商贸/贸易) or a sister company.
     trade_only = known & tknown & (ta == tb)
@@ -480,10 +474,6 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     )
 
 
-def _same_without_notes(a: str, b: str) -> bool:
-    return read_away_notes(a) == read_away_notes(b)
-
-
 def chinese_names(cols: FrameColumns) -> np.ndarray:
     """Per record whether its company name is written in Chinese characters."""
 
@@ -514,8 +504,7 @@ _LEGAL_FORM_SPELLINGS = {"有限责任公司": "有限公司", "集团有限责�
 def same_parsed_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Pairs of Chinese names that are one name written two ways: every part the same (region, trade
     name, industry word, legal form, branch), each perhaps missing on both sides. The region first or in
-    brackets (上海可口可乐饮料有限公司, 可口可乐饮料(上海)有限公司), 有限公司 for 有限责任公司, or what an
-    export wrote around the name (``华禾便利店(停用)``, ``华禾便利店 朱经理``)."""
+    brackets (上海可口可乐饮料有限公司, 可口可乐饮料(上海)有限公司), 有限公司 for 有限责任公司."""
     chinese = chinese_names(cols)
     same = chinese[left] & chinese[right]
     for column in ("name_region", "name_trade", "name_industry", "name_branch", "name_branch_region"):

@@ -15,9 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from cleansing.name_notes import read_away_notes
 from cleansing.phones import phone_with_extension
-from cleansing.text import map_distinct, normalise_text_series
+from cleansing.text import normalise_text_series
 from mdm.dedupe import DedupeResult, deduplicate
 from mdm.golden import GoldenRecords, build_golden_records, resolve_parent_golden_ids
 from mdm.hierarchy import UNLINKED_BRANCH_COLUMNS, link_branches_to_head_offices
@@ -373,11 +372,6 @@ def _golden_candidates(
             candidates["std_phone_e164"], _extensions_within_cluster(candidates)
         )
     original_phone = normalise_text_series(records["phone"]) if "phone" in records.columns else None
-    if "std_name_normalised" in candidates.columns:
-        # The entity's name, not a source's mark on its record (【停用】, -作废, 张总): the crosswalk keeps that.
-        candidates["std_name_normalised"] = pd.array(
-            map_distinct(candidates["std_name_normalised"], read_away_notes), dtype="string"
-        )
     for field, column in GOLDEN_FIELD_SOURCES[entity].items():
         if column in candidates.columns:
             candidates[field] = candidates[column]

@@ -485,3 +485,14 @@ def test_a_branch_numbered_with_or_without_its_ordinal_mark_is_one_branch():
 def test_a_wholesale_department_is_a_legal_form_and_a_short_industry_word_an_industry():
     assert parse_company_name("重庆市渝中区李记批发部").trade_name == "李记"
     assert parse_company_name("元佳副食").industry == "副食"
+
+
+def test_a_district_several_cities_have_names_no_city_and_one_city_has_names_its_city():
+    # 南山区 is 深圳's and 鹤岗's: written first, it is a place, not the trade name, and no region.
+    several = parse_company_name("南山区华强商贸有限公司")
+    assert (several.region, several.trade_name) == (None, "华强")
+    assert parse_company_name("深圳市南山区华强商贸有限公司").region == "深圳"
+    assert parse_company_name("福田区华强商贸有限公司").region == "深圳"
+    bracketed = parse_company_name("华强商贸(南山)有限公司")
+    assert (bracketed.region, bracketed.trade_name) == (None, "华强")
+    assert parse_company_name("华强商贸(福田)有限公司").region == "深圳"

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from cleansing.company_names import normalise_company_name, parse_company_name
+from cleansing.company_names import normalise_company_name, parse_company_name, parse_company_names
 from cleansing.name_notes import read_away_notes
 
 
@@ -62,5 +63,35 @@ def test_a_familiar_title_is_a_contact_only_after_a_separator():
     assert read_away_notes(normalise_company_name("华强商贸张总")) == "华强商贸"
 
 
-def test_the_name_a_steward_sees_keeps_the_note():
-    assert normalise_company_name("【停用】深圳华强商贸有限公司") == "(停用)深圳华强商贸有限公司"
+def test_the_standardised_name_is_the_name_without_its_notes():
+    parsed = parse_company_names(pd.Series(["【停用】深圳华强商贸有限公司", "深圳华强商贸有限公司", None]))
+    assert parsed["name_normalised"].tolist()[:2] == ["深圳华强商贸有限公司", "深圳华强商贸有限公司"]
+    assert parsed["name_normalised"].isna().tolist() == [False, False, True]
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "ZZ DO NOT USE ACME TRADING LTD",
+        "ZZ-ACME TRADING LTD",
+        "** ACME TRADING LTD",
+        "CLOSED - ACME TRADING LTD",
+        "(12345) ACME TRADING LTD",
+        "12345 - ACME TRADING LTD",
+        "ACME TRADING LTD (INACTIVE)",
+        "ACME TRADING LTD - CLOSED",
+        "ACME TRADING LTD ** DO NOT USE **",
+        "ACME TRADING LTD (DUPLICATE OF 10023)",
+        "ACME TRADING LTD ATTN: JOHN SMITH",
+        "ACME TRADING LTD, C/O JOHN SMITH",
+    ],
+)
+def test_what_an_english_language_export_writes_around_a_name_is_not_part_of_it(written):
+    assert read_away_notes(normalise_company_name(written)) == "ACME TRADING LTD"
+
+
+@pytest.mark.parametrize(
+    "name", ["CLOSED LOOP SYSTEMS", "DUP LTD", "DUPONT", "3M COMPANY", "7-ELEVEN INC", "DO NOT USE"]
+)
+def test_an_english_name_that_only_looks_like_a_note_keeps_every_word(name):
+    assert read_away_notes(normalise_company_name(name)) == normalise_company_name(name)
