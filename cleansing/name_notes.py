@@ -3,13 +3,16 @@
 A legacy ERP marks a customer it stopped using (``【停用】深圳华强商贸有限公司``, ``ZZ深圳华强…``,
 ``…有限公司-作废``) or puts its own record code first (``A001 深圳华强…``, ``[0123]深圳华强…``); a
 salesperson's spreadsheet adds the contact (``华强商贸-张总``, ``深圳华强商贸有限公司(李经理)``) or a phone
-number, wraps the name in quotes or ends it with a full stop. None of it names the company: it is read away
-before the name is parsed, so that the record meets the other records of its company. The name a steward
-sees (``name_normalised``) keeps it.
+number, wraps the name in quotes or ends it with a full stop. An English-language ERP writes ``ZZ DO NOT USE
+ACME LTD``, ``ACME LTD (INACTIVE)``, ``ACME LTD ATTN: JOHN SMITH``. None of it names the company: it is read
+away before the name is parsed, and the standardised name (``name_normalised``) is the name without it, so that
+the record meets the other records of its company and a golden record carries no source's mark. The source
+record keeps its name as written.
 
 Only what cannot be part of a registered name is read away: a status word, a record code of letters and
 three digits or more (``K11购物中心``, ``3M中国`` and ``365便利店`` keep theirs), a family name with a
-title (``李先生`` alone stays a name), a mobile or landline number.
+title (``李先生`` alone stays a name), a mobile or landline number; an English one-word status only after
+punctuation or in brackets (``CLOSED LOOP SYSTEMS`` is a name).
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from cleansing.family_names import COMMON_SURNAMES, COMPOUND_SURNAMES
 from cleansing.latin_legal_forms import split_latin_legal_form
-from cleansing.person_names import COMMON_SURNAMES, COMPOUND_SURNAMES
 
 __all__ = ["read_away_notes"]
 
@@ -31,7 +34,7 @@ _TITLES = "总经理|董事长|老板娘|经理|老板|老总|先生|女士|小�
 _FAMILIAR_TITLES = "姐|哥"
 """Familiar titles (王姐, 刘哥), read as a contact only after a separator or in brackets: 包大哥 may be a shop."""
 _SURNAMES = "|".join((*COMPOUND_SURNAMES, *sorted(COMMON_SURNAMES)))
-_PHONE = r"(?:\+?86[\-\s]?)?(?:1[3-9]\d{9}|0\d{2,3}[\-\s]?\d{7,8})"
+_PHONE = r"(?:\+?86[\-\s]?)?(?:1[3-9]\d[\-\s]?\d{4}[\-\s]?\d{4}|0\d{2,3}[\-\s]?\d{7,8})"
 
 _STATUS_FIRST = re.compile(rf"^(?:\((?:{_STATUS_WORDS})\)|(?:{_STATUS_WORDS}))[{_SEPARATORS}]*(?=[{_CJK}])")
 _STATUS_LAST = re.compile(rf"[{_SEPARATORS}]*(?:\((?:{_STATUS_WORDS})\)|(?:{_STATUS_WORDS}))$")

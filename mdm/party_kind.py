@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from cleansing.person_names import COMMON_SURNAMES, COMPOUND_SURNAMES
+from cleansing.family_names import COMMON_SURNAMES, COMPOUND_SURNAMES
 
 
 def looks_like_chinese_person_name(names: pd.Series) -> pd.Series:

@@ -93,3 +93,19 @@ def test_a_chinese_name_sounds_like_its_pinyin_in_either_order():
 def test_chinese_names_sound_alike_only_where_every_other_character_sounds_the_same(a, b, alike):
     assert chinese_names_sound_alike(a, b) is alike
     assert chinese_names_sound_alike(b, a) is alike
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("王芳 13800000000", "王芳"),
+        ("王芳 138-0000-0000", "王芳"),
+        ("王芳-作废", "王芳"),
+        ("*王芳", "王芳"),
+        ("【停用】王芳", "王芳"),
+        ("ZZ John Smith", "JOHN SMITH"),
+        ("John Smith - DO NOT USE", "JOHN SMITH"),
+    ],
+)
+def test_what_an_export_writes_around_a_persons_name_is_not_part_of_it(written, name):
+    assert normalise_person_name(written) == name
