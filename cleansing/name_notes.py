@@ -69,16 +69,19 @@ _NOTE_LAST_CHARACTERS = frozenset(
 )
 _MIN_NAME = 2
 """Chinese characters a name keeps at least once its notes are read away."""
+_MIN_COMPANY_NAME = 4
+"""Chinese characters a name keeps at least once a contact after it is read away."""
 
 
 def _chinese_characters(text: str) -> int:
     return len(re.findall(f"[{_CJK}]", text))
 
 
-def read_away_notes(name: str) -> str:
+def read_away_notes(name: str, *, contacts: bool = True) -> str:
     """``name`` (a normalised company name: ASCII brackets, Latin upper-case) without what an export
     writes around it. A Chinese name keeps two Chinese characters at least, a Latin name a word of two
-    letters; a name that would keep less comes back as it is."""
+    letters; a name that would keep less comes back as it is. Without ``contacts`` a family name and a
+    title at the end stay (a person's own name: 杜丹宁先生)."""
     first = name[:1]
     if (
         "\u3400" <= first <= "\u9fff"
@@ -96,8 +99,9 @@ def read_away_notes(name: str) -> str:
         before = text
         end = text.rstrip(")")
         if end.endswith(_LAST_WORDS):  # most names end in none of them: no pattern to try
-            for pattern in (_CONTACT_LAST, _STATUS_LAST):
-                text = _shorter(text, pattern, _keeps_a_chinese_name)
+            if contacts:
+                text = _shorter(text, _CONTACT_LAST, _keeps_a_company_name)
+            text = _shorter(text, _STATUS_LAST, _keeps_a_chinese_name)
         elif end[-1:].isdigit():
             text = _shorter(text, _PHONE_LAST, _keeps_a_chinese_name)
         if text.endswith(")"):
@@ -144,6 +148,12 @@ def _latin_notes_read_away(name: str) -> str:
 
 def _keeps_a_chinese_name(text: str) -> bool:
     return _chinese_characters(text) >= _MIN_NAME
+
+
+def _keeps_a_company_name(text: str) -> bool:
+    """Four Chinese characters or more stay: 杜丹宁先生 is a person with a title, 华强商贸张总 a company and
+    its contact."""
+    return _chinese_characters(text) >= _MIN_COMPANY_NAME
 
 
 def _keeps_a_latin_name(text: str) -> bool:

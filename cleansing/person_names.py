@@ -50,7 +50,7 @@ def normalise_person_name(value: object) -> str | None:
     if text.upper() in _PLACEHOLDERS or not text:
         return None
     # 王芳 13800000000, 王芳-作废, ZZ JOHN SMITH, JOHN SMITH - DO NOT USE: what an export writes around a name
-    text = read_away_notes(text if _CJK.search(text) else text.upper())
+    text = read_away_notes(text if _CJK.search(text) else text.upper(), contacts=False)
     if _CJK.search(text):
         # minority names: 买买提·艾力 keeps one middle dot whatever the source typed
         # NFKC again: a removed space may let a combining mark compose with its letter

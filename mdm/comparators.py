@@ -499,24 +499,49 @@ def registered_names(cols: FrameColumns) -> np.ndarray:
 
 _LEGAL_FORM_SPELLINGS = {"有限责任公司": "有限公司", "集团有限责任公司": "集团有限公司"}
 """Legal forms one company may be written with: 有限公司 is 有限责任公司 as its certificate shortens it."""
+_LATIN_LEGAL_WORDS = {"LIMITED": "LTD", "INCORPORATED": "INC", "CORPORATION": "CORP", "COMPANY": "CO"}
+_LATIN_LEGAL_PHRASES = {"PUBLIC LTD CO": "PLC", "LTD LIABILITY CO": "LLC", "PRIVATE LTD": "PVT LTD"}
+_NOT_A_WORD_CHARACTER = re.compile(r"[^\w\s]")
+
+
+def legal_form_spelling(form: str) -> str:
+    """One spelling of a legal form: ``LIMITED``, ``Ltd.`` and ``LTD`` are ``LTD``, ``N.V.`` is ``NV``,
+    ``PUBLIC LIMITED COMPANY`` is ``PLC``, 有限责任公司 is 有限公司 (a registry counts them as one name)."""
+    if form in _LEGAL_FORM_SPELLINGS:
+        return _LEGAL_FORM_SPELLINGS[form]
+    words = _NOT_A_WORD_CHARACTER.sub(" ", form.upper()).split()
+    if not words or not words[0].isascii():
+        return form
+    spelt = " ".join(_LATIN_LEGAL_WORDS.get(w, w) for w in words)
+    spelt = _LATIN_LEGAL_PHRASES.get(spelt, spelt)
+    return spelt.replace(" ", "") if all(len(w) == 1 for w in words) else spelt
+
+
+def _legal_form_spellings(cols: FrameColumns) -> np.ndarray:
+    """Per record a code of its legal form's :func:`legal_form_spelling` (-1: none)."""
+
+    def compute(c: FrameColumns) -> np.ndarray:
+        codes, _ = pd.factorize(
+            pd.Series([legal_form_spelling(v) for v in c.uniques("name_legal_form")], dtype=object)
+        )
+        return np.r_[codes, -1][c.codes("name_legal_form")]
+
+    return cols.derived("name_legal_form_spelling", compute)
 
 
 def same_parsed_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Pairs of Chinese names that are one name written two ways: every part the same (region, trade
-    name, industry word, legal form, branch), each perhaps missing on both sides. The region first or in
-    brackets (上海可口可乐饮料有限公司, 可口可乐饮料(上海)有限公司), 有限公司 for 有限责任公司."""
-    chinese = chinese_names(cols)
-    same = chinese[left] & chinese[right]
+    """Pairs of names that are one name written two ways: every part the same (region, trade name,
+    industry word, branch) and the legal form spelt alike, each perhaps missing on both sides. The region
+    first or in brackets (上海可口可乐饮料有限公司, 可口可乐饮料(上海)有限公司), 有限公司 for 有限责任公司,
+    ``ACME LTD`` for ``ACME LIMITED`` (a registry counts them as one name)."""
+    same = np.ones(len(left), dtype=bool)
     for column in ("name_region", "name_trade", "name_industry", "name_branch", "name_branch_region"):
         if column in cols:
             same &= cols.codes(column)[left] == cols.codes(column)[right]
-    forms = cols.derived_codes(
-        "name_legal_form_spelling",
-        lambda c: np.array(
-            [_LEGAL_FORM_SPELLINGS.get(v, v) for v in c.values("name_legal_form")], dtype=object
-        ),
-    )
-    return same & (forms[left] == forms[right])
+    if "name_legal_form" in cols:
+        forms = _legal_form_spellings(cols)
+        same &= forms[left] == forms[right]
+    return same
 
 
 def same_registered_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:

@@ -95,3 +95,8 @@ def test_what_an_english_language_export_writes_around_a_name_is_not_part_of_it(
 )
 def test_an_english_name_that_only_looks_like_a_note_keeps_every_word(name):
     assert read_away_notes(normalise_company_name(name)) == normalise_company_name(name)
+
+
+def test_a_person_with_a_title_is_not_a_name_and_its_contact():
+    assert read_away_notes("杜丹宁先生") == "杜丹宁先生"
+    assert read_away_notes("华强商贸宁先生") == "华强商贸"

@@ -99,6 +99,7 @@ def test_chinese_names_sound_alike_only_where_every_other_character_sounds_the_s
     ("written", "name"),
     [
         ("王芳 13800000000", "王芳"),
+        ("杜丹宁先生", "杜丹宁"),
         ("王芳 138-0000-0000", "王芳"),
         ("王芳-作废", "王芳"),
         ("*王芳", "王芳"),

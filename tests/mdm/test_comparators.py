@@ -16,7 +16,9 @@ from mdm.comparators import (
     USCC,
     FrameColumns,
     compare_pairs,
+    legal_form_spelling,
     one_house_in_words,
+    same_parsed_name,
     same_registered_name,
 )
 
@@ -479,3 +481,17 @@ def test_one_registered_name_written_with_its_region_first_or_in_brackets_is_one
     assert same_registered_name(cols, left, right).tolist() == [True, True, True, True] + [False] * 4 + [True]
     # Written two ways, the pair stays on the level its spelling earns (its weight is the registered name's).
     assert _levels(frame, NAME, [(0, 1), (0, 5)]) == ["core_exact", "core_exact"]
+
+
+def test_a_legal_form_spelt_two_ways_is_one_name_written_twice():
+    assert {legal_form_spelling(f) for f in ("LTD", "LIMITED", "Ltd.")} == {"LTD"}
+    assert legal_form_spelling("N.V.") == legal_form_spelling("N V") == "NV"
+    assert legal_form_spelling("PUBLIC LIMITED COMPANY") == "PLC"
+    assert legal_form_spelling("有限责任公司") == "有限公司" != legal_form_spelling("股份有限公司")
+    frame = _standardised_names(
+        ["ACME TRADING LTD", "Acme Trading Limited", "ACME TRADING INC", "ACME HOLDINGS LTD", "Acme Trading"],
+        "GB",
+    )
+    cols = FrameColumns(frame)
+    left, right = np.array([0, 0, 0, 0]), np.array([1, 2, 3, 4])
+    assert same_parsed_name(cols, left, right).tolist() == [True, False, False, False]
