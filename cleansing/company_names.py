@@ -128,11 +128,13 @@ def _read_abbreviations(path: Path) -> dict[str, str]:
 
 
 def normalise_company_name(name: object) -> str | None:
-    """NFKC, t2s, ASCII brackets, Latin upper-case; spaces kept only between Latin words."""
+    """NFKC, t2s, ASCII brackets, Latin upper-case, what an export wrote around the name read away
+    (:func:`~cleansing.name_notes.read_away_notes`, while the spaces that set a note apart are still
+    there); spaces kept only between Latin words."""
     text = normalise_text(name)
     if text is None:
         return None
-    text = normalise_brackets(text).upper()
+    text = read_away_notes(normalise_brackets(text).upper())
     # NFKC again: removing a space can bring a combining mark next to the letter it composes with
     text = unicodedata.normalize("NFKC", _SPACE_NEXT_TO_CJK.sub("", text)).strip()
     return text or None
@@ -145,7 +147,9 @@ def _normalise_company_name_values(values: object) -> list[str | None]:
     squeeze = _SPACE_NEXT_TO_CJK.sub
     for text in normalise_text_values(values):
         if text is not None:
-            text = nfkc("NFKC", squeeze("", normalise_brackets(text).upper())).strip() or None
+            text = (
+                nfkc("NFKC", squeeze("", read_away_notes(normalise_brackets(text).upper()))).strip() or None
+            )
         out.append(text)
     return out
 
@@ -339,17 +343,14 @@ def parse_company_name(
     if normalised is None:
         return None
     return _parse_normalised(
-        read_away_notes(normalised),
-        vocabulary or load_company_name_vocabulary(),
-        divisions or load_divisions(),
+        normalised, vocabulary or load_company_name_vocabulary(), divisions or load_divisions()
     )
 
 
 def _parse_normalised(
     normalised: str, vocabulary: CompanyNameVocabulary, table: DivisionTable
 ) -> CompanyNameParts:
-    """:func:`parse_company_name` of a name already through :func:`normalise_company_name` and
-    :func:`~cleansing.name_notes.read_away_notes`."""
+    """:func:`parse_company_name` of a name already through :func:`normalise_company_name`."""
     return CompanyNameParts(*_parse_fields(normalised, vocabulary, table))
 
 
@@ -597,10 +598,7 @@ def parse_company_names(names: pd.Series) -> pd.DataFrame:
     parse_codes = np.append(distinct_codes, -1)[codes]  # row → distinct normalised name (-1: blank)
     pending = [text for text in parse_uniques if text not in done]
     done.update(zip(pending, _normalise_company_name_values(pending), strict=True))
-    # The name is what is left once what an export wrote around it is read away (【停用】, -张总).
-    without_notes = [
-        None if (again := done[text]) is None else read_away_notes(again) for text in parse_uniques
-    ]
+    without_notes = [done[text] for text in parse_uniques]
     blank = (None,) * len(_FIELDS)
     parsed: list[tuple[object, ...]] = [
         blank if name is None else _parse_fields(name, vocabulary, table) for name in without_notes

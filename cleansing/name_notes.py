@@ -47,11 +47,13 @@ digits with a separator (``0123-``)."""
 _LABELS = "联系人|负责人|法人|收货人|电话|手机|TEL|MOBILE"
 _LABEL_LAST = re.compile(rf"(?:{_LABELS})[:：]?$")
 _CONTACT = rf"(?:{_SURNAMES})[{_CJK}]{{0,2}}?"
-_CONTACT_LAST = re.compile(
-    rf"^(.+)(?:[{_SEPARATORS}]*\(?{_CONTACT}(?:{_TITLES})\)?"
-    rf"|(?:[{_SEPARATORS}]+|\()(?:{_CONTACT}(?:{_FAMILIAR_TITLES}))\)?)$"
+_CONTACT_APART = re.compile(
+    rf"^(.+)(?:[{_SEPARATORS}]+|\()(?:{_CONTACT}(?:{_TITLES}|{_FAMILIAR_TITLES}))\)?$"
 )
-"""A contact after the name, the shortest such ending (``…有限公司张经理`` is 张经理, not 司张经理)."""
+"""A contact after a separator or in brackets (``华强商贸-张总``, ``王芳(李经理)``)."""
+_CONTACT_JOINED = re.compile(rf"^(.+){_CONTACT}(?:{_TITLES})$")
+"""A contact written straight after the name, the shortest such ending (``…有限公司张经理`` is 张经理, not
+司张经理); read only where four characters stay (杜丹宁先生 is a person with a title)."""
 _CONTACT_BRACKET_LAST = re.compile(r"^(.+?)\((?:联系人|负责人|法人|收货人)[^()]*\)$")
 _PHONE_LAST = re.compile(
     rf"^(.+?)(?:\((?:电话|手机|TEL|MOBILE)?[:：]?{_PHONE}\)|[{_SEPARATORS}]*(?:电话|手机|TEL|MOBILE)?[:：]?{_PHONE})$"
@@ -100,7 +102,8 @@ def read_away_notes(name: str, *, contacts: bool = True) -> str:
         end = text.rstrip(")")
         if end.endswith(_LAST_WORDS):  # most names end in none of them: no pattern to try
             if contacts:
-                text = _shorter(text, _CONTACT_LAST, _keeps_a_company_name)
+                text = _shorter(text, _CONTACT_APART, _keeps_a_chinese_name)
+                text = _shorter(text, _CONTACT_JOINED, _keeps_a_company_name)
             text = _shorter(text, _STATUS_LAST, _keeps_a_chinese_name)
         elif end[-1:].isdigit():
             text = _shorter(text, _PHONE_LAST, _keeps_a_chinese_name)

@@ -100,3 +100,8 @@ def test_an_english_name_that_only_looks_like_a_note_keeps_every_word(name):
 def test_a_person_with_a_title_is_not_a_name_and_its_contact():
     assert read_away_notes("杜丹宁先生") == "杜丹宁先生"
     assert read_away_notes("华强商贸宁先生") == "华强商贸"
+
+
+def test_a_contact_after_a_separator_leaves_a_short_name():
+    assert read_away_notes("王芳-张总") == "王芳"
+    assert read_away_notes("王芳(李经理)") == "王芳"
