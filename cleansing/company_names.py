@@ -448,6 +448,10 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
     ):
         # 海尔集团(青岛)有限公司: the region written between the group mark and the rest of the legal form
         body, legal_form = body[: -len(_GROUP)], _GROUP + legal_form
+    if not latin and (bracket := _last_bracket(body)) is not None and len(_CJK_CHAR.findall(bracket[0])) >= 2:
+        # 王芳(采购), 华强商贸(老客户): a bracket no reading above took for a place, branch or legal form
+        # is a note; left in, it would cut the trade name at its opening bracket (王芳(采购)
+        body = bracket[0]
     body, nation = _national_prefix(body, vocabulary, table) if region is None else (body, None)
     division, length = _leading_region(body, table)
     # A trade name (字号) has two characters or more: 绿健康生鲜超市 is 绿健康 | 生鲜超市, not 绿 | 健康生鲜超市.

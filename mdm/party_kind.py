@@ -38,8 +38,8 @@ def mark_person_names(std: pd.DataFrame, entity: str) -> pd.DataFrame:
         parts_missing = (
             std["name_legal_form"].isna() & std["name_industry"].isna() & std["name_region"].isna()
         )
-        # The name without what an export writes around it (王芳(停用), 王芳-张总): the core of a name
-        # that parsed into no region, industry word or legal form.
+        # The name without a note in brackets (王芳(采购), 王芳(VIP)): the core of a name that parsed into
+        # no region, industry word or legal form.
         compact = std["name_core"].fillna(std["name_normalised"]).str.replace(" ", "", regex=False)
         person_like = has_name & parts_missing & looks_like_chinese_person_name(compact)
     person_like = (person_like & std["person_name"].isna()).to_numpy(dtype=bool)

@@ -496,3 +496,11 @@ def test_a_district_several_cities_have_names_no_city_and_one_city_has_names_its
     bracketed = parse_company_name("华强商贸(南山)有限公司")
     assert (bracketed.region, bracketed.trade_name) == (None, "华强")
     assert parse_company_name("华强商贸(福田)有限公司").region == "深圳"
+
+
+def test_a_bracket_nothing_else_reads_is_a_note_and_leaves_the_trade_name_whole():
+    assert parse_company_name("华强商贸(老客户)").trade_name == "华强"
+    assert parse_company_name("王芳(采购)").core == "王芳"
+    # A place, a store and a legal form in brackets keep their readings.
+    assert parse_company_name("华为技术(深圳)").region == "深圳"
+    assert parse_company_name("美宜佳(福田店)").branch_region == "福田"
