@@ -135,6 +135,9 @@ _LATIN_LAST = re.compile(
 """A status after the name (``(INACTIVE)``, ``- CLOSED``, ``** DO NOT USE **``), or the person it is addressed to
 (``ATTN: JOHN SMITH``, ``C/O …``)."""
 _LATIN_WORD = re.compile(r"[A-Z0-9]{2,}")
+_LATIN_NOTE_LAST_HINT = re.compile(r"[()\-_:;,*/]|USE|ATTN|ATTENTION")
+"""What every note :data:`_LATIN_LAST` reads holds: most names hold none of it and need no closer look."""
+_LATIN_STATUS_WORDS = frozenset(_LATIN_STATUS.split("|"))
 
 
 def _latin_notes_read_away(name: str) -> str:
@@ -145,6 +148,8 @@ def _latin_notes_read_away(name: str) -> str:
             break
         text = text[found.end() :].strip()
     for _ in range(2):
+        if _LATIN_NOTE_LAST_HINT.search(text) is None:
+            break
         text = _shorter(text.rstrip("* "), _LATIN_LAST, _keeps_a_latin_name)
     return text
 
@@ -162,7 +167,7 @@ def _keeps_a_company_name(text: str) -> bool:
 def _keeps_a_latin_name(text: str) -> bool:
     """A word of two letters or digits stays, besides a legal form (``DUP LTD`` is no name without DUP)."""
     body, _ = split_latin_legal_form(text.strip(" -_*().,"))
-    return _LATIN_WORD.search(body) is not None and body not in _LATIN_STATUS.split("|")
+    return _LATIN_WORD.search(body) is not None and body not in _LATIN_STATUS_WORDS
 
 
 def _shorter(text: str, pattern: re.Pattern[str], keeps: Callable[[str], bool]) -> str:
