@@ -75,28 +75,28 @@ def rewrite_latin(name: str, rng: np.random.Generator) -> str:
     return name + (f" ATTN: {person}" if rng.random() < 0.5 else f", C/O {person}")
 
 
-def rewrite(name: str, rng: np.random.Generator) -> tuple[str, str]:
-    """``name`` written as one kind of source writes it, and the kind."""
+def rewrite(name: str, rng: np.random.Generator) -> str:
+    """``name`` written as one kind of source writes it."""
     kind = ("status_first", "status_last", "code_first", "contact", "phone", "quoted", "group_bracketed")[
         rng.integers(7)
     ]
     if kind == "group_bracketed" and "集团" not in name:
         kind = "contact"
     if kind == "status_first":
-        return _STATUS_FIRST[rng.integers(len(_STATUS_FIRST))] + name, kind
+        return _STATUS_FIRST[rng.integers(len(_STATUS_FIRST))] + name
     if kind == "status_last":
-        return name + _STATUS_LAST[rng.integers(len(_STATUS_LAST))], kind
+        return name + _STATUS_LAST[rng.integers(len(_STATUS_LAST))]
     if kind == "code_first":
         code = int(rng.integers(10, 99999))
         forms = (f"A{code:04d} ", f"[{code:05d}]", f"{code:05d}-", f"KH{code:05d}")
-        return forms[rng.integers(len(forms))] + name, kind
+        return forms[rng.integers(len(forms))] + name
     if kind == "contact":
-        return name + _contact(rng), kind
+        return name + _contact(rng)
     if kind == "phone":
-        return name + _phone(rng), kind
+        return name + _phone(rng)
     if kind == "quoted":
-        return (f"“{name}”" if rng.random() < 0.5 else f"{name}。"), kind
-    return name.replace("集团", "(集团)", 1), kind
+        return f"“{name}”" if rng.random() < 0.5 else f"{name}。"
+    return name.replace("集团", "(集团)", 1)
 
 
 def written_as_exports(records: pd.DataFrame, column: str, share: float, seed: int) -> pd.DataFrame:
@@ -108,7 +108,7 @@ def written_as_exports(records: pd.DataFrame, column: str, share: float, seed: i
     chinese = names.str.contains(r"[\u4e00-\u9fff]", regex=True).fillna(False).to_numpy(dtype=bool)
     chosen = names.notna().to_numpy(dtype=bool) & (rng.random(len(out)) < share)
     written = [
-        n if not c else rewrite(str(n), rng)[0] if zh else rewrite_latin(str(n), rng)
+        n if not c else rewrite(str(n), rng) if zh else rewrite_latin(str(n), rng)
         for n, c, zh in zip(names, chosen, chinese, strict=True)
     ]
     out[column] = pd.array(written, dtype="string")

@@ -26,6 +26,7 @@ from cleansing.latin_legal_forms import split_latin_legal_form
 from cleansing.name_notes import read_away_notes
 from cleansing.pinyin_names import bracket_names_the_company, bracketed_place, read_latin_rendering
 from cleansing.text import (
+    chinese_characters,
     distinct_values,
     is_blank,
     normalise_brackets,
@@ -132,26 +133,19 @@ def normalise_company_name(name: object) -> str | None:
     (:func:`~cleansing.name_notes.read_away_notes`, while the spaces that set a note apart are still
     there); spaces kept only between Latin words."""
     text = normalise_text(name)
-    if text is None:
-        return None
-    text = read_away_notes(normalise_brackets(text).upper())
-    # NFKC again: removing a space can bring a combining mark next to the letter it composes with
-    text = unicodedata.normalize("NFKC", _SPACE_NEXT_TO_CJK.sub("", text)).strip()
-    return text or None
+    return None if text is None else _company_name_from_text(text)
 
 
 def _normalise_company_name_values(values: object) -> list[str | None]:
     """:func:`normalise_company_name` of each value, with the text normalisation done in blocks."""
-    out: list[str | None] = []
-    nfkc = unicodedata.normalize
-    squeeze = _SPACE_NEXT_TO_CJK.sub
-    for text in normalise_text_values(values):
-        if text is not None:
-            text = (
-                nfkc("NFKC", squeeze("", read_away_notes(normalise_brackets(text).upper()))).strip() or None
-            )
-        out.append(text)
-    return out
+    return [None if text is None else _company_name_from_text(text) for text in normalise_text_values(values)]
+
+
+def _company_name_from_text(text: str) -> str | None:
+    """The steps of :func:`normalise_company_name` after :func:`~cleansing.text.normalise_text`."""
+    text = read_away_notes(normalise_brackets(text).upper())
+    # NFKC again: removing a space can bring a combining mark next to the letter it composes with
+    return unicodedata.normalize("NFKC", _SPACE_NEXT_TO_CJK.sub("", text)).strip() or None
 
 
 _SuffixIndex = dict[str, tuple[tuple[int, frozenset[str]], ...]]
@@ -384,7 +378,7 @@ _LATIN_TAIL = re.compile(f"^(.*[{_CJK}]\\)?)([A-Z][A-Z0-9.,&'\\- ]*)$")
 _LATIN_HEAD = re.compile(f"^([A-Z][A-Z0-9.,&'()\\- ]*?)([{_CJK}].*)$")
 
 
-def _chinese_of_bilingual(text: str, vocabulary: CompanyNameVocabulary) -> str:
+def _chinese_of_bilingual(text: str) -> str:
     """The Chinese name of a cell writing a company's Chinese and English names side by side
     (``深圳市华强贸易有限公司 SHENZHEN HUAQIANG TRADING CO., LTD.``, either way round, the second perhaps in
     brackets): the name, not the two run together. Latin letters inside a Chinese name
@@ -399,14 +393,14 @@ def _chinese_of_bilingual(text: str, vocabulary: CompanyNameVocabulary) -> str:
                 chinese = chinese[1:]
             if chinese.endswith(")") and chinese.count(")") > chinese.count("("):
                 chinese = chinese[:-1]
-            if len(_CJK_CHAR.findall(chinese)) >= 2:
+            if chinese_characters(chinese) >= 2:
                 return chinese.strip()
     return text
 
 
 def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: DivisionTable) -> _Fields:
     """The fields of :class:`CompanyNameParts`, in order, for a normalised name."""
-    chinese = _chinese_of_bilingual(normalised, vocabulary)
+    chinese = _chinese_of_bilingual(normalised)
     normalised = read_away_notes(chinese) if chinese != normalised else normalised
     head, branch, branch_region = _branch(normalised, vocabulary, table)
     latin = not _CJK_CHAR.search(head)
@@ -448,7 +442,7 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
     ):
         # 海尔集团(青岛)有限公司: the region written between the group mark and the rest of the legal form
         body, legal_form = body[: -len(_GROUP)], _GROUP + legal_form
-    if not latin and (bracket := _last_bracket(body)) is not None and len(_CJK_CHAR.findall(bracket[0])) >= 2:
+    if not latin and (bracket := _last_bracket(body)) is not None and chinese_characters(bracket[0]) >= 2:
         # 王芳(采购), 华强商贸(老客户): a bracket no reading above took for a place, branch or legal form
         # is a note; left in, it would cut the trade name at its opening bracket (王芳(采购)
         body = bracket[0]
@@ -602,15 +596,13 @@ def parse_company_names(names: pd.Series) -> pd.DataFrame:
     parse_codes = np.append(distinct_codes, -1)[codes]  # row → distinct normalised name (-1: blank)
     pending = [text for text in parse_uniques if text not in done]
     done.update(zip(pending, _normalise_company_name_values(pending), strict=True))
-    without_notes = [done[text] for text in parse_uniques]
+    normalised = [done[text] for text in parse_uniques]
     blank = (None,) * len(_FIELDS)
     parsed: list[tuple[object, ...]] = [
-        blank if name is None else _parse_fields(name, vocabulary, table) for name in without_notes
+        blank if name is None else _parse_fields(name, vocabulary, table) for name in normalised
     ]
     # A Latin rendering of a Chinese name (Shenzhen Huarun Trading) names its region in pinyin.
-    renderings = [
-        read_latin_rendering(text, table) if isinstance(text, str) else None for text in without_notes
-    ]
+    renderings = [read_latin_rendering(text, table) if isinstance(text, str) else None for text in normalised]
     parsed = [
         fields if r is None or r.region is None else (r.region, *fields[1:])
         for fields, r in zip(parsed, renderings, strict=True)
@@ -624,7 +616,7 @@ def parse_company_names(names: pd.Series) -> pd.DataFrame:
         )
     )
     columns: dict[str, object] = {
-        "name_normalised": pd.array(object_array([*without_notes, None])[parse_codes], dtype="string")
+        "name_normalised": pd.array(object_array([*normalised, None])[parse_codes], dtype="string")
     }
     for field_name in _FIELDS:
         dtype = "boolean" if field_name == "is_branch" else "string"

@@ -22,6 +22,7 @@ from collections.abc import Callable
 
 from cleansing.family_names import COMMON_SURNAMES, COMPOUND_SURNAMES
 from cleansing.latin_legal_forms import split_latin_legal_form
+from cleansing.text import chinese_characters
 
 __all__ = ["read_away_notes"]
 
@@ -44,8 +45,9 @@ _CODE_FIRST = re.compile(
 )
 """A record code before the name: bracketed (``[0123]``), letters then three digits or more (``A001``), or
 digits with a separator (``0123-``)."""
-_LABELS = "联系人|负责人|法人|收货人|电话|手机|TEL|MOBILE"
-_LABEL_LAST = re.compile(rf"(?:{_LABELS})[:：]?$")
+_CONTACT_LABELS = "联系人|负责人|法人|收货人"
+_PHONE_LABELS = "电话|手机|TEL|MOBILE"
+_LABEL_LAST = re.compile(rf"(?:{_CONTACT_LABELS}|{_PHONE_LABELS})[:：]?$")
 _CONTACT = rf"(?:{_SURNAMES})[{_CJK}]{{0,2}}?"
 _CONTACT_APART = re.compile(
     rf"^(.+)(?:[{_SEPARATORS}]+|\()(?:{_CONTACT}(?:{_TITLES}|{_FAMILIAR_TITLES}))\)?$"
@@ -54,9 +56,9 @@ _CONTACT_APART = re.compile(
 _CONTACT_JOINED = re.compile(rf"^(.+){_CONTACT}(?:{_TITLES})$")
 """A contact written straight after the name, the shortest such ending (``…有限公司张经理`` is 张经理, not
 司张经理); read only where four characters stay (杜丹宁先生 is a person with a title)."""
-_CONTACT_BRACKET_LAST = re.compile(r"^(.+?)\((?:联系人|负责人|法人|收货人)[^()]*\)$")
+_CONTACT_BRACKET_LAST = re.compile(rf"^(.+?)\((?:{_CONTACT_LABELS})[^()]*\)$")
 _PHONE_LAST = re.compile(
-    rf"^(.+?)(?:\((?:电话|手机|TEL|MOBILE)?[:：]?{_PHONE}\)|[{_SEPARATORS}]*(?:电话|手机|TEL|MOBILE)?[:：]?{_PHONE})$"
+    rf"^(.+?)(?:\((?:{_PHONE_LABELS})?[:：]?{_PHONE}\)|[{_SEPARATORS}]*(?:{_PHONE_LABELS})?[:：]?{_PHONE})$"
 )
 _QUOTES = "\"'“”‘’「」『』《》"
 _STOPS = "。，,;；"
@@ -73,10 +75,6 @@ _MIN_NAME = 2
 """Chinese characters a name keeps at least once its notes are read away."""
 _MIN_COMPANY_NAME = 4
 """Chinese characters a name keeps at least once a contact after it is read away."""
-
-
-def _chinese_characters(text: str) -> int:
-    return len(re.findall(f"[{_CJK}]", text))
 
 
 def read_away_notes(name: str, *, contacts: bool = True) -> str:
@@ -155,13 +153,13 @@ def _latin_notes_read_away(name: str) -> str:
 
 
 def _keeps_a_chinese_name(text: str) -> bool:
-    return _chinese_characters(text) >= _MIN_NAME
+    return chinese_characters(text) >= _MIN_NAME
 
 
 def _keeps_a_company_name(text: str) -> bool:
     """Four Chinese characters or more stay: 杜丹宁先生 is a person with a title, 华强商贸张总 a company and
     its contact."""
-    return _chinese_characters(text) >= _MIN_COMPANY_NAME
+    return chinese_characters(text) >= _MIN_COMPANY_NAME
 
 
 def _keeps_a_latin_name(text: str) -> bool:

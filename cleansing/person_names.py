@@ -25,7 +25,6 @@ __all__ = [
     "person_name_sound_keys",
 ]
 
-
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _ANNOTATION = re.compile(r"\([^()]*\)")
 _HONORIFIC = re.compile(r"(先生|女士|小姐|老板|经理|总经理|董事长|老师|总)+$")

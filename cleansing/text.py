@@ -23,6 +23,7 @@ __all__ = [
     "DistinctResults",
     "apply_distinct",
     "apply_distinct_rows",
+    "chinese_characters",
     "chinese_numerals_to_arabic",
     "distinct_code_pairs",
     "distinct_values",
@@ -40,6 +41,7 @@ __all__ = [
 
 _T2S = opencc.OpenCC("t2s")
 _WHITESPACE = re.compile(r"\s+")
+_CJK_CHARACTER = re.compile("[\u3400-\u9fff]")
 _BRACKETS = str.maketrans(
     {
         "【": "(",
@@ -153,6 +155,11 @@ def normalise_text_values(values: Any) -> list[str | None]:
     for i, text in zip(positions, simplified, strict=True):
         out[i] = collapse(" ", nfkc("NFKC", text)).strip() or None
     return out
+
+
+def chinese_characters(text: str) -> int:
+    """How many Chinese characters ``text`` holds."""
+    return len(_CJK_CHARACTER.findall(text))
 
 
 def normalise_brackets(text: str) -> str:

@@ -544,11 +544,15 @@ def same_parsed_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray) ->
     return same
 
 
-def same_registered_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def same_registered_name(
+    cols: FrameColumns, left: np.ndarray, right: np.ndarray, parsed: np.ndarray | None = None
+) -> np.ndarray:
     """Pairs that write one registered Chinese name (:func:`registered_names`), alike or two ways
-    (:func:`same_parsed_name`)."""
+    (:func:`same_parsed_name`, or ``parsed`` where the caller has it already)."""
     registered = registered_names(cols)
-    return registered[left] & registered[right] & same_parsed_name(cols, left, right)
+    if parsed is None:
+        parsed = same_parsed_name(cols, left, right)
+    return registered[left] & registered[right] & parsed
 
 
 def _industry_concepts(cols: FrameColumns) -> np.ndarray:

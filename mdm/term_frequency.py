@@ -40,8 +40,9 @@ NAME_COLUMNS = frozenset({"name_core", "name_normalised", "name_trade", "person_
 ORGANISATION_NAME_COLUMNS = NAME_COLUMNS - {"person_name"}
 """Names an exact or spelt-again agreement on may weigh as the value's own records say
 (:func:`one_entity_bits`); people share names too often for one written many times to be one."""
-REGISTERED_NAME_LEVELS = ("exact", "core_exact")
-"""Company name levels on which two records may write one Chinese name (every part alike)."""
+ONE_NAME_LEVELS = ("exact", "core_exact")
+"""Company name levels on which two records may write one name, alike or two ways (every part alike:
+:func:`~mdm.comparators.same_parsed_name`)."""
 OWN_VALUE_COLUMNS = frozenset({"birth_date"})
 """Columns whose value is one entity's own without being a name: only the records beyond one
 entity's count, as for names, but no word of the value makes it generic (a date has no words)."""
@@ -318,10 +319,11 @@ def tf_adjustments(
                     cols, column, left[at], right[at], label != comparison.tf_levels[0]
                 )
                 adjust[at] = np.fmax(adjust[at], np.minimum(odds_bits + shift, ceiling))
-                if label in REGISTERED_NAME_LEVELS and "name_region" in cols:
+                if label in ONE_NAME_LEVELS and "name_region" in cols:
+                    parsed = same_parsed_name(cols, left[at], right[at])
                     # 郑州市元佳副食品有限公司 written four times: a registered name no other company
                     # holds, whatever its own duplicates make its frequency look like.
-                    registered = at[same_registered_name(cols, left[at], right[at])]
+                    registered = at[same_registered_name(cols, left[at], right[at], parsed)]
                     adjust[registered] = np.fmax(adjust[registered], ceiling)
                     if label != comparison.tf_levels[0]:
                         # One name written two ways (元佳副食品(郑州)有限公司, 华禾便利店(停用)) weighs as
@@ -330,7 +332,7 @@ def tf_adjustments(
                         m_of, u_of = m_tables[comparison.name], u_tables[comparison.name]
                         here = code - 1
                         lift = float(np.log2(m_of[exact] / u_of[exact] * u_of[here] / m_of[here]))
-                        adjust[at[same_parsed_name(cols, left[at], right[at])]] += lift
+                        adjust[at[parsed]] += lift
         if comparison.tf_part_chance is not None:
             _adjust_by_parts(adjust, comparison, j, cols, left, right, levels, u_tables, comparisons)
         out[j] = adjust
