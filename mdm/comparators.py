@@ -411,7 +411,8 @@ def compare_company_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray
     spelt[where] = ~prefix_only[inverse]
     # Names alike but for their model or reference numbers are two things, not one written twice.
     has_digit = cols.derived(
-        "name_core_has_digit", lambda c: np.array([any(ch.isdigit() for ch in v) for v in names], dtype=bool)
+        "name_core_has_digit",
+        lambda c: np.array([_DIGIT_RUNS.search(v) is not None for v in names], dtype=bool),
     )
     both = np.flatnonzero(has_digit[da] & has_digit[db])  # only names with numbers can disagree on them
     conflict_d = np.zeros(len(da), dtype=bool)

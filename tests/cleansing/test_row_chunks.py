@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import pytest
 
-from cleansing.row_chunks import map_row_chunks
+from cleansing.row_chunks import map_ranges, map_row_chunks
 from foundation.errors import UserError
 
 needs_fork = pytest.mark.skipif(
@@ -87,3 +87,23 @@ def test_a_small_frame_is_not_split(names):
 def test_a_problem_in_another_process_reaches_the_caller_with_its_message(names):
     with pytest.raises(UserError, match=r"column 'name' row 5500: not a name"):
         map_row_chunks(names, _refuse_after_the_first_chunk, min_rows=100, workers=2)
+
+
+@needs_fork
+def test_ranges_run_on_what_this_process_holds_and_come_back_in_order():
+    """The task reads what this process holds (a closure, nothing pickled) and each range after the
+    first runs in a process forked from this one."""
+    held = list(range(1_000))
+
+    def task(start: int, stop: int) -> tuple[list[int], int, int]:
+        return [v * 2 for v in held[start:stop]], os.getpid(), os.getppid()
+
+    ranges = map_ranges(task, len(held), min_size=100, workers=2)
+    assert [v for values, _, _ in ranges for v in values] == [v * 2 for v in held]
+    assert ranges[0][1] == os.getpid()
+    assert ranges[1][1] != os.getpid() and ranges[1][2] == os.getpid()
+
+
+def test_few_items_stay_in_one_range_in_this_process():
+    ranges = map_ranges(lambda start, stop: (start, stop, os.getpid()), 50, min_size=100, workers=2)
+    assert ranges == [(0, 50, os.getpid())]

@@ -101,6 +101,24 @@ def test_pairs_scored_a_chunk_at_a_time_match_those_scored_at_once(make_frame, m
     pd.testing.assert_frame_equal(at_once.pairs, in_chunks.pairs)
 
 
+def test_pairs_compared_in_forked_processes_match_those_compared_in_one(
+    make_frame, make_company, monkeypatch
+):
+    """A large file's pairs are compared in one range per core after the first few: the levels, and so
+    every score and cluster, are those of one process."""
+    import mdm.dedupe
+
+    frame = _partners(make_frame, make_company)
+    in_one = deduplicate(frame, SPEC, progress=False)
+    monkeypatch.setattr(mdm.dedupe, "PARALLEL_MIN_PAIRS", 4)
+    monkeypatch.setattr(mdm.dedupe, "_WARM_UP_PAIRS", 3)
+    monkeypatch.setattr(mdm.dedupe, "_CHUNK", 5)
+    forked = deduplicate(frame, SPEC, progress=False)
+    assert in_one.candidate_pairs > 3 + 4
+    pd.testing.assert_frame_equal(in_one.clusters, forked.clusters)
+    pd.testing.assert_frame_equal(in_one.pairs, forked.pairs)
+
+
 def test_a_list_of_person_names_alone_lists_no_pair_of_identical_names_for_review():
     """Two rows 刘波 and nothing else: a steward sees what the model saw and cannot tell a duplicate from
     a namesake, so such pairs are merged where the model is sure and otherwise left apart, not listed."""
