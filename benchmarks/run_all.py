@@ -29,6 +29,7 @@ BENCHMARKS: dict[str, tuple[list[str], list[str]]] = {
     "benchmarks.bench_nightly": ([], ["--scale", "0.5", "--repeat", "1"]),
     "benchmarks.bench_households": ([], ["--households", "300"]),
     "benchmarks.bench_export_writings": ([], ["--entities", "1000"]),
+    "benchmarks.bench_one_column_names": ([], ["--sets", "fake_1000", "--variants", "name"]),
 }
 
 

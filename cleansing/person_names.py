@@ -20,6 +20,7 @@ from cleansing.text import map_distinct, normalise_brackets, normalise_text
 
 __all__ = [
     "chinese_names_sound_alike",
+    "latin_name_parts",
     "normalise_person_name",
     "normalise_person_names",
     "person_name_sound_keys",
@@ -34,11 +35,14 @@ _LATIN_TITLES = frozenset(
     {"MR", "MRS", "MS", "MISS", "MX", "DR", "PROF", "SIR", "DAME", "REV", "HERR", "FRAU", "MME", "MLLE"}
 )
 """Titles a Latin name may carry; ``JR`` or ``SR`` stays (a father and his son)."""
+_GENERATIONS = frozenset({"JR", "SR", "II", "III", "IV"})
+"""What may follow a family name (``JOHN SMITH JR``): not the family name itself."""
 _PLACEHOLDERS = frozenset({"无", "未知", "暂无", "NULL", "NONE", "N/A", "NA", "-", "/", "?"})
 
 
-def normalise_person_name(value: object) -> str | None:
-    """One canonical spelling of a person's name; blank or placeholder → None."""
+def _name_text(value: object) -> str | None:
+    """A name as written without brackets of notes (张三(采购)), placeholders or what an export wrote
+    around it (王芳 13800000000, ZZ JOHN SMITH); a Latin name upper-case."""
     text = normalise_text(value)
     if text is None:
         return None
@@ -48,8 +52,14 @@ def normalise_person_name(value: object) -> str | None:
     text = text.replace("(", " ").replace(")", " ").strip()
     if text.upper() in _PLACEHOLDERS or not text:
         return None
-    # 王芳 13800000000, 王芳-作废, ZZ JOHN SMITH, JOHN SMITH - DO NOT USE: what an export writes around a name
-    text = read_away_notes(text if _CJK.search(text) else text.upper(), contacts=False)
+    return read_away_notes(text if _CJK.search(text) else text.upper(), contacts=False)
+
+
+def normalise_person_name(value: object) -> str | None:
+    """One canonical spelling of a person's name; blank or placeholder → None."""
+    text = _name_text(value)
+    if text is None:
+        return None
     if _CJK.search(text):
         # minority names: 买买提·艾力 keeps one middle dot whatever the source typed
         # NFKC again: a removed space may let a combining mark compose with its letter
@@ -75,6 +85,39 @@ def normalise_person_names(series: pd.Series) -> pd.Series:
     return pd.Series(
         pd.array(map_distinct(series, normalise_person_name), dtype="string"), index=series.index
     )
+
+
+def latin_name_parts(value: object) -> tuple[str | None, str | None]:
+    """(given name, family name) of a Latin name written in one column: ``SMITH, John`` writes the family
+    name first, ``John Henry Smith`` last (a middle name, a title, ``JR`` and what an export wrote
+    around the name left out); a name of one word is the given name alone. A Chinese name and a blank
+    give ``(None, None)``: a Chinese name in one column is not split (see :mod:`mdm.name_parts`)."""
+    text = _name_text(value)
+    if text is None or _CJK.search(text):
+        return None, None
+    family, comma, given = text.partition(",")
+    if not comma:
+        given, family = text, ""
+
+    def words(part: str) -> list[str]:
+        # ZOË is ZOE: an accent is a letter of the name, not a break in it
+        folded = "".join(ch for ch in unicodedata.normalize("NFKD", part) if not unicodedata.combining(ch))
+        found = [t.strip("'-") for t in _LATIN_SEPARATORS.split(folded)]
+        found = [t for t in found if t and t not in _LATIN_TITLES]
+        while found and found[-1] in _GENERATIONS:
+            found.pop()
+        return found
+
+    given_words, family_words = words(given), words(family)
+    if not family_words:
+        given_words, family_words = given_words[:1], given_words[1:]
+    if not family_words or not given_words:
+        # One word, either part: kept as the given name, which is compared with both parts of another
+        # record's name (THEODORE / THEODORE MARSHALL, MARSHALL / THEODORE MARSHALL agree; see
+        # mdm.name_parts.known_parts_agree).
+        alone = given_words or family_words
+        return (alone[0] if alone else None), None
+    return given_words[0], family_words[-1]
 
 
 _NOT_A_LATIN_LETTER = re.compile(r"[^a-z ]+")

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cleansing.company_names import parse_company_names
-from cleansing.person_names import normalise_person_names
+from cleansing.person_names import latin_name_parts, normalise_person_names
 from cleansing.text import map_distinct
 
 SEPARATOR = "|"
@@ -126,14 +126,25 @@ def joined_person_name(frame: pd.DataFrame, columns: dict[str, list[str]]) -> pd
 def standardise_extra_roles(
     std: pd.DataFrame, frame: pd.DataFrame, columns: dict[str, list[str]], organisation: bool
 ) -> pd.DataFrame:
-    """Add the standardised columns of the roles present in ``columns`` to ``std`` (row for row with ``frame``)."""
-    if not any(role in columns for role in (*PART_COLUMNS, *SET_COLUMNS)):
+    """Add the standardised columns of the roles present in ``columns`` to ``std`` (row for row with ``frame``).
+
+    A Latin person's name written in one column (``John Smith``, ``SMITH, John``) gives its given and
+    family name too, as if the spec had mapped them (:func:`~cleansing.person_names.latin_name_parts`):
+    the comparisons and blocking keys of names in parts (a part replaced, a part missing, the two
+    swapped) then serve it as well."""
+    parts_of_one_column = "person_name" in columns and not any(role in columns for role in PART_COLUMNS)
+    if not parts_of_one_column and not any(role in columns for role in (*PART_COLUMNS, *SET_COLUMNS)):
         return std
     std = std.copy()
     for role, column in PART_COLUMNS.items():
         if role in columns:
             values = map_distinct(frame[columns[role][0]], name_part)
             std[column] = pd.array(values, dtype="string")
+    if parts_of_one_column:
+        parts = map_distinct(joined_person_name(frame, columns), latin_name_parts, na_value=(None, None))
+        if any(given is not None for given, _ in parts):  # a list of Chinese names keeps one column
+            for k, role in enumerate(("given_name", "family_name")):
+                std[PART_COLUMNS[role]] = pd.array([name_part(p[k]) for p in parts], dtype="string")
     if "other_names" in columns:
         names = _split_values(frame, columns["other_names"])
         std["other_names"] = _as_sets(names, lambda v: _normalise_names(v, organisation)).to_numpy()

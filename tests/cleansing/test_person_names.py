@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from cleansing.person_names import (
     chinese_names_sound_alike,
+    latin_name_parts,
     normalise_person_name,
     normalise_person_names,
     person_name_sound_keys,
@@ -110,3 +111,24 @@ def test_chinese_names_sound_alike_only_where_every_other_character_sounds_the_s
 )
 def test_what_an_export_writes_around_a_persons_name_is_not_part_of_it(written, name):
     assert normalise_person_name(written) == name
+
+
+@pytest.mark.parametrize(
+    ("written", "parts"),
+    [
+        ("John Smith", ("JOHN", "SMITH")),
+        ("SMITH, John", ("JOHN", "SMITH")),  # family name first, after a comma
+        ("Dr. John Henry Smith Jr", ("JOHN", "SMITH")),  # title, middle name and generation left out
+        ("Smith Jr, John A.", ("JOHN", "SMITH")),
+        ("Zoë-Anne O'Brien", ("ZOE-ANNE", "O'BRIEN")),
+        ("John Smith (buyer)", ("JOHN", "SMITH")),  # a note in brackets
+        ("ZZ JOHN SMITH - DO NOT USE", ("JOHN", "SMITH")),  # what an export wrote around the name
+        ("Theodore", ("THEODORE", None)),  # one word: kept as the given name
+        ("Mr Smith", ("SMITH", None)),
+        ("张三", (None, None)),  # a Chinese name in one column is not split
+        ("  ", (None, None)),
+        (None, (None, None)),
+    ],
+)
+def test_a_latin_name_in_one_column_gives_its_given_and_family_name(written, parts):
+    assert latin_name_parts(written) == parts

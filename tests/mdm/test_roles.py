@@ -99,6 +99,48 @@ def test_a_name_lacking_a_part_is_compared_on_the_parts_both_records_hold():
     ]
 
 
+def _one_column(names: list[str | None]) -> pd.DataFrame:
+    frame = pd.DataFrame({"id": [f"P{i}" for i in range(len(names))], "name": names})
+    return standardise_for_spec(
+        frame, parse_spec({"record_id": "id", "entity": "person", "columns": {"person_name": "name"}})
+    )
+
+
+def test_a_latin_name_in_one_column_is_compared_as_names_in_parts_are():
+    """A list writing ``John Smith`` in one column: a part replaced, a part missing, an initial and a
+    nickname read as they do where the spec maps given and family name."""
+    std = _one_column(
+        [
+            "John Smith",
+            "Smith, John",
+            "J Smith",
+            "Robert Jones",
+            "Bob Jones",
+            "Finn Clarke",
+            "Jakob Clarke",
+            "Anna Berg",
+        ]
+    )
+    assert _levels(PERSON_NAME, std, [(0, 1), (0, 2), (3, 4), (5, 6), (5, 7)]) == [
+        "exact",
+        "close",
+        "close",
+        "one_part_same",
+        "different",
+    ]
+    std = _one_column(["Theodore Marshall", "Thedore", "Marshal", "Kate"])
+    assert _levels(PERSON_NAME, std, [(0, 1), (0, 2), (0, 3)]) == [
+        "known_parts_agree",
+        "known_parts_agree",  # one word may be either part
+        "different",
+    ]
+
+
+def test_a_list_of_chinese_names_in_one_column_is_not_split():
+    std = _one_column(["张三", "李四", "王芳"])
+    assert "given_name" not in std.columns and "family_name" not in std.columns
+
+
 def test_birth_dates_tolerate_swapped_day_and_month_and_impossible_typos():
     std = _persons(
         [
