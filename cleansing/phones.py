@@ -32,6 +32,7 @@ __all__ = [
     "PhoneParts",
     "other_phone_numbers",
     "parse_phone",
+    "phone_area",
     "parse_phones",
     "phone_with_extension",
     "split_phone_numbers",
@@ -281,6 +282,40 @@ def _others_of(value: object, country: str, separator: str) -> str | None:
 
 EXTENSION_SEPARATOR = ";ext="
 """RFC 3966's extension parameter: ``+8675520026264;ext=460``."""
+
+
+_CHINESE_MOBILE_OR_TOLL_FREE = re.compile(r"^\+86(?:1[3-9]|400|800)")
+_NANP_TOLL_FREE = re.compile(r"^\+18(?:00|33|44|55|66|77|88)")
+
+
+@lru_cache(maxsize=4096)
+def _foreign_area(e164: str) -> str | None:
+    try:
+        parsed = phonenumbers.parse(e164)
+    except phonenumbers.NumberParseException:
+        return None
+    length = phonenumbers.length_of_geographical_area_code(parsed)
+    national = phonenumbers.national_significant_number(parsed)
+    return f"+{parsed.country_code} {national[:length]}" if length else None
+
+
+def phone_area(e164: object) -> str | None:
+    """Where an E.164 number is dialled: its country and area code (``+86 755`` for 0755-26881234,
+    ``+1 212`` for a Manhattan number, mobile or not, as North America numbers them). ``None`` for a
+    number that names no area: a Chinese mobile, a 400/800 or 1-800 number, one ``phonenumbers`` reads
+    no area code in.
+
+    Two lines of one business share their area; two numbers of two areas are two places."""
+    if not isinstance(e164, str) or not e164.startswith("+"):
+        return None
+    if e164.startswith("+86"):
+        if _CHINESE_MOBILE_OR_TOLL_FREE.match(e164):
+            return None
+        # 010 and 02x have two-digit area codes, the rest three (the trunk 0 is not written in E.164)
+        return "+86 " + (e164[3:5] if e164[3] in "12" else e164[3:6])
+    if e164.startswith("+1"):
+        return None if _NANP_TOLL_FREE.match(e164) else "+1 " + e164[2:5]
+    return _foreign_area(e164)
 
 
 def phone_with_extension(e164: pd.Series, extension: pd.Series) -> pd.Series:

@@ -355,6 +355,10 @@ def estimate_m_by_em(
     """
     if len(levels) == 0:
         return params
+    unseen = [j for j, c in enumerate(comparisons) if not c.seen_by_em]
+    if unseen:
+        levels = levels.copy()
+        levels[:, unseen] = UNKNOWN
     patterns, counts = distinct_patterns(levels)
     vouched = _vouched_patterns(patterns, comparisons, params)
     lam = 0.1

@@ -3,7 +3,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from cleansing.phones import PhoneParts, other_phone_numbers, parse_phone, parse_phones, split_phone_numbers
+from cleansing.phones import (
+    PhoneParts,
+    other_phone_numbers,
+    parse_phone,
+    parse_phones,
+    phone_area,
+    split_phone_numbers,
+)
 
 
 @pytest.mark.parametrize(
@@ -220,3 +227,21 @@ def test_the_numbers_after_a_cells_first_are_kept_for_matching():
         pd.NA,
         pd.NA,
     ]
+
+
+@pytest.mark.parametrize(
+    ("written", "area"),
+    [
+        ("0755-26881234", "+86 755"),
+        ("010-88889999", "+86 10"),  # two-digit area codes: 010 and 02x
+        ("021-55551234", "+86 21"),
+        ("13812345678", None),  # a Chinese mobile names no area
+        ("400-800-1234", None),
+        ("+1 212 727 2775", "+1 212"),  # North America: every number has its area code
+        ("+1-800-555-1212", None),
+        ("+44 20 7946 0958", "+44 20"),
+        ("", None),
+    ],
+)
+def test_a_number_is_dialled_in_its_country_and_area(written, area):
+    assert phone_area(parse_phone(written).e164) == area

@@ -12,6 +12,7 @@ from mdm.comparators import (
     NAME,
     NAME_REGION,
     PERSON_NAME,
+    PHONE_AREA,
     UNKNOWN,
     USCC,
     FrameColumns,
@@ -284,6 +285,40 @@ def test_contact_invalid_phone_is_unknown_and_toll_free_is_weaker(make_frame):
         "unknown",
         "different",
     ]
+
+
+def test_phones_of_two_areas_are_two_places(make_frame):
+    """Two lines of one business share their area code; numbers of two areas are two places. A Chinese
+    mobile names no area, and numbers that agree leave the area to the contact comparison."""
+    frame = make_frame(
+        [
+            {"phone_e164": "+8675526881234", "phone_kind": "landline"},  # 0755: Shenzhen
+            {"phone_e164": "+8675526885678", "phone_kind": "landline"},  # another Shenzhen line
+            {"phone_e164": "+862155551234", "phone_kind": "landline"},  # 021: Shanghai
+            {"phone_e164": "+8613812345678", "phone_kind": "mobile"},
+            {"phone_e164": "+14045774366", "phone_kind": "landline"},  # Atlanta
+            {"phone_e164": "+17028930703", "phone_kind": "landline"},  # Las Vegas
+            {"phone_e164": "+17027325651", "phone_kind": "landline"},  # Las Vegas, another line
+            {"phone_e164": "+8675526881234", "phone_kind": "landline"},
+        ]
+    )
+    assert _levels(frame, PHONE_AREA, [(0, 1), (0, 2), (0, 3), (4, 5), (5, 6), (0, 7)]) == [
+        "same_area",
+        "different_area",
+        "unknown",
+        "different_area",
+        "same_area",
+        "unknown",
+    ]
+    assert _levels(frame, CONTACT, [(0, 2), (4, 5)]) == ["different", "different"]
+
+
+def test_another_line_in_one_area_never_counts_for_a_match():
+    from mdm.model import default_parameters
+
+    params = default_parameters((PHONE_AREA,))
+    same_area, different_area = params.weight_tables()[0][1:]
+    assert same_area == 0 and different_area < 0
 
 
 def test_an_email_written_with_a_slip_is_its_own_level_but_another_mailbox_is_not(make_frame):

@@ -81,6 +81,29 @@ def test_fixed_levels_keep_their_defaults():
     assert params.m["uscc"][1] == 0.001
 
 
+def test_a_comparison_em_does_not_see_keeps_its_defaults_and_moves_nothing_else():
+    """EM leaves a comparison marked ``seen_by_em=False`` out: every other m and the prior are those of
+    EM without it, and its own m stays at the defaults; it still weighs when pairs are scored."""
+    rng = np.random.default_rng(7)
+    comparisons = _comparisons()
+    levels, is_match = _mixture(20_000, 0.25, rng)
+    without = estimate_m_by_em(levels, default_parameters(comparisons), comparisons, total_pairs=10**8)
+    unseen = replace(comparisons[0], name="area", seen_by_em=False)
+    extra = np.where(is_match, 1, 2).astype(np.int8)[:, None]  # would teach EM a strong field
+    with_it = estimate_m_by_em(
+        np.hstack([levels, extra]),
+        default_parameters((*comparisons, unseen)),
+        (*comparisons, unseen),
+        total_pairs=10**8,
+    )
+    for c in comparisons:
+        assert with_it.m[c.name] == pytest.approx(without.m[c.name])
+    assert with_it.prior_match_probability == pytest.approx(without.prior_match_probability)
+    assert with_it.m["area"] == pytest.approx([lv.m for lv in unseen.levels])
+    weight, _ = score_levels(np.array([[0, 0, 0, 1], [0, 0, 0, 3]], dtype=np.int8), with_it)
+    assert weight[0] != weight[1]
+
+
 def test_parameters_round_trip_through_json(tmp_path):
     params = default_parameters()
     params.thresholds = Thresholds(0.9, 0.6)
