@@ -123,6 +123,21 @@ def joined_person_name(frame: pd.DataFrame, columns: dict[str, list[str]]) -> pd
     return joined.where(joined != "")
 
 
+def _parts_of_one_column(frame: pd.DataFrame, columns: dict[str, list[str]]) -> dict[str, list] | None:
+    """Given and family name of the Latin person names written in one column, where the spec maps no
+    part itself and the column holds such a name at all (a list of Chinese names keeps one column)."""
+    if "person_name" not in columns or any(role in columns for role in PART_COLUMNS):
+        return None
+    parts = map_distinct(
+        joined_person_name(frame, columns),
+        lambda v: tuple(name_part(p) for p in latin_name_parts(v)),
+        na_value=(None, None),
+    )
+    if all(given is None for given, _ in parts):
+        return None
+    return {"given_name": [p[0] for p in parts], "family_name": [p[1] for p in parts]}
+
+
 def standardise_extra_roles(
     std: pd.DataFrame, frame: pd.DataFrame, columns: dict[str, list[str]], organisation: bool
 ) -> pd.DataFrame:
@@ -132,19 +147,16 @@ def standardise_extra_roles(
     family name too, as if the spec had mapped them (:func:`~cleansing.person_names.latin_name_parts`):
     the comparisons and blocking keys of names in parts (a part replaced, a part missing, the two
     swapped) then serve it as well."""
-    parts_of_one_column = "person_name" in columns and not any(role in columns for role in PART_COLUMNS)
-    if not parts_of_one_column and not any(role in columns for role in (*PART_COLUMNS, *SET_COLUMNS)):
+    parts = _parts_of_one_column(frame, columns)
+    if parts is None and not any(role in columns for role in (*PART_COLUMNS, *SET_COLUMNS)):
         return std
     std = std.copy()
     for role, column in PART_COLUMNS.items():
         if role in columns:
             values = map_distinct(frame[columns[role][0]], name_part)
             std[column] = pd.array(values, dtype="string")
-    if parts_of_one_column:
-        parts = map_distinct(joined_person_name(frame, columns), latin_name_parts, na_value=(None, None))
-        if any(given is not None for given, _ in parts):  # a list of Chinese names keeps one column
-            for k, role in enumerate(("given_name", "family_name")):
-                std[PART_COLUMNS[role]] = pd.array([name_part(p[k]) for p in parts], dtype="string")
+    for role, derived in (parts or {}).items():
+        std[PART_COLUMNS[role]] = pd.array(derived, dtype="string")
     if "other_names" in columns:
         names = _split_values(frame, columns["other_names"])
         std["other_names"] = _as_sets(names, lambda v: _normalise_names(v, organisation)).to_numpy()
