@@ -429,11 +429,11 @@ def _witnesses(
     :data:`EVIDENCE_BITS` by its default m and u that random pairs of the file reach less often
     than :data:`VOUCHING_CHANCE` (their u, ``params``), and whether a comparison that has such a
     level is known there at all; a part of the company name (its region, its branch) is not a
-    field of its own."""
+    field of its own, nor a comparison EM leaves out (``seen_by_em``)."""
     agreeing = np.zeros(patterns.shape, dtype=bool)
     known = np.zeros(patterns.shape, dtype=bool)
     for k, c in enumerate(comparisons):
-        if c.part_of_the_name:
+        if c.part_of_the_name or not c.seen_by_em:
             continue
         vouches = (_default_bits(c) >= EVIDENCE_BITS) & (np.asarray(params.u[c.name]) <= VOUCHING_CHANCE)
         if vouches.any():
