@@ -52,6 +52,11 @@ GUIDE = [
     ("left_/right_source_system", "The system each record comes from."),
     ("left_/right_record_id", "The record's id in that system (decisions are kept by system + id)."),
     ("left_/right_source_row", "Row of the record in the file it was read from."),
+    (
+        "already_joined",
+        "yes: the two records are one partner/customer already, through other records they each "
+        "match; 'not a match' splits them, 'merge' changes nothing. These pairs come last.",
+    ),
     ("<field> left / right", "The two values the matcher compared (standardised)."),
     ("<field> level", "How they compared: exact, close, different, unknown (blank on one side) …"),
     ("<field> weight", "Evidence for (+) or against (−) a match; the score adds these up. 0 = said nothing."),
@@ -102,7 +107,14 @@ def review_pairs(pairs: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     across = left["source_system"].to_numpy() != right["source_system"].to_numpy()
     weak_merge = (pairs["match_class"] == "auto_merge").to_numpy() & across & (name_weight <= 0).to_numpy()
     chosen = ((pairs["match_class"] == "needs_review").to_numpy() | weak_merge) & ~decided.to_numpy()
-    pairs, left, right = pairs[chosen], left[chosen], right[chosen]
+    # Pairs whose decision changes the result first: a pair already joined through other records (in one
+    # cluster) asks only whether the join is wrong.
+    same_cluster = pairs.get("same_cluster", pd.Series(False, index=pairs.index)).fillna(False).astype(bool)
+    # An automatic merge is joined by itself, not through other records.
+    joined = (same_cluster & (pairs["match_class"] == "needs_review")).to_numpy()
+    order = np.flatnonzero(chosen)
+    order = order[np.argsort(joined[order], kind="stable")]
+    pairs, left, right = pairs.iloc[order], left.iloc[order], right.iloc[order]
     out = pd.DataFrame(
         {
             "decision": None,
@@ -115,6 +127,7 @@ def review_pairs(pairs: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
         out[f"{side}_source_system"] = frame["source_system"].astype(str).to_numpy()
         out[f"{side}_record_id"] = frame["source_record_id"].astype(str).to_numpy()
         out[f"{side}_source_row"] = frame["source_row"].to_numpy()
+    out["already_joined"] = np.where(joined[order], "yes", "")
     for name in _compared_fields(pairs):
         for part, suffix in zip(EVIDENCE_PARTS, ("_l", "_r", "_level", "_weight"), strict=True):
             out[f"{name} {part}"] = pairs[f"{name}{suffix}"].to_numpy()

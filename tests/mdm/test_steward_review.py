@@ -165,7 +165,7 @@ def _row_of(files: dict[str, Path], pair: tuple[str, str]) -> int:
         ),
         (
             "key",
-            "review.xlsx, sheet 'review', row {row}, cell AM{row}: the hidden key was edited or does not come "
+            "review.xlsx, sheet 'review', row {row}, cell AN{row}: the hidden key was edited or does not come "
             "from a review workbook; copy the row from a freshly exported workbook; nothing was applied",
         ),
         (
@@ -235,3 +235,38 @@ def test_a_later_file_that_contradicts_stored_decisions_is_refused(files, tmp_pa
     assert main(["review", "import", str(files["review"])]) == 2
     assert "a decision kept from an earlier file: erp C001 and erp C003" in capsys.readouterr().err
     assert _stored(f"sqlite:///{tmp_path / 'store.sqlite'}") == 1
+
+
+def test_pairs_already_joined_through_other_records_come_last_and_say_so() -> None:
+    """A pair in the review band whose records the matcher joined through others asks only whether that
+    join is wrong: it is marked and listed after the pairs whose decision changes the result."""
+    from mdm.pair_review import review_pairs
+
+    pairs = pd.DataFrame(
+        {
+            "left_record_id": ["A", "B", "C", "E"],
+            "right_record_id": ["B", "C", "D", "F"],
+            "match_probability": [0.9, 0.8, 0.85, 0.99],
+            "match_class": ["needs_review", "needs_review", "needs_review", "auto_merge"],
+            "same_cluster": [True, False, False, True],
+            "company_name_weight": [1.0, 1.0, 1.0, -1.0],  # E / F: merged across systems, names disagree
+        }
+    )
+    records = pd.DataFrame(
+        {
+            "record_id": list("ABCDEF"),
+            "source_system": ["erp"] * 5 + ["crm"],
+            "source_record_id": list("ABCDEF"),
+            "source_row": range(2, 8),
+        }
+    )
+    review = review_pairs(pairs, records)
+    listed = review[["left_record_id", "right_record_id", "already_joined"]].itertuples(
+        index=False, name=None
+    )
+    assert list(listed) == [
+        ("B", "C", ""),
+        ("C", "D", ""),
+        ("E", "F", ""),  # an automatic merge is joined by itself, not through others
+        ("A", "B", "yes"),
+    ]
