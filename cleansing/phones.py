@@ -284,7 +284,6 @@ EXTENSION_SEPARATOR = ";ext="
 """RFC 3966's extension parameter: ``+8675520026264;ext=460``."""
 
 
-_CHINESE_MOBILE_OR_TOLL_FREE = re.compile(r"^\+86(?:1[3-9]|400|800)")
 _NANP_TOLL_FREE = re.compile(r"^\+18(?:00|33|44|55|66|77|88)")
 
 
@@ -309,7 +308,7 @@ def phone_area(e164: object) -> str | None:
     if not isinstance(e164, str) or not e164.startswith("+"):
         return None
     if e164.startswith("+86"):
-        if _CHINESE_MOBILE_OR_TOLL_FREE.match(e164):
+        if _MOBILE.match(e164[3:]) or _TOLL_FREE.match(e164[3:]):
             return None
         # 010 and 02x have two-digit area codes, the rest three (the trunk 0 is not written in E.164)
         return "+86 " + (e164[3:5] if e164[3] in "12" else e164[3:6])

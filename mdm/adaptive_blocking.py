@@ -20,11 +20,11 @@ from mdm.blocking import (
     _col,
     _column_codes,
     _combined_keys,
-    _map_uniques,
     _single_keys,
     current_columns,
     set_keys,
 )
+from mdm.comparators import map_uniques
 from mdm.roles import MASK
 from mdm.tokens import ValueTokens, column_tokens, tokenise, vocabulary_of
 
@@ -144,7 +144,7 @@ def _day_and_month_either_way(date: object) -> str:
 def birth_date_keys(frame: pd.DataFrame) -> pd.DataFrame:
     """The birth date, its day and month read either way round (a source that writes the month first
     meets one that writes the day first)."""
-    keys, _ = _map_uniques(*_column_codes(frame, "birth_date"), _day_and_month_either_way)
+    keys, _ = map_uniques(*_column_codes(frame, "birth_date"), _day_and_month_either_way)
     rows = np.flatnonzero(keys >= 0)
     return pd.DataFrame({"row": rows, "key": keys[rows]})
 
@@ -165,7 +165,7 @@ def _name_parts(frame: pd.DataFrame, letters: int | None = None) -> tuple[np.nda
     family, families = _column_codes(frame, "family_name")
     given, givens = _column_codes(frame, "given_name")
     parts = np.r_[families, givens]
-    part_codes, uniques = _map_uniques(np.arange(len(parts)), parts, lambda p: p[:letters] or None)
+    part_codes, uniques = map_uniques(np.arange(len(parts)), parts, lambda p: p[:letters] or None)
     part_codes = np.r_[part_codes, -1]  # code -1 stays missing
     family = part_codes[np.where(family >= 0, family, -1)]
     given = part_codes[np.where(given >= 0, given + len(families), -1)]
@@ -196,7 +196,7 @@ def family_initial_keys(frame: pd.DataFrame) -> pd.DataFrame:
     Each record also keys its given name with the family name's first letter (``JOHN S``), so a
     record whose source wrote the two parts in each other's columns still meets its duplicate."""
     parts = family, given, uniques = _name_parts(frame)
-    initial, initials = _map_uniques(np.arange(len(uniques)), uniques, lambda p: p[:1] or None)
+    initial, initials = map_uniques(np.arange(len(uniques)), uniques, lambda p: p[:1] or None)
     initial = np.r_[initial, -1]
     return _each_part_with(parts, initial[given], initial[family], len(initials))
 
@@ -235,7 +235,7 @@ def name_part_birth_year_keys(frame: pd.DataFrame) -> pd.DataFrame:
     """With the birth year: the day and the month are where a typo or a day/month swap lands. One
     part and a near birth date are strong evidence to the comparisons, so two namesakes born the
     same year would be merged: the rule keeps only pairs of a person written with one name."""
-    year, years = _map_uniques(*_column_codes(frame, "birth_date"), lambda date: date[:4] or None)
+    year, years = map_uniques(*_column_codes(frame, "birth_date"), lambda date: date[:4] or None)
     return _name_part_context_keys(frame, year, years)
 
 

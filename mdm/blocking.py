@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from mdm.comparators import OTHER_PHONES_COLUMN, SHARED_MAILBOX_NAME, FrameColumns
+from mdm.comparators import OTHER_PHONES_COLUMN, SHARED_MAILBOX_NAME, FrameColumns, map_uniques
 from mdm.roles import SEPARATOR
 from mdm.tokens import Vocabulary, token_text, tokenise
 
@@ -182,14 +182,6 @@ def current_columns(frame: pd.DataFrame) -> FrameColumns:
     return cols if cols is not None and cols.frame is frame else FrameColumns(frame)
 
 
-def _map_uniques(codes: np.ndarray, uniques: np.ndarray, function) -> tuple[np.ndarray, np.ndarray]:
-    """Apply ``function`` (str → str or None) once per distinct value; codes of the results."""
-    mapped = pd.Series([function(u) for u in uniques], dtype=object)
-    new_codes, new_uniques = pd.factorize(mapped)
-    new_codes = np.r_[new_codes.astype(np.int64), -1]  # code -1 stays missing
-    return new_codes[codes], np.asarray(new_uniques, dtype=object)
-
-
 def _combined_keys(*parts: tuple[np.ndarray, int]) -> pd.DataFrame:
     """Keys from several coded parts ``(codes, number of codes)``; missing if any part is missing.
 
@@ -266,7 +258,7 @@ def phone_keys(frame: pd.DataFrame) -> pd.DataFrame:
 
 def name_prefix_city_keys(frame: pd.DataFrame) -> pd.DataFrame:
     trade = _col(frame, "name_trade").fillna(_col(frame, "name_core"))
-    prefix, prefixes = _map_uniques(*_codes(trade), lambda name: name[:2])
+    prefix, prefixes = map_uniques(*_codes(trade), lambda name: name[:2])
     # A list without cities (a name-only spreadsheet) is one place: its names still meet by prefix.
     city, cities = _column_codes(frame, "city", missing_as_empty=True)
     return _combined_keys((prefix, len(prefixes)), (city, len(cities)))
@@ -328,7 +320,7 @@ def email_keys(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _email_part(frame: pd.DataFrame, part: Callable[[str], str | None]) -> tuple[np.ndarray, np.ndarray]:
     """Codes of one part of the normalised address (``part`` maps ``local@domain`` to text or None)."""
-    return _map_uniques(*_column_codes(frame, "email_normalised"), part)
+    return map_uniques(*_column_codes(frame, "email_normalised"), part)
 
 
 def email_local_keys(frame: pd.DataFrame) -> pd.DataFrame:

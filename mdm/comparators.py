@@ -134,6 +134,15 @@ class FrameColumns:
         self._cache[f"uniques:{key}"] = uniques
 
 
+def map_uniques(codes: np.ndarray, uniques: np.ndarray, function) -> tuple[np.ndarray, np.ndarray]:
+    """Apply ``function`` (value → hashable or None) once per distinct value; codes of the results per
+    position of ``codes`` (``-1`` where the value is missing or ``function`` gives None), and the results."""
+    mapped = pd.Series([function(u) for u in uniques], dtype=object)
+    new_codes, new_uniques = pd.factorize(mapped)
+    new_codes = np.r_[new_codes.astype(np.int64), -1]  # code -1 stays missing
+    return new_codes[codes], np.asarray(new_uniques, dtype=object)
+
+
 def _is_text(column: pd.Series) -> bool:
     """A pandas string column (not an object column that may hold other values)."""
     return pd.api.types.is_string_dtype(column) and column.dtype != object
@@ -527,14 +536,12 @@ def legal_form_spelling(form: str) -> str:
 
 def _legal_form_spellings(cols: FrameColumns) -> np.ndarray:
     """Per record a code of its legal form's :func:`legal_form_spelling` (-1: none)."""
-
-    def compute(c: FrameColumns) -> np.ndarray:
-        codes, _ = pd.factorize(
-            pd.Series([legal_form_spelling(v) for v in c.uniques("name_legal_form")], dtype=object)
-        )
-        return np.r_[codes, -1][c.codes("name_legal_form")]
-
-    return cols.derived("name_legal_form_spelling", compute)
+    return cols.derived(
+        "name_legal_form_spelling",
+        lambda c: map_uniques(c.codes("name_legal_form"), c.uniques("name_legal_form"), legal_form_spelling)[
+            0
+        ],
+    )
 
 
 def same_parsed_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -912,24 +919,20 @@ def compare_phone_area(cols: FrameColumns, left: np.ndarray, right: np.ndarray) 
     Chinese mobile)."""
     phone = cols.codes("phone_e164")
     usable, _ = cols.derived("phone_flags", _phone_flags)
-    area = cols.derived("phone_area_of_number", _phone_area_of_number)
-    pa, pb = phone[left], phone[right]
-    aa, ab = area[pa], area[pb]
-    known = usable[left] & usable[right] & (pa != pb) & (aa >= 0) & (ab >= 0)
+    area = cols.derived("phone_area", _phone_areas)
+    aa, ab = area[left], area[right]
+    known = usable[left] & usable[right] & (phone[left] != phone[right]) & (aa >= 0) & (ab >= 0)
     if several_phone_numbers(cols).any():
         known &= ~_numbers_shared(cols, left, right, known)
     return _assign(known, [aa == ab])
 
 
-def _phone_area_of_number(cols: FrameColumns) -> np.ndarray:
-    """Per distinct ``phone_e164`` (and code -1, last) a code of the area it is dialled in
-    (:func:`cleansing.phones.phone_area`; -1: none)."""
+def _phone_areas(cols: FrameColumns) -> np.ndarray:
+    """Per record a code of the area its phone is dialled in (:func:`cleansing.phones.phone_area`; -1:
+    none), read once per distinct number."""
     from cleansing.phones import phone_area
 
-    codes, _ = pd.factorize(
-        np.array([phone_area(v) for v in cols.uniques("phone_e164")], dtype=object), use_na_sentinel=True
-    )
-    return np.append(codes, -1)
+    return map_uniques(cols.codes("phone_e164"), cols.uniques("phone_e164"), phone_area)[0]
 
 
 def phone_number_sets(cols: FrameColumns) -> tuple[np.ndarray, list[frozenset[str]]]:
