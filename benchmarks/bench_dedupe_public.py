@@ -49,6 +49,7 @@ SPLINK_CONFIG = {
     "febrl1": "febrl",
     "febrl2": "febrl",
     "restaurants": "restaurants",
+    "rldata10000": "rldata",
 }
 REVIEW_BAND = (0.7, 0.95)
 """channel-mdm's default review and auto-merge thresholds; Splink clusters at the upper one."""

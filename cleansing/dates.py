@@ -109,3 +109,16 @@ def _likely_first(text: pd.Series, present: np.ndarray, formats: tuple[str, ...]
     length = len(text.iloc[int(positions[0])])
     matching = [f for f in formats if len(pd.Timestamp(2000, 1, 1).strftime(f)) == length]
     return (*matching, *[f for f in formats if f not in matching])
+
+
+def date_of_parts(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Series:
+    """``1967``, ``9``, ``27`` (three columns) → ``19670927``, a text :func:`parse_date` reads; blank where
+    a part is blank or not a whole number. An impossible date (month 13) is written all the same, so a
+    comparison can still weigh its digits."""
+
+    def digits(part: pd.Series, width: int) -> pd.Series:
+        text = part.astype("string").str.strip().str.replace(r"\.0+$", "", regex=True)
+        whole = text.str.fullmatch(rf"\d{{1,{width}}}").fillna(False).astype(bool)
+        return text.str.zfill(width).where(whole)
+
+    return (digits(year, 4) + digits(month, 2) + digits(day, 2)).rename(None)

@@ -51,10 +51,11 @@ MULTI_COLUMN_ROLES: tuple[str, ...] = (
     "categorical",
     "free_text",
     "exact",
+    "birth_date",
 )
 """Roles that accept several columns: person-name parts, phones and address parts are joined; other
-names, websites and identifiers are each a set any of whose values may agree; the others are
-compared one by one."""
+names, websites and identifiers are each a set any of whose values may agree; a birth date's three
+columns are its year, month and day; the others are compared one by one."""
 
 SINGLE_COLUMN_ROLES: tuple[str, ...] = tuple(r for r in PARTY_ROLES if r not in MULTI_COLUMN_ROLES)
 

@@ -18,6 +18,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from cleansing.addresses import latin_address_words
+from cleansing.dates import date_of_parts
 from cleansing.party_roles import MULTI_COLUMN_ROLES, STANDARDISED_ROLES
 from cleansing.row_chunks import map_ranges
 from mdm.adaptive_blocking import ADAPTIVE_RULES
@@ -64,6 +65,7 @@ STANDARDISED_MARKER = "name_core"
 EXTRA_PREFIX = "input:"
 ADDRESS_COLUMN = "__address_joined"
 PERSON_NAME_COLUMN = "__person_name_joined"
+BIRTH_DATE_COLUMN = "__birth_date_of_parts"
 ROLE_FOR_STANDARDISER = tuple(r for r in STANDARDISED_ROLES if r not in MULTI_COLUMN_ROLES)
 _CHUNK = 1_000_000
 PARALLEL_MIN_PAIRS = 2_000_000
@@ -116,10 +118,12 @@ def _cat(a: pd.Series, b: pd.Series, sep: str) -> pd.Series:
     return out
 
 
-def _digits_as_date(values: pd.Series) -> pd.Series:
-    """``19561309`` → ``1956-13-09``: eight digits read as year, month and day even when impossible."""
+def _digits_as_date(values: pd.Series, any_year: bool = False) -> pd.Series:
+    """``19561309`` → ``1956-13-09``: eight digits read as year, month and day even when impossible;
+    the year must start 19 or 20 (``14101964`` is a day first) unless ``any_year`` (digits written
+    year first from three columns, where ``1764`` is a typo of ``1964``)."""
     digits = values.astype("string").str.replace(r"\D", "", regex=True)
-    eight = digits.str.fullmatch(r"(19|20)\d{6}").fillna(False).astype(bool)
+    eight = digits.str.fullmatch(r"\d{8}" if any_year else r"(19|20)\d{6}").fillna(False).astype(bool)
     out = digits.str[:4] + "-" + digits.str[4:6] + "-" + digits.str[6:8]
     return out.where(eight).reset_index(drop=True).set_axis(values.index)
 
@@ -141,6 +145,13 @@ def standardise_for_spec(frame: pd.DataFrame, spec: DedupeSpec) -> pd.DataFrame:
         # Address parts (line 1, line 2 …) are read as one address.
         work[ADDRESS_COLUMN] = _joined_text(frame, spec.columns["address"], " ")
         roles["address"] = ADDRESS_COLUMN
+    if "birth_date" in spec.columns:
+        # One column, or the year, month and day in three.
+        names = spec.columns["birth_date"]
+        work[BIRTH_DATE_COLUMN] = (
+            frame[names[0]] if len(names) == 1 else date_of_parts(*(frame[n] for n in names))
+        )
+        roles["birth_date"] = BIRTH_DATE_COLUMN
     person_name = joined_person_name(frame, spec.columns)
     if person_name is not None:
         # Several name columns, or given/middle/family name parts, are one full name.
@@ -159,7 +170,7 @@ def standardise_for_spec(frame: pd.DataFrame, spec: DedupeSpec) -> pd.DataFrame:
     if "birth_date" in spec.columns:
         # A date with a typo that makes it impossible (1956-13-09) is still compared part by part.
         standardised["birth_date"] = standardised["birth_date"].fillna(
-            _digits_as_date(frame[spec.columns["birth_date"][0]])
+            _digits_as_date(work[BIRTH_DATE_COLUMN], any_year=len(spec.columns["birth_date"]) == 3)
         )
     standardised = standardise_extra_roles(
         standardised,

@@ -112,34 +112,36 @@ WEBSITE = Comparison(
 )
 
 
-def _all_names(cols: FrameColumns) -> list[frozenset[str]]:
-    """Per record its main name (core company name or person name) and its other names."""
+def _main_and_other_names(cols: FrameColumns) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """Per record its names (the main one, core company name or person name, and its other names)
+    and its other names alone."""
     main = cols.values("name_core").copy()
     person = cols.values("person_name")
     missing = np.equal(main, None)  # type: ignore[call-overload]  # numpy's stubs refuse None, which numpy takes as an object value
     main[missing] = person[missing]
-    others = cols.values("other_names")
-    return [
-        frozenset(([m] if m is not None else []) + (str(o).split(SEPARATOR) if o is not None else []))
-        for m, o in zip(main, others, strict=True)
-    ]
+    out = []
+    for m, o in zip(main, cols.values("other_names"), strict=True):
+        others = frozenset(str(o).split(SEPARATOR)) if o is not None else frozenset()
+        out.append((others | ({m} if m is not None else set()), others))
+    return out
 
 
 def compare_other_names(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """A former, English, pinyin or trading name of one record equal to any name of the other.
 
     Main name against main name is the name comparison's business; this one only says whether an
-    alias bridges two records whose main names differ. Records without other names say nothing.
+    alias bridges two records (two records of one main name, one of them with an alias, share no
+    alias). Records without other names say nothing.
     """
-    names = cols.derived("all_names", _all_names)
+    names = cols.derived("all_names", _main_and_other_names)
     has_other = cols.known("other_names")
-    main_a, main_b, _ = _pair(cols, "name_core", left, right)
     known = (has_other[left] | has_other[right]) & np.array(
-        [bool(names[i]) and bool(names[j]) for i, j in zip(left, right, strict=True)], dtype=bool
+        [bool(names[i][0]) and bool(names[j][0]) for i, j in zip(left, right, strict=True)], dtype=bool
     )
     bridged = np.zeros(len(left), dtype=bool)
     for k in np.flatnonzero(known):
-        bridged[k] = bool(names[left[k]] & names[right[k]])
+        (all_a, others_a), (all_b, others_b) = names[left[k]], names[right[k]]
+        bridged[k] = bool(others_a & all_b) or bool(all_a & others_b)
     return _assign(known, [bridged])
 
 

@@ -180,6 +180,11 @@ def parse_spec(data: Any, source: str = "<spec>") -> DedupeSpec:
     columns = {role: names for role, names in BaseModel.model_dump(written.columns).items() if names}
     if not any(role in columns for role in NAME_ROLES):
         raise UserError(f"{source}: columns: needs company_name or person_name (or given_name/family_name)")
+    if len(columns.get("birth_date", [])) not in (0, 1, 3):
+        raise UserError(
+            f"{source}: columns.birth_date: give one column, or three in the order year, month, day "
+            f"(got {len(columns['birth_date'])}: {', '.join(columns['birth_date'])})"
+        )
     if written.entity == "organisation" and "company_name" not in columns:
         raise UserError(f"{source}: columns: entity organisation needs company_name")
     if written.entity == "person" and not any(

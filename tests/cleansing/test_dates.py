@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from cleansing.dates import parse_date, parse_date_texts
+from cleansing.dates import date_of_parts, parse_date, parse_date_texts
 
 WRITTEN = {
     "2024-03-07": date(2024, 3, 7),
@@ -56,3 +56,21 @@ def test_a_numeric_workbook_cell_is_an_excel_serial_date() -> None:
     column = parse_date_texts(values, excel_serial=pd.Series([True, False]).to_numpy())
     assert column.iloc[0].date() == date(2024, 3, 7)
     assert pd.isna(column.iloc[1])
+
+
+def test_a_date_in_three_columns_is_read_year_first_and_a_blank_part_leaves_it_blank() -> None:
+    year = pd.Series(["1967", "1985", "1764", "1990", None, "19x0"])
+    month = pd.Series(["9", "03", "10", "2", "4", "1"])
+    day = pd.Series([27, 7.0, "14", None, "1", "1"], dtype=object)  # Excel gives numbers, some as floats
+    assert date_of_parts(year, month, day).tolist() == [
+        "19670927",
+        "19850307",
+        "17641014",  # a typo of the year is kept for the comparison to weigh
+        pd.NA,
+        pd.NA,
+        pd.NA,
+    ]
+    assert parse_date_texts(date_of_parts(year, month, day)).dt.strftime("%Y-%m-%d").tolist()[:2] == [
+        "1967-09-27",
+        "1985-03-07",
+    ]

@@ -161,6 +161,31 @@ def test_birth_dates_tolerate_swapped_day_and_month_and_impossible_typos():
     ]
 
 
+def test_a_birth_date_in_year_month_and_day_columns_compares_as_one_date():
+    spec = parse_spec(
+        {
+            "record_id": "id",
+            "entity": "person",
+            "columns": {"given_name": "given", "family_name": "family", "birth_date": ["by", "bm", "bd"]},
+        }
+    )
+    frame = pd.DataFrame(
+        {
+            "id": ["A", "B", "C", "D", "E"],
+            "given": ["FRANK"] * 5,
+            "family": ["MUELLER"] * 5,
+            "by": ["1967", "1967", "1767", "1967", "1938"],
+            "bm": ["9", "09", "9", "13", "2"],
+            "bd": ["27", "27", "27", "27", ""],
+        }
+    )
+    std = standardise_for_spec(frame, spec)
+    assert std["birth_date"].tolist()[:2] == ["1967-09-27", "1967-09-27"]
+    codes = compare_birth_date(FrameColumns(std), np.array([0, 0, 0, 0]), np.array([1, 2, 3, 4]))
+    # 1767 and month 13 are typos, still one part apart; a blank day leaves the date unknown.
+    assert [BIRTH_DATE.labels[c] for c in codes] == ["exact", "one_part_apart", "one_part_apart", "unknown"]
+
+
 def test_birth_dates_one_typo_or_a_month_apart_are_nearly_equal():
     std = _persons(
         [
@@ -265,6 +290,33 @@ def test_other_names_bridge_an_english_and_a_chinese_name():
     )
     std = standardise_for_spec(frame, spec)
     assert _levels(OTHER_NAMES, std, [(0, 1), (1, 2), (0, 2)]) == ["a_name_in_common", "different", "unknown"]
+
+
+def test_other_names_say_nothing_of_two_records_whose_main_names_alone_agree():
+    """The main names are the name comparison's business: an alias on one record does not make two
+    namesakes share a name a second time."""
+    spec = parse_spec(
+        {
+            "record_id": "id",
+            "entity": "person",
+            "columns": {"given_name": "given", "family_name": "family", "other_names": "second"},
+        }
+    )
+    frame = pd.DataFrame(
+        {
+            "id": ["A", "B", "C", "D"],
+            "given": ["ILSE", "ILSE", "ANNA", "ANNA"],
+            "family": ["MUELLER", "MUELLER", "BAUER", "MUELLER"],
+            "second": [None, "BAUER", None, None],
+        }
+    )
+    std = standardise_for_spec(frame, spec)
+    # A and B: the same main name, B's alias agrees with nothing of A's; B's alias BAUER is none of
+    # C's names (ANNA BAUER); B and D share a family name, not a name.
+    assert _levels(OTHER_NAMES, std, [(0, 1), (1, 2), (1, 3)]) == ["different", "different", "different"]
+    frame.loc[2, ["given", "family", "second"]] = ["ILSE", "SCHMIDT", "Ilse Mueller"]  # her former name
+    std = standardise_for_spec(frame, spec)
+    assert _levels(OTHER_NAMES, std, [(0, 2), (1, 2)]) == ["a_name_in_common", "a_name_in_common"]
 
 
 def test_person_list_with_name_parts_and_national_ids_deduplicates():

@@ -131,6 +131,16 @@ def test_new_roles_take_one_column_or_a_list():
     assert spec.columns["website"] == ["web", "shop"]
 
 
+def test_a_birth_date_takes_one_column_or_year_month_and_day():
+    columns = {"person_name": "name", "birth_date": ["year", "month", "day"]}
+    spec = parse_spec({"record_id": "id", "entity": "person", "columns": columns}, "spec.yaml")
+    assert spec.columns["birth_date"] == ["year", "month", "day"]
+    assert _error({**GOOD, "columns": {"person_name": "name", "birth_date": ["year", "month"]}}) == (
+        "spec.yaml: columns.birth_date: give one column, or three in the order year, month, day "
+        "(got 2: year, month)"
+    )
+
+
 def test_name_parts_alone_are_a_person_name():
     spec = parse_spec(
         {"record_id": "id", "entity": "person", "columns": {"given_name": "g", "family_name": "f"}}
