@@ -30,6 +30,7 @@ from cleansing.text import DistinctResults, is_blank, object_array
 __all__ = [
     "PhoneKind",
     "PhoneParts",
+    "is_chinese_mobile",
     "other_phone_numbers",
     "parse_phone",
     "phone_area",
@@ -298,6 +299,11 @@ def _foreign_area(e164: str) -> str | None:
     return f"+{parsed.country_code} {national[:length]}" if length else None
 
 
+def is_chinese_mobile(e164: object) -> bool:
+    """Whether an E.164 number is a Chinese mobile (``+8613812345678``), by its shape alone."""
+    return isinstance(e164, str) and e164.startswith("+86") and bool(_MOBILE.match(e164[3:]))
+
+
 def phone_area(e164: object) -> str | None:
     """Where an E.164 number is dialled: its country and area code (``+86 755`` for 0755-26881234,
     ``+1 212`` for a Manhattan number, mobile or not, as North America numbers them). ``None`` for a
@@ -308,7 +314,7 @@ def phone_area(e164: object) -> str | None:
     if not isinstance(e164, str) or not e164.startswith("+"):
         return None
     if e164.startswith("+86"):
-        if _MOBILE.match(e164[3:]) or _TOLL_FREE.match(e164[3:]):
+        if is_chinese_mobile(e164) or _TOLL_FREE.match(e164[3:]):
             return None
         # 010 and 02x have two-digit area codes, the rest three (the trunk 0 is not written in E.164)
         return "+86 " + (e164[3:5] if e164[3] in "12" else e164[3:6])

@@ -24,10 +24,9 @@ must not teach EM that relatives are duplicates.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 
+from cleansing.phones import is_chinese_mobile
 from mdm.comparators import (
     BIRTH_DATE,
     PERSON_NAME,
@@ -73,16 +72,13 @@ def _persons(cols: FrameColumns) -> np.ndarray:
     return known
 
 
-_CHINESE_MOBILE = re.compile(r"\+861[3-9][0-9]{9}")
-
-
 def _mobile_numbers(cols: FrameColumns) -> frozenset[str]:
     """The numbers of the file that are mobiles: read so where a cell writes them first, or Chinese
     mobiles by their shape."""
     kinds = cols.values("phone_kind")
     first = {str(v) for v, k in zip(cols.values("phone_e164"), kinds, strict=True) if k == "mobile"}
     _, sets = phone_number_sets(cols)
-    return frozenset(first | {n for s in sets for n in s if _CHINESE_MOBILE.fullmatch(n)})
+    return frozenset(first | {n for s in sets for n in s if is_chinese_mobile(n)})
 
 
 def shared_phones(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

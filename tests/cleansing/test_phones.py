@@ -5,6 +5,7 @@ import pytest
 
 from cleansing.phones import (
     PhoneParts,
+    is_chinese_mobile,
     other_phone_numbers,
     parse_phone,
     parse_phones,
@@ -245,3 +246,11 @@ def test_the_numbers_after_a_cells_first_are_kept_for_matching():
 )
 def test_a_number_is_dialled_in_its_country_and_area(written, area):
     assert phone_area(parse_phone(written).e164) == area
+
+
+def test_a_chinese_mobile_is_known_by_its_shape_in_e164():
+    assert is_chinese_mobile("+8613812345678")
+    assert not is_chinese_mobile("+8675526881234")  # a Shenzhen landline
+    assert not is_chinese_mobile("+8612812345678")  # 12x is no mobile range
+    assert not is_chinese_mobile("+4413812345678")
+    assert not is_chinese_mobile(None)
