@@ -257,7 +257,15 @@ def run(args: argparse.Namespace) -> int:
         )
         review = review_pairs(result.pairs, records)
         write_pair_review_workbook(review, args.review_workbook)
-        log.info("wrote %s pairs for a steward to %s", f"{len(review):,}", args.review_workbook)
+        joined = int((review["already_joined"] == "yes").sum()) if len(review) else 0
+        log.info(
+            "wrote %s pairs for a steward to %s (%s to decide; %s more whose records are already joined "
+            "through other records come last)",
+            f"{len(review):,}",
+            args.review_workbook,
+            f"{len(review) - joined:,}",
+            f"{joined:,}",
+        )
     if args.save_model:
         result.model_params.save(args.save_model)
         log.info("saved model parameters to %s", args.save_model)
