@@ -2,4 +2,4 @@
 know nothing of the domain (sending an alert, storing a frame). Every layer may import it; it imports
 none of them."""
 
-__version__ = "0.2.1"
+__version__ = "0.2.2"

@@ -915,16 +915,31 @@ def compare_contact(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> 
 
 def compare_phone_area(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Where two records' phone numbers differ, whether they are dialled in one area (0755 / 0755,
-    Manhattan / Manhattan) or in two; unknown where the numbers agree or either names no area (a
-    Chinese mobile)."""
+    Manhattan / Manhattan) or in two; unknown where the numbers agree, either names no area (a
+    Chinese mobile), or both records write where they are (:func:`place_written`: the comparisons of
+    the address, the city and the name's region say so already, and the area would count it twice)."""
     phone = cols.codes("phone_e164")
     usable, _ = cols.derived("phone_flags", _phone_flags)
     area = cols.derived("phone_area", _phone_areas)
     aa, ab = area[left], area[right]
     known = usable[left] & usable[right] & (phone[left] != phone[right]) & (aa >= 0) & (ab >= 0)
+    written = cols.derived("place_written", place_written)
+    known &= ~(written[left] & written[right])
     if several_phone_numbers(cols).any():
         known &= ~_numbers_shared(cols, left, right, known)
     return _assign(known, [aa == ab])
+
+
+def place_written(cols: FrameColumns) -> np.ndarray:
+    """Per record whether it says where it is: an address, a city, a postcode, or a region its company
+    name opens with (``武汉市鸿波商贸有限公司``)."""
+    out = np.zeros(len(cols.frame), dtype=bool)
+    for column in ("address_detail", "city", "district", "postcode"):
+        if column in cols:
+            out |= cols.known(column)
+    if "name_region" in cols:
+        out |= cols.derived_codes("trusted_name_region", trusted_name_region) >= 0
+    return out
 
 
 def _phone_areas(cols: FrameColumns) -> np.ndarray:
@@ -1086,10 +1101,10 @@ PHONE_AREA = Comparison(
     "phone_area",
     ("phone_e164",),
     (
-        # Another line in one area says no more than the differing number (``contact``) already does
-        # against a match: a chain's two restaurants in one city share it as often as a business's two
-        # lines. Never counted for a match.
-        ComparisonLevel("same_area", 0.95, 0.25, sign=-1),
+        # Where neither record writes a place, the area is where the two are: another line in one
+        # area speaks for a match as far as the file's random pairs rarely share an area (two partners
+        # of one city), and says little on a list of a few cities.
+        ComparisonLevel("same_area", 0.95, 0.25),
         # Two places: of a record written twice whose numbers differ, few write them in two areas (a
         # business that moved; generated partners: 9 of 428 such duplicate pairs), while most random
         # pairs do. m stays at this default: EM on a list of names and phones takes a chain's restaurants

@@ -313,12 +313,28 @@ def test_phones_of_two_areas_are_two_places(make_frame):
     assert _levels(frame, CONTACT, [(0, 2), (4, 5)]) == ["different", "different"]
 
 
-def test_another_line_in_one_area_never_counts_for_a_match():
+def test_the_area_speaks_only_where_the_records_do_not_write_their_place(make_frame):
+    """Where both records write a city (or an address, or a company name opening with its region) the
+    location comparisons already weigh the place: the area would count it twice. Where either does not,
+    another line in one area speaks for a match by how rarely the file's random pairs share an area."""
     from mdm.model import default_parameters
 
-    params = default_parameters((PHONE_AREA,))
-    same_area, different_area = params.weight_tables()[0][1:]
-    assert same_area == 0 and different_area < 0
+    frame = make_frame(
+        [
+            {"phone_e164": "+8675526881234", "phone_kind": "landline", "city": "深圳市"},
+            {"phone_e164": "+8675526885678", "phone_kind": "landline", "city": "深圳市"},
+            {"phone_e164": "+8675526889999", "phone_kind": "landline"},
+            {"phone_e164": "+862155551234", "phone_kind": "landline", "city": "上海市"},
+        ]
+    )
+    assert _levels(frame, PHONE_AREA, [(0, 1), (0, 2), (0, 3), (2, 3)]) == [
+        "unknown",
+        "same_area",
+        "unknown",
+        "different_area",
+    ]
+    same_area, different_area = default_parameters((PHONE_AREA,)).weight_tables()[0][1:]
+    assert same_area > 0 > different_area
 
 
 def test_an_email_written_with_a_slip_is_its_own_level_but_another_mailbox_is_not(make_frame):
