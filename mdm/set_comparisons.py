@@ -133,7 +133,7 @@ def compare_other_names(cols: FrameColumns, left: np.ndarray, right: np.ndarray)
     alias bridges two records (two records of one main name, one of them with an alias, share no
     alias). Records without other names say nothing.
     """
-    names = cols.derived("all_names", _main_and_other_names)
+    names = cols.derived("main_and_other_names", _main_and_other_names)
     has_other = cols.known("other_names")
     known = (has_other[left] | has_other[right]) & np.array(
         [bool(names[i][0]) and bool(names[j][0]) for i, j in zip(left, right, strict=True)], dtype=bool
