@@ -259,12 +259,13 @@ def run(args: argparse.Namespace) -> int:
         write_pair_review_workbook(review, args.review_workbook)
         joined = int((review["already_joined"] == "yes").sum()) if len(review) else 0
         log.info(
-            "wrote %s pairs for a steward to %s (%s to decide; %s more whose records are already joined "
-            "through other records come last)",
+            "wrote %s pairs for a steward to %s%s",
             f"{len(review):,}",
             args.review_workbook,
-            f"{len(review) - joined:,}",
-            f"{joined:,}",
+            f" ({len(review) - joined:,} to decide; {joined:,} more whose records are already joined through "
+            "other records come last)"
+            if joined
+            else "",
         )
     if args.save_model:
         result.model_params.save(args.save_model)
