@@ -23,6 +23,7 @@ DOCUMENTED = {
     "febrl1": (1000, 500, 500),
     "febrl2": (5000, 4000, 1934),
     "restaurants": (864, 752, 112),
+    "rldata10000": (10000, 9000, 1000),
 }
 
 
@@ -43,6 +44,22 @@ def test_loader_returns_documented_counts(set_name):
     assert data.truth.notna().all()
     assert data.truth.nunique() == entities
     assert count_true_pairs(data.truth.to_numpy()) == true_pairs
+
+
+def test_rldata_blanks_are_blank_not_the_letters_na():
+    data = _load("rldata10000")
+    assert list(data.records.columns) == [
+        "record_id",
+        "fname_c1",
+        "fname_c2",
+        "lname_c1",
+        "lname_c2",
+        "by",
+        "bm",
+        "bd",
+    ]
+    assert not data.records.isin(["NA"]).any().any()
+    assert (data.records["fname_c2"] == "").mean() > 0.9
 
 
 def test_febrl_values_have_no_leading_space():
