@@ -14,7 +14,16 @@ from datetime import date, datetime
 import numpy as np
 import pandas as pd
 
-__all__ = ["DEFAULT_DATE_FORMATS", "EXCEL_EPOCH", "parse_date", "parse_date_texts", "year_last_formats"]
+from cleansing.text import EXCEL_FLOAT_TAIL
+
+__all__ = [
+    "DEFAULT_DATE_FORMATS",
+    "EXCEL_EPOCH",
+    "date_of_parts",
+    "parse_date",
+    "parse_date_texts",
+    "year_last_formats",
+]
 
 DEFAULT_DATE_FORMATS: tuple[str, ...] = ("%Y-%m-%d", "%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%Y年%m月%d日")
 MONTH_FIRST_COUNTRIES = frozenset({"US"})
@@ -117,7 +126,12 @@ def date_of_parts(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Serie
     comparison can still weigh its digits."""
 
     def digits(part: pd.Series, width: int) -> pd.Series:
-        text = part.astype("string").str.strip().str.replace(r"\.0+$", "", regex=True)
+        text = (
+            part.astype("string")
+            .str.normalize("NFKC")
+            .str.strip()
+            .str.replace(EXCEL_FLOAT_TAIL, "", regex=True)
+        )
         whole = text.str.fullmatch(rf"\d{{1,{width}}}").fillna(False).astype(bool)
         return text.str.zfill(width).where(whole)
 

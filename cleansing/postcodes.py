@@ -12,12 +12,11 @@ from typing import Literal
 
 import pandas as pd
 
-from cleansing.text import apply_distinct, is_blank
+from cleansing.text import EXCEL_FLOAT_TAIL, apply_distinct, is_blank
 
 __all__ = ["PostcodeResult", "PostcodeStatus", "clean_postcode", "clean_postcodes"]
 
 PostcodeStatus = Literal["valid", "lost_leading_zero", "malformed", "missing"]
-_FLOAT_TAIL = re.compile(r"\.0+$")
 
 
 @dataclass(frozen=True)
@@ -33,7 +32,7 @@ def clean_postcode(value: object) -> PostcodeResult:
     if is_blank(value):
         return PostcodeResult(None, "missing")
     text = unicodedata.normalize("NFKC", str(value)).strip()
-    text = _FLOAT_TAIL.sub("", re.sub(r"[\s\-]", "", text))
+    text = EXCEL_FLOAT_TAIL.sub("", re.sub(r"[\s\-]", "", text))
     if not text.isdigit():
         return PostcodeResult(None, "malformed")
     if set(text) == {"0"}:

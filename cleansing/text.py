@@ -298,6 +298,10 @@ INVISIBLE_CHARACTERS = re.compile(
 """Zero-width spaces and joiners, direction marks, soft hyphens, BOMs, variation selectors."""
 
 
+EXCEL_FLOAT_TAIL = re.compile(r"\.0+$")
+"""What a spreadsheet cell read as a number adds to a whole number written in it (``2000.0``, ``9.0``)."""
+
+
 def normalise_code(value: Any) -> Any:
     """A code as a system would compare it: NFKC (full-width digits and letters → ASCII), invisible
     characters removed, no-break and other spaces at the ends trimmed. Non-text passes through."""

@@ -59,9 +59,11 @@ def test_a_numeric_workbook_cell_is_an_excel_serial_date() -> None:
 
 
 def test_a_date_in_three_columns_is_read_year_first_and_a_blank_part_leaves_it_blank() -> None:
-    year = pd.Series(["1967", "1985", "1764", "1990", None, "19x0"])
-    month = pd.Series(["9", "03", "10", "2", "4", "1"])
-    day = pd.Series([27, 7.0, "14", None, "1", "1"], dtype=object)  # Excel gives numbers, some as floats
+    year = pd.Series(["1967", "1985", "1764", "1990", None, "19x0", "１９７２"])
+    month = pd.Series(["9", "03", "10", "2", "4", "1", "１"])
+    day = pd.Series(
+        [27, 7.0, "14", None, "1", "1", "５"], dtype=object
+    )  # Excel gives numbers, some as floats
     assert date_of_parts(year, month, day).tolist() == [
         "19670927",
         "19850307",
@@ -69,6 +71,7 @@ def test_a_date_in_three_columns_is_read_year_first_and_a_blank_part_leaves_it_b
         pd.NA,
         pd.NA,
         pd.NA,
+        "19720105",  # full-width digits, as a Chinese input method types them
     ]
     assert parse_date_texts(date_of_parts(year, month, day)).dt.strftime("%Y-%m-%d").tolist()[:2] == [
         "1967-09-27",
