@@ -101,6 +101,7 @@ def run_ours(records: pd.DataFrame, truth: pd.Series, spec_path: Path | None, sp
     """channel-mdm untuned on ``records`` (runs in the child process)."""
     from foundation.errors import UserError
     from mdm.dedupe import deduplicate
+    from mdm.pair_review import joined_through_others
     from mdm.spec import load_spec, parse_spec
 
     try:
@@ -119,7 +120,7 @@ def run_ours(records: pd.DataFrame, truth: pd.Series, spec_path: Path | None, sp
     review = result.pairs[result.pairs["match_class"] == "needs_review"]
     out.update(_review(review["left_record_id"], review["right_record_id"], len(records)))
     # What the review workbook lists first: pairs whose records the matcher has not joined through others.
-    to_decide = review[~review["same_cluster"].astype(bool)]
+    to_decide = review[~joined_through_others(review)]
     decide = _review(to_decide["left_record_id"], to_decide["right_record_id"], len(records))
     out["decide_records_share"] = decide["review_records_share"]
     out.update({"seconds": round(seconds, 2), "peak_mb": peak_mb})

@@ -88,6 +88,14 @@ def parse_pair_key(key: str) -> tuple[str, str, str, str] | None:
     return parts[0], parts[1], parts[2], parts[3]
 
 
+def joined_through_others(pairs: pd.DataFrame) -> np.ndarray:
+    """Per scored pair (:attr:`mdm.dedupe.DedupeResult.pairs`) whether it is in the review band with its
+    two records in one cluster already, joined through other records (an automatic merge is joined by
+    itself): a decision on it asks only whether that join is wrong."""
+    same_cluster = pairs.get("same_cluster", pd.Series(False, index=pairs.index)).fillna(False).astype(bool)
+    return (same_cluster & (pairs["match_class"] == "needs_review")).to_numpy()
+
+
 def review_pairs(pairs: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     """The pairs a steward should see, one row each, in :data:`LEAD_COLUMNS` + evidence + ``key``.
 
@@ -109,9 +117,7 @@ def review_pairs(pairs: pd.DataFrame, records: pd.DataFrame) -> pd.DataFrame:
     chosen = ((pairs["match_class"] == "needs_review").to_numpy() | weak_merge) & ~decided.to_numpy()
     # Pairs whose decision changes the result first: a pair already joined through other records (in one
     # cluster) asks only whether the join is wrong.
-    same_cluster = pairs.get("same_cluster", pd.Series(False, index=pairs.index)).fillna(False).astype(bool)
-    # An automatic merge is joined by itself, not through other records.
-    joined = (same_cluster & (pairs["match_class"] == "needs_review")).to_numpy()
+    joined = joined_through_others(pairs)
     order = np.flatnonzero(chosen)
     order = order[np.argsort(joined[order], kind="stable")]
     pairs, left, right = pairs.iloc[order], left.iloc[order], right.iloc[order]
