@@ -9,7 +9,7 @@ Everything is grouped with NumPy/pandas; nothing loops over pairs in Python.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
@@ -52,6 +52,9 @@ class BlockingRule:
     """Called with the frame, a mask of records: only pairs involving one of them. For keys too loose
     for every record (a surname and a postcode pair a household) that still rescue the records the
     mask marks (a person written with one name only)."""
+    reads_birth_date: bool = False
+    """The keys read the birth date: the rule's pairs are no fair sample of how two people's dates
+    compare, so EM leaves them out where it learns the date (see :mod:`mdm.name_and_birth_date`)."""
 
 
 @dataclass
@@ -109,6 +112,15 @@ class CandidatePairs:
             return pd.Series(shares, index=names), self.offered_in_clusters(cluster_index)
         missed_by_all = float(np.prod(1 - np.clip(shares, 0, 1)))
         return pd.Series(shares, index=names), 1.0 - missed_by_all
+
+    def offered_by(self, rules: Collection[str]) -> np.ndarray:
+        """Per candidate pair whether one of the named ``rules`` offered it."""
+        codes = self.left * self.n + self.right
+        out = np.zeros(len(codes), dtype=bool)
+        for report, pairs in zip(self.report, self.rule_pairs, strict=True):
+            if report.rule in rules and len(pairs):
+                out |= np.isin(codes, pairs, assume_unique=True)
+        return out
 
     def offered_in_clusters(self, cluster_index: np.ndarray) -> float:
         """Of the record pairs inside the clusters, the share blocking offered: two records of one
@@ -461,7 +473,7 @@ DEFAULT_RULES: tuple[BlockingRule, ...] = (
     BlockingRule("trade_char_industry_district", trade_char_keys, window=4, one_per_name=True),
     BlockingRule("name_pinyin", name_pinyin_keys, window=3, one_per_name=True),
     BlockingRule("address", address_keys),
-    BlockingRule("person_birth_date", person_birth_keys),
+    BlockingRule("person_birth_date", person_birth_keys, reads_birth_date=True),
     BlockingRule("person_city", person_city_keys),
 )
 
@@ -558,8 +570,14 @@ def _pairs_within_blocks(
 
 
 def name_order(frame: pd.DataFrame) -> np.ndarray:
-    """Rank of each record's name (core name, else person name) for sorted-neighbourhood windows."""
+    """Rank of each record's name (core name, else person name) for sorted-neighbourhood windows.
+
+    Records of one name rank by their birth date where the list holds one: in a crowd of namesakes
+    larger than a window, a person written twice with a slip in the day or month sits next to the
+    first record, not wherever the file put it."""
     name = _col(frame, "name_core").fillna(_col(frame, "person_name")).fillna("")
+    if "birth_date" in frame.columns:
+        name = name + "\x1f" + _col(frame, "birth_date").fillna("").astype(str)
     # Rank the distinct names (NumPy's fixed-width string sort), not a million rows.
     codes, uniques = pd.factorize(name)
     if len(uniques) == 0:

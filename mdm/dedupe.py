@@ -51,6 +51,8 @@ from mdm.model import (
     refine_with_labels,
     score_levels,
 )
+from mdm.name_and_birth_date import DATE as BIRTH_DATE_COMPARISON
+from mdm.name_and_birth_date import learn_name_and_birth_date
 from mdm.party_kind import mark_person_names
 from mdm.roles import SEPARATOR, SET_COLUMNS, joined_person_name, standardise_extra_roles
 from mdm.set_comparisons import OTHER_NAMES, WEBSITE, identifier_comparison
@@ -256,6 +258,9 @@ def _label_positions(labels: pd.DataFrame, record_id: pd.Series) -> tuple[np.nda
     return left[keep].astype(np.int64), right[keep].astype(np.int64), match[keep]
 
 
+RULES = DEFAULT_RULES + ADAPTIVE_RULES
+
+
 def candidate_pairs(
     std: pd.DataFrame, spec: DedupeSpec, columns: FrameColumns | None = None
 ) -> CandidatePairs:
@@ -263,9 +268,7 @@ def candidate_pairs(
 
     Public so that a benchmark measures the engine's own blocking rather than a copy of it.
     """
-    return block(
-        std, rules=DEFAULT_RULES + ADAPTIVE_RULES, max_block_size=spec.max_block_size, columns=columns
-    )
+    return block(std, rules=RULES, max_block_size=spec.max_block_size, columns=columns)
 
 
 def _focused(candidates: CandidatePairs, focus: np.ndarray) -> CandidatePairs:
@@ -508,6 +511,20 @@ def deduplicate(
                 ):
                     params = estimate_m_by_em(levels, params, comparisons, total_pairs=total_pairs)
             del random_levels
+            if any(c.name == BIRTH_DATE_COMPARISON for c in comparisons):
+                params = learn_name_and_birth_date(
+                    levels,
+                    candidates.offered_by({r.name for r in RULES if not r.reads_birth_date}),
+                    params,
+                    comparisons,
+                )
+                if "name_and_date_matches" in params.trained_on:
+                    log.info(
+                        "learned the name and the birth date over %s pairs the name offered: "
+                        "about %s duplicates among them",
+                        f"{params.trained_on['name_and_date_pairs']:,}",
+                        f"{params.trained_on['name_and_date_matches']:,}",
+                    )
         if labels is not None and len(labels):
             ll, lr, is_match = _label_positions(labels, std["record_id"])
             if len(ll):

@@ -114,7 +114,9 @@ def level_sign(level: ComparisonLevel) -> int:
         return level.sign
     if level.label.startswith(("different", "branch_vs", "person_vs")):
         return -1
-    if level.label.startswith(("exact", "same", "core_exact", "close", "one_")):
+    # One part the same and the other replaced (``one_part_same``) is half a disagreement: it weighs
+    # as the file's duplicates show it, against a match where they seldom do.
+    if level.label.startswith(("exact", "same", "core_exact", "close", "one_character", "one_part_apart")):
         return 1
     return 0
 
@@ -132,7 +134,7 @@ def default_parameters(
     )
 
 
-def _level_counts(levels: np.ndarray, n_levels: int, weights: np.ndarray | None = None) -> np.ndarray:
+def level_counts(levels: np.ndarray, n_levels: int, weights: np.ndarray | None = None) -> np.ndarray:
     """Weighted count of each level 1..n_levels (unknown ignored)."""
     counts = np.bincount(levels.astype(np.int64), weights=weights, minlength=n_levels + 1)
     return counts[1:]
@@ -147,7 +149,7 @@ def _posterior(counts_shape_levels: np.ndarray, params: ModelParameters, lam: fl
     return 1.0 / (1.0 + np.exp2(-np.clip(log_odds, -60, 60)))
 
 
-def _keep_fixed(probabilities: np.ndarray, comparison: Comparison, kind: str) -> np.ndarray:
+def keep_fixed(probabilities: np.ndarray, comparison: Comparison, kind: str) -> np.ndarray:
     """Put fixed levels back to their default ``kind`` (``m`` or ``u``) probability and rescale
     the free levels to fill the remainder, so the level probabilities still sum to one."""
     out = np.asarray(probabilities, dtype=float).copy()
@@ -190,10 +192,10 @@ def _u_from_levels(
     for j, c in enumerate(comparisons):
         if c.name in skip:
             continue
-        counts = _level_counts(levels[:, j], len(c.levels), weights)
+        counts = level_counts(levels[:, j], len(c.levels), weights)
         prior = np.array([lv.u for lv in c.levels])
         u = (counts + prior_strength * prior) / (counts.sum() + prior_strength)
-        params.u[c.name] = [float(x) for x in _keep_fixed(u, c, "u")]
+        params.u[c.name] = [float(x) for x in keep_fixed(u, c, "u")]
 
 
 RANDOM_PAIRS = 150_000
@@ -312,7 +314,7 @@ def discount_matches_from_u(
         m = np.asarray(params.m[c.name], dtype=float)
         nonmatch = np.maximum((u - prior * m) / (1 - prior), np.minimum(u, floor))
         nonmatch *= u.sum() / nonmatch.sum()
-        params.u[c.name] = [float(x) for x in _keep_fixed(nonmatch, c, "u")]
+        params.u[c.name] = [float(x) for x in keep_fixed(nonmatch, c, "u")]
     params.trained_on["u_without_matches"] = 1
     return True
 
@@ -369,10 +371,10 @@ def estimate_m_by_em(
         shift = abs(new_lam - lam)
         lam = new_lam
         for j, c in enumerate(comparisons):
-            matched = _level_counts(patterns[:, j], len(c.levels), w * vouched[j] if j in vouched else w)
+            matched = level_counts(patterns[:, j], len(c.levels), w * vouched[j] if j in vouched else w)
             defaults = np.array([lv.m for lv in c.levels])
             m = (matched + prior_strength * defaults) / (matched.sum() + prior_strength)
-            m = _keep_fixed(_bounded(np.clip(m, 1e-6, None), c), c, "m")
+            m = keep_fixed(bounded_m(np.clip(m, 1e-6, None), c), c, "m")
             shift = max(shift, float(np.abs(m - np.asarray(params.m[c.name])).max()))
             params.m[c.name] = [float(x) for x in m]
         if shift < tolerance:
@@ -475,7 +477,7 @@ def _vouched_patterns(
     return out
 
 
-def _bounded(m: np.ndarray, comparison: Comparison) -> np.ndarray:
+def bounded_m(m: np.ndarray, comparison: Comparison) -> np.ndarray:
     """``m`` with each level at most its ``max_m``, the excess spread over the levels below their
     bound in proportion to their m (again while that lifts one of them over its own bound)."""
     cap = np.array([np.inf if lv.max_m is None else lv.max_m for lv in comparison.levels])
@@ -517,7 +519,7 @@ def refine_with_labels(
     for j, c in enumerate(comparisons):
         fixed = np.array([lv.fixed for lv in c.levels])
         for probs, mask, key in ((params.m, is_match, "m"), (params.u, ~is_match, "u")):
-            counts = _level_counts(levels[mask, j], len(c.levels)) * label_weight
+            counts = level_counts(levels[mask, j], len(c.levels)) * label_weight
             if counts.sum() == 0:
                 continue
             current = np.asarray(probs[c.name])

@@ -198,3 +198,40 @@ def test_birth_dates_with_day_and_month_swapped_meet():
     pairs = set(zip(candidates.left.tolist(), candidates.right.tolist(), strict=True))
     assert (0, 1) in pairs
     assert (0, 2) not in pairs and (1, 2) not in pairs
+
+
+def test_in_a_crowd_of_namesakes_a_slip_in_the_day_meets_the_first_record():
+    born = [f"19{50 + k}-0{1 + k % 9}-1{k % 10}" for k in range(30)]
+    pairs = _person_candidates(
+        {"given_name": "given", "family_name": "family", "birth_date": "dob"},
+        {
+            # 30 people of one name, the first written again at the end of the file with the day mistyped.
+            "id": [f"p{k}" for k in range(31)],
+            "given": ["ANNA"] * 31,
+            "family": ["MUELLER"] * 31,
+            "dob": [*born, born[0][:-1] + "9"],
+        },
+    )
+    assert (0, 30) in pairs
+
+
+def test_candidate_pairs_say_which_rules_offered_them():
+    spec = parse_spec(
+        {"record_id": "id", "entity": "person", "columns": {"person_name": "name", "birth_date": "born"}}
+    )
+    frame = pd.DataFrame(
+        {
+            "id": ["1", "2", "3"],
+            "name": ["Katherine O'Neil", "Katherine O'Neil", "Mary Brown"],
+            "born": ["1990-01-05", "1971-03-02", "1990-01-05"],
+        }
+    )
+    candidates = block(standardise_for_spec(frame, spec), rules=DEFAULT_RULES + ADAPTIVE_RULES)
+    pairs = list(zip(candidates.left.tolist(), candidates.right.tolist(), strict=True))
+    by_date = candidates.offered_by({r.name for r in ADAPTIVE_RULES if r.reads_birth_date})
+    by_name = candidates.offered_by(
+        {r.name for r in DEFAULT_RULES + ADAPTIVE_RULES if not r.reads_birth_date}
+    )
+    offered = dict(zip(pairs, zip(by_name.tolist(), by_date.tolist(), strict=True), strict=True))
+    assert offered[(0, 1)] == (True, False)
+    assert offered[(0, 2)] == (False, True)

@@ -357,7 +357,7 @@ def test_a_prior_learned_below_its_bound_leaves_u_to_the_discount():
 
 
 def test_an_m_over_its_bound_gives_its_excess_to_levels_below_theirs_and_no_level_passes_its_own():
-    from mdm.model import _bounded
+    from mdm.model import bounded_m
 
     levels = (
         ComparisonLevel("exact", 0.5, 0.001),
@@ -366,7 +366,7 @@ def test_an_m_over_its_bound_gives_its_excess_to_levels_below_theirs_and_no_leve
         ComparisonLevel("different", 0.2, 0.9, max_m=0.1),
     )
     comparison = Comparison("name", ("name",), levels, lambda cols, left, right: left)
-    m = _bounded(np.array([0.1, 0.1, 0.09, 0.71]), comparison)
+    m = bounded_m(np.array([0.1, 0.1, 0.09, 0.71]), comparison)
     assert m[2] <= 0.1 + 1e-12 and m[3] <= 0.1 + 1e-12
     assert abs(m.sum() - 1.0) < 1e-12
     assert m[0] == m[1]  # the excess went to the free levels in proportion to their m
@@ -390,3 +390,16 @@ def test_one_name_alone_is_two_records_of_one_name_holding_nothing_else():
         dtype=np.int8,
     )
     assert one_name_alone(levels, comparisons).tolist() == [True, False, False, False, False, False, True]
+
+
+def test_one_part_of_a_name_the_same_weighs_against_a_match_where_duplicates_seldom_show_it():
+    from mdm.comparators import BIRTH_DATE, PERSON_NAME
+
+    params = default_parameters((PERSON_NAME, BIRTH_DATE))
+    one_part = PERSON_NAME.level_code("one_part_same")
+    params.m["person_name"][one_part - 1] = 0.002  # learned: duplicates keep both parts
+    assert params.weight_tables()[0][one_part] < 0
+    # A date one part apart is a slip of an agreeing date: it never argues against a match.
+    apart = BIRTH_DATE.level_code("one_part_apart")
+    params.m["birth_date"][apart - 1] = 1e-4
+    assert params.weight_tables()[1][apart] == 0
