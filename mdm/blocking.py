@@ -576,8 +576,9 @@ def name_order(frame: pd.DataFrame) -> np.ndarray:
     larger than a window, a person written twice with a slip in the day or month sits next to the
     first record, not wherever the file put it."""
     name = _col(frame, "name_core").fillna(_col(frame, "person_name")).fillna("")
-    if "birth_date" in frame.columns:
-        name = name + "\x1f" + _col(frame, "birth_date").fillna("").astype(str)
+    born = _col(frame, "birth_date")
+    if born.notna().any():
+        name = name + "\x1f" + born.fillna("").astype(str)
     # Rank the distinct names (NumPy's fixed-width string sort), not a million rows.
     codes, uniques = pd.factorize(name)
     if len(uniques) == 0:
