@@ -135,10 +135,11 @@ def website_keys(frame: pd.DataFrame) -> pd.DataFrame:
     return set_keys(frame, "website_domain")
 
 
-def _day_and_month_either_way(date: object) -> str:
-    """``1990-05-01`` and ``1990-01-05`` as one key: the year, then the day and month in sorted order."""
+def _day_and_month_either_way(date: object) -> str | None:
+    """``1990-05-01`` and ``1990-01-05`` as one key: the year, then the day and month in sorted order
+    (none for a year alone: the name rules and the name with the year pair it)."""
     year, _, rest = str(date).partition("-")
-    return f"{year}-{'-'.join(sorted(rest.split('-')))}"
+    return f"{year}-{'-'.join(sorted(rest.split('-')))}" if rest else None
 
 
 def birth_date_keys(frame: pd.DataFrame) -> pd.DataFrame:

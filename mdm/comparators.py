@@ -1440,20 +1440,28 @@ DAYS_WITHIN_TEN_YEARS = 3653
 guess; beyond them, another generation (a father and son of one name). EM weighs each band."""
 
 
+YEAR_ALONE_LENGTH = 4
+"""A birth date written as its year only (``1964``): a list that keeps no more."""
+
+
 def _days_since_epoch(cols: FrameColumns) -> np.ndarray:
-    """Per distinct birth date its day number (NaN for an impossible date such as ``1956-13-09``)."""
-    parsed = pd.to_datetime(
-        pd.Series(cols.uniques("birth_date"), dtype=object), errors="coerce", format="%Y-%m-%d"
-    )
+    """Per distinct birth date its day number (NaN for an impossible date such as ``1956-13-09``);
+    a year alone counts from the middle of its year, so two years one apart are within a year."""
+    dates = pd.Series(cols.uniques("birth_date"), dtype=object).astype(str)
+    year_alone = dates.str.len() == YEAR_ALONE_LENGTH
+    parsed = pd.to_datetime(dates.where(~year_alone, dates + "-07-01"), errors="coerce", format="%Y-%m-%d")
     return (parsed - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype=np.float64, na_value=np.nan)
 
 
 def compare_birth_date(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Exact; nearly equal (two of year, month and day the same, day and month swapped, the eight
     digits one typo apart — a digit wrong or two neighbours swapped, ``1923-08-05`` / ``1923-00-85``
-    — or at most :data:`DAYS_NEARLY_EQUAL` days apart); within a year; within ten years; further."""
+    — or at most :data:`DAYS_NEARLY_EQUAL` days apart); within a year; within ten years; further.
+    A year alone (``1964``) is nearly equal to a full date of that year and otherwise falls in the
+    bands by its years: ``1965`` is within a year, ``1946`` no typo but eighteen years."""
     a, b, known = _pair(cols, "birth_date", left, right)
     near = np.zeros(len(a), dtype=bool)
+    year_alone = np.zeros(len(a), dtype=bool)
     if known.any():
         dates = cols.uniques("birth_date")
         sa = pd.Series(dates[a[known]], dtype=object).astype(str)
@@ -1462,15 +1470,20 @@ def compare_birth_date(cols: FrameColumns, left: np.ndarray, right: np.ndarray) 
         yb, mb, db = sb.str[:4].to_numpy(), sb.str[5:7].to_numpy(), sb.str[8:10].to_numpy()
         agree = (ya == yb).astype(int) + (ma == mb) + (da == db)
         swapped = (ya == yb) & (ma == db) & (da == mb)
-        near[known] = (agree == 2) | swapped
+        alone = (sa.str.len() == YEAR_ALONE_LENGTH).to_numpy() | (
+            sb.str.len() == YEAR_ALONE_LENGTH
+        ).to_numpy()
+        year_alone[known] = alone
+        near[known] = np.where(alone, ya == yb, (agree == 2) | swapped)
     digits = cols.derived(
         "birth_date_digits", lambda c: np.array([str(v).replace("-", "") for v in c.uniques("birth_date")])
     )
-    typo = known & ~near & (a != b)
+    typo = known & ~near & (a != b) & ~year_alone
     one_typo = _code_scores(digits, a, b, typo, OSA.distance, score_cutoff=1, fill=99, dtype=np.int32) <= 1
     days = cols.derived("birth_date_days", _days_since_epoch)
     apart = np.full(len(a), np.inf)
-    rest = typo & ~one_typo
+    # Dates that are no typo apart, and years alone (a digit of a year is its decade or its year).
+    rest = (typo & ~one_typo) | (known & ~near & (a != b) & year_alone)
     apart[rest] = np.abs(days[a[rest]] - days[b[rest]])  # NaN where either is no date: compares False
     return _assign(
         known,

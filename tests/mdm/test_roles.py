@@ -227,6 +227,34 @@ def test_birth_dates_further_apart_fall_in_bands_of_a_year_ten_years_and_beyond(
     ]
 
 
+def test_a_year_of_birth_alone_compares_by_its_years():
+    std = _persons(
+        [
+            (None, None, "1964", None),
+            (None, None, "1964.0", None),  # a spreadsheet's number
+            (None, None, "19640302", None),  # a full date of that year
+            (None, None, "1965", None),
+            (None, None, "1970", None),
+            (None, None, "1946", None),  # not a typo to a year alone: eighteen years
+            (None, None, "64", None),  # no year
+        ]
+    )
+    assert std["birth_date"].tolist()[:6] == ["1964", "1964", "1964-03-02", "1965", "1970", "1946"]
+    assert pd.isna(std["birth_date"].iloc[6])
+    codes = compare_birth_date(FrameColumns(std), np.zeros(5, dtype=np.int64), np.arange(1, 6))
+    assert [BIRTH_DATE.labels[c] for c in codes] == [
+        "exact",
+        "one_part_apart",
+        "within_a_year",
+        "within_ten_years",
+        "different",
+    ]
+    # A year gives no day and month to block on.
+    from mdm.adaptive_blocking import birth_date_keys
+
+    assert birth_date_keys(std)["row"].tolist() == [2]
+
+
 def test_identifiers_agree_on_any_value_and_see_one_typo():
     std = _persons(
         [
