@@ -126,13 +126,27 @@ def date_of_parts(year: pd.Series, month: pd.Series, day: pd.Series) -> pd.Serie
     comparison can still weigh its digits."""
 
     def digits(part: pd.Series, width: int) -> pd.Series:
-        text = (
-            part.astype("string")
-            .str.normalize("NFKC")
-            .str.strip()
-            .str.replace(EXCEL_FLOAT_TAIL, "", regex=True)
-        )
+        text = cell_digits(part)
         whole = text.str.fullmatch(rf"\d{{1,{width}}}").fillna(False).astype(bool)
         return text.str.zfill(width).where(whole)
 
     return (digits(year, 4) + digits(month, 2) + digits(day, 2)).rename(None)
+
+
+def year_alone(values: pd.Series) -> pd.Series:
+    """``1964`` (or ``1964.0``, ``１９６４``): a year of birth from 1800 to 2099 written alone, as
+    text; missing where a cell holds anything else."""
+    text = cell_digits(values)
+    year = text.str.fullmatch(r"(18|19|20)\d\d").fillna(False).astype(bool)
+    return text.where(year)
+
+
+def cell_digits(values: pd.Series) -> pd.Series:
+    """Cells as text to read a whole number from: full-width digits as ASCII (NFKC), spaces trimmed,
+    and the ``.0`` a spreadsheet adds to a whole number dropped."""
+    return (
+        values.astype("string")
+        .str.normalize("NFKC")
+        .str.strip()
+        .str.replace(EXCEL_FLOAT_TAIL, "", regex=True)
+    )

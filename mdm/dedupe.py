@@ -18,10 +18,9 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from cleansing.addresses import latin_address_words
-from cleansing.dates import date_of_parts
+from cleansing.dates import date_of_parts, year_alone
 from cleansing.party_roles import MULTI_COLUMN_ROLES, STANDARDISED_ROLES
 from cleansing.row_chunks import map_ranges
-from cleansing.text import EXCEL_FLOAT_TAIL
 from mdm.adaptive_blocking import ADAPTIVE_RULES
 from mdm.blocking import DEFAULT_RULES, CandidatePairs, block
 from mdm.clustering import assign_cluster_ids, cannot_link_codes, cluster_records
@@ -131,18 +130,6 @@ def _digits_as_date(values: pd.Series, any_year: bool = False) -> pd.Series:
     return out.where(eight).reset_index(drop=True).set_axis(values.index)
 
 
-def _year_alone(values: pd.Series) -> pd.Series:
-    """``1964`` (or ``1964.0``, ``１９６４``): a year of birth from 1800 to 2099 written alone."""
-    text = (
-        values.astype("string")
-        .str.normalize("NFKC")
-        .str.strip()
-        .str.replace(EXCEL_FLOAT_TAIL, "", regex=True)
-    )
-    year = text.str.fullmatch(r"(18|19|20)\d\d").fillna(False).astype(bool)
-    return text.where(year).astype(object).where(year, None).reset_index(drop=True).set_axis(values.index)
-
-
 def standardise_for_spec(frame: pd.DataFrame, spec: DedupeSpec) -> pd.DataFrame:
     """Map the spec's roles onto ``cleansing.standardise.standardise_parties`` and carry the
     ``free_text``/``exact`` columns along as ``input:<column>``."""
@@ -188,7 +175,7 @@ def standardise_for_spec(frame: pd.DataFrame, spec: DedupeSpec) -> pd.DataFrame:
         standardised["birth_date"] = (
             standardised["birth_date"]
             .fillna(_digits_as_date(work[BIRTH_DATE_COLUMN], any_year=len(spec.columns["birth_date"]) == 3))
-            .fillna(_year_alone(work[BIRTH_DATE_COLUMN]))
+            .fillna(year_alone(work[BIRTH_DATE_COLUMN]).astype(object))
         )
     standardised = standardise_extra_roles(
         standardised,

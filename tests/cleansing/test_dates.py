@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-from cleansing.dates import date_of_parts, parse_date, parse_date_texts
+from cleansing.dates import date_of_parts, parse_date, parse_date_texts, year_alone
 
 WRITTEN = {
     "2024-03-07": date(2024, 3, 7),
@@ -77,3 +77,9 @@ def test_a_date_in_three_columns_is_read_year_first_and_a_blank_part_leaves_it_b
         "1967-09-27",
         "1985-03-07",
     ]
+
+
+def test_a_year_alone_is_read_as_written_by_a_spreadsheet_or_in_full_width():
+    years = year_alone(pd.Series(["1964", " 1964.0 ", "１９６４", "64", "2164", "1964-03-02", None]))
+    assert years.tolist()[:3] == ["1964", "1964", "1964"]
+    assert years.iloc[3:].isna().all()
