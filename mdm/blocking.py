@@ -576,9 +576,9 @@ def name_order(frame: pd.DataFrame) -> np.ndarray:
     larger than a window, a person written twice with a slip in the day or month sits next to the
     first record, not wherever the file put it."""
     name = _col(frame, "name_core").fillna(_col(frame, "person_name")).fillna("")
-    born = _col(frame, "birth_date")
-    if born.notna().any():
-        name = name + "\x1f" + born.fillna("").astype(str)
+    # A person list's dates only: a company list's standardised frame holds the column, empty.
+    if "birth_date" in frame.columns and frame["birth_date"].notna().any():
+        name = name + "\x1f" + _col(frame, "birth_date").fillna("").astype(str)
     # Rank the distinct names (NumPy's fixed-width string sort), not a million rows.
     codes, uniques = pd.factorize(name)
     if len(uniques) == 0:

@@ -145,8 +145,12 @@ def _posterior(counts_shape_levels: np.ndarray, params: ModelParameters, lam: fl
     weight = np.zeros(len(counts_shape_levels))
     for j, table in enumerate(tables):
         weight += table[counts_shape_levels[:, j]]
-    log_odds = np.log2(lam / (1 - lam)) + weight
-    return 1.0 / (1.0 + np.exp2(-np.clip(log_odds, -60, 60)))
+    return probability_of_weight(np.log2(lam / (1 - lam)) + weight)
+
+
+def probability_of_weight(weight: np.ndarray) -> np.ndarray:
+    """A match weight (log2 odds) as a probability, the weight clipped to ±60 bits."""
+    return 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
 
 
 def keep_fixed(probabilities: np.ndarray, comparison: Comparison, kind: str) -> np.ndarray:
@@ -554,8 +558,7 @@ def score_levels(
     weight = np.full(len(levels), params.prior_weight)
     for j in range(len(params.comparisons)):
         weight += comparison_weight(levels, params, j, adjustments.get(j))
-    probability = 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
-    return weight, probability
+    return weight, probability_of_weight(weight)
 
 
 DERIVED_FROM_THE_NAME = frozenset({"party_kind", "household"})

@@ -35,6 +35,7 @@ from mdm.model import (
     distinct_patterns,
     keep_fixed,
     level_counts,
+    probability_of_weight,
 )
 
 DATE = "birth_date"
@@ -92,13 +93,12 @@ def learn_name_and_birth_date(
         witnessed += tables[j][patterns[:, k]]
     session = [comparisons[j] for j in taught]
     m = [np.array([lv.m for lv in c.levels]) for c in session]
+    date_u = np.asarray(params.u[session[0].name], dtype=float)
     share, m[0] = _start_from_the_dates(
-        level_counts(patterns[:, 0], len(session[0].levels), counts.astype(float)),
-        np.asarray(params.u[session[0].name], dtype=float),
-        session[0],
+        level_counts(patterns[:, 0], len(session[0].levels), counts.astype(float)), date_u, session[0]
     )
     # The date's u is random pairs'; the names' u starts at all the pairs' and becomes the namesakes'.
-    u = [np.asarray(params.u[session[0].name], dtype=float)] + [
+    u = [date_u] + [
         _share(level_counts(patterns[:, k], len(c.levels), counts.astype(float)))
         for k, c in enumerate(session)
         if k > 0
@@ -111,7 +111,7 @@ def learn_name_and_birth_date(
             log_odds = np.log2(share / (1 - share)) + witnessed
             for k in range(stage):
                 log_odds += np.r_[0.0, np.log2(m[k] / u[k])][patterns[:, k]]
-            posterior = 1.0 / (1.0 + np.exp2(-np.clip(log_odds, -60, 60)))
+            posterior = probability_of_weight(log_odds)
             matched = posterior * counts
             new_share = float(np.clip(matched.sum() / counts.sum(), 1e-6, 0.999))
             shift = abs(new_share - share)

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from mdm.adaptive_blocking import ADAPTIVE_RULES, rare_text_token_keys
-from mdm.blocking import DEFAULT_RULES, block
+from mdm.blocking import DEFAULT_RULES, CandidatePairs, block
 from mdm.dedupe import deduplicate, standardise_for_spec
 from mdm.spec import parse_spec
 
@@ -122,10 +122,13 @@ def test_a_chinese_name_in_one_column_is_not_blocked_on_the_name_alone():
     assert person_name_keys(std).empty
 
 
-def _person_candidates(columns: dict[str, str], rows: dict[str, list]) -> set[tuple[int, int]]:
+def _person_blocks(columns: dict[str, str], rows: dict[str, list]) -> CandidatePairs:
     spec = parse_spec({"record_id": "id", "entity": "person", "columns": columns})
-    std = standardise_for_spec(pd.DataFrame(rows), spec)
-    candidates = block(std, rules=DEFAULT_RULES + ADAPTIVE_RULES)
+    return block(standardise_for_spec(pd.DataFrame(rows), spec), rules=DEFAULT_RULES + ADAPTIVE_RULES)
+
+
+def _person_candidates(columns: dict[str, str], rows: dict[str, list]) -> set[tuple[int, int]]:
+    candidates = _person_blocks(columns, rows)
     return set(zip(candidates.left.tolist(), candidates.right.tolist(), strict=True))
 
 
@@ -183,19 +186,14 @@ def test_a_person_written_with_one_name_meets_their_duplicate_at_the_same_postco
 
 
 def test_birth_dates_with_day_and_month_swapped_meet():
-    spec = parse_spec(
-        {"record_id": "id", "entity": "person", "columns": {"person_name": "name", "birth_date": "born"}}
-    )
-    frame = pd.DataFrame(
+    pairs = _person_candidates(
+        {"person_name": "name", "birth_date": "born"},
         {
             "id": ["1", "2", "3"],
             "name": ["Katherine O'Neil", "Kate ONeil", "Mary Brown"],
             "born": ["1990-01-05", "1990-05-01", "1990-01-06"],
-        }
+        },
     )
-    std = standardise_for_spec(frame, spec)
-    candidates = block(std, rules=DEFAULT_RULES + ADAPTIVE_RULES)
-    pairs = set(zip(candidates.left.tolist(), candidates.right.tolist(), strict=True))
     assert (0, 1) in pairs
     assert (0, 2) not in pairs and (1, 2) not in pairs
 
@@ -216,17 +214,14 @@ def test_in_a_crowd_of_namesakes_a_slip_in_the_day_meets_the_first_record():
 
 
 def test_candidate_pairs_say_which_rules_offered_them():
-    spec = parse_spec(
-        {"record_id": "id", "entity": "person", "columns": {"person_name": "name", "birth_date": "born"}}
-    )
-    frame = pd.DataFrame(
+    candidates = _person_blocks(
+        {"person_name": "name", "birth_date": "born"},
         {
             "id": ["1", "2", "3"],
             "name": ["Katherine O'Neil", "Katherine O'Neil", "Mary Brown"],
             "born": ["1990-01-05", "1971-03-02", "1990-01-05"],
-        }
+        },
     )
-    candidates = block(standardise_for_spec(frame, spec), rules=DEFAULT_RULES + ADAPTIVE_RULES)
     pairs = list(zip(candidates.left.tolist(), candidates.right.tolist(), strict=True))
     by_date = candidates.offered_by({r.name for r in ADAPTIVE_RULES if r.reads_birth_date})
     by_name = candidates.offered_by(
