@@ -206,13 +206,21 @@ def _person_name_parts(cols: FrameColumns) -> list[tuple[str, ...] | None]:
 
 
 def _part_shares(cols: FrameColumns) -> dict[str, float]:
-    """Per name part the share of the records with a split name that hold it."""
+    """Per name part the share of the records with a split name that hold it, one person's records
+    left out (as many as one person's name is written, :func:`mdm.term_frequency.records_per_entity`)
+    but never the last: the chance that a record of *another* person holds it, where two records
+    that share it are two people. ``HAMISH`` in a person's two records and one other's is held by one
+    other record, not three; in two records, by the other of them."""
+    from mdm.term_frequency import records_per_entity
+
     parts = [p for p in _person_name_parts(cols) if p is not None]
     counts: dict[str, int] = {}
     for p in parts:
         for part in dict.fromkeys(p):
             counts[part] = counts.get(part, 0) + 1
-    return {part: count / len(parts) for part, count in counts.items()}
+    names = cols.codes("person_name")
+    own = records_per_entity(np.bincount(names[names >= 0])) if (names >= 0).any() else 1.0
+    return {part: max(count - own, 1.0) / len(parts) for part, count in counts.items()}
 
 
 def _roles(key: str) -> dict[str, set[str]]:

@@ -56,8 +56,10 @@ def test_a_name_of_rare_parts_is_less_likely_shared_by_chance_than_one_of_common
     cols = _columns(frame)
     n = len(frame)
     chance = shared_part_chance(cols, np.array([64, 0]), np.array([65, 66]))
-    assert chance[0] == (2 / n) * (2 / n)
-    assert chance[1] == (9 / n) * (9 / n)  # JOHN and SMITH: eight others each and this one
+    # Names here are written twice at most: one person's two records. ZACHARY and FITZGERALD are held
+    # by that person alone, so by one other record at most (the other of the pair, were they two).
+    assert chance[0] == (1 / n) * (1 / n)
+    assert chance[1] == (7 / n) * (7 / n)  # JOHN and SMITH: nine records each, two of them one person's
 
 
 def test_the_chance_counts_only_the_parts_both_records_share():
@@ -65,10 +67,11 @@ def test_the_chance_counts_only_the_parts_both_records_share():
     cols = _columns(frame)
     n = len(frame)
     one_part, swapped, none = shared_part_chance(cols, np.array([64, 64, 64]), np.array([65, 66, 0]))
-    assert one_part == 2 / n  # FITZGERALD, held by two records as a family name
-    # A given name written as the family name is still shared, as common as its more common role
-    # (FITZGERALD: twice a family name, once a given name).
-    assert swapped == (1 / n) * (2 / n)
+    # FITZGERALD, held by two records as a family name and nothing written twice: one person's records
+    # are one, so one other record holds it.
+    assert one_part == 1 / n
+    # A given name written as the family name is still shared, as common as its more common role.
+    assert swapped == (1 / n) * (1 / n)
     assert np.isnan(none)  # ZACHARY FITZGERALD and JOHN SMITH share nothing
 
 
@@ -157,7 +160,7 @@ def test_a_misspelt_part_is_not_a_replaced_one():
     cols = _columns(frame)
     misspelt, replaced = shared_part_chance(cols, np.array([64, 64]), np.array([65, 66]))
     assert np.isnan(misspelt)  # the level says how alike the names are, not OLIVER's frequency
-    assert replaced == 3 / len(frame)
+    assert replaced == 2 / len(frame)  # OLIVER in three records, one person's left out
 
 
 def test_a_name_part_given_alone_is_as_common_as_that_part():
@@ -171,7 +174,7 @@ def test_a_name_part_given_alone_is_as_common_as_that_part():
         }
     )
     chance = shared_part_chance(FrameColumns(std), np.array([64]), np.array([65]))
-    assert chance[0] == 2 / len(frame)
+    assert chance[0] == 1 / len(frame)  # FITZGERALD alone, twice: one person's, or one other's
 
 
 def test_latin_names_in_one_column_agree_through_an_initial_a_nickname_or_a_slip():
