@@ -18,6 +18,7 @@ from rapidfuzz.distance import JaroWinkler
 from cleansing.company_names import VOCAB_DIR
 from cleansing.config_files import load_yaml_model
 from mdm.comparators import FrameColumns, _distinct_pairs
+from mdm.term_frequency import records_per_entity, value_counts
 
 
 class NicknameVocabulary(BaseModel):
@@ -211,15 +212,12 @@ def _part_shares(cols: FrameColumns) -> dict[str, float]:
     but never the last: the chance that a record of *another* person holds it, where two records
     that share it are two people. ``HAMISH`` in a person's two records and one other's is held by one
     other record, not three; in two records, by the other of them."""
-    from mdm.term_frequency import records_per_entity
-
     parts = [p for p in _person_name_parts(cols) if p is not None]
     counts: dict[str, int] = {}
     for p in parts:
         for part in dict.fromkeys(p):
             counts[part] = counts.get(part, 0) + 1
-    names = cols.codes("person_name")
-    own = records_per_entity(np.bincount(names[names >= 0])) if (names >= 0).any() else 1.0
+    own = records_per_entity(value_counts(cols, "person_name")[0])
     return {part: max(count - own, 1.0) / len(parts) for part, count in counts.items()}
 
 

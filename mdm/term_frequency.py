@@ -48,7 +48,7 @@ OWN_VALUE_COLUMNS = frozenset({"birth_date"})
 entity's count, as for names, but no word of the value makes it generic (a date has no words)."""
 
 
-def _counts(cols: FrameColumns, column: str) -> tuple[np.ndarray, np.ndarray]:
+def value_counts(cols: FrameColumns, column: str) -> tuple[np.ndarray, np.ndarray]:
     """Per distinct value its number of records, and per record its value's code (-1 missing)."""
     codes = cols.codes(column)
     counts = cols.derived(
@@ -57,12 +57,12 @@ def _counts(cols: FrameColumns, column: str) -> tuple[np.ndarray, np.ndarray]:
     return counts, codes
 
 
-def records_per_entity(value_counts: np.ndarray) -> float:
+def records_per_entity(counts: np.ndarray) -> float:
     """How many records one entity may leave with one value: the 90th percentile of the
     multiplicities of the values that repeat (1 when nothing repeats), counted per value so that
     one value held by 40 records does not weigh 40 times, and capped so that a common value never
     passes for one entity's."""
-    repeated = value_counts[value_counts >= 2]
+    repeated = counts[counts >= 2]
     if len(repeated) == 0:
         return 1.0
     return float(min(np.quantile(repeated, 0.9), MAX_RECORDS_PER_ENTITY))
@@ -200,7 +200,7 @@ def value_frequency(cols: FrameColumns, column: str) -> np.ndarray:
     Splink."""
 
     def compute(c: FrameColumns) -> np.ndarray:
-        counts, codes = _counts(c, column)
+        counts, codes = value_counts(c, column)
         n = max(len(codes), 1)
         if column in NAME_COLUMNS:
             excess = np.maximum(counts - records_per_entity(counts), 0)
@@ -233,7 +233,7 @@ def within_value_match_odds(cols: FrameColumns, column: str) -> np.ndarray:
     of two records drawn at random; ``TRADING`` held by 40 records of 35 other entities, at 1 to 80."""
 
     def compute(c: FrameColumns) -> np.ndarray:
-        counts, codes = _counts(c, column)
+        counts, codes = value_counts(c, column)
         u = value_frequency(c, column)
         rows = np.flatnonzero(codes >= 0)
         others = np.zeros(len(counts))
@@ -375,7 +375,7 @@ def one_entity_bits(
     odds = np.fmin(within[left], within[right])
     clear = np.isfinite(odds) & (odds >= ONE_ENTITY_ODDS)
     if spelling and clear.any():
-        counts, codes = _counts(cols, column)
+        counts, codes = value_counts(cols, column)
         where = np.flatnonzero(clear)
         names = np.asarray(cols.uniques(column), dtype=object)
         a, b = codes[left[where]], codes[right[where]]
