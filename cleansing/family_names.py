@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["COMMON_SURNAMES", "COMPOUND_SURNAMES"]
+__all__ = ["COMMON_SURNAMES", "COMPOUND_SURNAMES", "split_chinese_name"]
 
 COMMON_SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范"
@@ -28,3 +28,15 @@ COMPOUND_SURNAMES = (
     "端木",
 )
 """The family names most Chinese people carry, single and compound."""
+
+
+def split_chinese_name(name: str) -> tuple[str, str] | None:
+    """``(family name, given name)`` of a Chinese personal name of two to four characters
+    (``谢嘉敏`` → ``谢``, ``嘉敏``; ``欧阳明华`` → ``欧阳``, ``明华``); ``None`` for anything else. A
+    compound family name is read as one where a given name follows it; otherwise the first character is
+    the family name, as Chinese names are written."""
+    text = name.replace(" ", "").replace("\u3000", "")
+    if not 2 <= len(text) <= 4 or not all("\u3400" <= ch <= "\u9fff" for ch in text):
+        return None
+    k = 2 if len(text) >= 3 and text[:2] in COMPOUND_SURNAMES else 1
+    return text[:k], text[k:]

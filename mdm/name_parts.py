@@ -17,6 +17,7 @@ from rapidfuzz.distance import JaroWinkler
 
 from cleansing.company_names import VOCAB_DIR
 from cleansing.config_files import load_yaml_model
+from cleansing.family_names import split_chinese_name
 from mdm.comparators import FrameColumns, _distinct_pairs
 from mdm.term_frequency import records_per_entity, value_counts
 
@@ -182,11 +183,10 @@ def _person_name_parts(cols: FrameColumns) -> list[tuple[str, ...] | None]:
     """Per record the parts of the name whose frequencies are counted apart: the given and the
     family name where the spec maps both (either alone where the other is blank), else the words
     of a Latin name of two words or more (sorted by the standardiser, so given and family name
-    share one count); ``None`` otherwise.
-
-    A Chinese name in one column is not split into surname and given name here: measured on
-    generated customer lists, weighing 王红力 by 王 and 红力 apart sent 16 % of the records to
-    review with the name only (see BENCHMARKS.md, "Thin lists"), so it keeps its level weight."""
+    share one count), or the family and the given name of a Chinese name written in one column
+    (:func:`cleansing.family_names.split_chinese_name`: ``谢嘉敏`` is ``谢`` and ``嘉敏``, so that
+    a given name few records hold makes the name rare and ``王伟``, whose ``伟`` hundreds hold,
+    common); ``None`` otherwise."""
     names = cols.values("person_name")
     if "given_name" in cols and "family_name" in cols:
         given, family = cols.values("given_name"), cols.values("family_name")
@@ -201,7 +201,11 @@ def _person_name_parts(cols: FrameColumns) -> list[tuple[str, ...] | None]:
     for name in cols.uniques("person_name"):
         words = str(name).split()
         latin = len(words) >= 2 and all(w.isascii() for w in words)
-        per_value.append(tuple(f"w:{w}" for w in words) if latin else None)
+        chinese = None if latin else split_chinese_name(str(name))
+        if latin:
+            per_value.append(tuple(f"w:{w}" for w in words))
+        else:
+            per_value.append(None if chinese is None else (f"f:{chinese[0]}", f"g:{chinese[1]}"))
     per_value.append(None)  # code -1: no name
     return [per_value[code] for code in codes]
 
@@ -249,7 +253,8 @@ def shared_part_chance(cols: FrameColumns, left: np.ndarray, right: np.ndarray) 
     common even where a file holds it once, while ``ZACHARY`` and ``FITZGERALD`` each in a handful
     make ``ZACHARY FITZGERALD`` unlikely to be two people. Two records sharing only a common family
     name at one address are as likely relatives as one person; sharing a rare one, one person.
-    The shares count the person's own records too, which errs towards common."""
+    The shares leave one person's records out (:func:`_part_shares`); a Chinese name is read as its
+    family and given name (``谢`` and ``嘉敏``)."""
     codes = cols.derived_codes(
         "person_name_part_key",
         lambda c: np.array(

@@ -5,6 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cleansing.family_names import split_chinese_name
 from cleansing.person_names import (
     chinese_names_sound_alike,
     latin_name_parts,
@@ -132,3 +133,20 @@ def test_what_an_export_writes_around_a_persons_name_is_not_part_of_it(written, 
 )
 def test_a_latin_name_in_one_column_gives_its_given_and_family_name(written, parts):
     assert latin_name_parts(written) == parts
+
+
+@pytest.mark.parametrize(
+    ("name", "parts"),
+    [
+        ("谢嘉敏", ("谢", "嘉敏")),
+        ("王伟", ("王", "伟")),
+        ("欧阳明华", ("欧阳", "明华")),
+        ("欧阳", ("欧", "阳")),  # a compound family name with no given name after it is read as 欧 + 阳
+        ("孙　桂", ("孙", "桂")),  # a full-width space inside the name
+        ("张", None),
+        ("ZHANG WEI", None),
+        ("光彩腾酒楼有限公司", None),
+    ],
+)
+def test_a_chinese_name_splits_into_family_and_given_name(name, parts):
+    assert split_chinese_name(name) == parts

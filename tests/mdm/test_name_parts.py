@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 
 from mdm.comparators import FrameColumns
-from mdm.dedupe import deduplicate
+from mdm.dedupe import deduplicate, standardise_for_spec
 from mdm.name_parts import shared_part_chance, words_agree
 from mdm.spec import parse_spec
 
@@ -75,9 +75,43 @@ def test_the_chance_counts_only_the_parts_both_records_share():
     assert np.isnan(none)  # ZACHARY FITZGERALD and JOHN SMITH share nothing
 
 
-def test_a_chinese_name_in_one_column_is_not_split():
-    cols = FrameColumns(pd.DataFrame({"person_name": ["王红力", "王红力"]}))
-    assert np.isnan(shared_part_chance(cols, np.array([0]), np.array([1]))).all()
+COMMON_CHINESE_GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊"]
+COMMON_CHINESE_FAMILY = ["王", "李", "张", "刘", "陈", "杨", "黄", "赵"]
+
+
+def _chinese_people(extra: list[str]) -> pd.DataFrame:
+    """64 people of common family and given names in one column, each written once, then ``extra``."""
+    names = [f + g for f in COMMON_CHINESE_FAMILY for g in COMMON_CHINESE_GIVEN] + extra
+    return pd.DataFrame({"id": [f"R{i:03d}" for i in range(len(names))], "name": names})
+
+
+NAME_COLUMN_ONLY = parse_spec({"record_id": "id", "entity": "person", "columns": {"person_name": "name"}})
+
+
+def test_a_chinese_name_in_one_column_is_weighed_by_its_family_and_given_name():
+    frame = _chinese_people(["王嘉敏", "王嘉敏", "欧阳明华", "欧阳明华", "王伟"])
+    cols = FrameColumns(standardise_for_spec(frame, NAME_COLUMN_ONLY))
+    n = len(frame)
+    rare, compound, common = shared_part_chance(cols, np.array([64, 66, 0]), np.array([65, 67, 68]))
+    # Names here are written twice at most: one person's two records. 嘉敏 is held by that person
+    # alone, so by one other record at most; 王 by eleven records, two of them one person's.
+    assert rare == (1 / n) * ((11 - 2) / n)
+    # 欧阳 is one family name, not 欧 and 阳明华.
+    assert compound == (1 / n) * (1 / n)
+    # 王伟 twice: 伟 and 王 are each in many names, so another person is far likelier to hold it.
+    assert common == ((11 - 2) / n) * ((9 - 2) / n)
+    assert common > 5 * rare
+
+
+def test_a_chinese_names_only_list_merges_a_rare_name_but_not_a_common_one():
+    frame = _chinese_people(["谢嘉敏", "谢嘉敏"])
+    frame = pd.concat([frame, frame.iloc[:64].assign(id=lambda f: "S" + f["id"].str[1:])], ignore_index=True)
+    clusters = deduplicate(frame, NAME_COLUMN_ONLY, progress=False).clusters.set_index("record_id")[
+        "cluster_id"
+    ]
+    assert clusters["R064"] == clusters["R065"]
+    # 王伟 twice, among many 王 and many 伟: two people as likely as one.
+    assert clusters["R000"] != clusters["S000"]
 
 
 def _clusters(frame: pd.DataFrame, spec=NAMES_ONLY) -> pd.Series:
