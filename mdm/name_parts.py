@@ -201,11 +201,11 @@ def _person_name_parts(cols: FrameColumns) -> list[tuple[str, ...] | None]:
     for name in cols.uniques("person_name"):
         words = str(name).split()
         latin = len(words) >= 2 and all(w.isascii() for w in words)
-        chinese = None if latin else split_chinese_name(str(name))
         if latin:
             per_value.append(tuple(f"w:{w}" for w in words))
-        else:
-            per_value.append(None if chinese is None else (f"f:{chinese[0]}", f"g:{chinese[1]}"))
+            continue
+        chinese = split_chinese_name(str(name))
+        per_value.append(None if chinese is None else (f"f:{chinese[0]}", f"g:{chinese[1]}"))
     per_value.append(None)  # code -1: no name
     return [per_value[code] for code in codes]
 
