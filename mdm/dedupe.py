@@ -45,6 +45,7 @@ from mdm.model import (
     discount_matches_from_u,
     estimate_m_by_em,
     estimate_u_from_random_pairs,
+    exact_level_bounds,
     leave_matches_out_of_u,
     one_name_alone,
     random_pair_positions,
@@ -486,13 +487,19 @@ def deduplicate(
             total_pairs = n * (n - 1) // 2
             random_left, random_right = random_pair_positions(n)
             random_levels = compare_pairs(cols, random_left, random_right, comparisons)
-            params = estimate_u_from_random_pairs(random_levels, params, comparisons)
+            bounds = exact_level_bounds(cols, random_left, random_right, comparisons)
+            params = estimate_u_from_random_pairs(random_levels, params, comparisons, exact_bounds=bounds)
             params = estimate_m_by_em(levels, params, comparisons, total_pairs=total_pairs)
             holds_organisations = bool((std["party_kind"] == "organisation").any())
             # Both before EM runs again: the model that decides which random pairs are duplicates is
             # the one trained on u as random pairs showed it.
             left_out = leave_matches_out_of_u(
-                random_levels, params, comparisons, total_pairs, holds_organisations=holds_organisations
+                random_levels,
+                params,
+                comparisons,
+                total_pairs,
+                holds_organisations=holds_organisations,
+                exact_bounds=bounds,
             )
             discounted = discount_matches_from_u(
                 params, comparisons, total_pairs, holds_organisations=holds_organisations
@@ -511,6 +518,7 @@ def deduplicate(
                     total_pairs,
                     holds_organisations=holds_organisations,
                     same_entity=entities[random_left] == entities[random_right],
+                    exact_bounds=bounds,
                 ):
                     params = estimate_m_by_em(levels, params, comparisons, total_pairs=total_pairs)
             del random_levels

@@ -190,15 +190,22 @@ def _u_from_levels(
     prior_strength: float,
     weights: np.ndarray | None = None,
     skip: frozenset[str] = frozenset(),
+    exact_bounds: dict[str, float] | None = None,
 ) -> None:
     """Set u of each comparison (but those named in ``skip``) to the (``weights``-) weighted share of
-    the random pairs on each level, shrunk towards the defaults by ``prior_strength`` pseudo-pairs."""
+    the random pairs on each level, shrunk towards the defaults by ``prior_strength`` pseudo-pairs;
+    the exact level at most its bound in ``exact_bounds`` (:func:`exact_level_bounds`), the rest
+    given to the last level."""
     for j, c in enumerate(comparisons):
         if c.name in skip:
             continue
         counts = level_counts(levels[:, j], len(c.levels), weights)
         prior = np.array([lv.u for lv in c.levels])
         u = (counts + prior_strength * prior) / (counts.sum() + prior_strength)
+        bound = (exact_bounds or {}).get(c.name)
+        if bound is not None and u[0] > bound:
+            u[-1] += u[0] - bound
+            u[0] = bound
         params.u[c.name] = [float(x) for x in keep_fixed(u, c, "u")]
 
 
@@ -230,17 +237,33 @@ def random_pair_levels(
     return compare_pairs(cols, left, right, comparisons)
 
 
+def exact_level_bounds(
+    cols: FrameColumns, left: np.ndarray, right: np.ndarray, comparisons: tuple[Comparison, ...]
+) -> dict[str, float]:
+    """Per comparison with an ``exact_chance``, the most u of its exact level may be, read off the
+    random pairs ``left``, ``right`` (absent where too few pairs say)."""
+    out: dict[str, float] = {}
+    for c in comparisons:
+        if c.exact_chance is not None and all(col in cols for col in c.columns):
+            chance = c.exact_chance(cols, left, right)
+            if chance is not None:
+                out[c.name] = max(chance, 0.5 / max(len(left), 1))
+    return out
+
+
 def estimate_u_from_random_pairs(
     random_levels: np.ndarray,
     params: ModelParameters,
     comparisons: tuple[Comparison, ...] = DEFAULT_COMPARISONS,
     prior_strength: float = 2_000.0,
+    exact_bounds: dict[str, float] | None = None,
 ) -> ModelParameters:
     """u = how often two random records land on each level (``random_levels``, from
-    :func:`random_pair_levels`); almost all random pairs are non-matches."""
+    :func:`random_pair_levels`); almost all random pairs are non-matches. ``exact_bounds``
+    (:func:`exact_level_bounds`) caps an exact level's u."""
     if len(random_levels) == 0:
         return params
-    _u_from_levels(random_levels, params, comparisons, prior_strength)
+    _u_from_levels(random_levels, params, comparisons, prior_strength, exact_bounds=exact_bounds)
     params.trained_on["random_pairs"] = len(random_levels)
     return params
 
@@ -253,6 +276,7 @@ def leave_matches_out_of_u(
     holds_organisations: bool = False,
     prior_strength: float = 2_000.0,
     same_entity: np.ndarray | None = None,
+    exact_bounds: dict[str, float] | None = None,
 ) -> bool:
     """Estimate u again from the random pairs u was read from (``random_levels``), each counted as a
     non-match only as far as the model (trained: prior and m learned by EM) does not take it for a match.
@@ -282,7 +306,7 @@ def leave_matches_out_of_u(
         return False
     nonmatch = 1.0 - taken
     skip = frozenset(c.name for c in comparisons if holds_organisations and c.shared_by_related_organisations)
-    _u_from_levels(random_levels, params, comparisons, prior_strength, nonmatch, skip)
+    _u_from_levels(random_levels, params, comparisons, prior_strength, nonmatch, skip, exact_bounds)
     params.trained_on["random_pairs_left_out"] = int(round(len(random_levels) - nonmatch.sum()))
     return True
 

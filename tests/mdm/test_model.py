@@ -6,7 +6,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mdm.comparators import Comparison, ComparisonLevel, exact_comparison
+from mdm.comparators import (
+    BIRTH_DATE,
+    Comparison,
+    ComparisonLevel,
+    FrameColumns,
+    compare_pairs,
+    exact_comparison,
+)
 from mdm.model import (
     ModelParameters,
     Thresholds,
@@ -15,6 +22,7 @@ from mdm.model import (
     discount_matches_from_u,
     estimate_m_by_em,
     estimate_u_from_random_pairs,
+    exact_level_bounds,
     leave_matches_out_of_u,
     max_prior,
     one_name_alone,
@@ -403,3 +411,54 @@ def test_one_part_of_a_name_the_same_weighs_against_a_match_where_duplicates_sel
     apart = BIRTH_DATE.level_code("one_part_apart")
     params.m["birth_date"][apart - 1] = 1e-4
     assert params.weight_tables()[1][apart] == 0
+
+
+def _dated_people(n_persons: int, records_each: int, seed: int = 3) -> pd.DataFrame:
+    """People born on random days of sixty years, each written ``records_each`` times with one date."""
+    rng = np.random.default_rng(seed)
+    days = pd.Timestamp("1940-01-01") + pd.to_timedelta(rng.integers(0, 60 * 365, n_persons), unit="D")
+    dates = np.repeat(days.strftime("%Y-%m-%d").to_numpy(), records_each)
+    return pd.DataFrame({"birth_date": dates})
+
+
+def test_u_of_an_exact_birth_date_is_read_off_its_parts_where_duplicates_fill_the_random_pairs():
+    comparisons = (BIRTH_DATE,)
+    frame = _dated_people(300, 4)  # one random pair in 300 is one person: they share the whole date
+    cols = FrameColumns(frame)
+    left, right = random_pair_positions(len(frame))
+    levels = compare_pairs(cols, left, right, comparisons)
+    plain = estimate_u_from_random_pairs(levels, default_parameters(comparisons), comparisons)
+    bounds = exact_level_bounds(cols, left, right, comparisons)
+    bounded = estimate_u_from_random_pairs(
+        levels, default_parameters(comparisons), comparisons, exact_bounds=bounds
+    )
+    two_people = 1 / (60 * 365)  # the chance two different people share a day of sixty years
+    assert plain.u["birth_date"][0] > 20 * two_people  # what random pairs show: mostly duplicates
+    assert bounded.u["birth_date"][0] == bounds["birth_date"] < 4 * two_people
+    assert sum(bounded.u["birth_date"]) == pytest.approx(1.0)
+
+
+def test_a_list_of_one_record_per_person_keeps_the_u_random_pairs_show():
+    comparisons = (BIRTH_DATE,)
+    frame = _dated_people(1200, 1)
+    cols = FrameColumns(frame)
+    left, right = random_pair_positions(len(frame))
+    levels = compare_pairs(cols, left, right, comparisons)
+    plain = estimate_u_from_random_pairs(levels, default_parameters(comparisons), comparisons)
+    bounds = exact_level_bounds(cols, left, right, comparisons)
+    bounded = estimate_u_from_random_pairs(
+        levels, default_parameters(comparisons), comparisons, exact_bounds=bounds
+    )
+    # Parts of different people's dates agree independently: the bound lands on the truth, as the
+    # random pairs do.
+    two_people = 1 / (60 * 365)
+    assert bounded.u["birth_date"][0] == pytest.approx(two_people, rel=0.3)
+    assert bounded.u["birth_date"][0] == pytest.approx(plain.u["birth_date"][0], rel=0.3)
+    assert bounded.u["birth_date"][1:-1] == plain.u["birth_date"][1:-1]
+
+
+def test_too_few_dated_pairs_set_no_bound():
+    frame = pd.DataFrame({"birth_date": ["1980-01-02", "1980-01-02", "1975-05-06", None]})
+    cols = FrameColumns(frame)
+    left, right = random_pair_positions(len(frame))
+    assert exact_level_bounds(cols, left, right, (BIRTH_DATE,)) == {}
