@@ -421,9 +421,13 @@ def _dated_people(n_persons: int, records_each: int, seed: int = 3) -> pd.DataFr
     return pd.DataFrame({"birth_date": dates})
 
 
-def test_u_of_an_exact_birth_date_is_read_off_its_parts_where_duplicates_fill_the_random_pairs():
+TWO_PEOPLE_SHARE_A_DAY = 1 / (60 * 365)
+"""The chance two different people of :func:`_dated_people` share a birth date."""
+
+
+def _u_plain_and_bounded(frame: pd.DataFrame) -> tuple[list[float], list[float], dict[str, float]]:
+    """u of the birth date as random pairs show it, and with its exact level bounded by its parts."""
     comparisons = (BIRTH_DATE,)
-    frame = _dated_people(300, 4)  # one random pair in 300 is one person: they share the whole date
     cols = FrameColumns(frame)
     left, right = random_pair_positions(len(frame))
     levels = compare_pairs(cols, left, right, comparisons)
@@ -432,29 +436,24 @@ def test_u_of_an_exact_birth_date_is_read_off_its_parts_where_duplicates_fill_th
     bounded = estimate_u_from_random_pairs(
         levels, default_parameters(comparisons), comparisons, exact_bounds=bounds
     )
-    two_people = 1 / (60 * 365)  # the chance two different people share a day of sixty years
-    assert plain.u["birth_date"][0] > 20 * two_people  # what random pairs show: mostly duplicates
-    assert bounded.u["birth_date"][0] == bounds["birth_date"] < 4 * two_people
-    assert sum(bounded.u["birth_date"]) == pytest.approx(1.0)
+    return plain.u["birth_date"], bounded.u["birth_date"], bounds
+
+
+def test_u_of_an_exact_birth_date_is_read_off_its_parts_where_duplicates_fill_the_random_pairs():
+    # One random pair in 300 is one person, sharing the whole date.
+    plain, bounded, bounds = _u_plain_and_bounded(_dated_people(300, 4))
+    assert plain[0] > 20 * TWO_PEOPLE_SHARE_A_DAY  # what random pairs show: mostly duplicates
+    assert bounded[0] == bounds["birth_date"] < 4 * TWO_PEOPLE_SHARE_A_DAY
+    assert sum(bounded) == pytest.approx(1.0)
 
 
 def test_a_list_of_one_record_per_person_keeps_the_u_random_pairs_show():
-    comparisons = (BIRTH_DATE,)
-    frame = _dated_people(1200, 1)
-    cols = FrameColumns(frame)
-    left, right = random_pair_positions(len(frame))
-    levels = compare_pairs(cols, left, right, comparisons)
-    plain = estimate_u_from_random_pairs(levels, default_parameters(comparisons), comparisons)
-    bounds = exact_level_bounds(cols, left, right, comparisons)
-    bounded = estimate_u_from_random_pairs(
-        levels, default_parameters(comparisons), comparisons, exact_bounds=bounds
-    )
+    plain, bounded, _ = _u_plain_and_bounded(_dated_people(1200, 1))
     # Parts of different people's dates agree independently: the bound lands on the truth, as the
     # random pairs do.
-    two_people = 1 / (60 * 365)
-    assert bounded.u["birth_date"][0] == pytest.approx(two_people, rel=0.3)
-    assert bounded.u["birth_date"][0] == pytest.approx(plain.u["birth_date"][0], rel=0.3)
-    assert bounded.u["birth_date"][1:-1] == plain.u["birth_date"][1:-1]
+    assert bounded[0] == pytest.approx(TWO_PEOPLE_SHARE_A_DAY, rel=0.3)
+    assert bounded[0] == pytest.approx(plain[0], rel=0.3)
+    assert bounded[1:-1] == plain[1:-1]
 
 
 def test_too_few_dated_pairs_set_no_bound():
