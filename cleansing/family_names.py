@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from cleansing.text import chinese_characters
+
 __all__ = ["COMMON_SURNAMES", "COMPOUND_SURNAMES", "split_chinese_name"]
 
 COMMON_SURNAMES = frozenset(
@@ -36,7 +38,7 @@ def split_chinese_name(name: str) -> tuple[str, str] | None:
     compound family name is read as one where a given name follows it; otherwise the first character is
     the family name, as Chinese names are written."""
     text = name.replace(" ", "").replace("\u3000", "")
-    if not 2 <= len(text) <= 4 or not all("\u3400" <= ch <= "\u9fff" for ch in text):
+    if not 2 <= len(text) <= 4 or chinese_characters(text) != len(text):
         return None
     k = 2 if len(text) >= 3 and text[:2] in COMPOUND_SURNAMES else 1
     return text[:k], text[k:]

@@ -1452,6 +1452,14 @@ guess; beyond them, another generation (a father and son of one name). EM weighs
 
 YEAR_ALONE_LENGTH = 4
 """A birth date written as its year only (``1964``): a list that keeps no more."""
+DATE_PARTS = ((0, 4), (5, 7), (8, 10))
+"""Where the year, the month and the day sit in a standardised birth date (``1923-08-05``)."""
+FULL_DATE_LENGTH = DATE_PARTS[-1][1]
+
+
+def _date_parts(dates: pd.Series) -> list[np.ndarray]:
+    """The years, months and days of ``dates`` (standardised text)."""
+    return [dates.str[start:stop].to_numpy() for start, stop in DATE_PARTS]
 
 
 def _days_since_epoch(cols: FrameColumns) -> np.ndarray:
@@ -1476,8 +1484,8 @@ def compare_birth_date(cols: FrameColumns, left: np.ndarray, right: np.ndarray) 
         dates = cols.uniques("birth_date")
         sa = pd.Series(dates[a[known]], dtype=object).astype(str)
         sb = pd.Series(dates[b[known]], dtype=object).astype(str)
-        ya, ma, da = sa.str[:4].to_numpy(), sa.str[5:7].to_numpy(), sa.str[8:10].to_numpy()
-        yb, mb, db = sb.str[:4].to_numpy(), sb.str[5:7].to_numpy(), sb.str[8:10].to_numpy()
+        ya, ma, da = _date_parts(sa)
+        yb, mb, db = _date_parts(sb)
         agree = (ya == yb).astype(int) + (ma == mb) + (da == db)
         swapped = (ya == yb) & (ma == db) & (da == mb)
         alone = (sa.str.len() == YEAR_ALONE_LENGTH).to_numpy() | (
@@ -1520,13 +1528,12 @@ def birth_date_parts_chance(cols: FrameColumns, left: np.ndarray, right: np.ndar
     if known.sum() < PARTS_CHANCE_MIN_PAIRS:
         return None
     dates = pd.Series(cols.uniques("birth_date"), dtype=object).astype(str)
-    full = (dates.str.len() == 10).to_numpy()
+    full = (dates.str.len() == FULL_DATE_LENGTH).to_numpy()
     both = known & full[np.maximum(a, 0)] & full[np.maximum(b, 0)]
     if both.sum() < PARTS_CHANCE_MIN_PAIRS:
         return None
     chance = 1.0
-    for start, stop in ((0, 4), (5, 7), (8, 10)):
-        part = pd.factorize(dates.str[start:stop])[0]
+    for part in _date_parts(dates):
         chance *= float((part[a[both]] == part[b[both]]).mean())
     return chance
 
