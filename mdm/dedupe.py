@@ -287,6 +287,18 @@ def _focused(candidates: CandidatePairs, focus: np.ndarray) -> CandidatePairs:
     )
 
 
+def record_id_order(record_id: pd.Series) -> np.ndarray | None:
+    """The positions of the records sorted by their id, or None where the file is already in that order.
+
+    Blocking pairs each record with its neighbours, random pairs are drawn by position and equal
+    scores are taken in turn: in the file's order, the same records sorted another way (another
+    export, another query) would be paired, sampled and clustered otherwise. In the order of their
+    ids, the same records give the same clusters however the file is sorted."""
+    ids = record_id.astype(str).to_numpy(dtype=str)
+    order = np.argsort(ids, kind="stable")
+    return None if (order == np.arange(len(order))).all() else order
+
+
 def _kept_cluster_edges(kept_clusters: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """Edges joining each record with a kept cluster label to the first record of that label."""
     if kept_clusters is None:
@@ -455,6 +467,12 @@ def deduplicate(
             std = standardise_for_spec(frame, spec).reset_index(drop=True)
         log.info("standardised %s records in %.1f s", f"{len(std):,}", timings["standardise"])
     std = mark_person_names(std, spec.entity)
+    # Every step below works in one order of the records, whatever order the file wrote them in.
+    order = record_id_order(std["record_id"])
+    if order is not None:
+        std = std.iloc[order].reset_index(drop=True)
+        focus = None if focus is None else np.asarray(focus)[order]
+        kept_clusters = None if kept_clusters is None else np.asarray(kept_clusters)[order]
     n = len(std)
     comparisons = comparisons_for(spec)
     if params is not None:
@@ -593,6 +611,8 @@ def deduplicate(
                 ),
             )
         clusters = assign_cluster_ids(std["record_id"], result.cluster_index, left, right, probability)
+        if order is not None:  # back in the input's order
+            clusters = clusters.iloc[np.argsort(order)].reset_index(drop=True)
         # An auto-merge pair the constraints kept apart goes to a steward instead.
         split = auto & (result.cluster_index[left] != result.cluster_index[right])
         match_class[split] = "needs_review"
