@@ -196,24 +196,33 @@ def cluster_records(
     return ClusterResult(dense.astype(np.int64), refused)
 
 
+def id_ranks(record_id: pd.Series) -> np.ndarray:
+    """Per record the rank of its id among the ids as text (NumPy's string sort, once)."""
+    ids = record_id.astype(str).to_numpy(dtype=str)
+    rank = np.empty(len(ids), dtype=np.int64)
+    rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
+    return rank
+
+
 def assign_cluster_ids(
     record_id: pd.Series,
     cluster_index: np.ndarray,
     left: np.ndarray,
     right: np.ndarray,
     probability: np.ndarray,
+    id_rank: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """``record_id, cluster_id, match_score``: cluster id = smallest record id in the cluster (stable
     across runs as long as that record stays); match score = best probability of the record's pairs
-    inside its cluster, 1.0 for a record alone."""
+    inside its cluster, 1.0 for a record alone. ``id_rank`` (:func:`id_ranks`) where already known."""
     ids = record_id.astype(str).to_numpy(dtype=object)
     left = np.asarray(left, dtype=np.int64)
     right = np.asarray(right, dtype=np.int64)
     cluster_index = np.asarray(cluster_index, dtype=np.int64)
     frame = pd.DataFrame({"record_id": pd.Series(ids, dtype=object), "cluster": cluster_index})
-    # Smallest id per cluster: rank the ids once (NumPy's string sort), then one integer sort.
-    id_rank = np.empty(len(ids), dtype=np.int64)
-    id_rank[np.argsort(ids.astype(str), kind="stable")] = np.arange(len(ids))
+    # Smallest id per cluster: rank the ids once, then one integer sort.
+    if id_rank is None:
+        id_rank = id_ranks(record_id)
     by_cluster = np.lexsort((id_rank, cluster_index))
     is_first = np.ones(len(ids), dtype=bool)
     is_first[1:] = cluster_index[by_cluster][1:] != cluster_index[by_cluster][:-1]

@@ -23,7 +23,7 @@ from cleansing.party_roles import MULTI_COLUMN_ROLES, STANDARDISED_ROLES
 from cleansing.row_chunks import map_ranges
 from mdm.adaptive_blocking import ADAPTIVE_RULES
 from mdm.blocking import DEFAULT_RULES, CandidatePairs, block
-from mdm.clustering import assign_cluster_ids, cannot_link_codes, cluster_records
+from mdm.clustering import assign_cluster_ids, cannot_link_codes, cluster_records, id_ranks
 from mdm.comparators import (
     ADDRESS_WORDS_COLUMN,
     DEFAULT_COMPARISONS,
@@ -288,14 +288,15 @@ def _focused(candidates: CandidatePairs, focus: np.ndarray) -> CandidatePairs:
 
 
 def record_id_order(record_id: pd.Series) -> np.ndarray | None:
-    """The positions of the records sorted by their id, or None where the file is already in that order.
+    """The positions of the records in an order their ids alone fix, or None where the file is in it.
 
     Blocking pairs each record with its neighbours, random pairs are drawn by position and equal
     scores are taken in turn: in the file's order, the same records sorted another way (another
-    export, another query) would be paired, sampled and clustered otherwise. In the order of their
-    ids, the same records give the same clusters however the file is sorted."""
-    ids = record_id.astype(str).to_numpy(dtype=str)
-    order = np.argsort(ids, kind="stable")
+    export, another query) would be paired, sampled and clustered otherwise. The order is that of a
+    hash of each id, not of the ids themselves, so that ids numbered along the duplicates
+    (``rec-12-org``, ``rec-12-dup-0``) do not put them side by side either."""
+    ids = record_id.astype(str).to_numpy(dtype=object)
+    order = np.argsort(pd.util.hash_array(ids, categorize=False), kind="stable")
     return None if (order == np.arange(len(order))).all() else order
 
 
@@ -389,6 +390,7 @@ def _entities_of(scored: _ScoredPairs, params: ModelParameters, cols: FrameColum
 def _explained_pairs(
     cols: FrameColumns,
     ids: np.ndarray,
+    id_rank: np.ndarray,
     scored: _ScoredPairs,
     match_class: np.ndarray,
     cluster_index: np.ndarray,
@@ -405,6 +407,9 @@ def _explained_pairs(
     order = pd.Series(probability).sort_values(ascending=False).index.to_numpy()
     keep = scored.reported[order]
     left, right = scored.left[keep], scored.right[keep]
+    # A pair names its records in the order of their ids, whichever order blocking met them in.
+    swap = id_rank[left] > id_rank[right]
+    left, right = np.where(swap, right, left), np.where(swap, left, right)
     steward_decision = pair_decisions(decisions, ids[left], ids[right])
     match_class = match_class[keep]
     # A steward's decision is the pair's class from now on.
@@ -610,7 +615,10 @@ def deduplicate(
                     for r in decided.missing.head(20).itertuples()
                 ),
             )
-        clusters = assign_cluster_ids(std["record_id"], result.cluster_index, left, right, probability)
+        id_rank = id_ranks(std["record_id"])
+        clusters = assign_cluster_ids(
+            std["record_id"], result.cluster_index, left, right, probability, id_rank
+        )
         if order is not None:  # back in the input's order
             clusters = clusters.iloc[np.argsort(order)].reset_index(drop=True)
         # An auto-merge pair the constraints kept apart goes to a steward instead.
@@ -643,6 +651,7 @@ def deduplicate(
         pairs = _explained_pairs(
             cols,
             std["record_id"].astype(str).to_numpy(),
+            id_rank,
             scored,
             match_class,
             result.cluster_index,
