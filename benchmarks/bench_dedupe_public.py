@@ -21,7 +21,7 @@ standard and hard levels from ``bench_dedupe_accuracy``, and ``--generated-scale
 ``bench_dedupe_scale``) so one table shows all.
 
     .venv/bin/python -m benchmarks.bench_dedupe_public [--sets febrl3 patstat] [--variants full name]
-        [--no-splink] [--generated] [--json OUT.json]
+        [--no-splink] [--shuffle SEED] [--generated] [--json OUT.json]
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -87,14 +88,22 @@ def figures(
 def candidate_pairs_of_engine(
     records: pd.DataFrame, spec
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """The candidate pairs ``deduplicate`` compares (its own standardisation and blocking, re-run)
-    and each record's name group."""
-    from mdm.dedupe import candidate_pairs, standardise_for_spec
+    """The candidate pairs ``deduplicate`` compares (its own standardisation, record order and
+    blocking, re-run) and each record's name group, as positions in ``records``."""
+    from mdm.dedupe import candidate_pairs, record_id_order, standardise_for_spec
     from mdm.party_kind import mark_person_names
 
     std = mark_person_names(standardise_for_spec(records, spec).reset_index(drop=True), spec.entity)
-    candidates = candidate_pairs(std, spec)
-    return candidates.left, candidates.right, candidates.name_group
+    order = record_id_order(std["record_id"])
+    if order is None:
+        candidates = candidate_pairs(std, spec)
+        return candidates.left, candidates.right, candidates.name_group
+    candidates = candidate_pairs(std.iloc[order].reset_index(drop=True), spec)
+    group = None
+    if candidates.name_group is not None:
+        group = np.empty(len(order), dtype=np.int64)
+        group[order] = order[candidates.name_group]
+    return order[candidates.left], order[candidates.right], group
 
 
 def run_ours(records: pd.DataFrame, truth: pd.Series, spec_path: Path | None, spec_data: dict | None) -> dict:
@@ -181,14 +190,24 @@ def _child(args: list[str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def measure_public(set_name: str, variant: str, splink: bool) -> list[dict]:
+def shuffled(data: PublicSet, seed: int | None) -> PublicSet:
+    """``data`` with its rows (and their truth) in another order, or as it is without a ``seed``."""
+    if seed is None:
+        return data
+    order = np.random.default_rng(seed).permutation(len(data.records))
+    records = data.records.iloc[order].reset_index(drop=True)
+    return replace(data, records=records, truth=data.truth.iloc[order].reset_index(drop=True))
+
+
+def measure_public(set_name: str, variant: str, splink: bool, shuffle: int | None = None) -> list[dict]:
     data = load(set_name, variant)
     base = {
         "data": data.name,
         "records": len(data.records),
         "true_pairs": count_true_pairs(data.truth.to_numpy()),
     }
-    rows = [{**base, "system": "channel-mdm", **_child(["--ours", set_name, variant])}]
+    order = [] if shuffle is None else ["--shuffle", str(shuffle)]
+    rows = [{**base, "system": "channel-mdm", **_child(["--ours", set_name, variant, *order])}]
     if splink:
         with tempfile.TemporaryDirectory() as tmp:
             rows.append({**base, "system": "Splink 5", **run_splink(data, set_name, Path(tmp))})
@@ -285,13 +304,19 @@ def main() -> None:
         "--generated-scale", type=int, default=1_000_000, help="records of the scale row (0: none)"
     )
     parser.add_argument("--seed", type=int, default=20261126)
+    parser.add_argument(
+        "--shuffle",
+        type=int,
+        metavar="SEED",
+        help="channel-mdm reads each set with its rows shuffled by SEED (the figures must not move)",
+    )
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     parser.add_argument("--ours", nargs=2, help=argparse.SUPPRESS)
     parser.add_argument("--ours-generated", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.ours:
         set_name, variant = args.ours
-        data = load(set_name, variant)
+        data = shuffled(load(set_name, variant), args.shuffle)
         spec_path = SPECS_DIR / f"{data.name}.yaml"
         if spec_path.is_relative_to(Path.cwd()):
             spec_path = spec_path.relative_to(Path.cwd())  # shorter messages
@@ -310,7 +335,7 @@ def main() -> None:
             ):
                 continue
             try:
-                rows += measure_public(set_name, variant, not args.no_splink)
+                rows += measure_public(set_name, variant, not args.no_splink, args.shuffle)
             except DatasetMissing as exc:
                 print(f"skipping {set_name}: {exc}", file=sys.stderr)
                 break
