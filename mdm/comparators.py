@@ -238,6 +238,13 @@ class Comparison:
     mostly chance; so u read off the parts is near what two people show (see
     :func:`birth_date_parts_chance`)."""
 
+    counted_levels: tuple[str, ...] = ()
+    """Levels whose every pair blocking offers (a rule pairs all records that share the value, as the
+    phone rule does for a number), so their u is counted off the candidate pairs the model takes for
+    two entities instead of read off random pairs (see :func:`mdm.model.count_u_on_offered_levels`): a
+    number two random records share turns up a handful of times among 150,000 random pairs, mostly
+    one customer's two records, and u read off them swings tenfold between two draws."""
+
     shared_by_related_organisations: bool = False
     """Related organisations (sister companies, a branch and its head office) share this field
     without being one, so on a list that holds organisations its u is left as random pairs show
@@ -1104,6 +1111,9 @@ CONTACT = Comparison(
     ),
     compare_contact,
     m_from_several_fields=True,
+    # The phone rule pairs every two records that share a number (one more records share than a block
+    # holds is `shared_contact`, fixed).
+    counted_levels=("phone_and_email_exact", "phone_exact"),
 )
 
 

@@ -41,6 +41,7 @@ from mdm.model import (
     ModelParameters,
     check_fits,
     classify,
+    count_u_on_offered_levels,
     default_parameters,
     discount_matches_from_u,
     estimate_m_by_em,
@@ -544,6 +545,12 @@ def deduplicate(
                     exact_bounds=bounds,
                 ):
                     params = estimate_m_by_em(levels, params, comparisons, total_pairs=total_pairs)
+            # Where blocking offered every pair of a level, u is counted, not sampled (not where only a
+            # focused part of the list was blocked).
+            if focus is None and count_u_on_offered_levels(
+                levels, random_levels, params, comparisons, total_pairs
+            ):
+                params = estimate_m_by_em(levels, params, comparisons, total_pairs=total_pairs)
             del random_levels
             if any(c.name == BIRTH_DATE_COMPARISON for c in comparisons):
                 params = learn_name_and_birth_date(

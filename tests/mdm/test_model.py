@@ -18,6 +18,7 @@ from mdm.model import (
     ModelParameters,
     Thresholds,
     classify,
+    count_u_on_offered_levels,
     default_parameters,
     discount_matches_from_u,
     estimate_m_by_em,
@@ -461,3 +462,49 @@ def test_too_few_dated_pairs_set_no_bound():
     cols = FrameColumns(frame)
     left, right = random_pair_positions(len(frame))
     assert exact_level_bounds(cols, left, right, (BIRTH_DATE,)) == {}
+
+
+def test_u_of_a_level_blocking_offers_in_full_is_counted_off_the_pairs_taken_for_two_entities():
+    """A number two random records share turns up a handful of times among the random pairs, most of them one
+    customer's: counted off the candidate pairs sharing a number, u is the non-matches among them, whatever
+    the random pairs happened to hold."""
+    name = _level_comparison("name", [("exact", 0.9, 0.001), ("different", 0.02, 0.999)])
+    phone = replace(
+        _level_comparison("phone", [("exact", 0.8, 0.0001), ("different", 0.2, 0.9999)]),
+        counted_levels=("exact",),
+    )
+    comparisons = (name, phone)
+    # Candidate pairs sharing a number: 300 duplicates (names alike), 20 sister companies (names apart).
+    levels = np.array([[1, 1]] * 300 + [[2, 1]] * 20 + [[1, 2]] * 50, dtype=np.int8)
+    total_pairs = 10_000_000
+    counted = []
+    for shared_in_the_draw in (0, 4):  # two draws of random pairs, the phone known on half of each
+        random_levels = np.array([[2, 2]] * (50_000 - shared_in_the_draw) + [[1, 1]] * shared_in_the_draw)
+        random_levels = np.r_[random_levels, np.array([[2, 0]] * 50_000)].astype(np.int8)
+        params = default_parameters(comparisons)
+        params.prior_match_probability = 1e-4
+        params.u["phone"] = [max(shared_in_the_draw, 0.5) / 50_000, 1 - max(shared_in_the_draw, 0.5) / 50_000]
+        assert count_u_on_offered_levels(levels, random_levels, params, comparisons, total_pairs)
+        counted.append(params.u["phone"][0])
+        assert sum(params.u["phone"]) == pytest.approx(1.0)
+    assert counted[0] == pytest.approx(counted[1], rel=0.15)  # the draw (8 times apart) no longer decides
+
+    # About the 20 sisters (and little of the duplicates) among the 5,000,000 pairs where the phone is known,
+    # shrunk towards the level's default as random pairs are (2,000 pseudo-pairs beside 50,000 sampled).
+    def shrunk(share: float) -> float:
+        return (share * 50_000 + 2_000 * 0.0001) / 52_000
+
+    assert shrunk(15 / 5_000_000) < counted[0] < shrunk(30 / 5_000_000)
+
+
+def test_nothing_is_counted_where_no_level_is_offered_in_full_or_the_field_is_never_known():
+    phone = replace(
+        _level_comparison("phone", [("exact", 0.8, 0.0001), ("different", 0.2, 0.9999)]),
+        counted_levels=("exact",),
+    )
+    plain = _level_comparison("phone", [("exact", 0.8, 0.0001), ("different", 0.2, 0.9999)])
+    levels = np.array([[1]] * 10, dtype=np.int8)
+    unknown = np.zeros((1_000, 1), dtype=np.int8)
+    params = default_parameters((phone,))
+    assert not count_u_on_offered_levels(levels, unknown, params, (phone,), 10_000)
+    assert not count_u_on_offered_levels(levels, unknown + 2, default_parameters((plain,)), (plain,), 10_000)
