@@ -1111,8 +1111,8 @@ CONTACT = Comparison(
     ),
     compare_contact,
     m_from_several_fields=True,
-    # The phone rule pairs every two records that share a number (one more records share than a block
-    # holds is `shared_contact`, fixed).
+    # The phone rule offers every two records that share a number (a number more records write than a
+    # block holds is far past `shared_contact`, a fixed level of its own).
     counted_levels=("phone_and_email_exact", "phone_exact"),
 )
 

@@ -332,7 +332,7 @@ def count_u_on_offered_levels(
     Counted once: counted again with the u it gave, a pair in doubt (one number, two names) would be
     taken for a match a little more each round, until no pair is left to count. Random pairs show a
     number two records share a handful of times among 150,000 — nearly all one customer's records — so u
-    read off them was 3·10⁻⁶ in one draw and 3.2·10⁻⁵ in another; counted, 1.3·10⁻⁶ after either."""
+    read off them was 3·10⁻⁶ in one draw and 3.2·10⁻⁵ in another; counted, 4.3·10⁻⁶ after either."""
     counted = []
     for j, c in enumerate(comparisons):
         sampled = int((random_levels[:, j] > 0).sum()) if c.counted_levels and len(random_levels) else 0
