@@ -90,15 +90,14 @@ def candidate_pairs_of_engine(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """The candidate pairs ``deduplicate`` compares (its own standardisation, record order and
     blocking, re-run) and each record's name group, as positions in ``records``."""
-    from mdm.dedupe import candidate_pairs, record_id_order, standardise_for_spec
+    from mdm.dedupe import candidate_pairs, in_record_id_order, standardise_for_spec
     from mdm.party_kind import mark_person_names
 
     std = mark_person_names(standardise_for_spec(records, spec).reset_index(drop=True), spec.entity)
-    order = record_id_order(std["record_id"])
+    std, order = in_record_id_order(std)
+    candidates = candidate_pairs(std, spec)
     if order is None:
-        candidates = candidate_pairs(std, spec)
         return candidates.left, candidates.right, candidates.name_group
-    candidates = candidate_pairs(std.iloc[order].reset_index(drop=True), spec)
     group = None
     if candidates.name_group is not None:
         group = np.empty(len(order), dtype=np.int64)

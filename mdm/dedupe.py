@@ -301,6 +301,12 @@ def record_id_order(record_id: pd.Series) -> np.ndarray | None:
     return None if (order == np.arange(len(order))).all() else order
 
 
+def in_record_id_order(std: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """``std`` (standardised records) in :func:`record_id_order`, and that order (None: already in it)."""
+    order = record_id_order(std["record_id"])
+    return (std, None) if order is None else (std.iloc[order].reset_index(drop=True), order)
+
+
 def _kept_cluster_edges(kept_clusters: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
     """Edges joining each record with a kept cluster label to the first record of that label."""
     if kept_clusters is None:
@@ -474,9 +480,8 @@ def deduplicate(
         log.info("standardised %s records in %.1f s", f"{len(std):,}", timings["standardise"])
     std = mark_person_names(std, spec.entity)
     # Every step below works in one order of the records, whatever order the file wrote them in.
-    order = record_id_order(std["record_id"])
+    std, order = in_record_id_order(std)
     if order is not None:
-        std = std.iloc[order].reset_index(drop=True)
         focus = None if focus is None else np.asarray(focus)[order]
         kept_clusters = None if kept_clusters is None else np.asarray(kept_clusters)[order]
     n = len(std)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -183,6 +184,21 @@ def _random_pairs(n: int, n_pairs: int, seed: int) -> tuple[np.ndarray, np.ndarr
     return left[keep], right[keep]
 
 
+Share = TypeVar("Share", np.ndarray, float)
+
+
+def _shrunk(count: Share, total: float, default: Share, strength: float) -> Share:
+    """A share of ``count`` in ``total`` pairs, shrunk towards ``default`` by ``strength`` pseudo-pairs
+    (per level where ``count`` and ``default`` are arrays)."""
+    return (count + strength * default) / (total + strength)
+
+
+def _set_level_u(u: np.ndarray, index: int, value: float) -> None:
+    """Set level ``index`` of the distribution ``u`` to ``value``, the difference given to the last level."""
+    u[-1] += u[index] - value
+    u[index] = value
+
+
 def _u_from_levels(
     levels: np.ndarray,
     params: ModelParameters,
@@ -201,11 +217,10 @@ def _u_from_levels(
             continue
         counts = level_counts(levels[:, j], len(c.levels), weights)
         prior = np.array([lv.u for lv in c.levels])
-        u = (counts + prior_strength * prior) / (counts.sum() + prior_strength)
+        u = _shrunk(counts, counts.sum(), prior, prior_strength)
         bound = (exact_bounds or {}).get(c.name)
         if bound is not None and u[0] > bound:
-            u[-1] += u[0] - bound
-            u[0] = bound
+            _set_level_u(u, 0, bound)
         params.u[c.name] = [float(x) for x in keep_fixed(u, c, "u")]
 
 
@@ -348,10 +363,8 @@ def count_u_on_offered_levels(
             code = c.level_code(label)
             on = patterns[:, j] == code
             share = max(float((counts[on] * (1.0 - probability[on])).sum()), 0.5) / known
-            default = c.levels[code - 1].u
-            value = (share * sampled + prior_strength * default) / (sampled + prior_strength)
-            u[-1] += u[code - 1] - value
-            u[code - 1] = value
+            # The share stands in for what the sampled pairs showed, shrunk as they are.
+            _set_level_u(u, code - 1, _shrunk(share * sampled, sampled, c.levels[code - 1].u, prior_strength))
         params.u[c.name] = [float(x) for x in u]
     return True
 
