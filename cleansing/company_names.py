@@ -22,6 +22,7 @@ from pypinyin.core import Pinyin
 
 from cleansing.config_files import read_yaml_mapping
 from cleansing.divisions import Division, DivisionTable, load_divisions
+from cleansing.latin_branches import BranchWords, branch_words, latin_branch
 from cleansing.latin_legal_forms import split_latin_legal_form
 from cleansing.name_notes import read_away_notes
 from cleansing.pinyin_names import bracket_names_the_company, bracketed_place, read_latin_rendering
@@ -87,11 +88,16 @@ class CompanyNameVocabulary:
     branch_types: tuple[str, ...]
     latin_abbreviations: dict[str, str] = field(default_factory=dict, compare=False)
     """Latin words business names shorten (``MFG``) and the word each stands for (``MANUFACTURING``)."""
+    latin_branch_types: dict[str, str] = field(default_factory=dict, compare=False)
+    """English words marking a branch (``BRANCH``) and the Chinese branch type each stands for (``分公司``)."""
+    latin_branch_words: BranchWords = field(init=False, repr=False, compare=False)
+    """``latin_branch_types`` ready to be found in names (:func:`cleansing.latin_branches.branch_words`)."""
     industry_words: frozenset[str] = field(init=False, repr=False, compare=False)
     """``industries`` as a set: whether a text is an industry word is asked of every name."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "industry_words", frozenset(self.industries))
+        object.__setattr__(self, "latin_branch_words", branch_words(self.latin_branch_types))
 
 
 def _read_word_list(path: Path, key: str) -> tuple[str, ...]:
@@ -104,27 +110,33 @@ def _read_word_list(path: Path, key: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=8)
 def load_company_name_vocabulary(directory: Path = VOCAB_DIR) -> CompanyNameVocabulary:
-    """Read ``legal_forms.yaml``, ``industries.yaml``, ``branch_types.yaml`` and
-    ``latin_name_abbreviations.yaml`` from ``directory``."""
+    """Read ``legal_forms.yaml``, ``industries.yaml``, ``branch_types.yaml``,
+    ``latin_name_abbreviations.yaml`` and ``latin_branch_types.yaml`` from ``directory``."""
     directory = Path(directory)
     return CompanyNameVocabulary(
         legal_forms=_read_word_list(directory / "legal_forms.yaml", "legal_forms"),
         industries=_read_word_list(directory / "industries.yaml", "industries"),
         branch_types=_read_word_list(directory / "branch_types.yaml", "branch_types"),
-        latin_abbreviations=_read_abbreviations(directory / "latin_name_abbreviations.yaml"),
+        latin_abbreviations=_read_word_mapping(
+            directory / "latin_name_abbreviations.yaml", "latin_name_abbreviations", "abbreviation to word"
+        ),
+        latin_branch_types=_read_word_mapping(
+            directory / "latin_branch_types.yaml",
+            "latin_branch_types",
+            "English branch word to Chinese branch type",
+        ),
     )
 
 
-def _read_abbreviations(path: Path) -> dict[str, str]:
-    """The abbreviations file of a vocabulary folder; a folder without one shortens nothing."""
-    key = "latin_name_abbreviations"
+def _read_word_mapping(path: Path, key: str, what: str) -> dict[str, str]:
+    """A mapping file of a vocabulary folder (upper case); a folder without one maps nothing."""
     if not path.exists():
         return {}
-    found = read_yaml_mapping(path, "vocabulary file", f"{key}: a mapping of abbreviation to word").get(key)
+    found = read_yaml_mapping(path, "vocabulary file", f"{key}: a mapping of {what}").get(key)
     if not isinstance(found, dict) or not all(
         isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip() for k, v in found.items()
     ):
-        raise UserError(f"{path}: expected a key '{key}' holding a mapping of abbreviation to word")
+        raise UserError(f"{path}: expected a key '{key}' holding a mapping of {what}")
     return {k.strip().upper(): v.strip().upper() for k, v in found.items()}
 
 
@@ -240,8 +252,10 @@ _BRANCH_SEPARATORS = "() -—–_/·,，、:："
 def _branch(
     text: str, vocabulary: CompanyNameVocabulary, table: DivisionTable
 ) -> tuple[str, str | None, str | None]:
-    """Split ``X有限公司杭州分公司`` into (``X有限公司``, ``分公司``, ``杭州``), and a store or branch named in
+    """Split ``X有限公司杭州分公司`` into (``X有限公司``, ``分公司``, ``杭州``) (an English name: :mod:`cleansing.latin_branches`), and a store or branch named in
     brackets after the name, ``美宜佳(福田店)`` into (``美宜佳``, ``店``, ``福田``)."""
+    if not _CJK_CHAR.search(text):
+        return latin_branch(text, vocabulary.latin_branch_words, table)
     head, branch = _strip_suffix(text, vocabulary.branch_types)
     if branch is None:
         return _bracketed_branch(text, vocabulary, table)

@@ -405,18 +405,19 @@ def _explained_pairs(
     comparisons: tuple[Comparison, ...],
     decisions: pd.DataFrame | None,
 ) -> pd.DataFrame:
-    """The ``reported`` pairs, most probable first, with explanation columns.
+    """The ``reported`` pairs, most probable first, pairs of one probability in the order of their records'
+    ids, with explanation columns.
 
-    The order is decided on the rounded probability alone, then every column is taken in that order once,
-    so the frame is built a single time instead of being joined and sorted as a whole.
+    The order is decided on the rounded probability and the ids' ranks alone, then every column is taken in
+    that order once, so the frame is built a single time instead of being joined and sorted as a whole.
     """
     probability = np.round(scored.probability[scored.reported], 6)
-    order = pd.Series(probability).sort_values(ascending=False).index.to_numpy()
-    keep = scored.reported[order]
-    left, right = scored.left[keep], scored.right[keep]
     # A pair names its records in the order of their ids, whichever order blocking met them in.
+    left, right = scored.left[scored.reported], scored.right[scored.reported]
     swap = id_rank[left] > id_rank[right]
     left, right = np.where(swap, right, left), np.where(swap, left, right)
+    order = np.lexsort((id_rank[right], id_rank[left], -probability))
+    keep, left, right = scored.reported[order], left[order], right[order]
     steward_decision = pair_decisions(decisions, ids[left], ids[right])
     match_class = match_class[keep]
     # A steward's decision is the pair's class from now on.

@@ -77,6 +77,10 @@ def link_branches_to_head_offices(golden: pd.DataFrame) -> BranchLinks:
     return BranchLinks(parent, link, unlinked.reset_index(drop=True))
 
 
+_LATIN_HEAD_OFFICE_PARTS = ["trade_name", "industry", "legal_form"]
+"""What an English branch name says of its head office's name (its region is a Chinese division's name)."""
+
+
 def _head_office_names(names: pd.DataFrame) -> pd.Series:
     """The head office's name each branch's name implies (NA for a name that is not a branch's).
 
@@ -84,8 +88,15 @@ def _head_office_names(names: pd.DataFrame) -> pd.Series:
     form. A shop word after a company's legal form (…有限公司杭州经营部) marks a branch too, though the same
     word alone (华强副食经营部) is a business's own form, not a branch.
     """
+    branch = names["is_branch"].fillna(False).astype(bool)
     parsed = names["region"].fillna("") + names["trade_name"].fillna("") + names["industry"].fillna("")
-    parsed = (parsed + names["legal_form"].fillna("")).where(names["is_branch"].fillna(False).astype(bool))
+    parsed = (parsed + names["legal_form"].fillna("")).where(branch)
+    # HUAXIN TRADING CO., LTD. SHANGHAI BRANCH: an English name's words are written apart, its region (a
+    # Chinese division's name) left out.
+    latin = branch & names["trade_name"].fillna("").str.isascii()
+    if latin.any():
+        trade, industry, legal_form = (names.loc[latin, c].fillna("") for c in _LATIN_HEAD_OFFICE_PARTS)
+        parsed[latin] = (trade + " " + industry + " " + legal_form).str.split().str.join(" ")
     shop = names["name_normalised"].str.extract(_SHOP_AFTER_A_COMPANY, expand=False)
     return parsed.fillna(shop).replace("", pd.NA).astype("string")
 
@@ -211,6 +222,8 @@ def _choose(
 
 def _head_office_name(parts: pd.Series) -> str:
     """The head office's name as the branch name implies it: region + trade name + industry + legal form."""
+    if str(parts.get("trade_name") or "").isascii():
+        return " ".join(p for p in (parts.get(c) for c in _LATIN_HEAD_OFFICE_PARTS) if isinstance(p, str))
     pieces = [parts.get(c) for c in ("region", "trade_name", "industry", "legal_form")]
     return "".join(p for p in pieces if isinstance(p, str))
 

@@ -54,3 +54,39 @@ def test_two_branches_a_bracket_places_apart_stay_apart_and_a_name_with_its_plac
     clusters = deduplicate(frame, spec, progress=False).clusters.set_index("record_id")["cluster_id"]
     assert clusters["R00"] == clusters["R01"]
     assert clusters["R02"] != clusters["R03"]
+
+
+def test_a_branch_written_in_english_stays_apart_from_its_head_office_and_joins_its_chinese_record():
+    from mdm.dedupe import deduplicate
+    from mdm.spec import parse_spec
+
+    rows = [
+        ("H1", "Huaxin Trading Co., Ltd.", "021-55551234", "88 Nanjing Road, Shanghai"),
+        ("H2", "Huaxin Trading Co Ltd", "021-55551234", "88 Nanjing Rd, Shanghai"),
+        ("B1", "Huaxin Trading Co., Ltd. Shanghai Branch", "021-55551234", "88 Nanjing Road, Shanghai"),
+        ("B2", "Huaxin Trading Co., Ltd., Shanghai Branch", "021-55551234", "88 Nanjing Road, Shanghai"),
+        ("B3", "华新贸易有限公司上海分公司", "021-55551234", "上海市南京路88号"),
+        ("N1", "Bank of Ningbo Co., Ltd.", "0571-88887777", "1 Qingchun Rd, Hangzhou"),
+        ("N2", "Bank of Ningbo Co., Ltd. Hangzhou Branch", "0571-88887777", "1 Qingchun Rd, Hangzhou"),
+    ]
+    frame = pd.DataFrame(rows, columns=["id", "name", "phone", "address"])
+    spec = parse_spec(
+        {
+            "record_id": "id",
+            "entity": "organisation",
+            "country": "CN",
+            "columns": {"company_name": "name", "phone": "phone", "address": "address"},
+        }
+    )
+    result = deduplicate(frame, spec, progress=False)
+    clusters = result.clusters.set_index("record_id")["cluster_id"]
+    assert clusters["H1"] == clusters["H2"]
+    assert clusters["B1"] == clusters["B2"] == clusters["B3"]  # one branch, in English and in Chinese
+    assert (
+        clusters["B1"] != clusters["H1"]
+    )  # a branch has its own credit code: not its head office's duplicate
+    assert clusters["N1"] != clusters["N2"]
+    head_and_branch = result.pairs[
+        result.pairs["left_record_id"].isin(["N1", "N2"]) & result.pairs["right_record_id"].isin(["N1", "N2"])
+    ]
+    assert head_and_branch["branch_level"].tolist() == ["branch_vs_head_office"]

@@ -36,6 +36,19 @@ def test_a_branch_without_a_parent_code_finds_its_head_office_by_name():
     assert _links(golden) == {"P2": ("P1", LINK_BY_NAME)}
 
 
+def test_a_branch_written_in_english_finds_its_head_office_by_name():
+    golden = _golden(
+        [
+            ("P1", "Huaxin Trading Co., Ltd.", "上海市", None),
+            ("P2", "Huaxin Trading Co., Ltd. Shanghai Branch", "上海市", None),
+            ("P3", "Huaxin Electronics Co., Ltd.", "上海市", None),
+            ("P4", "Delta Electronics (Shanghai) Co., Ltd.", "上海市", None),
+            ("P5", "Delta Electronics (Shanghai) Co., Ltd. Beijing Representative Office", "北京市", None),
+        ]
+    )
+    assert _links(golden) == {"P2": ("P1", LINK_BY_NAME), "P5": ("P4", LINK_BY_NAME)}
+
+
 def test_a_parent_code_from_the_source_is_kept_and_said_so():
     golden = _golden(
         [
