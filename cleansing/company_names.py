@@ -22,8 +22,14 @@ from pypinyin.core import Pinyin
 
 from cleansing.config_files import read_yaml_mapping
 from cleansing.divisions import Division, DivisionTable, load_divisions
-from cleansing.latin_branches import BranchWords, branch_words, latin_branch
 from cleansing.latin_legal_forms import split_latin_legal_form
+from cleansing.latin_name_tails import (
+    BranchWords,
+    after_the_legal_form,
+    branch_words,
+    is_head_office_mark,
+    latin_branch,
+)
 from cleansing.name_notes import read_away_notes
 from cleansing.pinyin_names import bracket_names_the_company, bracketed_place, read_latin_rendering
 from cleansing.text import (
@@ -91,7 +97,7 @@ class CompanyNameVocabulary:
     latin_branch_types: dict[str, str] = field(default_factory=dict, compare=False)
     """English words marking a branch (``BRANCH``) and the Chinese branch type each stands for (``分公司``)."""
     latin_branch_words: BranchWords = field(init=False, repr=False, compare=False)
-    """``latin_branch_types`` ready to be found in names (:func:`cleansing.latin_branches.branch_words`)."""
+    """``latin_branch_types`` ready to be found in names (:func:`cleansing.latin_name_tails.branch_words`)."""
     industry_words: frozenset[str] = field(init=False, repr=False, compare=False)
     """``industries`` as a set: whether a text is an industry word is asked of every name."""
 
@@ -252,7 +258,7 @@ _BRANCH_SEPARATORS = "() -—–_/·,，、:："
 def _branch(
     text: str, vocabulary: CompanyNameVocabulary, table: DivisionTable
 ) -> tuple[str, str | None, str | None]:
-    """Split ``X有限公司杭州分公司`` into (``X有限公司``, ``分公司``, ``杭州``) (an English name: :mod:`cleansing.latin_branches`), and a store or branch named in
+    """Split ``X有限公司杭州分公司`` into (``X有限公司``, ``分公司``, ``杭州``) (an English name: :mod:`cleansing.latin_name_tails`), and a store or branch named in
     brackets after the name, ``美宜佳(福田店)`` into (``美宜佳``, ``店``, ``福田``)."""
     if not _CJK_CHAR.search(text):
         return latin_branch(text, vocabulary.latin_branch_words, table)
@@ -422,9 +428,14 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
     if not latin:
         head, note_region = _note_after_legal_form(head, vocabulary, table)
     else:
+        # SIEMENS LTD., CHINA places the name as SIEMENS (CHINA) LTD does; … CO LTD HEAD OFFICE is … CO LTD.
+        head, qualifier = after_the_legal_form(head, table)
         note_region = None
     if latin and (bracketed := _BRACKET_GROUP.search(head)):
-        if (unbracketed := _legal_form_unbracketed(head, bracketed.group(1))) is not None:
+        if is_head_office_mark(bracketed.group(1)):
+            # ACME LTD (HEAD OFFICE), ACME (HQ) LTD: the company itself, placed nowhere.
+            head = " ".join(_BRACKET_GROUP.sub(" ", head).split()) or head
+        elif (unbracketed := _legal_form_unbracketed(head, bracketed.group(1))) is not None:
             # ACME (PTY) LTD, ACME (PVT) LTD: the bracketed word belongs to the legal form after it.
             head = unbracketed
         elif bracket_names_the_company(bracketed.group(1)):
@@ -434,7 +445,7 @@ def _parse_fields(normalised: str, vocabulary: CompanyNameVocabulary, table: Div
             )
         else:
             # SPAGO (LOS ANGELES), ACME (UK) LTD: the bracketed words place the name; they are not its name.
-            qualifier = bracketed.group(1)
+            qualifier = qualifier or bracketed.group(1)
             head = " ".join(_BRACKET_GROUP.sub(" ", head).split()) or head
     # A Latin name's legal forms in any language and spelling (N.V., NV, N V); a Chinese name's from the list.
     body, legal_form = split_latin_legal_form(head) if latin else (head, None)
@@ -512,13 +523,21 @@ _FORMER_NAME = re.compile(r"^(原名?|曾用名|更名前)[:：]?")
 """A bracket that gives the name the company had before: 华强商贸有限公司(原华强贸易有限公司)."""
 
 
+_HEAD_OFFICE = "总部"
+"""The head office written after a company's legal form (…有限公司总部): the company itself."""
+
+
 def _note_after_legal_form(
     text: str, vocabulary: CompanyNameVocabulary, table: DivisionTable
 ) -> tuple[str, str | None]:
-    """A Chinese name with a bracket after its legal form, the bracket read away: a former name
+    """A Chinese name with the head office's mark (总部) or a bracket after its legal form, read away: a former name
     (``(原深圳市华强贸易有限公司)``), a place (``(深圳)``, a city's region; ``(福田)``, a district, says
     nothing more) or another note; a bracketed legal form (``(有限合伙)``) stays. Returns the name and the
     bracket's city-level region, if it names one."""
+    head_office = text.removesuffix(_HEAD_OFFICE).rstrip(_BRANCH_SEPARATORS)
+    if text.endswith(_HEAD_OFFICE) and _strip_suffix(head_office, vocabulary.legal_forms)[1] is not None:
+        # …有限公司总部, …有限公司-总部: the company itself.
+        return head_office, None
     if (bracket := _last_bracket(text)) is None:
         return text, None
     before, inner = bracket

@@ -1,4 +1,4 @@
-"""A branch written in English (:mod:`cleansing.latin_branches`), read through the company-name parser."""
+"""A branch written in English (:mod:`cleansing.latin_name_tails`), read through the company-name parser."""
 
 from __future__ import annotations
 
@@ -67,3 +67,41 @@ def test_the_english_and_the_chinese_record_of_one_branch_name_the_same_branch()
         _parsed("华新贸易有限公司上海分公司"),
     )
     assert (english["branch"], english["branch_region"]) == (chinese["branch"], chinese["branch_region"])
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Huaxin Trading Co Ltd Head Office",
+        "Huaxin Trading Co Ltd (Head Office)",
+        "Huaxin Trading Co., Ltd. - HQ",
+        "Huaxin Trading Co Ltd Headquarters",
+    ],
+)
+def test_the_head_offices_mark_is_read_away(name):
+    parts = _parsed(name)
+    assert (parts["trade_name"], parts["is_branch"]) == ("HUAXIN TRADING", False)
+    assert pd.isna(parts["region"])  # a head office is no place
+
+
+def test_a_chinese_head_offices_mark_after_the_legal_form_is_read_away():
+    assert _parsed("华新贸易有限公司总部")["core"] == _parsed("华新贸易有限公司")["core"] == "华新贸易"
+
+
+@pytest.mark.parametrize(
+    ("name", "placed", "region"),
+    [
+        ("Siemens Ltd., China", "Siemens (China) Ltd.", None),
+        ("Huaxin Trading Co., Ltd. Shanghai", "Huaxin Trading (Shanghai) Co., Ltd.", "上海"),
+        ("Huaxin Trading Co., Ltd., Shanghai", "Huaxin Trading (Shanghai) Co., Ltd.", "上海"),
+    ],
+)
+def test_a_place_after_the_legal_form_places_the_name_as_a_bracket_does(name, placed, region):
+    parts, bracketed = _parsed(name), _parsed(placed)
+    assert (parts["core"], parts["legal_form"]) == (bracketed["core"], bracketed["legal_form"])
+    assert (None if pd.isna(parts["region"]) else parts["region"]) == region
+
+
+def test_words_after_a_name_without_a_legal_form_stay_the_name():
+    assert _parsed("Pizza HQ")["core"] == "PIZZA HQ"
+    assert _parsed("Shanghai Tang")["core"] == "SHANGHAI TANG"

@@ -1,17 +1,23 @@
-"""A branch of a company written in English: ``HUAXIN TRADING CO., LTD. SHANGHAI BRANCH``.
+"""What an English company name writes after the company's own name: a branch, the head office, a place.
 
-A Chinese company's English name marks a branch as its Chinese name does (…有限公司上海分公司): a place and a
-branch word after the head office's name (``… CO., LTD. SHANGHAI BRANCH``), after a comma (``BANK OF CHINA,
-SHANGHAI BRANCH``), in a last bracket (``… CO LTD (PUDONG SUB-BRANCH)``) or before it (``SHANGHAI BRANCH OF
-… CO., LTD.``). Read as a branch, it keeps its own identity beside its head office — its own credit code, not a
-duplicate — and an English and a Chinese record of one branch name the same one: each English branch word
-stands for the Chinese word it translates (``BRANCH`` → 分公司, ``SUB-BRANCH`` → 支行,
-``REPRESENTATIVE OFFICE`` → 代表处) and a pinyin place for its Chinese name (``SHANGHAI`` → 上海).
+**A branch** (``HUAXIN TRADING CO., LTD. SHANGHAI BRANCH``). A Chinese company's English name marks a branch as
+its Chinese name does (…有限公司上海分公司): a place and a branch word after the head office's name (``… CO.,
+LTD. SHANGHAI BRANCH``), after a comma (``BANK OF CHINA, SHANGHAI BRANCH``), in a last bracket (``… CO LTD
+(PUDONG SUB-BRANCH)``) or before it (``SHANGHAI BRANCH OF … CO., LTD.``). Read as a branch, it keeps its own
+identity beside its head office — its own credit code, not a duplicate — and an English and a Chinese record of
+one branch name the same one: each English branch word stands for the Chinese word it translates (``BRANCH`` →
+分公司, ``SUB-BRANCH`` → 支行, ``REPRESENTATIVE OFFICE`` → 代表处) and a pinyin place for its Chinese name
+(``SHANGHAI`` → 上海). The word alone is not enough: ``THE OLIVE BRANCH`` is a restaurant's name. A branch is
+read where the words before the place end in a legal form (``… CO., LTD.``), where a comma or a bracket sets
+the place apart, or where the place is a Chinese province, city or district in pinyin. Words that also name a
+business's own premises (``OFFICE``, ``STORE``, ``PLANT``) need a place before them.
 
-The word alone is not enough: ``THE OLIVE BRANCH`` is a restaurant's name. A branch is read where the words
-before the place end in a legal form (``… CO., LTD.``), where a comma or a bracket sets the place apart, or
-where the place is a Chinese province, city or district in pinyin. Words that also name a business's own
-premises (``OFFICE``, ``STORE``, ``PLANT``) need a place before them, and ``HEAD OFFICE`` is the head office.
+**The head office** (``… CO LTD HEAD OFFICE``, ``… (HQ)``, ``… - HEADQUARTERS``) is the company itself: the
+mark is read away.
+
+**A place after the legal form** (``SIEMENS LTD., CHINA``, ``HUAXIN TRADING CO., LTD. SHANGHAI``) places the
+name as a bracket does (``SIEMENS (CHINA) LTD``): a Chinese province or city in pinyin, or a country or
+territory a Chinese company's English name writes (``CHINA``, ``HONG KONG``).
 """
 
 from __future__ import annotations
@@ -34,6 +40,13 @@ NOT_A_PLACE = frozenset(
     {"HEAD", "MAIN", "REGISTERED", "PRINCIPAL", "GENERAL", "CORPORATE", "HOME", "SALES", "THE"}
 )
 """Words before a branch word that say which office, not where (``HEAD OFFICE``, ``REGISTERED OFFICE``)."""
+
+_HEAD_OFFICE_WORDS = r"(?:HEAD[\s\-]*OFFICE|HEAD[\s\-]*QUARTERS?|HQ)\.?"
+HEAD_OFFICE_MARK = re.compile(rf"(?:^|[\s,(/\-]+)\(?{_HEAD_OFFICE_WORDS}\)?\s*$")
+"""The head office written after a company's name: ``… HEAD OFFICE``, ``… (HQ)``, ``… - HEADQUARTERS``."""
+
+COUNTRIES_AFTER_A_NAME = frozenset({"CHINA", "PRC", "P R C", "HONG KONG", "HK", "MACAU", "MACAO", "TAIWAN"})
+"""Countries and territories a Chinese company's English name writes after its legal form (``… LTD., CHINA``)."""
 
 _SEPARATOR = re.compile(r"\s*(?:,|/|\s[-–—]\s)\s*")
 """What sets a branch's place apart from the name before it (``BANK OF CHINA, SHANGHAI BRANCH``)."""
@@ -148,3 +161,30 @@ def latin_branch(text: str, words: BranchWords, table: DivisionTable) -> tuple[s
         ):
             return head, branch_type, _region(place, table)
     return text, None, None
+
+
+def is_head_office_mark(text: str) -> bool:
+    """Whether ``text`` (a bracket's words) says the head office: ``HEAD OFFICE``, ``HQ``, ``HEADQUARTERS``."""
+    return re.fullmatch(_HEAD_OFFICE_WORDS, text.strip()) is not None
+
+
+def after_the_legal_form(text: str, table: DivisionTable) -> tuple[str, str | None]:
+    """A normalised Latin company name without the head office's mark and a place written after its legal
+    form, and that place (None where none): ``SIEMENS LTD., CHINA`` → (``SIEMENS LTD.``, ``CHINA``). A mark or
+    a place stays where no legal form stands before it and no comma or bracket sets the mark apart
+    (``PIZZA HQ``)."""
+    mark = HEAD_OFFICE_MARK.search(text)
+    if mark is not None and mark.start() > 0:
+        rest = text[: mark.start()].rstrip(" ,-/")
+        if rest and (_ends_in_legal_form(rest) or any(c in mark.group(0) for c in ",(-/")):
+            text = rest
+    words = text.split()
+    for k in range(1, min(MAX_PLACE_WORDS, len(words) - 1) + 1):
+        # Most names end in no place: the place is asked first, the legal form before it only then.
+        place = _place_words(" ".join(words[len(words) - k :]).replace(".", " "))
+        if not place or not (" ".join(place) in COUNTRIES_AFTER_A_NAME or _chinese_region(place, table)):
+            continue
+        rest = " ".join(words[: len(words) - k]).rstrip(" ,-/")
+        if _ends_in_legal_form(rest):
+            return rest, " ".join(place)
+    return text, None
