@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from benchmarks.scoring import count_true_pairs, pair_completeness, score_clusters, score_pairwise
+from benchmarks.scoring import (
+    count_true_pairs,
+    pair_completeness,
+    pair_completeness_through_chains,
+    score_clusters,
+    score_pairwise,
+)
 
 # Records 0-2 are one entity, 3-4 another, 5 alone: 3 + 1 = 4 true pairs.
 TRUTH = np.array(["a", "a", "a", "b", "b", "c"])
@@ -57,3 +63,32 @@ def test_pair_completeness_counts_pairs_of_one_name_and_of_two_compared_names():
     assert pair_completeness(
         np.array([], dtype=np.int64), np.array([], dtype=np.int64), TRUTH, name_group
     ) == (pytest.approx(2 / 4))
+
+
+def test_completeness_through_chains_counts_the_pairs_a_chain_of_offered_pairs_reaches():
+    # 0–1 and 1–2 offered: 0–2 is reached through 1; 3–4 is not offered; 0–5 joins two entities, no chain.
+    left, right = np.array([0, 1, 0]), np.array([1, 2, 5])
+    assert pair_completeness(left, right, TRUTH) == pytest.approx(2 / 4)
+    assert pair_completeness_through_chains(left, right, TRUTH) == pytest.approx(3 / 4)
+
+
+def test_a_chain_through_a_record_of_another_entity_reaches_nothing():
+    # 2–5 and 5–0 would join 0 and 2 only through record 5, which is not their entity.
+    assert pair_completeness_through_chains(np.array([2, 5]), np.array([5, 0]), TRUTH) == 0.0
+
+
+def test_completeness_through_chains_joins_records_of_one_name():
+    name_group = np.array([0, 0, 2, 3, 3, 5])  # 0 and 1 one name, 3 and 4 one name
+    # 1–2 offered: 0 reaches 2 through its namesake 1; 3–4 are one name.
+    assert pair_completeness_through_chains(np.array([1]), np.array([2]), TRUTH, name_group) == 1.0
+
+
+def test_records_of_one_name_are_joined_within_their_entity_whoever_holds_the_name_first():
+    truth = np.array(["b", "a", "a"])
+    name_group = np.array([0, 0, 0])  # one name, first held by record 0 of another entity
+    assert (
+        pair_completeness_through_chains(
+            np.array([], dtype=np.int64), np.array([], dtype=np.int64), truth, name_group
+        )
+        == 1.0
+    )
