@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from cleansing.divisions import DivisionTable
 from cleansing.latin_legal_forms import split_latin_legal_form
-from cleansing.pinyin_names import bracketed_place
+from cleansing.pinyin_names import could_end_a_region_in_pinyin, region_of_pinyin
 
 MAX_PLACE_WORDS = 3
 """The most words a branch's place is read from (``SHANGHAI PUDONG NEW AREA`` is cut to its last three)."""
@@ -42,11 +42,13 @@ NOT_A_PLACE = frozenset(
 """Words before a branch word that say which office, not where (``HEAD OFFICE``, ``REGISTERED OFFICE``)."""
 
 _HEAD_OFFICE_WORDS = r"(?:HEAD[\s\-]*OFFICE|HEAD[\s\-]*QUARTERS?|HQ)\.?"
+_HEAD_OFFICE_LAST_WORDS = frozenset({"OFFICE", "QUARTER", "QUARTERS", "HEADQUARTER", "HEADQUARTERS", "HQ"})
 HEAD_OFFICE_MARK = re.compile(rf"(?:^|[\s,(/\-]+)\(?{_HEAD_OFFICE_WORDS}\)?\s*$")
 """The head office written after a company's name: ``… HEAD OFFICE``, ``… (HQ)``, ``… - HEADQUARTERS``."""
 
 COUNTRIES_AFTER_A_NAME = frozenset({"CHINA", "PRC", "P R C", "HONG KONG", "HK", "MACAU", "MACAO", "TAIWAN"})
 """Countries and territories a Chinese company's English name writes after its legal form (``… LTD., CHINA``)."""
+_COUNTRY_LAST_WORDS = frozenset(c.split()[-1] for c in COUNTRIES_AFTER_A_NAME)
 
 _SEPARATOR = re.compile(r"\s*(?:,|/|\s[-–—]\s)\s*")
 """What sets a branch's place apart from the name before it (``BANK OF CHINA, SHANGHAI BRANCH``)."""
@@ -81,6 +83,12 @@ def branch_words(types: dict[str, str]) -> BranchWords:
     )
 
 
+def _last_word(text: str) -> str:
+    """The last word of a name, its letters and digits (``LTD.)`` → ``LTD``), "" where none."""
+    found = _LETTERS.findall(text[-24:])
+    return found[-1] if found else ""
+
+
 def _key(word: str) -> str:
     return " ".join(word.replace("-", " ").split())
 
@@ -90,9 +98,8 @@ def _place_words(text: str) -> list[str]:
 
 
 def _chinese_region(place: list[str], table: DivisionTable) -> str | None:
-    """The Chinese name of a province, city or district written in pinyin (``SHANGHAI`` → 上海), else None."""
-    found = bracketed_place(" ".join(place), table) if place else None
-    return found if found is not None and not found.isascii() else None
+    """The Chinese name of a province or city written in pinyin (``SHANGHAI`` → 上海), else None."""
+    return region_of_pinyin(place, table) if place else None
 
 
 def _region(place: list[str], table: DivisionTable) -> str | None:
@@ -136,8 +143,7 @@ def _split_place(before: str, branch_type: str, table: DivisionTable) -> tuple[s
 def latin_branch(text: str, words: BranchWords, table: DivisionTable) -> tuple[str, str | None, str | None]:
     """(head office's name, branch type, branch region) of a normalised Latin company name, the name and two
     Nones where it names no branch."""
-    last = _LETTERS.findall(text[-24:])
-    if last and last[-1] in words.last_words and (match := words.at_end.search(text)) is not None:
+    if _last_word(text) in words.last_words and (match := words.at_end.search(text)) is not None:
         branch_type = words.types[_key(match.group("word"))]
         before = text[: match.start("word")].rstrip()
         if text.rstrip().endswith(")") and (start := before.rfind("(")) > 0:
@@ -173,14 +179,17 @@ def after_the_legal_form(text: str, table: DivisionTable) -> tuple[str, str | No
     form, and that place (None where none): ``SIEMENS LTD., CHINA`` → (``SIEMENS LTD.``, ``CHINA``). A mark or
     a place stays where no legal form stands before it and no comma or bracket sets the mark apart
     (``PIZZA HQ``)."""
-    mark = HEAD_OFFICE_MARK.search(text)
+    mark = HEAD_OFFICE_MARK.search(text) if _last_word(text) in _HEAD_OFFICE_LAST_WORDS else None
     if mark is not None and mark.start() > 0:
         rest = text[: mark.start()].rstrip(" ,-/")
         if rest and (_ends_in_legal_form(rest) or any(c in mark.group(0) for c in ",(-/")):
             text = rest
+    # Most names end in no place: their last word is asked first, the words before it only then.
+    last = _last_word(text)
+    if not (last in _COUNTRY_LAST_WORDS or could_end_a_region_in_pinyin(last, table)):
+        return text, None
     words = text.split()
     for k in range(1, min(MAX_PLACE_WORDS, len(words) - 1) + 1):
-        # Most names end in no place: the place is asked first, the legal form before it only then.
         place = _place_words(" ".join(words[len(words) - k :]).replace(".", " "))
         if not place or not (" ".join(place) in COUNTRIES_AFTER_A_NAME or _chinese_region(place, table)):
             continue

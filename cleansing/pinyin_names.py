@@ -191,6 +191,34 @@ def _regions_by_pinyin(table: DivisionTable) -> dict[str, str | None]:
     return regions
 
 
+def _pinyin_key(words: list[str] | tuple[str, ...]) -> str:
+    return _NOT_LETTER.sub("", "".join(words)).lower()
+
+
+def region_of_pinyin(words: list[str] | tuple[str, ...], table: DivisionTable) -> str | None:
+    """The Chinese name of the province or city that upper-case pinyin ``words`` spell (``SHANG HAI``,
+    ``SHANGHAI`` → 上海); None where they spell none, or two (``TAIZHOU``)."""
+    return _regions_by_pinyin(table).get(_pinyin_key(words))
+
+
+def could_end_a_region_in_pinyin(word: str, table: DivisionTable) -> bool:
+    """Whether an upper-case word could be the last word of a province's or city's name in pinyin
+    (``HAI`` of ``SHANG HAI``, ``SHANGHAI``): a cheap test before the words before it are read."""
+    return word.lower() in _region_pinyin_endings(table)
+
+
+_ENDINGS: dict[int, tuple[DivisionTable, frozenset[str]]] = {}
+
+
+def _region_pinyin_endings(table: DivisionTable) -> frozenset[str]:
+    cached = _ENDINGS.get(id(table))
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    endings = frozenset(key[i:] for key in _regions_by_pinyin(table) for i in range(len(key)))
+    _ENDINGS[id(table)] = (table, endings)
+    return endings
+
+
 def _read_regions_by_pinyin(table: DivisionTable) -> dict[str, str | None]:
     from pypinyin import Style, lazy_pinyin
 
@@ -226,7 +254,7 @@ def bracketed_place(qualifier: str, table: DivisionTable) -> str | None:
     if _words(qualifier) in load_industry_translations().english_legal_forms:
         return None  # ACME (GROUP): a word of what the company is, not where
     regions = _regions_by_pinyin(table)
-    key = _NOT_LETTER.sub("", "".join(words)).lower()
+    key = _pinyin_key(words)
     if key in regions:
         return regions[key]
     if all(is_pinyin_word(word) for word in words):
