@@ -5,6 +5,7 @@ import pandas as pd
 
 from mdm.dedupe import deduplicate
 from mdm.spec import parse_spec
+from sample_data.generate import generate_party_data
 
 SPEC = parse_spec({"record_id": "id", "columns": {"company_name": "name"}})
 
@@ -182,6 +183,27 @@ def test_an_email_address_many_names_write_weighs_nothing():
     assert pairs.loc[("C010", "C020"), "contact_weight"] == 0
     assert pairs.loc[("C011", "C021"), "contact_level"] == "email_exact"
     assert pairs.loc[("C011", "C021"), "contact_weight"] > 0
+
+
+def test_a_registered_name_written_twice_on_a_clean_list_merges_whatever_the_lists_length():
+    """A master list of distinct companies with one row entered twice: the list's own duplicate rate is
+    next to nothing, and the two writings of one registered name are still one company."""
+    names = generate_party_data(1200, seed=3, kind="partner", difficulty="standard").records["partner_name"]
+    names = names.drop_duplicates().tolist()
+    for size in (20, 1000):
+        rows = [*names[:size], "深圳市华强商贸有限公司", "深圳市华强商贸有限公司", "华强商贸有限公司"]
+        records = pd.DataFrame({"id": [f"R{i}" for i in range(len(rows))], "name": rows})
+        spec = parse_spec({"record_id": "id", "entity": "organisation", "columns": {"company_name": "name"}})
+        result = deduplicate(records, spec, progress=False)
+        clusters = result.clusters.set_index("record_id")["cluster_id"]
+        twice = result.pairs.set_index(["left_record_id", "right_record_id"]).loc[
+            (f"R{size}", f"R{size + 1}")
+        ]
+        assert clusters[f"R{size}"] == clusters[f"R{size + 1}"], size
+        assert twice["match_class"] == "auto_merge"
+        # Written without its region, the name is no longer one registration's: 华强商贸 may be
+        # another city's company, and the record is not merged on the name alone.
+        assert clusters[f"R{size + 2}"] != clusters[f"R{size}"], size
 
 
 def test_a_short_list_of_names_merges_one_company_written_the_ways_people_write_it():
