@@ -7,8 +7,8 @@ that has been kept, or a salesperson's sheet of a few hundred customers, is the 
 once, a handful entered twice. The model learns from the list how often two records are one company, and on
 such a list that chance is small; a duplicate must then be found on its own evidence.
 
-The list: the generator's standard partners, one record per company (its first), and a share of the companies
-(1 % and 5 %) entered again, either **as written** (the row typed in again: the same name and phone) or **as
+The list: the generator's standard partners (and customers: persons and shops), one record per company (its
+first), and a share of the companies (1 % and 5 %) entered again, either **as written** (the row typed in again: the same name and phone) or **as
 another system writes it** (a second record of the same company from the generator: the name with or without its
 region or legal form, another phone format). Deduplicated by the name alone and by the name and phone. Prints
 pairwise P / R / F1, the share of records in review pairs and the wall time.
@@ -23,7 +23,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from benchmarks.bench_dedupe_accuracy import PARTNER_SPEC, load_generated, thinned
+from benchmarks.bench_dedupe_accuracy import CUSTOMER_SPEC, PARTNER_SPEC, load_generated, thinned
 from benchmarks.scoring import score_pairwise
 from mdm.dedupe import deduplicate
 from mdm.spec import parse_spec
@@ -62,8 +62,11 @@ def clean_list(
     return frame, np.concatenate([entity[first], extra_entity])
 
 
-def measure(frame: pd.DataFrame, entity: np.ndarray, columns: str) -> dict:
-    spec = parse_spec(thinned(PARTNER_SPEC, columns), "<partner spec>")
+SPECS = {"partner": PARTNER_SPEC, "customer": CUSTOMER_SPEC}
+
+
+def measure(frame: pd.DataFrame, entity: np.ndarray, party: str, columns: str) -> dict:
+    spec = parse_spec(thinned(SPECS[party], columns), f"<{party} spec>")
     start = time.perf_counter()
     result = deduplicate(frame, spec, progress=False)
     seconds = time.perf_counter() - start
@@ -82,20 +85,23 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261126)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    records, truth = load_generated(args.entities, args.seed, "partner", "standard")
-    print(f"standard partners, {args.entities:,} companies, one record each, seed {args.seed}\n")
-    print("| entered again | share | columns | records | pair P | pair R | pair F1 | review records | s |")
-    print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
-    for kind in KINDS:
-        for share in SHARES:
-            frame, entity = clean_list(records, truth["true_entity_id"], share, kind, args.seed)
-            for columns in COLUMNS:
-                r = measure(frame, entity, columns)
-                print(
-                    f"| {kind.replace('_', ' ')} | {share:.0%} | {columns.replace('_', ' + ')} | {len(frame):,} | "
-                    f"{r['pair_precision']:.4f} | {r['pair_recall']:.4f} | {r['pair_f1']:.4f} | "
-                    f"{r['review_records']:.1%} | {r['seconds']:.1f} |"
-                )
+    print(f"standard partners and customers, {args.entities:,} of each, one record each, seed {args.seed}\n")
+    print(
+        "| list | entered again | share | columns | records | pair P | pair R | pair F1 | review records | s |"
+    )
+    print("|---|---|---:|---|---:|---:|---:|---:|---:|---:|")
+    for party in SPECS:
+        records, truth = load_generated(args.entities, args.seed, party, "standard")
+        for kind in KINDS:
+            for share in SHARES:
+                frame, entity = clean_list(records, truth["true_entity_id"], share, kind, args.seed)
+                for columns in COLUMNS:
+                    r = measure(frame, entity, party, columns)
+                    print(
+                        f"| {party}s | {kind.replace('_', ' ')} | {share:.0%} | {columns.replace('_', ' + ')} | "
+                        f"{len(frame):,} | {r['pair_precision']:.4f} | {r['pair_recall']:.4f} | "
+                        f"{r['pair_f1']:.4f} | {r['review_records']:.1%} | {r['seconds']:.1f} |"
+                    )
 
 
 if __name__ == "__main__":
