@@ -576,6 +576,16 @@ def same_parsed_name(cols: FrameColumns, left: np.ndarray, right: np.ndarray) ->
     return same
 
 
+def latin_registered_names(cols: FrameColumns) -> np.ndarray:
+    """Per record whether its name is a Latin company name with a trade name and a legal form
+    (``ACME TRADING LTD``, not ``ACME``): registered once in its jurisdiction, though a list may hold
+    companies of several, and an English rendering of a Chinese name may drop the city."""
+    return cols.derived(
+        "name_is_latin_registered",
+        lambda c: ~chinese_names(c) & c.known("name_trade") & c.known("name_legal_form"),
+    )
+
+
 def same_registered_name(
     cols: FrameColumns, left: np.ndarray, right: np.ndarray, parsed: np.ndarray | None = None
 ) -> np.ndarray:
@@ -584,6 +594,15 @@ def same_registered_name(
     registered = registered_names(cols)
     if parsed is None:
         parsed = same_parsed_name(cols, left, right)
+    return registered[left] & registered[right] & parsed
+
+
+def same_latin_registered_name(
+    cols: FrameColumns, left: np.ndarray, right: np.ndarray, parsed: np.ndarray
+) -> np.ndarray:
+    """Pairs that write one Latin name with its legal form (:func:`latin_registered_names`), alike or
+    with the legal form spelt another way (``parsed``: :func:`same_parsed_name`)."""
+    registered = latin_registered_names(cols)
     return registered[left] & registered[right] & parsed
 
 

@@ -27,6 +27,7 @@ from mdm.comparators import (
     Comparison,
     FrameColumns,
     _distinct_pairs,
+    same_latin_registered_name,
     same_parsed_name,
     same_registered_name,
 )
@@ -229,6 +230,12 @@ about them is known: one registration authority admits no second company of the 
 record of another company mistyped into it). The file's prior does not enter: on a clean list of 2,000
 names where one is written twice, the prior is low, and would otherwise leave the two in review."""
 REGISTERED_NAME_BITS = float(np.log2(REGISTERED_NAME_ODDS))
+LATIN_REGISTERED_NAME_ODDS = 19.0
+"""The same for a Latin name with its trade name and legal form (``ACME TRADING LTD``), at lower odds: it is
+registered once in its jurisdiction, but a list may hold companies of several, and an English rendering of a
+Chinese name may leave out the city that tells two companies apart. Another phone, address or city sends the
+pair to review."""
+LATIN_REGISTERED_NAME_BITS = float(np.log2(LATIN_REGISTERED_NAME_ODDS))
 
 
 def within_value_match_odds(cols: FrameColumns, column: str) -> np.ndarray:
@@ -331,10 +338,16 @@ def tf_adjustments(
                     parsed = same_parsed_name(cols, left[at], right[at])
                     # 郑州市元佳副食品有限公司 written four times: a registered name no other company
                     # holds, whatever its own duplicates make its frequency look like.
-                    registered = at[same_registered_name(cols, left[at], right[at], parsed)]
-                    adjust[registered] = np.fmax(
-                        adjust[registered], max(ceiling, REGISTERED_NAME_BITS + shift)
-                    )
+                    # A registered name written alike is one company at the odds its registration gives,
+                    # whatever the file's prior: a clean master list has hardly any duplicates to learn it from.
+                    for same, bits in (
+                        (same_registered_name(cols, left[at], right[at], parsed), REGISTERED_NAME_BITS),
+                        (
+                            same_latin_registered_name(cols, left[at], right[at], parsed),
+                            LATIN_REGISTERED_NAME_BITS,
+                        ),
+                    ):
+                        adjust[at[same]] = np.fmax(adjust[at[same]], max(ceiling, bits + shift))
                     if label != comparison.tf_levels[0]:
                         # One name written two ways (元佳副食品(郑州)有限公司, 华禾便利店(停用)) weighs as
                         # written alike. The level stays as learned, so that its m and u keep describing

@@ -90,3 +90,32 @@ def test_a_branch_written_in_english_stays_apart_from_its_head_office_and_joins_
         result.pairs["left_record_id"].isin(["N1", "N2"]) & result.pairs["right_record_id"].isin(["N1", "N2"])
     ]
     assert head_and_branch["branch_level"].tolist() == ["branch_vs_head_office"]
+
+
+def test_a_latin_name_with_its_legal_form_written_twice_on_a_clean_list_merges_unless_the_city_differs():
+    from mdm.dedupe import deduplicate
+    from mdm.spec import parse_spec
+
+    words = ["Amber", "Birch", "Cedar", "Delta", "Ember", "Falcon", "Granite", "Harbor", "Iris", "Juniper"]
+    trades = ["Trading", "Foods", "Logistics", "Textiles", "Machinery", "Packaging", "Chemicals", "Retail"]
+    names = [f"{a} {b} {t} Ltd" for a in words for b in words if a != b for t in trades][:300]
+    rows = [*names, "Acme Trading Ltd", "ACME TRADING LIMITED", "Zenith Bistro", "Zenith Bistro"]
+    records = pd.DataFrame({"id": [f"R{i}" for i in range(len(rows))], "name": rows})
+    spec = parse_spec({"record_id": "id", "entity": "organisation", "columns": {"company_name": "name"}})
+    result = deduplicate(records, spec, progress=False)
+    clusters = result.clusters.set_index("record_id")["cluster_id"]
+    assert clusters["R300"] == clusters["R301"]  # one registered name, its legal form spelt two ways
+    pairs = result.pairs.set_index(["left_record_id", "right_record_id"])
+    # A name without a legal form may be a chain's: not merged on the name alone.
+    assert ("R302", "R303") not in pairs.index or pairs.loc[("R302", "R303"), "match_class"] != "auto_merge"
+
+    cities = ["London"] * len(rows)
+    cities[301] = "Manchester"
+    with_city = records.assign(city=cities)
+    spec = parse_spec(
+        {"record_id": "id", "entity": "organisation", "columns": {"company_name": "name", "city": "city"}}
+    )
+    pairs = deduplicate(with_city, spec, progress=False).pairs.set_index(
+        ["left_record_id", "right_record_id"]
+    )
+    assert pairs.loc[("R300", "R301"), "match_class"] != "auto_merge"  # two cities: perhaps two companies
