@@ -586,26 +586,6 @@ def latin_registered_names(cols: FrameColumns) -> np.ndarray:
     )
 
 
-def same_registered_name(
-    cols: FrameColumns, left: np.ndarray, right: np.ndarray, parsed: np.ndarray | None = None
-) -> np.ndarray:
-    """Pairs that write one registered Chinese name (:func:`registered_names`), alike or two ways
-    (:func:`same_parsed_name`, or ``parsed`` where the caller has it already)."""
-    registered = registered_names(cols)
-    if parsed is None:
-        parsed = same_parsed_name(cols, left, right)
-    return registered[left] & registered[right] & parsed
-
-
-def same_latin_registered_name(
-    cols: FrameColumns, left: np.ndarray, right: np.ndarray, parsed: np.ndarray
-) -> np.ndarray:
-    """Pairs that write one Latin name with its legal form (:func:`latin_registered_names`), alike or
-    with the legal form spelt another way (``parsed``: :func:`same_parsed_name`)."""
-    registered = latin_registered_names(cols)
-    return registered[left] & registered[right] & parsed
-
-
 def _industry_concepts(cols: FrameColumns) -> np.ndarray:
     """Per record the concepts of its name's industry words, Chinese or English (``food|trade``)."""
     from cleansing.pinyin_names import chinese_industry_concepts, read_latin_rendering

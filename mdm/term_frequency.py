@@ -27,9 +27,9 @@ from mdm.comparators import (
     Comparison,
     FrameColumns,
     _distinct_pairs,
-    same_latin_registered_name,
+    latin_registered_names,
+    registered_names,
     same_parsed_name,
-    same_registered_name,
 )
 from mdm.tokens import WORD_BASE, column_token_frequency, column_tokens
 
@@ -229,13 +229,26 @@ REGISTERED_NAME_ODDS = 99.0
 about them is known: one registration authority admits no second company of the name (what is left is a
 record of another company mistyped into it). The file's prior does not enter: on a clean list of 2,000
 names where one is written twice, the prior is low, and would otherwise leave the two in review."""
-REGISTERED_NAME_BITS = float(np.log2(REGISTERED_NAME_ODDS))
 LATIN_REGISTERED_NAME_ODDS = 19.0
 """The same for a Latin name with its trade name and legal form (``ACME TRADING LTD``), at lower odds: it is
 registered once in its jurisdiction, but a list may hold companies of several, and an English rendering of a
 Chinese name may leave out the city that tells two companies apart. Another phone, address or city sends the
 pair to review."""
-LATIN_REGISTERED_NAME_BITS = float(np.log2(LATIN_REGISTERED_NAME_ODDS))
+
+
+def registration_odds(cols: FrameColumns) -> np.ndarray:
+    """Per record the odds at which another record writing its name alike, or two ways with every part the
+    same (:func:`~mdm.comparators.same_parsed_name`), is the same company by its registration:
+    :data:`REGISTERED_NAME_ODDS` for a registered Chinese name, :data:`LATIN_REGISTERED_NAME_ODDS` for a Latin
+    name with its legal form, NaN for any other name."""
+    return cols.derived(
+        "registration_odds",
+        lambda c: np.where(
+            registered_names(c),
+            REGISTERED_NAME_ODDS,
+            np.where(latin_registered_names(c), LATIN_REGISTERED_NAME_ODDS, np.nan),
+        ),
+    )
 
 
 def within_value_match_odds(cols: FrameColumns, column: str) -> np.ndarray:
@@ -340,14 +353,11 @@ def tf_adjustments(
                     # holds, whatever its own duplicates make its frequency look like.
                     # A registered name written alike is one company at the odds its registration gives,
                     # whatever the file's prior: a clean master list has hardly any duplicates to learn it from.
-                    for same, bits in (
-                        (same_registered_name(cols, left[at], right[at], parsed), REGISTERED_NAME_BITS),
-                        (
-                            same_latin_registered_name(cols, left[at], right[at], parsed),
-                            LATIN_REGISTERED_NAME_BITS,
-                        ),
-                    ):
-                        adjust[at[same]] = np.fmax(adjust[at[same]], max(ceiling, bits + shift))
+                    odds = registration_odds(cols)
+                    pair_odds = np.fmin(odds[left[at]], odds[right[at]])
+                    one = parsed & ~np.isnan(pair_odds)
+                    bits = np.log2(pair_odds[one]) + shift
+                    adjust[at[one]] = np.fmax(adjust[at[one]], np.fmax(ceiling, bits))
                     if label != comparison.tf_levels[0]:
                         # One name written two ways (元佳副食品(郑州)有限公司, 华禾便利店(停用)) weighs as
                         # written alike. The level stays as learned, so that its m and u keep describing

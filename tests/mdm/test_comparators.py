@@ -19,8 +19,8 @@ from mdm.comparators import (
     compare_pairs,
     legal_form_spelling,
     one_house_in_words,
+    registered_names,
     same_parsed_name,
-    same_registered_name,
 )
 
 
@@ -529,7 +529,9 @@ def test_one_registered_name_written_with_its_region_first_or_in_brackets_is_one
     )
     cols = FrameColumns(frame)
     left, right = np.array([0, 0, 1, 0, 0, 0, 0, 0, 0]), np.array([0, 1, 2, 3, 4, 5, 6, 7, 1])
-    assert same_registered_name(cols, left, right).tolist() == [True, True, True, True] + [False] * 4 + [True]
+    registered = registered_names(cols)
+    one = registered[left] & registered[right] & same_parsed_name(cols, left, right)
+    assert one.tolist() == [True, True, True, True] + [False] * 4 + [True]
     # Written two ways, the pair stays on the level its spelling earns (its weight is the registered name's).
     assert _levels(frame, NAME, [(0, 1), (0, 5)]) == ["core_exact", "core_exact"]
 
