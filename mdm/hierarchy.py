@@ -68,7 +68,7 @@ def link_branches_to_head_offices(golden: pd.DataFrame) -> BranchLinks:
     wanted = is_branch & from_source.isna()
     implied = parse_company_names(head_office_names[wanted])  # the head office each branch's name implies
     wanted = wanted & implied["core"].reindex(golden.index).notna()
-    implied = implied.loc[wanted[wanted].index]
+    implied = implied.loc[wanted[wanted].index].assign(head_office_name=head_office_names[wanted])
     heads = golden.loc[~is_branch & names["core"].notna()]
     candidates = _candidates(golden.loc[wanted], implied, heads, names.loc[heads.index])
     chosen, unlinked = _choose(golden.loc[wanted], implied, candidates)
@@ -167,7 +167,9 @@ def _starts_with(place: pd.Series, region: pd.Series) -> pd.Series:
 def _choose(
     branches: pd.DataFrame, branch_names: pd.DataFrame, candidates: pd.DataFrame
 ) -> tuple[pd.Series, pd.DataFrame]:
-    """The head office of each branch that has exactly one; the others with the reason they have none."""
+    """The head office of each branch that has exactly one; the others with the reason they have none.
+    ``branch_names``: per branch the parts of the head office's name its own name implies, and that name
+    (``head_office_name``), which a steward is told."""
     by_branch = candidates.groupby("branch_index")
     compatible = candidates[candidates["compatible"]].groupby("branch_index")["head_golden_id"].agg(list)
     exact = candidates[candidates["exact"]].groupby("branch_index")["head_golden_id"].agg(list)
@@ -182,7 +184,7 @@ def _choose(
         if len(found) == 1 and named_by_form:
             chosen[index] = found[0]
             continue
-        head_name = _head_office_name(branch_names.loc[index])
+        head_name = branch_names.at[index, "head_office_name"]
         if not named_by_form and index in every.index:
             # 安洁济南分公司: a trade name alone is too little to tell one company from another
             found = every[index]
@@ -218,14 +220,6 @@ def _choose(
         lambda ids: ", ".join(sorted(ids))
     )
     return pd.Series(chosen, dtype="string"), unlinked
-
-
-def _head_office_name(parts: pd.Series) -> str:
-    """The head office's name as the branch name implies it: region + trade name + industry + legal form."""
-    if str(parts.get("trade_name") or "").isascii():
-        return " ".join(p for p in (parts.get(c) for c in _LATIN_HEAD_OFFICE_PARTS) if isinstance(p, str))
-    pieces = [parts.get(c) for c in ("region", "trade_name", "industry", "legal_form")]
-    return "".join(p for p in pieces if isinstance(p, str))
 
 
 def count_hierarchy(golden: pd.DataFrame, unlinked_branches: pd.DataFrame) -> dict[str, int]:
