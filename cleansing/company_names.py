@@ -258,8 +258,9 @@ _BRANCH_SEPARATORS = "() -—–_/·,，、:："
 def _branch(
     text: str, vocabulary: CompanyNameVocabulary, table: DivisionTable
 ) -> tuple[str, str | None, str | None]:
-    """Split ``X有限公司杭州分公司`` into (``X有限公司``, ``分公司``, ``杭州``) (an English name: :mod:`cleansing.latin_name_tails`), and a store or branch named in
-    brackets after the name, ``美宜佳(福田店)`` into (``美宜佳``, ``店``, ``福田``)."""
+    """Split ``X有限公司杭州分公司`` into (``X有限公司``, ``分公司``, ``杭州``), and a store or branch named in
+    brackets after the name, ``美宜佳(福田店)`` into (``美宜佳``, ``店``, ``福田``). An English name's branch is
+    read by :func:`cleansing.latin_name_tails.latin_branch`."""
     if not _CJK_CHAR.search(text):
         return latin_branch(text, vocabulary.latin_branch_words, table)
     head, branch = _strip_suffix(text, vocabulary.branch_types)
@@ -534,10 +535,11 @@ def _note_after_legal_form(
     (``(原深圳市华强贸易有限公司)``), a place (``(深圳)``, a city's region; ``(福田)``, a district, says
     nothing more) or another note; a bracketed legal form (``(有限合伙)``) stays. Returns the name and the
     bracket's city-level region, if it names one."""
-    head_office = text.removesuffix(_HEAD_OFFICE).rstrip(_BRANCH_SEPARATORS)
-    if text.endswith(_HEAD_OFFICE) and _strip_suffix(head_office, vocabulary.legal_forms)[1] is not None:
-        # …有限公司总部, …有限公司-总部: the company itself.
-        return head_office, None
+    if text.endswith(_HEAD_OFFICE):
+        head_office = text.removesuffix(_HEAD_OFFICE).rstrip(_BRANCH_SEPARATORS)
+        if _strip_suffix(head_office, vocabulary.legal_forms)[1] is not None:
+            # …有限公司总部, …有限公司-总部: the company itself.
+            return head_office, None
     if (bracket := _last_bracket(text)) is None:
         return text, None
     before, inner = bracket

@@ -23,6 +23,7 @@ territory a Chinese company's English name writes (``CHINA``, ``HONG KONG``).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cleansing.divisions import DivisionTable
@@ -119,12 +120,19 @@ def _usable_place(place: list[str], branch_type: str) -> bool:
     return len(place) <= MAX_PLACE_WORDS and not (set(place) & NOT_A_PLACE)
 
 
+def _last_words(text: str, shortest: int) -> Iterator[tuple[int, str, str]]:
+    """``(k, the words before, the last k words)`` of ``text``, shortest first: from ``shortest`` to
+    :data:`MAX_PLACE_WORDS` words, a word always left before them."""
+    words = text.split()
+    for k in range(shortest, min(MAX_PLACE_WORDS, len(words) - 1) + 1):
+        yield k, " ".join(words[: len(words) - k]), " ".join(words[len(words) - k :])
+
+
 def _split_place(before: str, branch_type: str, table: DivisionTable) -> tuple[str, list[str]] | None:
     """The head office's name and the branch's place in ``before`` (the text before the branch word)."""
-    words = before.split()
     # The shortest place after which the name ends in a legal form: … CO., LTD. | SHANGHAI PUDONG.
-    for k in range(0, min(MAX_PLACE_WORDS, len(words) - 1) + 1):
-        head, place = " ".join(words[: len(words) - k]), _place_words(" ".join(words[len(words) - k :]))
+    for k, head, tail in _last_words(before, 0):
+        place = _place_words(tail)
         if len(place) == k and _usable_place(place, branch_type) and _ends_in_legal_form(head):
             return head, place
     separators = list(_SEPARATOR.finditer(before))
@@ -133,10 +141,10 @@ def _split_place(before: str, branch_type: str, table: DivisionTable) -> tuple[s
         place = _place_words(before[last.end() :])
         if place and before[: last.start()].strip() and _usable_place(place, branch_type):
             return before[: last.start()].strip(), place
-    for k in range(1, min(MAX_PLACE_WORDS, len(words) - 1) + 1):
-        place = _place_words(" ".join(words[len(words) - k :]))
+    for k, head, tail in _last_words(before, 1):
+        place = _place_words(tail)
         if len(place) == k and _usable_place(place, branch_type) and _chinese_region(place, table):
-            return " ".join(words[: len(words) - k]), place
+            return head, place
     return None
 
 
@@ -179,21 +187,20 @@ def after_the_legal_form(text: str, table: DivisionTable) -> tuple[str, str | No
     form, and that place (None where none): ``SIEMENS LTD., CHINA`` → (``SIEMENS LTD.``, ``CHINA``). A mark or
     a place stays where no legal form stands before it and no comma or bracket sets the mark apart
     (``PIZZA HQ``)."""
-    mark = HEAD_OFFICE_MARK.search(text) if _last_word(text) in _HEAD_OFFICE_LAST_WORDS else None
+    last = _last_word(text)
+    mark = HEAD_OFFICE_MARK.search(text) if last in _HEAD_OFFICE_LAST_WORDS else None
     if mark is not None and mark.start() > 0:
         rest = text[: mark.start()].rstrip(" ,-/")
         if rest and (_ends_in_legal_form(rest) or any(c in mark.group(0) for c in ",(-/")):
-            text = rest
+            text, last = rest, _last_word(rest)
     # Most names end in no place: their last word is asked first, the words before it only then.
-    last = _last_word(text)
     if not (last in _COUNTRY_LAST_WORDS or could_end_a_region_in_pinyin(last, table)):
         return text, None
-    words = text.split()
-    for k in range(1, min(MAX_PLACE_WORDS, len(words) - 1) + 1):
-        place = _place_words(" ".join(words[len(words) - k :]).replace(".", " "))
+    for _, head, tail in _last_words(text, 1):
+        place = _place_words(tail.replace(".", " "))  # P.R.C. is P R C
         if not place or not (" ".join(place) in COUNTRIES_AFTER_A_NAME or _chinese_region(place, table)):
             continue
-        rest = " ".join(words[: len(words) - k]).rstrip(" ,-/")
+        rest = head.rstrip(" ,-/")
         if _ends_in_legal_form(rest):
             return rest, " ".join(place)
     return text, None

@@ -177,18 +177,32 @@ def _syllable_count(word: str) -> int:
     return best[-1] if best[-1] < 10**6 else 0
 
 
-_REGIONS_BY_PINYIN: dict[int, tuple[DivisionTable, dict[str, str | None]]] = {}
+@dataclass(frozen=True)
+class _PinyinRegions:
+    regions: dict[str, str | None]
+    """Province and city names in pinyin (``shenzhen``) → region; None for a pinyin that names two."""
+    endings: frozenset[str]
+    """Every ending of those pinyin names (``hai``, ``anghai`` …): what a name's last word must be to end one."""
+
+
+_PINYIN_REGIONS: dict[int, tuple[DivisionTable, _PinyinRegions]] = {}
+
+
+def _pinyin_regions(table: DivisionTable) -> _PinyinRegions:
+    """The table's provinces and cities in pinyin, read once per table (kept, so its id is not reused)."""
+    cached = _PINYIN_REGIONS.get(id(table))
+    if cached is not None and cached[0] is table:
+        return cached[1]
+    regions = _read_regions_by_pinyin(table)
+    found = _PinyinRegions(regions, frozenset(key[i:] for key in regions for i in range(len(key))))
+    _PINYIN_REGIONS[id(table)] = (table, found)
+    return found
 
 
 def _regions_by_pinyin(table: DivisionTable) -> dict[str, str | None]:
     """Province and city names in pinyin (``shenzhen``) → region; None for a pinyin that names two
-    (``taizhou`` is 台州 and 泰州). Remembered per table (kept, so its id is not reused)."""
-    cached = _REGIONS_BY_PINYIN.get(id(table))
-    if cached is not None and cached[0] is table:
-        return cached[1]
-    regions = _read_regions_by_pinyin(table)
-    _REGIONS_BY_PINYIN[id(table)] = (table, regions)
-    return regions
+    (``taizhou`` is 台州 and 泰州)."""
+    return _pinyin_regions(table).regions
 
 
 def _pinyin_key(words: list[str] | tuple[str, ...]) -> str:
@@ -204,19 +218,7 @@ def region_of_pinyin(words: list[str] | tuple[str, ...], table: DivisionTable) -
 def could_end_a_region_in_pinyin(word: str, table: DivisionTable) -> bool:
     """Whether an upper-case word could be the last word of a province's or city's name in pinyin
     (``HAI`` of ``SHANG HAI``, ``SHANGHAI``): a cheap test before the words before it are read."""
-    return word.lower() in _region_pinyin_endings(table)
-
-
-_ENDINGS: dict[int, tuple[DivisionTable, frozenset[str]]] = {}
-
-
-def _region_pinyin_endings(table: DivisionTable) -> frozenset[str]:
-    cached = _ENDINGS.get(id(table))
-    if cached is not None and cached[0] is table:
-        return cached[1]
-    endings = frozenset(key[i:] for key in _regions_by_pinyin(table) for i in range(len(key)))
-    _ENDINGS[id(table)] = (table, endings)
-    return endings
+    return word.lower() in _pinyin_regions(table).endings
 
 
 def _read_regions_by_pinyin(table: DivisionTable) -> dict[str, str | None]:

@@ -349,10 +349,9 @@ def tf_adjustments(
                 adjust[at] = np.fmax(adjust[at], np.minimum(odds_bits + shift, ceiling))
                 if label in ONE_NAME_LEVELS and "name_region" in cols:
                     parsed = same_parsed_name(cols, left[at], right[at])
-                    # 郑州市元佳副食品有限公司 written four times: a registered name no other company
-                    # holds, whatever its own duplicates make its frequency look like.
-                    # A registered name written alike is one company at the odds its registration gives,
-                    # whatever the file's prior: a clean master list has hardly any duplicates to learn it from.
+                    # 郑州市元佳副食品有限公司 written twice or forty times: one company at the odds its
+                    # registration gives, whatever its own duplicates make its frequency look like and
+                    # whatever the file's prior (a clean master list has hardly any duplicates to learn from).
                     odds = registration_odds(cols)
                     pair_odds = np.fmin(odds[left[at]], odds[right[at]])
                     one = parsed & ~np.isnan(pair_odds)
