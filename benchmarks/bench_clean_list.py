@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.bench_dedupe_accuracy import CUSTOMER_SPEC, PARTNER_SPEC, load_generated, thinned
-from benchmarks.scoring import score_pairwise
+from benchmarks.scoring import records_touched, score_pairwise
 from mdm.dedupe import deduplicate
 from mdm.spec import parse_spec
 
@@ -74,8 +74,8 @@ def measure(frame: pd.DataFrame, entity: np.ndarray, party: str, columns: str) -
     predicted = clusters.reindex(frame["record_id"].astype(str).to_numpy()).to_numpy()
     out = score_pairwise(predicted, entity)
     review = result.pairs[result.pairs["match_class"] == "needs_review"]
-    touched = pd.unique(pd.concat([review["left_record_id"], review["right_record_id"]]).to_numpy())
-    out.update({"review_records": len(touched) / len(frame), "seconds": seconds})
+    touched = records_touched(review["left_record_id"], review["right_record_id"])
+    out.update({"review_records": touched / len(frame), "seconds": seconds})
     return out
 
 

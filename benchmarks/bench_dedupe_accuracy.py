@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from benchmarks.scoring import score_clusters
+from benchmarks.scoring import records_touched, score_clusters
 from mdm.dedupe import deduplicate
 from mdm.spec import DedupeSpec, parse_spec
 
@@ -144,7 +144,7 @@ def run_accuracy(
     figures = score_clusters(predicted, truth["true_entity_id"].to_numpy(), truth["variant_kinds"])
     merged = merged_relations(predicted, truth["true_entity_id"].to_numpy(), relations)
     review = result.pairs[result.pairs["match_class"] == "needs_review"]
-    touched = pd.concat([review["left_record_id"], review["right_record_id"]]).nunique()
+    touched = records_touched(review["left_record_id"], review["right_record_id"])
     return Accuracy(
         len(records),
         int(truth["true_entity_id"].nunique()),

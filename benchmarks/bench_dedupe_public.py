@@ -44,6 +44,7 @@ from benchmarks.scoring import (
     count_true_pairs,
     pair_completeness,
     pair_completeness_through_chains,
+    records_touched,
     score_pairwise,
 )
 
@@ -69,8 +70,10 @@ def _positions(record_ids: pd.Series, ids: pd.Series) -> np.ndarray:
 
 
 def _review(left_ids: pd.Series, right_ids: pd.Series, n: int) -> dict:
-    records = pd.unique(pd.concat([left_ids, right_ids]).to_numpy())
-    return {"review_pairs": int(len(left_ids)), "review_records_share": len(records) / max(n, 1)}
+    return {
+        "review_pairs": int(len(left_ids)),
+        "review_records_share": records_touched(left_ids, right_ids) / max(n, 1),
+    }
 
 
 def figures(

@@ -26,7 +26,7 @@ import pandas as pd
 
 from benchmarks.bench_dedupe_accuracy import CUSTOMER_SPEC, PARTNER_SPEC, load_generated, thinned
 from benchmarks.public_datasets import load_patstat, load_restaurants, thin
-from benchmarks.scoring import score_pairwise
+from benchmarks.scoring import records_touched, score_pairwise
 from mdm.dedupe import deduplicate
 from mdm.spec import DedupeSpec, load_spec, parse_spec
 
@@ -128,7 +128,7 @@ def measure(records: pd.DataFrame, truth: np.ndarray, spec: dict | DedupeSpec) -
     found = _pairs_touching(frame, ["t", "c"])
     true = _pairs_touching(frame, ["t"])
     review = result.pairs[result.pairs["match_class"] == "needs_review"]
-    touched = pd.concat([review["left_record_id"], review["right_record_id"]]).nunique()
+    touched = records_touched(review["left_record_id"], review["right_record_id"])
     return {
         **figures,
         "rewritten_recall": found / true if true else float("nan"),

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 from pypinyin import Style, pinyin
 
-from benchmarks.scoring import count_pairs_in_groups, score_pairwise
+from benchmarks.scoring import count_pairs_in_groups, records_touched, score_pairwise
 from mdm.dedupe import deduplicate
 from mdm.spec import parse_spec
 
@@ -200,7 +200,7 @@ def measure(records: pd.DataFrame, variant: str) -> dict:
         return pairs - count_pairs_in_groups(frame.groupby([*by, "p"]).size().to_numpy())
 
     review = result.pairs[result.pairs["match_class"] == "needs_review"]
-    touched = pd.concat([review["left_record_id"], review["right_record_id"]]).nunique()
+    touched = records_touched(review["left_record_id"], review["right_record_id"])
     return {
         **figures,
         "wrong_pairs": int(wrong(["c"])),

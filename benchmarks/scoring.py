@@ -24,6 +24,12 @@ def count_true_pairs(truth: np.ndarray) -> int:
     return int(count_pairs_in_groups(pd.Series(truth).value_counts().to_numpy()))
 
 
+def records_touched(left_ids: pd.Series, right_ids: pd.Series) -> int:
+    """How many distinct records the pairs (``left_ids[i]``, ``right_ids[i]``) hold: the records a steward
+    meets in a review band."""
+    return int(pd.concat([left_ids, right_ids]).nunique())
+
+
 def f1(precision: float, recall: float) -> float:
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from benchmarks.scoring import (
     count_true_pairs,
     pair_completeness,
     pair_completeness_through_chains,
+    records_touched,
     score_clusters,
     score_pairwise,
 )
@@ -92,3 +94,8 @@ def test_records_of_one_name_are_joined_within_their_entity_whoever_holds_the_na
         )
         == 1.0
     )
+
+
+def test_records_touched_counts_each_record_once_whichever_side_it_is_on():
+    assert records_touched(pd.Series(["a", "b", "c"]), pd.Series(["b", "d", "a"])) == 4
+    assert records_touched(pd.Series([], dtype=str), pd.Series([], dtype=str)) == 0
