@@ -9,7 +9,8 @@ Each loader returns the records as a user would hand them to ``channel-mdm dedup
 several files concatenated with a ``source`` column, a unique ``record_id`` first) and the true
 entity label of every row. The sets are referenced where they lie, never copied into the project.
 Column-thinned variants keep the same rows and truth with fewer columns: ``name`` (the name
-only) and ``name_<contact>`` (the name and the one contact column a salesperson would have).
+only) and ``name_<contact>`` (the name and the one contact column a salesperson would have; the
+restaurants also with the street address alone, a list that keeps no phone).
 """
 
 from __future__ import annotations
@@ -224,7 +225,7 @@ VARIANT_COLUMNS: dict[str, dict[str, list[str]]] = {
     "abt_buy": {"name": ["title"], "name_price": ["title", "price"]},
     "febrl1": {"name": ["given_name", "surname"], "name_postcode": ["given_name", "surname", "postcode"]},
     "febrl2": {"name": ["given_name", "surname"], "name_postcode": ["given_name", "surname", "postcode"]},
-    "restaurants": {"name": ["name"], "name_phone": ["name", "phone"]},
+    "restaurants": {"name": ["name"], "name_phone": ["name", "phone"], "name_address": ["name", "addr"]},
     "rldata10000": {
         "name": ["fname_c1", "fname_c2", "lname_c1", "lname_c2"],
         "name_year": ["fname_c1", "fname_c2", "lname_c1", "lname_c2", "by"],

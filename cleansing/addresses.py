@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, ConfigDict
 
+from cleansing.config_files import load_yaml_model
 from cleansing.divisions import Division, DivisionTable, load_divisions
 from cleansing.text import (
     _object_array,
@@ -29,7 +33,14 @@ from cleansing.text import (
     normalise_text_values,
 )
 
-__all__ = ["AddressParts", "latin_address_words", "parse_address", "parse_addresses"]
+__all__ = [
+    "AddressParts",
+    "latin_address_words",
+    "parse_address",
+    "one_street_address",
+    "parse_addresses",
+    "street_address",
+]
 
 _LEADING_PUNCTUATION = re.compile(r"^[\s,，.。:：;；\-_/]+")
 _ANY_WHITESPACE = re.compile(r"\s+")
@@ -334,20 +345,60 @@ def parse_addresses(
 
 
 _LATIN_ADDRESS_WORD = re.compile(r"[A-Z0-9]+")
+LATIN_ADDRESS_VOCABULARY = Path(__file__).parent / "vocab" / "latin_address_words.yaml"
+
+
+class LatinAddressVocabulary(BaseModel):
+    """``latin_address_words.yaml``: the words a Latin address writes in several ways, each mapped to
+    the form it is read as."""
+
+    model_config = ConfigDict(extra="forbid")
+    street_types: dict[str, str]
+    compass_points: dict[str, str]
+    ordinals: dict[str, str]
+    other_words: dict[str, str]
+
+
+@dataclass(frozen=True)
+class LatinAddressWords:
+    forms: dict[str, str]
+    """Each word written otherwise, upper case, and the form it is read as."""
+    street_types: frozenset[str]
+    compass_points: frozenset[str]
+
+
+@lru_cache(maxsize=4)
+def latin_address_vocabulary(path: Path = LATIN_ADDRESS_VOCABULARY) -> LatinAddressWords:
+    """The address words of ``path`` (:class:`LatinAddressVocabulary`), ready to read addresses with."""
+    found = load_yaml_model(
+        path,
+        LatinAddressVocabulary,
+        "address vocabulary",
+        "street_types, compass_points, ordinals and other_words: mappings of words to the form they are read as",
+    )
+    sections = (found.street_types, found.compass_points, found.ordinals, found.other_words)
+    forms = {k.strip().upper(): v.strip().upper() for section in sections for k, v in section.items()}
+    return LatinAddressWords(
+        forms,
+        frozenset(v.strip().upper() for v in found.street_types.values()),
+        frozenset(v.strip().upper() for v in found.compass_points.values()),
+    )
 
 
 def _latin_words(text: str) -> str | None:
     normalised = normalise_text(text)
     if normalised is None or not normalised.isascii():
         return None
-    return " ".join(_LATIN_ADDRESS_WORD.findall(normalised.upper())) or None
+    forms = latin_address_vocabulary().forms
+    return " ".join(forms.get(word, word) for word in _LATIN_ADDRESS_WORD.findall(normalised.upper())) or None
 
 
 def latin_address_words(address: pd.Series) -> pd.Series:
-    """A Latin address as its words, upper case, punctuation left out (``95 Jardine St., Banksia`` →
-    ``95 JARDINE ST BANKSIA``), None for a blank or Chinese address. ``address_detail`` is written
-    without spaces, as a Chinese address is; the words keep what a Latin one says in them: which
-    line or word two addresses share."""
+    """A Latin address as its words, upper case, punctuation left out, each word in the one form the
+    address vocabulary reads it as (``95 Jardine Street, Banksia`` → ``95 JARDINE ST BANKSIA``,
+    ``854 Seventh Avenue`` → ``854 7TH AVE``), None for a blank or Chinese address.
+    ``address_detail`` is written without spaces, as a Chinese address is; the words keep what a
+    Latin one says in them: which line or word two addresses share."""
     text = address.astype("string")
     out = pd.Series(pd.NA, index=address.index, dtype="string")
     # Most addresses of a Chinese file hold a Chinese character: they are passed over in one sweep.
@@ -355,3 +406,49 @@ def latin_address_words(address: pd.Series) -> pd.Series:
     if latin.any():
         out[latin] = map_distinct(text[latin], _latin_words)
     return out
+
+
+_HOUSE_NUMBER = re.compile(r"\d+[A-Z]?")
+STREET_WORDS = 3
+"""At most this many words name the street after its house number, its type included."""
+
+
+@dataclass(frozen=True)
+class StreetAddress:
+    house: str
+    """The house number and the street: ``854 7TH AVE``."""
+    rest: frozenset[str]
+    """The words written after the street, compass points left out: a suburb, a building, ``AT 10TH ST``."""
+
+
+def street_address(words: str) -> StreetAddress | None:
+    """The house number and the street it stands in, from an address's words (:func:`latin_address_words`):
+    the last of the first run of numbers (``UNIT 5 10 SMITH ST`` → ``10``), then the street's words up
+    to its type, a compass point before them passed over (``854 7TH AVE BETWEEN 54TH AND 55TH ST`` →
+    ``854 7TH AVE``, ``8638 W 3RD ST`` → ``8638 3RD ST``, ``95 AVE A AT 6TH ST`` → ``95 AVE A``; a street
+    without a type within :data:`STREET_WORDS` words: its first word), and the words after it. None
+    without a house number and a street after it."""
+    vocabulary = latin_address_vocabulary()
+    parts = words.split()
+    start = next((k for k, word in enumerate(parts) if _HOUSE_NUMBER.fullmatch(word)), None)
+    if start is None:
+        return None
+    while start + 1 < len(parts) and _HOUSE_NUMBER.fullmatch(parts[start + 1]):
+        start += 1
+    after = [(k, word) for k, word in enumerate(parts) if k > start and word not in vocabulary.compass_points]
+    street = after[:STREET_WORDS]
+    if not street:
+        return None
+    typed = next((k for k, (_, word) in enumerate(street) if word in vocabulary.street_types), None)
+    # A street named by its type and a letter or number (AVE A, ST 5) keeps the word after the type.
+    kept = street[:1] if typed is None else street[: max(typed + 1, 2)]
+    rest = frozenset(word for k, word in after if k > kept[-1][0])
+    return StreetAddress(" ".join([parts[start], *(word for _, word in kept)]), rest)
+
+
+def one_street_address(x: StreetAddress, y: StreetAddress) -> bool:
+    """Whether two addresses name one house number in one street, and what one writes after the street
+    the other writes too, or nothing (``854 7TH AVE BETWEEN 54TH AND 55TH ST`` / ``854 7TH AVE``): two
+    ways of writing one house. Two other suburbs after one street (``95 JARDINE ST BANKSIA`` / ``95
+    JARDINE ST TUDOR``) are two houses, or one written with a slip: not this."""
+    return x.house == y.house and (x.rest <= y.rest or y.rest <= x.rest)

@@ -1151,7 +1151,10 @@ def compare_address(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> 
     rest = somewhat & (ratio < 75)
     begins = _one_begins_the_other(cols, a, b, rest)
     somewhat &= (ratio >= 75) | begins | _one_house_in_words(cols, left, right, rest & ~begins)
-    return _assign(known, [exact, close, somewhat])
+    # A Latin address written with other abbreviations (854 Seventh Avenue / 854 7th Ave.) is the same
+    # address; one house number in one street, one of them writing more after it, the same house.
+    words_equal, same_street = _latin_addresses_agree(cols, left, right, known & ~exact & ~other_district)
+    return _assign(known, [exact | words_equal, close | same_street, somewhat])
 
 
 MIN_ADDRESS_BEGINNING = 10
@@ -1222,6 +1225,36 @@ def one_house_in_words(x: str, y: str, common: frozenset[str]) -> bool:
             matched += 1
             telling |= word not in common and found not in common
     return telling and 2 * matched >= len(short)
+
+
+def _street_addresses(cols: FrameColumns) -> tuple[list, np.ndarray]:
+    """Per distinct Latin address (its words) its house number, street and what follows
+    (:func:`cleansing.addresses.street_address`, None where it has none), and a code of the house
+    number and street (-1: none; the last entry for a missing address)."""
+    from cleansing.addresses import street_address
+
+    streets = [street_address(str(words)) for words in cols.uniques(ADDRESS_WORDS_COLUMN)]
+    codes, _ = pd.factorize(pd.Series([s.house if s else None for s in streets], dtype=object))
+    return streets, np.r_[codes, -1]
+
+
+def _latin_addresses_agree(
+    cols: FrameColumns, left: np.ndarray, right: np.ndarray, mask: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair under ``mask`` whose addresses are both Latin: whether their words are the same (written
+    with other abbreviations or punctuation), and whether they are one house number in one street
+    written two ways (:func:`cleansing.addresses.one_street_address`)."""
+    from cleansing.addresses import one_street_address
+
+    none = np.zeros(len(left), dtype=bool)
+    if ADDRESS_WORDS_COLUMN not in cols or not mask.any():
+        return none, none
+    codes = cols.codes(ADDRESS_WORDS_COLUMN)
+    a, b = codes[left], codes[right]
+    mask = mask & (a >= 0) & (b >= 0)
+    streets, house = cols.derived("address_streets", _street_addresses)
+    one_house = mask & (a != b) & (house[a] >= 0) & (house[a] == house[b])
+    return mask & (a == b), _pair_test(streets, a, b, one_house, one_street_address)
 
 
 def _one_house_in_words(

@@ -179,3 +179,62 @@ def test_a_districts_short_name_after_its_city_is_the_district(address, district
 def test_a_note_in_brackets_at_the_end_of_an_address_is_left_out(address, detail):
     assert parse_address(address).detail == detail
     assert parse_addresses(pd.Series([address]))["address_detail"].iloc[0] == detail
+
+
+def test_a_latin_address_reads_street_types_compass_points_and_ordinals_one_way():
+    from cleansing.addresses import latin_address_words
+
+    words = latin_address_words(
+        pd.Series(["854 Seventh Avenue", "854 7th Ave.", "8638 West Third Street", "12 St. Kilda Road"])
+    )
+    assert words.tolist() == ["854 7TH AVE", "854 7TH AVE", "8638 W 3RD ST", "12 ST KILDA RD"]
+
+
+@pytest.mark.parametrize(
+    ("address", "house", "rest"),
+    [
+        ("854 7th Ave. between 54th and 55th Sts.", "854 7TH AVE", {"BETWEEN", "54TH", "AND", "55TH", "ST"}),
+        (
+            "2355 Peachtree Rd. NE",
+            "2355 PEACHTREE RD",
+            set(),
+        ),  # a compass point after the street says nothing
+        ("8638 W. Third St.", "8638 3RD ST", set()),
+        ("95 Ave. A at 6th St.", "95 AVE A", {"AT", "6TH", "ST"}),
+        ("Unit 5, 10 Smith Street, Banksia", "10 SMITH ST", {"BANKSIA"}),
+        ("37 Elensra", "37 ELENSRA", set()),
+        ("3rd St.", None, None),  # no house number
+        ("PO Box 123", None, None),  # a number with no street after it
+    ],
+)
+def test_a_street_address_is_the_house_number_the_street_and_what_follows(address, house, rest):
+    from cleansing.addresses import latin_address_words, street_address
+
+    found = street_address(latin_address_words(pd.Series([address])).iloc[0])
+    if house is None:
+        assert found is None
+    else:
+        assert (found.house, set(found.rest)) == (house, rest)
+
+
+def test_one_street_address_where_one_writes_less_after_the_street_not_another_suburb():
+    from cleansing.addresses import one_street_address, street_address
+
+    def one(x, y):
+        return one_street_address(street_address(x), street_address(y))
+
+    assert one("854 7TH AVE BETWEEN 54TH AND 55TH ST", "854 7TH AVE")
+    assert one("2355 PEACHTREE RD PEACHTREE BATTLE SHOPPING CTR", "2355 PEACHTREE RD NE")
+    assert not one("95 JARDINE ST BANKSIA", "95 JARDINE ST TUDOR")
+    assert not one("10 SMITH ST", "10 SMITH RD")
+    assert not one("10 SMITH ST", "12 SMITH ST")
+
+
+def test_a_broken_address_vocabulary_names_its_file(tmp_path):
+    from cleansing.addresses import latin_address_vocabulary
+    from foundation.errors import UserError
+
+    path = tmp_path / "latin_address_words.yaml"
+    path.write_text("street_types:\n  STREET: ST\n", encoding="utf-8")
+    with pytest.raises(UserError, match="latin_address_words.yaml"):
+        latin_address_vocabulary(path)

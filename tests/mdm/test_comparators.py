@@ -245,6 +245,34 @@ def test_latin_address_lines_one_dropped_or_mistyped_are_one_house():
     assert one_house_in_words("7 HIGH STREET", "7 LOW STREET", frozenset())
 
 
+def test_a_latin_address_written_with_other_abbreviations_is_one_and_more_after_the_street_one_house():
+    from mdm.dedupe import standardise_for_spec
+    from mdm.spec import parse_spec
+
+    addresses = [
+        "854 Seventh Avenue",
+        "854 7th Ave.",  # another abbreviation: the same address
+        "854 7th Ave. between 54th and 55th Sts.",
+        "854 Seventh Ave.",  # what one writes after the street the other leaves out: one house
+        "2355 Peachtree Rd. Peachtree Battle Shopping Center",
+        "2355 Peachtree Rd. NE",
+        "201 E. 49th St.",
+        "797 Third Ave.",  # another house in another street
+        "10 Smith Street",
+        "10 Smith Road",  # another street of one name
+    ]
+    raw = pd.DataFrame({"id": [str(i) for i in range(len(addresses))], "name": "Cafe", "address": addresses})
+    spec = parse_spec({"record_id": "id", "columns": {"company_name": "name", "address": "address"}})
+    frame = standardise_for_spec(raw, spec)
+    assert _levels(frame, ADDRESS, [(0, 1), (2, 3), (4, 5), (6, 7), (8, 9)]) == [
+        "exact",
+        "close",
+        "close",
+        "different",
+        "somewhat",  # the house number and SMITH: a line mistyped, as before
+    ]
+
+
 def test_chinese_addresses_have_no_latin_words():
     from cleansing.addresses import latin_address_words
 

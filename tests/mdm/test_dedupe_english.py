@@ -119,3 +119,76 @@ def test_a_latin_name_with_its_legal_form_written_twice_on_a_clean_list_merges_u
         ["left_record_id", "right_record_id"]
     )
     assert pairs.loc[("R300", "R301"), "match_class"] != "auto_merge"  # two cities: perhaps two companies
+
+
+def test_a_list_of_names_and_addresses_merges_one_house_written_two_ways_but_not_two_names_at_one_address():
+    from mdm.dedupe import deduplicate
+    from mdm.spec import parse_spec
+
+    rows = [
+        ("F1", "Carnegie Deli", "854 7th Ave. between 54th and 55th Sts."),
+        ("Z1", "Carnegie Deli", "854 Seventh Ave."),
+        ("F2", "Second Avenue Deli", "156 2nd Ave. at 10th St."),
+        ("Z2", "Second Avenue Deli", "156 Second Ave."),
+        ("F3", "Abruzzi", "2355 Peachtree Rd. Peachtree Battle Shopping Center"),
+        ("Z3", "Abruzzi", "2355 Peachtree Rd. NE"),
+        ("F4", "Bones Grill", "2355 Peachtree Rd. NE"),  # another restaurant in the same shopping centre
+    ] + [
+        (f"X{i:02d}", f"{a} {b}", f"{100 + 37 * i} {street}")
+        for i, (a, b, street) in enumerate(
+            zip(
+                (
+                    "Azure",
+                    "Cobalt",
+                    "Ember",
+                    "Fennel",
+                    "Juniper",
+                    "Marlow",
+                    "Quill",
+                    "Saffron",
+                    "Thistle",
+                    "Umber",
+                ),
+                (
+                    "Grill",
+                    "Cafe",
+                    "Bistro",
+                    "Diner",
+                    "Kitchen",
+                    "Tavern",
+                    "Oyster Bar",
+                    "Noodle House",
+                    "Pizzeria",
+                    "Bakery",
+                ),
+                (
+                    "Oak St.",
+                    "Elm Ave.",
+                    "Pine Rd.",
+                    "Main St.",
+                    "Lake Dr.",
+                    "Hill Rd.",
+                    "Bay St.",
+                    "Park Ave.",
+                    "Mill Ln.",
+                    "Cedar Blvd.",
+                ),
+                strict=True,
+            )
+        )
+    ]
+    frame = pd.DataFrame(rows, columns=["id", "name", "address"])
+    spec = parse_spec(
+        {
+            "record_id": "id",
+            "entity": "organisation",
+            "country": "US",
+            "columns": {"company_name": "name", "address": "address"},
+        }
+    )
+    clusters = deduplicate(frame, spec, progress=False).clusters.set_index("record_id")["cluster_id"]
+    assert clusters["F1"] == clusters["Z1"]
+    assert clusters["F2"] == clusters["Z2"]
+    assert clusters["F3"] == clusters["Z3"]
+    assert clusters["F4"] != clusters["Z3"]
+    assert clusters.nunique() == len(frame) - 3
