@@ -415,10 +415,16 @@ STREET_WORDS = 3
 
 @dataclass(frozen=True)
 class StreetAddress:
-    house: str
-    """The house number and the street: ``854 7TH AVE``."""
+    number: str
+    """The house number: ``854``."""
+    street: str
+    """The street: ``7TH AVE``."""
     rest: frozenset[str]
     """The words written after the street, compass points left out: a suburb, a building, ``AT 10TH ST``."""
+
+    @property
+    def house(self) -> str:
+        return f"{self.number} {self.street}"
 
 
 def street_address(words: str) -> StreetAddress | None:
@@ -443,7 +449,7 @@ def street_address(words: str) -> StreetAddress | None:
     # A street named by its type and a letter or number (AVE A, ST 5) keeps the word after the type.
     kept = street[:1] if typed is None else street[: max(typed + 1, 2)]
     rest = frozenset(word for k, word in after if k > kept[-1][0])
-    return StreetAddress(" ".join([parts[start], *(word for _, word in kept)]), rest)
+    return StreetAddress(parts[start], " ".join(word for _, word in kept), rest)
 
 
 def one_street_address(x: StreetAddress, y: StreetAddress) -> bool:

@@ -1152,9 +1152,12 @@ def compare_address(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> 
     begins = _one_begins_the_other(cols, a, b, rest)
     somewhat &= (ratio >= 75) | begins | _one_house_in_words(cols, left, right, rest & ~begins)
     # A Latin address written with other abbreviations (854 Seventh Avenue / 854 7th Ave.) is the same
-    # address; one house number in one street, one of them writing more after it, the same house.
-    words_equal, same_street = _latin_addresses_agree(cols, left, right, known & ~exact & ~other_district)
-    return _assign(known, [exact | words_equal, close | same_street, somewhat])
+    # address; one house number in one street, one of them writing more after it, the same house; another
+    # number in one street another house, however alike the two read (135 / 156 Elm Ave.), or a number
+    # mistyped: at most somewhat.
+    latin = _latin_addresses_agree(cols, left, right, known & ~exact & ~other_district)
+    close = (close & ~latin.other_house) | latin.one_house
+    return _assign(known, [exact | latin.same_words, close, somewhat])
 
 
 MIN_ADDRESS_BEGINNING = 10
@@ -1227,34 +1230,48 @@ def one_house_in_words(x: str, y: str, common: frozenset[str]) -> bool:
     return telling and 2 * matched >= len(short)
 
 
-def _street_addresses(cols: FrameColumns) -> tuple[list, np.ndarray]:
+def _street_addresses(cols: FrameColumns) -> tuple[list, np.ndarray, np.ndarray]:
     """Per distinct Latin address (its words) its house number, street and what follows
-    (:func:`cleansing.addresses.street_address`, None where it has none), and a code of the house
-    number and street (-1: none; the last entry for a missing address)."""
+    (:func:`cleansing.addresses.street_address`, None where it has none), a code of its house number and
+    street, and a code of its street alone (-1: none; the last entries for a missing address)."""
     from cleansing.addresses import street_address
 
     streets = [street_address(str(words)) for words in cols.uniques(ADDRESS_WORDS_COLUMN)]
-    codes, _ = pd.factorize(pd.Series([s.house if s else None for s in streets], dtype=object))
-    return streets, np.r_[codes, -1]
+    house, _ = pd.factorize(pd.Series([s.house if s else None for s in streets], dtype=object))
+    street, _ = pd.factorize(pd.Series([s.street if s else None for s in streets], dtype=object))
+    return streets, np.r_[house, -1], np.r_[street, -1]
+
+
+@dataclass(frozen=True)
+class _LatinAddressAgreement:
+    same_words: np.ndarray
+    """The same words, written with other abbreviations or punctuation."""
+    one_house: np.ndarray
+    """One house number in one street written two ways (:func:`cleansing.addresses.one_street_address`)."""
+    other_house: np.ndarray
+    """Another house number in one street."""
 
 
 def _latin_addresses_agree(
     cols: FrameColumns, left: np.ndarray, right: np.ndarray, mask: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per pair under ``mask`` whose addresses are both Latin: whether their words are the same (written
-    with other abbreviations or punctuation), and whether they are one house number in one street
-    written two ways (:func:`cleansing.addresses.one_street_address`)."""
+) -> _LatinAddressAgreement:
+    """How the pairs under ``mask`` whose addresses are both Latin agree, read as words and streets."""
     from cleansing.addresses import one_street_address
 
     none = np.zeros(len(left), dtype=bool)
     if ADDRESS_WORDS_COLUMN not in cols or not mask.any():
-        return none, none
+        return _LatinAddressAgreement(none, none, none)
     codes = cols.codes(ADDRESS_WORDS_COLUMN)
     a, b = codes[left], codes[right]
     mask = mask & (a >= 0) & (b >= 0)
-    streets, house = cols.derived("address_streets", _street_addresses)
-    one_house = mask & (a != b) & (house[a] >= 0) & (house[a] == house[b])
-    return mask & (a == b), _pair_test(streets, a, b, one_house, one_street_address)
+    streets, house, street = cols.derived("address_streets", _street_addresses)
+    same_street = mask & (a != b) & (street[a] >= 0) & (street[a] == street[b])
+    one_house = same_street & (house[a] == house[b])
+    return _LatinAddressAgreement(
+        mask & (a == b),
+        _pair_test(streets, a, b, one_house, one_street_address),
+        same_street & (house[a] != house[b]),
+    )
 
 
 def _one_house_in_words(

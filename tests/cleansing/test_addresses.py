@@ -215,6 +215,7 @@ def test_a_street_address_is_the_house_number_the_street_and_what_follows(addres
         assert found is None
     else:
         assert (found.house, set(found.rest)) == (house, rest)
+        assert found.house == f"{found.number} {found.street}"
 
 
 def test_one_street_address_where_one_writes_less_after_the_street_not_another_suburb():

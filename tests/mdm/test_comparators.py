@@ -260,16 +260,19 @@ def test_a_latin_address_written_with_other_abbreviations_is_one_and_more_after_
         "797 Third Ave.",  # another house in another street
         "10 Smith Street",
         "10 Smith Road",  # another street of one name
+        "135 Elm Ave.",
+        "156 Elm Ave.",  # another house in one street, though the two read alike
     ]
     raw = pd.DataFrame({"id": [str(i) for i in range(len(addresses))], "name": "Cafe", "address": addresses})
     spec = parse_spec({"record_id": "id", "columns": {"company_name": "name", "address": "address"}})
     frame = standardise_for_spec(raw, spec)
-    assert _levels(frame, ADDRESS, [(0, 1), (2, 3), (4, 5), (6, 7), (8, 9)]) == [
+    assert _levels(frame, ADDRESS, [(0, 1), (2, 3), (4, 5), (6, 7), (8, 9), (10, 11)]) == [
         "exact",
         "close",
         "close",
         "different",
         "somewhat",  # the house number and SMITH: a line mistyped, as before
+        "somewhat",  # not close: a number mistyped, or the house next door
     ]
 
 
