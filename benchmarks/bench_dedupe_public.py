@@ -339,12 +339,7 @@ def main() -> None:
         return
     rows: list[dict] = []
     for set_name in args.sets:
-        for variant in variants_of(set_name):
-            if args.variants and not any(
-                variant == wanted or (wanted == "name_contact" and variant.startswith("name_"))
-                for wanted in args.variants
-            ):
-                continue
+        for variant in variants_of(set_name, args.variants):
             try:
                 rows += measure_public(set_name, variant, not args.no_splink, args.shuffle)
             except DatasetMissing as exc:

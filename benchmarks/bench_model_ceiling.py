@@ -207,14 +207,16 @@ def main() -> None:
     parser.add_argument(
         "--sets", nargs="+", choices=sorted(LOADERS), default=[s for s in LOADERS if s != "abt_buy"]
     )
-    parser.add_argument("--variants", nargs="+", help="full, name or name_<contact> (default: all)")
+    parser.add_argument(
+        "--variants",
+        nargs="+",
+        help="full, name, name_<contact> or name_contact for each set's contact variants (default: all)",
+    )
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = parser.parse_args()
     rows: list[dict] = []
     for set_name in args.sets:
-        for variant in variants_of(set_name):
-            if args.variants and variant not in args.variants:
-                continue
+        for variant in variants_of(set_name, args.variants):
             try:
                 rows.append(measure(set_name, variant))
             except DatasetMissing as exc:

@@ -234,8 +234,15 @@ VARIANT_COLUMNS: dict[str, dict[str, list[str]]] = {
 """Column-thinned variants; ``full`` keeps every column the set has."""
 
 
-def variants_of(set_name: str) -> list[str]:
-    return ["full", *VARIANT_COLUMNS[set_name]]
+def variants_of(set_name: str, wanted: list[str] | None = None) -> list[str]:
+    """The set's variants (``full`` first), or those of them ``wanted`` names (``name_contact``: every
+    ``name_<contact>`` variant)."""
+    variants = ["full", *VARIANT_COLUMNS[set_name]]
+    if not wanted:
+        return variants
+    return [
+        v for v in variants if any(v == w or (w == "name_contact" and v.startswith("name_")) for w in wanted)
+    ]
 
 
 def thin(data: PublicSet, variant: str) -> PublicSet:

@@ -115,3 +115,12 @@ def test_every_variant_has_a_committed_spec_naming_only_its_columns():
             for value in spec["columns"].values():
                 named += value if isinstance(value, list) else [value]
             assert set(named) <= set(data.records.columns), data.name
+
+
+def test_the_variants_a_benchmark_is_asked_for_are_chosen_by_name_or_as_every_contact_variant():
+    from benchmarks.public_datasets import variants_of
+
+    assert variants_of("restaurants") == ["full", "name", "name_phone", "name_address"]
+    assert variants_of("restaurants", ["name_contact"]) == ["name_phone", "name_address"]
+    assert variants_of("febrl3", ["full", "name_postcode"]) == ["full", "name_postcode"]
+    assert variants_of("febrl3", ["name_phone"]) == []
