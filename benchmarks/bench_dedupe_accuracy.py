@@ -60,7 +60,12 @@ CUSTOMER_SPEC = {
     },
 }
 
-THIN_COLUMNS = {"all": None, "name": ("company_name",), "name_phone": ("company_name", "phone")}
+THIN_COLUMNS = {
+    "all": None,
+    "name": ("company_name",),
+    "name_phone": ("company_name", "phone"),
+    "name_address": ("company_name", "address"),
+}
 """Column-thinned variants: the spec keeps only these roles (the records keep every column)."""
 
 
@@ -213,7 +218,8 @@ def main() -> None:
         "--columns",
         choices=tuple(THIN_COLUMNS),
         default="all",
-        help="which columns the spec maps: all, the name only (a salesperson's list), or the name and a phone",
+        help="which columns the spec maps: all, the name only (a salesperson's list), the name and a phone, or the "
+        "name and an address",
     )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)

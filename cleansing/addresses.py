@@ -458,3 +458,25 @@ def one_street_address(x: StreetAddress, y: StreetAddress) -> bool:
     ways of writing one house. Two other suburbs after one street (``95 JARDINE ST BANKSIA`` / ``95
     JARDINE ST TUDOR``) are two houses, or one written with a slip: not this."""
     return x.house == y.house and (x.rest <= y.rest or y.rest <= x.rest)
+
+
+_CHINESE_STREET = re.compile(r"^(?P<road>.*?)(?P<number>\d+(?:[-之]\d+)?)号(?P<rest>.*)$")
+_CHINESE_ROAD_END = ("路", "街", "道", "巷", "弄", "里", "胡同")
+_CHINESE_SUBDISTRICT = r"^.*?(?:街道|镇|乡)(?=.)"
+
+
+def chinese_street_addresses(details: pd.Series) -> pd.DataFrame:
+    """Per Chinese street part (``address_detail``) its road, house number and what follows (``road``,
+    ``number``, ``rest``; missing where none is read): ``新安街道建安一路188号`` → ``建安一路``, ``188``;
+    ``南山大道1088号A栋`` → ``南山大道``, ``1088``, ``A栋``. The sub-district before the road is left out (one
+    source writes it, the other not); no road is read where no number with 号 follows a road's name
+    (``工业区3号厂房``, ``新安街道188号``)."""
+    found = details.astype("string").str.extract(_CHINESE_STREET)
+    road = found["road"].str.replace(_CHINESE_SUBDISTRICT, "", regex=True)
+    is_road = (road.str.endswith(_CHINESE_ROAD_END) & ~road.str.endswith("街道")).fillna(False).astype(bool)
+    out = pd.DataFrame(
+        {"road": road, "number": found["number"], "rest": found["rest"].replace("", pd.NA)},
+        index=details.index,
+    )
+    out.loc[~is_road] = pd.NA
+    return out

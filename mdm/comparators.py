@@ -250,6 +250,12 @@ class Comparison:
     without being one, so on a list that holds organisations its u is left as random pairs show
     it: taking duplicates out would make a shared value weigh more for two sisters too."""
 
+    sites_apart_levels: tuple[str, ...] = ()
+    """Levels on which two records stand at two sites (another address, or another number in one street;
+    another phone). Many records of one name at many sites are the shops of a chain (美宜佳便利店 at twenty
+    addresses) as often as one company written many times, so for a pair on such a level the name's own
+    records do not vouch that the two are one (see :func:`mdm.term_frequency.tf_adjustments`)."""
+
     def tf_column_of(self, label: str) -> str:
         return dict(self.tf_level_columns).get(label, self.tf_column)
 
@@ -1151,13 +1157,107 @@ def compare_address(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> 
     rest = somewhat & (ratio < 75)
     begins = _one_begins_the_other(cols, a, b, rest)
     somewhat &= (ratio >= 75) | begins | _one_house_in_words(cols, left, right, rest & ~begins)
-    # A Latin address written with other abbreviations (854 Seventh Avenue / 854 7th Ave.) is the same
-    # address; one house number in one street, one of them writing more after it, the same house; another
-    # number in one street another house, however alike the two read (135 / 156 Elm Ave.), or a number
-    # mistyped: at most somewhat.
-    latin = _latin_addresses_agree(cols, left, right, known & ~exact & ~other_district)
-    close = (close & ~latin.other_house) | latin.one_house
-    return _assign(known, [exact | latin.same_words, close, somewhat])
+    # A Latin address written with other abbreviations (854 Seventh Avenue / 854 7th Ave.) is the same address.
+    same_words = _same_latin_words(cols, left, right, known & ~exact & ~other_district)
+    # One house number in one street, one of the two writing more after it (a building, a floor), is one
+    # house written two ways (文化路1938号 / 文化路1938号岸傲大厦8楼, 854 7th Ave. / 854 Seventh Ave. between 54th
+    # and 55th Sts.). Another number in one street, however alike the two read (建安一路188号 / 288号), is
+    # another house (two shops of one chain) or a number mistyped: at most somewhat. (Both happen: two
+    # guides write one restaurant at 3201 and 3127 Fillmore St.)
+    one_house, other_house = _houses_in_one_street(
+        cols, left, right, a, b, known & ~exact & ~other_district & ~same_words
+    )
+    close = (close & ~other_house) | one_house
+    return _assign(known, [exact | same_words, close, somewhat])
+
+
+@dataclass(frozen=True)
+class _StreetReadings:
+    """Per distinct address codes of its house (number and street) and of its street (-1 where none is
+    read; the last entry for a missing address), and how to tell one house written two ways: a Latin
+    address's reading (:class:`cleansing.addresses.StreetAddress`) for
+    :func:`cleansing.addresses.one_street_address`, or a Chinese one's code of what follows the number
+    (-1: nothing), one house where one writes nothing more or both the same."""
+
+    house: np.ndarray
+    street: np.ndarray
+    streets: list | None = None
+    rest: np.ndarray | None = None
+
+
+def _codes_of(values: Iterable[object]) -> np.ndarray:
+    codes, _ = pd.factorize(pd.Series(list(values), dtype=object))
+    return np.r_[codes, -1]
+
+
+def _latin_streets(cols: FrameColumns) -> _StreetReadings:
+    from cleansing.addresses import street_address
+
+    streets = [street_address(str(words)) for words in cols.uniques(ADDRESS_WORDS_COLUMN)]
+    return _StreetReadings(
+        _codes_of(s.house if s else None for s in streets),
+        _codes_of(s.street if s else None for s in streets),
+        streets=streets,
+    )
+
+
+def _chinese_streets(cols: FrameColumns) -> _StreetReadings:
+    from cleansing.addresses import chinese_street_addresses
+
+    read = chinese_street_addresses(pd.Series(cols.uniques("address_detail"), dtype=object))
+    road = read["road"].astype(object).where(read["road"].notna(), None)
+    house = (read["road"] + " " + read["number"]).astype(object)
+    rest = read["rest"].astype(object)
+    return _StreetReadings(
+        _codes_of(house.where(house.notna(), None)),
+        _codes_of(road),
+        rest=_codes_of(rest.where(rest.notna(), None)),
+    )
+
+
+def _houses(
+    readings: _StreetReadings, x: np.ndarray, y: np.ndarray, mask: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair under ``mask`` (codes into ``readings``) whether the two are one house written two ways,
+    and whether they are two numbers in one street."""
+    from cleansing.addresses import one_street_address
+
+    in_one_street = mask & (x != y) & (readings.street[x] >= 0) & (readings.street[x] == readings.street[y])
+    same_number = in_one_street & (readings.house[x] == readings.house[y])
+    if readings.streets is not None:
+        one = _pair_test(readings.streets, x, y, same_number, one_street_address)
+    else:
+        assert readings.rest is not None
+        rx, ry = readings.rest[x], readings.rest[y]
+        one = same_number & ((rx < 0) | (ry < 0) | (rx == ry))
+    return one, in_one_street & ~same_number
+
+
+def _houses_in_one_street(
+    cols: FrameColumns, left: np.ndarray, right: np.ndarray, a: np.ndarray, b: np.ndarray, mask: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per pair under ``mask`` whether its addresses are one house written two ways, and whether two house
+    numbers in one street: Latin addresses read as their words (:func:`cleansing.addresses.street_address`),
+    Chinese ones as their street part (``a``, ``b``: codes of ``address_detail``;
+    :func:`cleansing.addresses.chinese_street_addresses`)."""
+    none = np.zeros(len(left), dtype=bool)
+    if not mask.any():
+        return none, none
+    latin = none
+    one, other = none, none
+    if ADDRESS_WORDS_COLUMN in cols:
+        words = cols.codes(ADDRESS_WORDS_COLUMN)
+        wa, wb = words[left], words[right]
+        latin = mask & (wa >= 0) & (wb >= 0)
+        if latin.any():
+            one, other = _houses(cols.derived("address_latin_streets", _latin_streets), wa, wb, latin)
+    chinese = mask & ~latin
+    if chinese.any():
+        chinese_one, chinese_other = _houses(
+            cols.derived("address_chinese_streets", _chinese_streets), a, b, chinese
+        )
+        one, other = one | chinese_one, other | chinese_other
+    return one, other
 
 
 MIN_ADDRESS_BEGINNING = 10
@@ -1230,48 +1330,16 @@ def one_house_in_words(x: str, y: str, common: frozenset[str]) -> bool:
     return telling and 2 * matched >= len(short)
 
 
-def _street_addresses(cols: FrameColumns) -> tuple[list, np.ndarray, np.ndarray]:
-    """Per distinct Latin address (its words) its house number, street and what follows
-    (:func:`cleansing.addresses.street_address`, None where it has none), a code of its house number and
-    street, and a code of its street alone (-1: none; the last entries for a missing address)."""
-    from cleansing.addresses import street_address
-
-    streets = [street_address(str(words)) for words in cols.uniques(ADDRESS_WORDS_COLUMN)]
-    house, _ = pd.factorize(pd.Series([s.house if s else None for s in streets], dtype=object))
-    street, _ = pd.factorize(pd.Series([s.street if s else None for s in streets], dtype=object))
-    return streets, np.r_[house, -1], np.r_[street, -1]
-
-
-@dataclass(frozen=True)
-class _LatinAddressAgreement:
-    same_words: np.ndarray
-    """The same words, written with other abbreviations or punctuation."""
-    one_house: np.ndarray
-    """One house number in one street written two ways (:func:`cleansing.addresses.one_street_address`)."""
-    other_house: np.ndarray
-    """Another house number in one street."""
-
-
-def _latin_addresses_agree(
+def _same_latin_words(
     cols: FrameColumns, left: np.ndarray, right: np.ndarray, mask: np.ndarray
-) -> _LatinAddressAgreement:
-    """How the pairs under ``mask`` whose addresses are both Latin agree, read as words and streets."""
-    from cleansing.addresses import one_street_address
-
-    none = np.zeros(len(left), dtype=bool)
+) -> np.ndarray:
+    """Per pair under ``mask`` whether both addresses are Latin with the same words (written with other
+    abbreviations or punctuation: :func:`cleansing.addresses.latin_address_words`)."""
     if ADDRESS_WORDS_COLUMN not in cols or not mask.any():
-        return _LatinAddressAgreement(none, none, none)
+        return np.zeros(len(left), dtype=bool)
     codes = cols.codes(ADDRESS_WORDS_COLUMN)
     a, b = codes[left], codes[right]
-    mask = mask & (a >= 0) & (b >= 0)
-    streets, house, street = cols.derived("address_streets", _street_addresses)
-    same_street = mask & (a != b) & (street[a] >= 0) & (street[a] == street[b])
-    one_house = same_street & (house[a] == house[b])
-    return _LatinAddressAgreement(
-        mask & (a == b),
-        _pair_test(streets, a, b, one_house, one_street_address),
-        same_street & (house[a] != house[b]),
-    )
+    return mask & (a >= 0) & (a == b)
 
 
 def _one_house_in_words(
@@ -1304,6 +1372,7 @@ ADDRESS = Comparison(
     u_without_matches=True,
     shared_by_related_organisations=True,
     m_from_several_fields=True,
+    sites_apart_levels=("different",),
 )
 
 

@@ -219,6 +219,19 @@ def value_frequency(cols: FrameColumns, column: str) -> np.ndarray:
     return cols.derived(f"tf_u:{column}", compute)
 
 
+def frequency_among_others(cols: FrameColumns, column: str) -> np.ndarray:
+    """Per record ``u(v)`` of its value with every record beyond one entity's taken for another entity's
+    (NaN where missing): :func:`value_frequency` without reading a value no other name shares a word with
+    as one entity's own (``AKZO NOBEL`` written 167 times by one applicant)."""
+
+    def compute(c: FrameColumns) -> np.ndarray:
+        counts, codes = value_counts(c, column)
+        u = (np.maximum(counts - records_per_entity(counts), 0) + COLLISION) / max(len(codes), 1)
+        return np.where(codes >= 0, u[np.maximum(codes, 0)] if len(u) else np.nan, np.nan)
+
+    return cols.derived(f"tf_u_among_others:{column}", compute)
+
+
 ONE_ENTITY_ODDS = 19.0
 """Odds (95 %) at which a value's own records are taken for one entity's: below them the value is
 shared too evenly to say, and an exact agreement keeps its frequency weight (no review for it)."""
@@ -288,6 +301,17 @@ def _others_disagree(levels: np.ndarray, comparisons: tuple[Comparison, ...], j:
     return out
 
 
+def at_two_sites(levels: np.ndarray, comparisons: tuple[Comparison, ...]) -> np.ndarray:
+    """Per pair whether a comparison sits on one of its ``sites_apart_levels``: another address, another
+    number in one street, another phone."""
+    out = np.zeros(len(levels), dtype=bool)
+    for k, c in enumerate(comparisons):
+        if c.sites_apart_levels:
+            apart = np.array([False, *(lv.label in c.sites_apart_levels for lv in c.levels)])
+            out |= apart[levels[:, k]]
+    return out
+
+
 def tf_adjustments(
     cols: FrameColumns,
     left: np.ndarray,
@@ -328,6 +352,15 @@ def tf_adjustments(
                 continue
             freq = value_frequency(cols, column)
             pair_u = np.fmax(freq[left[on]], freq[right[on]])  # the more common value; NaN-safe
+            if column in ORGANISATION_NAME_COLUMNS:
+                # A name many records write, at two sites: as common as its records beyond one company's
+                # are, not one company written many times (美宜佳便利店 at twenty addresses: twenty shops).
+                apart = np.flatnonzero(at_two_sites(levels[on], comparisons))
+                if len(apart):
+                    share = frequency_among_others(cols, column)
+                    pair_u[apart] = np.fmax(
+                        pair_u[apart], np.fmax(share[left[on[apart]]], share[right[on[apart]]])
+                    )
             known = ~np.isnan(pair_u)
             bits = np.log2(u_ref / pair_u[known])
             cap = comparison.tf_rare_bonus
@@ -346,6 +379,8 @@ def tf_adjustments(
                 odds_bits = one_entity_bits(
                     cols, column, left[at], right[at], label != comparison.tf_levels[0]
                 )
+                # Two records of the name at two sites: a chain's two shops as often as one company's.
+                odds_bits[at_two_sites(levels[at], comparisons)] = np.nan
                 adjust[at] = np.fmax(adjust[at], np.minimum(odds_bits + shift, ceiling))
                 if label in ONE_NAME_LEVELS and "name_region" in cols:
                     parsed = same_parsed_name(cols, left[at], right[at])

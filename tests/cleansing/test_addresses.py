@@ -239,3 +239,25 @@ def test_a_broken_address_vocabulary_names_its_file(tmp_path):
     path.write_text("street_types:\n  STREET: ST\n", encoding="utf-8")
     with pytest.raises(UserError, match="latin_address_words.yaml"):
         latin_address_vocabulary(path)
+
+
+@pytest.mark.parametrize(
+    ("detail", "road", "number", "rest"),
+    [
+        ("新安街道建安一路188号", "建安一路", "188", set()),  # the sub-district before the road left out
+        ("南山大道1088号A栋", "南山大道", "1088", {"A栋"}),
+        ("建安一路188-1号", "建安一路", "188-1", set()),
+        ("工业区3号厂房", None, None, None),  # no road before the number
+        ("新安街道188号", None, None, None),  # a sub-district is no road
+        ("科技园路", None, None, None),  # no number
+    ],
+)
+def test_a_chinese_street_part_is_read_as_its_road_and_house_number(detail, road, number, rest):
+    from cleansing.addresses import chinese_street_addresses
+
+    found = chinese_street_addresses(pd.Series([detail])).iloc[0]
+    if road is None:
+        assert found.isna().all()
+    else:
+        assert (found["road"], found["number"]) == (road, number)
+        assert (pd.isna(found["rest"]) and not rest) or {found["rest"]} == rest

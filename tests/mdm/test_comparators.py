@@ -245,7 +245,7 @@ def test_latin_address_lines_one_dropped_or_mistyped_are_one_house():
     assert one_house_in_words("7 HIGH STREET", "7 LOW STREET", frozenset())
 
 
-def test_a_latin_address_written_with_other_abbreviations_is_one_and_more_after_the_street_one_house():
+def test_a_latin_address_written_with_other_abbreviations_is_one_and_another_number_in_its_street_not_close():
     from mdm.dedupe import standardise_for_spec
     from mdm.spec import parse_spec
 
@@ -261,7 +261,7 @@ def test_a_latin_address_written_with_other_abbreviations_is_one_and_more_after_
         "10 Smith Street",
         "10 Smith Road",  # another street of one name
         "135 Elm Ave.",
-        "156 Elm Ave.",  # another house in one street, though the two read alike
+        "156 Elm Ave.",  # another house in one street, though the two read alike, or a number mistyped
     ]
     raw = pd.DataFrame({"id": [str(i) for i in range(len(addresses))], "name": "Cafe", "address": addresses})
     spec = parse_spec({"record_id": "id", "columns": {"company_name": "name", "address": "address"}})
@@ -272,7 +272,26 @@ def test_a_latin_address_written_with_other_abbreviations_is_one_and_more_after_
         "close",
         "different",
         "somewhat",  # the house number and SMITH: a line mistyped, as before
-        "somewhat",  # not close: a number mistyped, or the house next door
+        "somewhat",  # not close (90 by ratio)
+    ]
+
+
+def test_one_chinese_house_written_with_its_building_is_close_and_another_number_in_its_road_not(make_frame):
+    frame = make_frame(
+        [
+            {"address_detail": "新安街道建安一路188号"},
+            {"address_detail": "新安街道建安一路288号"},  # another shop of the road, 92 by ratio
+            {"address_detail": "新安街道建安一路188号A栋"},  # the same house, the building added
+            {"address_detail": "文化路1938号"},
+            {"address_detail": "文化路1938号岸傲大厦8楼"},  # the building and floor added: 67 by ratio
+            {"address_detail": "文化路1938号岸傲大厦9楼"},
+        ]
+    )
+    assert _levels(frame, ADDRESS, [(0, 1), (0, 2), (3, 4), (4, 5)]) == [
+        "somewhat",
+        "close",
+        "close",
+        "close",
     ]
 
 

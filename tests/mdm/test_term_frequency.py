@@ -193,3 +193,37 @@ def test_a_registered_company_name_written_alike_is_one_company_on_a_name_only_l
     on_record = registered.reindex(identical["left_record_id"].astype(str)).to_numpy()
     assert on_record.sum() > 1000
     assert (identical.loc[on_record, "match_class"] == "auto_merge").all()
+
+
+def test_a_chains_shops_at_many_addresses_stay_apart_and_one_shop_written_twice_merges():
+    """美宜佳便利店 at twenty-four addresses is a chain's shops, not one company written twenty-four times:
+    no word of the name is held by another name, which on a list without sites (PATSTAT's applicants)
+    makes a name many records write one entity's; here their addresses say otherwise."""
+    from benchmarks.bench_dedupe_accuracy import load_generated
+
+    records, _ = load_generated(400, 7, "partner", "standard")
+    frame = records[["record_id", "partner_name", "address"]].rename(columns={"partner_name": "name"})
+    roads = ["建安一路", "新湖路", "创业二路", "宝民一路", "前进二路", "公园路", "裕安一路", "西乡大道"]
+    shops = [
+        (f"MYJ-{i}-{k}", "美宜佳便利店", f"广东省深圳市宝安区{road}{number}号")
+        for i, road in enumerate(roads)
+        for k, number in enumerate((118 + 10 * i, 236 + 10 * i, 352 + 10 * i))
+    ]
+    shops.append(("MYJ-0-0-again", "美宜佳便利店", "深圳市宝安区建安一路118号"))
+    frame = pd.concat(
+        [frame, pd.DataFrame(shops, columns=["record_id", "name", "address"])], ignore_index=True
+    )
+    spec = parse_spec(
+        {
+            "record_id": "record_id",
+            "entity": "organisation",
+            "columns": {"company_name": "name", "address": "address"},
+        }
+    )
+    clusters = deduplicate(frame, spec, progress=False).clusters.set_index("record_id")["cluster_id"]
+    shops = clusters[clusters.index.str.startswith("MYJ-")].rename("cluster").to_frame()
+    assert shops.loc["MYJ-0-0", "cluster"] == shops.loc["MYJ-0-0-again", "cluster"]
+    shops["road"] = shops.index.str.split("-").str[1]
+    # No cluster holds shops of two roads (two shops of one road, another number each, weigh as a number
+    # mistyped would: on this small list they may merge).
+    assert shops.groupby("cluster")["road"].nunique().max() == 1
