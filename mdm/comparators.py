@@ -251,10 +251,12 @@ class Comparison:
     it: taking duplicates out would make a shared value weigh more for two sisters too."""
 
     sites_apart_levels: tuple[str, ...] = ()
-    """Levels on which two records stand at two sites (another address, or another number in one street;
-    another phone). Many records of one name at many sites are the shops of a chain (美宜佳便利店 at twenty
-    addresses) as often as one company written many times, so for a pair on such a level the name's own
-    records do not vouch that the two are one (see :func:`mdm.term_frequency.tf_adjustments`)."""
+    """Levels on which two records may stand at two sites: the address ``different``, or ``somewhat`` (which
+    holds another house number in one street). Many records of one name at many sites are the shops of a
+    chain (美宜佳便利店 at twenty addresses) as often as one company written many times, so for a pair on such
+    a level the name's own records do not vouch that the two are one (see
+    :func:`mdm.term_frequency.tf_adjustments`). Not the phone: one company's phones differ more often than
+    its addresses."""
 
     def tf_column_of(self, label: str) -> str:
         return dict(self.tf_level_columns).get(label, self.tf_column)
@@ -1372,7 +1374,7 @@ ADDRESS = Comparison(
     u_without_matches=True,
     shared_by_related_organisations=True,
     m_from_several_fields=True,
-    sites_apart_levels=("different",),
+    sites_apart_levels=("somewhat", "different"),
 )
 
 

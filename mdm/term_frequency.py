@@ -302,8 +302,8 @@ def _others_disagree(levels: np.ndarray, comparisons: tuple[Comparison, ...], j:
 
 
 def at_two_sites(levels: np.ndarray, comparisons: tuple[Comparison, ...]) -> np.ndarray:
-    """Per pair whether a comparison sits on one of its ``sites_apart_levels``: another address, another
-    number in one street, another phone."""
+    """Per pair whether a comparison sits on one of its ``sites_apart_levels``: another address, or one
+    alike only in part (another house number in one street)."""
     out = np.zeros(len(levels), dtype=bool)
     for k, c in enumerate(comparisons):
         if c.sites_apart_levels:
