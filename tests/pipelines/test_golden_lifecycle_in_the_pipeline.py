@@ -72,8 +72,9 @@ def test_the_stewards_loop_keeps_every_decision_and_the_golden_records_history(t
     job = defs.resolve_job_def("master_data_sync")
     engine = create_engine(f"sqlite:///{tmp_path / 'channel_store.sqlite'}")
     original = CRM_PARTNERS.read_bytes()
-    # hard look-alikes from the generator: the matcher leaves some of their pairs for a steward
+    # hard look-alikes from the generator (two batches): the matcher leaves some of their pairs for a steward
     look_alikes = _generated_crm_partners(tmp_path / "hard.jsonl", 25, 4242, "A-9", "hard")
+    look_alikes += _generated_crm_partners(tmp_path / "hard_2.jsonl", 25, 4244, "A-7", "hard")
     _drop_crm_partners(tmp_path, original + look_alikes)
     review = tmp_path / "partners_review.xlsx"
     try:
@@ -83,7 +84,7 @@ def test_the_stewards_loop_keeps_every_decision_and_the_golden_records_history(t
             before = _crosswalk(engine)
 
             assert main(["review", "export", "--entity", "partner", str(review)]) == 0
-            merge, confirm = ("A-900003", "A-900026"), ("A-101228", "D11432")
+            merge, confirm = ("A-700000", "A-700038"), ("A-101228", "D11432")
             apart = [("A-900023", "A-900042"), ("A-900010", "A-900042")]
             assert before[("crm", merge[0])] != before[("crm", merge[1])]
             assert before[("crm", confirm[0])] == before[("dms", confirm[1])]
