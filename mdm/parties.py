@@ -378,11 +378,25 @@ def _golden_candidates(
     if original_phone is not None:
         # An invalid phone is kept as written (a steward fixes it), never silently dropped.
         candidates["phone"] = candidates["phone"].fillna(original_phone.reindex(candidates.index))
+    if entity == "partner" and "partner_name" in records.columns:
+        candidates["partner_name"] = name_as_written(candidates["partner_name"], records["partner_name"])
     if entity == "customer":
         person = candidates.get("customer_kind") == "person"
-        names = candidates["std_name_normalised"].where(~person, candidates["std_person_name"])
+        companies = name_as_written(candidates["std_name_normalised"], records["customer_name"])
+        names = companies.where(~person, candidates["std_person_name"])
         candidates["customer_name"] = names.fillna(candidates["customer_name"])
     return candidates
+
+
+def name_as_written(normalised: pd.Series, written: pd.Series) -> pd.Series:
+    """A company's name as the matcher reads it (``normalised``: Latin letters in upper case, notes read
+    away), in the letters' case the source wrote (``written``) where the case is all that differs:
+    ``Xi'an Hualin Wine Company Limited`` stays so in the golden record, not ``XI'AN HUALIN WINE COMPANY
+    LIMITED`` (a change of the data the cut-over comparison rightly counts). A name whose notes were read
+    away or whose brackets or characters were made standard keeps the standard form."""
+    text = normalise_text_series(written.reindex(normalised.index))
+    same = (text.str.upper() == normalised.astype("string")).fillna(False).astype(bool)
+    return normalised.where(~same, text.astype(object))
 
 
 def _extensions_within_cluster(candidates: pd.DataFrame) -> pd.Series:
