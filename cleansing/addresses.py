@@ -35,9 +35,10 @@ from cleansing.text import (
 
 __all__ = [
     "AddressParts",
+    "chinese_street_addresses",
     "latin_address_words",
-    "parse_address",
     "one_street_address",
+    "parse_address",
     "parse_addresses",
     "street_address",
 ]

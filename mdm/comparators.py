@@ -1158,16 +1158,18 @@ def compare_address(cols: FrameColumns, left: np.ndarray, right: np.ndarray) -> 
     somewhat = known & ~other_district
     rest = somewhat & (ratio < 75)
     begins = _one_begins_the_other(cols, a, b, rest)
-    somewhat &= (ratio >= 75) | begins | _one_house_in_words(cols, left, right, rest & ~begins)
+    # A Latin address is read as its words too (codes -1 where an address is not Latin).
+    wa, wb, latin = _latin_address_words_of(cols, left, right)
+    somewhat &= (ratio >= 75) | begins | _one_house_in_words(cols, wa, wb, rest & ~begins & latin)
     # A Latin address written with other abbreviations (854 Seventh Avenue / 854 7th Ave.) is the same address.
-    same_words = _same_latin_words(cols, left, right, known & ~exact & ~other_district)
+    same_words = known & ~exact & ~other_district & latin & (wa == wb)
     # One house number in one street, one of the two writing more after it (a building, a floor), is one
     # house written two ways (文化路1938号 / 文化路1938号岸傲大厦8楼, 854 7th Ave. / 854 Seventh Ave. between 54th
     # and 55th Sts.). Another number in one street, however alike the two read (建安一路188号 / 288号), is
     # another house (two shops of one chain) or a number mistyped: at most somewhat. (Both happen: two
     # guides write one restaurant at 3201 and 3127 Fillmore St.)
     one_house, other_house = _houses_in_one_street(
-        cols, left, right, a, b, known & ~exact & ~other_district & ~same_words
+        cols, wa, wb, latin, a, b, known & ~exact & ~other_district & ~same_words
     )
     close = (close & ~other_house) | one_house
     return _assign(known, [exact | same_words, close, somewhat])
@@ -1207,14 +1209,8 @@ def _chinese_streets(cols: FrameColumns) -> _StreetReadings:
     from cleansing.addresses import chinese_street_addresses
 
     read = chinese_street_addresses(pd.Series(cols.uniques("address_detail"), dtype=object))
-    road = read["road"].astype(object).where(read["road"].notna(), None)
-    house = (read["road"] + " " + read["number"]).astype(object)
-    rest = read["rest"].astype(object)
-    return _StreetReadings(
-        _codes_of(house.where(house.notna(), None)),
-        _codes_of(road),
-        rest=_codes_of(rest.where(rest.notna(), None)),
-    )
+    house = read["road"] + " " + read["number"]
+    return _StreetReadings(_codes_of(house), _codes_of(read["road"]), rest=_codes_of(read["rest"]))
 
 
 def _houses(
@@ -1236,29 +1232,27 @@ def _houses(
 
 
 def _houses_in_one_street(
-    cols: FrameColumns, left: np.ndarray, right: np.ndarray, a: np.ndarray, b: np.ndarray, mask: np.ndarray
+    cols: FrameColumns,
+    wa: np.ndarray,
+    wb: np.ndarray,
+    latin: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    mask: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per pair under ``mask`` whether its addresses are one house written two ways, and whether two house
-    numbers in one street: Latin addresses read as their words (:func:`cleansing.addresses.street_address`),
-    Chinese ones as their street part (``a``, ``b``: codes of ``address_detail``;
-    :func:`cleansing.addresses.chinese_street_addresses`)."""
-    none = np.zeros(len(left), dtype=bool)
-    if not mask.any():
-        return none, none
-    latin = none
-    one, other = none, none
-    if ADDRESS_WORDS_COLUMN in cols:
-        words = cols.codes(ADDRESS_WORDS_COLUMN)
-        wa, wb = words[left], words[right]
-        latin = mask & (wa >= 0) & (wb >= 0)
-        if latin.any():
-            one, other = _houses(cols.derived("address_latin_streets", _latin_streets), wa, wb, latin)
-    chinese = mask & ~latin
-    if chinese.any():
-        chinese_one, chinese_other = _houses(
-            cols.derived("address_chinese_streets", _chinese_streets), a, b, chinese
-        )
-        one, other = one | chinese_one, other | chinese_other
+    numbers in one street: pairs of two ``latin`` addresses read as their words (``wa``, ``wb``: codes of
+    the words; :func:`cleansing.addresses.street_address`), the others as their Chinese street part (``a``,
+    ``b``: codes of ``address_detail``; :func:`cleansing.addresses.chinese_street_addresses`)."""
+    one = np.zeros(len(a), dtype=bool)
+    other = np.zeros(len(a), dtype=bool)
+    for name, read, x, y, under in (
+        ("address_latin_streets", _latin_streets, wa, wb, mask & latin),
+        ("address_chinese_streets", _chinese_streets, a, b, mask & ~latin),
+    ):
+        if under.any():
+            found_one, found_other = _houses(cols.derived(name, read), x, y, under)
+            one, other = one | found_one, other | found_other
     return one, other
 
 
@@ -1332,32 +1326,25 @@ def one_house_in_words(x: str, y: str, common: frozenset[str]) -> bool:
     return telling and 2 * matched >= len(short)
 
 
-def _same_latin_words(
-    cols: FrameColumns, left: np.ndarray, right: np.ndarray, mask: np.ndarray
-) -> np.ndarray:
-    """Per pair under ``mask`` whether both addresses are Latin with the same words (written with other
-    abbreviations or punctuation: :func:`cleansing.addresses.latin_address_words`)."""
-    if ADDRESS_WORDS_COLUMN not in cols or not mask.any():
-        return np.zeros(len(left), dtype=bool)
-    codes = cols.codes(ADDRESS_WORDS_COLUMN)
-    a, b = codes[left], codes[right]
-    return mask & (a >= 0) & (a == b)
+def _latin_address_words_of(
+    cols: FrameColumns, left: np.ndarray, right: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Codes of both sides' Latin address words (:func:`cleansing.addresses.latin_address_words`; -1 for
+    an address that is not Latin) and whether both are Latin."""
+    if ADDRESS_WORDS_COLUMN not in cols:
+        none = np.full(len(left), -1, dtype=np.int64)
+        return none, none, np.zeros(len(left), dtype=bool)
+    return _pair(cols, ADDRESS_WORDS_COLUMN, left, right)
 
 
-def _one_house_in_words(
-    cols: FrameColumns, left: np.ndarray, right: np.ndarray, mask: np.ndarray
-) -> np.ndarray:
-    """:func:`one_house_in_words` per pair under ``mask`` whose addresses are both Latin."""
-    if ADDRESS_WORDS_COLUMN not in cols or not mask.any():
-        return np.zeros(len(left), dtype=bool)
-    codes = cols.codes(ADDRESS_WORDS_COLUMN)
-    a, b = codes[left], codes[right]
-    mask = mask & (a >= 0) & (b >= 0)
+def _one_house_in_words(cols: FrameColumns, wa: np.ndarray, wb: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """:func:`one_house_in_words` per pair under ``mask`` (two Latin addresses, ``wa``, ``wb``: codes of
+    their words)."""
     if not mask.any():
         return mask
     common = cols.derived("address_common_words", _common_address_words)
     words = cols.uniques(ADDRESS_WORDS_COLUMN)
-    return _pair_test(words, a, b, mask, lambda x, y: one_house_in_words(str(x), str(y), common))
+    return _pair_test(words, wa, wb, mask, lambda x, y: one_house_in_words(str(x), str(y), common))
 
 
 ADDRESS = Comparison(

@@ -201,6 +201,8 @@ def value_frequency(cols: FrameColumns, column: str) -> np.ndarray:
     Splink."""
 
     def compute(c: FrameColumns) -> np.ndarray:
+        if column in OWN_VALUE_COLUMNS:
+            return frequency_among_others(c, column)
         counts, codes = value_counts(c, column)
         n = max(len(codes), 1)
         if column in NAME_COLUMNS:
@@ -210,26 +212,30 @@ def value_frequency(cols: FrameColumns, column: str) -> np.ndarray:
                 rarest = other_entities_holding_rarest_word(c, column, rarest, excess > 0)
                 excess = excess * entity_share(rarest, counts, excess > 0)
             u = (excess + COLLISION) / n
-        elif column in OWN_VALUE_COLUMNS:
-            u = (np.maximum(counts - records_per_entity(counts), 0) + COLLISION) / n
         else:
             u = counts / n
-        return np.where(codes >= 0, u[np.maximum(codes, 0)] if len(u) else np.nan, np.nan)
+        return _per_record(u, codes)
 
     return cols.derived(f"tf_u:{column}", compute)
 
 
 def frequency_among_others(cols: FrameColumns, column: str) -> np.ndarray:
     """Per record ``u(v)`` of its value with every record beyond one entity's taken for another entity's
-    (NaN where missing): :func:`value_frequency` without reading a value no other name shares a word with
-    as one entity's own (``AKZO NOBEL`` written 167 times by one applicant)."""
+    (NaN where missing): a person's own value (a birth date), and a name where the records stand at two
+    sites; :func:`value_frequency` of a name without reading one no other name shares a word with as one
+    entity's own (``AKZO NOBEL`` written 167 times by one applicant)."""
 
     def compute(c: FrameColumns) -> np.ndarray:
         counts, codes = value_counts(c, column)
         u = (np.maximum(counts - records_per_entity(counts), 0) + COLLISION) / max(len(codes), 1)
-        return np.where(codes >= 0, u[np.maximum(codes, 0)] if len(u) else np.nan, np.nan)
+        return _per_record(u, codes)
 
     return cols.derived(f"tf_u_among_others:{column}", compute)
+
+
+def _per_record(per_value: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Each record's entry of ``per_value`` (indexed by value code), NaN where its value is missing."""
+    return np.where(codes >= 0, per_value[np.maximum(codes, 0)] if len(per_value) else np.nan, np.nan)
 
 
 ONE_ENTITY_ODDS = 19.0
@@ -284,7 +290,7 @@ def within_value_match_odds(cols: FrameColumns, column: str) -> np.ndarray:
         apart = counts * np.maximum(counts - 1, 0.0) - same
         with np.errstate(divide="ignore", invalid="ignore"):
             odds = np.where(apart > 1e-9, same / np.maximum(apart, 1e-300), np.inf)
-        return np.where(codes >= 0, odds[np.maximum(codes, 0)] if len(odds) else np.nan, np.nan)
+        return _per_record(odds, codes)
 
     return cols.derived(f"tf_within_odds:{column}", compute)
 
@@ -352,10 +358,14 @@ def tf_adjustments(
                 continue
             freq = value_frequency(cols, column)
             pair_u = np.fmax(freq[left[on]], freq[right[on]])  # the more common value; NaN-safe
+            # A pair of a name at two sites (another address): for a name many records write, a chain's two
+            # shops as often as one company's records.
+            two_sites = np.zeros(len(on), dtype=bool)
             if column in ORGANISATION_NAME_COLUMNS:
-                # A name many records write, at two sites: as common as its records beyond one company's
-                # are, not one company written many times (美宜佳便利店 at twenty addresses: twenty shops).
-                apart = np.flatnonzero(at_two_sites(levels[on], comparisons))
+                two_sites = at_two_sites(levels[on], comparisons)
+                # As common as its records beyond one company's are, not one company written many times
+                # (美宜佳便利店 at twenty addresses: twenty shops).
+                apart = np.flatnonzero(two_sites)
                 if len(apart):
                     share = frequency_among_others(cols, column)
                     pair_u[apart] = np.fmax(
@@ -379,8 +389,7 @@ def tf_adjustments(
                 odds_bits = one_entity_bits(
                     cols, column, left[at], right[at], label != comparison.tf_levels[0]
                 )
-                # Two records of the name at two sites: a chain's two shops as often as one company's.
-                odds_bits[at_two_sites(levels[at], comparisons)] = np.nan
+                odds_bits[two_sites[known]] = np.nan  # the name's own records do not vouch for them
                 adjust[at] = np.fmax(adjust[at], np.minimum(odds_bits + shift, ceiling))
                 if label in ONE_NAME_LEVELS and "name_region" in cols:
                     parsed = same_parsed_name(cols, left[at], right[at])
