@@ -69,7 +69,8 @@ def _positions(record_ids: pd.Series, ids: pd.Series) -> np.ndarray:
     return lookup.reindex(ids.astype(str).to_numpy()).to_numpy()
 
 
-def _review(left_ids: pd.Series, right_ids: pd.Series, n: int) -> dict:
+def review_figures(left_ids: pd.Series, right_ids: pd.Series, n: int) -> dict:
+    """The review pairs' count and the share of the ``n`` records they touch."""
     return {
         "review_pairs": int(len(left_ids)),
         "review_records_share": records_touched(left_ids, right_ids) / max(n, 1),
@@ -96,16 +97,22 @@ def figures(
     return scores
 
 
+def engine_standardised(records: pd.DataFrame, spec) -> pd.DataFrame:
+    """``records`` standardised as ``deduplicate`` standardises them, row for row (persons' names marked)."""
+    from mdm.dedupe import standardise_for_spec
+    from mdm.party_kind import mark_person_names
+
+    return mark_person_names(standardise_for_spec(records, spec).reset_index(drop=True), spec.entity)
+
+
 def candidate_pairs_of_engine(
     records: pd.DataFrame, spec
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """The candidate pairs ``deduplicate`` compares (its own standardisation, record order and
     blocking, re-run) and each record's name group, as positions in ``records``."""
-    from mdm.dedupe import candidate_pairs, in_record_id_order, standardise_for_spec
-    from mdm.party_kind import mark_person_names
+    from mdm.dedupe import candidate_pairs, in_record_id_order
 
-    std = mark_person_names(standardise_for_spec(records, spec).reset_index(drop=True), spec.entity)
-    std, order = in_record_id_order(std)
+    std, order = in_record_id_order(engine_standardised(records, spec))
     candidates = candidate_pairs(std, spec)
     if order is None:
         return candidates.left, candidates.right, candidates.name_group
@@ -137,10 +144,10 @@ def run_ours(records: pd.DataFrame, truth: pd.Series, spec_path: Path | None, sp
     out = figures(records, truth, clusters, left, right, name_group)
     out["estimated_completeness"] = result.pair_completeness
     review = result.pairs[result.pairs["match_class"] == "needs_review"]
-    out.update(_review(review["left_record_id"], review["right_record_id"], len(records)))
+    out.update(review_figures(review["left_record_id"], review["right_record_id"], len(records)))
     # What the review workbook lists first: pairs whose records the matcher has not joined through others.
     to_decide = review[~joined_through_others(review)]
-    decide = _review(to_decide["left_record_id"], to_decide["right_record_id"], len(records))
+    decide = review_figures(to_decide["left_record_id"], to_decide["right_record_id"], len(records))
     out["decide_records_share"] = decide["review_records_share"]
     out.update({"seconds": round(seconds, 2), "peak_mb": peak_mb})
     return out
@@ -178,7 +185,7 @@ def run_splink(data: PublicSet, set_name: str, folder: Path) -> dict:
         _positions(ids, pairs["record_id_r"]),
     )
     in_band = pairs["match_probability"].between(*REVIEW_BAND, inclusive="left")
-    out.update(_review(pairs.loc[in_band, "record_id_l"], pairs.loc[in_band, "record_id_r"], len(ids)))
+    out.update(review_figures(pairs.loc[in_band, "record_id_l"], pairs.loc[in_band, "record_id_r"], len(ids)))
     out.update({"seconds": timing["seconds"], "peak_mb": timing["peak_mb"]})
     return out
 

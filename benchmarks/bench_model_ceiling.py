@@ -35,9 +35,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks.bench_dedupe_public import SPECS_DIR
+from benchmarks.bench_dedupe_public import SPECS_DIR, engine_standardised, review_figures
 from benchmarks.public_datasets import LOADERS, DatasetMissing, load, variants_of
-from benchmarks.scoring import records_touched, score_pairwise
+from benchmarks.scoring import score_pairwise
 
 ALL_PAIRS_UP_TO = 2_000_000
 """Files of at most this many record pairs have u counted over every pair; larger ones over this
@@ -90,11 +90,9 @@ def truth_fitted_parameters(
 
 def _standardised(records: pd.DataFrame, spec):
     from mdm.comparators import FrameColumns
-    from mdm.dedupe import comparisons_for, standardise_for_spec
-    from mdm.party_kind import mark_person_names
+    from mdm.dedupe import comparisons_for
 
-    std = mark_person_names(standardise_for_spec(records, spec).reset_index(drop=True), spec.entity)
-    return FrameColumns(std), comparisons_for(spec)
+    return FrameColumns(engine_standardised(records, spec)), comparisons_for(spec)
 
 
 def _figures(records: pd.DataFrame, truth: pd.Series, result) -> dict:
@@ -102,11 +100,7 @@ def _figures(records: pd.DataFrame, truth: pd.Series, result) -> dict:
     clusters = result.clusters.set_index(result.clusters["record_id"].astype(str))["cluster_id"]
     out = score_pairwise(clusters.reindex(ids).to_numpy(), truth.to_numpy())
     review = result.pairs[result.pairs["match_class"] == "needs_review"]
-    out["review_pairs"] = int(len(review))
-    out["review_records_share"] = records_touched(review["left_record_id"], review["right_record_id"]) / len(
-        ids
-    )
-    return out
+    return out | review_figures(review["left_record_id"], review["right_record_id"], len(ids))
 
 
 def name_ratio_figures(records: pd.DataFrame, truth: pd.Series, spec, cutoff: int = NAME_RATIO) -> dict:
